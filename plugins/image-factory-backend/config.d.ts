@@ -1,0 +1,89 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** Configuration of the Image Factory plugin suite. */
+  imageFactory?: {
+    /** Where the factory's `images.yaml` lives and how often it is read. */
+    images?: {
+      /**
+       * A path (relative to the backend's working directory) or any URL the
+       * Backstage UrlReader can read, such as a file in the factory's GitHub
+       * config repository.
+       *
+       * Default: `images.yaml`.
+       * @example ../../examples/images.yaml
+       * @example https://github.com/acme/image-factory-config/blob/main/images.yaml
+       */
+      location?: string;
+      /**
+       * How often the file is read, by both the catalog module and the backend.
+       *
+       * Default: every minute, with a one-minute timeout.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    /**
+     * Entity reference of the owner of the Provider entities.
+     *
+     * Default: `group:default/platform-team`.
+     */
+    providerOwner?: string;
+    /**
+     * The systems the factory uses. Each key under a kind is the provider's id,
+     * which names its catalog entity (`<kind>-<id>`).
+     */
+    providers?: {
+      /**
+       * Where builds run. Default: one Docker executor `local-docker` on
+       * `unix:///var/run/docker.sock` building linux/amd64.
+       */
+      executors?: {
+        [id: string]: {
+          /** Executor implementation. Default: `docker`. */
+          type?: 'docker';
+          /**
+           * Docker host, as in DOCKER_HOST (`unix:///var/run/docker.sock`,
+           * `tcp://builder:2376`, `ssh://user@builder`).
+           *
+           * Default: `unix:///var/run/docker.sock`.
+           */
+          host?: string;
+          /** Platforms the executor builds. Default: `[linux/amd64]`. */
+          platforms?: string[];
+          /**
+           * The subset of `platforms` the executor runs through QEMU emulation;
+           * placement prefers a native executor for these. Default: none.
+           */
+          emulatedPlatforms?: string[];
+          /** Builds it runs at once. Default: 2. */
+          concurrency?: number;
+        };
+      };
+      /** Registries the factory pushes to and watches. */
+      registries?: {
+        [id: string]: {
+          /** Registry flavour: `oci` (any distribution registry), `ghcr` or `dockerhub`. Default: `oci`. */
+          type?: 'oci' | 'ghcr' | 'dockerhub';
+          /** Registry host with optional port, e.g. `localhost:5000`, `ghcr.io`. */
+          host: string;
+          /** User name for basic auth. */
+          username?: string;
+          /**
+           * Password or token for basic auth.
+           * @visibility secret
+           */
+          password?: string;
+        };
+      };
+      /** Source hosts Dockerfiles are fetched from. Default: `github` on github.com. */
+      sources?: {
+        [id: string]: {
+          /** Source host type. Default: `github`. */
+          type?: 'github';
+          /** Host name, e.g. `github.com` or a GitHub Enterprise host. */
+          host: string;
+        };
+      };
+    };
+  };
+}

@@ -1,0 +1,85 @@
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { imageFactoryPermissions } from '@image-factory/plugin-image-factory-common';
+import {
+  ImageFactoryCredentialProvider,
+  ImageFactoryExecutor,
+  imageFactoryExecutorsExtensionPoint,
+  imageFactoryRegistriesExtensionPoint,
+  readImagesSourceConfig,
+  readProvidersConfig,
+} from '@image-factory/plugin-image-factory-node';
+import { DatabaseImagesStore, migrateDatabase } from './database';
+import { createRouter, UNAUTHENTICATED_PATHS } from './service';
+import { ImagesFileWatcher } from './sources';
+
+/**
+ * The Image Factory backend plugin.
+ *
+ * @public
+ */
+export const imageFactoryPlugin = createBackendPlugin({
+  pluginId: 'image-factory',
+  register(env) {
+    const executors: ImageFactoryExecutor[] = [];
+    const credentialProviders: ImageFactoryCredentialProvider[] = [];
+    env.registerExtensionPoint(imageFactoryExecutorsExtensionPoint, {
+      addExecutor(...added) {
+        executors.push(...added);
+      },
+    });
+    env.registerExtensionPoint(imageFactoryRegistriesExtensionPoint, {
+      addCredentialProvider(...added) {
+        credentialProviders.push(...added);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        urlReader: coreServices.urlReader,
+      },
+      async init(deps) {
+        const { config, logger, database, httpRouter, scheduler } = deps;
+        // Bad config stops startup here, naming the key.
+        const source = readImagesSourceConfig(config);
+        const providers = readProvidersConfig(config);
+
+        deps.permissionsRegistry.addPermissions(imageFactoryPermissions);
+        const client = await migrateDatabase(database);
+        const imagesFile = new ImagesFileWatcher({
+          location: source.location,
+          providers,
+          urlReader: deps.urlReader,
+          store: DatabaseImagesStore.create({ client }),
+          logger: logger.child({ component: 'images-file' }),
+        });
+        await imagesFile.start(scheduler.createScheduledTaskRunner(source.schedule));
+
+        httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            imagesFile,
+            providers,
+          }),
+        );
+        for (const path of UNAUTHENTICATED_PATHS) {
+          httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
+        }
+        logger.info('Image Factory started', {
+          imagesLocation: source.location,
+          providers: providers.length,
+          executorsFromModules: executors.length,
+          credentialProviders: credentialProviders.length,
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,62 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  HealthResponse,
+  ImageFactoryStatus,
+  imageFactoryStatusReadPermission,
+} from '@image-factory/plugin-image-factory-common';
+import {
+  ProviderConfig,
+  providerEntityRef,
+} from '@image-factory/plugin-image-factory-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { ImagesFileWatcher } from '../sources';
+
+/** The paths that answer without a token (see plugin.ts). */
+export const UNAUTHENTICATED_PATHS = ['/health'];
+
+export async function createRouter(options: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  imagesFile: ImagesFileWatcher;
+  providers: ProviderConfig[];
+}): Promise<express.Router> {
+  const { httpAuth, permissions, imagesFile, providers } = options;
+  const router = Router();
+  router.use(express.json());
+
+  router.get('/health', (_req, res) => {
+    const body: HealthResponse = { status: 'ok' };
+    res.json(body);
+  });
+
+  router.get('/status', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const [decision] = await permissions.authorize(
+      [{ permission: imageFactoryStatusReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('Not allowed to read the Image Factory status');
+    }
+    const body: ImageFactoryStatus = {
+      imagesFile: imagesFile.getStatus(),
+      providers: providers.map(p => ({
+        id: p.id,
+        type: p.kind,
+        implementation: p.implementation,
+        endpoint: p.endpoint,
+        entityRef: providerEntityRef(p),
+        ...(p.platforms ? { platforms: p.platforms } : {}),
+      })),
+    };
+    res.json(body);
+  });
+
+  return router;
+}

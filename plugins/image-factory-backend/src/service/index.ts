@@ -1,0 +1,1 @@
+export { createRouter, UNAUTHENTICATED_PATHS } from './createRouter';

@@ -1,0 +1,108 @@
+import {
+  LoggerService,
+  SchedulerServiceTaskRunner,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { assertError } from '@backstage/errors';
+import {
+  formatImagesFileIssue,
+  ImageEntityV1alpha1,
+  ImagesFileStatus,
+} from '@image-factory/plugin-image-factory-common';
+import {
+  ProviderConfig,
+  readImageEntities,
+} from '@image-factory/plugin-image-factory-node';
+import { ImagesStore } from '../database';
+
+/**
+ * Reads `images.yaml` on a schedule: keeps the last good set of images for the
+ * engine, records their history in the database, and remembers every problem
+ * for the status route. The catalog module reads the same file with the same
+ * parser, so both agree on what is valid.
+ */
+export class ImagesFileWatcher {
+  private images: ImageEntityV1alpha1[] = [];
+  private status: ImagesFileStatus;
+
+  constructor(
+    private readonly options: {
+      location: string;
+      providers: ProviderConfig[];
+      urlReader: UrlReaderService;
+      store: ImagesStore;
+      logger: LoggerService;
+      clock?: () => Date;
+    },
+  ) {
+    this.status = { location: options.location, ok: false, imageCount: 0, issues: [] };
+  }
+
+  /** Schedules {@link ImagesFileWatcher.refresh} on the given runner. */
+  async start(taskRunner: SchedulerServiceTaskRunner): Promise<void> {
+    await taskRunner.run({
+      id: 'image-factory:images-file',
+      fn: async () => {
+        try {
+          await this.refresh();
+        } catch (error) {
+          assertError(error);
+          this.options.logger.error('Reading images.yaml failed', error);
+        }
+      },
+    });
+  }
+
+  /** The valid images of the last good read. */
+  getImages(): ImageEntityV1alpha1[] {
+    return this.images;
+  }
+
+  getStatus(): ImagesFileStatus {
+    return this.status;
+  }
+
+  async refresh(): Promise<ImagesFileStatus> {
+    const now = this.options.clock?.() ?? new Date();
+    const result = await readImageEntities({
+      location: this.options.location,
+      urlReader: this.options.urlReader,
+      providers: this.options.providers,
+    });
+    for (const issue of result.issues) {
+      this.options.logger.warn(`Invalid images.yaml entry: ${formatImagesFileIssue(issue)}`, {
+        location: result.location,
+        entry: issue.entry,
+        field: issue.path,
+        line: issue.line,
+      });
+    }
+    if (result.error) {
+      this.options.logger.error('Could not read images.yaml; keeping the previous images', {
+        location: result.location,
+        error: result.error,
+      });
+    } else {
+      this.images = result.entities;
+      await this.options.store.syncPresent(
+        result.entities.map(entity => ({
+          entityRef: stringifyEntityRef(entity),
+          type: entity.spec.type,
+          reference: entity.spec.reference,
+          owner: entity.spec.owner,
+        })),
+        now,
+      );
+    }
+    this.status = {
+      location: result.location,
+      lastReadAt: now.toISOString(),
+      ok: !result.error && result.issues.length === 0,
+      imageCount: this.images.length,
+      issues: result.issues,
+      ...(result.error ? { error: result.error } : {}),
+    };
+    return this.status;
+  }
+}

@@ -1,0 +1,1 @@
+export { ImagesFileWatcher } from './ImagesFileWatcher';

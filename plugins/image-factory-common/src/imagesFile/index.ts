@@ -1,0 +1,4 @@
+export * from './duration';
+export * from './schema';
+export * from './parseImagesFile';
+export * from './imageEntryToEntity';

@@ -1,0 +1,172 @@
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ImageEntry, imageEntrySchema } from './schema';
+
+/**
+ * One problem found in `images.yaml`.
+ *
+ * @public
+ */
+export interface ImagesFileIssue {
+  /** Path of the offending field, e.g. `images[3].source.dockerfile`. */
+  path: string;
+  /** What is wrong, e.g. `must be a relative path inside the repository`. */
+  message: string;
+  /** Name of the entry the issue belongs to, when it has one. */
+  entry?: string;
+  /** 1-based line in the file, when known. */
+  line?: number;
+}
+
+/**
+ * The outcome of reading `images.yaml`: the valid entries, and an issue for
+ * each invalid field. An invalid entry is left out; the others stay.
+ *
+ * @public
+ */
+export interface ImagesFileParseResult {
+  images: ImageEntry[];
+  /** For each of `images`, its index in the file's `images` list. */
+  entryIndexes: number[];
+  issues: ImagesFileIssue[];
+  /**
+   * True when the file as a whole could not be read (bad YAML, wrong top level):
+   * then `images` is empty, and callers should keep what they had rather than
+   * treat the file as empty.
+   */
+  fatal: boolean;
+}
+
+/** Formats an issue as `path (line N): message`. @public */
+export function formatImagesFileIssue(issue: ImagesFileIssue): string {
+  const where = issue.line ? `${issue.path} (line ${issue.line})` : issue.path;
+  return `${where}: ${issue.message}`;
+}
+
+function pathToString(base: string, path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>(
+    (out, key) =>
+      typeof key === 'number'
+        ? `${out}[${key}]`
+        : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)
+        ? `${out}.${key}`
+        : `${out}[${JSON.stringify(key)}]`,
+    base,
+  );
+}
+
+function zodIssues(
+  error: z.ZodError,
+  base: string,
+  entry: string | undefined,
+  line: number | undefined,
+): ImagesFileIssue[] {
+  return error.issues.flatMap(issue => {
+    if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+      return issue.keys.map(key => ({
+        path: pathToString(base, [...issue.path, key]),
+        message: 'is not a known field',
+        entry,
+        line,
+      }));
+    }
+    const message =
+      issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined'
+        ? 'is required'
+        : issue.message;
+    return [{ path: pathToString(base, issue.path), message, entry, line }];
+  });
+}
+
+/**
+ * Parses and validates the text of an `images.yaml` file. Never throws: every
+ * problem comes back as an issue naming the entry and field.
+ *
+ * @public
+ */
+export function parseImagesFile(text: string): ImagesFileParseResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (offset: number | undefined) =>
+    offset === undefined ? undefined : lineCounter.linePos(offset).line;
+
+  if (doc.errors.length > 0) {
+    return {
+      images: [],
+      entryIndexes: [],
+      fatal: true,
+      issues: doc.errors.map(e => ({
+        path: '(file)',
+        message: `invalid YAML: ${e.message.split('\n')[0]}`,
+        line: lineOf(e.pos[0]),
+      })),
+    };
+  }
+  const root = doc.toJS();
+  if (root === null || root === undefined) {
+    return { images: [], entryIndexes: [], issues: [], fatal: false };
+  }
+  if (typeof root !== 'object' || Array.isArray(root)) {
+    return {
+      images: [],
+      entryIndexes: [],
+      fatal: true,
+      issues: [{ path: '(file)', message: "must be a mapping with an 'images' list" }],
+    };
+  }
+
+  const issues: ImagesFileIssue[] = [];
+  for (const key of Object.keys(root)) {
+    if (key === 'apiVersion') {
+      if (root.apiVersion !== 'imagefactory.dev/v1alpha1') {
+        issues.push({ path: 'apiVersion', message: "must be 'imagefactory.dev/v1alpha1'" });
+      }
+    } else if (key !== 'images') {
+      issues.push({ path: key, message: 'is not a known field' });
+    }
+  }
+  if (root.images === undefined || root.images === null) {
+    return { images: [], entryIndexes: [], issues, fatal: false };
+  }
+  if (!Array.isArray(root.images)) {
+    issues.push({ path: 'images', message: 'must be a list of image entries' });
+    return { images: [], entryIndexes: [], issues, fatal: true };
+  }
+
+  const seq = doc.get('images');
+  const entryLine = (i: number) => {
+    const node = isSeq(seq) ? seq.items[i] : undefined;
+    return isMap(node) ? lineOf(node.range?.[0]) : undefined;
+  };
+
+  const images: ImageEntry[] = [];
+  const entryIndexes: number[] = [];
+  const firstIndexByName = new Map<string, number>();
+  root.images.forEach((raw: unknown, i: number) => {
+    const base = `images[${i}]`;
+    const line = entryLine(i);
+    const name =
+      raw && typeof raw === 'object' && typeof (raw as any).name === 'string'
+        ? ((raw as any).name as string)
+        : undefined;
+    const first = name === undefined ? undefined : firstIndexByName.get(name);
+    if (name !== undefined && first !== undefined) {
+      issues.push({
+        path: `${base}.name`,
+        message: `duplicate image name '${name}' (first used by images[${first}])`,
+        entry: name,
+        line,
+      });
+      return;
+    }
+    if (name !== undefined) firstIndexByName.set(name, i);
+    const parsed = imageEntrySchema.safeParse(raw);
+    if (!parsed.success) {
+      issues.push(...zodIssues(parsed.error, base, name, line));
+      return;
+    }
+    images.push(parsed.data);
+    entryIndexes.push(i);
+  });
+  return { images, entryIndexes, issues, fatal: false };
+}

@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import { tryParseImageRef } from '../imageRef';
+import { parseShortDuration } from './duration';
+
+/** Platforms the factory can build for (`os/arch[/variant]`). @public */
+export const SUPPORTED_PLATFORMS = [
+  'linux/amd64',
+  'linux/arm64',
+  'linux/s390x',
+  'linux/ppc64le',
+  'linux/riscv64',
+  'linux/386',
+  'linux/arm/v7',
+  'linux/arm/v6',
+] as const;
+
+/** The image types: `managed` (the factory builds it), `base` (others build FROM it), `external` (used as is). @public */
+export const IMAGE_TYPES = ['managed', 'base', 'external'] as const;
+
+/** Image names become catalog entity names, so they follow the same rules. */
+const NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const GITHUB_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const BRANCH = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{)[^\s~^:?*[\\]+$/;
+const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const OWNER = /^(?:(?:user|group):)?(?:[a-z0-9-_.]+\/)?[A-Za-z0-9][A-Za-z0-9-_.]*$/;
+
+/**
+ * A path inside the source repository: relative, with forward slashes, and never
+ * leaving the repository through `..`.
+ */
+function repoRelativePath() {
+  return z.string().refine(
+    p => {
+      if (p.length === 0 || p.startsWith('/') || p.includes('\\')) return false;
+      if (/^[A-Za-z]:/.test(p) || p.includes('\0')) return false;
+      let depth = 0;
+      for (const part of p.split('/')) {
+        if (part === '..') depth -= 1;
+        else if (part !== '.' && part !== '') depth += 1;
+        if (depth < 0) return false;
+      }
+      return true;
+    },
+    { message: 'must be a relative path inside the repository' },
+  );
+}
+
+const duration = z
+  .string()
+  .refine(d => parseShortDuration(d) !== undefined, {
+    message: "must be a duration such as '30m', '6h', '2d' or '1h30m'",
+  });
+
+const imageReference = z.string().superRefine((value, ctx) => {
+  const result = tryParseImageRef(value);
+  if (!result.ok) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.error });
+  }
+});
+
+/** @public */
+export const imageSourceSchema = z
+  .object({
+    provider: z
+      .enum(['github'])
+      .default('github')
+      .describe('Source host the repository lives on.'),
+    repo: z
+      .string()
+      .regex(GITHUB_REPO, "must be 'owner/name'")
+      .describe("Repository as 'owner/name'."),
+    branch: z
+      .string()
+      .regex(BRANCH, 'must be a valid git branch name')
+      .default('main')
+      .describe('Branch to build from.'),
+    dockerfile: repoRelativePath()
+      .default('Dockerfile')
+      .describe('Path of the Dockerfile inside the repository.'),
+    context: repoRelativePath()
+      .default('.')
+      .describe('Build context directory inside the repository.'),
+  })
+  .strict();
+
+/** @public */
+export const rebuildPolicySchema = z
+  .object({
+    auto: z
+      .boolean()
+      .default(true)
+      .describe('Rebuild automatically when a base image changes.'),
+    delay: duration
+      .default('0s')
+      .describe('How long a new base digest must have been seen before the rebuild.'),
+    coalesceWindow: duration
+      .default('30m')
+      .describe('Quiet period in which several base changes coalesce into one rebuild.'),
+  })
+  .strict();
+
+/** @public */
+export const imageEntrySchema = z
+  .object({
+    name: z
+      .string()
+      .regex(
+        NAME,
+        'must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit',
+      )
+      .describe('Unique image name; also the catalog entity name.'),
+    type: z.enum(IMAGE_TYPES).describe('managed, base or external.'),
+    owner: z
+      .string()
+      .regex(OWNER, "must be an entity reference such as 'group:default/platform' or 'platform'")
+      .describe('Owning group or user (entity reference).'),
+    title: z.string().min(1).optional().describe('Display title.'),
+    description: z.string().optional().describe('What the image is for.'),
+    reference: imageReference.describe(
+      'Image reference. For managed images: where builds are pushed (registry/repository[:tag]); for base and external images: what is watched.',
+    ),
+    platforms: z
+      .array(z.enum(SUPPORTED_PLATFORMS))
+      .min(1, 'must list at least one platform')
+      .default(['linux/amd64'])
+      .describe('Platforms the image is built for or watched on.'),
+    source: imageSourceSchema.optional().describe('Where the Dockerfile lives (managed images).'),
+    buildArgs: z
+      .record(z.string().regex(BUILD_ARG, 'build arg names must be valid identifiers'), z.string())
+      .optional()
+      .describe('Build arguments passed to every build.'),
+    rebuild: rebuildPolicySchema.optional().describe('When to rebuild after a base image changes.'),
+    stages: z
+      .array(z.string().regex(NAME, 'stage names must be lowercase letters, digits or dashes'))
+      .optional()
+      .describe('Lifecycle stages a build is promoted through, in order (e.g. dev, staging, prod).'),
+    tags: z.array(z.string()).optional().describe('Catalog tags for the entity.'),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    const ref = tryParseImageRef(entry.reference);
+    if (entry.type === 'managed') {
+      if (!entry.source) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['source'],
+          message: 'is required for a managed image',
+        });
+      }
+      if (ref.ok && ref.ref.digest) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['reference'],
+          message: 'a managed image is pushed by tag and must not pin a digest',
+        });
+      }
+    }
+    if (entry.type === 'external' && entry.source) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['source'],
+        message: 'is only allowed for managed and base images',
+      });
+    }
+    if (new Set(entry.platforms).size !== entry.platforms.length) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['platforms'],
+        message: 'must not list a platform twice',
+      });
+    }
+  });
+
+/**
+ * The top level of `images.yaml`. Entries are validated one by one (see
+ * `parseImagesFile`), so here they are only required to be a list.
+ *
+ * @public
+ */
+export const imagesFileSchema = z
+  .object({
+    apiVersion: z
+      .literal('imagefactory.dev/v1alpha1')
+      .optional()
+      .describe('Version of the images.yaml format.'),
+    images: z.array(imageEntrySchema).describe('The images the factory knows.'),
+  })
+  .strict();
+
+/** One validated entry of `images.yaml`, with defaults applied. @public */
+export type ImageEntry = z.output<typeof imageEntrySchema>;
+/** An entry as written in `images.yaml`, before defaults. @public */
+export type ImageEntryInput = z.input<typeof imageEntrySchema>;

@@ -1,0 +1,2 @@
+export * from './readProvidersConfig';
+export * from './readImagesSourceConfig';

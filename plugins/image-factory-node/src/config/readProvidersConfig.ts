@@ -1,0 +1,123 @@
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { SUPPORTED_PLATFORMS } from '@image-factory/plugin-image-factory-common';
+
+/** @public */
+export type ProviderKind = 'executor' | 'registry' | 'source';
+
+/**
+ * One configured provider: an executor, a registry or a source host.
+ *
+ * @public
+ */
+export interface ProviderConfig {
+  /** The key under `imageFactory.providers.<kind>s`. */
+  id: string;
+  kind: ProviderKind;
+  /** executor: docker; registry: oci, ghcr, dockerhub; source: github. */
+  implementation: string;
+  /** Docker host URL, registry host, or source host. */
+  endpoint: string;
+  /** Platforms an executor builds natively or through emulation. */
+  platforms?: string[];
+  /** The subset of `platforms` an executor runs through QEMU emulation. */
+  emulatedPlatforms?: string[];
+  /** Parallel builds an executor accepts. */
+  concurrency?: number;
+}
+
+/** @public */
+export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+/** @public */
+export const DEFAULT_EXECUTOR_CONCURRENCY = 2;
+
+const IMPLEMENTATIONS: Record<ProviderKind, string[]> = {
+  executor: ['docker'],
+  registry: ['oci', 'ghcr', 'dockerhub'],
+  source: ['github'],
+};
+const ID = /^[a-z0-9](?:[a-z0-9-]{0,40}[a-z0-9])?$/;
+
+function readPlatforms(config: Config, key: string): string[] | undefined {
+  const platforms = config.getOptionalStringArray(key);
+  for (const p of platforms ?? []) {
+    if (!(SUPPORTED_PLATFORMS as readonly string[]).includes(p)) {
+      throw new InputError(
+        `${key}: unsupported platform '${p}' (supported: ${SUPPORTED_PLATFORMS.join(', ')})`,
+      );
+    }
+  }
+  return platforms;
+}
+
+function readKind(
+  root: Config | undefined,
+  kind: ProviderKind,
+  path: string,
+  endpointKey: string,
+): ProviderConfig[] {
+  const section = root?.getOptionalConfig(`${kind}s`);
+  if (!section) return [];
+  return section.keys().map(id => {
+    const key = `${path}.${kind}s.${id}`;
+    if (!ID.test(id)) {
+      throw new InputError(`${key}: provider ids must be lowercase letters, digits or dashes`);
+    }
+    const c = section.getConfig(id);
+    const implementation = c.getOptionalString('type') ?? IMPLEMENTATIONS[kind][0];
+    if (!IMPLEMENTATIONS[kind].includes(implementation)) {
+      throw new InputError(
+        `${key}.type: must be one of ${IMPLEMENTATIONS[kind].join(', ')}, got '${implementation}'`,
+      );
+    }
+    const endpoint =
+      c.getOptionalString(endpointKey) ?? (kind === 'executor' ? DEFAULT_DOCKER_HOST : undefined);
+    if (!endpoint) {
+      throw new InputError(`${key}.${endpointKey}: is required`);
+    }
+    const provider: ProviderConfig = { id, kind, implementation, endpoint };
+    if (kind === 'executor') {
+      provider.platforms = readPlatforms(c, 'platforms') ?? ['linux/amd64'];
+      provider.emulatedPlatforms = readPlatforms(c, 'emulatedPlatforms') ?? [];
+      provider.concurrency = c.getOptionalNumber('concurrency') ?? DEFAULT_EXECUTOR_CONCURRENCY;
+      if (!Number.isInteger(provider.concurrency) || provider.concurrency < 1) {
+        throw new InputError(`${key}.concurrency: must be a whole number of at least 1`);
+      }
+    }
+    return provider;
+  });
+}
+
+/**
+ * Reads `imageFactory.providers`. With none configured, the local Docker engine is
+ * the one executor and github.com the one source host, so a bare install works.
+ * Throws an `InputError` naming the key when a value is wrong.
+ *
+ * @public
+ */
+export function readProvidersConfig(config: Config): ProviderConfig[] {
+  const path = 'imageFactory.providers';
+  const root = config.getOptionalConfig(path);
+  const executors = readKind(root, 'executor', path, 'host');
+  const registries = readKind(root, 'registry', path, 'host');
+  const sources = readKind(root, 'source', path, 'host');
+  return [
+    ...(executors.length > 0
+      ? executors
+      : [
+          {
+            id: 'local-docker',
+            kind: 'executor' as const,
+            implementation: 'docker',
+            endpoint: DEFAULT_DOCKER_HOST,
+            platforms: ['linux/amd64'],
+            emulatedPlatforms: [],
+            concurrency: DEFAULT_EXECUTOR_CONCURRENCY,
+          },
+        ]),
+    ...registries,
+    ...(sources.length > 0
+      ? sources
+      : [{ id: 'github', kind: 'source' as const, implementation: 'github', endpoint: 'github.com' }]),
+  ];
+}

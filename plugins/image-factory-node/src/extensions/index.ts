@@ -1,0 +1,2 @@
+export * from './executors';
+export * from './registries';

@@ -1,0 +1,3 @@
+export * from './loadImagesFile';
+export * from './providerEntities';
+export * from './readImageEntities';

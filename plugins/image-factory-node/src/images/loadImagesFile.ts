@@ -1,0 +1,52 @@
+import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { promises as fs } from 'fs';
+import { resolve } from 'path';
+
+/**
+ * The text of `images.yaml` and the absolute location it came from.
+ *
+ * @public
+ */
+export interface LoadedImagesFile {
+  text: string;
+  /** An absolute file path or the URL. */
+  location: string;
+  /** Set by the UrlReader for URLs, so an unchanged file can be skipped. */
+  etag?: string;
+}
+
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/** @public */
+export function isUrlLocation(location: string): boolean {
+  return /^https?:\/\//i.test(location);
+}
+
+/**
+ * Reads `images.yaml` from a local path (development) or from any URL the
+ * Backstage UrlReader can read (production: GitHub, GitLab, Bitbucket, …).
+ *
+ * @public
+ */
+export async function loadImagesFile(
+  location: string,
+  urlReader: UrlReaderService,
+): Promise<LoadedImagesFile> {
+  if (isUrlLocation(location)) {
+    const response = await urlReader.readUrl(location);
+    const buffer = await response.buffer();
+    return { text: buffer.toString('utf8'), location, etag: response.etag };
+  }
+  const path = resolve(location);
+  const stat = await fs.stat(path);
+  if (!stat.isFile()) {
+    throw new InputError(`imageFactory.images.location: '${path}' is not a file`);
+  }
+  if (stat.size > MAX_FILE_BYTES) {
+    throw new InputError(
+      `imageFactory.images.location: '${path}' is larger than ${MAX_FILE_BYTES} bytes`,
+    );
+  }
+  return { text: await fs.readFile(path, 'utf8'), location: path };
+}

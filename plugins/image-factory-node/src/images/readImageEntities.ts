@@ -1,0 +1,72 @@
+import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { assertError } from '@backstage/errors';
+import {
+  ImageEntityV1alpha1,
+  imageEntryToEntity,
+  ImagesFileIssue,
+  parseImageRef,
+  parseImagesFile,
+} from '@image-factory/plugin-image-factory-common';
+import { ProviderConfig } from '../config';
+import { loadImagesFile } from './loadImagesFile';
+import { findRegistryProvider, providerEntityRef } from './providerEntities';
+
+/**
+ * What one read of `images.yaml` produced.
+ *
+ * @public
+ */
+export interface ImageEntitiesReadResult {
+  /** The absolute path or URL that was read. */
+  location: string;
+  /** One Image entity per valid entry. */
+  entities: ImageEntityV1alpha1[];
+  /** Every problem found, each naming the entry and field. */
+  issues: ImagesFileIssue[];
+  /**
+   * Set when the file as a whole could not be read or parsed. Callers keep their
+   * previous entities instead of treating the file as empty.
+   */
+  error?: string;
+}
+
+/**
+ * Reads `images.yaml` and turns its valid entries into Image entities. Never
+ * throws for a bad file: problems come back in `issues` and `error`.
+ *
+ * @public
+ */
+export async function readImageEntities(options: {
+  location: string;
+  urlReader: UrlReaderService;
+  providers: ProviderConfig[];
+}): Promise<ImageEntitiesReadResult> {
+  let loaded;
+  try {
+    loaded = await loadImagesFile(options.location, options.urlReader);
+  } catch (e) {
+    assertError(e);
+    const message = `could not read ${options.location}: ${e.message}`;
+    return { location: options.location, entities: [], issues: [], error: message };
+  }
+  const parsed = parseImagesFile(loaded.text);
+  const entities = parsed.images.map((entry, i) => {
+    const registry = findRegistryProvider(
+      options.providers,
+      parseImageRef(entry.reference).registry,
+    );
+    return imageEntryToEntity(entry, {
+      location: loaded.location,
+      index: parsed.entryIndexes[i],
+      providedBy: registry ? providerEntityRef(registry) : undefined,
+    });
+  });
+  return {
+    location: loaded.location,
+    entities,
+    issues: parsed.issues,
+    ...(parsed.fatal
+      ? { error: `${loaded.location} could not be parsed: ${parsed.issues[0]?.message}` }
+      : {}),
+  };
+}

@@ -1,0 +1,1 @@
+export { ImageOverviewCard } from './ImageOverviewCard';

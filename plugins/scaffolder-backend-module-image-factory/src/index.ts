@@ -1,0 +1,8 @@
+/**
+ * Scaffolder actions for the Image Factory.
+ *
+ * @packageDocumentation
+ */
+
+export { scaffolderModuleImageFactory as default } from './module';
+export { createValidateImageAction } from './actions/validateImage';
