@@ -128,7 +128,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
         locationKey: `${PROVIDER_NAME}:${result.location}`,
       })),
     });
-    logger.info('Image Factory entities refreshed', {
+    logger.debug('Image Factory entities refreshed', {
       location: result.location,
       images: this.lastGoodImages.length,
       providers: providerEntities.length,

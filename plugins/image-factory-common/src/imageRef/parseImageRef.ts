@@ -32,7 +32,8 @@ export type ImageRefParseResult =
 
 /** @public */
 export const DEFAULT_REGISTRY = 'docker.io';
-const LEGACY_DEFAULT_REGISTRIES = ['index.docker.io', 'registry-1.docker.io'];
+/** Docker rewrites only this legacy host to docker.io (distribution/reference, normalize.go). */
+const LEGACY_DEFAULT_REGISTRY = 'index.docker.io';
 const OFFICIAL_REPO_PREFIX = 'library/';
 const NAME_TOTAL_LENGTH_MAX = 255;
 
@@ -43,7 +44,15 @@ const IPV6_HOST = /^\[[a-fA-F0-9:]+\]$/;
 const PORT = /^[0-9]+$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
-const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** A bare image ID, which Docker refuses as a name. */
+const IMAGE_ID = /^[a-f0-9]{64}$/;
+/** The digest algorithms Docker accepts (go-digest), with their hex length. */
+const DIGEST_HEX_LENGTH = new Map([
+  ['sha256', 64],
+  ['sha384', 96],
+  ['sha512', 128],
+]);
+const LOWER_HEX = /^[0-9a-f]+$/;
 
 function validateDomain(domain: string): string | undefined {
   const portAt = domain.startsWith('[')
@@ -54,10 +63,26 @@ function validateDomain(domain: string): string | undefined {
   if (!DOMAIN_NAME.test(host) && !IPV6_HOST.test(host)) {
     return `registry host '${host}' is not a valid host name`;
   }
-  if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) {
-    return `registry port '${port}' must be a number from 0 to 65535`;
+  if (port !== undefined && !PORT.test(port)) {
+    return `registry port '${port}' must be digits`;
   }
   return undefined;
+}
+
+function validateDigest(digest: string): string | undefined {
+  const colon = digest.indexOf(':');
+  const algorithm = digest.slice(0, Math.max(colon, 0));
+  const length = DIGEST_HEX_LENGTH.get(algorithm);
+  if (length !== undefined) {
+    const hex = digest.slice(colon + 1);
+    return hex.length === length && LOWER_HEX.test(hex)
+      ? undefined
+      : `${algorithm} digest '${digest}' must have exactly ${length} lowercase hex digits`;
+  }
+  if (!DIGEST.test(digest)) {
+    return `digest '${digest}' must look like 'sha256:<64 hex digits>'`;
+  }
+  return `digest algorithm '${algorithm}' is not supported (use sha256, sha384 or sha512)`;
 }
 
 /** Splits the first path component off as the registry when Docker would. */
@@ -93,6 +118,9 @@ export function tryParseImageRef(input: string): ImageRefParseResult {
   if (input.trim() !== input) {
     return fail('must not contain leading or trailing white space');
   }
+  if (IMAGE_ID.test(input)) {
+    return fail('a 64-character hexadecimal string is an image ID, not a repository name');
+  }
 
   let rest = input;
   let digest: string | undefined;
@@ -100,11 +128,9 @@ export function tryParseImageRef(input: string): ImageRefParseResult {
   if (at !== -1) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) {
-      return fail(`digest '${digest}' must look like 'sha256:<64 hex digits>'`);
-    }
-    if (digest.startsWith('sha256:') && !SHA256_DIGEST.test(digest)) {
-      return fail('a sha256 digest must have exactly 64 lowercase hex digits');
+    const digestError = validateDigest(digest);
+    if (digestError) {
+      return fail(digestError);
     }
   }
 
@@ -133,26 +159,27 @@ export function tryParseImageRef(input: string): ImageRefParseResult {
     return fail('repository name is missing');
   }
   if (remainder.toLowerCase() !== remainder) {
-    return fail('repository name must be lowercase');
+    return fail(`repository name '${remainder}' must be lowercase`);
   }
   for (const component of remainder.split('/')) {
+    if (component.length === 0) {
+      return fail(`repository name '${remainder}' must not have an empty path component`);
+    }
     if (!PATH_COMPONENT.test(component)) {
       return fail(
         `repository path component '${component}' must be lowercase letters and digits, separated by '.', '_', '__' or '-'`,
       );
     }
   }
-  if (domain.length + 1 + remainder.length > NAME_TOTAL_LENGTH_MAX) {
-    return fail(`repository name must not be longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
-  }
 
-  let registry = domain;
-  if (LEGACY_DEFAULT_REGISTRIES.includes(registry)) {
-    registry = DEFAULT_REGISTRY;
-  }
-  let repository = remainder;
-  if (registry === DEFAULT_REGISTRY && !repository.includes('/')) {
-    repository = OFFICIAL_REPO_PREFIX + repository;
+  const registry = domain === LEGACY_DEFAULT_REGISTRY ? DEFAULT_REGISTRY : domain;
+  const repository =
+    registry === DEFAULT_REGISTRY && !remainder.includes('/')
+      ? OFFICIAL_REPO_PREFIX + remainder
+      : remainder;
+  // Docker measures the normalised name, so `nginx` counts as `docker.io/library/nginx`.
+  if (registry.length + 1 + repository.length > NAME_TOTAL_LENGTH_MAX) {
+    return fail(`repository name must not be longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
   }
   const ref: ImageRef = { registry, repository };
   if (tag !== undefined) ref.tag = tag;

@@ -36,6 +36,11 @@ const IMPLEMENTATIONS: Record<ProviderKind, string[]> = {
   registry: ['oci', 'ghcr', 'dockerhub'],
   source: ['github'],
 };
+const SECTION: Record<ProviderKind, string> = {
+  executor: 'executors',
+  registry: 'registries',
+  source: 'sources',
+};
 const ID = /^[a-z0-9](?:[a-z0-9-]{0,40}[a-z0-9])?$/;
 
 function readPlatforms(config: Config, key: string): string[] | undefined {
@@ -56,10 +61,10 @@ function readKind(
   path: string,
   endpointKey: string,
 ): ProviderConfig[] {
-  const section = root?.getOptionalConfig(`${kind}s`);
+  const section = root?.getOptionalConfig(SECTION[kind]);
   if (!section) return [];
   return section.keys().map(id => {
-    const key = `${path}.${kind}s.${id}`;
+    const key = `${path}.${SECTION[kind]}.${id}`;
     if (!ID.test(id)) {
       throw new InputError(`${key}: provider ids must be lowercase letters, digits or dashes`);
     }

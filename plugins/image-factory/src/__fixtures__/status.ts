@@ -1,0 +1,71 @@
+import type { ImageFactoryStatus } from '@image-factory/plugin-image-factory-common';
+
+/** A factory whose images.yaml has two problems and three providers. */
+export const statusWithIssues: ImageFactoryStatus = {
+  imagesFile: {
+    location: '/srv/factory/images.yaml',
+    lastReadAt: '2025-01-02T03:04:05.000Z',
+    ok: false,
+    imageCount: 3,
+    issues: [
+      {
+        entry: 'hello-web',
+        path: 'images[2].source.dockerfile',
+        message: 'must be a relative path inside the repository',
+        line: 31,
+      },
+      {
+        path: 'extra',
+        message: 'is not a known field',
+      },
+    ],
+  },
+  providers: [
+    {
+      id: 'local-docker',
+      type: 'executor',
+      implementation: 'docker',
+      endpoint: 'unix:///var/run/docker.sock',
+      entityRef: 'provider:default/executor-local-docker',
+      platforms: ['linux/amd64', 'linux/s390x'],
+    },
+    {
+      id: 'local',
+      type: 'registry',
+      implementation: 'oci',
+      endpoint: 'localhost:5000',
+      entityRef: 'provider:default/registry-local',
+    },
+  ],
+};
+
+/** A factory whose images.yaml failed to parse; the last good entries stay. */
+export const statusWithFileError: ImageFactoryStatus = {
+  imagesFile: {
+    location: 'https://github.com/acme/factory-config/blob/main/images.yaml',
+    lastReadAt: '2025-01-02T03:04:05.000Z',
+    ok: false,
+    imageCount: 4,
+    issues: [
+      {
+        path: '(file)',
+        message: 'invalid YAML: Implicit map keys need to be followed by map values',
+        line: 7,
+      },
+    ],
+    error: 'images.yaml is not valid YAML',
+  },
+  providers: [],
+};
+
+/** A healthy factory with nothing configured yet. */
+export const emptyStatus: ImageFactoryStatus = {
+  imagesFile: {
+    location: 'images.yaml',
+    lastReadAt: '2025-01-02T03:04:05.000Z',
+    ok: true,
+    imageCount: 0,
+    issues: [],
+  },
+  providers: [],
+};

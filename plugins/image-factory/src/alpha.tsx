@@ -1,0 +1,61 @@
+import LayersIcon from '@material-ui/icons/Layers';
+import { compatWrapper } from '@backstage/core-compat-api';
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { ImageFactoryClient, imageFactoryApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+const imageFactoryApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: imageFactoryApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ImageFactoryClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const imageFactoryPage = PageBlueprint.make({
+  params: {
+    path: '/image-factory',
+    routeRef: rootRouteRef,
+    // The page brings its own Header, shared with the legacy system.
+    noHeader: true,
+    loader: () =>
+      import('./components/ImageFactoryPage').then(m =>
+        compatWrapper(<m.ImageFactoryPage />),
+      ),
+  },
+});
+
+const entityImageOverviewCard = EntityCardBlueprint.make({
+  name: 'image-overview',
+  params: {
+    filter: 'kind:image',
+    loader: () =>
+      import('./components/ImageOverviewCard').then(m =>
+        compatWrapper(<m.ImageOverviewCard />),
+      ),
+  },
+});
+
+/**
+ * The Image Factory plugin for the new frontend system: the status page at
+ * `/image-factory`, the overview card on Image entity pages, and the API.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'image-factory',
+  title: 'Image Factory',
+  icon: <LayersIcon fontSize="inherit" />,
+  info: { packageJson: () => import('../package.json') },
+  routes: { root: rootRouteRef },
+  extensions: [imageFactoryApi, imageFactoryPage, entityImageOverviewCard],
+});

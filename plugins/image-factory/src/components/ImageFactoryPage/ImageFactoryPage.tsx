@@ -1,0 +1,82 @@
+import { Button, Grid } from '@material-ui/core';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import {
+  Content,
+  ContentHeader,
+  EmptyState,
+  Header,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useFactoryStatus } from '../../hooks/useFactoryStatus';
+import { ImagesFileCard } from './ImagesFileCard';
+import { ProvidersCard } from './ProvidersCard';
+
+function StatusContent() {
+  const { status, loading, error, retry } = useFactoryStatus();
+
+  let body;
+  if (error) {
+    body = <ResponseErrorPanel error={error} title="Could not load the factory status" />;
+  } else if (!status) {
+    body = loading ? (
+      <Progress />
+    ) : (
+      <EmptyState missing="data" title="No status yet" />
+    );
+  } else {
+    body = (
+      <Grid container spacing={3}>
+        {loading && (
+          <Grid item xs={12}>
+            <Progress />
+          </Grid>
+        )}
+        <Grid item xs={12}>
+          <ImagesFileCard file={status.imagesFile} />
+        </Grid>
+        <Grid item xs={12}>
+          <ProvidersCard providers={status.providers ?? []} />
+        </Grid>
+      </Grid>
+    );
+  }
+
+  return (
+    <>
+      <ContentHeader title="Factory status">
+        <Button
+          variant="outlined"
+          color="primary"
+          startIcon={<RefreshIcon />}
+          onClick={retry}
+          disabled={loading}
+        >
+          Refresh
+        </Button>
+      </ContentHeader>
+      {body}
+    </>
+  );
+}
+
+/**
+ * The factory's status page: the state of images.yaml and the configured
+ * providers.
+ *
+ * @public
+ */
+export function ImageFactoryPage() {
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Image Factory"
+        subtitle="Builds, tracks and rebuilds container images"
+      />
+      <Content>
+        <StatusContent />
+      </Content>
+    </Page>
+  );
+}

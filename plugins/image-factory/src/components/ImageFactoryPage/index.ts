@@ -1,0 +1,1 @@
+export { ImageFactoryPage } from './ImageFactoryPage';

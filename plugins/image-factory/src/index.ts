@@ -1,0 +1,35 @@
+/**
+ * Image Factory frontend: the factory status page, entity cards for images,
+ * and the client of the Image Factory backend.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  imageFactoryPlugin,
+  ImageFactoryPage,
+  EntityImageOverviewCard,
+} from './plugin';
+export { rootRouteRef as imageFactoryRootRouteRef } from './routes';
+export { imageFactoryApiRef, ImageFactoryClient } from './api';
+export type { ImageFactoryApi } from './api';
+export {
+  isImageFactoryImage,
+  isImageFactoryBuild,
+  isImageFactoryWheel,
+  isImageFactoryProvider,
+} from './predicates';
+export { imageFactoryRelationPairs } from './relations';
+export {
+  RELATION_BUILD_OF,
+  RELATION_HAS_BUILD,
+  RELATION_PROVIDED_BY,
+  RELATION_PROVIDER_OF,
+} from '@image-factory/plugin-image-factory-common';
+export type {
+  ImageEntityV1alpha1,
+  ImageFactoryStatus,
+  ImagesFileIssue,
+  ImagesFileStatus,
+  ProviderStatus,
+} from '@image-factory/plugin-image-factory-common';

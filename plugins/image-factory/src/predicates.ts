@@ -1,0 +1,55 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  ImageBuildEntityV1alpha1,
+  ImageEntityV1alpha1,
+  ProviderEntityV1alpha1,
+  WheelEntityV1alpha1,
+  isImageBuildEntity,
+  isImageEntity,
+  isProviderEntity,
+  isWheelEntity,
+} from '@image-factory/plugin-image-factory-common';
+
+/**
+ * True for Image entities; for `EntitySwitch.Case if={…}` and blueprint filters.
+ *
+ * @public
+ */
+export function isImageFactoryImage(
+  entity: Entity,
+): entity is ImageEntityV1alpha1 {
+  return isImageEntity(entity);
+}
+
+/**
+ * True for ImageBuild entities.
+ *
+ * @public
+ */
+export function isImageFactoryBuild(
+  entity: Entity,
+): entity is ImageBuildEntityV1alpha1 {
+  return isImageBuildEntity(entity);
+}
+
+/**
+ * True for Wheel entities.
+ *
+ * @public
+ */
+export function isImageFactoryWheel(
+  entity: Entity,
+): entity is WheelEntityV1alpha1 {
+  return isWheelEntity(entity);
+}
+
+/**
+ * True for Provider entities.
+ *
+ * @public
+ */
+export function isImageFactoryProvider(
+  entity: Entity,
+): entity is ProviderEntityV1alpha1 {
+  return isProviderEntity(entity);
+}
