@@ -20,7 +20,10 @@ import type { ImageEntry } from './schema';
  * @public
  */
 export interface ImageEntryOrigin {
-  /** The location `images.yaml` was read from, e.g. `file:/…/images.yaml` or a URL. */
+  /**
+   * Where `images.yaml` was read from: an absolute path (`/srv/factory/images.yaml`),
+   * a `file:` location, or a URL (`https://github.com/…/images.yaml`).
+   */
   location: string;
   /** Index of the entry in the file. */
   index: number;
@@ -29,6 +32,17 @@ export interface ImageEntryOrigin {
    * configured.
    */
   providedBy?: string;
+}
+
+/**
+ * The catalog's location reference (`type:target`): a URL is a `url` location, and
+ * a path is a `file` location, which the catalog shows and refreshes differently.
+ */
+function toLocationRef(location: string): string {
+  if (location.startsWith('file:') || location.startsWith('url:')) {
+    return location;
+  }
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? `url:${location}` : `file:${location}`;
 }
 
 /**
@@ -44,7 +58,7 @@ export function imageEntryToEntity(
   const owner = stringifyEntityRef(
     parseEntityRef(entry.owner, { defaultKind: 'group', defaultNamespace: 'default' }),
   );
-  const location = `url:${origin.location}`;
+  const location = toLocationRef(origin.location);
   const entity: ImageEntityV1alpha1 = {
     apiVersion: IMAGE_FACTORY_API_VERSION,
     kind: 'Image',

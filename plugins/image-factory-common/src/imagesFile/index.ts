@@ -1,4 +1,4 @@
-export * from './duration';
+export { parseShortDuration } from './duration';
 export * from './schema';
 export * from './parseImagesFile';
 export * from './imageEntryToEntity';

@@ -1,5 +1,6 @@
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import { ImageEntry, imageEntrySchema } from './schema';
 
 /**
@@ -55,6 +56,27 @@ function pathToString(base: string, path: ReadonlyArray<string | number>): strin
   );
 }
 
+const TYPE_NAMES: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  boolean: 'true or false',
+  number: 'a number',
+};
+
+function issueMessage(issue: z.ZodIssue): string {
+  if (issue.code === z.ZodIssueCode.invalid_type) {
+    if (issue.received === 'undefined') {
+      return 'is required';
+    }
+    return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}, not ${issue.received}`;
+  }
+  if (issue.code === z.ZodIssueCode.invalid_enum_value) {
+    return `must be one of ${issue.options.join(', ')}, not '${String(issue.received)}'`;
+  }
+  return issue.message;
+}
+
 function zodIssues(
   error: z.ZodError,
   base: string,
@@ -70,11 +92,7 @@ function zodIssues(
         line,
       }));
     }
-    const message =
-      issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined'
-        ? 'is required'
-        : issue.message;
-    return [{ path: pathToString(base, issue.path), message, entry, line }];
+    return [{ path: pathToString(base, issue.path), message: issueMessage(issue), entry, line }];
   });
 }
 
@@ -102,7 +120,18 @@ export function parseImagesFile(text: string): ImagesFileParseResult {
       })),
     };
   }
-  const root = doc.toJS();
+  let root;
+  try {
+    root = doc.toJS();
+  } catch (e) {
+    // toJS refuses documents whose aliases would expand without bound ("billion laughs").
+    return {
+      images: [],
+      entryIndexes: [],
+      fatal: true,
+      issues: [{ path: '(file)', message: `invalid YAML: ${(e as Error).message}` }],
+    };
+  }
   if (root === null || root === undefined) {
     return { images: [], entryIndexes: [], issues: [], fatal: false };
   }
@@ -118,8 +147,11 @@ export function parseImagesFile(text: string): ImagesFileParseResult {
   const issues: ImagesFileIssue[] = [];
   for (const key of Object.keys(root)) {
     if (key === 'apiVersion') {
-      if (root.apiVersion !== 'imagefactory.dev/v1alpha1') {
-        issues.push({ path: 'apiVersion', message: "must be 'imagefactory.dev/v1alpha1'" });
+      if (root.apiVersion !== IMAGE_FACTORY_API_VERSION) {
+        issues.push({
+          path: 'apiVersion',
+          message: `must be '${IMAGE_FACTORY_API_VERSION}', not ${JSON.stringify(root.apiVersion)}`,
+        });
       }
     } else if (key !== 'images') {
       issues.push({ path: key, message: 'is not a known field' });
@@ -136,7 +168,7 @@ export function parseImagesFile(text: string): ImagesFileParseResult {
   const seq = doc.get('images');
   const entryLine = (i: number) => {
     const node = isSeq(seq) ? seq.items[i] : undefined;
-    return isMap(node) ? lineOf(node.range?.[0]) : undefined;
+    return isNode(node) ? lineOf(node.range?.[0]) : undefined;
   };
 
   const images: ImageEntry[] = [];

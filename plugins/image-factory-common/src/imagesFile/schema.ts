@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import { tryParseImageRef } from '../imageRef';
-import { parseShortDuration } from './duration';
+import { parseShortDuration, SHORT_DURATION } from './duration';
 
 /** Platforms the factory can build for (`os/arch[/variant]`). @public */
 export const SUPPORTED_PLATFORMS = [
@@ -22,7 +23,9 @@ const NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const GITHUB_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const BRANCH = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{)[^\s~^:?*[\\]+$/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const OWNER = /^(?:(?:user|group):)?(?:[a-z0-9-_.]+\/)?[A-Za-z0-9][A-Za-z0-9-_.]*$/;
+const OWNER = /^(?:(?:user|group):)?(?:[a-z0-9_.-]+\/)?[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** Catalog tags follow Backstage's rule (catalog-model, makeValidator's isValidTag). */
+const CATALOG_TAG = /^[a-z0-9:+#]+(?:-[a-z0-9:+#]+)*$/;
 
 /**
  * A path inside the source repository: relative, with forward slashes, and never
@@ -47,8 +50,9 @@ function repoRelativePath() {
 
 const duration = z
   .string()
-  .refine(d => parseShortDuration(d) !== undefined, {
-    message: "must be a duration such as '30m', '6h', '2d' or '1h30m'",
+  .regex(SHORT_DURATION, "must be a duration such as '30m', '6h', '2d' or '1h30m'")
+  .refine(d => !SHORT_DURATION.test(d) || parseShortDuration(d) !== undefined, {
+    message: 'is too long to count in milliseconds',
   });
 
 const imageReference = z.string().superRefine((value, ctx) => {
@@ -134,7 +138,18 @@ export const imageEntrySchema = z
       .array(z.string().regex(NAME, 'stage names must be lowercase letters, digits or dashes'))
       .optional()
       .describe('Lifecycle stages a build is promoted through, in order (e.g. dev, staging, prod).'),
-    tags: z.array(z.string()).optional().describe('Catalog tags for the entity.'),
+    tags: z
+      .array(
+        z
+          .string()
+          .max(63, 'catalog tags must be at most 63 characters')
+          .regex(
+            CATALOG_TAG,
+            "catalog tags must be lowercase letters, digits, ':', '+' or '#', separated by '-'",
+          ),
+      )
+      .optional()
+      .describe('Catalog tags for the entity.'),
   })
   .strict()
   .superRefine((entry, ctx) => {
@@ -180,10 +195,13 @@ export const imageEntrySchema = z
 export const imagesFileSchema = z
   .object({
     apiVersion: z
-      .literal('imagefactory.dev/v1alpha1')
+      .literal(IMAGE_FACTORY_API_VERSION)
       .optional()
       .describe('Version of the images.yaml format.'),
-    images: z.array(imageEntrySchema).describe('The images the factory knows.'),
+    images: z
+      .array(imageEntrySchema)
+      .default([])
+      .describe('The images the factory knows.'),
   })
   .strict();
 

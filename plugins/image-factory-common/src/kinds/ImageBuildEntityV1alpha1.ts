@@ -1,4 +1,5 @@
 import { Entity, entityKindSchemaValidator, KindValidator } from '@backstage/catalog-model';
+import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import schema from './ImageBuild.v1alpha1.schema.json';
 
 /** Why a build ran. @public */
@@ -10,7 +11,7 @@ export type BuildCause = 'manual' | 'enrollment' | 'base-change' | 'emergency' |
  * @public
  */
 export interface ImageBuildEntityV1alpha1 extends Entity {
-  apiVersion: 'imagefactory.dev/v1alpha1';
+  apiVersion: typeof IMAGE_FACTORY_API_VERSION;
   kind: 'ImageBuild';
   spec: {
     /** Entity reference of the Image. */
@@ -40,5 +41,5 @@ export const imageBuildEntityV1alpha1Validator: KindValidator = {
 
 /** @public */
 export function isImageBuildEntity(entity: Entity): entity is ImageBuildEntityV1alpha1 {
-  return entity.apiVersion === 'imagefactory.dev/v1alpha1' && entity.kind === 'ImageBuild';
+  return entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'ImageBuild';
 }

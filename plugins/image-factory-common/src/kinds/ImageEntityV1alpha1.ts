@@ -1,4 +1,5 @@
 import { Entity, entityKindSchemaValidator, KindValidator } from '@backstage/catalog-model';
+import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import schema from './Image.v1alpha1.schema.json';
 
 /** @public */
@@ -10,7 +11,7 @@ export type ImageType = 'managed' | 'base' | 'external';
  * @public
  */
 export interface ImageEntityV1alpha1 extends Entity {
-  apiVersion: 'imagefactory.dev/v1alpha1';
+  apiVersion: typeof IMAGE_FACTORY_API_VERSION;
   kind: 'Image';
   spec: {
     type: ImageType;
@@ -54,5 +55,5 @@ export const imageEntityV1alpha1Validator: KindValidator = {
 
 /** @public */
 export function isImageEntity(entity: Entity): entity is ImageEntityV1alpha1 {
-  return entity.apiVersion === 'imagefactory.dev/v1alpha1' && entity.kind === 'Image';
+  return entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'Image';
 }

@@ -1,4 +1,5 @@
 import { Entity, entityKindSchemaValidator, KindValidator } from '@backstage/catalog-model';
+import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import schema from './Provider.v1alpha1.schema.json';
 
 /** @public */
@@ -10,7 +11,7 @@ export type ProviderType = 'executor' | 'registry' | 'source';
  * @public
  */
 export interface ProviderEntityV1alpha1 extends Entity {
-  apiVersion: 'imagefactory.dev/v1alpha1';
+  apiVersion: typeof IMAGE_FACTORY_API_VERSION;
   kind: 'Provider';
   spec: {
     type: ProviderType;
@@ -37,5 +38,5 @@ export const providerEntityV1alpha1Validator: KindValidator = {
 
 /** @public */
 export function isProviderEntity(entity: Entity): entity is ProviderEntityV1alpha1 {
-  return entity.apiVersion === 'imagefactory.dev/v1alpha1' && entity.kind === 'Provider';
+  return entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'Provider';
 }

@@ -1,4 +1,5 @@
 import { Entity, entityKindSchemaValidator, KindValidator } from '@backstage/catalog-model';
+import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import schema from './Wheel.v1alpha1.schema.json';
 
 /**
@@ -7,7 +8,7 @@ import schema from './Wheel.v1alpha1.schema.json';
  * @public
  */
 export interface WheelEntityV1alpha1 extends Entity {
-  apiVersion: 'imagefactory.dev/v1alpha1';
+  apiVersion: typeof IMAGE_FACTORY_API_VERSION;
   kind: 'Wheel';
   spec: {
     package: string;
@@ -31,5 +32,5 @@ export const wheelEntityV1alpha1Validator: KindValidator = {
 
 /** @public */
 export function isWheelEntity(entity: Entity): entity is WheelEntityV1alpha1 {
-  return entity.apiVersion === 'imagefactory.dev/v1alpha1' && entity.kind === 'Wheel';
+  return entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'Wheel';
 }

@@ -23,7 +23,6 @@ export const DEFAULT_IMAGES_LOCATION = 'images.yaml';
 export const DEFAULT_IMAGES_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 1 },
   timeout: { minutes: 1 },
-  initialDelay: { seconds: 1 },
 };
 /** @public */
 export const DEFAULT_PROVIDER_OWNER = 'group:default/platform-team';

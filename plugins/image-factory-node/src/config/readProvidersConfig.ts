@@ -1,6 +1,9 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { SUPPORTED_PLATFORMS } from '@image-factory/plugin-image-factory-common';
+import {
+  SUPPORTED_PLATFORMS,
+  tryParseImageRef,
+} from '@image-factory/plugin-image-factory-common';
 
 /** @public */
 export type ProviderKind = 'executor' | 'registry' | 'source';
@@ -43,16 +46,32 @@ const SECTION: Record<ProviderKind, string> = {
 };
 const ID = /^[a-z0-9](?:[a-z0-9-]{0,40}[a-z0-9])?$/;
 
-function readPlatforms(config: Config, key: string): string[] | undefined {
-  const platforms = config.getOptionalStringArray(key);
+function readPlatforms(
+  config: Config,
+  name: string,
+  providerKey: string,
+): string[] | undefined {
+  const platforms = config.getOptionalStringArray(name);
   for (const p of platforms ?? []) {
     if (!(SUPPORTED_PLATFORMS as readonly string[]).includes(p)) {
       throw new InputError(
-        `${key}: unsupported platform '${p}' (supported: ${SUPPORTED_PLATFORMS.join(', ')})`,
+        `${providerKey}.${name}: unsupported platform '${p}' (supported: ${SUPPORTED_PLATFORMS.join(
+          ', ',
+        )})`,
       );
     }
   }
   return platforms;
+}
+
+/**
+ * The registry host as image references name it, or undefined when Docker would
+ * not read it as a host (a scheme, a path, or a bare name such as `registry`,
+ * which Docker takes for a repository on docker.io).
+ */
+export function normalizeRegistryHost(host: string): string | undefined {
+  const parsed = tryParseImageRef(`${host}/x/probe`);
+  return parsed.ok && parsed.ref.repository === 'x/probe' ? parsed.ref.registry : undefined;
 }
 
 function readKind(
@@ -80,10 +99,22 @@ function readKind(
     if (!endpoint) {
       throw new InputError(`${key}.${endpointKey}: is required`);
     }
+    if (kind === 'registry' && !normalizeRegistryHost(endpoint)) {
+      throw new InputError(
+        `${key}.${endpointKey}: must be a registry host with an optional port, such as 'localhost:5000' or 'ghcr.io', got '${endpoint}'`,
+      );
+    }
     const provider: ProviderConfig = { id, kind, implementation, endpoint };
     if (kind === 'executor') {
-      provider.platforms = readPlatforms(c, 'platforms') ?? ['linux/amd64'];
-      provider.emulatedPlatforms = readPlatforms(c, 'emulatedPlatforms') ?? [];
+      provider.platforms = readPlatforms(c, 'platforms', key) ?? ['linux/amd64'];
+      provider.emulatedPlatforms = readPlatforms(c, 'emulatedPlatforms', key) ?? [];
+      const native = provider.platforms;
+      const stray = provider.emulatedPlatforms.find(p => !native.includes(p));
+      if (stray) {
+        throw new InputError(
+          `${key}.emulatedPlatforms: '${stray}' is not listed in ${key}.platforms`,
+        );
+      }
       provider.concurrency = c.getOptionalNumber('concurrency') ?? DEFAULT_EXECUTOR_CONCURRENCY;
       if (!Number.isInteger(provider.concurrency) || provider.concurrency < 1) {
         throw new InputError(`${key}.concurrency: must be a whole number of at least 1`);

@@ -3,9 +3,8 @@ import {
   ANNOTATION_IMAGE_FACTORY_PROVIDER_ID,
   IMAGE_FACTORY_API_VERSION,
   ProviderEntityV1alpha1,
-  tryParseImageRef,
 } from '@image-factory/plugin-image-factory-common';
-import { ProviderConfig } from '../config';
+import { normalizeRegistryHost, ProviderConfig } from '../config';
 
 /**
  * The catalog entity name of a provider: `<kind>-<id>`, e.g. `executor-local-docker`.
@@ -54,7 +53,9 @@ export function providerToEntity(
             capabilities: {
               platforms: provider.platforms ?? [],
               emulatedPlatforms: provider.emulatedPlatforms ?? [],
-              concurrency: provider.concurrency,
+              ...(provider.concurrency !== undefined
+                ? { concurrency: provider.concurrency }
+                : {}),
             },
           }
         : {}),
@@ -72,11 +73,10 @@ export function findRegistryProvider(
   providers: ProviderConfig[],
   registryHost: string,
 ): ProviderConfig | undefined {
-  return providers.find(p => {
-    if (p.kind !== 'registry') return false;
-    // Normalise the configured host the same way image references are (index.docker.io → docker.io).
-    const parsed = tryParseImageRef(`${p.endpoint}/x/probe`);
-    const host = parsed.ok ? parsed.ref.registry : p.endpoint;
-    return host === registryHost;
-  });
+  return providers.find(
+    p =>
+      p.kind === 'registry' &&
+      // Normalise the configured host the same way image references are (index.docker.io → docker.io).
+      (normalizeRegistryHost(p.endpoint) ?? p.endpoint) === registryHost,
+  );
 }

@@ -89,9 +89,10 @@ describe('ImageFactoryClient', () => {
       name: 'NotAllowedError',
       message: 'Not allowed to read the Image Factory status',
     });
-    expect(error.message).toContain(
-      'Not allowed to read the Image Factory status',
-    );
+    expect(error.cause).toMatchObject({
+      name: 'NotAllowedError',
+      message: 'Not allowed to read the Image Factory status',
+    });
   });
 
   it('throws a ResponseError for a non-JSON failure too', async () => {

@@ -60,9 +60,7 @@ describe('ImageFactoryPage', () => {
     expect(second.getByText('is not a known field')).toBeInTheDocument();
     expect(second.queryByText(/line/)).toBeNull();
 
-    expect(
-      screen.queryByText('images.yaml could not be read'),
-    ).not.toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('lists the providers with a link to each Provider entity', async () => {
@@ -89,14 +87,15 @@ describe('ImageFactoryPage', () => {
   it('warns that the previous entries are kept when the whole file failed', async () => {
     await renderPage(statusWithFileError);
 
+    const alert = within(await screen.findByRole('alert'));
     expect(
-      await screen.findByText('images.yaml could not be read'),
+      alert.getByText('Error: images.yaml could not be read'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(
+      alert.getByText(
         /images\.yaml is not valid YAML\. The catalog keeps the 4 images from the last good read/,
       ),
-    ).toBeInTheDocument();
+    ).toBeVisible();
     expect(screen.getByText('Could not be read')).toBeInTheDocument();
     expect(rowOf('(file)').getByText(/\(line 7\)/)).toBeInTheDocument();
   });

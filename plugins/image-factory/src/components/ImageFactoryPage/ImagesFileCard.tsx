@@ -96,6 +96,7 @@ export function ImagesFileCard(props: { file: ImagesFileStatus }) {
           <Grid item xs={12}>
             <WarningPanel
               severity="error"
+              defaultExpanded
               title="images.yaml could not be read"
               message={`${file.error}. The catalog keeps the ${file.imageCount} images from the last good read until the file is fixed.`}
             />

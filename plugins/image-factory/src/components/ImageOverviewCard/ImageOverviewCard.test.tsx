@@ -63,7 +63,8 @@ describe('ImageOverviewCard', () => {
 
     expect(
       field('Source').getByRole('link', {
-        name: 'image-factory/examples: dockerfiles/hello-web/Dockerfile',
+        // The link opens GitHub in a new window and says so in its name.
+        name: /^image-factory\/examples: dockerfiles\/hello-web\/Dockerfile/,
       }),
     ).toHaveAttribute(
       'href',
@@ -91,22 +92,26 @@ describe('ImageOverviewCard', () => {
     expect(stages.getByText('prod')).toBeInTheDocument();
   });
 
-  it('spells out the defaults of a partial rebuild policy', async () => {
-    // python-runtime sets only `delay: 2d`.
-    await renderCard(exampleImage('python-runtime'));
+  it('spells out the defaults of a built image without a rebuild policy', async () => {
+    // busybox-base is built from source but sets no `rebuild:` block.
+    await renderCard(exampleImage('busybox-base'));
 
+    expect(field('Type').getByText('base')).toBeInTheDocument();
     const rebuild = field('Rebuild policy');
     expect(
       rebuild.getByText('Automatic rebuild on base change: on (default)'),
     ).toBeInTheDocument();
     expect(
-      rebuild.getByText('Delay after a new base digest: 2d'),
+      rebuild.getByText('Delay after a new base digest: 0s (default)'),
     ).toBeInTheDocument();
     expect(
       rebuild.getByText('Coalescing window: 30m (default)'),
     ).toBeInTheDocument();
-    expect(field('Tag / digest').getByText('Tag 3.11')).toBeInTheDocument();
+    expect(field('Tag / digest').getByText('Tag stable')).toBeInTheDocument();
     expect(field('Build args').getByText('None')).toBeInTheDocument();
+    expect(
+      field('Lifecycle stages').getByText('No stages: builds are not promoted'),
+    ).toBeInTheDocument();
   });
 
   it('handles a base image without source, tag, platforms or provider', async () => {

@@ -1,0 +1,165 @@
+/*
+ * yarn bench:catalog — the Image Factory entity provider and kinds processor on a
+ * generated images.yaml of N images (default 10,000). Prints the time to a full
+ * mutation, the processor's throughput, entities per second and peak RSS, with
+ * ratios against peers measured in the same run:
+ *   - reading: yaml.parse of the same file (the floor for any YAML source);
+ *   - processing: Backstage's own validation of the same number of Component
+ *     entities (componentEntityV1alpha1Validator).
+ * Goals: full mutation under 5 s, peak RSS under 300 MB.
+ */
+import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { componentEntityV1alpha1Validator, Entity } from '@backstage/catalog-model';
+import {
+  ImageFactoryEntitiesProcessor,
+  ImageFactoryEntityProvider,
+} from '@image-factory/plugin-catalog-backend-module-image-factory';
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import { parse } from 'yaml';
+
+const COUNT = Number(process.env.BENCH_IMAGES ?? 10_000);
+const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x'];
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 5);
+
+function generateImagesYaml(count: number): string {
+  const lines = ['apiVersion: imagefactory.dev/v1alpha1', 'images:'];
+  for (let i = 0; i < count; i++) {
+    const kind = i % 10 === 0 ? 'base' : i % 10 === 1 ? 'external' : 'managed';
+    lines.push(
+      `  - name: image-${i}`,
+      `    type: ${kind}`,
+      `    owner: team-${i % 50}`,
+      `    description: Generated image number ${i}`,
+      `    reference: localhost:5000/team-${i % 50}/image-${i}:1.${i % 7}`,
+      `    platforms: [${PLATFORMS.slice(0, 1 + (i % 3)).join(', ')}]`,
+    );
+    if (kind !== 'external') {
+      lines.push(
+        '    source:',
+        `      repo: acme/repo-${i % 200}`,
+        '      branch: main',
+        `      dockerfile: images/image-${i}/Dockerfile`,
+        `      context: images/image-${i}`,
+        '    rebuild:',
+        '      delay: 1h',
+        '      coalesceWindow: 30m',
+        '    stages: [dev, staging, prod]',
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const silentLogger: LoggerService = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  child: () => silentLogger,
+};
+
+async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = process.hrtime.bigint();
+  const result = await fn();
+  return [result, Number(process.hrtime.bigint() - start) / 1e6];
+}
+
+async function main() {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-catalog-'));
+  const file = path.join(dir, 'images.yaml');
+  const text = generateImagesYaml(COUNT);
+  await fs.writeFile(file, text);
+
+  // Peer 1: plain YAML parsing of the same file.
+  const [, yamlMs] = await time(async () => parse(await fs.readFile(file, 'utf8')));
+
+  // Provider: read, validate, map to entities and apply one full mutation.
+  let mutated: Entity[] = [];
+  let runTask: (() => Promise<void>) | undefined;
+  const provider = ImageFactoryEntityProvider.fromConfig(
+    new ConfigReader({
+      imageFactory: {
+        images: { location: file },
+        providers: { registries: { local: { host: 'localhost:5000' } } },
+      },
+    }),
+    {
+      logger: silentLogger,
+      // The file is local, so the UrlReader is never asked.
+      urlReader: {} as UrlReaderService,
+      schedule: {
+        run: async task => {
+          runTask = task.fn as () => Promise<void>;
+        },
+      },
+    },
+  );
+  await provider.connect({
+    applyMutation: async mutation => {
+      if (mutation.type === 'full') mutated = mutation.entities.map(e => e.entity);
+    },
+    refresh: async () => {},
+  });
+  const [, providerMs] = await time(async () => runTask!());
+
+  // Processor: validate the kind and emit relations for every entity.
+  const processor = new ImageFactoryEntitiesProcessor();
+  let relations = 0;
+  const location = { type: 'url', target: file };
+  const [, processorMs] = await time(async () => {
+    for (const entity of mutated) {
+      if (!(await processor.validateEntityKind(entity))) {
+        throw new Error(`entity ${entity.metadata.name} did not validate`);
+      }
+      await processor.postProcessEntity(entity, location, () => {
+        relations += 1;
+      });
+    }
+  });
+
+  // Peer 2: Backstage's validation of as many Component entities.
+  const components: Entity[] = mutated.map(e => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: e.metadata.name, description: e.metadata.description },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  }));
+  const [, componentMs] = await time(async () => {
+    for (const c of components) await componentEntityV1alpha1Validator.check(c);
+  });
+
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  await fs.rm(dir, { recursive: true, force: true });
+
+  const images = mutated.filter(e => e.kind === 'Image').length;
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  const rows: Array<[string, string]> = [
+    ['images in images.yaml', String(COUNT)],
+    ['Image entities in the full mutation', String(images)],
+    ['time to full mutation (read, validate, map)', `${providerMs.toFixed(0)} ms (goal < 5000 ms)`],
+    ['  peer: yaml.parse of the same file', `${yamlMs.toFixed(0)} ms (ratio ${(providerMs / yamlMs).toFixed(2)})`],
+    ['provider entities per second', `${((images / providerMs) * 1000).toFixed(0)}`],
+    ['processor: validate + relations', `${processorMs.toFixed(0)} ms, ${relations} relations`],
+    ['  peer: Component validation, same count', `${componentMs.toFixed(0)} ms (ratio ${(processorMs / componentMs).toFixed(2)})`],
+    ['processor entities per second', `${((mutated.length / processorMs) * 1000).toFixed(0)}`],
+    ['peak RSS', `${mb(peakRss)} MB (goal < 300 MB)`],
+  ];
+  const width = Math.max(...rows.map(r => r[0].length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  if (images !== COUNT) {
+    throw new Error(`expected ${COUNT} images in the mutation, got ${images}`);
+  }
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import { defineConfig } from '@playwright/test';
+import fs from 'fs';
+import path from 'path';
+
+/*
+ * End-to-end tests run the real backend (serving the built frontend) on
+ * 127.0.0.1:7007 against a copy of examples/images.yaml that the tests may edit.
+ * Build the frontend first (`yarn workspace app build`); ./scripts/test does.
+ */
+const runDir = path.resolve(__dirname, '.run/e2e');
+// The config is loaded again in each worker: only the main process prepares the files.
+if (!process.env.IMAGE_FACTORY_E2E_IMAGES) {
+  fs.rmSync(runDir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(runDir, 'sqlite'), { recursive: true });
+  const images = path.join(runDir, 'images.yaml');
+  fs.copyFileSync(path.resolve(__dirname, 'examples/images.yaml'), images);
+  process.env.IMAGE_FACTORY_E2E_IMAGES = images;
+  process.env.IMAGE_FACTORY_E2E_SQLITE = path.join(runDir, 'sqlite');
+}
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'e2e/report' }]],
+  outputDir: 'e2e/test-results',
+  webServer: {
+    command:
+      'yarn workspace backend start --config ../../app-config.yaml --config ../../e2e/app-config.e2e.yaml',
+    url: 'http://127.0.0.1:7007/api/image-factory/health',
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+  use: {
+    baseURL: 'http://127.0.0.1:7007',
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's Chromium: Playwright never downloads a browser here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--headless',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium' }],
+});
