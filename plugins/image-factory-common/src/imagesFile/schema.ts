@@ -77,13 +77,13 @@ export const imageSourceSchema = z
       .string()
       .regex(BRANCH, 'must be a valid git branch name')
       .default('main')
-      .describe('Branch to build from.'),
+      .describe("Branch to build from (default 'main')."),
     dockerfile: repoRelativePath()
       .default('Dockerfile')
-      .describe('Path of the Dockerfile inside the repository.'),
+      .describe("Path of the Dockerfile, relative to the repository root and inside it (default 'Dockerfile')."),
     context: repoRelativePath()
       .default('.')
-      .describe('Build context directory inside the repository.'),
+      .describe("Build context directory, relative to the repository root and inside it (default '.')."),
   })
   .strict();
 
@@ -93,13 +93,17 @@ export const rebuildPolicySchema = z
     auto: z
       .boolean()
       .default(true)
-      .describe('Rebuild automatically when a base image changes.'),
+      .describe('Rebuild automatically when a base image changes (default true).'),
     delay: duration
       .default('0s')
-      .describe('How long a new base digest must have been seen before the rebuild.'),
+      .describe(
+        "How long a new base digest must have been seen before the rebuild, e.g. '1h' or '2d' (default '0s').",
+      ),
     coalesceWindow: duration
       .default('30m')
-      .describe('Quiet period in which several base changes coalesce into one rebuild.'),
+      .describe(
+        "Quiet period in which several base changes coalesce into one rebuild (default '30m').",
+      ),
   })
   .strict();
 
@@ -113,22 +117,32 @@ export const imageEntrySchema = z
         'must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit',
       )
       .describe('Unique image name; also the catalog entity name.'),
-    type: z.enum(IMAGE_TYPES).describe('managed, base or external.'),
+    type: z
+      .enum(IMAGE_TYPES)
+      .describe(
+        'managed: the factory builds and pushes it; base: others build FROM it, and the factory builds it when it has a source; external: used as is, only watched.',
+      ),
     owner: z
       .string()
       .regex(OWNER, "must be an entity reference such as 'group:default/platform' or 'platform'")
-      .describe('Owning group or user (entity reference).'),
+      .describe(
+        "Owning group or user as an entity reference: 'platform-team', 'group:default/platform-team' or 'user:jane'.",
+      ),
     title: z.string().min(1).optional().describe('Display title.'),
     description: z.string().optional().describe('What the image is for.'),
     reference: imageReference.describe(
-      'Image reference. For managed images: where builds are pushed (registry/repository[:tag]); for base and external images: what is watched.',
+      "Image reference, read like Docker reads it ('nginx' is docker.io/library/nginx). For managed images: where builds are pushed (registry/repository[:tag], no digest); for base and external images: what is watched.",
     ),
     platforms: z
       .array(z.enum(SUPPORTED_PLATFORMS))
       .min(1, 'must list at least one platform')
       .default(['linux/amd64'])
-      .describe('Platforms the image is built for or watched on.'),
-    source: imageSourceSchema.optional().describe('Where the Dockerfile lives (managed images).'),
+      .describe("Platforms the image is built for or watched on, each once (default ['linux/amd64'])."),
+    source: imageSourceSchema
+      .optional()
+      .describe(
+        'Where the Dockerfile lives. Required for managed images, optional for base images, not allowed for external ones.',
+      ),
     buildArgs: z
       .record(z.string().regex(BUILD_ARG, 'build arg names must be valid identifiers'), z.string())
       .optional()
@@ -149,7 +163,7 @@ export const imageEntrySchema = z
           ),
       )
       .optional()
-      .describe('Catalog tags for the entity.'),
+      .describe("Catalog tags for the entity: lowercase words joined by '-'."),
   })
   .strict()
   .superRefine((entry, ctx) => {

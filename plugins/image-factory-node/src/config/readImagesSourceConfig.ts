@@ -2,7 +2,9 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
+import { assertError, InputError } from '@backstage/errors';
 
 /**
  * Where `images.yaml` is read from, and how often.
@@ -13,7 +15,7 @@ export interface ImagesSourceConfig {
   /** A path (relative to the backend's working directory) or a URL the UrlReader can read. */
   location: string;
   schedule: SchedulerServiceTaskScheduleDefinition;
-  /** Entity reference of the owner given to Provider entities. */
+  /** Entity reference of the owner given to Provider entities, in full (`group:default/x`). */
   providerOwner: string;
 }
 
@@ -27,8 +29,40 @@ export const DEFAULT_IMAGES_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 /** @public */
 export const DEFAULT_PROVIDER_OWNER = 'group:default/platform-team';
 
+function readSchedule(images: Config | undefined): SchedulerServiceTaskScheduleDefinition {
+  if (!images?.has('schedule')) {
+    return DEFAULT_IMAGES_SCHEDULE;
+  }
+  try {
+    return readSchedulerServiceTaskScheduleDefinitionFromConfig(images.getConfig('schedule'));
+  } catch (e) {
+    assertError(e);
+    // The scheduler's reader names only the inner key ('frequency', 'scope').
+    throw new InputError('imageFactory.images.schedule: is not a valid schedule', e);
+  }
+}
+
+function readProviderOwner(config: Config): string {
+  const owner = config.getOptionalString('imageFactory.providerOwner');
+  if (owner === undefined) {
+    return DEFAULT_PROVIDER_OWNER;
+  }
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+    );
+  } catch (e) {
+    assertError(e);
+    throw new InputError(
+      `imageFactory.providerOwner: must be an entity reference such as 'group:default/platform-team', got '${owner}'`,
+      e,
+    );
+  }
+}
+
 /**
- * Reads `imageFactory.images` and `imageFactory.providerOwner`.
+ * Reads `imageFactory.images` and `imageFactory.providerOwner`. Throws an
+ * `InputError` naming the key when a value is wrong.
  *
  * @public
  */
@@ -36,10 +70,7 @@ export function readImagesSourceConfig(config: Config): ImagesSourceConfig {
   const images = config.getOptionalConfig('imageFactory.images');
   return {
     location: images?.getOptionalString('location') ?? DEFAULT_IMAGES_LOCATION,
-    schedule: images?.has('schedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(images.getConfig('schedule'))
-      : DEFAULT_IMAGES_SCHEDULE,
-    providerOwner:
-      config.getOptionalString('imageFactory.providerOwner') ?? DEFAULT_PROVIDER_OWNER,
+    schedule: readSchedule(images),
+    providerOwner: readProviderOwner(config),
   };
 }

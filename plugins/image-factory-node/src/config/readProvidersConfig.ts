@@ -67,7 +67,10 @@ function readPlatforms(
 /**
  * The registry host as image references name it, or undefined when Docker would
  * not read it as a host (a scheme, a path, or a bare name such as `registry`,
- * which Docker takes for a repository on docker.io).
+ * which Docker takes for a repository on docker.io). `index.docker.io` becomes
+ * `docker.io`, as in image references.
+ *
+ * @public
  */
 export function normalizeRegistryHost(host: string): string | undefined {
   const parsed = tryParseImageRef(`${host}/x/probe`);
@@ -85,7 +88,9 @@ function readKind(
   return section.keys().map(id => {
     const key = `${path}.${SECTION[kind]}.${id}`;
     if (!ID.test(id)) {
-      throw new InputError(`${key}: provider ids must be lowercase letters, digits or dashes`);
+      throw new InputError(
+        `${key}: provider ids must be 1-42 lowercase letters, digits or dashes, starting and ending with a letter or digit`,
+      );
     }
     const c = section.getConfig(id);
     const implementation = c.getOptionalString('type') ?? IMPLEMENTATIONS[kind][0];
@@ -107,6 +112,9 @@ function readKind(
     const provider: ProviderConfig = { id, kind, implementation, endpoint };
     if (kind === 'executor') {
       provider.platforms = readPlatforms(c, 'platforms', key) ?? ['linux/amd64'];
+      if (provider.platforms.length === 0) {
+        throw new InputError(`${key}.platforms: must list at least one platform`);
+      }
       provider.emulatedPlatforms = readPlatforms(c, 'emulatedPlatforms', key) ?? [];
       const native = provider.platforms;
       const stray = provider.emulatedPlatforms.find(p => !native.includes(p));
@@ -117,7 +125,9 @@ function readKind(
       }
       provider.concurrency = c.getOptionalNumber('concurrency') ?? DEFAULT_EXECUTOR_CONCURRENCY;
       if (!Number.isInteger(provider.concurrency) || provider.concurrency < 1) {
-        throw new InputError(`${key}.concurrency: must be a whole number of at least 1`);
+        throw new InputError(
+          `${key}.concurrency: must be a whole number of at least 1, got ${provider.concurrency}`,
+        );
       }
     }
     return provider;

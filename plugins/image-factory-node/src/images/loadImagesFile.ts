@@ -1,5 +1,5 @@
 import { UrlReaderService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, isError, NotFoundError } from '@backstage/errors';
 import { promises as fs } from 'fs';
 import { resolve } from 'path';
 
@@ -26,6 +26,9 @@ export function isUrlLocation(location: string): boolean {
 /**
  * Reads `images.yaml` from a local path (development) or from any URL the
  * Backstage UrlReader can read (production: GitHub, GitLab, Bitbucket, …).
+ * A relative path is resolved against the working directory of the backend.
+ * Throws `NotFoundError` for a missing file and `InputError` for a directory or
+ * an oversized file, each naming `imageFactory.images.location`.
  *
  * @public
  */
@@ -39,7 +42,12 @@ export async function loadImagesFile(
     return { text: buffer.toString('utf8'), location, etag: response.etag };
   }
   const path = resolve(location);
-  const stat = await fs.stat(path);
+  const stat = await fs.stat(path).catch(error => {
+    if (isError(error) && error.code === 'ENOENT') {
+      throw new NotFoundError(`imageFactory.images.location: '${path}' does not exist`);
+    }
+    throw error;
+  });
   if (!stat.isFile()) {
     throw new InputError(`imageFactory.images.location: '${path}' is not a file`);
   }

@@ -7,8 +7,9 @@ import {
   parseImageRef,
   parseImagesFile,
 } from '@image-factory/plugin-image-factory-common';
+import { resolve } from 'path';
 import { ProviderConfig } from '../config';
-import { loadImagesFile } from './loadImagesFile';
+import { isUrlLocation, loadImagesFile } from './loadImagesFile';
 import { findRegistryProvider, providerEntityRef } from './providerEntities';
 
 /**
@@ -46,8 +47,14 @@ export async function readImageEntities(options: {
     loaded = await loadImagesFile(options.location, options.urlReader);
   } catch (e) {
     assertError(e);
-    const message = `could not read ${options.location}: ${e.message}`;
-    return { location: options.location, entities: [], issues: [], error: message };
+    // The same location as a successful read reports, so that callers can key on it.
+    const location = isUrlLocation(options.location)
+      ? options.location
+      : resolve(options.location);
+    const error = e.message.includes(location)
+      ? e.message
+      : `could not read ${location}: ${e.message}`;
+    return { location, entities: [], issues: [], error };
   }
   const parsed = parseImagesFile(loaded.text);
   const entities = parsed.images.map((entry, i) => {

@@ -1,0 +1,84 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import { DatabaseImagesStore, migrateDatabase } from '../database';
+import { ImagesFileWatcher } from './ImagesFileWatcher';
+
+const entry = (name: string) =>
+  [
+    `  - name: ${name}`,
+    '    type: external',
+    '    owner: platform-team',
+    `    reference: docker.io/library/${name}:1`,
+  ].join('\n');
+
+describe('ImagesFileWatcher', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let dir: string;
+  let file: string;
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'images-file-watcher-'));
+    file = path.join(dir, 'images.yaml');
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  async function createWatcher() {
+    const knex = await databases.init('SQLITE_3');
+    await migrateDatabase({ getClient: async () => knex });
+    const store = DatabaseImagesStore.create({ client: knex });
+    let now = new Date('2026-11-23T10:00:00Z');
+    const watcher = new ImagesFileWatcher({
+      location: file,
+      providers: [],
+      urlReader: {} as UrlReaderService,
+      store,
+      logger: mockServices.logger.mock(),
+      clock: () => now,
+    });
+    return { watcher, store, tick: () => (now = new Date(now.getTime() + 60_000)) };
+  }
+
+  it('keeps the previous images when the file becomes unreadable YAML', async () => {
+    const { watcher, tick } = await createWatcher();
+    await fs.writeFile(file, `images:\n${entry('alpine')}\n${entry('debian')}\n`);
+    await watcher.refresh();
+    expect(watcher.getImages().map(e => e.metadata.name)).toEqual(['alpine', 'debian']);
+
+    tick();
+    await fs.writeFile(file, 'images:\n  - name: [unclosed\n');
+    const status = await watcher.refresh();
+    expect(status.ok).toBe(false);
+    expect(status.error).toMatch(/could not be parsed: invalid YAML/);
+    expect(status.imageCount).toBe(2);
+    expect(watcher.getImages().map(e => e.metadata.name)).toEqual(['alpine', 'debian']);
+  });
+
+  it('archives an image that leaves the file and restores it when it returns', async () => {
+    const { watcher, store, tick } = await createWatcher();
+    await fs.writeFile(file, `images:\n${entry('alpine')}\n${entry('debian')}\n`);
+    await watcher.refresh();
+    tick();
+    await fs.writeFile(file, `images:\n${entry('alpine')}\n`);
+    await watcher.refresh();
+    let debian = (await store.list()).find(r => r.entityRef === 'image:default/debian');
+    expect(debian?.archivedAt).toBeDefined();
+
+    tick();
+    await fs.writeFile(file, `images:\n${entry('alpine')}\n${entry('debian')}\n`);
+    await watcher.refresh();
+    debian = (await store.list()).find(r => r.entityRef === 'image:default/debian');
+    expect(debian?.archivedAt).toBeUndefined();
+    expect(debian?.firstSeenAt).toEqual(new Date('2026-11-23T10:00:00Z'));
+  });
+
+  it('reports a missing file without throwing', async () => {
+    const { watcher } = await createWatcher();
+    const status = await watcher.refresh();
+    expect(status.ok).toBe(false);
+    expect(status.error).toContain(`'${file}' does not exist`);
+    expect(status.imageCount).toBe(0);
+  });
+});
