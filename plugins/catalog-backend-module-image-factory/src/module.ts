@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { ImageFactoryEntitiesProcessor } from './processor/ImageFactoryEntitiesProcessor';
 import { ImageFactoryEntityProvider } from './provider/ImageFactoryEntityProvider';
@@ -24,7 +27,11 @@ export const catalogModuleImageFactory = createBackendModule({
       async init({ catalog, config, logger, scheduler, urlReader }) {
         catalog.addProcessor(new ImageFactoryEntitiesProcessor());
         catalog.addEntityProvider(
-          ImageFactoryEntityProvider.fromConfig(config, { logger, scheduler, urlReader }),
+          ImageFactoryEntityProvider.fromConfig(config, {
+            logger,
+            scheduler,
+            urlReader,
+          }),
         );
       },
     });

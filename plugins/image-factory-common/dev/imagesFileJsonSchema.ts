@@ -3,10 +3,14 @@ import { zodToJsonSchema } from 'zod-to-json-schema';
 import { imagesFileSchema } from '../src/imagesFile/schema';
 
 /** Where the published schema lives; `examples/images.yaml` points editors at it. */
-export const IMAGES_FILE_SCHEMA_PATH = resolve(__dirname, '../schema/images-file.schema.json');
+export const IMAGES_FILE_SCHEMA_PATH = resolve(
+  __dirname,
+  '../schema/images-file.schema.json',
+);
 
 /** The command that rewrites the published schema. */
-export const GENERATE_COMMAND = 'yarn --cwd plugins/image-factory-common generate:schema';
+export const GENERATE_COMMAND =
+  'yarn --cwd plugins/image-factory-common generate:schema';
 
 /**
  * The JSON Schema (draft-07) of `images.yaml`, for editors. It is generated from

@@ -54,9 +54,7 @@ export const EntityImageOverviewCard = imageFactoryPlugin.provide(
     name: 'EntityImageOverviewCard',
     component: {
       lazy: () =>
-        import('./components/ImageOverviewCard').then(
-          m => m.ImageOverviewCard,
-        ),
+        import('./components/ImageOverviewCard').then(m => m.ImageOverviewCard),
     },
   }),
 );

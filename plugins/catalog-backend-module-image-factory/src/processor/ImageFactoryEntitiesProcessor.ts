@@ -63,8 +63,20 @@ export class ImageFactoryEntitiesProcessor implements CatalogProcessor {
         defaultKind,
         defaultNamespace: self.namespace,
       });
-      emit(processingResult.relation({ source: self, type: outgoing, target: other }));
-      emit(processingResult.relation({ source: other, type: incoming, target: self }));
+      emit(
+        processingResult.relation({
+          source: self,
+          type: outgoing,
+          target: other,
+        }),
+      );
+      emit(
+        processingResult.relation({
+          source: other,
+          type: incoming,
+          target: self,
+        }),
+      );
     };
     const owned = (owner: string | undefined) =>
       relate(owner, 'group', RELATION_OWNED_BY, RELATION_OWNER_OF);

@@ -7,7 +7,11 @@ import {
 import { Config } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { assertError } from '@backstage/errors';
-import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import {
+  DeferredEntity,
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
 import { formatImagesFileIssue } from '@image-factory/plugin-image-factory-common';
 import {
   ProviderConfig,
@@ -15,21 +19,30 @@ import {
   readImageEntities,
   readImagesSourceConfig,
   readProvidersConfig,
+  resolveImagesLocation,
 } from '@image-factory/plugin-image-factory-node';
 
 const PROVIDER_NAME = 'image-factory';
+const TASK_ID = `${PROVIDER_NAME}:refresh`;
 
 /**
  * Provides an Image entity for every valid entry of `images.yaml`, and a
  * Provider entity for every configured executor, registry and source host.
  * Invalid entries are logged with their entry and field and left out; when the
- * file cannot be read at all, the last good entries stay in the catalog.
+ * file cannot be read at all, the last good entries stay in the catalog (and,
+ * before the first good read, the images already in the catalog are left alone).
  *
  * @public
  */
 export class ImageFactoryEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
-  private lastGoodImages: Entity[] = [];
+  /** The images of the last good read; undefined until one succeeded. */
+  private lastGoodImages?: Entity[];
+  /**
+   * One key for every entity, whatever the outcome of a read: the catalog refuses
+   * to let an entity move to another key, which would drop the kept images.
+   */
+  private readonly locationKey: string;
 
   static fromConfig(
     config: Config,
@@ -43,9 +56,12 @@ export class ImageFactoryEntityProvider implements EntityProvider {
     const source = readImagesSourceConfig(config);
     const providers = readProvidersConfig(config);
     const taskRunner =
-      deps.schedule ?? deps.scheduler?.createScheduledTaskRunner(source.schedule);
+      deps.schedule ??
+      deps.scheduler?.createScheduledTaskRunner(source.schedule);
     if (!taskRunner) {
-      throw new Error('ImageFactoryEntityProvider needs either a scheduler or a schedule');
+      throw new Error(
+        'ImageFactoryEntityProvider needs either a scheduler or a schedule',
+      );
     }
     return new ImageFactoryEntityProvider({
       location: source.location,
@@ -66,7 +82,11 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       urlReader: UrlReaderService;
       taskRunner: SchedulerServiceTaskRunner;
     },
-  ) {}
+  ) {
+    this.locationKey = `${PROVIDER_NAME}:${resolveImagesLocation(
+      options.location,
+    )}`;
+  }
 
   getProviderName(): string {
     return PROVIDER_NAME;
@@ -75,11 +95,11 @@ export class ImageFactoryEntityProvider implements EntityProvider {
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
     await this.options.taskRunner.run({
-      id: `${PROVIDER_NAME}:refresh`,
+      id: TASK_ID,
       fn: async () => {
         const logger = this.options.logger.child({
           class: ImageFactoryEntityProvider.name,
-          taskId: `${PROVIDER_NAME}:refresh`,
+          taskId: TASK_ID,
         });
         try {
           await this.refresh(logger);
@@ -91,7 +111,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
     });
   }
 
-  /** Reads `images.yaml` once and applies a full mutation. */
+  /** Reads `images.yaml` once and applies a mutation. */
   async refresh(logger: LoggerService = this.options.logger): Promise<void> {
     if (!this.connection) {
       throw new Error('ImageFactoryEntityProvider is not connected yet');
@@ -101,36 +121,47 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       urlReader: this.options.urlReader,
       providers: this.options.providers,
     });
-    for (const issue of result.issues) {
-      logger.warn(`Invalid images.yaml entry: ${formatImagesFileIssue(issue)}`, {
-        location: result.location,
-        entry: issue.entry,
-        field: issue.path,
-        line: issue.line,
-      });
-    }
     if (result.error) {
       logger.error('Could not read images.yaml; keeping the previous images', {
         location: result.location,
         error: result.error,
+        issues: result.issues.map(formatImagesFileIssue),
       });
     } else {
+      for (const issue of result.issues) {
+        logger.warn('Invalid field in images.yaml; its entry is left out', {
+          location: result.location,
+          field: issue.path,
+          problem: issue.message,
+          ...(issue.entry !== undefined ? { entry: issue.entry } : {}),
+          ...(issue.line !== undefined ? { line: issue.line } : {}),
+        });
+      }
       this.lastGoodImages = result.entities;
     }
+
     const providerEntities = this.options.providers.map(p =>
       providerToEntity(p, this.options.providerOwner),
     );
-    const entities = [...this.lastGoodImages, ...providerEntities];
-    await this.connection.applyMutation({
-      type: 'full',
-      entities: entities.map(entity => ({
-        entity,
-        locationKey: `${PROVIDER_NAME}:${result.location}`,
-      })),
-    });
+    const deferred = (entities: Entity[]): DeferredEntity[] =>
+      entities.map(entity => ({ entity, locationKey: this.locationKey }));
+    if (this.lastGoodImages) {
+      await this.connection.applyMutation({
+        type: 'full',
+        entities: deferred([...this.lastGoodImages, ...providerEntities]),
+      });
+    } else {
+      // No good read since startup: a full mutation would remove the images the
+      // catalog still has from before, so only the Provider entities are added.
+      await this.connection.applyMutation({
+        type: 'delta',
+        added: deferred(providerEntities),
+        removed: [],
+      });
+    }
     logger.debug('Image Factory entities refreshed', {
       location: result.location,
-      images: this.lastGoodImages.length,
+      images: this.lastGoodImages?.length ?? 0,
       providers: providerEntities.length,
       issues: result.issues.length,
     });

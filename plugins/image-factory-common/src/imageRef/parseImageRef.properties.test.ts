@@ -22,29 +22,47 @@ const chars = (alphabet: string, minLength: number, maxLength: number) =>
 const alphanumeric = chars(LOWER + DIGITS, 1, 6);
 const separator = fc.constantFrom('.', '_', '__', '-', '--', '---');
 const pathComponent = fc
-  .tuple(alphanumeric, fc.array(fc.tuple(separator, alphanumeric), { maxLength: 3 }))
+  .tuple(
+    alphanumeric,
+    fc.array(fc.tuple(separator, alphanumeric), { maxLength: 3 }),
+  )
   .map(([head, rest]) => head + rest.map(([sep, part]) => sep + part).join(''));
 const repositoryPath = fc
   .array(pathComponent, { minLength: 1, maxLength: 4 })
   .map(parts => parts.join('/'));
 
 const hostLabel = fc
-  .tuple(chars(LOWER + DIGITS + 'ABCXYZ', 1, 4), fc.option(chars(`${LOWER}${DIGITS}-`, 1, 4)))
-  .map(([edge, middle]) => (middle === null ? edge : `${edge}${middle}${edge}`));
+  .tuple(
+    chars(`${LOWER}${DIGITS}ABCXYZ`, 1, 4),
+    fc.option(chars(`${LOWER}${DIGITS}-`, 1, 4)),
+  )
+  .map(([edge, middle]) =>
+    middle === null ? edge : `${edge}${middle}${edge}`,
+  );
 const port = fc.integer({ min: 0, max: 99999 }).map(String);
 const ipv6 = fc
-  .array(chars(HEX + 'ABCDEF', 1, 4), { minLength: 2, maxLength: 8 })
+  .array(chars(`${HEX}ABCDEF`, 1, 4), { minLength: 2, maxLength: 8 })
   .chain(groups =>
-    fc.boolean().map(compress => (compress ? `${groups[0]}::${groups.slice(1).join(':')}` : groups.join(':'))),
+    fc
+      .boolean()
+      .map(compress =>
+        compress
+          ? `${groups[0]}::${groups.slice(1).join(':')}`
+          : groups.join(':'),
+      ),
   );
 const withOptionalPort = (host: fc.Arbitrary<string>) =>
-  fc.tuple(host, fc.option(port)).map(([h, p]) => (p === null ? h : `${h}:${p}`));
+  fc
+    .tuple(host, fc.option(port))
+    .map(([h, p]) => (p === null ? h : `${h}:${p}`));
 
 /** Registries that Docker recognises as a host, as a normalised ImageRef holds them. */
 const registry = fc.oneof(
   withOptionalPort(fc.constant('localhost')),
   withOptionalPort(
-    fc.array(hostLabel, { minLength: 2, maxLength: 4 }).map(labels => labels.join('.')),
+    fc
+      .array(hostLabel, { minLength: 2, maxLength: 4 })
+      .map(labels => labels.join('.')),
   ),
   fc.tuple(hostLabel, port).map(([h, p]) => `${h}:${p}`),
   withOptionalPort(ipv6.map(address => `[${address}]`)),
@@ -81,7 +99,9 @@ const writtenRef = fc
   )
   .map(
     ([host, path, t, d]) =>
-      `${host === null ? '' : `${host}/`}${path}${t === null ? '' : `:${t}`}${d === null ? '' : `@${d}`}`,
+      `${host === null ? '' : `${host}/`}${path}${t === null ? '' : `:${t}`}${
+        d === null ? '' : `@${d}`
+      }`,
   );
 
 describe('image reference properties', () => {
@@ -135,7 +155,9 @@ describe('image reference properties', () => {
       fc.property(uppercased, input => {
         expect(tryParseImageRef(input)).toEqual({
           ok: false,
-          error: expect.stringMatching(/repository name '.*' must be lowercase/),
+          error: expect.stringMatching(
+            /repository name '.*' must be lowercase/,
+          ),
         });
       }),
     );
@@ -143,11 +165,18 @@ describe('image reference properties', () => {
 
   it('rejects a tag with a character outside [A-Za-z0-9_.-], naming the tag', () => {
     const badTag = fc
-      .tuple(chars(WORD, 1, 10), chars('!#$%&*+,;=?~()[]{}<>"\'^|`', 1, 3), chars(WORD, 0, 10))
+      .tuple(
+        chars(WORD, 1, 10),
+        chars('!#$%&*+,;=?~()[]{}<>"\'^|`', 1, 3),
+        chars(WORD, 0, 10),
+      )
       .map(parts => parts.join(''));
     fc.assert(
       fc.property(normalisedRef, badTag, (ref, t) => {
-        const input = formatImageRef({ registry: ref.registry, repository: ref.repository }) + `:${t}`;
+        const input = `${formatImageRef({
+          registry: ref.registry,
+          repository: ref.repository,
+        })}:${t}`;
         expect(tryParseImageRef(input)).toEqual({
           ok: false,
           error: `invalid image reference '${input}': tag '${t}' must be 1-128 letters, digits, '_', '.' or '-' and not start with '.' or '-'`,
@@ -163,7 +192,10 @@ describe('image reference properties', () => {
       .chain(n => chars(HEX, n, n));
     fc.assert(
       fc.property(normalisedRef, wrongLength, (ref, hex) => {
-        const input = `${formatImageRef({ registry: ref.registry, repository: ref.repository })}@sha256:${hex}`;
+        const input = `${formatImageRef({
+          registry: ref.registry,
+          repository: ref.repository,
+        })}@sha256:${hex}`;
         const result = tryParseImageRef(input);
         expect(result.ok).toBe(false);
         expect(!result.ok && result.error).toContain(

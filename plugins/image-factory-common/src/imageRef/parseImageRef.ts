@@ -43,7 +43,8 @@ const DOMAIN_NAME =
 const IPV6_HOST = /^\[[a-fA-F0-9:]+\]$/;
 const PORT = /^[0-9]+$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+const DIGEST =
+  /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 /** A bare image ID, which Docker refuses as a name. */
 const IMAGE_ID = /^[a-f0-9]{64}$/;
 /** The digest algorithms Docker accepts (go-digest), with their hex length. */
@@ -119,7 +120,9 @@ export function tryParseImageRef(input: string): ImageRefParseResult {
     return fail('must not contain leading or trailing white space');
   }
   if (IMAGE_ID.test(input)) {
-    return fail('a 64-character hexadecimal string is an image ID, not a repository name');
+    return fail(
+      'a 64-character hexadecimal string is an image ID, not a repository name',
+    );
   }
 
   let rest = input;
@@ -163,7 +166,9 @@ export function tryParseImageRef(input: string): ImageRefParseResult {
   }
   for (const component of remainder.split('/')) {
     if (component.length === 0) {
-      return fail(`repository name '${remainder}' must not have an empty path component`);
+      return fail(
+        `repository name '${remainder}' must not have an empty path component`,
+      );
     }
     if (!PATH_COMPONENT.test(component)) {
       return fail(
@@ -172,14 +177,17 @@ export function tryParseImageRef(input: string): ImageRefParseResult {
     }
   }
 
-  const registry = domain === LEGACY_DEFAULT_REGISTRY ? DEFAULT_REGISTRY : domain;
+  const registry =
+    domain === LEGACY_DEFAULT_REGISTRY ? DEFAULT_REGISTRY : domain;
   const repository =
     registry === DEFAULT_REGISTRY && !remainder.includes('/')
       ? OFFICIAL_REPO_PREFIX + remainder
       : remainder;
   // Docker measures the normalised name, so `nginx` counts as `docker.io/library/nginx`.
   if (registry.length + 1 + repository.length > NAME_TOTAL_LENGTH_MAX) {
-    return fail(`repository name must not be longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
+    return fail(
+      `repository name must not be longer than ${NAME_TOTAL_LENGTH_MAX} characters`,
+    );
   }
   const ref: ImageRef = { registry, repository };
   if (tag !== undefined) ref.tag = tag;

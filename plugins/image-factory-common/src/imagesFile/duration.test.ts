@@ -42,11 +42,15 @@ describe('parseShortDuration', () => {
   });
 
   it('adds up its parts', () => {
-    const part = fc.option(fc.integer({ min: 0, max: 10_000 }), { nil: undefined });
+    const part = fc.option(fc.integer({ min: 0, max: 10_000 }), {
+      nil: undefined,
+    });
     fc.assert(
       fc.property(fc.tuple(part, part, part, part, part), parts => {
         const units = ['w', 'd', 'h', 'm', 's'];
-        const text = parts.map((n, i) => (n === undefined ? '' : `${n}${units[i]}`)).join('');
+        const text = parts
+          .map((n, i) => (n === undefined ? '' : `${n}${units[i]}`))
+          .join('');
         fc.pre(text.length > 0);
         const [w = 0, d = 0, h = 0, m = 0, s = 0] = parts;
         expect(parseShortDuration(text)).toBe(

@@ -10,7 +10,8 @@ const UNIT_MS: Record<string, number> = {
  * One or more `<number><unit>` parts, largest unit first: `30m`, `1h30m`, `2d`.
  * Shared with the images.yaml schema, so editors check durations too.
  */
-export const SHORT_DURATION = /^(?=\d)(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+export const SHORT_DURATION =
+  /^(?=\d)(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /**
  * Parses a short duration such as `30m`, `1h30m`, `2d` or `0s` into milliseconds.

@@ -19,7 +19,10 @@ import { imageEntryToEntity } from './imageEntryToEntity';
 import { parseImagesFile } from './parseImagesFile';
 import { imageEntrySchema } from './schema';
 
-const EXAMPLE = readFileSync(resolve(__dirname, '../../../../examples/images.yaml'), 'utf8');
+const EXAMPLE = readFileSync(
+  resolve(__dirname, '../../../../examples/images.yaml'),
+  'utf8',
+);
 const ORIGIN = { location: '/srv/factory/images.yaml', index: 2 };
 
 /** What the catalog checks on every entity before the kind's own validator. */
@@ -46,29 +49,41 @@ describe('imageEntryToEntity', () => {
     const { images, entryIndexes } = parseImagesFile(EXAMPLE);
     expect(images.length).toBeGreaterThan(0);
     for (const [i, image] of images.entries()) {
-      const entity = imageEntryToEntity(image, { ...ORIGIN, index: entryIndexes[i] });
-      await expect(catalogPolicies.enforce(entity)).resolves.toMatchObject(entity);
-      await expect(imageEntityV1alpha1Validator.check(entity)).resolves.toBe(true);
+      const entity = imageEntryToEntity(image, {
+        ...ORIGIN,
+        index: entryIndexes[i],
+      });
+      await expect(catalogPolicies.enforce(entity)).resolves.toMatchObject(
+        entity,
+      );
+      await expect(imageEntityV1alpha1Validator.check(entity)).resolves.toBe(
+        true,
+      );
       expect(isImageEntity(entity)).toBe(true);
     }
   });
 
   it('normalises the owner to a full entity reference', () => {
-    expect(imageEntryToEntity(entry({ owner: 'team-web' }), ORIGIN).spec.owner).toBe(
-      'group:default/team-web',
-    );
-    expect(imageEntryToEntity(entry({ owner: 'user:jane' }), ORIGIN).spec.owner).toBe(
-      'user:default/jane',
-    );
-    expect(imageEntryToEntity(entry({ owner: 'group:infra/platform' }), ORIGIN).spec.owner).toBe(
-      'group:infra/platform',
-    );
+    expect(
+      imageEntryToEntity(entry({ owner: 'team-web' }), ORIGIN).spec.owner,
+    ).toBe('group:default/team-web');
+    expect(
+      imageEntryToEntity(entry({ owner: 'user:jane' }), ORIGIN).spec.owner,
+    ).toBe('user:default/jane');
+    expect(
+      imageEntryToEntity(entry({ owner: 'group:infra/platform' }), ORIGIN).spec
+        .owner,
+    ).toBe('group:infra/platform');
   });
 
   it('splits and normalises the reference', () => {
     const digest = `sha256:${'c'.repeat(64)}`;
     const { spec, metadata } = imageEntryToEntity(
-      entry({ type: 'external', source: undefined, reference: `debian:12@${digest}` }),
+      entry({
+        type: 'external',
+        source: undefined,
+        reference: `debian:12@${digest}`,
+      }),
       ORIGIN,
     );
     expect(spec).toMatchObject({
@@ -95,13 +110,21 @@ describe('imageEntryToEntity', () => {
   });
 
   it.each([
-    ['https://github.com/acme/factory/blob/main/images.yaml', 'url:https://github.com/acme/factory/blob/main/images.yaml'],
+    [
+      'https://github.com/acme/factory/blob/main/images.yaml',
+      'url:https://github.com/acme/factory/blob/main/images.yaml',
+    ],
     ['file:/srv/images.yaml', 'file:/srv/images.yaml'],
-    ['url:https://example.com/images.yaml', 'url:https://example.com/images.yaml'],
+    [
+      'url:https://example.com/images.yaml',
+      'url:https://example.com/images.yaml',
+    ],
   ])('makes a catalog location of %s', (location, expected) => {
     const { metadata } = imageEntryToEntity(entry(), { location, index: 0 });
     expect(metadata.annotations![ANNOTATION_LOCATION]).toBe(expected);
-    expect(metadata.annotations![ANNOTATION_IMAGE_FACTORY_IMAGES_FILE]).toBe(location);
+    expect(metadata.annotations![ANNOTATION_IMAGE_FACTORY_IMAGES_FILE]).toBe(
+      location,
+    );
   });
 
   it('copies the optional fields it has and leaves out the others', () => {
@@ -116,20 +139,41 @@ describe('imageEntryToEntity', () => {
       }),
       { ...ORIGIN, providedBy: 'provider:default/registry-local' },
     );
-    expect(full.metadata).toMatchObject({ title: 'Hello', description: 'Says hello', tags: ['web', 'c++'] });
+    expect(full.metadata).toMatchObject({
+      title: 'Hello',
+      description: 'Says hello',
+      tags: ['web', 'c++'],
+    });
     expect(full.spec).toMatchObject({
       buildArgs: { GREETING: 'hi' },
       rebuild: { auto: true, delay: '1h', coalesceWindow: '30m' },
       stages: ['dev', 'prod'],
       providedBy: 'provider:default/registry-local',
       platforms: ['linux/amd64'],
-      source: { provider: 'github', repo: 'acme/hello', branch: 'main', dockerfile: 'Dockerfile', context: '.' },
+      source: {
+        provider: 'github',
+        repo: 'acme/hello',
+        branch: 'main',
+        dockerfile: 'Dockerfile',
+        context: '.',
+      },
     });
 
-    const bare = imageEntryToEntity(entry({ type: 'base', source: undefined }), ORIGIN);
+    const bare = imageEntryToEntity(
+      entry({ type: 'base', source: undefined }),
+      ORIGIN,
+    );
     expect(Object.keys(bare.metadata).sort()).toEqual(['annotations', 'name']);
     expect(Object.keys(bare.spec).sort()).toEqual(
-      ['owner', 'platforms', 'reference', 'registry', 'repository', 'tag', 'type'].sort(),
+      [
+        'owner',
+        'platforms',
+        'reference',
+        'registry',
+        'repository',
+        'tag',
+        'type',
+      ].sort(),
     );
   });
 });

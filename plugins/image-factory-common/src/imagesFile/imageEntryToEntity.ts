@@ -42,7 +42,9 @@ function toLocationRef(location: string): string {
   if (location.startsWith('file:') || location.startsWith('url:')) {
     return location;
   }
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? `url:${location}` : `file:${location}`;
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location)
+    ? `url:${location}`
+    : `file:${location}`;
 }
 
 /**
@@ -56,7 +58,10 @@ export function imageEntryToEntity(
 ): ImageEntityV1alpha1 {
   const ref = parseImageRef(entry.reference);
   const owner = stringifyEntityRef(
-    parseEntityRef(entry.owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+    parseEntityRef(entry.owner, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    }),
   );
   const location = toLocationRef(origin.location);
   const entity: ImageEntityV1alpha1 = {

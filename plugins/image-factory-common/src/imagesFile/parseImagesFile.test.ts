@@ -3,7 +3,10 @@ import { resolve } from 'path';
 import { stringify } from 'yaml';
 import { formatImagesFileIssue, parseImagesFile } from './parseImagesFile';
 
-const EXAMPLE = readFileSync(resolve(__dirname, '../../../../examples/images.yaml'), 'utf8');
+const EXAMPLE = readFileSync(
+  resolve(__dirname, '../../../../examples/images.yaml'),
+  'utf8',
+);
 
 const before = {
   name: 'alpine',
@@ -23,17 +26,26 @@ const managed = {
   type: 'managed',
   owner: 'team-web',
   reference: 'localhost:5000/apps/bad:1',
-  source: { repo: 'acme/bad', dockerfile: 'build/Dockerfile', context: 'build' },
+  source: {
+    repo: 'acme/bad',
+    dockerfile: 'build/Dockerfile',
+    context: 'build',
+  },
 };
 
 /** images.yaml with a valid entry on each side of the one under test. */
 function fileWith(entry: unknown): string {
-  return stringify({ apiVersion: 'imagefactory.dev/v1alpha1', images: [before, entry, after] });
+  return stringify({
+    apiVersion: 'imagefactory.dev/v1alpha1',
+    images: [before, entry, after],
+  });
 }
 
 /** The 1-based numbers of the lines that start with `prefix`. */
 function linesOf(text: string, prefix: string): number[] {
-  return text.split('\n').flatMap((line, i) => (line.startsWith(prefix) ? [i + 1] : []));
+  return text
+    .split('\n')
+    .flatMap((line, i) => (line.startsWith(prefix) ? [i + 1] : []));
 }
 
 describe('parseImagesFile on the example file', () => {
@@ -63,7 +75,11 @@ describe('parseImagesFile on the example file', () => {
       dockerfile: 'dockerfiles/python-runtime/Dockerfile',
       context: 'dockerfiles/python-runtime',
     });
-    expect(python.rebuild).toEqual({ auto: true, delay: '2d', coalesceWindow: '30m' });
+    expect(python.rebuild).toEqual({
+      auto: true,
+      delay: '2d',
+      coalesceWindow: '30m',
+    });
     const debian = result.images.find(i => i.name === 'debian-bookworm')!;
     expect(debian.source).toBeUndefined();
     expect(debian.rebuild).toBeUndefined();
@@ -84,22 +100,42 @@ describe('parseImagesFile on the example file', () => {
 
 describe('parseImagesFile on a bad entry', () => {
   it.each<[string, unknown, string, string]>([
-    ['an unknown field', { ...managed, colour: 'red' }, 'images[1].colour', 'is not a known field'],
+    [
+      'an unknown field',
+      { ...managed, colour: 'red' },
+      'images[1].colour',
+      'is not a known field',
+    ],
     [
       'an unknown field in source',
       { ...managed, source: { ...managed.source, dockerFile: 'Dockerfile' } },
       'images[1].source.dockerFile',
       'is not a known field',
     ],
-    ['a missing owner', { ...managed, owner: undefined }, 'images[1].owner', 'is required'],
-    ['a missing type', { ...managed, type: undefined }, 'images[1].type', 'is required'],
+    [
+      'a missing owner',
+      { ...managed, owner: undefined },
+      'images[1].owner',
+      'is required',
+    ],
+    [
+      'a missing type',
+      { ...managed, type: undefined },
+      'images[1].type',
+      'is required',
+    ],
     [
       'a missing source repo',
       { ...managed, source: { dockerfile: 'Dockerfile' } },
       'images[1].source.repo',
       'is required',
     ],
-    ['a bad name', { ...managed, name: 'Bad_Name' }, 'images[1].name', 'must be 1-63 lowercase'],
+    [
+      'a bad name',
+      { ...managed, name: 'Bad_Name' },
+      'images[1].name',
+      'must be 1-63 lowercase',
+    ],
     [
       'an invalid reference',
       { ...managed, reference: 'localhost:5000/Apps/bad' },
@@ -108,13 +144,19 @@ describe('parseImagesFile on a bad entry', () => {
     ],
     [
       'a Dockerfile outside the repository',
-      { ...managed, source: { ...managed.source, dockerfile: '../../etc/passwd' } },
+      {
+        ...managed,
+        source: { ...managed.source, dockerfile: '../../etc/passwd' },
+      },
       'images[1].source.dockerfile',
       'must be a relative path inside the repository',
     ],
     [
       'a Dockerfile that climbs out after going in',
-      { ...managed, source: { ...managed.source, dockerfile: 'build/../../Dockerfile' } },
+      {
+        ...managed,
+        source: { ...managed.source, dockerfile: 'build/../../Dockerfile' },
+      },
       'images[1].source.dockerfile',
       'must be a relative path inside the repository',
     ],
@@ -126,7 +168,10 @@ describe('parseImagesFile on a bad entry', () => {
     ],
     [
       'a Windows path',
-      { ...managed, source: { ...managed.source, dockerfile: 'C:\\build\\Dockerfile' } },
+      {
+        ...managed,
+        source: { ...managed.source, dockerfile: 'C:\\build\\Dockerfile' },
+      },
       'images[1].source.dockerfile',
       'must be a relative path inside the repository',
     ],
@@ -144,7 +189,10 @@ describe('parseImagesFile on a bad entry', () => {
     ],
     [
       'a managed image pinned to a digest',
-      { ...managed, reference: `localhost:5000/apps/bad@sha256:${'a'.repeat(64)}` },
+      {
+        ...managed,
+        reference: `localhost:5000/apps/bad@sha256:${'a'.repeat(64)}`,
+      },
       'images[1].reference',
       'a managed image is pushed by tag and must not pin a digest',
     ],
@@ -166,7 +214,12 @@ describe('parseImagesFile on a bad entry', () => {
       'images[1].platforms',
       'must not list a platform twice',
     ],
-    ['no platform', { ...managed, platforms: [] }, 'images[1].platforms', 'must list at least one platform'],
+    [
+      'no platform',
+      { ...managed, platforms: [] },
+      'images[1].platforms',
+      'must list at least one platform',
+    ],
     [
       'a bad duration',
       { ...managed, rebuild: { delay: 'soon' } },
@@ -203,12 +256,20 @@ describe('parseImagesFile on a bad entry', () => {
       'images[1].tags[0]',
       'catalog tags must be lowercase',
     ],
-    ['an entry that is not a mapping', 'bad', 'images[1]', 'must be a mapping, not string'],
+    [
+      'an entry that is not a mapping',
+      'bad',
+      'images[1]',
+      'must be a mapping, not string',
+    ],
   ])('reports %s and keeps the other entries', (_, entry, path, message) => {
     const text = fileWith(entry);
     const result = parseImagesFile(text);
     expect(result.issues).toEqual([
-      expect.objectContaining({ path, message: expect.stringContaining(message) }),
+      expect.objectContaining({
+        path,
+        message: expect.stringContaining(message),
+      }),
     ]);
     // The second list item is the entry under test.
     expect(result.issues[0].line).toBe(linesOf(text, '  - ')[1]);
@@ -218,36 +279,56 @@ describe('parseImagesFile on a bad entry', () => {
   });
 
   it('names the entry and formats the issue as path (line): message', () => {
-    const text = fileWith({ ...managed, source: { ...managed.source, dockerfile: '../../etc/passwd' } });
+    const text = fileWith({
+      ...managed,
+      source: { ...managed.source, dockerfile: '../../etc/passwd' },
+    });
     const [issue] = parseImagesFile(text).issues;
     expect(issue.entry).toBe('bad');
     expect(formatImagesFileIssue(issue)).toBe(
-      `images[1].source.dockerfile (line ${linesOf(text, '  - name: bad')[0]}): must be a relative path inside the repository`,
+      `images[1].source.dockerfile (line ${
+        linesOf(text, '  - name: bad')[0]
+      }): must be a relative path inside the repository`,
     );
-    expect(formatImagesFileIssue({ path: 'extra', message: 'is not a known field' })).toBe(
-      'extra: is not a known field',
-    );
+    expect(
+      formatImagesFileIssue({ path: 'extra', message: 'is not a known field' }),
+    ).toBe('extra: is not a known field');
   });
 
   it('accepts paths that stay inside the repository', () => {
-    const source = { ...managed.source, dockerfile: './build/../docker/Dockerfile', context: 'a/./b/' };
-    expect(parseImagesFile(fileWith({ ...managed, source })).issues).toEqual([]);
+    const source = {
+      ...managed.source,
+      dockerfile: './build/../docker/Dockerfile',
+      context: 'a/./b/',
+    };
+    expect(parseImagesFile(fileWith({ ...managed, source })).issues).toEqual(
+      [],
+    );
   });
 
   it('reports every problem of one entry', () => {
-    const text = fileWith({ ...managed, reference: 'Bad Ref', source: undefined, colour: 'red' });
-    expect(parseImagesFile(text).issues.map(i => i.path).sort()).toEqual([
-      'images[1].colour',
-      'images[1].reference',
-      'images[1].source',
-    ]);
+    const text = fileWith({
+      ...managed,
+      reference: 'Bad Ref',
+      source: undefined,
+      colour: 'red',
+    });
+    expect(
+      parseImagesFile(text)
+        .issues.map(i => i.path)
+        .sort(),
+    ).toEqual(['images[1].colour', 'images[1].reference', 'images[1].source']);
   });
 });
 
 describe('parseImagesFile on duplicate names', () => {
   it('reports the second entry and keeps the first', () => {
     const text = stringify({
-      images: [before, after, { ...managed, name: 'alpine', reference: 'localhost:5000/x' }],
+      images: [
+        before,
+        after,
+        { ...managed, name: 'alpine', reference: 'localhost:5000/x' },
+      ],
     });
     const result = parseImagesFile(text);
     expect(result.issues).toEqual([

@@ -1,7 +1,7 @@
-import { isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import { ImageEntry, imageEntrySchema } from './schema';
+import { readImagesYaml } from './readImagesYaml';
 
 /**
  * One problem found in `images.yaml`.
@@ -44,16 +44,18 @@ export function formatImagesFileIssue(issue: ImagesFileIssue): string {
   return `${where}: ${issue.message}`;
 }
 
-function pathToString(base: string, path: ReadonlyArray<string | number>): string {
-  return path.reduce<string>(
-    (out, key) =>
-      typeof key === 'number'
-        ? `${out}[${key}]`
-        : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)
-        ? `${out}.${key}`
-        : `${out}[${JSON.stringify(key)}]`,
-    base,
-  );
+function pathToString(
+  base: string,
+  path: ReadonlyArray<string | number>,
+): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') {
+      return `${out}[${key}]`;
+    }
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)
+      ? `${out}.${key}`
+      : `${out}[${JSON.stringify(key)}]`;
+  }, base);
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -69,10 +71,14 @@ function issueMessage(issue: z.ZodIssue): string {
     if (issue.received === 'undefined') {
       return 'is required';
     }
-    return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}, not ${issue.received}`;
+    return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}, not ${
+      issue.received
+    }`;
   }
   if (issue.code === z.ZodIssueCode.invalid_enum_value) {
-    return `must be one of ${issue.options.join(', ')}, not '${String(issue.received)}'`;
+    return `must be one of ${issue.options.join(', ')}, not '${String(
+      issue.received,
+    )}'`;
   }
   return issue.message;
 }
@@ -92,7 +98,14 @@ function zodIssues(
         line,
       }));
     }
-    return [{ path: pathToString(base, issue.path), message: issueMessage(issue), entry, line }];
+    return [
+      {
+        path: pathToString(base, issue.path),
+        message: issueMessage(issue),
+        entry,
+        line,
+      },
+    ];
   });
 }
 
@@ -103,35 +116,11 @@ function zodIssues(
  * @public
  */
 export function parseImagesFile(text: string): ImagesFileParseResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const lineOf = (offset: number | undefined) =>
-    offset === undefined ? undefined : lineCounter.linePos(offset).line;
-
-  if (doc.errors.length > 0) {
-    return {
-      images: [],
-      entryIndexes: [],
-      fatal: true,
-      issues: doc.errors.map(e => ({
-        path: '(file)',
-        message: `invalid YAML: ${e.message.split('\n')[0]}`,
-        line: lineOf(e.pos[0]),
-      })),
-    };
+  const read = readImagesYaml(text);
+  if (!read.ok) {
+    return { images: [], entryIndexes: [], fatal: true, issues: read.issues };
   }
-  let root;
-  try {
-    root = doc.toJS();
-  } catch (e) {
-    // toJS refuses documents whose aliases would expand without bound ("billion laughs").
-    return {
-      images: [],
-      entryIndexes: [],
-      fatal: true,
-      issues: [{ path: '(file)', message: `invalid YAML: ${(e as Error).message}` }],
-    };
-  }
+  const root = read.data as any;
   if (root === null || root === undefined) {
     return { images: [], entryIndexes: [], issues: [], fatal: false };
   }
@@ -140,7 +129,9 @@ export function parseImagesFile(text: string): ImagesFileParseResult {
       images: [],
       entryIndexes: [],
       fatal: true,
-      issues: [{ path: '(file)', message: "must be a mapping with an 'images' list" }],
+      issues: [
+        { path: '(file)', message: "must be a mapping with an 'images' list" },
+      ],
     };
   }
 
@@ -150,7 +141,9 @@ export function parseImagesFile(text: string): ImagesFileParseResult {
       if (root.apiVersion !== IMAGE_FACTORY_API_VERSION) {
         issues.push({
           path: 'apiVersion',
-          message: `must be '${IMAGE_FACTORY_API_VERSION}', not ${JSON.stringify(root.apiVersion)}`,
+          message: `must be '${IMAGE_FACTORY_API_VERSION}', not ${JSON.stringify(
+            root.apiVersion,
+          )}`,
         });
       }
     } else if (key !== 'images') {
@@ -165,18 +158,12 @@ export function parseImagesFile(text: string): ImagesFileParseResult {
     return { images: [], entryIndexes: [], issues, fatal: true };
   }
 
-  const seq = doc.get('images');
-  const entryLine = (i: number) => {
-    const node = isSeq(seq) ? seq.items[i] : undefined;
-    return isNode(node) ? lineOf(node.range?.[0]) : undefined;
-  };
-
   const images: ImageEntry[] = [];
   const entryIndexes: number[] = [];
   const firstIndexByName = new Map<string, number>();
   root.images.forEach((raw: unknown, i: number) => {
     const base = `images[${i}]`;
-    const line = entryLine(i);
+    const line = () => read.entryLine(i);
     const name =
       raw && typeof raw === 'object' && typeof (raw as any).name === 'string'
         ? ((raw as any).name as string)
@@ -187,14 +174,14 @@ export function parseImagesFile(text: string): ImagesFileParseResult {
         path: `${base}.name`,
         message: `duplicate image name '${name}' (first used by images[${first}])`,
         entry: name,
-        line,
+        line: line(),
       });
       return;
     }
     if (name !== undefined) firstIndexByName.set(name, i);
     const parsed = imageEntrySchema.safeParse(raw);
     if (!parsed.success) {
-      issues.push(...zodIssues(parsed.error, base, name, line));
+      issues.push(...zodIssues(parsed.error, base, name, line()));
       return;
     }
     images.push(parsed.data);

@@ -23,7 +23,8 @@ const NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const GITHUB_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const BRANCH = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{)[^\s~^:?*[\\]+$/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const OWNER = /^(?:(?:user|group):)?(?:[a-z0-9_.-]+\/)?[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const OWNER =
+  /^(?:(?:user|group):)?(?:[a-z0-9_.-]+\/)?[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** Catalog tags follow Backstage's rule (catalog-model, makeValidator's isValidTag). */
 const CATALOG_TAG = /^[a-z0-9:+#]+(?:-[a-z0-9:+#]+)*$/;
 
@@ -50,7 +51,10 @@ function repoRelativePath() {
 
 const duration = z
   .string()
-  .regex(SHORT_DURATION, "must be a duration such as '30m', '6h', '2d' or '1h30m'")
+  .regex(
+    SHORT_DURATION,
+    "must be a duration such as '30m', '6h', '2d' or '1h30m'",
+  )
   .refine(d => !SHORT_DURATION.test(d) || parseShortDuration(d) !== undefined, {
     message: 'is too long to count in milliseconds',
   });
@@ -80,10 +84,14 @@ export const imageSourceSchema = z
       .describe("Branch to build from (default 'main')."),
     dockerfile: repoRelativePath()
       .default('Dockerfile')
-      .describe("Path of the Dockerfile, relative to the repository root and inside it (default 'Dockerfile')."),
+      .describe(
+        "Path of the Dockerfile, relative to the repository root and inside it (default 'Dockerfile').",
+      ),
     context: repoRelativePath()
       .default('.')
-      .describe("Build context directory, relative to the repository root and inside it (default '.')."),
+      .describe(
+        "Build context directory, relative to the repository root and inside it (default '.').",
+      ),
   })
   .strict();
 
@@ -93,7 +101,9 @@ export const rebuildPolicySchema = z
     auto: z
       .boolean()
       .default(true)
-      .describe('Rebuild automatically when a base image changes (default true).'),
+      .describe(
+        'Rebuild automatically when a base image changes (default true).',
+      ),
     delay: duration
       .default('0s')
       .describe(
@@ -124,7 +134,10 @@ export const imageEntrySchema = z
       ),
     owner: z
       .string()
-      .regex(OWNER, "must be an entity reference such as 'group:default/platform' or 'platform'")
+      .regex(
+        OWNER,
+        "must be an entity reference such as 'group:default/platform' or 'platform'",
+      )
       .describe(
         "Owning group or user as an entity reference: 'platform-team', 'group:default/platform-team' or 'user:jane'.",
       ),
@@ -137,21 +150,39 @@ export const imageEntrySchema = z
       .array(z.enum(SUPPORTED_PLATFORMS))
       .min(1, 'must list at least one platform')
       .default(['linux/amd64'])
-      .describe("Platforms the image is built for or watched on, each once (default ['linux/amd64'])."),
+      .describe(
+        "Platforms the image is built for or watched on, each once (default ['linux/amd64']).",
+      ),
     source: imageSourceSchema
       .optional()
       .describe(
         'Where the Dockerfile lives. Required for managed images, optional for base images, not allowed for external ones.',
       ),
     buildArgs: z
-      .record(z.string().regex(BUILD_ARG, 'build arg names must be valid identifiers'), z.string())
+      .record(
+        z
+          .string()
+          .regex(BUILD_ARG, 'build arg names must be valid identifiers'),
+        z.string(),
+      )
       .optional()
       .describe('Build arguments passed to every build.'),
-    rebuild: rebuildPolicySchema.optional().describe('When to rebuild after a base image changes.'),
-    stages: z
-      .array(z.string().regex(NAME, 'stage names must be lowercase letters, digits or dashes'))
+    rebuild: rebuildPolicySchema
       .optional()
-      .describe('Lifecycle stages a build is promoted through, in order (e.g. dev, staging, prod).'),
+      .describe('When to rebuild after a base image changes.'),
+    stages: z
+      .array(
+        z
+          .string()
+          .regex(
+            NAME,
+            'stage names must be lowercase letters, digits or dashes',
+          ),
+      )
+      .optional()
+      .describe(
+        'Lifecycle stages a build is promoted through, in order (e.g. dev, staging, prod).',
+      ),
     tags: z
       .array(
         z

@@ -1,9 +1,18 @@
-import { Entity, entityKindSchemaValidator, KindValidator } from '@backstage/catalog-model';
+import {
+  Entity,
+  entityKindSchemaValidator,
+  KindValidator,
+} from '@backstage/catalog-model';
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import schema from './ImageBuild.v1alpha1.schema.json';
 
 /** Why a build ran. @public */
-export type BuildCause = 'manual' | 'enrollment' | 'base-change' | 'emergency' | 'scheduled';
+export type BuildCause =
+  | 'manual'
+  | 'enrollment'
+  | 'base-change'
+  | 'emergency'
+  | 'scheduled';
 
 /**
  * One artifact the factory produced.
@@ -40,6 +49,11 @@ export const imageBuildEntityV1alpha1Validator: KindValidator = {
 };
 
 /** @public */
-export function isImageBuildEntity(entity: Entity): entity is ImageBuildEntityV1alpha1 {
-  return entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'ImageBuild';
+export function isImageBuildEntity(
+  entity: Entity,
+): entity is ImageBuildEntityV1alpha1 {
+  return (
+    entity.apiVersion === IMAGE_FACTORY_API_VERSION &&
+    entity.kind === 'ImageBuild'
+  );
 }

@@ -1,4 +1,8 @@
-import { Entity, entityKindSchemaValidator, KindValidator } from '@backstage/catalog-model';
+import {
+  Entity,
+  entityKindSchemaValidator,
+  KindValidator,
+} from '@backstage/catalog-model';
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import schema from './Image.v1alpha1.schema.json';
 
@@ -55,5 +59,7 @@ export const imageEntityV1alpha1Validator: KindValidator = {
 
 /** @public */
 export function isImageEntity(entity: Entity): entity is ImageEntityV1alpha1 {
-  return entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'Image';
+  return (
+    entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'Image'
+  );
 }

@@ -1,4 +1,8 @@
-import { Entity, entityKindSchemaValidator, KindValidator } from '@backstage/catalog-model';
+import {
+  Entity,
+  entityKindSchemaValidator,
+  KindValidator,
+} from '@backstage/catalog-model';
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import schema from './Provider.v1alpha1.schema.json';
 
@@ -37,6 +41,11 @@ export const providerEntityV1alpha1Validator: KindValidator = {
 };
 
 /** @public */
-export function isProviderEntity(entity: Entity): entity is ProviderEntityV1alpha1 {
-  return entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'Provider';
+export function isProviderEntity(
+  entity: Entity,
+): entity is ProviderEntityV1alpha1 {
+  return (
+    entity.apiVersion === IMAGE_FACTORY_API_VERSION &&
+    entity.kind === 'Provider'
+  );
 }

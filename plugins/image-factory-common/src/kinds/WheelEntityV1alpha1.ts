@@ -1,4 +1,8 @@
-import { Entity, entityKindSchemaValidator, KindValidator } from '@backstage/catalog-model';
+import {
+  Entity,
+  entityKindSchemaValidator,
+  KindValidator,
+} from '@backstage/catalog-model';
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import schema from './Wheel.v1alpha1.schema.json';
 
@@ -32,5 +36,7 @@ export const wheelEntityV1alpha1Validator: KindValidator = {
 
 /** @public */
 export function isWheelEntity(entity: Entity): entity is WheelEntityV1alpha1 {
-  return entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'Wheel';
+  return (
+    entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'Wheel'
+  );
 }

@@ -23,7 +23,10 @@ export class InMemoryUrlReader implements UrlReaderService {
     if (!file) {
       throw new NotFoundError(`${url} not found`);
     }
-    return { buffer: async () => Buffer.from(file.text, 'utf8'), etag: file.etag };
+    return {
+      buffer: async () => Buffer.from(file.text, 'utf8'),
+      etag: file.etag,
+    };
   }
 
   async readTree(): Promise<never> {

@@ -62,8 +62,11 @@ describe('readImagesSourceConfig', () => {
 
   it('accepts a cron schedule', () => {
     expect(
-      read({ images: { schedule: { frequency: { cron: '*/5 * * * *' }, timeout: '1m' } } })
-        .schedule,
+      read({
+        images: {
+          schedule: { frequency: { cron: '*/5 * * * *' }, timeout: '1m' },
+        },
+      }).schedule,
     ).toEqual({
       frequency: { cron: '*/5 * * * *' },
       timeout: { minutes: 1 },
@@ -73,22 +76,37 @@ describe('readImagesSourceConfig', () => {
   });
 
   it('completes a short provider owner to a full entity reference', () => {
-    expect(read({ providerOwner: 'builders' }).providerOwner).toBe('group:default/builders');
-    expect(read({ providerOwner: 'user:jdoe' }).providerOwner).toBe('user:default/jdoe');
+    expect(read({ providerOwner: 'builders' }).providerOwner).toBe(
+      'group:default/builders',
+    );
+    expect(read({ providerOwner: 'user:jdoe' }).providerOwner).toBe(
+      'user:default/jdoe',
+    );
   });
 
   it('names the schedule key when the schedule is invalid', () => {
-    expect(() => read({ images: { schedule: { frequency: 'often', timeout: '1m' } } })).toThrow(
+    expect(() =>
+      read({ images: { schedule: { frequency: 'often', timeout: '1m' } } }),
+    ).toThrow(
       /^imageFactory\.images\.schedule: is not a valid schedule; caused by .*frequency/,
     );
     expect(() =>
-      read({ images: { schedule: { frequency: '1m', timeout: '1m', scope: 'cluster' } } }),
-    ).toThrow(/^imageFactory\.images\.schedule: is not a valid schedule; caused by .*cluster/);
-  });
-
-  it('names the key when the provider owner is not an entity reference', () => {
-    expect(() => read({ providerOwner: 'a:b:c' })).toThrow(
-      /^imageFactory\.providerOwner: must be an entity reference such as 'group:default\/platform-team', got 'a:b:c'/,
+      read({
+        images: {
+          schedule: { frequency: '1m', timeout: '1m', scope: 'cluster' },
+        },
+      }),
+    ).toThrow(
+      /^imageFactory\.images\.schedule: is not a valid schedule; caused by .*cluster/,
     );
   });
+
+  it.each(['a:b:c', 'group:', 'team web'])(
+    'names the key when the provider owner %p is not an entity reference',
+    owner => {
+      expect(() => read({ providerOwner: owner })).toThrow(
+        `imageFactory.providerOwner: must be an entity reference such as 'group:default/platform-team', got '${owner}'`,
+      );
+    },
+  );
 });

@@ -2,7 +2,11 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  makeValidator,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { assertError, InputError } from '@backstage/errors';
 
@@ -29,35 +33,56 @@ export const DEFAULT_IMAGES_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 /** @public */
 export const DEFAULT_PROVIDER_OWNER = 'group:default/platform-team';
 
-function readSchedule(images: Config | undefined): SchedulerServiceTaskScheduleDefinition {
+function readSchedule(
+  images: Config | undefined,
+): SchedulerServiceTaskScheduleDefinition {
   if (!images?.has('schedule')) {
     return DEFAULT_IMAGES_SCHEDULE;
   }
   try {
-    return readSchedulerServiceTaskScheduleDefinitionFromConfig(images.getConfig('schedule'));
+    return readSchedulerServiceTaskScheduleDefinitionFromConfig(
+      images.getConfig('schedule'),
+    );
   } catch (e) {
     assertError(e);
     // The scheduler's reader names only the inner key ('frequency', 'scope').
-    throw new InputError('imageFactory.images.schedule: is not a valid schedule', e);
+    throw new InputError(
+      'imageFactory.images.schedule: is not a valid schedule',
+      e,
+    );
   }
 }
+
+const entityRefParts = makeValidator();
 
 function readProviderOwner(config: Config): string {
   const owner = config.getOptionalString('imageFactory.providerOwner');
   if (owner === undefined) {
     return DEFAULT_PROVIDER_OWNER;
   }
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
-    );
-  } catch (e) {
-    assertError(e);
-    throw new InputError(
+  const invalid = (cause?: unknown) =>
+    new InputError(
       `imageFactory.providerOwner: must be an entity reference such as 'group:default/platform-team', got '${owner}'`,
-      e,
+      cause,
     );
+  let ref;
+  try {
+    ref = parseEntityRef(owner, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
+  } catch (e) {
+    throw invalid(e);
   }
+  // parseEntityRef accepts any text between the separators; the catalog does not.
+  if (
+    !entityRefParts.isValidKind(ref.kind) ||
+    !entityRefParts.isValidNamespace(ref.namespace) ||
+    !entityRefParts.isValidEntityName(ref.name)
+  ) {
+    throw invalid();
+  }
+  return stringifyEntityRef(ref);
 }
 
 /**

@@ -9,7 +9,9 @@ import {
 
 // The portal's own config, loaded through backstage-cli's YAML transform, so
 // this test breaks when app-config.yaml and the reader drift apart.
-const appConfig = jest.requireActual('../../../../app-config.yaml') as JsonObject;
+const appConfig = jest.requireActual(
+  '../../../../app-config.yaml',
+) as JsonObject;
 
 function withProviders(providers: JsonObject) {
   return new ConfigReader({ imageFactory: { providers } });
@@ -36,7 +38,12 @@ describe('readProvidersConfig', () => {
         emulatedPlatforms: [],
         concurrency: DEFAULT_EXECUTOR_CONCURRENCY,
       },
-      { id: 'github', kind: 'source', implementation: 'github', endpoint: 'github.com' },
+      {
+        id: 'github',
+        kind: 'source',
+        implementation: 'github',
+        endpoint: 'github.com',
+      },
     ]);
   });
 
@@ -51,14 +58,26 @@ describe('readProvidersConfig', () => {
         emulatedPlatforms: ['linux/arm64', 'linux/s390x'],
         concurrency: 2,
       },
-      { id: 'local', kind: 'registry', implementation: 'oci', endpoint: 'localhost:5000' },
-      { id: 'github', kind: 'source', implementation: 'github', endpoint: 'github.com' },
+      {
+        id: 'local',
+        kind: 'registry',
+        implementation: 'oci',
+        endpoint: 'localhost:5000',
+      },
+      {
+        id: 'github',
+        kind: 'source',
+        implementation: 'github',
+        endpoint: 'github.com',
+      },
     ]);
   });
 
   it('keeps the default executor and source when only registries are configured', () => {
     const providers = readProvidersConfig(
-      withProviders({ registries: { ghcr: { type: 'ghcr', host: 'ghcr.io' } } }),
+      withProviders({
+        registries: { ghcr: { type: 'ghcr', host: 'ghcr.io' } },
+      }),
     );
     expect(providers.map(p => `${p.kind}/${p.id}`)).toEqual([
       'executor/local-docker',
@@ -68,7 +87,9 @@ describe('readProvidersConfig', () => {
   });
 
   it('applies the executor defaults to a bare entry', () => {
-    const [executor] = readProvidersConfig(withProviders({ executors: { builder: {} } }));
+    const [executor] = readProvidersConfig(
+      withProviders({ executors: { builder: {} } }),
+    );
     expect(executor).toEqual({
       id: 'builder',
       kind: 'executor',
@@ -82,13 +103,19 @@ describe('readProvidersConfig', () => {
 
   it('rejects an unsupported platform, naming the key', () => {
     expect(
-      readError({ executors: { builder: { platforms: ['linux/amd64', 'windows/amd64'] } } }),
+      readError({
+        executors: { builder: { platforms: ['linux/amd64', 'windows/amd64'] } },
+      }),
     ).toMatch(
       /^imageFactory\.providers\.executors\.builder\.platforms: unsupported platform 'windows\/amd64'/,
     );
     expect(
-      readError({ executors: { builder: { emulatedPlatforms: ['linux/mips'] } } }),
-    ).toMatch(/^imageFactory\.providers\.executors\.builder\.emulatedPlatforms: unsupported platform 'linux\/mips'/);
+      readError({
+        executors: { builder: { emulatedPlatforms: ['linux/mips'] } },
+      }),
+    ).toMatch(
+      /^imageFactory\.providers\.executors\.builder\.emulatedPlatforms: unsupported platform 'linux\/mips'/,
+    );
   });
 
   it('rejects an executor without platforms', () => {
@@ -101,7 +128,10 @@ describe('readProvidersConfig', () => {
     expect(
       readError({
         executors: {
-          builder: { platforms: ['linux/amd64'], emulatedPlatforms: ['linux/s390x'] },
+          builder: {
+            platforms: ['linux/amd64'],
+            emulatedPlatforms: ['linux/s390x'],
+          },
         },
       }),
     ).toBe(
@@ -113,10 +143,16 @@ describe('readProvidersConfig', () => {
     expect(readError({ executors: { builder: { type: 'kubernetes' } } })).toBe(
       "imageFactory.providers.executors.builder.type: must be one of docker, got 'kubernetes'",
     );
-    expect(readError({ registries: { quay: { type: 'quay', host: 'quay.io' } } })).toBe(
+    expect(
+      readError({ registries: { quay: { type: 'quay', host: 'quay.io' } } }),
+    ).toBe(
       "imageFactory.providers.registries.quay.type: must be one of oci, ghcr, dockerhub, got 'quay'",
     );
-    expect(readError({ sources: { gitlab: { type: 'gitlab', host: 'gitlab.com' } } })).toBe(
+    expect(
+      readError({
+        sources: { gitlab: { type: 'gitlab', host: 'gitlab.com' } },
+      }),
+    ).toBe(
       "imageFactory.providers.sources.gitlab.type: must be one of github, got 'gitlab'",
     );
   });
@@ -125,9 +161,9 @@ describe('readProvidersConfig', () => {
     expect(readError({ executors: { builder: { type: 3 } } })).toContain(
       "'imageFactory.providers.executors.builder.type'",
     );
-    expect(readError({ executors: { builder: { concurrency: 'many' } } })).toContain(
-      "'imageFactory.providers.executors.builder.concurrency'",
-    );
+    expect(
+      readError({ executors: { builder: { concurrency: 'many' } } }),
+    ).toContain("'imageFactory.providers.executors.builder.concurrency'");
   });
 
   it('requires a registry host', () => {
@@ -160,7 +196,9 @@ describe('readProvidersConfig', () => {
   it.each(['Local', 'local_docker', '-docker', 'docker-', 'a'.repeat(43)])(
     'rejects the id %p',
     id => {
-      expect(readError({ registries: { [id]: { host: 'localhost:5000' } } })).toMatch(
+      expect(
+        readError({ registries: { [id]: { host: 'localhost:5000' } } }),
+      ).toMatch(
         new RegExp(
           `^imageFactory\\.providers\\.registries\\.${id}: provider ids must be 1-42 lowercase letters`,
         ),

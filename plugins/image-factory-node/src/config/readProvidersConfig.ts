@@ -74,7 +74,9 @@ function readPlatforms(
  */
 export function normalizeRegistryHost(host: string): string | undefined {
   const parsed = tryParseImageRef(`${host}/x/probe`);
-  return parsed.ok && parsed.ref.repository === 'x/probe' ? parsed.ref.registry : undefined;
+  return parsed.ok && parsed.ref.repository === 'x/probe'
+    ? parsed.ref.registry
+    : undefined;
 }
 
 function readKind(
@@ -93,14 +95,18 @@ function readKind(
       );
     }
     const c = section.getConfig(id);
-    const implementation = c.getOptionalString('type') ?? IMPLEMENTATIONS[kind][0];
+    const implementation =
+      c.getOptionalString('type') ?? IMPLEMENTATIONS[kind][0];
     if (!IMPLEMENTATIONS[kind].includes(implementation)) {
       throw new InputError(
-        `${key}.type: must be one of ${IMPLEMENTATIONS[kind].join(', ')}, got '${implementation}'`,
+        `${key}.type: must be one of ${IMPLEMENTATIONS[kind].join(
+          ', ',
+        )}, got '${implementation}'`,
       );
     }
     const endpoint =
-      c.getOptionalString(endpointKey) ?? (kind === 'executor' ? DEFAULT_DOCKER_HOST : undefined);
+      c.getOptionalString(endpointKey) ??
+      (kind === 'executor' ? DEFAULT_DOCKER_HOST : undefined);
     if (!endpoint) {
       throw new InputError(`${key}.${endpointKey}: is required`);
     }
@@ -111,11 +117,16 @@ function readKind(
     }
     const provider: ProviderConfig = { id, kind, implementation, endpoint };
     if (kind === 'executor') {
-      provider.platforms = readPlatforms(c, 'platforms', key) ?? ['linux/amd64'];
+      provider.platforms = readPlatforms(c, 'platforms', key) ?? [
+        'linux/amd64',
+      ];
       if (provider.platforms.length === 0) {
-        throw new InputError(`${key}.platforms: must list at least one platform`);
+        throw new InputError(
+          `${key}.platforms: must list at least one platform`,
+        );
       }
-      provider.emulatedPlatforms = readPlatforms(c, 'emulatedPlatforms', key) ?? [];
+      provider.emulatedPlatforms =
+        readPlatforms(c, 'emulatedPlatforms', key) ?? [];
       const native = provider.platforms;
       const stray = provider.emulatedPlatforms.find(p => !native.includes(p));
       if (stray) {
@@ -123,7 +134,8 @@ function readKind(
           `${key}.emulatedPlatforms: '${stray}' is not listed in ${key}.platforms`,
         );
       }
-      provider.concurrency = c.getOptionalNumber('concurrency') ?? DEFAULT_EXECUTOR_CONCURRENCY;
+      provider.concurrency =
+        c.getOptionalNumber('concurrency') ?? DEFAULT_EXECUTOR_CONCURRENCY;
       if (!Number.isInteger(provider.concurrency) || provider.concurrency < 1) {
         throw new InputError(
           `${key}.concurrency: must be a whole number of at least 1, got ${provider.concurrency}`,
@@ -164,6 +176,13 @@ export function readProvidersConfig(config: Config): ProviderConfig[] {
     ...registries,
     ...(sources.length > 0
       ? sources
-      : [{ id: 'github', kind: 'source' as const, implementation: 'github', endpoint: 'github.com' }]),
+      : [
+          {
+            id: 'github',
+            kind: 'source' as const,
+            implementation: 'github',
+            endpoint: 'github.com',
+          },
+        ]),
   ];
 }

@@ -18,7 +18,9 @@ export type RegistryCredentials =
 export interface ImageFactoryCredentialProvider {
   /** True when this provider has credentials for the registry host. */
   handles(registryHost: string): boolean;
-  getCredentials(registryHost: string): Promise<RegistryCredentials | undefined>;
+  getCredentials(
+    registryHost: string,
+  ): Promise<RegistryCredentials | undefined>;
   refresh?(registryHost: string): Promise<void>;
 }
 

@@ -24,6 +24,16 @@ export function isUrlLocation(location: string): boolean {
 }
 
 /**
+ * The absolute form of `imageFactory.images.location`: a URL as is, a path
+ * resolved against the working directory of the backend.
+ *
+ * @public
+ */
+export function resolveImagesLocation(location: string): string {
+  return isUrlLocation(location) ? location : resolve(location);
+}
+
+/**
  * Reads `images.yaml` from a local path (development) or from any URL the
  * Backstage UrlReader can read (production: GitHub, GitLab, Bitbucket, …).
  * A relative path is resolved against the working directory of the backend.
@@ -41,15 +51,19 @@ export async function loadImagesFile(
     const buffer = await response.buffer();
     return { text: buffer.toString('utf8'), location, etag: response.etag };
   }
-  const path = resolve(location);
+  const path = resolveImagesLocation(location);
   const stat = await fs.stat(path).catch(error => {
     if (isError(error) && error.code === 'ENOENT') {
-      throw new NotFoundError(`imageFactory.images.location: '${path}' does not exist`);
+      throw new NotFoundError(
+        `imageFactory.images.location: '${path}' does not exist`,
+      );
     }
     throw error;
   });
   if (!stat.isFile()) {
-    throw new InputError(`imageFactory.images.location: '${path}' is not a file`);
+    throw new InputError(
+      `imageFactory.images.location: '${path}' is not a file`,
+    );
   }
   if (stat.size > MAX_FILE_BYTES) {
     throw new InputError(

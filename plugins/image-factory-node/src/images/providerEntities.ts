@@ -1,4 +1,7 @@
-import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION } from '@backstage/catalog-model';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+} from '@backstage/catalog-model';
 import {
   ANNOTATION_IMAGE_FACTORY_PROVIDER_ID,
   IMAGE_FACTORY_API_VERSION,
@@ -11,12 +14,16 @@ import { normalizeRegistryHost, ProviderConfig } from '../config';
  *
  * @public
  */
-export function providerEntityName(provider: Pick<ProviderConfig, 'kind' | 'id'>): string {
+export function providerEntityName(
+  provider: Pick<ProviderConfig, 'kind' | 'id'>,
+): string {
   return `${provider.kind}-${provider.id}`;
 }
 
 /** @public */
-export function providerEntityRef(provider: Pick<ProviderConfig, 'kind' | 'id'>): string {
+export function providerEntityRef(
+  provider: Pick<ProviderConfig, 'kind' | 'id'>,
+): string {
   return `provider:default/${providerEntityName(provider)}`;
 }
 

@@ -7,9 +7,8 @@ import {
   parseImageRef,
   parseImagesFile,
 } from '@image-factory/plugin-image-factory-common';
-import { resolve } from 'path';
 import { ProviderConfig } from '../config';
-import { isUrlLocation, loadImagesFile } from './loadImagesFile';
+import { loadImagesFile, resolveImagesLocation } from './loadImagesFile';
 import { findRegistryProvider, providerEntityRef } from './providerEntities';
 
 /**
@@ -48,9 +47,7 @@ export async function readImageEntities(options: {
   } catch (e) {
     assertError(e);
     // The same location as a successful read reports, so that callers can key on it.
-    const location = isUrlLocation(options.location)
-      ? options.location
-      : resolve(options.location);
+    const location = resolveImagesLocation(options.location);
     const error = e.message.includes(location)
       ? e.message
       : `could not read ${location}: ${e.message}`;
@@ -73,7 +70,9 @@ export async function readImageEntities(options: {
     entities,
     issues: parsed.issues,
     ...(parsed.fatal
-      ? { error: `${loaded.location} could not be parsed: ${parsed.issues[0]?.message}` }
+      ? {
+          error: `${loaded.location} could not be parsed: ${parsed.issues[0]?.message}`,
+        }
       : {}),
   };
 }

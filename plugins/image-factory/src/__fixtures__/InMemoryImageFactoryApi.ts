@@ -20,8 +20,7 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
   }
 
   getStatus(): Promise<ImageFactoryStatus> {
-    const result =
-      this.results[Math.min(this.calls, this.results.length - 1)];
+    const result = this.results[Math.min(this.calls, this.results.length - 1)];
     this.calls += 1;
     if (result === 'pending') {
       return new Promise(() => {});

@@ -1,4 +1,7 @@
+// Test-only fixture, never bundled: reading the example from disk needs Node.
+// eslint-disable-next-line no-restricted-imports
 import { readFileSync } from 'fs';
+// eslint-disable-next-line no-restricted-imports
 import { resolve } from 'path';
 import {
   IMAGE_FACTORY_API_VERSION,

@@ -49,7 +49,8 @@ export const statusWithFileError: ImageFactoryStatus = {
     issues: [
       {
         path: '(file)',
-        message: 'invalid YAML: Implicit map keys need to be followed by map values',
+        message:
+          'invalid YAML: Implicit map keys need to be followed by map values',
         line: 7,
       },
     ],

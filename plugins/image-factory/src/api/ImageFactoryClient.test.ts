@@ -2,8 +2,11 @@
  * @jest-environment node
  */
 // The node environment gives the client Node's own fetch, so the requests below
-// really cross a socket to the server (jsdom's fetch would apply CORS rules).
+// really cross a socket to a local server (jsdom's fetch would apply CORS
+// rules). Node built-ins are off limits in frontend code, not in this test.
+// eslint-disable-next-line no-restricted-imports
 import { AddressInfo } from 'net';
+// eslint-disable-next-line no-restricted-imports
 import { IncomingMessage, Server, ServerResponse, createServer } from 'http';
 import { MockFetchApi, mockApis } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
@@ -44,7 +47,9 @@ describe('ImageFactoryClient', () => {
   function client() {
     return new ImageFactoryClient({
       discoveryApi: mockApis.discovery({ baseUrl }),
-      fetchApi: new MockFetchApi({ injectIdentityAuth: { token: 'user-token' } }),
+      fetchApi: new MockFetchApi({
+        injectIdentityAuth: { token: 'user-token' },
+      }),
     });
   }
 

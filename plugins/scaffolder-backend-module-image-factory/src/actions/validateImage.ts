@@ -33,8 +33,17 @@ export function createValidateImageAction() {
       },
       output: {
         reference: z =>
-          z.string().describe('Canonical image reference, e.g. docker.io/library/nginx:1.27'),
-        yaml: z => z.string().describe('The validated entry rendered as YAML, with defaults applied'),
+          z
+            .string()
+            .describe(
+              'Canonical image reference, e.g. docker.io/library/nginx:1.27',
+            ),
+        yaml: z =>
+          z
+            .string()
+            .describe(
+              'The validated entry rendered as YAML, with defaults applied',
+            ),
       },
     },
     async handler(ctx) {
@@ -42,15 +51,23 @@ export function createValidateImageAction() {
       // those the catalog and backend apply to images.yaml.
       const result = parseImagesFile(stringify({ images: [ctx.input.image] }));
       if (result.issues.length > 0 || result.images.length !== 1) {
+        // The parser names fields from the file's root (`images[0].source`); here
+        // the entry is the `image` input. Keys that need quoting stay bracketed.
         const message = result.issues
-          .map(issue => formatImagesFileIssue({ ...issue, line: undefined }))
-          .map(text => text.replace(/^images\[0\]\.?/, 'image.'))
+          .map(issue =>
+            formatImagesFileIssue({
+              ...issue,
+              path: issue.path.replace(/^images\[0\]/, 'image'),
+              line: undefined,
+            }),
+          )
           .join('; ');
         throw new InputError(`Invalid image: ${message}`);
       }
       const [image] = result.images;
-      ctx.logger.info(`Image '${image.name}' is valid`);
-      ctx.output('reference', normalizeImageRef(image.reference));
+      const reference = normalizeImageRef(image.reference);
+      ctx.logger.info('Image entry is valid', { name: image.name, reference });
+      ctx.output('reference', reference);
       ctx.output('yaml', stringify(image));
     },
   });

@@ -73,7 +73,11 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           pluralTitle="My Groups"
           icon={GroupIcon}
         />
-        <SidebarItem icon={LayersIcon} to="image-factory" text="Image Factory" />
+        <SidebarItem
+          icon={LayersIcon}
+          to="image-factory"
+          text="Image Factory"
+        />
         <SidebarItem icon={CreateComponentIcon} to="create" text="Create..." />
         {/* End global nav */}
         <SidebarDivider />

@@ -41,9 +41,7 @@ describe('ImageFactoryPage', () => {
       await screen.findByText('/srv/factory/images.yaml'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(
-        new Date('2025-01-02T03:04:05.000Z').toLocaleString(),
-      ),
+      screen.getByText(new Date('2025-01-02T03:04:05.000Z').toLocaleString()),
     ).toHaveAttribute('datetime', '2025-01-02T03:04:05.000Z');
     expect(screen.getByText('2 issues')).toBeInTheDocument();
 
@@ -75,7 +73,10 @@ describe('ImageFactoryPage', () => {
     expect(row.getByText('linux/s390x')).toBeInTheDocument();
     expect(
       row.getByRole('link', { name: /executor-local-docker/ }),
-    ).toHaveAttribute('href', '/catalog/default/provider/executor-local-docker');
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/provider/executor-local-docker',
+    );
 
     const registry = rowOf('localhost:5000');
     expect(registry.getByText('oci')).toBeInTheDocument();

@@ -18,7 +18,12 @@ function StatusContent() {
 
   let body;
   if (error) {
-    body = <ResponseErrorPanel error={error} title="Could not load the factory status" />;
+    body = (
+      <ResponseErrorPanel
+        error={error}
+        title="Could not load the factory status"
+      />
+    );
   } else if (!status) {
     body = loading ? (
       <Progress />

@@ -1,3 +1,4 @@
+import { ReactNode } from 'react';
 import { Box, Grid, Typography } from '@material-ui/core';
 import {
   InfoCard,
@@ -26,9 +27,7 @@ function FileState(props: { file: ImagesFileStatus }) {
   }
   const count = file.issues.length;
   return (
-    <StatusWarning>
-      {count === 1 ? '1 issue' : `${count} issues`}
-    </StatusWarning>
+    <StatusWarning>{count === 1 ? '1 issue' : `${count} issues`}</StatusWarning>
   );
 }
 
@@ -43,7 +42,7 @@ function LastRead(props: { at?: string }) {
   return <time dateTime={props.at}>{date.toLocaleString()}</time>;
 }
 
-function Fact(props: { label: string; children: React.ReactNode }) {
+function Fact(props: { label: string; children: ReactNode }) {
   return (
     <Grid item xs={12} sm={6} md={3}>
       <Typography variant="caption" color="textSecondary" component="div">

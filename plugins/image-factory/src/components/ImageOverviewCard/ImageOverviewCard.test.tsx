@@ -1,7 +1,10 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { exampleImage, watchedBaseImage } from '../../__fixtures__/images';
 import { ImageOverviewCard } from './ImageOverviewCard';
 
@@ -71,7 +74,9 @@ describe('ImageOverviewCard', () => {
       'https://github.com/image-factory/examples/blob/main/dockerfiles/hello-web/Dockerfile',
     );
     expect(
-      field('Source').getByText('github, branch main, context dockerfiles/hello-web'),
+      field('Source').getByText(
+        'github, branch main, context dockerfiles/hello-web',
+      ),
     ).toBeInTheDocument();
 
     expect(field('Build args').getByText('GREETING=hello')).toBeInTheDocument();

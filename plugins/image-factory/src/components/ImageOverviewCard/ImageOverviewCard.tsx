@@ -113,9 +113,7 @@ function BuildArgsValue(props: { buildArgs: ImageSpec['buildArgs'] }) {
 }
 
 function policyText<T>(field: PolicyValue<T>, text: (value: T) => string) {
-  return field.isDefault
-    ? `${text(field.value)} (default)`
-    : text(field.value);
+  return field.isDefault ? `${text(field.value)} (default)` : text(field.value);
 }
 
 function RebuildValue(props: { spec: ImageSpec }) {
@@ -257,7 +255,7 @@ export function ImageOverviewCard() {
     return (
       <WarningPanel
         title="Not an Image"
-        message={`The image overview card shows entities of kind Image (${entity.apiVersion}, ${entity.kind} given). Use it inside an EntitySwitch.Case with isImageFactoryImage.`}
+        message={`This card describes Image entities, and ${entity.kind} ${entity.metadata.name} is not one. Show it only for images, inside an EntitySwitch.Case with isImageFactoryImage.`}
       />
     );
   }

@@ -23,13 +23,17 @@ const useStyles = makeStyles(theme => ({
 /** A labelled value, laid out like the catalog's About card. */
 export function OverviewField(props: {
   label: string;
-  gridSizes?: Partial<Record<'xs' | 'sm' | 'md' | 'lg', 1 | 2 | 3 | 4 | 6 | 8 | 12>>;
+  gridSizes?: Partial<
+    Record<'xs' | 'sm' | 'md' | 'lg', 1 | 2 | 3 | 4 | 6 | 8 | 12>
+  >;
   children: ReactNode;
 }) {
   const { label, gridSizes = { xs: 12, sm: 6 }, children } = props;
   const classes = useStyles();
   // The label names the value for screen readers as well as for the eye.
-  const id = `image-overview-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  const id = `image-overview-${label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')}`;
   return (
     <Grid item {...gridSizes}>
       <Typography variant="h2" className={classes.label} id={id}>
