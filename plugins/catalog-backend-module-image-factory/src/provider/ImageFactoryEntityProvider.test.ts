@@ -11,7 +11,6 @@ import {
   EntityProviderConnection,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
-import { JsonObject } from '@backstage/types';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -66,6 +65,9 @@ class RecordingConnection implements EntityProviderConnection {
     return mutation;
   }
 }
+
+/** The metadata a LoggerService takes (JsonObject). */
+type JsonObject = Parameters<LoggerService['child']>[0];
 
 type LogRecord = { level: string; message: string; meta: JsonObject };
 
@@ -229,7 +231,7 @@ describe('ImageFactoryEntityProvider', () => {
     expect(logger.at('warn')).toEqual([
       {
         level: 'warn',
-        message: 'Invalid field in images.yaml; its entry is left out',
+        message: 'Invalid field in images.yaml',
         meta: expect.objectContaining({
           taskId: 'image-factory:refresh',
           location: file,

@@ -129,7 +129,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       });
     } else {
       for (const issue of result.issues) {
-        logger.warn('Invalid field in images.yaml; its entry is left out', {
+        logger.warn('Invalid field in images.yaml', {
           location: result.location,
           field: issue.path,
           problem: issue.message,

@@ -1,9 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { JsonObject } from '@backstage/types';
 import { parse } from 'yaml';
 import { createValidateImageAction } from './validateImage';
+
+/** An `image` input as a template would pass it. */
+type ImageInput = Record<string, any>;
 
 const managed = {
   name: 'hello-web',
@@ -13,7 +15,7 @@ const managed = {
   source: { repo: 'image-factory/examples' },
 };
 
-async function run(image: JsonObject, options: { isDryRun?: boolean } = {}) {
+async function run(image: ImageInput, options: { isDryRun?: boolean } = {}) {
   const action = createValidateImageAction();
   const ctx = createMockActionContext({
     input: { image },
@@ -26,7 +28,7 @@ async function run(image: JsonObject, options: { isDryRun?: boolean } = {}) {
   return { outputs, ctx };
 }
 
-async function rejection(image: JsonObject): Promise<Error> {
+async function rejection(image: ImageInput): Promise<Error> {
   try {
     await run(image);
   } catch (e) {
