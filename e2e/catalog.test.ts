@@ -4,9 +4,9 @@ import { openAsGuest } from './signIn';
 test('the catalog lists the example images with owner and type', async ({ page }) => {
   await openAsGuest(page, '/catalog?filters%5Bkind%5D=image&filters%5Buser%5D=all');
   const table = page.getByRole('table');
-  for (const name of ['hello-web', 'busybox-base', 'debian-bookworm', 'python-runtime']) {
-    // Titles are shown where an entry has one; the row links to the entity.
-    await expect(table.getByRole('link', { name: new RegExp(name.replace('-', '.'), 'i') }).first()).toBeVisible();
+  // Each row links to the entity under the entry's title.
+  for (const title of ['Hello web', 'BusyBox base', 'Debian 12 (slim)', 'Python runtime']) {
+    await expect(table.getByRole('link', { name: title, exact: true })).toBeVisible();
   }
   await expect(table.getByText('managed').first()).toBeVisible();
   await expect(table.getByText('external').first()).toBeVisible();
@@ -17,8 +17,11 @@ test('an Image page shows the overview card and its relations', async ({ page })
   await expect(page.getByText('localhost:5000/apps/hello-web').first()).toBeVisible();
   await expect(page.getByText('linux/s390x').first()).toBeVisible();
   await expect(page.getByText('dockerfiles/hello-web/Dockerfile').first()).toBeVisible();
-  // ownedBy its group, shown in the About card.
-  await expect(page.getByRole('link', { name: /team-web|Web team/ }).first()).toBeVisible();
+  // ownedBy its group and providedBy its registry, in the relations graph.
+  const graph = page.locator('svg').filter({ hasText: 'providedBy' });
+  await expect(graph.getByText('Web team')).toBeVisible();
+  await expect(graph.getByText('local (oci registry)')).toBeVisible();
+  await expect(graph.getByText('ownerOf')).toBeVisible();
 });
 
 test('Provider entities exist for the executor, registry and source host', async ({ page }) => {

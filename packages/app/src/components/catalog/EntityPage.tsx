@@ -135,7 +135,7 @@ const imagePage = (
         <Grid item md={6} xs={12}>
           <EntityImageOverviewCard />
         </Grid>
-        <Grid item md={8} xs={12}>
+        <Grid item xs={12}>
           <EntityCatalogGraphCard
             height={400}
             title="Owner, base images and registry"
@@ -149,9 +149,6 @@ const imagePage = (
             ]}
             relationPairs={relationPairs}
           />
-        </Grid>
-        <Grid item md={4} xs={12}>
-          <EntityLinksCard />
         </Grid>
       </Grid>
     </EntityLayout.Route>

@@ -82,7 +82,7 @@ export function ImagesFileCard(props: { file: ImagesFileStatus }) {
     <InfoCard title="images.yaml">
       <Grid container spacing={2}>
         <Fact label="Location">
-          <code>{file.location}</code>
+          <code style={{ wordBreak: 'break-all' }}>{file.location}</code>
         </Fact>
         <Fact label="Last read">
           <LastRead at={file.lastReadAt} />
