@@ -10,7 +10,10 @@
  */
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
-import { componentEntityV1alpha1Validator, Entity } from '@backstage/catalog-model';
+import {
+  componentEntityV1alpha1Validator,
+  Entity,
+} from '@backstage/catalog-model';
 import {
   ImageFactoryEntitiesProcessor,
   ImageFactoryEntityProvider,
@@ -101,7 +104,8 @@ async function main() {
   );
   await provider.connect({
     applyMutation: async mutation => {
-      if (mutation.type === 'full') mutated = mutation.entities.map(e => e.entity);
+      if (mutation.type === 'full')
+        mutated = mutation.entities.map(e => e.entity);
     },
     refresh: async () => {},
   });
@@ -126,7 +130,9 @@ async function main() {
   const ourPeakRss = Math.max(peakRss, process.memoryUsage().rss);
 
   // Peer 1: plain YAML parsing of the same file with the `yaml` package.
-  const [, yamlMs] = await time(async () => parse(await fs.readFile(file, 'utf8')));
+  const [, yamlMs] = await time(async () =>
+    parse(await fs.readFile(file, 'utf8')),
+  );
 
   // Peer 2: Backstage's validation of as many Component entities.
   const components: Entity[] = mutated.map(e => ({
@@ -148,12 +154,32 @@ async function main() {
   const rows: Array<[string, string]> = [
     ['images in images.yaml', String(COUNT)],
     ['Image entities in the full mutation', String(images)],
-    ['time to full mutation (read, validate, map)', `${providerMs.toFixed(0)} ms (goal < 5000 ms)`],
-    ['  peer: yaml.parse of the same file', `${yamlMs.toFixed(0)} ms (ratio ${(providerMs / yamlMs).toFixed(2)})`],
-    ['provider entities per second', `${((images / providerMs) * 1000).toFixed(0)}`],
-    ['processor: validate + relations', `${processorMs.toFixed(0)} ms, ${relations} relations`],
-    ['  peer: Component validation, same count', `${componentMs.toFixed(0)} ms (ratio ${(processorMs / componentMs).toFixed(2)})`],
-    ['processor entities per second', `${((mutated.length / processorMs) * 1000).toFixed(0)}`],
+    [
+      'time to full mutation (read, validate, map)',
+      `${providerMs.toFixed(0)} ms (goal < 5000 ms)`,
+    ],
+    [
+      '  peer: yaml.parse of the same file',
+      `${yamlMs.toFixed(0)} ms (ratio ${(providerMs / yamlMs).toFixed(2)})`,
+    ],
+    [
+      'provider entities per second',
+      `${((images / providerMs) * 1000).toFixed(0)}`,
+    ],
+    [
+      'processor: validate + relations',
+      `${processorMs.toFixed(0)} ms, ${relations} relations`,
+    ],
+    [
+      '  peer: Component validation, same count',
+      `${componentMs.toFixed(0)} ms (ratio ${(
+        processorMs / componentMs
+      ).toFixed(2)})`,
+    ],
+    [
+      'processor entities per second',
+      `${((mutated.length / processorMs) * 1000).toFixed(0)}`,
+    ],
     ['RSS after loading the modules', `${mb(baselineRss)} MB`],
     ['peak RSS, provider + processor', `${mb(ourPeakRss)} MB (goal < 300 MB)`],
     ['peak RSS, whole run with peers', `${mb(peakRss)} MB`],

@@ -1,22 +1,40 @@
 import { expect, test } from '@playwright/test';
 import { openAsGuest } from './signIn';
 
-test('the catalog lists the example images with owner and type', async ({ page }) => {
-  await openAsGuest(page, '/catalog?filters%5Bkind%5D=image&filters%5Buser%5D=all');
+test('the catalog lists the example images with owner and type', async ({
+  page,
+}) => {
+  await openAsGuest(
+    page,
+    '/catalog?filters%5Bkind%5D=image&filters%5Buser%5D=all',
+  );
   const table = page.getByRole('table');
   // Each row links to the entity under the entry's title.
-  for (const title of ['Hello web', 'BusyBox base', 'Debian 12 (slim)', 'Python runtime']) {
-    await expect(table.getByRole('link', { name: title, exact: true })).toBeVisible();
+  for (const title of [
+    'Hello web',
+    'BusyBox base',
+    'Debian 12 (slim)',
+    'Python runtime',
+  ]) {
+    await expect(
+      table.getByRole('link', { name: title, exact: true }),
+    ).toBeVisible();
   }
   await expect(table.getByText('managed').first()).toBeVisible();
   await expect(table.getByText('external').first()).toBeVisible();
 });
 
-test('an Image page shows the overview card and its relations', async ({ page }) => {
+test('an Image page shows the overview card and its relations', async ({
+  page,
+}) => {
   await openAsGuest(page, '/catalog/default/image/hello-web');
-  await expect(page.getByText('localhost:5000/apps/hello-web').first()).toBeVisible();
+  await expect(
+    page.getByText('localhost:5000/apps/hello-web').first(),
+  ).toBeVisible();
   await expect(page.getByText('linux/s390x').first()).toBeVisible();
-  await expect(page.getByText('dockerfiles/hello-web/Dockerfile').first()).toBeVisible();
+  await expect(
+    page.getByText('dockerfiles/hello-web/Dockerfile').first(),
+  ).toBeVisible();
   // ownedBy its group and providedBy its registry, in the relations graph.
   const graph = page.locator('svg').filter({ hasText: 'providedBy' });
   await expect(graph.getByText('Web team')).toBeVisible();
@@ -24,10 +42,19 @@ test('an Image page shows the overview card and its relations', async ({ page })
   await expect(graph.getByText('ownerOf')).toBeVisible();
 });
 
-test('Provider entities exist for the executor, registry and source host', async ({ page }) => {
-  await openAsGuest(page, '/catalog?filters%5Bkind%5D=provider&filters%5Buser%5D=all');
+test('Provider entities exist for the executor, registry and source host', async ({
+  page,
+}) => {
+  await openAsGuest(
+    page,
+    '/catalog?filters%5Bkind%5D=provider&filters%5Buser%5D=all',
+  );
   const table = page.getByRole('table');
-  for (const name of [/local-docker/, /local \(oci registry\)|registry-local/, /github/]) {
+  for (const name of [
+    /local-docker/,
+    /local \(oci registry\)|registry-local/,
+    /github/,
+  ]) {
     await expect(table.getByRole('link', { name }).first()).toBeVisible();
   }
 });

@@ -12,7 +12,9 @@ test.afterEach(() => {
   fs.writeFileSync(imagesFile(), original);
 });
 
-test('editing images.yaml updates the catalog and reports the bad entry', async ({ page }) => {
+test('editing images.yaml updates the catalog and reports the bad entry', async ({
+  page,
+}) => {
   fs.writeFileSync(
     imagesFile(),
     `${original}
@@ -35,7 +37,9 @@ test('editing images.yaml updates the catalog and reports the bad entry', async 
   await openAsGuest(page, '/catalog/default/image/added-later');
   await expect(async () => {
     await page.reload();
-    await expect(page.getByText('docker.io/library/alpine:3.20').first()).toBeVisible({
+    await expect(
+      page.getByText('docker.io/library/alpine:3.20').first(),
+    ).toBeVisible({
       timeout: 2_000,
     });
   }).toPass({ timeout: 90_000 });
@@ -44,7 +48,9 @@ test('editing images.yaml updates the catalog and reports the bad entry', async 
   await page.goto('/image-factory');
   await expect(async () => {
     await page.getByRole('button', { name: /refresh/i }).click();
-    await expect(page.getByText('images[5].source.dockerfile').first()).toBeVisible({
+    await expect(
+      page.getByText('images[5].source.dockerfile').first(),
+    ).toBeVisible({
       timeout: 2_000,
     });
   }).toPass({ timeout: 30_000 });
@@ -55,5 +61,7 @@ test('editing images.yaml updates the catalog and reports the bad entry', async 
 
   // The other images stay in the catalog.
   await page.goto('/catalog/default/image/hello-web');
-  await expect(page.getByText('localhost:5000/apps/hello-web').first()).toBeVisible();
+  await expect(
+    page.getByText('localhost:5000/apps/hello-web').first(),
+  ).toBeVisible();
 });

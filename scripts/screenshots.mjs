@@ -5,12 +5,21 @@ import { chromium } from '@playwright/test';
 const base = process.argv[2] ?? 'http://127.0.0.1:7007';
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--headless',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
 await page.goto(`${base}/catalog/default/image/hello-web`);
 const enter = page.getByRole('button', { name: 'Enter' });
-if (await enter.isVisible({ timeout: 5000 }).catch(() => false)) await enter.click();
+if (await enter.isVisible({ timeout: 5000 }).catch(() => false))
+  await enter.click();
 await page.getByText('docker pull').first().waitFor();
 await page.waitForTimeout(1500); // let the relations graph settle
 await page.screenshot({ path: 'docs/images/image-page.png', fullPage: true });
@@ -18,7 +27,12 @@ await page.goto(`${base}/image-factory`);
 await page.getByText('Factory status').first().waitFor();
 await page.waitForTimeout(500);
 await page.screenshot({ path: 'docs/images/status-page.png', fullPage: true });
-await page.goto(`${base}/catalog?filters%5Bkind%5D=image&filters%5Buser%5D=all`);
+await page.goto(
+  `${base}/catalog?filters%5Bkind%5D=image&filters%5Buser%5D=all`,
+);
 await page.getByRole('link', { name: 'Hello web', exact: true }).waitFor();
-await page.screenshot({ path: 'docs/images/catalog-images.png', fullPage: false });
+await page.screenshot({
+  path: 'docs/images/catalog-images.png',
+  fullPage: false,
+});
 await browser.close();

@@ -16,7 +16,10 @@ exports.up = async function up(knex) {
       .notNullable()
       .comment('Catalog entity ref, e.g. image:default/hello-web');
     table.string('type', 32).notNullable().comment('managed, base or external');
-    table.string('reference', 512).notNullable().comment('Canonical image reference');
+    table
+      .string('reference', 512)
+      .notNullable()
+      .comment('Canonical image reference');
     table.string('owner', 255).notNullable();
     table.timestamp('first_seen_at', { useTz: true }).notNullable();
     table.timestamp('last_seen_at', { useTz: true }).notNullable();

@@ -40,7 +40,9 @@ describe('imageFactoryPlugin', () => {
         imageFactoryPlugin,
         mockServices.database.factory({ knex }),
         // Requests without a token are anonymous, as in a real backend.
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
         mockServices.permissions.factory({
           result: options.permission ?? AuthorizeResult.ALLOW,
         }),
@@ -85,7 +87,11 @@ describe('imageFactoryPlugin', () => {
       expect(anonymous.status).toBe(401);
 
       const status = await statusWhenRead(server);
-      expect(status.imagesFile).toMatchObject({ ok: true, imageCount: 4, issues: [] });
+      expect(status.imagesFile).toMatchObject({
+        ok: true,
+        imageCount: 4,
+        issues: [],
+      });
       expect(status.providers.map(p => p.entityRef)).toEqual([
         'provider:default/executor-local-docker',
         'provider:default/registry-local',
@@ -93,7 +99,9 @@ describe('imageFactoryPlugin', () => {
       ]);
 
       // The migrations ran and the images' history was recorded.
-      const rows = await knex('images').select('entity_ref').orderBy('entity_ref');
+      const rows = await knex('images')
+        .select('entity_ref')
+        .orderBy('entity_ref');
       expect(rows.map(r => r.entity_ref)).toEqual([
         'image:default/busybox-base',
         'image:default/debian-bookworm',
@@ -152,7 +160,9 @@ describe('imageFactoryPlugin', () => {
     // TestDatabases silently drops an engine it cannot reach; with the
     // connection string set (./scripts/test sets it) that would hide the
     // PostgreSQL half of the suite, so it must fail loudly instead.
-    const provided = Boolean(process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING);
+    const provided = Boolean(
+      process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING,
+    );
     expect(databases.supports('POSTGRES_15') || !provided).toBe(true);
     expect(provided || !process.env.IMAGE_FACTORY_REQUIRE_POSTGRES).toBe(true);
   });

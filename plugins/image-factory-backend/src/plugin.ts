@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { imageFactoryPermissions } from '@image-factory/plugin-image-factory-common';
 import {
   ImageFactoryCredentialProvider,
@@ -60,7 +63,9 @@ export const imageFactoryPlugin = createBackendPlugin({
           store: DatabaseImagesStore.create({ client }),
           logger: logger.child({ component: 'images-file' }),
         });
-        await imagesFile.start(scheduler.createScheduledTaskRunner(source.schedule));
+        await imagesFile.start(
+          scheduler.createScheduledTaskRunner(source.schedule),
+        );
 
         httpRouter.use(
           await createRouter({

@@ -12,8 +12,8 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { formatImagesFileIssue } from '@image-factory/plugin-image-factory-common';
 import {
+  ImagesFileProblemLogger,
   ProviderConfig,
   providerToEntity,
   readImageEntities,
@@ -38,6 +38,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   /** The images of the last good read; undefined until one succeeded. */
   private lastGoodImages?: Entity[];
+  private readonly problems: ImagesFileProblemLogger;
   /**
    * One key for every entity, whatever the outcome of a read: the catalog refuses
    * to let an entity move to another key, which would drop the kept images.
@@ -86,6 +87,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
     this.locationKey = `${PROVIDER_NAME}:${resolveImagesLocation(
       options.location,
     )}`;
+    this.problems = new ImagesFileProblemLogger(options.logger);
   }
 
   getProviderName(): string {
@@ -121,22 +123,8 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       urlReader: this.options.urlReader,
       providers: this.options.providers,
     });
-    if (result.error) {
-      logger.error('Could not read images.yaml; keeping the previous images', {
-        location: result.location,
-        error: result.error,
-        issues: result.issues.map(formatImagesFileIssue),
-      });
-    } else {
-      for (const issue of result.issues) {
-        logger.warn('Invalid field in images.yaml', {
-          location: result.location,
-          field: issue.path,
-          problem: issue.message,
-          ...(issue.entry !== undefined ? { entry: issue.entry } : {}),
-          ...(issue.line !== undefined ? { line: issue.line } : {}),
-        });
-      }
+    this.problems.report(result, logger);
+    if (!result.error) {
       this.lastGoodImages = result.entities;
     }
 

@@ -46,7 +46,11 @@ describe('DatabaseImagesStore', () => {
       // b returns: un-archived, and its first-seen time is kept.
       await store.syncPresent([image('a', 'base'), image('b')], t3);
       records = await store.list();
-      expect(records[1]).toEqual({ ...image('b'), firstSeenAt: t1, lastSeenAt: t3 });
+      expect(records[1]).toEqual({
+        ...image('b'),
+        firstSeenAt: t1,
+        lastSeenAt: t3,
+      });
     },
   );
 
@@ -64,9 +68,13 @@ describe('DatabaseImagesStore', () => {
     'migrates down and up again on %p',
     async databaseId => {
       const { knex } = await createStore(databaseId);
-      await knex.migrate.down({ directory: require('path').resolve(__dirname, '../../migrations') });
+      await knex.migrate.down({
+        directory: require('path').resolve(__dirname, '../../migrations'),
+      });
       expect(await knex.schema.hasTable('images')).toBe(false);
-      await knex.migrate.latest({ directory: require('path').resolve(__dirname, '../../migrations') });
+      await knex.migrate.latest({
+        directory: require('path').resolve(__dirname, '../../migrations'),
+      });
       expect(await knex.schema.hasTable('images')).toBe(true);
     },
   );

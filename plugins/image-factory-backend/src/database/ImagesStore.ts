@@ -42,7 +42,8 @@ type Row = {
 };
 
 // SQLite hands timestamps back as strings or epoch numbers, Postgres as Dates.
-const toDate = (v: string | number | Date) => (v instanceof Date ? v : new Date(v));
+const toDate = (v: string | number | Date) =>
+  v instanceof Date ? v : new Date(v);
 
 function toRecord(row: Row): ImageRecord {
   return {

@@ -13,7 +13,9 @@ const MIGRATIONS_DIR = resolvePackagePath(
  * Gets the plugin's knex client and runs its migrations, unless the operator
  * runs them separately (`backend.database.plugin.image-factory.migrations.skip`).
  */
-export async function migrateDatabase(database: DatabaseService): Promise<Knex> {
+export async function migrateDatabase(
+  database: DatabaseService,
+): Promise<Knex> {
   const client = await database.getClient();
   if (!database.migrations?.skip) {
     await client.migrate.latest({ directory: MIGRATIONS_DIR });

@@ -36,7 +36,9 @@ export async function createRouter(options: {
   });
 
   router.get('/status', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const [decision] = await permissions.authorize(
       [{ permission: imageFactoryStatusReadPermission }],
       { credentials },

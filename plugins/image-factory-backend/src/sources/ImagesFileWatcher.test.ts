@@ -38,14 +38,24 @@ describe('ImagesFileWatcher', () => {
       logger: mockServices.logger.mock(),
       clock: () => now,
     });
-    return { watcher, store, tick: () => (now = new Date(now.getTime() + 60_000)) };
+    return {
+      watcher,
+      store,
+      tick: () => (now = new Date(now.getTime() + 60_000)),
+    };
   }
 
   it('keeps the previous images when the file becomes unreadable YAML', async () => {
     const { watcher, tick } = await createWatcher();
-    await fs.writeFile(file, `images:\n${entry('alpine')}\n${entry('debian')}\n`);
+    await fs.writeFile(
+      file,
+      `images:\n${entry('alpine')}\n${entry('debian')}\n`,
+    );
     await watcher.refresh();
-    expect(watcher.getImages().map(e => e.metadata.name)).toEqual(['alpine', 'debian']);
+    expect(watcher.getImages().map(e => e.metadata.name)).toEqual([
+      'alpine',
+      'debian',
+    ]);
 
     tick();
     await fs.writeFile(file, 'images:\n  - name: [unclosed\n');
@@ -53,23 +63,36 @@ describe('ImagesFileWatcher', () => {
     expect(status.ok).toBe(false);
     expect(status.error).toMatch(/could not be parsed: invalid YAML/);
     expect(status.imageCount).toBe(2);
-    expect(watcher.getImages().map(e => e.metadata.name)).toEqual(['alpine', 'debian']);
+    expect(watcher.getImages().map(e => e.metadata.name)).toEqual([
+      'alpine',
+      'debian',
+    ]);
   });
 
   it('archives an image that leaves the file and restores it when it returns', async () => {
     const { watcher, store, tick } = await createWatcher();
-    await fs.writeFile(file, `images:\n${entry('alpine')}\n${entry('debian')}\n`);
+    await fs.writeFile(
+      file,
+      `images:\n${entry('alpine')}\n${entry('debian')}\n`,
+    );
     await watcher.refresh();
     tick();
     await fs.writeFile(file, `images:\n${entry('alpine')}\n`);
     await watcher.refresh();
-    let debian = (await store.list()).find(r => r.entityRef === 'image:default/debian');
+    let debian = (await store.list()).find(
+      r => r.entityRef === 'image:default/debian',
+    );
     expect(debian?.archivedAt).toBeDefined();
 
     tick();
-    await fs.writeFile(file, `images:\n${entry('alpine')}\n${entry('debian')}\n`);
+    await fs.writeFile(
+      file,
+      `images:\n${entry('alpine')}\n${entry('debian')}\n`,
+    );
     await watcher.refresh();
-    debian = (await store.list()).find(r => r.entityRef === 'image:default/debian');
+    debian = (await store.list()).find(
+      r => r.entityRef === 'image:default/debian',
+    );
     expect(debian?.archivedAt).toBeUndefined();
     expect(debian?.firstSeenAt).toEqual(new Date('2026-11-23T10:00:00Z'));
   });

@@ -6,11 +6,11 @@ import {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { assertError } from '@backstage/errors';
 import {
-  formatImagesFileIssue,
   ImageEntityV1alpha1,
   ImagesFileStatus,
 } from '@image-factory/plugin-image-factory-common';
 import {
+  ImagesFileProblemLogger,
   ProviderConfig,
   readImageEntities,
 } from '@image-factory/plugin-image-factory-node';
@@ -25,6 +25,7 @@ import { ImagesStore } from '../database';
 export class ImagesFileWatcher {
   private images: ImageEntityV1alpha1[] = [];
   private status: ImagesFileStatus;
+  private readonly problems: ImagesFileProblemLogger;
 
   constructor(
     private readonly options: {
@@ -36,7 +37,13 @@ export class ImagesFileWatcher {
       clock?: () => Date;
     },
   ) {
-    this.status = { location: options.location, ok: false, imageCount: 0, issues: [] };
+    this.status = {
+      location: options.location,
+      ok: false,
+      imageCount: 0,
+      issues: [],
+    };
+    this.problems = new ImagesFileProblemLogger(options.logger);
   }
 
   /** Schedules {@link ImagesFileWatcher.refresh} on the given runner. */
@@ -70,20 +77,8 @@ export class ImagesFileWatcher {
       urlReader: this.options.urlReader,
       providers: this.options.providers,
     });
-    for (const issue of result.issues) {
-      this.options.logger.warn(`Invalid images.yaml entry: ${formatImagesFileIssue(issue)}`, {
-        location: result.location,
-        entry: issue.entry,
-        field: issue.path,
-        line: issue.line,
-      });
-    }
-    if (result.error) {
-      this.options.logger.error('Could not read images.yaml; keeping the previous images', {
-        location: result.location,
-        error: result.error,
-      });
-    } else {
+    this.problems.report(result);
+    if (!result.error) {
       this.images = result.entities;
       await this.options.store.syncPresent(
         result.entities.map(entity => ({

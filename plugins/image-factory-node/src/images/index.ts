@@ -1,3 +1,4 @@
 export * from './loadImagesFile';
 export * from './providerEntities';
 export * from './readImageEntities';
+export * from './logImagesFileProblems';
