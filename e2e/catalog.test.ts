@@ -20,8 +20,21 @@ test('the catalog lists the example images with owner and type', async ({
       table.getByRole('link', { name: title, exact: true }),
     ).toBeVisible();
   }
-  await expect(table.getByText('managed').first()).toBeVisible();
-  await expect(table.getByText('external').first()).toBeVisible();
+  // Owner, type, platforms and source of each image.
+  const helloWeb = table.getByRole('row').filter({ hasText: 'Hello web' });
+  await expect(helloWeb.getByRole('link', { name: 'Web team' })).toBeVisible();
+  await expect(helloWeb.getByText('managed')).toBeVisible();
+  await expect(helloWeb.getByText('linux/amd64, linux/s390x')).toBeVisible();
+  await expect(
+    helloWeb.getByText(
+      'image-factory/examples: dockerfiles/hello-web/Dockerfile',
+    ),
+  ).toBeVisible();
+  const debian = table.getByRole('row').filter({ hasText: 'Debian 12 (slim)' });
+  await expect(debian.getByText('external')).toBeVisible();
+  await expect(
+    debian.getByText('docker.io/library/debian:bookworm-slim'),
+  ).toBeVisible();
 });
 
 test('an Image page shows the overview card and its relations', async ({
