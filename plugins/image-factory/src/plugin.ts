@@ -6,6 +6,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import type { JSX } from 'react';
 import { ImageFactoryClient, imageFactoryApiRef } from './api';
 import { rootRouteRef } from './routes';
 
@@ -34,7 +35,7 @@ export const imageFactoryPlugin = createPlugin({
  *
  * @public
  */
-export const ImageFactoryPage = imageFactoryPlugin.provide(
+export const ImageFactoryPage: () => JSX.Element = imageFactoryPlugin.provide(
   createRoutableExtension({
     name: 'ImageFactoryPage',
     component: () =>
@@ -49,12 +50,15 @@ export const ImageFactoryPage = imageFactoryPlugin.provide(
  *
  * @public
  */
-export const EntityImageOverviewCard = imageFactoryPlugin.provide(
-  createComponentExtension({
-    name: 'EntityImageOverviewCard',
-    component: {
-      lazy: () =>
-        import('./components/ImageOverviewCard').then(m => m.ImageOverviewCard),
-    },
-  }),
-);
+export const EntityImageOverviewCard: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityImageOverviewCard',
+      component: {
+        lazy: () =>
+          import('./components/ImageOverviewCard').then(
+            m => m.ImageOverviewCard,
+          ),
+      },
+    }),
+  );

@@ -33,10 +33,15 @@ import {
  * @public
  */
 export class ImageFactoryEntitiesProcessor implements CatalogProcessor {
+  /** Returns `ImageFactoryEntitiesProcessor`. */
   getProcessorName(): string {
     return 'ImageFactoryEntitiesProcessor';
   }
 
+  /**
+   * True for a valid Image, ImageBuild, Wheel or Provider entity; false for any
+   * other kind; throws naming the field when one of these four kinds is invalid.
+   */
   async validateEntityKind(entity: Entity): Promise<boolean> {
     for (const validator of imageFactoryKindValidators) {
       if (await validator.check(entity)) {
@@ -46,6 +51,10 @@ export class ImageFactoryEntitiesProcessor implements CatalogProcessor {
     return false;
   }
 
+  /**
+   * Emits the relations of an Image Factory entity, each in both directions, and
+   * returns the entity unchanged. Other kinds pass through without relations.
+   */
   async postProcessEntity(
     entity: Entity,
     _location: LocationSpec,

@@ -45,6 +45,12 @@ export class ImageFactoryEntityProvider implements EntityProvider {
    */
   private readonly locationKey: string;
 
+  /**
+   * Creates the provider from the `imageFactory` config (images source and
+   * providers). The refresh runs on `deps.schedule` if given, else on a task
+   * runner made from `deps.scheduler` and `imageFactory.images.schedule`; throws
+   * when neither is given, and an `InputError` naming the key for bad config.
+   */
   static fromConfig(
     config: Config,
     deps: {
@@ -90,10 +96,15 @@ export class ImageFactoryEntityProvider implements EntityProvider {
     this.problems = new ImagesFileProblemLogger(options.logger);
   }
 
+  /** Returns `image-factory`. */
   getProviderName(): string {
     return PROVIDER_NAME;
   }
 
+  /**
+   * Keeps the connection and schedules the refresh task. A failed refresh is
+   * logged, not thrown, and the next scheduled run tries again.
+   */
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
     await this.options.taskRunner.run({

@@ -49,7 +49,9 @@ const scenario = fc.record({
   aliasCase: fc.boolean(),
 });
 
-function render(s: fc.Infer<typeof scenario>) {
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+function render(s: Scenario) {
   const lines = TAGS.map((tag, i) => `ARG TAG${i}=${tag}`);
   const expected: string[] = [];
   const add = (ref: string) => {

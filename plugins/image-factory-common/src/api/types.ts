@@ -29,12 +29,17 @@ export interface ImagesFileStatus {
  * @public
  */
 export interface ProviderStatus {
+  /** The key under `imageFactory.providers.<type>s` (`executors`, `registries`, `sources`). */
   id: string;
+  /** What the provider is for: running builds, storing images, or hosting sources. */
   type: 'executor' | 'registry' | 'source';
+  /** executor: docker; registry: oci, ghcr, dockerhub; source: github. */
   implementation: string;
+  /** Docker host URL, registry host, or source host. */
   endpoint: string;
   /** Catalog entity reference of the Provider entity. */
   entityRef: string;
+  /** For an executor: the platforms it builds, natively or emulated. Absent for other types. */
   platforms?: string[];
 }
 
@@ -44,7 +49,9 @@ export interface ProviderStatus {
  * @public
  */
 export interface ImageFactoryStatus {
+  /** The state of the `images.yaml` source. */
   imagesFile: ImagesFileStatus;
+  /** Every configured provider, including the defaults used when none is configured. */
   providers: ProviderStatus[];
 }
 
@@ -54,5 +61,6 @@ export interface ImageFactoryStatus {
  * @public
  */
 export interface HealthResponse {
+  /** Always `ok`: the backend plugin is up and answering. */
   status: 'ok';
 }

@@ -30,7 +30,12 @@ export type ImageRefParseResult =
   | { ok: true; ref: ImageRef }
   | { ok: false; error: string };
 
-/** @public */
+/**
+ * The registry a reference without a registry host is read from, as in Docker
+ * (`nginx` is `docker.io/library/nginx`).
+ *
+ * @public
+ */
 export const DEFAULT_REGISTRY = 'docker.io';
 /** Docker rewrites only this legacy host to docker.io (distribution/reference, normalize.go). */
 const LEGACY_DEFAULT_REGISTRY = 'index.docker.io';

@@ -26,9 +26,11 @@ export interface ImagesFileIssue {
  * @public
  */
 export interface ImagesFileParseResult {
+  /** The valid entries, in file order, with defaults applied. */
   images: ImageEntry[];
   /** For each of `images`, its index in the file's `images` list. */
   entryIndexes: number[];
+  /** Every problem found, in the file as a whole or in an entry; empty when there is none. */
   issues: ImagesFileIssue[];
   /**
    * True when the file as a whole could not be read (bad YAML, wrong top level):

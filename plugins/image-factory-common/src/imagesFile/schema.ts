@@ -66,7 +66,12 @@ const imageReference = z.string().superRefine((value, ctx) => {
   }
 });
 
-/** @public */
+/**
+ * The `source` of an `images.yaml` entry: the repository, branch, Dockerfile and
+ * build context an image is built from.
+ *
+ * @public
+ */
 export const imageSourceSchema = z
   .object({
     provider: z
@@ -95,7 +100,12 @@ export const imageSourceSchema = z
   })
   .strict();
 
-/** @public */
+/**
+ * The `rebuild` policy of an `images.yaml` entry: whether and when the image is
+ * rebuilt after a base image changes. `rebuildPolicySchema.parse({})` gives the defaults.
+ *
+ * @public
+ */
 export const rebuildPolicySchema = z
   .object({
     auto: z
@@ -117,7 +127,13 @@ export const rebuildPolicySchema = z
   })
   .strict();
 
-/** @public */
+/**
+ * One entry of `images.yaml`. Beyond the fields, it requires a `source` for
+ * managed images, forbids one for external images, forbids a digest in the
+ * reference of a managed image, and forbids listing a platform twice.
+ *
+ * @public
+ */
 export const imageEntrySchema = z
   .object({
     name: z

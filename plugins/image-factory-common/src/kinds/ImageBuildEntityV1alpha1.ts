@@ -20,8 +20,11 @@ export type BuildCause =
  * @public
  */
 export interface ImageBuildEntityV1alpha1 extends Entity {
+  /** Always {@link IMAGE_FACTORY_API_VERSION}. */
   apiVersion: typeof IMAGE_FACTORY_API_VERSION;
+  /** Always `ImageBuild`. */
   kind: 'ImageBuild';
+  /** What was built, from what, by which executor, and why. */
   spec: {
     /** Entity reference of the Image. */
     image: string;
@@ -41,14 +44,24 @@ export interface ImageBuildEntityV1alpha1 extends Entity {
 
 const validator = entityKindSchemaValidator(schema);
 
-/** @public */
+/**
+ * Validates ImageBuild entities against their JSON Schema: resolves to false for other
+ * kinds and apiVersions, and throws naming the field for an invalid ImageBuild.
+ *
+ * @public
+ */
 export const imageBuildEntityV1alpha1Validator: KindValidator = {
   async check(data: Entity) {
     return validator(data) === data;
   },
 };
 
-/** @public */
+/**
+ * True when the entity has the Image Factory apiVersion and kind `ImageBuild`. It checks
+ * only these two fields, not the spec.
+ *
+ * @public
+ */
 export function isImageBuildEntity(
   entity: Entity,
 ): entity is ImageBuildEntityV1alpha1 {

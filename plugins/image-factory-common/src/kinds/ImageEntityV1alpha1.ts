@@ -6,7 +6,12 @@ import {
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import schema from './Image.v1alpha1.schema.json';
 
-/** @public */
+/**
+ * How the factory treats an image: `managed` (the factory builds it), `base`
+ * (others build FROM it) or `external` (used as is); see {@link IMAGE_TYPES}.
+ *
+ * @public
+ */
 export type ImageType = 'managed' | 'base' | 'external';
 
 /**
@@ -15,8 +20,11 @@ export type ImageType = 'managed' | 'base' | 'external';
  * @public
  */
 export interface ImageEntityV1alpha1 extends Entity {
+  /** Always {@link IMAGE_FACTORY_API_VERSION}. */
   apiVersion: typeof IMAGE_FACTORY_API_VERSION;
+  /** Always `Image`. */
   kind: 'Image';
+  /** The image: type, owner, reference (whole and in parts), how it is built and rebuilt, and its relations. */
   spec: {
     type: ImageType;
     owner: string;
@@ -57,7 +65,12 @@ export const imageEntityV1alpha1Validator: KindValidator = {
   },
 };
 
-/** @public */
+/**
+ * True when the entity has the Image Factory apiVersion and kind `Image`. It checks
+ * only these two fields, not the spec.
+ *
+ * @public
+ */
 export function isImageEntity(entity: Entity): entity is ImageEntityV1alpha1 {
   return (
     entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'Image'

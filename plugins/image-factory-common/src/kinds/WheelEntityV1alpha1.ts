@@ -12,8 +12,11 @@ import schema from './Wheel.v1alpha1.schema.json';
  * @public
  */
 export interface WheelEntityV1alpha1 extends Entity {
+  /** Always {@link IMAGE_FACTORY_API_VERSION}. */
   apiVersion: typeof IMAGE_FACTORY_API_VERSION;
+  /** Always `Wheel`. */
   kind: 'Wheel';
+  /** The package, its versions and targets, and the state of its build. */
   spec: {
     package: string;
     owner?: string;
@@ -27,14 +30,24 @@ export interface WheelEntityV1alpha1 extends Entity {
 
 const validator = entityKindSchemaValidator(schema);
 
-/** @public */
+/**
+ * Validates Wheel entities against their JSON Schema: resolves to false for other
+ * kinds and apiVersions, and throws naming the field for an invalid Wheel.
+ *
+ * @public
+ */
 export const wheelEntityV1alpha1Validator: KindValidator = {
   async check(data: Entity) {
     return validator(data) === data;
   },
 };
 
-/** @public */
+/**
+ * True when the entity has the Image Factory apiVersion and kind `Wheel`. It checks
+ * only these two fields, not the spec.
+ *
+ * @public
+ */
 export function isWheelEntity(entity: Entity): entity is WheelEntityV1alpha1 {
   return (
     entity.apiVersion === IMAGE_FACTORY_API_VERSION && entity.kind === 'Wheel'

@@ -18,19 +18,32 @@ import { assertError, InputError } from '@backstage/errors';
 export interface ImagesSourceConfig {
   /** A path (relative to the backend's working directory) or a URL the UrlReader can read. */
   location: string;
+  /** How often the file is read (`imageFactory.images.schedule`). */
   schedule: SchedulerServiceTaskScheduleDefinition;
   /** Entity reference of the owner given to Provider entities, in full (`group:default/x`). */
   providerOwner: string;
 }
 
-/** @public */
+/**
+ * Default of `imageFactory.images.location`: `images.yaml` in the backend's working directory.
+ *
+ * @public
+ */
 export const DEFAULT_IMAGES_LOCATION = 'images.yaml';
-/** @public */
+/**
+ * Default of `imageFactory.images.schedule`: every minute, with a one-minute timeout.
+ *
+ * @public
+ */
 export const DEFAULT_IMAGES_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 1 },
   timeout: { minutes: 1 },
 };
-/** @public */
+/**
+ * Default of `imageFactory.providerOwner`, the owner of the Provider entities.
+ *
+ * @public
+ */
 export const DEFAULT_PROVIDER_OWNER = 'group:default/platform-team';
 
 function readSchedule(

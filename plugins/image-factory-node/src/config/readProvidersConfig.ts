@@ -5,7 +5,12 @@ import {
   tryParseImageRef,
 } from '@image-factory/plugin-image-factory-common';
 
-/** @public */
+/**
+ * What a provider is for: `executor` (runs builds), `registry` (stores images) or
+ * `source` (hosts the repositories images are built from).
+ *
+ * @public
+ */
 export type ProviderKind = 'executor' | 'registry' | 'source';
 
 /**
@@ -16,6 +21,7 @@ export type ProviderKind = 'executor' | 'registry' | 'source';
 export interface ProviderConfig {
   /** The key under `imageFactory.providers.<kind>s`. */
   id: string;
+  /** The config section it comes from: `executors`, `registries` or `sources`. */
   kind: ProviderKind;
   /** executor: docker; registry: oci, ghcr, dockerhub; source: github. */
   implementation: string;
@@ -29,9 +35,17 @@ export interface ProviderConfig {
   concurrency?: number;
 }
 
-/** @public */
+/**
+ * Default `host` of an executor: the local Docker engine's socket.
+ *
+ * @public
+ */
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
-/** @public */
+/**
+ * Default `concurrency` of an executor: the builds it runs at once.
+ *
+ * @public
+ */
 export const DEFAULT_EXECUTOR_CONCURRENCY = 2;
 
 const IMPLEMENTATIONS: Record<ProviderKind, string[]> = {

@@ -35,6 +35,7 @@ export interface ImageFactoryExecutor {
  * @public
  */
 export interface ImageFactoryExecutorsExtensionPoint {
+  /** Adds one or more executors; each `id` should match a configured executor provider. */
   addExecutor(...executors: ImageFactoryExecutor[]): void;
 }
 

@@ -18,9 +18,11 @@ export type RegistryCredentials =
 export interface ImageFactoryCredentialProvider {
   /** True when this provider has credentials for the registry host. */
   handles(registryHost: string): boolean;
+  /** The credentials to use for the registry host, or undefined when there are none. */
   getCredentials(
     registryHost: string,
   ): Promise<RegistryCredentials | undefined>;
+  /** Renews the credentials for the registry host after the registry rejected them. */
   refresh?(registryHost: string): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export interface ImageFactoryCredentialProvider {
  * @public
  */
 export interface ImageFactoryRegistriesExtensionPoint {
+  /** Adds one or more credential providers. */
   addCredentialProvider(...providers: ImageFactoryCredentialProvider[]): void;
 }
 

@@ -9,6 +9,7 @@ import { resolve } from 'path';
  * @public
  */
 export interface LoadedImagesFile {
+  /** The content of the file, decoded as UTF-8. */
   text: string;
   /** An absolute file path or the URL. */
   location: string;
@@ -18,7 +19,12 @@ export interface LoadedImagesFile {
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-/** @public */
+/**
+ * True when `imageFactory.images.location` is an `http://` or `https://` URL,
+ * read through the UrlReader; false for a file path.
+ *
+ * @public
+ */
 export function isUrlLocation(location: string): boolean {
   return /^https?:\/\//i.test(location);
 }

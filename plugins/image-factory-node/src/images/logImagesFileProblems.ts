@@ -17,6 +17,11 @@ export class ImagesFileProblemLogger {
 
   constructor(private readonly logger: LoggerService) {}
 
+  /**
+   * Logs the problems of `result`, unless they are the same as those of the
+   * previous call. `logger` defaults to the one given to the constructor; pass a
+   * child logger to add metadata such as a task id.
+   */
   report(result: ImageEntitiesReadResult, logger: LoggerService = this.logger) {
     const signature = JSON.stringify([result.error ?? null, result.issues]);
     if (signature === this.lastSignature) return;

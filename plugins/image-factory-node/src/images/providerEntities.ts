@@ -20,7 +20,12 @@ export function providerEntityName(
   return `${provider.kind}-${provider.id}`;
 }
 
-/** @public */
+/**
+ * The entity reference of a provider's Provider entity:
+ * `provider:default/<kind>-<id>`, e.g. `provider:default/executor-local-docker`.
+ *
+ * @public
+ */
 export function providerEntityRef(
   provider: Pick<ProviderConfig, 'kind' | 'id'>,
 ): string {

@@ -17,6 +17,10 @@ export class ImageFactoryClient implements ImageFactoryApi {
     this.fetchApi = options.fetchApi;
   }
 
+  /**
+   * Fetches `GET /api/image-factory/status` with the user's token. Throws a
+   * `ResponseError` when the backend answers with an error status.
+   */
   async getStatus(): Promise<ImageFactoryStatus> {
     return this.get<ImageFactoryStatus>('/status');
   }
