@@ -1,0 +1,173 @@
+import { ChildProcess, execFile, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
+import { promises as fs } from 'fs';
+import { createServer } from 'net';
+import os from 'os';
+import path from 'path';
+import { promisify } from 'util';
+
+/** A running throwaway registry. */
+export interface TestRegistry {
+  /** `127.0.0.1:PORT`, as written in image references. */
+  host: string;
+  /** Kills the registry and removes its storage. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startTestRegistry}. */
+export interface StartTestRegistryOptions {
+  /** Require these credentials (htpasswd, bcrypt). Default: open. */
+  auth?: { username: string; password: string };
+}
+
+const REGISTRY_BINARY = 'docker-registry';
+const READY_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 5_000;
+const MAX_LOG_CHARS = 4_000;
+
+const execFileAsync = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function registryConfig(options: {
+  dir: string;
+  port: number;
+  htpasswd?: string;
+}): string {
+  const lines = [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${JSON.stringify(path.join(options.dir, 'data'))}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: 127.0.0.1:${options.port}`,
+    `  secret: ${randomBytes(16).toString('hex')}`,
+  ];
+  if (options.htpasswd) {
+    lines.push(
+      'auth:',
+      '  htpasswd:',
+      '    realm: image-factory-test',
+      `    path: ${JSON.stringify(options.htpasswd)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function waitUntilReady(
+  url: string,
+  child: ChildProcess,
+  log: () => string,
+): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `${REGISTRY_BINARY} exited (${
+          child.exitCode ?? child.signalCode
+        }): ${log()}`,
+      );
+    }
+    try {
+      const res = await fetch(url);
+      await res.body?.cancel();
+      if (res.status === 200 || res.status === 401) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  throw new Error(
+    `${REGISTRY_BINARY} did not answer ${url} within ${READY_TIMEOUT_MS} ms: ${log()}`,
+  );
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  // No pid: the binary never started (ENOENT), and no exit event will come.
+  if (child.pid === undefined) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Starts a real registry (distribution, Debian's `docker-registry`) on a free
+ * loopback port with storage in a temporary directory, optionally behind
+ * htpasswd auth, and waits until `/v2/` answers.
+ */
+export async function startTestRegistry(
+  options: StartTestRegistryOptions = {},
+): Promise<TestRegistry> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'test-registry-'));
+  let child: ChildProcess | undefined;
+  try {
+    let htpasswd: string | undefined;
+    if (options.auth) {
+      const { stdout } = await execFileAsync('htpasswd', [
+        '-Bbn',
+        options.auth.username,
+        options.auth.password,
+      ]);
+      htpasswd = path.join(dir, 'htpasswd');
+      await fs.writeFile(htpasswd, stdout);
+    }
+    // The port is free when asked; another process could take it before the
+    // registry binds, which then shows as an exit with the bind error.
+    const port = await freePort();
+    const config = path.join(dir, 'config.yml');
+    await fs.writeFile(config, registryConfig({ dir, port, htpasswd }));
+
+    let output = '';
+    const started = spawn(REGISTRY_BINARY, ['serve', config], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = started;
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-MAX_LOG_CHARS);
+    };
+    started.stdout?.on('data', collect);
+    started.stderr?.on('data', collect);
+    const spawnError = new Promise<never>((_, reject) =>
+      started.once('error', reject),
+    );
+    // Only the start-up race below listens; a later error has no one to tell.
+    spawnError.catch(() => {});
+    await Promise.race([
+      waitUntilReady(`http://127.0.0.1:${port}/v2/`, started, () => output),
+      spawnError,
+    ]);
+
+    return {
+      host: `127.0.0.1:${port}`,
+      async stop() {
+        await stopProcess(started);
+        await fs.rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    if (child) await stopProcess(child);
+    await fs.rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}

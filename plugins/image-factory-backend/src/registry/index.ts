@@ -1,0 +1,30 @@
+export { OciRegistryClient } from './OciRegistryClient';
+export type {
+  Manifest,
+  ManifestHead,
+  ManifestJson,
+  OciDescriptor,
+  OciRegistryClientOptions,
+  RegistryCredentials,
+  RegistryCredentialsProvider,
+  RepositoryRef,
+} from './types';
+export {
+  ManifestInvalidError,
+  ManifestNotFoundError,
+  RegistryAuthError,
+  RegistryRateLimitError,
+  RegistryResponseError,
+  RegistryUnavailableError,
+} from './errors';
+export type { RegistryError } from './errors';
+export {
+  DOCKER_MANIFEST_LIST,
+  DOCKER_MANIFEST_V2,
+  MANIFEST_ACCEPT,
+  OCI_IMAGE_CONFIG,
+  OCI_IMAGE_INDEX,
+  OCI_IMAGE_LAYER_GZIP,
+  OCI_IMAGE_MANIFEST,
+} from './mediaTypes';
+export { sha256Digest } from './digest';

@@ -1,0 +1,89 @@
+import { ImageRef } from '@image-factory/plugin-image-factory-common';
+
+/** Credentials for one registry host. */
+export type RegistryCredentials =
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'bearer'; token: string };
+
+/**
+ * Looks up the credentials for a registry host as written in the image
+ * reference (`docker.io`, `ghcr.io`, `localhost:5000`); `undefined` means
+ * anonymous access.
+ */
+export type RegistryCredentialsProvider = (
+  host: string,
+) => Promise<RegistryCredentials | undefined>;
+
+/** Options of {@link OciRegistryClient.create}. */
+export interface OciRegistryClientOptions {
+  /** Credentials per registry host. Default: anonymous everywhere. */
+  credentials?: RegistryCredentialsProvider;
+  /** The fetch implementation. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /** The `User-Agent` header. Default `image-factory`. */
+  userAgent?: string;
+  /**
+   * Hosts reached over plain HTTP besides loopback (`localhost`,
+   * `127.0.0.1`, `[::1]`), written as `host` or `host:port`.
+   */
+  insecureHosts?: string[];
+  /** The current time, for token expiry and `Retry-After` dates. Default `() => new Date()`. */
+  clock?: () => Date;
+}
+
+/** A repository in a registry: an image reference without tag or digest. */
+export type RepositoryRef = Pick<ImageRef, 'registry' | 'repository'>;
+
+/** What a HEAD of a manifest tells. */
+export interface ManifestHead {
+  /** `Docker-Content-Digest` of the manifest. */
+  digest: string;
+  /** Media type of the manifest (`Content-Type`). */
+  mediaType: string;
+  /** Size of the manifest in bytes (`Content-Length`). */
+  size: number;
+}
+
+/** A descriptor (image-spec, descriptor.md). */
+export interface OciDescriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: {
+    architecture: string;
+    os: string;
+    variant?: string;
+    'os.version'?: string;
+    'os.features'?: string[];
+  };
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/**
+ * The parsed body of a manifest, image index or manifest list. Only checked
+ * to be a JSON object: the fields are what a well-formed manifest holds.
+ */
+export interface ManifestJson {
+  schemaVersion?: number;
+  mediaType?: string;
+  /** Image index / manifest list entries. */
+  manifests?: OciDescriptor[];
+  /** Image manifest config blob. */
+  config?: OciDescriptor;
+  /** Image manifest layers. */
+  layers?: OciDescriptor[];
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** A manifest as read from the registry. */
+export interface Manifest {
+  /** `sha256:` digest of the raw bytes. */
+  digest: string;
+  /** Media type of the manifest (`Content-Type`). */
+  mediaType: string;
+  /** The raw bytes, which the digest covers. */
+  bytes: Buffer;
+  json: ManifestJson;
+}
