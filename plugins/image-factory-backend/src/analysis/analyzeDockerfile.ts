@@ -7,62 +7,15 @@ import {
   Run,
 } from 'dockerfile-ast';
 import {
+  BaseImage,
+  BaseImageUsage,
+  DockerfileAnalysis,
+  DockerfileProblem,
+  DockerfileStage,
   formatImageRef,
   tryParseImageRef,
 } from '@image-factory/plugin-image-factory-common';
 import { ArgScope, expandVariables } from './expandVariables';
-
-/** How a Dockerfile uses an image. */
-export type BaseImageUsageKind = 'from' | 'copy-from' | 'mount-from';
-
-/** One place where a Dockerfile uses an external image. */
-export interface BaseImageUsage {
-  kind: BaseImageUsageKind;
-  /** 1-based line of the instruction. */
-  line: number;
-  /** The reference as written, before ARG substitution. */
-  written: string;
-  /** The stage this usage belongs to (its alias, or its index as a string). */
-  stage: string;
-  /** The `--platform` of the FROM line, after substitution, if any. */
-  platform?: string;
-}
-
-/** An external image the Dockerfile is built from, deduplicated by reference. */
-export interface BaseImage {
-  /** Canonical reference (`docker.io/library/node:22`). */
-  reference: string;
-  /** The digest pinned in the reference, if any. */
-  digest?: string;
-  usages: BaseImageUsage[];
-}
-
-/** A build stage. */
-export interface DockerfileStage {
-  index: number;
-  /** The `AS` alias, if any. */
-  name?: string;
-  line: number;
-  /** `scratch`, the name or index of an earlier stage, or a canonical reference. */
-  from: string;
-}
-
-/** A problem that keeps a reference from being resolved. */
-export interface DockerfileProblem {
-  line: number;
-  message: string;
-}
-
-/** What the analyzer found in one Dockerfile. */
-export interface DockerfileAnalysis {
-  file: string;
-  bases: BaseImage[];
-  stages: DockerfileStage[];
-  /** Errors: a base that cannot be determined. */
-  errors: DockerfileProblem[];
-  /** Warnings: e.g. an ARG used without a value. */
-  warnings: DockerfileProblem[];
-}
 
 /** Options of {@link analyzeDockerfile}. */
 export interface AnalyzeDockerfileOptions {

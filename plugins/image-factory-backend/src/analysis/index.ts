@@ -1,10 +1,2 @@
 export { analyzeDockerfile } from './analyzeDockerfile';
-export type {
-  AnalyzeDockerfileOptions,
-  BaseImage,
-  BaseImageUsage,
-  BaseImageUsageKind,
-  DockerfileAnalysis,
-  DockerfileProblem,
-  DockerfileStage,
-} from './analyzeDockerfile';
+export type { AnalyzeDockerfileOptions } from './analyzeDockerfile';

@@ -5,6 +5,8 @@ import {
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  analyzeDockerfileRequestSchema,
+  DockerfileAnalysis,
   HealthResponse,
   ImageFactoryStatus,
   imageFactoryStatusReadPermission,
@@ -15,7 +17,9 @@ import {
 } from '@image-factory/plugin-image-factory-node';
 import express from 'express';
 import Router from 'express-promise-router';
+import { analyzeDockerfile } from '../analysis';
 import { ImagesFileWatcher } from '../sources';
+import { parseRequestBody } from './parseRequestBody';
 
 /** The paths that answer without a token (see plugin.ts). */
 export const UNAUTHENTICATED_PATHS = ['/health'];
@@ -28,7 +32,8 @@ export async function createRouter(options: {
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers } = options;
   const router = Router();
-  router.use(express.json());
+  // Dockerfiles are posted for analysis; the schema bounds them further.
+  router.use(express.json({ limit: '1mb' }));
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = { status: 'ok' };
@@ -58,6 +63,17 @@ export async function createRouter(options: {
       })),
     };
     res.json(body);
+  });
+
+  router.post('/analyses', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body = parseRequestBody(analyzeDockerfileRequestSchema, req.body);
+    const analysis: DockerfileAnalysis = analyzeDockerfile(body.dockerfile, {
+      file: body.file,
+      buildArgs: body.buildArgs,
+      platform: body.platform,
+    });
+    res.json(analysis);
   });
 
   return router;
