@@ -6,3 +6,4 @@
 
 export { scaffolderModuleImageFactory as default } from './module';
 export { createValidateImageAction } from './actions/validateImage';
+export { createAnalyzeDockerfileAction } from './actions/analyzeDockerfile';

@@ -22,7 +22,10 @@ describe('scaffolderModuleImageFactory', () => {
       features: [scaffolderModuleImageFactory],
     });
 
-    expect(actions.map(a => a.id)).toEqual(['image-factory:validate']);
+    expect(actions.map(a => a.id)).toEqual([
+      'image-factory:validate',
+      'image-factory:analyze',
+    ]);
     await backend.stop();
   });
 

@@ -1,5 +1,9 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createAnalyzeDockerfileAction } from './actions/analyzeDockerfile';
 import { createValidateImageAction } from './actions/validateImage';
 
 /**
@@ -12,9 +16,16 @@ export const scaffolderModuleImageFactory = createBackendModule({
   moduleId: 'image-factory',
   register(env) {
     env.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions(createValidateImageAction());
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+      },
+      async init({ scaffolder, discovery, auth }) {
+        scaffolder.addActions(
+          createValidateImageAction(),
+          createAnalyzeDockerfileAction({ discovery, auth }),
+        );
       },
     });
   },
