@@ -1,5 +1,5 @@
 import { resolve } from 'path';
-import { zodToJsonSchema } from 'zod-to-json-schema';
+import { z } from 'zod/v4';
 import { imagesFileSchema } from '../src/imagesFile/schema';
 
 /** Where the published schema lives; `examples/images.yaml` points editors at it. */
@@ -20,10 +20,13 @@ export const GENERATE_COMMAND =
  * `parseImagesFile`.
  */
 export function buildImagesFileJsonSchema(): Record<string, unknown> {
-  const { $schema, ...schema } = zodToJsonSchema(imagesFileSchema, {
-    target: 'jsonSchema7',
-    // Inline every subschema: editors show a field's own description, not a $ref's.
-    $refStrategy: 'none',
+  const { $schema, ...schema } = z.toJSONSchema(imagesFileSchema, {
+    target: 'draft-7',
+    // What users write: fields with defaults are optional.
+    io: 'input',
+    // Rules checked in code (image references, paths, cross-field rules) have
+    // no JSON Schema form; parseImagesFile checks them.
+    unrepresentable: 'any',
   }) as Record<string, unknown>;
   return {
     $schema,

@@ -10,3 +10,4 @@ export * from './imageRef';
 export * from './imagesFile';
 export * from './permissions';
 export * from './api';
+export * from './validation';

@@ -69,6 +69,7 @@ describe('DatabaseImagesStore', () => {
     async databaseId => {
       const { knex } = await createStore(databaseId);
       await knex.migrate.down({
+        name: '20261123000000_init.js',
         directory: require('path').resolve(__dirname, '../../migrations'),
       });
       expect(await knex.schema.hasTable('images')).toBe(false);

@@ -1,3 +1,14 @@
 export { migrateDatabase } from './migrateDatabase';
 export { DatabaseImagesStore } from './ImagesStore';
 export type { ImagesStore, ImageRecord, PresentImage } from './ImagesStore';
+export { DatabaseDigestStore } from './DigestStore';
+export type {
+  CheckOutcome,
+  CurrentDigests,
+  DigestObservation,
+  DigestStore,
+  ObservationChange,
+  ObservedDigest,
+  PlatformDigest,
+  WatchedReference,
+} from './DigestStore';

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
+import { parseFields } from '../validation';
 import { ImageEntry, imageEntrySchema } from './schema';
 import { readImagesYaml } from './readImagesYaml';
 
@@ -44,71 +44,6 @@ export interface ImagesFileParseResult {
 export function formatImagesFileIssue(issue: ImagesFileIssue): string {
   const where = issue.line ? `${issue.path} (line ${issue.line})` : issue.path;
   return `${where}: ${issue.message}`;
-}
-
-function pathToString(
-  base: string,
-  path: ReadonlyArray<string | number>,
-): string {
-  return path.reduce<string>((out, key) => {
-    if (typeof key === 'number') {
-      return `${out}[${key}]`;
-    }
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)
-      ? `${out}.${key}`
-      : `${out}[${JSON.stringify(key)}]`;
-  }, base);
-}
-
-const TYPE_NAMES: Record<string, string> = {
-  object: 'a mapping',
-  array: 'a list',
-  string: 'a string',
-  boolean: 'true or false',
-  number: 'a number',
-};
-
-function issueMessage(issue: z.ZodIssue): string {
-  if (issue.code === z.ZodIssueCode.invalid_type) {
-    if (issue.received === 'undefined') {
-      return 'is required';
-    }
-    return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}, not ${
-      issue.received
-    }`;
-  }
-  if (issue.code === z.ZodIssueCode.invalid_enum_value) {
-    return `must be one of ${issue.options.join(', ')}, not '${String(
-      issue.received,
-    )}'`;
-  }
-  return issue.message;
-}
-
-function zodIssues(
-  error: z.ZodError,
-  base: string,
-  entry: string | undefined,
-  line: number | undefined,
-): ImagesFileIssue[] {
-  return error.issues.flatMap(issue => {
-    if (issue.code === z.ZodIssueCode.unrecognized_keys) {
-      return issue.keys.map(key => ({
-        path: pathToString(base, [...issue.path, key]),
-        message: 'is not a known field',
-        entry,
-        line,
-      }));
-    }
-    return [
-      {
-        path: pathToString(base, issue.path),
-        message: issueMessage(issue),
-        entry,
-        line,
-      },
-    ];
-  });
 }
 
 /**
@@ -181,9 +116,12 @@ export function parseImagesFile(text: string): ImagesFileParseResult {
       return;
     }
     if (name !== undefined) firstIndexByName.set(name, i);
-    const parsed = imageEntrySchema.safeParse(raw);
+    const parsed = parseFields(imageEntrySchema, raw, base);
     if (!parsed.success) {
-      issues.push(...zodIssues(parsed.error, base, name, line()));
+      const at = line();
+      issues.push(
+        ...parsed.issues.map(issue => ({ ...issue, entry: name, line: at })),
+      );
       return;
     }
     images.push(parsed.data);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import { tryParseImageRef } from '../imageRef';
 import { parseShortDuration, SHORT_DURATION } from './duration';
@@ -62,7 +62,7 @@ const duration = z
 const imageReference = z.string().superRefine((value, ctx) => {
   const result = tryParseImageRef(value);
   if (!result.ok) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.error });
+    ctx.addIssue({ code: 'custom', message: result.error });
   }
 });
 
@@ -127,14 +127,7 @@ export const rebuildPolicySchema = z
   })
   .strict();
 
-/**
- * One entry of `images.yaml`. Beyond the fields, it requires a `source` for
- * managed images, forbids one for external images, forbids a digest in the
- * reference of a managed image, and forbids listing a platform twice.
- *
- * @public
- */
-export const imageEntrySchema = z
+const imageEntryFields = z
   .object({
     name: z
       .string()
@@ -212,40 +205,62 @@ export const imageEntrySchema = z
       .optional()
       .describe("Catalog tags for the entity: lowercase words joined by '-'."),
   })
-  .strict()
-  .superRefine((entry, ctx) => {
+  .strict();
+
+/**
+ * Rules across the fields of an entry. zod skips checks once a field has failed;
+ * this one runs anyway, so that one read names every problem of an entry, and
+ * skips by itself the rules whose fields failed.
+ */
+const crossFieldRules = z.check<z.output<typeof imageEntryFields>>(payload => {
+  // zod leaves an invalid field out of the value: a rule reading it would
+  // report it a second time under another name.
+  const broken = new Set(payload.issues.map(issue => String(issue.path?.[0])));
+  const valid = (...fields: string[]) => fields.every(f => !broken.has(f));
+  const entry = payload.value;
+  // An entry that is not even a mapping has nothing to compare.
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return;
+  }
+  const fail = (field: string, message: string) =>
+    payload.issues.push({
+      code: 'custom',
+      path: [field],
+      message,
+      input: entry,
+    });
+  if (entry.type === 'managed' && valid('type', 'source') && !entry.source) {
+    fail('source', 'is required for a managed image');
+  }
+  if (entry.type === 'managed' && valid('type', 'reference')) {
     const ref = tryParseImageRef(entry.reference);
-    if (entry.type === 'managed') {
-      if (!entry.source) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['source'],
-          message: 'is required for a managed image',
-        });
-      }
-      if (ref.ok && ref.ref.digest) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['reference'],
-          message: 'a managed image is pushed by tag and must not pin a digest',
-        });
-      }
+    if (ref.ok && ref.ref.digest) {
+      fail(
+        'reference',
+        'a managed image is pushed by tag and must not pin a digest',
+      );
     }
-    if (entry.type === 'external' && entry.source) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['source'],
-        message: 'is only allowed for managed and base images',
-      });
-    }
-    if (new Set(entry.platforms).size !== entry.platforms.length) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['platforms'],
-        message: 'must not list a platform twice',
-      });
-    }
-  });
+  }
+  if (entry.type === 'external' && valid('type', 'source') && entry.source) {
+    fail('source', 'is only allowed for managed and base images');
+  }
+  if (
+    valid('platforms') &&
+    new Set(entry.platforms).size !== entry.platforms.length
+  ) {
+    fail('platforms', 'must not list a platform twice');
+  }
+});
+crossFieldRules._zod.def.when = () => true;
+
+/**
+ * One entry of `images.yaml`. Beyond the fields, it requires a `source` for
+ * managed images, forbids one for external images, forbids a digest in the
+ * reference of a managed image, and forbids listing a platform twice.
+ *
+ * @public
+ */
+export const imageEntrySchema = imageEntryFields.check(crossFieldRules);
 
 /**
  * The top level of `images.yaml`. Entries are validated one by one (see

@@ -1,0 +1,266 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import path from 'path';
+import { DatabaseDigestStore } from './DigestStore';
+import { migrateDatabase } from './migrateDatabase';
+
+jest.setTimeout(60_000);
+
+const MIGRATIONS = path.resolve(__dirname, '../../migrations');
+const TRACKING_MIGRATION = '20261123150000_tracking.js';
+const NODE = 'docker.io/library/node:22';
+const ALPINE = 'docker.io/library/alpine:3.20';
+const t1 = new Date('2026-11-01T10:00:00Z');
+const t2 = new Date('2026-11-02T10:00:00Z');
+const t3 = new Date('2026-11-03T10:00:00Z');
+const t4 = new Date('2026-11-04T10:00:00Z');
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const watched = (reference: string) => ({
+  reference,
+  registry: reference.split('/')[0],
+});
+
+describe('DatabaseDigestStore', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+  it('runs against PostgreSQL 15 whenever the test command provides it', () => {
+    // TestDatabases silently drops an engine it cannot reach, which would
+    // hide the PostgreSQL half of these tests.
+    const provided = Boolean(
+      process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING,
+    );
+    expect(databases.supports('POSTGRES_15') || !provided).toBe(true);
+    expect(provided || !process.env.CI).toBe(true);
+  });
+
+  async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex: Knex = await databases.init(databaseId);
+    const database: DatabaseService = { getClient: async () => knex };
+    await migrateDatabase(database);
+    return { knex, store: DatabaseDigestStore.create({ client: knex }) };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'keeps the watched set and its schedule on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.syncWatched([watched(NODE), watched(NODE)], t1);
+      await store.recordCheck(NODE, { checkedAt: t1, nextCheckAt: t3 });
+      await store.syncWatched([watched(NODE), watched(ALPINE)], t2);
+
+      expect(await store.listWatched()).toEqual([
+        { reference: ALPINE, registry: 'docker.io', nextCheckAt: t2 },
+        {
+          reference: NODE,
+          registry: 'docker.io',
+          nextCheckAt: t3,
+          lastCheckedAt: t1,
+        },
+      ]);
+      expect((await store.listDue(t2)).map(r => r.reference)).toEqual([ALPINE]);
+      expect((await store.listDue(t3)).map(r => r.reference)).toEqual([
+        ALPINE,
+        NODE,
+      ]);
+
+      await store.recordCheck(ALPINE, {
+        checkedAt: t2,
+        nextCheckAt: t4,
+        error: 'RegistryUnavailableError: down',
+      });
+      expect((await store.listWatched())[0]).toMatchObject({
+        lastError: 'RegistryUnavailableError: down',
+        nextCheckAt: t4,
+      });
+
+      await store.syncWatched([watched(ALPINE)], t2);
+      expect((await store.listWatched()).map(r => r.reference)).toEqual([
+        ALPINE,
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'postpones only earlier checks of one registry on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const other = 'ghcr.io/team/base:1';
+      await store.syncWatched([watched(NODE), watched(ALPINE)], t1);
+      await store.syncWatched(
+        [watched(NODE), watched(ALPINE), watched(other)],
+        t1,
+      );
+      await store.recordCheck(ALPINE, { checkedAt: t1, nextCheckAt: t4 });
+      await store.postponeRegistry('docker.io', t3);
+
+      const byRef = new Map(
+        (await store.listWatched()).map(r => [r.reference, r.nextCheckAt]),
+      );
+      expect(byRef.get(NODE)).toEqual(t3);
+      expect(byRef.get(ALPINE)).toEqual(t4);
+      expect(byRef.get(other)).toEqual(t1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps the first-seen time per digest and reports changed platforms on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const first = await store.recordObservation(
+        NODE,
+        {
+          digest: digest('a'),
+          platforms: [
+            { platform: 'linux/amd64', digest: digest('1') },
+            { platform: 'linux/s390x', digest: digest('2') },
+          ],
+        },
+        t1,
+      );
+      expect(first).toEqual({
+        reference: NODE,
+        digest: digest('a'),
+        digestChanged: false,
+        firstSeenAt: t1,
+        changedPlatforms: [],
+        removedPlatforms: [],
+      });
+
+      const same = await store.recordObservation(
+        NODE,
+        {
+          digest: digest('a'),
+          platforms: [
+            { platform: 'linux/amd64', digest: digest('1') },
+            { platform: 'linux/s390x', digest: digest('2') },
+          ],
+        },
+        t2,
+      );
+      expect(same).toMatchObject({
+        previousDigest: digest('a'),
+        digestChanged: false,
+        firstSeenAt: t1,
+        changedPlatforms: [],
+      });
+
+      const amd64Only = await store.recordObservation(
+        NODE,
+        {
+          digest: digest('b'),
+          platforms: [
+            { platform: 'linux/amd64', digest: digest('3') },
+            { platform: 'linux/s390x', digest: digest('2') },
+            { platform: 'linux/arm64/v8', digest: digest('4') },
+          ],
+        },
+        t3,
+      );
+      expect(amd64Only).toEqual({
+        reference: NODE,
+        previousDigest: digest('a'),
+        digest: digest('b'),
+        digestChanged: true,
+        firstSeenAt: t3,
+        changedPlatforms: ['linux/amd64', 'linux/arm64/v8'],
+        removedPlatforms: [],
+      });
+
+      // Rolled back to the first index: its first-seen time is the original one.
+      const back = await store.recordObservation(
+        NODE,
+        {
+          digest: digest('a'),
+          platforms: [
+            { platform: 'linux/amd64', digest: digest('1') },
+            { platform: 'linux/s390x', digest: digest('2') },
+          ],
+        },
+        t4,
+      );
+      expect(back).toMatchObject({
+        previousDigest: digest('b'),
+        digestChanged: true,
+        firstSeenAt: t1,
+        changedPlatforms: ['linux/amd64'],
+        removedPlatforms: ['linux/arm64/v8'],
+      });
+
+      expect(await store.getCurrent(NODE)).toEqual({
+        reference: NODE,
+        digest: {
+          platform: '',
+          digest: digest('a'),
+          firstSeenAt: t1,
+          lastSeenAt: t4,
+        },
+        platforms: [
+          {
+            platform: 'linux/amd64',
+            digest: digest('1'),
+            firstSeenAt: t1,
+            lastSeenAt: t4,
+          },
+          {
+            platform: 'linux/s390x',
+            digest: digest('2'),
+            firstSeenAt: t1,
+            lastSeenAt: t4,
+          },
+        ],
+      });
+      expect(await store.getCurrent(ALPINE)).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'watches thousands of references in one sync on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const many = Array.from({ length: 2500 }, (_, i) =>
+        watched(`localhost:5000/base/b${i}:1`),
+      );
+      await store.syncWatched(many, t1);
+      expect(await store.listDue(t1)).toHaveLength(2500);
+      await store.syncWatched(many.slice(0, 10), t1);
+      expect(await store.listWatched()).toHaveLength(10);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'migrates the tracking tables down and up, leaving images alone, on %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      await knex('images').insert({
+        entity_ref: 'image:default/web',
+        type: 'managed',
+        reference: 'localhost:5000/apps/web',
+        owner: 'group:default/team-web',
+        first_seen_at: t1,
+        last_seen_at: t1,
+      });
+      await store.syncWatched([watched(NODE)], t1);
+      await store.recordObservation(
+        NODE,
+        { digest: digest('a'), platforms: [] },
+        t1,
+      );
+
+      await knex.migrate.down({
+        directory: MIGRATIONS,
+        name: TRACKING_MIGRATION,
+      });
+      expect(await knex.schema.hasTable('tracked_references')).toBe(false);
+      expect(await knex.schema.hasTable('tracked_digests')).toBe(false);
+      expect(Number((await knex('images').count({ n: '*' }))[0].n)).toBe(1);
+
+      await knex.migrate.up({
+        directory: MIGRATIONS,
+        name: TRACKING_MIGRATION,
+      });
+      expect(await store.listWatched()).toEqual([]);
+      expect(await store.getCurrent(NODE)).toBeUndefined();
+    },
+  );
+});

@@ -1,0 +1,299 @@
+import { Knex } from 'knex';
+
+/** A reference the factory polls, with its check schedule. */
+export interface WatchedReference {
+  /** Canonical image reference (`registry/repository:tag`). */
+  reference: string;
+  /** Registry host of the reference. */
+  registry: string;
+  nextCheckAt: Date;
+  lastCheckedAt?: Date;
+  /** `name: message` of the last failed check; absent after a success. */
+  lastError?: string;
+}
+
+/** One platform's manifest inside an image index. */
+export interface PlatformDigest {
+  /** `os/arch[/variant]`, e.g. `linux/arm64/v8`. */
+  platform: string;
+  digest: string;
+}
+
+/** What one successful check saw. */
+export interface DigestObservation {
+  /** Digest of the manifest or index the reference points at. */
+  digest: string;
+  /** Each platform's child digest when `digest` is an image index; else empty. */
+  platforms: PlatformDigest[];
+}
+
+/** A digest as the factory knows it. */
+export interface ObservedDigest {
+  /** `''` for the manifest or index itself, else `os/arch[/variant]`. */
+  platform: string;
+  digest: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+/** What the current digests of a reference are. */
+export interface CurrentDigests {
+  reference: string;
+  /** The manifest or index itself. */
+  digest: ObservedDigest;
+  /** Each platform's child, sorted by platform. */
+  platforms: ObservedDigest[];
+}
+
+/** What an observation changed, compared with the one before it. */
+export interface ObservationChange {
+  reference: string;
+  /** The digest before, absent on the first observation. */
+  previousDigest?: string;
+  digest: string;
+  /** Whether the manifest or index digest differs from the previous one (false on the first). */
+  digestChanged: boolean;
+  /** When the factory first saw `digest`, kept when a digest comes back. */
+  firstSeenAt: Date;
+  /** Platforms whose child digest changed or which are new (empty on the first observation). */
+  changedPlatforms: string[];
+  /** Platforms the previous index had and this one lacks. */
+  removedPlatforms: string[];
+}
+
+/** The outcome of a check, for the schedule. */
+export interface CheckOutcome {
+  checkedAt: Date;
+  nextCheckAt: Date;
+  /** `name: message` of the failure; absent on success, which clears the last error. */
+  error?: string;
+}
+
+/** Keeps watched references, their schedule and the digests observed for them. */
+export interface DigestStore {
+  /**
+   * Makes `references` the watched set: new ones are due at `now`, present
+   * ones keep their schedule, others stop being watched. Digest history is kept.
+   */
+  syncWatched(
+    references: Array<{ reference: string; registry: string }>,
+    now: Date,
+  ): Promise<void>;
+  listWatched(): Promise<WatchedReference[]>;
+  /** Watched references whose next check is at or before `now`, earliest first. */
+  listDue(now: Date): Promise<WatchedReference[]>;
+  recordCheck(reference: string, outcome: CheckOutcome): Promise<void>;
+  /** Moves every check of the registry host due before `until` to `until`. */
+  postponeRegistry(registry: string, until: Date): Promise<void>;
+  /** Records what a check saw and returns what changed. */
+  recordObservation(
+    reference: string,
+    observation: DigestObservation,
+    now: Date,
+  ): Promise<ObservationChange>;
+  /** The digests of the last observation, if any. */
+  getCurrent(reference: string): Promise<CurrentDigests | undefined>;
+}
+
+type ReferenceRow = {
+  reference: string;
+  registry: string;
+  next_check_at: string | number | Date;
+  last_checked_at: string | number | Date | null;
+  last_error: string | null;
+};
+
+type DigestRow = {
+  reference: string;
+  platform: string;
+  digest: string;
+  first_seen_at: string | number | Date;
+  last_seen_at: string | number | Date;
+  current: boolean | number;
+};
+
+const INDEX_PLATFORM = '';
+// Stays under SQLite's bound-variable limit for any number of references.
+const CHUNK = 200;
+
+// SQLite hands timestamps back as strings or epoch numbers, Postgres as Dates.
+const toDate = (v: string | number | Date) =>
+  v instanceof Date ? v : new Date(v);
+
+function toWatched(row: ReferenceRow): WatchedReference {
+  return {
+    reference: row.reference,
+    registry: row.registry,
+    nextCheckAt: toDate(row.next_check_at),
+    ...(row.last_checked_at
+      ? { lastCheckedAt: toDate(row.last_checked_at) }
+      : {}),
+    ...(row.last_error ? { lastError: row.last_error } : {}),
+  };
+}
+
+function toObserved(row: DigestRow): ObservedDigest {
+  return {
+    platform: row.platform,
+    digest: row.digest,
+    firstSeenAt: toDate(row.first_seen_at),
+    lastSeenAt: toDate(row.last_seen_at),
+  };
+}
+
+/** Keeps tracking state in the plugin database. */
+export class DatabaseDigestStore implements DigestStore {
+  static create(options: { client: Knex }): DatabaseDigestStore {
+    return new DatabaseDigestStore(options.client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async syncWatched(
+    references: Array<{ reference: string; registry: string }>,
+    now: Date,
+  ): Promise<void> {
+    const unique = new Map(references.map(r => [r.reference, r]));
+    await this.db.transaction(async tx => {
+      const existing = new Set(
+        (await tx<ReferenceRow>('tracked_references').select('reference')).map(
+          r => r.reference,
+        ),
+      );
+      const added = [...unique.values()].filter(
+        r => !existing.has(r.reference),
+      );
+      const removed = [...existing].filter(r => !unique.has(r));
+      for (let i = 0; i < added.length; i += CHUNK) {
+        await tx('tracked_references').insert(
+          added.slice(i, i + CHUNK).map(r => ({
+            reference: r.reference,
+            registry: r.registry,
+            next_check_at: now,
+            last_checked_at: null,
+            last_error: null,
+          })),
+        );
+      }
+      for (let i = 0; i < removed.length; i += CHUNK) {
+        await tx('tracked_references')
+          .whereIn('reference', removed.slice(i, i + CHUNK))
+          .delete();
+      }
+    });
+  }
+
+  async listWatched(): Promise<WatchedReference[]> {
+    const rows = await this.db<ReferenceRow>('tracked_references')
+      .select()
+      .orderBy('reference');
+    return rows.map(toWatched);
+  }
+
+  async listDue(now: Date): Promise<WatchedReference[]> {
+    const rows = await this.db<ReferenceRow>('tracked_references')
+      .where('next_check_at', '<=', now)
+      .orderBy([
+        { column: 'next_check_at', order: 'asc' },
+        { column: 'reference', order: 'asc' },
+      ]);
+    return rows.map(toWatched);
+  }
+
+  async recordCheck(reference: string, outcome: CheckOutcome): Promise<void> {
+    await this.db('tracked_references')
+      .where({ reference })
+      .update({
+        last_checked_at: outcome.checkedAt,
+        next_check_at: outcome.nextCheckAt,
+        last_error: outcome.error ?? null,
+      });
+  }
+
+  async postponeRegistry(registry: string, until: Date): Promise<void> {
+    await this.db('tracked_references')
+      .where({ registry })
+      .andWhere('next_check_at', '<', until)
+      .update({ next_check_at: until });
+  }
+
+  async recordObservation(
+    reference: string,
+    observation: DigestObservation,
+    now: Date,
+  ): Promise<ObservationChange> {
+    return this.db.transaction(async tx => {
+      const before = await tx<DigestRow>('tracked_digests')
+        .where({ reference, current: true })
+        .select();
+      const previous = new Map(before.map(r => [r.platform, r.digest]));
+      // Postgres refuses to upsert one row twice in a statement.
+      const seen = [
+        ...new Map(
+          [
+            { platform: INDEX_PLATFORM, digest: observation.digest },
+            ...observation.platforms,
+          ].map(d => [`${d.platform} ${d.digest}`, d]),
+        ).values(),
+      ];
+      await tx('tracked_digests')
+        .where({ reference, current: true })
+        .update({ current: false });
+      for (let i = 0; i < seen.length; i += CHUNK) {
+        await tx('tracked_digests')
+          .insert(
+            seen.slice(i, i + CHUNK).map(d => ({
+              reference,
+              platform: d.platform,
+              digest: d.digest,
+              first_seen_at: now,
+              last_seen_at: now,
+              current: true,
+            })),
+          )
+          // A digest seen again keeps its first_seen_at.
+          .onConflict(['reference', 'platform', 'digest'])
+          .merge(['last_seen_at', 'current']);
+      }
+      const indexRow = await tx<DigestRow>('tracked_digests')
+        .where({
+          reference,
+          platform: INDEX_PLATFORM,
+          digest: observation.digest,
+        })
+        .first();
+      const previousDigest = previous.get(INDEX_PLATFORM);
+      const first = previousDigest === undefined;
+      const present = new Set(observation.platforms.map(p => p.platform));
+      return {
+        reference,
+        ...(first ? {} : { previousDigest }),
+        digest: observation.digest,
+        digestChanged: !first && previousDigest !== observation.digest,
+        firstSeenAt: toDate(indexRow!.first_seen_at),
+        changedPlatforms: first
+          ? []
+          : observation.platforms
+              .filter(p => previous.get(p.platform) !== p.digest)
+              .map(p => p.platform)
+              .sort(),
+        removedPlatforms: [...previous.keys()]
+          .filter(p => p !== INDEX_PLATFORM && !present.has(p))
+          .sort(),
+      };
+    });
+  }
+
+  async getCurrent(reference: string): Promise<CurrentDigests | undefined> {
+    const rows = await this.db<DigestRow>('tracked_digests')
+      .where({ reference, current: true })
+      .orderBy('platform');
+    const index = rows.find(r => r.platform === INDEX_PLATFORM);
+    if (!index) return undefined;
+    return {
+      reference,
+      digest: toObserved(index),
+      platforms: rows.filter(r => r !== index).map(toObserved),
+    };
+  }
+}

@@ -1,0 +1,273 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { assertError } from '@backstage/errors';
+import {
+  ImageRef,
+  parseImageRef,
+} from '@image-factory/plugin-image-factory-common';
+import { DigestStore, WatchedReference } from '../database';
+import { OciRegistryClient, RegistryRateLimitError } from '../registry';
+import { indexPlatforms } from './indexPlatforms';
+import { trackingKey } from './trackingReference';
+
+/** The default time between two checks of one reference. */
+export const DEFAULT_CHECK_INTERVAL_MS = 24 * 60 * 60 * 1000;
+/** The default spread of the interval, as a fraction of it (±10%). */
+export const DEFAULT_JITTER = 0.1;
+/** The default wait after a transient failure without `Retry-After`. */
+export const DEFAULT_RETRY_DELAY_MS = 15 * 60 * 1000;
+
+/** The part of the registry client the watcher uses. */
+export type ManifestReader = Pick<
+  OciRegistryClient,
+  'headManifest' | 'getManifest'
+>;
+
+/** Options of {@link DigestWatcher.create}. */
+export interface DigestWatcherOptions {
+  store: DigestStore;
+  registry: ManifestReader;
+  logger: LoggerService;
+  /** Default `() => new Date()`. */
+  clock?: () => Date;
+  /** Time between two checks of one reference. Default 24 hours. */
+  intervalMs?: number;
+  /** Each interval is stretched or shrunk by up to this fraction. Default 0.1. */
+  jitter?: number;
+  /** Wait after a transient failure, or a 429 without `Retry-After`. Default 15 minutes. */
+  retryDelayMs?: number;
+  /** Values in [0, 1) for the jitter. Default `Math.random`. */
+  random?: () => number;
+}
+
+/** A reference whose digest moved since the last check. */
+export interface DigestChange {
+  reference: string;
+  oldDigest: string;
+  newDigest: string;
+  /** Platforms whose child digest changed or which are new. */
+  changedPlatforms: string[];
+  /** Platforms the new index no longer has. */
+  removedPlatforms: string[];
+  /** When the factory first saw `newDigest`; rebuild delays count from here. */
+  firstSeenAt: Date;
+}
+
+/** A check that failed; the reference keeps its digests and gets a next check. */
+export interface DigestCheckError {
+  reference: string;
+  name: string;
+  message: string;
+  transient: boolean;
+  nextCheckAt: Date;
+}
+
+/** What one {@link DigestWatcher.runDue} did. */
+export interface DigestWatcherSummary {
+  /** References whose check succeeded. */
+  checked: string[];
+  /** References observed for the first time (no change to report yet). */
+  discovered: Array<{ reference: string; digest: string; firstSeenAt: Date }>;
+  changed: DigestChange[];
+  errors: DigestCheckError[];
+  /** Due references not asked for because their registry asked to slow down. */
+  postponed: Array<{ reference: string; until: Date }>;
+}
+
+/**
+ * Polls the digests of watched references: one HEAD per unique reference per
+ * interval (which Docker Hub does not count as a pull), and a GET only when
+ * the digest is new, to learn each platform's child digest of an index. The
+ * schedule lives in the store, so it survives restarts and is shared by
+ * replicas; the caller runs {@link DigestWatcher.runDue} on a schedule.
+ */
+export class DigestWatcher {
+  private readonly clock: () => Date;
+  private readonly intervalMs: number;
+  private readonly jitter: number;
+  private readonly retryDelayMs: number;
+  private readonly random: () => number;
+
+  static create(options: DigestWatcherOptions): DigestWatcher {
+    return new DigestWatcher(options);
+  }
+
+  private constructor(private readonly options: DigestWatcherOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.intervalMs = options.intervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
+    this.jitter = options.jitter ?? DEFAULT_JITTER;
+    this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    this.random = options.random ?? Math.random;
+    if (!(this.jitter >= 0 && this.jitter < 1)) {
+      throw new RangeError(`jitter: must be in [0, 1), got ${this.jitter}`);
+    }
+  }
+
+  /**
+   * Watches the base references of all images, however many images share
+   * one. References pinned only by digest cannot change and are ignored.
+   */
+  async setWatched(
+    references: Iterable<string>,
+  ): Promise<{ watched: string[]; ignored: string[] }> {
+    const watched = new Set<string>();
+    const ignored = new Set<string>();
+    for (const reference of references) {
+      const key = trackingKey(reference);
+      if (key) watched.add(key);
+      else ignored.add(reference);
+    }
+    const keys = [...watched].sort();
+    await this.options.store.syncWatched(
+      keys.map(reference => ({
+        reference,
+        registry: parseImageRef(reference).registry,
+      })),
+      this.clock(),
+    );
+    return { watched: keys, ignored: [...ignored].sort() };
+  }
+
+  /** Checks every reference that is due, one after another. */
+  async runDue(): Promise<DigestWatcherSummary> {
+    const now = this.clock();
+    const summary: DigestWatcherSummary = {
+      checked: [],
+      discovered: [],
+      changed: [],
+      errors: [],
+      postponed: [],
+    };
+    const limitedHosts = new Map<string, Date>();
+    for (const due of await this.options.store.listDue(now)) {
+      const until = limitedHosts.get(due.registry);
+      if (until) {
+        summary.postponed.push({ reference: due.reference, until });
+        continue;
+      }
+      try {
+        await this.check(due, now, summary);
+        summary.checked.push(due.reference);
+      } catch (e) {
+        assertError(e);
+        const failure = await this.recordFailure(due, e, now);
+        summary.errors.push(failure);
+        if (e instanceof RegistryRateLimitError) {
+          limitedHosts.set(due.registry, failure.nextCheckAt);
+        }
+      }
+    }
+    return summary;
+  }
+
+  private async check(
+    due: WatchedReference,
+    now: Date,
+    summary: DigestWatcherSummary,
+  ): Promise<void> {
+    const { store, registry, logger } = this.options;
+    const ref: ImageRef = parseImageRef(due.reference);
+    const head = await registry.headManifest(ref);
+    const current = await store.getCurrent(due.reference);
+    if (current?.digest.digest === head.digest) {
+      // Unchanged: no GET; the known platforms are confirmed as seen now.
+      await store.recordObservation(
+        due.reference,
+        {
+          digest: head.digest,
+          platforms: current.platforms.map(p => ({
+            platform: p.platform,
+            digest: p.digest,
+          })),
+        },
+        now,
+      );
+    } else {
+      // By digest, so that a push between the HEAD and the GET cannot mix two manifests.
+      const manifest = await registry.getManifest({
+        registry: ref.registry,
+        repository: ref.repository,
+        digest: head.digest,
+      });
+      const change = await store.recordObservation(
+        due.reference,
+        { digest: manifest.digest, platforms: indexPlatforms(manifest.json) },
+        now,
+      );
+      if (change.previousDigest === undefined) {
+        summary.discovered.push({
+          reference: due.reference,
+          digest: change.digest,
+          firstSeenAt: change.firstSeenAt,
+        });
+      } else if (change.digestChanged) {
+        summary.changed.push({
+          reference: due.reference,
+          oldDigest: change.previousDigest,
+          newDigest: change.digest,
+          changedPlatforms: change.changedPlatforms,
+          removedPlatforms: change.removedPlatforms,
+          firstSeenAt: change.firstSeenAt,
+        });
+        logger.info('Base image digest changed', {
+          reference: due.reference,
+          oldDigest: change.previousDigest,
+          newDigest: change.digest,
+          changedPlatforms: change.changedPlatforms.join(','),
+        });
+      }
+    }
+    await store.recordCheck(due.reference, {
+      checkedAt: now,
+      nextCheckAt: this.after(now, this.intervalMs),
+    });
+  }
+
+  private async recordFailure(
+    due: WatchedReference,
+    error: Error,
+    now: Date,
+  ): Promise<DigestCheckError> {
+    const { store, logger } = this.options;
+    const transient =
+      (error as Partial<{ transient: boolean }>).transient === true;
+    let nextCheckAt: Date;
+    if (error instanceof RegistryRateLimitError) {
+      // The registry names the wait; no jitter on top, which would only wait longer.
+      nextCheckAt = new Date(
+        now.getTime() + (error.retryAfterMs ?? this.retryDelayMs),
+      );
+      await store.postponeRegistry(due.registry, nextCheckAt);
+    } else if (transient) {
+      nextCheckAt = this.after(
+        now,
+        Math.min(this.retryDelayMs, this.intervalMs),
+      );
+    } else {
+      nextCheckAt = this.after(now, this.intervalMs);
+    }
+    await store.recordCheck(due.reference, {
+      checkedAt: now,
+      nextCheckAt,
+      error: `${error.name}: ${error.message}`,
+    });
+    logger.warn('Base image check failed', {
+      reference: due.reference,
+      error: `${error.name}: ${error.message}`,
+      transient,
+      nextCheckAt: nextCheckAt.toISOString(),
+    });
+    return {
+      reference: due.reference,
+      name: error.name,
+      message: error.message,
+      transient,
+      nextCheckAt,
+    };
+  }
+
+  /** `now` plus `ms`, stretched or shrunk by up to the jitter fraction. */
+  private after(now: Date, ms: number): Date {
+    const factor = 1 + this.jitter * (2 * this.random() - 1);
+    return new Date(now.getTime() + Math.round(ms * factor));
+  }
+}

@@ -1,0 +1,27 @@
+export {
+  DEFAULT_CHECK_INTERVAL_MS,
+  DEFAULT_JITTER,
+  DEFAULT_RETRY_DELAY_MS,
+  DigestWatcher,
+} from './DigestWatcher';
+export type {
+  DigestChange,
+  DigestCheckError,
+  DigestWatcherOptions,
+  DigestWatcherSummary,
+  ManifestReader,
+} from './DigestWatcher';
+export {
+  DEFAULT_CASCADE_MAX_DEPTH,
+  DependencyGraph,
+  graphKey,
+} from './DependencyGraph';
+export type {
+  CascadePrediction,
+  CascadeStep,
+  GraphImage,
+  GraphNode,
+} from './DependencyGraph';
+export { DependencyCycleError } from './errors';
+export { createSeededRandom } from './seededRandom';
+export { trackingKey, trackingReference } from './trackingReference';
