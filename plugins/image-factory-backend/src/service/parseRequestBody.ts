@@ -12,7 +12,9 @@ export function parseRequestBody<T extends Parameters<typeof parseFields>[0]>(
 ) {
   const result = parseFields(schema, body ?? {});
   if (!result.success) {
-    const issues = result.issues.map(i => `${i.path || '(body)'}: ${i.message}`);
+    const issues = result.issues.map(
+      i => `${i.path || '(body)'}: ${i.message}`,
+    );
     throw new InputError(`Invalid request body: ${issues.join('; ')}`);
   }
   return result.data;

@@ -41,6 +41,15 @@ describe('image-factory:analyze', () => {
   });
   afterAll(() => stop());
 
+  const contextFor = (input: {
+    path: string;
+    buildArgs?: Record<string, string>;
+  }) =>
+    createMockActionContext({
+      input: { failOnError: true as boolean, ...input },
+      workspacePath: workspace.path,
+    });
+
   beforeEach(() => {
     workspace.setContent({
       'docker/Dockerfile': [
@@ -55,13 +64,9 @@ describe('image-factory:analyze', () => {
   });
 
   it('outputs the canonical base references, with build args applied', async () => {
-    const ctx = createMockActionContext({
-      input: {
-        path: 'docker/Dockerfile',
-        buildArgs: { NODE_VERSION: '22' },
-        failOnError: true,
-      },
-      workspacePath: workspace.path,
+    const ctx = contextFor({
+      path: 'docker/Dockerfile',
+      buildArgs: { NODE_VERSION: '22' },
     });
     await action.handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('bases', [
@@ -71,10 +76,7 @@ describe('image-factory:analyze', () => {
   });
 
   it('fails naming the file and line when a base cannot be resolved', async () => {
-    const ctx = createMockActionContext({
-      input: { path: 'broken/Dockerfile', failOnError: true },
-      workspacePath: workspace.path,
-    });
+    const ctx = contextFor({ path: 'broken/Dockerfile' });
     await expect(action.handler(ctx)).rejects.toThrow(
       "broken/Dockerfile:1: '${MISSING}' (expands to '') is not a valid image reference",
     );
@@ -82,20 +84,10 @@ describe('image-factory:analyze', () => {
 
   it('refuses paths outside the workspace and missing files', async () => {
     await expect(
-      action.handler(
-        createMockActionContext({
-          input: { path: '../../etc/passwd', failOnError: true },
-          workspacePath: workspace.path,
-        }),
-      ),
+      action.handler(contextFor({ path: '../../etc/passwd' })),
     ).rejects.toThrow(/outside/);
     await expect(
-      action.handler(
-        createMockActionContext({
-          input: { path: 'nope/Dockerfile', failOnError: true },
-          workspacePath: workspace.path,
-        }),
-      ),
+      action.handler(contextFor({ path: 'nope/Dockerfile' })),
     ).rejects.toThrow(
       "path: cannot read 'nope/Dockerfile' in the workspace (ENOENT)",
     );

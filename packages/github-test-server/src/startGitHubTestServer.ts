@@ -1,0 +1,172 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FaultQueue } from './faults';
+import { GitHubState } from './GitHubState';
+import { OpenApiValidator } from './openapi/OpenApiValidator';
+import { RepoPermissions, Urls } from './payloads';
+import { RequestHandler } from './RequestHandler';
+import {
+  GitHubTestServer,
+  GitHubTestServerOptions,
+  GitHubTestViolation,
+} from './types';
+import { WebhookSender } from './webhooks';
+
+const API_PREFIX = '/api/v3';
+
+let sharedValidator: OpenApiValidator | undefined;
+
+const PERMISSIONS: Record<
+  NonNullable<GitHubTestServerOptions['permission']>,
+  RepoPermissions
+> = {
+  admin: { admin: true, maintain: true, push: true, triage: true, pull: true },
+  write: {
+    admin: false,
+    maintain: false,
+    push: true,
+    triage: true,
+    pull: true,
+  },
+  read: {
+    admin: false,
+    maintain: false,
+    push: false,
+    triage: false,
+    pull: true,
+  },
+};
+
+/**
+ * Starts a GitHub REST API test server on 127.0.0.1 and a free port, over real
+ * bare git repositories, validating every request, response and webhook
+ * against GitHub's OpenAPI description.
+ *
+ * @public
+ */
+export async function startGitHubTestServer(
+  options: GitHubTestServerOptions = {},
+): Promise<GitHubTestServer> {
+  sharedValidator ??= new OpenApiValidator();
+  const validator = sharedValidator;
+  const rootDir = await mkdtemp(join(tmpdir(), 'github-test-server-'));
+  const state = new GitHubState(rootDir);
+  const user = state.user(options.login ?? 'image-factory-bot');
+  const token = options.token ?? 'test-token';
+  const violations: GitHubTestViolation[] = [];
+  const faults = new FaultQueue();
+  const urls: Urls = { api: '', web: '' };
+  const webhooks = new WebhookSender(
+    options.webhook,
+    validator,
+    (issues, name) =>
+      violations.push({
+        kind: 'webhook',
+        method: 'POST',
+        path: options.webhook?.url ?? '',
+        operation: name,
+        issues: issues.map(i => `${i.path || '(root)'}: ${i.message}`),
+      }),
+  );
+  const handler = new RequestHandler({
+    state,
+    validator,
+    faults,
+    urls,
+    user,
+    token,
+    permissions: PERMISSIONS[options.permission ?? 'admin'],
+    writeDenial: options.writeDenial ?? 'not-found',
+    onViolation: v => violations.push(v),
+    onPullClosed: (repo, pr) =>
+      webhooks.pullRequestClosed(urls, repo, pr, user),
+  });
+
+  try {
+    for (const seed of options.repos ?? []) {
+      await state.createRepo(seed);
+    }
+  } catch (error) {
+    await rm(rootDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    handler.handle(req, res, API_PREFIX).catch(error => {
+      violations.push({
+        kind: 'server-error',
+        method: req.method ?? '',
+        path: req.url ?? '',
+        issues: [String(error?.stack ?? error)],
+      });
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Server Error' }));
+    });
+  });
+  await new Promise<void>(resolve =>
+    server.listen(options.port ?? 0, '127.0.0.1', resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  urls.web = `http://127.0.0.1:${port}`;
+  urls.api = `${urls.web}${API_PREFIX}`;
+
+  return {
+    baseUrl: urls.api,
+    webUrl: urls.web,
+    token,
+    async stop() {
+      await new Promise<void>(resolve => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await webhooks.flush();
+      await rm(rootDir, { recursive: true, force: true });
+    },
+    async createRepo(owner, name, files) {
+      await state.createRepo({ owner, name, files });
+    },
+    async readFile(owner, repo, ref, path) {
+      const content = await state.readFile(state.repo(owner, repo), ref, path);
+      return content?.toString('utf8');
+    },
+    async mergePullRequest(owner, repo, number) {
+      const r = state.repo(owner, repo);
+      const pr = state.pull(r, number);
+      const sha = await state.mergePull(r, pr, user);
+      webhooks.pullRequestClosed(urls, r, pr, user);
+      return sha;
+    },
+    async closePullRequest(owner, repo, number) {
+      const r = state.repo(owner, repo);
+      const pr = state.pull(r, number);
+      await state.closePull(r, pr);
+      webhooks.pullRequestClosed(urls, r, pr, user);
+    },
+    protectBranch(owner, repo, branch) {
+      state.repo(owner, repo).protectedBranches.add(branch);
+    },
+    injectFault(fault) {
+      faults.add(fault);
+    },
+    async listBranches(owner, repo) {
+      const refs = await state.repo(owner, repo).git.listRefs('refs/heads/');
+      return refs.map(r => r.ref.slice('refs/heads/'.length));
+    },
+    repoPath(owner, repo) {
+      return state.repo(owner, repo).git.dir;
+    },
+    violations() {
+      return [...violations];
+    },
+    webhookDeliveries() {
+      return webhooks.deliveries.map(d => ({ ...d }));
+    },
+    flushWebhooks() {
+      return webhooks.flush();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { BareRepository } from './git/BareRepository';
+
+/** A user the server knows: the token's user, or anyone named as a reviewer. */
+export interface UserState {
+  id: number;
+  login: string;
+}
+
+/** A pull request, as the server keeps it between requests. */
+export interface PullState {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  head: string;
+  base: string;
+  /** The head commit when the PR was closed; while open, the branch is read live. */
+  headSha: string;
+  baseSha: string;
+  draft: boolean;
+  state: 'open' | 'closed';
+  merged: boolean;
+  mergeCommitSha: string | null;
+  mergedBy: UserState | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  mergedAt: string | null;
+  user: UserState;
+  labels: string[];
+  requestedReviewers: string[];
+  requestedTeams: string[];
+  maintainerCanModify: boolean;
+}
+
+/** A label of a repository. */
+export interface LabelState {
+  id: number;
+  name: string;
+  color: string;
+}
+
+/** One repository: its bare git repository and everything GitHub keeps beside it. */
+export interface RepoState {
+  id: number;
+  owner: UserState;
+  name: string;
+  private: boolean;
+  defaultBranch: string;
+  git: BareRepository;
+  createdAt: string;
+  protectedBranches: Set<string>;
+  pulls: PullState[];
+  labels: Map<string, LabelState>;
+  /** Issues and pull requests share one number sequence, as on GitHub. */
+  nextNumber: number;
+}
+
+/** Counters shared by the whole server, so ids are unique like GitHub's. */
+export class IdSequence {
+  private next = 1000;
+  take() {
+    this.next += 1;
+    return this.next;
+  }
+}
+
+/** The GitHub `node_id` style for a kind and an id. */
+export function nodeId(kind: string, id: number | string) {
+  return Buffer.from(`${kind}:${id}`).toString('base64').replace(/=+$/, '');
+}
