@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** Configuration of the Image Factory plugin suite. */
@@ -19,6 +20,27 @@ export interface Config {
        * How often the file is read, by both the catalog module and the backend.
        *
        * Default: every minute, with a one-minute timeout.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    /**
+     * Base-image tracking: the factory polls the digests of its `base` and
+     * `external` images with HEAD requests, one per unique reference per interval.
+     */
+    tracking?: {
+      /** Set to false to stop polling registries. Default: true. */
+      enabled?: boolean;
+      /**
+       * Time between two checks of one reference (jittered by up to 10%).
+       *
+       * Default: 24 hours.
+       * @example { hours: 6 }
+       */
+      interval?: HumanDuration | string;
+      /**
+       * How often the factory looks for references whose check is due.
+       *
+       * Default: every minute, with a 10-minute timeout.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };

@@ -51,6 +51,8 @@ describe('imageFactoryPlugin', () => {
             imageFactory: {
               images: { location },
               providers: { registries: { local: { host: 'localhost:5000' } } },
+              // The example images live on registries these tests must not call.
+              tracking: { enabled: false },
             },
           },
         }),

@@ -11,9 +11,19 @@ import {
   readImagesSourceConfig,
   readProvidersConfig,
 } from '@image-factory/plugin-image-factory-node';
-import { DatabaseImagesStore, migrateDatabase } from './database';
+import {
+  DatabaseDigestStore,
+  DatabaseImagesStore,
+  migrateDatabase,
+} from './database';
+import { OciRegistryClient } from './registry';
 import { createRouter, UNAUTHENTICATED_PATHS } from './service';
 import { ImagesFileWatcher } from './sources';
+import {
+  BaseImageTracker,
+  DigestWatcher,
+  readTrackingConfig,
+} from './tracking';
 
 /**
  * The Image Factory backend plugin.
@@ -53,6 +63,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         // Bad config stops startup here, naming the key.
         const source = readImagesSourceConfig(config);
         const providers = readProvidersConfig(config);
+        const trackingConfig = readTrackingConfig(config);
 
         deps.permissionsRegistry.addPermissions(imageFactoryPermissions);
         const client = await migrateDatabase(database);
@@ -67,12 +78,45 @@ export const imageFactoryPlugin = createBackendPlugin({
           scheduler.createScheduledTaskRunner(source.schedule),
         );
 
+        let tracking;
+        if (trackingConfig.enabled) {
+          const store = DatabaseDigestStore.create({ client });
+          const trackingLogger = logger.child({ component: 'tracking' });
+          const tracker = new BaseImageTracker({
+            store,
+            images: () => imagesFile.getImages(),
+            logger: trackingLogger,
+            watcher: DigestWatcher.create({
+              store,
+              logger: trackingLogger,
+              intervalMs: trackingConfig.intervalMs,
+              registry: OciRegistryClient.create({
+                credentials: async host => {
+                  const basic = trackingConfig.credentials.get(host);
+                  return basic && { type: 'basic', ...basic };
+                },
+              }),
+            }),
+          });
+          await scheduler.scheduleTask({
+            id: 'image-factory:tracking',
+            ...trackingConfig.schedule,
+            fn: async () => {
+              // Until images.yaml has been read there is nothing to watch.
+              await imagesFile.whenRead();
+              await tracker.runOnce();
+            },
+          });
+          tracking = { tracker, intervalMs: trackingConfig.intervalMs };
+        }
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             imagesFile,
             providers,
+            tracking,
           }),
         );
         for (const path of UNAUTHENTICATED_PATHS) {

@@ -19,6 +19,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { analyzeDockerfile } from '../analysis';
 import { ImagesFileWatcher } from '../sources';
+import { BaseImageTracker } from '../tracking';
 import { parseRequestBody } from './parseRequestBody';
 
 /** The paths that answer without a token (see plugin.ts). */
@@ -29,8 +30,10 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   imagesFile: ImagesFileWatcher;
   providers: ProviderConfig[];
+  /** Absent when tracking is disabled. */
+  tracking?: { tracker: BaseImageTracker; intervalMs: number };
 }): Promise<express.Router> {
-  const { httpAuth, permissions, imagesFile, providers } = options;
+  const { httpAuth, permissions, imagesFile, providers, tracking } = options;
   const router = Router();
   // Dockerfiles are posted for analysis; the schema bounds them further.
   router.use(express.json({ limit: '1mb' }));
@@ -61,6 +64,14 @@ export async function createRouter(options: {
         entityRef: providerEntityRef(p),
         ...(p.platforms ? { platforms: p.platforms } : {}),
       })),
+      ...(tracking
+        ? {
+            tracking: {
+              intervalMs: tracking.intervalMs,
+              references: await tracking.tracker.status(),
+            },
+          }
+        : {}),
     };
     res.json(body);
   });

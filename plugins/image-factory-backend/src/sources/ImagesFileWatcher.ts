@@ -26,6 +26,10 @@ export class ImagesFileWatcher {
   private images: ImageEntityV1alpha1[] = [];
   private status: ImagesFileStatus;
   private readonly problems: ImagesFileProblemLogger;
+  private markRead: () => void = () => {};
+  private readonly firstRead = new Promise<void>(resolve => {
+    this.markRead = resolve;
+  });
 
   constructor(
     private readonly options: {
@@ -61,6 +65,11 @@ export class ImagesFileWatcher {
     });
   }
 
+  /** Resolves once the file has been read (or failed to read) for the first time. */
+  whenRead(): Promise<void> {
+    return this.firstRead;
+  }
+
   /** The valid images of the last good read. */
   getImages(): ImageEntityV1alpha1[] {
     return this.images;
@@ -71,6 +80,15 @@ export class ImagesFileWatcher {
   }
 
   async refresh(): Promise<ImagesFileStatus> {
+    try {
+      return await this.read();
+    } finally {
+      // Even a failed first read ends the wait of those who need the images.
+      this.markRead();
+    }
+  }
+
+  private async read(): Promise<ImagesFileStatus> {
     const now = this.options.clock?.() ?? new Date();
     const result = await readImageEntities({
       location: this.options.location,

@@ -25,3 +25,6 @@ export type {
 export { DependencyCycleError } from './errors';
 export { createSeededRandom } from './seededRandom';
 export { trackingKey, trackingReference } from './trackingReference';
+export { BaseImageTracker } from './BaseImageTracker';
+export { readTrackingConfig } from './readTrackingConfig';
+export type { TrackingConfig } from './readTrackingConfig';

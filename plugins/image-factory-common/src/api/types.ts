@@ -44,6 +44,30 @@ export interface ProviderStatus {
 }
 
 /**
+ * A base or external image the factory watches for new digests.
+ *
+ * @public
+ */
+export interface WatchedImageStatus {
+  /** The reference polled, with its tag made explicit (`…:latest` when none). */
+  reference: string;
+  /** Entity refs of the Image entities with this reference. */
+  usedBy: string[];
+  /** The current digest, once a check has succeeded. */
+  digest?: string;
+  /** When the factory first saw the current digest (ISO 8601); rebuild delays count from here. */
+  firstSeenAt?: string;
+  /** Each platform's child digest, when the reference is an image index. */
+  platforms?: Array<{ platform: string; digest: string }>;
+  /** When the last check ran (ISO 8601). */
+  lastCheckedAt?: string;
+  /** When the next check is due (ISO 8601); absent until the first scheduled run. */
+  nextCheckAt?: string;
+  /** Why the last check failed (`ErrorName: message`); absent after a success. */
+  lastError?: string;
+}
+
+/**
  * Response of `GET /api/image-factory/status`.
  *
  * @public
@@ -53,6 +77,12 @@ export interface ImageFactoryStatus {
   imagesFile: ImagesFileStatus;
   /** Every configured provider, including the defaults used when none is configured. */
   providers: ProviderStatus[];
+  /** Base-image tracking; absent when tracking is disabled. */
+  tracking?: {
+    /** How often each reference is checked, in milliseconds. */
+    intervalMs: number;
+    references: WatchedImageStatus[];
+  };
 }
 
 /**

@@ -70,3 +70,33 @@ export const emptyStatus: ImageFactoryStatus = {
   },
   providers: [],
 };
+
+/** A factory that watches two base images: one seen, one failing. */
+export const statusWithTracking: ImageFactoryStatus = {
+  ...emptyStatus,
+  tracking: {
+    intervalMs: 24 * 60 * 60 * 1000,
+    references: [
+      {
+        reference: 'localhost:5000/base/busybox:stable',
+        usedBy: ['image:default/busybox-base'],
+        digest: `sha256:${'a'.repeat(64)}`,
+        firstSeenAt: '2026-11-20T10:00:00.000Z',
+        platforms: [
+          { platform: 'linux/amd64', digest: `sha256:${'b'.repeat(64)}` },
+          { platform: 'linux/s390x', digest: `sha256:${'c'.repeat(64)}` },
+        ],
+        lastCheckedAt: '2026-11-23T10:00:00.000Z',
+        nextCheckAt: '2026-11-24T10:00:00.000Z',
+      },
+      {
+        reference: 'docker.io/library/debian:bookworm-slim',
+        usedBy: ['image:default/debian-bookworm'],
+        lastCheckedAt: '2026-11-23T10:00:00.000Z',
+        nextCheckAt: '2026-11-23T10:15:00.000Z',
+        lastError:
+          'RegistryUnavailableError: registry-1.docker.io is unreachable',
+      },
+    ],
+  },
+};

@@ -11,6 +11,7 @@ import {
   emptyStatus,
   statusWithFileError,
   statusWithIssues,
+  statusWithTracking,
 } from '../../__fixtures__/status';
 import { ImageFactoryPage } from './ImageFactoryPage';
 
@@ -83,6 +84,33 @@ describe('ImageFactoryPage', () => {
     expect(
       registry.getByRole('link', { name: /registry-local/ }),
     ).toHaveAttribute('href', '/catalog/default/provider/registry-local');
+  });
+
+  it('lists the watched base images with digest, platforms, users and the last error', async () => {
+    await renderPage(statusWithTracking);
+
+    expect(await screen.findByText('Watched base images')).toBeInTheDocument();
+    expect(screen.getByText(/one HEAD request every 24 h/)).toBeInTheDocument();
+    const busybox = rowOf('localhost:5000/base/busybox:stable');
+    expect(busybox.getByText(`sha256:${'a'.repeat(12)}…`)).toBeInTheDocument();
+    expect(busybox.getByText('linux/s390x')).toBeInTheDocument();
+    expect(busybox.getByRole('link', { name: /busybox-base/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/image/busybox-base',
+    );
+    const debian = rowOf('docker.io/library/debian:bookworm-slim');
+    expect(debian.getByText('not seen yet')).toBeInTheDocument();
+    expect(
+      debian.getByText(
+        'RegistryUnavailableError: registry-1.docker.io is unreachable',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves the watched images out when tracking is disabled', async () => {
+    await renderPage(statusWithIssues);
+    await screen.findByText('local-docker');
+    expect(screen.queryByText('Watched base images')).not.toBeInTheDocument();
   });
 
   it('warns that the previous entries are kept when the whole file failed', async () => {

@@ -12,6 +12,7 @@ import {
 import { useFactoryStatus } from '../../hooks/useFactoryStatus';
 import { ImagesFileCard } from './ImagesFileCard';
 import { ProvidersCard } from './ProvidersCard';
+import { WatchedImagesCard } from './WatchedImagesCard';
 
 function StatusContent() {
   const { status, loading, error, retry } = useFactoryStatus();
@@ -41,6 +42,11 @@ function StatusContent() {
         <Grid item xs={12}>
           <ImagesFileCard file={status.imagesFile} />
         </Grid>
+        {status.tracking && (
+          <Grid item xs={12}>
+            <WatchedImagesCard tracking={status.tracking} />
+          </Grid>
+        )}
         <Grid item xs={12}>
           <ProvidersCard providers={status.providers ?? []} />
         </Grid>

@@ -1,0 +1,93 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ImageEntityV1alpha1,
+  WatchedImageStatus,
+} from '@image-factory/plugin-image-factory-common';
+import { DigestStore } from '../database';
+import { DigestWatcher, DigestWatcherSummary } from './DigestWatcher';
+import { trackingKey } from './trackingReference';
+
+/**
+ * Watches the images the factory does not build itself (types `base` and
+ * `external`) for new digests, and reports what it knows about each. Bases
+ * found in the Dockerfiles of managed images join once enrollment fetches them.
+ */
+export class BaseImageTracker {
+  constructor(
+    private readonly options: {
+      watcher: DigestWatcher;
+      store: DigestStore;
+      images: () => ImageEntityV1alpha1[];
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** The watched references and the Image entities that use each. */
+  private usage(): Map<string, string[]> {
+    const usedBy = new Map<string, string[]>();
+    for (const image of this.options.images()) {
+      if (image.spec.type === 'managed') continue;
+      const key = trackingKey(image.spec.reference);
+      if (!key) continue;
+      usedBy.set(key, [...(usedBy.get(key) ?? []), stringifyEntityRef(image)]);
+    }
+    return usedBy;
+  }
+
+  /** Syncs the watched set with the images, then checks what is due. */
+  async runOnce(): Promise<DigestWatcherSummary> {
+    await this.options.watcher.setWatched(this.usage().keys());
+    const summary = await this.options.watcher.runDue();
+    for (const change of summary.changed) {
+      this.options.logger.info('Base image digest changed', {
+        reference: change.reference,
+        oldDigest: change.oldDigest,
+        newDigest: change.newDigest,
+        changedPlatforms: change.changedPlatforms.join(','),
+      });
+    }
+    for (const error of summary.errors) {
+      this.options.logger.warn('Base image check failed', {
+        reference: error.reference,
+        error: `${error.name}: ${error.message}`,
+        transient: error.transient,
+        nextCheckAt: error.nextCheckAt.toISOString(),
+      });
+    }
+    return summary;
+  }
+
+  /** What the factory knows of each watched reference, for the status page. */
+  async status(): Promise<WatchedImageStatus[]> {
+    const schedule = new Map(
+      (await this.options.store.listWatched()).map(w => [w.reference, w]),
+    );
+    const usage = [...this.usage().entries()].sort(([a], [b]) =>
+      a.localeCompare(b),
+    );
+    return Promise.all(
+      usage.map(async ([reference, usedBy]) => {
+        const watched = schedule.get(reference);
+        const current = await this.options.store.getCurrent(reference);
+        const status: WatchedImageStatus = { reference, usedBy };
+        if (current) {
+          status.digest = current.digest.digest;
+          status.firstSeenAt = current.digest.firstSeenAt.toISOString();
+          if (current.platforms.length > 0) {
+            status.platforms = current.platforms.map(p => ({
+              platform: p.platform,
+              digest: p.digest,
+            }));
+          }
+        }
+        if (watched?.lastCheckedAt) {
+          status.lastCheckedAt = watched.lastCheckedAt.toISOString();
+        }
+        if (watched) status.nextCheckAt = watched.nextCheckAt.toISOString();
+        if (watched?.lastError) status.lastError = watched.lastError;
+        return status;
+      }),
+    );
+  }
+}

@@ -1,0 +1,130 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { ImageFactoryStatus } from '@image-factory/plugin-image-factory-common';
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import request from 'supertest';
+import {
+  startTestRegistry,
+  TestRegistry,
+} from '../__testUtils__/startTestRegistry';
+import { imageFactoryPlugin } from '../plugin';
+import { OciRegistryClient } from '../registry';
+import { pushIndex, pushPlatformManifest } from './__testUtils__/pushImages';
+
+jest.setTimeout(60_000);
+
+/*
+ * The plugin as installed: images.yaml names a base image on a real registry
+ * that wants credentials from `imageFactory.providers.registries`; the
+ * scheduled tracking task checks it, and the status route shows the result.
+ */
+describe('base-image tracking in the plugin', () => {
+  const auth = { username: 'factory', password: 's3cret-pass' };
+  let registry: TestRegistry;
+  let dir: string;
+  let indexDigest: string;
+
+  beforeAll(async () => {
+    registry = await startTestRegistry({ auth });
+    const client = OciRegistryClient.create({
+      credentials: async () => ({ type: 'basic', ...auth }),
+    });
+    const repo = { registry: registry.host, repository: 'base/busybox' };
+    const amd64 = await pushPlatformManifest(
+      client,
+      repo,
+      { os: 'linux', architecture: 'amd64' },
+      'r1',
+    );
+    const s390x = await pushPlatformManifest(
+      client,
+      repo,
+      { os: 'linux', architecture: 's390x' },
+      'r1',
+    );
+    indexDigest = await pushIndex(client, repo, 'stable', [amd64, s390x]);
+  });
+  afterAll(() => registry.stop());
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'image-factory-tracking-'));
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  it('shows each watched base image with its digest, platforms and users', async () => {
+    const location = path.join(dir, 'images.yaml');
+    await fs.writeFile(
+      location,
+      [
+        'images:',
+        '  - name: busybox-base',
+        '    type: base',
+        '    owner: platform-team',
+        `    reference: ${registry.host}/base/busybox:stable`,
+        '  - name: missing-base',
+        '    type: external',
+        '    owner: platform-team',
+        `    reference: ${registry.host}/base/missing:1`,
+        '  - name: app',
+        '    type: managed',
+        '    owner: team-web',
+        `    reference: ${registry.host}/apps/app`,
+        '    source: { repo: acme/app }',
+        '',
+      ].join('\n'),
+    );
+    const { server } = await startTestBackend({
+      features: [
+        imageFactoryPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            imageFactory: {
+              images: { location },
+              providers: {
+                registries: { test: { host: registry.host, ...auth } },
+              },
+            },
+          },
+        }),
+      ],
+    });
+
+    let status: ImageFactoryStatus | undefined;
+    for (let i = 0; i < 200; i++) {
+      const res = await request(server)
+        .get('/api/image-factory/status')
+        .set('Authorization', mockCredentials.user.header());
+      status = res.body;
+      const refs = status?.tracking?.references ?? [];
+      if (refs.length === 2 && refs.every(r => r.lastCheckedAt)) break;
+      await new Promise(r => setTimeout(r, 50));
+    }
+
+    const [busybox, missing] = status!.tracking!.references;
+    expect(busybox).toMatchObject({
+      reference: `${registry.host}/base/busybox:stable`,
+      usedBy: ['image:default/busybox-base'],
+      digest: indexDigest,
+      platforms: [
+        { platform: 'linux/amd64', digest: expect.stringMatching(/^sha256:/) },
+        { platform: 'linux/s390x', digest: expect.stringMatching(/^sha256:/) },
+      ],
+    });
+    expect(busybox.lastError).toBeUndefined();
+    expect(busybox.firstSeenAt).toBeDefined();
+    expect(missing).toMatchObject({
+      reference: `${registry.host}/base/missing:1`,
+      usedBy: ['image:default/missing-base'],
+      lastError: expect.stringMatching(/^ManifestNotFoundError: /),
+    });
+    // Managed images are built, not watched; their bases join with enrollment.
+    expect(status!.tracking!.references).toHaveLength(2);
+    // The registry password never reaches the API.
+    expect(JSON.stringify(status)).not.toContain(auth.password);
+  });
+});
