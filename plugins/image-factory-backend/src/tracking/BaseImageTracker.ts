@@ -47,14 +47,7 @@ export class BaseImageTracker {
         changedPlatforms: change.changedPlatforms.join(','),
       });
     }
-    for (const error of summary.errors) {
-      this.options.logger.warn('Base image check failed', {
-        reference: error.reference,
-        error: `${error.name}: ${error.message}`,
-        transient: error.transient,
-        nextCheckAt: error.nextCheckAt.toISOString(),
-      });
-    }
+    // The watcher logs each failed check itself.
     return summary;
   }
 

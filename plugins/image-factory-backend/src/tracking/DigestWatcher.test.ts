@@ -228,6 +228,24 @@ describe('DigestWatcher', () => {
       ).toBeGreaterThan(0);
     });
 
+    it('retries a tag that does not exist yet soon, not after a day', async () => {
+      const { watcher, store } = await createWatcher();
+      const notYet = `${registry.host}/base/not-pushed-yet:1`;
+      await watcher.setWatched([notYet]);
+      const summary = await watcher.runDue();
+      expect(summary.errors).toEqual([
+        expect.objectContaining({
+          reference: notYet,
+          name: 'ManifestNotFoundError',
+          transient: false,
+        }),
+      ]);
+      const [state] = await store.listWatched();
+      expect(state.nextCheckAt.getTime()).toBeLessThanOrEqual(
+        at(16.5 * 60 * 1000).getTime(),
+      );
+    });
+
     it('records a transient failure and retries soon, keeping the schedule', async () => {
       const { watcher, store, clock } = await createWatcher();
       const broken = `${fake.host}/x/app:broken`;

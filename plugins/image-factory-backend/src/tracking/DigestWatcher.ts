@@ -5,7 +5,11 @@ import {
   parseImageRef,
 } from '@image-factory/plugin-image-factory-common';
 import { DigestStore, WatchedReference } from '../database';
-import { OciRegistryClient, RegistryRateLimitError } from '../registry';
+import {
+  ManifestNotFoundError,
+  OciRegistryClient,
+  RegistryRateLimitError,
+} from '../registry';
 import { indexPlatforms } from './indexPlatforms';
 import { trackingKey } from './trackingReference';
 
@@ -237,7 +241,8 @@ export class DigestWatcher {
         now.getTime() + (error.retryAfterMs ?? this.retryDelayMs),
       );
       await store.postponeRegistry(due.registry, nextCheckAt);
-    } else if (transient) {
+    } else if (transient || error instanceof ManifestNotFoundError) {
+      // A tag that does not exist yet is often pushed soon after it is enrolled.
       nextCheckAt = this.after(
         now,
         Math.min(this.retryDelayMs, this.intervalMs),
