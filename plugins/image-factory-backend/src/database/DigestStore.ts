@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { toDate } from './timestamps';
 
 /** A reference the factory polls, with its check schedule. */
 export interface WatchedReference {
@@ -115,10 +116,6 @@ type DigestRow = {
 const INDEX_PLATFORM = '';
 // Stays under SQLite's bound-variable limit for any number of references.
 const CHUNK = 200;
-
-// SQLite hands timestamps back as strings or epoch numbers, Postgres as Dates.
-const toDate = (v: string | number | Date) =>
-  v instanceof Date ? v : new Date(v);
 
 function toWatched(row: ReferenceRow): WatchedReference {
   return {

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { toDate } from './timestamps';
 
 /**
  * An image the factory has known, with its history timestamps.
@@ -40,10 +41,6 @@ type Row = {
   last_seen_at: string | Date;
   archived_at: string | Date | null;
 };
-
-// SQLite hands timestamps back as strings or epoch numbers, Postgres as Dates.
-const toDate = (v: string | number | Date) =>
-  v instanceof Date ? v : new Date(v);
 
 function toRecord(row: Row): ImageRecord {
   return {
