@@ -1,0 +1,166 @@
+import { z } from 'zod/v4';
+import { IMAGE_TYPES, imageEntrySchema } from '../imagesFile/schema';
+
+/**
+ * What a change request does to `images.yaml`: add an entry, remove one, or
+ * change the fields of one.
+ *
+ * @public
+ */
+export type EnrollmentAction = 'enroll' | 'unenroll' | 'change';
+
+/**
+ * The state of a change request's pull request: `open` until a reviewer
+ * merges it (the approval) or closes it.
+ *
+ * @public
+ */
+export type EnrollmentState = 'open' | 'merged' | 'closed';
+
+/**
+ * The pull request that carries a change request.
+ *
+ * @public
+ */
+export interface EnrollmentPullRequest {
+  /** The config repository, `owner/name`. */
+  repo: string;
+  number: number;
+  /** The page a reviewer opens. */
+  url: string;
+  /** The head branch, `image-factory/<action>-<name>`. */
+  branch: string;
+}
+
+/**
+ * A change to `images.yaml` asked for from the portal: an enrollment, an
+ * un-enrollment or a change of an image, carried by a GitHub pull request.
+ *
+ * @public
+ */
+export interface Enrollment {
+  /** Stable id (UUID). */
+  id: string;
+  action: EnrollmentAction;
+  /** The image's name in `images.yaml`, also its catalog entity name. */
+  imageName: string;
+  state: EnrollmentState;
+  /** Entity ref of the user who asked, e.g. `user:default/jane`. */
+  requestedBy: string;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601; when the state last changed. */
+  updatedAt: string;
+  /** One line a reviewer reads first, also the PR title. */
+  summary: string;
+  /** Why the change was asked for, as the requester wrote it. */
+  reason?: string;
+  /** The entry as it will be in `images.yaml` (absent for `unenroll`). */
+  entry?: Record<string, unknown>;
+  pullRequest: EnrollmentPullRequest;
+}
+
+/**
+ * The answer to a request that creates a change request. `reused` is true when
+ * a pull request for the same change was already open and is returned instead
+ * of a second one (HTTP 200 rather than 201).
+ *
+ * @public
+ */
+export interface EnrollmentResponse {
+  enrollment: Enrollment;
+  reused: boolean;
+}
+
+/**
+ * The answer of `GET /api/image-factory/enrollments`.
+ *
+ * @public
+ */
+export interface EnrollmentList {
+  items: Enrollment[];
+}
+
+const reason = z
+  .string()
+  .trim()
+  .max(2000, 'must be at most 2000 characters')
+  .optional()
+  .describe('Why the change is asked for; shown in the pull request.');
+
+/**
+ * The body of `POST /api/image-factory/enrollments`: the new `images.yaml`
+ * entry, validated like the file itself.
+ *
+ * @public
+ */
+export const enrollImageRequestSchema = z
+  .object({
+    image: imageEntrySchema.describe('The new entry of images.yaml.'),
+    reason,
+  })
+  .strict();
+
+/**
+ * The body of `POST /api/image-factory/enrollments`.
+ *
+ * @public
+ */
+export type EnrollImageRequest = z.input<typeof enrollImageRequestSchema>;
+
+/**
+ * The body of `POST /api/image-factory/images/:name/unenroll`.
+ *
+ * @public
+ */
+export const unenrollImageRequestSchema = z.object({ reason }).strict();
+
+/**
+ * The body of `POST /api/image-factory/images/:name/unenroll`.
+ *
+ * @public
+ */
+export type UnenrollImageRequest = z.input<typeof unenrollImageRequestSchema>;
+
+/**
+ * The body of `POST /api/image-factory/images/:name/changes`: fields of the
+ * entry to set; `null` removes an optional field (for instance `source` when
+ * the image becomes `external`). The name cannot change: it is the entity's
+ * identity, which keeps the image's history. The changed entry is validated
+ * like `images.yaml` itself.
+ *
+ * @public
+ */
+export const changeImageRequestSchema = z
+  .object({
+    changes: z
+      .object({
+        type: z.enum(IMAGE_TYPES).optional(),
+        owner: z.string().optional(),
+        title: z.string().nullable().optional(),
+        description: z.string().nullable().optional(),
+        reference: z.string().optional(),
+        platforms: z.array(z.string()).optional(),
+        source: z.record(z.string(), z.unknown()).nullable().optional(),
+        buildArgs: z.record(z.string(), z.string()).nullable().optional(),
+        rebuild: z.record(z.string(), z.unknown()).nullable().optional(),
+        stages: z.array(z.string()).nullable().optional(),
+        tags: z.array(z.string()).nullable().optional(),
+      })
+      .strict()
+      .refine(c => Object.keys(c).length > 0, {
+        message: 'must change at least one field',
+      })
+      .describe(
+        'Fields to set; null removes an optional field. Checked again as a whole entry.',
+      ),
+    reason,
+  })
+  .strict();
+
+/**
+ * The body of `POST /api/image-factory/images/:name/changes`.
+ *
+ * @public
+ */
+export type ChangeImageRequest = z.input<typeof changeImageRequestSchema>;
