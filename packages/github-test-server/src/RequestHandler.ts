@@ -146,7 +146,33 @@ export class RequestHandler {
       });
       return;
     }
+    if (result.raw && wantsRaw(req)) {
+      this.sendRaw(req, res, result);
+      return;
+    }
     this.send(res, result);
+  }
+
+  /** The raw media type: the bytes of the file, with an ETag for conditional reads. */
+  private sendRaw(
+    req: IncomingMessage,
+    res: ServerResponse,
+    result: HandlerResult,
+  ) {
+    const etag = result.headers?.etag;
+    if (etag && req.headers['if-none-match'] === etag) {
+      this.send(res, { status: 304, headers: { etag } });
+      return;
+    }
+    const raw = result.raw ?? Buffer.alloc(0);
+    res.writeHead(200, {
+      'x-github-media-type': 'github.v3; param=raw',
+      'x-github-request-id': randomUUID(),
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': String(raw.length),
+      ...(etag ? { etag } : {}),
+    });
+    res.end(raw);
   }
 
   private context(
@@ -223,6 +249,12 @@ export class RequestHandler {
     });
     res.end(text);
   }
+}
+
+function wantsRaw(req: IncomingMessage) {
+  return /application\/vnd\.github(?:\.v3)?\.raw/.test(
+    req.headers.accept ?? '',
+  );
 }
 
 function errorResult(error: GitHubHttpError): HandlerResult {

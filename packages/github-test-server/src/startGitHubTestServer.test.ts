@@ -354,6 +354,29 @@ describe('startGitHubTestServer', () => {
     ]);
   });
 
+  it('serves the raw media type with an ETag, as GithubUrlReader reads files', async () => {
+    const url = `${server.baseUrl}/repos/acme/factory-config/contents/images.yaml?ref=main`;
+    const headers = {
+      authorization: `token ${server.token}`,
+      accept: 'application/vnd.github.v3.raw',
+    };
+    const first = await fetch(url, { headers });
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe(IMAGES_YAML);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
+    const again = await fetch(url, {
+      headers: { ...headers, 'if-none-match': etag! },
+    });
+    expect(again.status).toBe(304);
+    const json = await octokitFor(server).rest.repos.getContent({
+      owner: 'acme',
+      repo: 'factory-config',
+      path: 'images.yaml',
+    });
+    expect(json.data).toMatchObject({ type: 'file', encoding: 'base64' });
+  });
+
   it('lists a directory and reads files from any ref', async () => {
     await server.createRepo('acme', 'tree', {
       'a/b.txt': 'b\n',

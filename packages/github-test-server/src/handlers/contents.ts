@@ -70,6 +70,8 @@ export const getContent: Handler = async ctx => {
   const base64 = content.toString('base64').replace(/(.{60})/g, '$1\n');
   return {
     status: 200,
+    raw: content,
+    headers: { etag: `"${entry.sha}"` },
     body: {
       type: 'file',
       encoding: 'base64',

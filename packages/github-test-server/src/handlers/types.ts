@@ -24,6 +24,11 @@ export interface HandlerResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * The file's bytes, for a contents answer asked with the raw media type
+   * (`Accept: application/vnd.github.raw`), as Backstage's GithubUrlReader asks.
+   */
+  raw?: Buffer;
 }
 
 /** Implements one operation of GitHub's REST API. */
