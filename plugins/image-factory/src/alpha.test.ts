@@ -1,16 +1,22 @@
 import imageFactoryPlugin from './alpha';
-import { rootRouteRef } from './routes';
+import { enrollRouteRef, rootRouteRef } from './routes';
 
 describe('image-factory plugin for the new frontend system', () => {
-  it('provides the API, the page and the Image overview card', () => {
+  it('provides the API, the page and the Image cards', () => {
     expect(imageFactoryPlugin.pluginId).toBe('image-factory');
     expect(imageFactoryPlugin.routes.root).toBe(rootRouteRef);
+    expect(imageFactoryPlugin.routes.enroll).toBe(enrollRouteRef);
     // getExtension is typed by id, so a renamed extension fails tsc as well.
     expect(imageFactoryPlugin.getExtension('api:image-factory')).toBeDefined();
     expect(imageFactoryPlugin.getExtension('page:image-factory')).toBeDefined();
     expect(
       imageFactoryPlugin.getExtension(
         'entity-card:image-factory/image-overview',
+      ),
+    ).toBeDefined();
+    expect(
+      imageFactoryPlugin.getExtension(
+        'entity-card:image-factory/image-enrollment',
       ),
     ).toBeDefined();
   });

@@ -9,7 +9,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ImageFactoryClient, imageFactoryApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { enrollRouteRef, rootRouteRef } from './routes';
 
 const imageFactoryApi = ApiBlueprint.make({
   params: defineParams =>
@@ -27,9 +27,19 @@ const imageFactoryPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     // The page brings its own Header, shared with the legacy system.
     noHeader: true,
+    // The status page and, under it, the enroll page (enrollRouteRef).
     loader: () =>
-      import('./components/ImageFactoryPage').then(m =>
-        compatWrapper(<m.ImageFactoryPage />),
+      import('./components/Router').then(m => compatWrapper(<m.Router />)),
+  },
+});
+
+const entityImageEnrollmentCard = EntityCardBlueprint.make({
+  name: 'image-enrollment',
+  params: {
+    filter: 'kind:image',
+    loader: () =>
+      import('./components/ImageEnrollmentCard').then(m =>
+        compatWrapper(<m.ImageEnrollmentCard />),
       ),
   },
 });
@@ -47,7 +57,8 @@ const entityImageOverviewCard = EntityCardBlueprint.make({
 
 /**
  * The Image Factory plugin for the new frontend system: the status page at
- * `/image-factory`, the overview card on Image entity pages, and the API.
+ * `/image-factory` with the enroll page at `/image-factory/enroll`, the
+ * overview and enrollment cards on Image entity pages, and the API.
  *
  * @alpha
  */
@@ -56,6 +67,11 @@ export default createFrontendPlugin({
   title: 'Image Factory',
   icon: <LayersIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
-  routes: { root: rootRouteRef },
-  extensions: [imageFactoryApi, imageFactoryPage, entityImageOverviewCard],
+  routes: { root: rootRouteRef, enroll: enrollRouteRef },
+  extensions: [
+    imageFactoryApi,
+    imageFactoryPage,
+    entityImageOverviewCard,
+    entityImageEnrollmentCard,
+  ],
 });

@@ -1,6 +1,6 @@
 /**
- * Image Factory frontend: the factory status page, entity cards for images,
- * and the client of the Image Factory backend.
+ * Image Factory frontend: the factory status page, the enroll page, entity
+ * cards for images, and the client of the Image Factory backend.
  *
  * @packageDocumentation
  */
@@ -9,8 +9,12 @@ export {
   imageFactoryPlugin,
   ImageFactoryPage,
   EntityImageOverviewCard,
+  EntityImageEnrollmentCard,
 } from './plugin';
-export { rootRouteRef as imageFactoryRootRouteRef } from './routes';
+export {
+  rootRouteRef as imageFactoryRootRouteRef,
+  enrollRouteRef as imageFactoryEnrollRouteRef,
+} from './routes';
 export { imageFactoryApiRef, ImageFactoryClient } from './api';
 export type { ImageFactoryApi } from './api';
 export {
@@ -27,9 +31,18 @@ export {
   RELATION_PROVIDER_OF,
 } from '@image-factory/plugin-image-factory-common';
 export type {
+  ChangeImageRequest,
+  EnrollImageRequest,
+  Enrollment,
+  EnrollmentAction,
+  EnrollmentList,
+  EnrollmentPullRequest,
+  EnrollmentResponse,
+  EnrollmentState,
   ImageEntityV1alpha1,
   ImageFactoryStatus,
   ImagesFileIssue,
   ImagesFileStatus,
   ProviderStatus,
+  UnenrollImageRequest,
 } from '@image-factory/plugin-image-factory-common';

@@ -8,7 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import type { JSX } from 'react';
 import { ImageFactoryClient, imageFactoryApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { enrollRouteRef, rootRouteRef } from './routes';
 
 /**
  * The Image Factory frontend plugin (legacy frontend system).
@@ -27,19 +27,21 @@ export const imageFactoryPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    enroll: enrollRouteRef,
   },
 });
 
 /**
- * The factory status page: images.yaml state and providers.
+ * The plugin's pages: the factory status page (images.yaml state, providers,
+ * change requests) at its mount point, and the enroll page under it at
+ * `/enroll` ({@link imageFactoryEnrollRouteRef}).
  *
  * @public
  */
 export const ImageFactoryPage: () => JSX.Element = imageFactoryPlugin.provide(
   createRoutableExtension({
     name: 'ImageFactoryPage',
-    component: () =>
-      import('./components/ImageFactoryPage').then(m => m.ImageFactoryPage),
+    component: () => import('./components/Router').then(m => m.Router),
     mountPoint: rootRouteRef,
   }),
 );
@@ -58,6 +60,25 @@ export const EntityImageOverviewCard: () => JSX.Element =
         lazy: () =>
           import('./components/ImageOverviewCard').then(
             m => m.ImageOverviewCard,
+          ),
+      },
+    }),
+  );
+
+/**
+ * Entity card for kind Image: its open change requests, and "Change type" and
+ * "Un-enroll" buttons that open a pull request against images.yaml.
+ *
+ * @public
+ */
+export const EntityImageEnrollmentCard: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityImageEnrollmentCard',
+      component: {
+        lazy: () =>
+          import('./components/ImageEnrollmentCard').then(
+            m => m.ImageEnrollmentCard,
           ),
       },
     }),

@@ -1,4 +1,4 @@
-import { createRouteRef } from '@backstage/core-plugin-api';
+import { createRouteRef, createSubRouteRef } from '@backstage/core-plugin-api';
 
 /**
  * The factory status page, mounted at `/image-factory` by convention.
@@ -7,4 +7,15 @@ import { createRouteRef } from '@backstage/core-plugin-api';
  */
 export const rootRouteRef = createRouteRef({
   id: 'image-factory',
+});
+
+/**
+ * The enroll page (form and change requests), `/enroll` under the status page.
+ *
+ * @public
+ */
+export const enrollRouteRef = createSubRouteRef({
+  id: 'image-factory/enroll',
+  parent: rootRouteRef,
+  path: '/enroll',
 });

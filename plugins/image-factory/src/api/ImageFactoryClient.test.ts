@@ -10,6 +10,7 @@ import { AddressInfo } from 'net';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'http';
 import { MockFetchApi, mockApis } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
+import { enrollmentFixture } from '../__fixtures__/enrollments';
 import { statusWithIssues } from '../__fixtures__/status';
 import { ImageFactoryClient } from './ImageFactoryClient';
 
@@ -20,6 +21,8 @@ describe('ImageFactoryClient', () => {
   let baseUrl: string;
   let handler: Handler;
   const requests: Array<{ method?: string; url?: string; auth?: string }> = [];
+  // The JSON bodies of the requests that had one, with their content type.
+  const bodies: Array<{ type?: string; body: unknown }> = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -28,7 +31,17 @@ describe('ImageFactoryClient', () => {
         url: req.url,
         auth: req.headers.authorization,
       });
-      handler(req, res);
+      const chunks: Buffer[] = [];
+      req.on('data', chunk => chunks.push(chunk));
+      req.on('end', () => {
+        if (chunks.length > 0) {
+          bodies.push({
+            type: req.headers['content-type'],
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+          });
+        }
+        handler(req, res);
+      });
     });
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -42,6 +55,7 @@ describe('ImageFactoryClient', () => {
 
   beforeEach(() => {
     requests.length = 0;
+    bodies.length = 0;
   });
 
   function client() {
@@ -114,5 +128,114 @@ describe('ImageFactoryClient', () => {
       );
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(502);
+  });
+
+  describe('change requests', () => {
+    const enrollment = enrollmentFixture({
+      action: 'enroll',
+      imageName: 'hello-api',
+    });
+
+    function request(method: string, url: string) {
+      return { method, url, auth: 'Bearer user-token' };
+    }
+
+    it('enrolls an image with a JSON POST and returns the response', async () => {
+      handler = (_req, res) => json(res, 201, { enrollment, reused: false });
+      const body = {
+        image: {
+          name: 'hello-api',
+          type: 'external' as const,
+          owner: 'group:default/team-web',
+          reference: 'docker.io/library/nginx:1.27',
+        },
+        reason: 'We deploy it',
+      };
+
+      await expect(client().enroll(body)).resolves.toEqual({
+        enrollment,
+        reused: false,
+      });
+      expect(requests).toEqual([
+        request('POST', '/api/image-factory/enrollments'),
+      ]);
+      expect(bodies).toEqual([{ type: 'application/json', body }]);
+    });
+
+    it('lists change requests, optionally in one state', async () => {
+      handler = (_req, res) => json(res, 200, { items: [enrollment] });
+
+      await expect(client().listEnrollments()).resolves.toEqual({
+        items: [enrollment],
+      });
+      await client().listEnrollments({ state: 'merged' });
+      expect(requests).toEqual([
+        request('GET', '/api/image-factory/enrollments'),
+        request('GET', '/api/image-factory/enrollments?state=merged'),
+      ]);
+      expect(bodies).toEqual([]);
+    });
+
+    it('gets one change request by id', async () => {
+      handler = (_req, res) => json(res, 200, enrollment);
+
+      await expect(client().getEnrollment(enrollment.id)).resolves.toEqual(
+        enrollment,
+      );
+      expect(requests).toEqual([
+        request('GET', `/api/image-factory/enrollments/${enrollment.id}`),
+      ]);
+    });
+
+    it('un-enrolls and changes an image by name', async () => {
+      handler = (_req, res) => json(res, 200, { enrollment, reused: true });
+
+      await expect(
+        client().unenrollImage('hello-api', { reason: 'Replaced' }),
+      ).resolves.toEqual({ enrollment, reused: true });
+      await client().unenrollImage('hello-api');
+      await client().changeImage('hello-api', {
+        changes: { type: 'external', source: null },
+      });
+      expect(requests).toEqual([
+        request('POST', '/api/image-factory/images/hello-api/unenroll'),
+        request('POST', '/api/image-factory/images/hello-api/unenroll'),
+        request('POST', '/api/image-factory/images/hello-api/changes'),
+      ]);
+      expect(bodies.map(b => b.body)).toEqual([
+        { reason: 'Replaced' },
+        {},
+        { changes: { type: 'external', source: null } },
+      ]);
+    });
+
+    it('throws the backend error of a rejected enrollment', async () => {
+      handler = (_req, res) =>
+        json(res, 409, {
+          error: {
+            name: 'ConflictError',
+            message: "Image 'hello-api' is already enrolled",
+          },
+          request: { method: 'POST', url: '/api/image-factory/enrollments' },
+          response: { statusCode: 409 },
+        });
+
+      const error = await client()
+        .enroll({
+          image: {
+            name: 'hello-api',
+            type: 'external',
+            owner: 'team-web',
+            reference: 'nginx',
+          },
+        })
+        .then(
+          () => undefined,
+          e => e,
+        );
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(409);
+      expect(error.cause.message).toBe("Image 'hello-api' is already enrolled");
+    });
   });
 });

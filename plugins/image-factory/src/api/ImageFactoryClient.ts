@@ -1,6 +1,15 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { ImageFactoryStatus } from '@image-factory/plugin-image-factory-common';
+import type {
+  ChangeImageRequest,
+  EnrollImageRequest,
+  Enrollment,
+  EnrollmentList,
+  EnrollmentResponse,
+  EnrollmentState,
+  ImageFactoryStatus,
+  UnenrollImageRequest,
+} from '@image-factory/plugin-image-factory-common';
 import type { ImageFactoryApi } from './ImageFactoryApi';
 
 /**
@@ -22,14 +31,70 @@ export class ImageFactoryClient implements ImageFactoryApi {
    * `ResponseError` when the backend answers with an error status.
    */
   async getStatus(): Promise<ImageFactoryStatus> {
-    return this.get<ImageFactoryStatus>('/status');
+    return this.request<ImageFactoryStatus>('GET', '/status');
   }
 
-  private async get<T>(path: string): Promise<T> {
+  /** {@inheritDoc ImageFactoryApi.enroll} */
+  async enroll(request: EnrollImageRequest): Promise<EnrollmentResponse> {
+    return this.request<EnrollmentResponse>('POST', '/enrollments', request);
+  }
+
+  /** {@inheritDoc ImageFactoryApi.listEnrollments} */
+  async listEnrollments(
+    options: { state?: EnrollmentState } = {},
+  ): Promise<EnrollmentList> {
+    const query = options.state
+      ? `?${new URLSearchParams({ state: options.state })}`
+      : '';
+    return this.request<EnrollmentList>('GET', `/enrollments${query}`);
+  }
+
+  /** {@inheritDoc ImageFactoryApi.getEnrollment} */
+  async getEnrollment(id: string): Promise<Enrollment> {
+    return this.request<Enrollment>(
+      'GET',
+      `/enrollments/${encodeURIComponent(id)}`,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.unenrollImage} */
+  async unenrollImage(
+    name: string,
+    request: UnenrollImageRequest = {},
+  ): Promise<EnrollmentResponse> {
+    return this.request<EnrollmentResponse>(
+      'POST',
+      `/images/${encodeURIComponent(name)}/unenroll`,
+      request,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.changeImage} */
+  async changeImage(
+    name: string,
+    request: ChangeImageRequest,
+  ): Promise<EnrollmentResponse> {
+    return this.request<EnrollmentResponse>(
+      'POST',
+      `/images/${encodeURIComponent(name)}/changes`,
+      request,
+    );
+  }
+
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('image-factory');
-    // fetchApi, not the global fetch: it adds the user's token, which /status requires.
+    // fetchApi, not the global fetch: it adds the user's token, which every route requires.
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
-      headers: { Accept: 'application/json' },
+      method,
+      headers:
+        body === undefined
+          ? { Accept: 'application/json' }
+          : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { imageFactoryApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
 import {
   InMemoryImageFactoryApi,
   StatusResult,
@@ -21,7 +22,12 @@ async function renderPage(...results: StatusResult[]) {
     <TestApiProvider apis={[[imageFactoryApiRef, api]]}>
       <ImageFactoryPage />
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        '/image-factory': rootRouteRef,
+      },
+    },
   );
   return api;
 }

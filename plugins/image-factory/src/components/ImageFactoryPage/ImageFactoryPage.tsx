@@ -1,21 +1,27 @@
-import { Button, Grid } from '@material-ui/core';
+import { Box, Button, Grid } from '@material-ui/core';
+import AddIcon from '@material-ui/icons/Add';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import {
   Content,
   ContentHeader,
   EmptyState,
   Header,
+  LinkButton,
   Page,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
 import { useFactoryStatus } from '../../hooks/useFactoryStatus';
+import { enrollRouteRef } from '../../routes';
+import { PendingEnrollmentsCard } from '../PendingEnrollmentsCard';
 import { ImagesFileCard } from './ImagesFileCard';
 import { ProvidersCard } from './ProvidersCard';
 import { WatchedImagesCard } from './WatchedImagesCard';
 
 function StatusContent() {
   const { status, loading, error, retry } = useFactoryStatus();
+  const enrollLink = useRouteRef(enrollRouteRef);
 
   let body;
   if (error) {
@@ -57,24 +63,37 @@ function StatusContent() {
   return (
     <>
       <ContentHeader title="Factory status">
-        <Button
-          variant="outlined"
-          color="primary"
-          startIcon={<RefreshIcon />}
-          onClick={retry}
-          disabled={loading}
-        >
-          Refresh
-        </Button>
+        <Box display="flex" gridGap={8}>
+          <Button
+            variant="outlined"
+            color="primary"
+            startIcon={<RefreshIcon />}
+            onClick={retry}
+            disabled={loading}
+          >
+            Refresh
+          </Button>
+          <LinkButton
+            to={enrollLink()}
+            variant="contained"
+            color="primary"
+            startIcon={<AddIcon />}
+          >
+            Enroll image
+          </LinkButton>
+        </Box>
       </ContentHeader>
       {body}
+      <Box mt={3}>
+        <PendingEnrollmentsCard />
+      </Box>
     </>
   );
 }
 
 /**
- * The factory's status page: the state of images.yaml and the configured
- * providers.
+ * The factory's status page: the state of images.yaml, the configured
+ * providers and the change requests, with a link to the enroll page.
  *
  * @public
  */

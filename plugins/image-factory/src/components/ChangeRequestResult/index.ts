@@ -1,0 +1,5 @@
+export {
+  ChangeRequestError,
+  ChangeRequestSuccess,
+  backendMessage,
+} from './ChangeRequestResult';

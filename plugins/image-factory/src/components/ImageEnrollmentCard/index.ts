@@ -1,0 +1,1 @@
+export { ImageEnrollmentCard } from './ImageEnrollmentCard';

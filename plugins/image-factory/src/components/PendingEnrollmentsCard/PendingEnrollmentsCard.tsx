@@ -1,0 +1,182 @@
+import { useState } from 'react';
+import { Chip, MenuItem, TextField } from '@material-ui/core';
+import {
+  EmptyState,
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import type {
+  Enrollment,
+  EnrollmentState,
+} from '@image-factory/plugin-image-factory-common';
+import { useEnrollments } from '../../hooks/useEnrollments';
+
+const ACTION_LABELS: Record<Enrollment['action'], string> = {
+  enroll: 'Enroll',
+  unenroll: 'Un-enroll',
+  change: 'Change',
+};
+
+const STATE_COLORS: Record<EnrollmentState, 'primary' | 'default'> = {
+  open: 'primary',
+  merged: 'default',
+  closed: 'default',
+};
+
+type Filter = EnrollmentState | 'all';
+
+const FILTERS: Array<{ value: Filter; label: string }> = [
+  { value: 'open', label: 'Open' },
+  { value: 'merged', label: 'Merged' },
+  { value: 'closed', label: 'Closed' },
+  { value: 'all', label: 'All' },
+];
+
+/** The image's catalog page exists unless the image is not enrolled yet. */
+function ImageName(props: { enrollment: Enrollment }) {
+  const { action, imageName, state } = props.enrollment;
+  if (action === 'enroll' && state !== 'merged') {
+    return <>{imageName}</>;
+  }
+  return (
+    <EntityRefLink
+      entityRef={{ kind: 'image', namespace: 'default', name: imageName }}
+      defaultKind="image"
+    />
+  );
+}
+
+function Created(props: { at: string }) {
+  const date = new Date(props.at);
+  if (Number.isNaN(date.getTime())) {
+    return <>{props.at}</>;
+  }
+  return <time dateTime={props.at}>{date.toLocaleString()}</time>;
+}
+
+const columns: TableColumn<Enrollment>[] = [
+  {
+    title: 'Action',
+    field: 'action',
+    render: e => ACTION_LABELS[e.action] ?? e.action,
+  },
+  {
+    title: 'Image',
+    field: 'imageName',
+    render: e => <ImageName enrollment={e} />,
+  },
+  {
+    title: 'Requested by',
+    field: 'requestedBy',
+    render: e => <EntityRefLink entityRef={e.requestedBy} defaultKind="user" />,
+  },
+  {
+    title: 'Pull request',
+    field: 'pullRequest.number',
+    render: e => (
+      <Link
+        to={e.pullRequest.url}
+        target="_blank"
+        rel="noopener noreferrer"
+        title={e.summary}
+      >
+        #{e.pullRequest.number}
+      </Link>
+    ),
+  },
+  {
+    title: 'State',
+    field: 'state',
+    render: e => (
+      <Chip label={e.state} size="small" color={STATE_COLORS[e.state]} />
+    ),
+  },
+  {
+    title: 'Created',
+    field: 'createdAt',
+    render: e => <Created at={e.createdAt} />,
+  },
+];
+
+/**
+ * The change requests to images.yaml (enroll, un-enroll, change) with their
+ * pull requests, open ones first by default. A change of `refreshKey` loads
+ * them again.
+ */
+export function PendingEnrollmentsCard(props: { refreshKey?: unknown }) {
+  const [filter, setFilter] = useState<Filter>('open');
+  const { enrollments, loading, error } = useEnrollments(
+    filter === 'all' ? undefined : filter,
+    props.refreshKey,
+  );
+
+  let body;
+  if (error) {
+    body = (
+      <ResponseErrorPanel
+        error={error}
+        title="Could not load the change requests"
+      />
+    );
+  } else if (!enrollments) {
+    body = <Progress />;
+  } else if (enrollments.length === 0) {
+    body = (
+      <EmptyState
+        missing="data"
+        title={
+          filter === 'all'
+            ? 'No change requests yet'
+            : `No ${filter} change requests`
+        }
+        description="Enrolling, changing or un-enrolling an image opens a pull request against images.yaml; it is listed here."
+      />
+    );
+  } else {
+    body = (
+      <Table<Enrollment>
+        columns={columns}
+        data={enrollments}
+        isLoading={loading}
+        options={{
+          paging: enrollments.length > 20,
+          pageSize: 20,
+          search: false,
+          toolbar: false,
+          padding: 'dense',
+        }}
+      />
+    );
+  }
+
+  return (
+    <InfoCard
+      title="Change requests"
+      subheader="Pull requests against images.yaml; merging one is the approval"
+      action={
+        <TextField
+          select
+          label="State"
+          value={filter}
+          onChange={e => setFilter(e.target.value as Filter)}
+          variant="outlined"
+          margin="dense"
+          SelectProps={{ SelectDisplayProps: { 'aria-label': 'State' } as {} }}
+        >
+          {FILTERS.map(f => (
+            <MenuItem key={f.value} value={f.value}>
+              {f.label}
+            </MenuItem>
+          ))}
+        </TextField>
+      }
+    >
+      {body}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { PendingEnrollmentsCard } from './PendingEnrollmentsCard';

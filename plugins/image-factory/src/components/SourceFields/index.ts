@@ -1,0 +1,2 @@
+export { SourceFields } from './SourceFields';
+export type { SourceValues } from './SourceFields';
