@@ -52,7 +52,7 @@ export class RequestHandler {
         ...v,
       });
 
-    const fault = this.options.faults.take();
+    const fault = this.options.faults.take(method, path ?? url.pathname);
     if (fault) {
       this.send(res, fault);
       return;

@@ -13,6 +13,16 @@ export interface FaultInjection {
   retryAfter?: number;
   /** Replaces GitHub's message. */
   message?: string;
+  /**
+   * Only requests with this method (e.g. `POST`) get the failure; others pass.
+   * Default: any method.
+   */
+  method?: string;
+  /**
+   * Only requests whose path (below `/api/v3`) matches get the failure, e.g.
+   * `/pulls$` to fail opening a pull request. Default: any path.
+   */
+  path?: RegExp;
 }
 
 const MESSAGES: Record<FaultInjection['status'], string> = {
@@ -26,7 +36,8 @@ const MESSAGES: Record<FaultInjection['status'], string> = {
 /** The queue of injected failures, consumed one per request. */
 export class FaultQueue {
   private readonly queue: Array<
-    Required<Omit<FaultInjection, 'message'>> & { message?: string }
+    Required<Omit<FaultInjection, 'message' | 'method' | 'path'>> &
+      Pick<FaultInjection, 'message' | 'method' | 'path'>
   > = [];
 
   add(fault: FaultInjection) {
@@ -34,17 +45,25 @@ export class FaultQueue {
   }
 
   /** The response to send for this request, if a failure is due. */
-  take():
+  take(
+    method: string,
+    path: string,
+  ):
     | {
         status: number;
         body: Record<string, unknown>;
         headers: Record<string, string>;
       }
     | undefined {
-    const fault = this.queue[0];
+    const index = this.queue.findIndex(
+      f =>
+        (!f.method || f.method.toUpperCase() === method) &&
+        (!f.path || f.path.test(path)),
+    );
+    const fault = this.queue[index];
     if (!fault) return undefined;
     fault.times -= 1;
-    if (fault.times <= 0) this.queue.shift();
+    if (fault.times <= 0) this.queue.splice(index, 1);
     const headers: Record<string, string> = {};
     if (fault.status === 403 || fault.status === 429) {
       headers['retry-after'] = String(fault.retryAfter);

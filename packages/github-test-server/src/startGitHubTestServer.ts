@@ -168,5 +168,8 @@ export async function startGitHubTestServer(
     flushWebhooks() {
       return webhooks.flush();
     },
+    setWebhook(webhook) {
+      webhooks.setTarget(webhook);
+    },
   };
 }

@@ -123,4 +123,9 @@ export interface GitHubTestServer {
   webhookDeliveries(): GitHubTestWebhookDelivery[];
   /** Waits until the webhooks under way are delivered. */
   flushWebhooks(): Promise<void>;
+  /**
+   * Sets where later `pull_request` webhooks go (for a receiver started after
+   * the server); undefined stops sending them.
+   */
+  setWebhook(webhook: { url: string; secret: string } | undefined): void;
 }

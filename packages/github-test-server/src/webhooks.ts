@@ -41,10 +41,15 @@ export class WebhookSender {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly options: WebhookOptions | undefined,
+    private options: WebhookOptions | undefined,
     private readonly validator: OpenApiValidator,
     private readonly onViolation: (issues: SchemaIssue[], name: string) => void,
   ) {}
+
+  /** Where later deliveries go; undefined stops sending. */
+  setTarget(options: WebhookOptions | undefined) {
+    this.options = options;
+  }
 
   pullRequestClosed(
     urls: Urls,
