@@ -45,6 +45,54 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     /**
+     * Self-service enrollment: every enrollment, un-enrollment or change of an
+     * image is a pull request against `images.yaml` in a GitHub repository;
+     * merging it is the approval. Credentials come from Backstage's
+     * `integrations.github` entry for the repository's host (token or GitHub App).
+     */
+    enrollment?: {
+      /**
+       * URL of `images.yaml` in the config repository, as GitHub shows it:
+       * `https://<host>/<owner>/<repo>/blob/<branch>/<path>`.
+       *
+       * Default: `imageFactory.images.location` when it is such a URL.
+       * @example https://github.com/acme/image-factory-config/blob/main/images.yaml
+       */
+      target?: string;
+      /** Labels put on every pull request. Default: `[image-factory]`. */
+      labels?: string[];
+      /** GitHub users asked to review every pull request. Default: none. */
+      reviewers?: string[];
+      /**
+       * Let users enroll and change images for owners they do not belong to
+       * (their user or one of their groups). Default: false.
+       */
+      allowAnyOwner?: boolean;
+      /**
+       * Secret of the GitHub webhook (`pull_request` events) that tells the
+       * factory at once that a pull request was merged. Without it the webhook
+       * endpoint refuses every delivery and polling alone notices merges.
+       * @visibility secret
+       */
+      webhookSecret?: string;
+      /**
+       * How often open pull requests are polled, the fallback when no webhook
+       * arrives. Default: every minute.
+       */
+      pollSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Bounded retries of a GitHub request that failed with a 5xx answer.
+       * Default: 3.
+       */
+      maxRetries?: number;
+      /**
+       * The longest `retry-after` of a rate-limited GitHub answer the factory
+       * waits for before it retries; longer ones fail the request with 429.
+       * Default: 10 seconds.
+       */
+      maxRetryAfter?: HumanDuration | string;
+    };
+    /**
      * Entity reference of the owner of the Provider entities.
      *
      * Default: `group:default/platform-team`.

@@ -3,6 +3,8 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { IMAGES_FILE_CHANGED_TOPIC } from '@image-factory/plugin-image-factory-node';
 import { ImageFactoryEntitiesProcessor } from './processor/ImageFactoryEntitiesProcessor';
 import { ImageFactoryEntityProvider } from './provider/ImageFactoryEntityProvider';
 
@@ -23,16 +25,31 @@ export const catalogModuleImageFactory = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         urlReader: coreServices.urlReader,
+        events: eventsServiceRef,
       },
-      async init({ catalog, config, logger, scheduler, urlReader }) {
+      async init({ catalog, config, logger, scheduler, urlReader, events }) {
         catalog.addProcessor(new ImageFactoryEntitiesProcessor());
-        catalog.addEntityProvider(
-          ImageFactoryEntityProvider.fromConfig(config, {
-            logger,
-            scheduler,
-            urlReader,
-          }),
-        );
+        const provider = ImageFactoryEntityProvider.fromConfig(config, {
+          logger,
+          scheduler,
+          urlReader,
+        });
+        catalog.addEntityProvider(provider);
+        // A merged enrollment shows in the catalog at once, not at the next run.
+        await events.subscribe({
+          id: 'catalog-image-factory',
+          topics: [IMAGES_FILE_CHANGED_TOPIC],
+          onEvent: async () => {
+            try {
+              await provider.refresh();
+            } catch (error) {
+              logger.error(
+                'Image Factory catalog refresh failed',
+                error as Error,
+              );
+            }
+          },
+        });
       },
     });
   },

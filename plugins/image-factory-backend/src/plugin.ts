@@ -2,8 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { imageFactoryPermissions } from '@image-factory/plugin-image-factory-common';
 import {
+  IMAGES_FILE_CHANGED_TOPIC,
+  ImagesFileChangedEvent,
   ImageFactoryCredentialProvider,
   ImageFactoryExecutor,
   imageFactoryExecutorsExtensionPoint,
@@ -13,9 +17,15 @@ import {
 } from '@image-factory/plugin-image-factory-node';
 import {
   DatabaseDigestStore,
+  DatabaseEnrollmentStore,
   DatabaseImagesStore,
   migrateDatabase,
 } from './database';
+import {
+  EnrollmentService,
+  GitHubConfigRepository,
+  readEnrollmentConfig,
+} from './enrollment';
 import { OciRegistryClient } from './registry';
 import { createRouter, UNAUTHENTICATED_PATHS } from './service';
 import { ImagesFileWatcher } from './sources';
@@ -57,6 +67,8 @@ export const imageFactoryPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         urlReader: coreServices.urlReader,
+        userInfo: coreServices.userInfo,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
@@ -64,6 +76,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         const source = readImagesSourceConfig(config);
         const providers = readProvidersConfig(config);
         const trackingConfig = readTrackingConfig(config);
+        const enrollmentConfig = readEnrollmentConfig(config);
 
         deps.permissionsRegistry.addPermissions(imageFactoryPermissions);
         const client = await migrateDatabase(database);
@@ -110,9 +123,49 @@ export const imageFactoryPlugin = createBackendPlugin({
           tracking = { tracker, intervalMs: trackingConfig.intervalMs };
         }
 
+        let enrollment;
+        if (enrollmentConfig) {
+          const enrollmentLogger = logger.child({ component: 'enrollment' });
+          const service = new EnrollmentService({
+            repository: GitHubConfigRepository.create({
+              config: enrollmentConfig,
+              integrations: ScmIntegrations.fromConfig(config),
+              logger: enrollmentLogger,
+            }),
+            store: DatabaseEnrollmentStore.create({ client }),
+            logger: enrollmentLogger,
+            labels: enrollmentConfig.labels,
+            reviewers: enrollmentConfig.reviewers,
+            allowAnyOwner: enrollmentConfig.allowAnyOwner,
+            onMerged: async merged => {
+              await imagesFile.refresh();
+              const eventPayload: ImagesFileChangedEvent = {
+                reason: 'pull-request-merged',
+                pullRequestUrl: merged.pullRequest.url,
+              };
+              await deps.events.publish({
+                topic: IMAGES_FILE_CHANGED_TOPIC,
+                eventPayload,
+              });
+            },
+          });
+          await scheduler.scheduleTask({
+            id: 'image-factory:enrollment-poll',
+            ...enrollmentConfig.pollSchedule,
+            fn: () => service.pollOpen(),
+          });
+          enrollment = {
+            service,
+            webhookSecret: enrollmentConfig.webhookSecret,
+          };
+        }
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
+            userInfo: deps.userInfo,
+            logger,
+            enrollment,
             permissions: deps.permissions,
             imagesFile,
             providers,
@@ -127,6 +180,8 @@ export const imageFactoryPlugin = createBackendPlugin({
           providers: providers.length,
           executorsFromModules: executors.length,
           credentialProviders: credentialProviders.length,
+          enrollmentRepository:
+            enrollmentConfig?.target.url ?? 'not configured',
         });
       },
     });

@@ -8,3 +8,4 @@
 export * from './config';
 export * from './extensions';
 export * from './images';
+export * from './events';

@@ -12,3 +12,5 @@ export type {
   PlatformDigest,
   WatchedReference,
 } from './DigestStore';
+export { DatabaseEnrollmentStore } from './EnrollmentStore';
+export type { EnrollmentStore } from './EnrollmentStore';

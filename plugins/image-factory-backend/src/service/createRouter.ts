@@ -1,6 +1,8 @@
 import {
   HttpAuthService,
+  LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -18,25 +20,45 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { analyzeDockerfile } from '../analysis';
+import { EnrollmentService } from '../enrollment';
 import { ImagesFileWatcher } from '../sources';
 import { BaseImageTracker } from '../tracking';
+import {
+  ENROLLMENT_UNAUTHENTICATED_PATHS,
+  enrollmentRoutes,
+} from './enrollmentRoutes';
 import { parseRequestBody } from './parseRequestBody';
 
 /** The paths that answer without a token (see plugin.ts). */
-export const UNAUTHENTICATED_PATHS = ['/health'];
+export const UNAUTHENTICATED_PATHS = [
+  '/health',
+  ...ENROLLMENT_UNAUTHENTICATED_PATHS,
+];
 
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  logger: LoggerService;
   permissions: PermissionsService;
   imagesFile: ImagesFileWatcher;
   providers: ProviderConfig[];
   /** Absent when tracking is disabled. */
   tracking?: { tracker: BaseImageTracker; intervalMs: number };
+  /** Absent when enrollment is not configured. */
+  enrollment?: { service: EnrollmentService; webhookSecret?: string };
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
   const router = Router();
   // Dockerfiles are posted for analysis; the schema bounds them further.
-  router.use(express.json({ limit: '1mb' }));
+  // The raw bytes are kept because webhook signatures are computed over them.
+  router.use(
+    express.json({
+      limit: '1mb',
+      verify: (req, _res, buf) => {
+        (req as express.Request & { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = { status: 'ok' };
@@ -87,5 +109,14 @@ export async function createRouter(options: {
     res.json(analysis);
   });
 
+  router.use(
+    enrollmentRoutes({
+      httpAuth,
+      userInfo: options.userInfo,
+      permissions,
+      logger: options.logger,
+      enrollment: options.enrollment,
+    }),
+  );
   return router;
 }

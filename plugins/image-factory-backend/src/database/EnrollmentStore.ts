@@ -1,0 +1,129 @@
+import {
+  Enrollment,
+  EnrollmentAction,
+  EnrollmentState,
+} from '@image-factory/plugin-image-factory-common';
+import { Knex } from 'knex';
+import { toDate } from './timestamps';
+
+type Row = {
+  id: string;
+  action: string;
+  image_name: string;
+  state: string;
+  requested_by: string;
+  summary: string;
+  reason: string | null;
+  entry: string | null;
+  repo: string;
+  pr_number: number;
+  pr_url: string;
+  branch: string;
+  created_at: string | Date;
+  updated_at: string | Date;
+};
+
+function toEnrollment(row: Row): Enrollment {
+  return {
+    id: row.id,
+    action: row.action as EnrollmentAction,
+    imageName: row.image_name,
+    state: row.state as EnrollmentState,
+    requestedBy: row.requested_by,
+    createdAt: toDate(row.created_at).toISOString(),
+    updatedAt: toDate(row.updated_at).toISOString(),
+    summary: row.summary,
+    ...(row.reason ? { reason: row.reason } : {}),
+    ...(row.entry ? { entry: JSON.parse(row.entry) } : {}),
+    pullRequest: {
+      repo: row.repo,
+      number: Number(row.pr_number),
+      url: row.pr_url,
+      branch: row.branch,
+    },
+  };
+}
+
+/** Remembers change requests and the state of their pull requests. */
+export interface EnrollmentStore {
+  add(enrollment: Enrollment): Promise<void>;
+  get(id: string): Promise<Enrollment | undefined>;
+  /** Newest first. */
+  list(filter?: { state?: EnrollmentState }): Promise<Enrollment[]>;
+  findByPullRequest(
+    repo: string,
+    number: number,
+  ): Promise<Enrollment | undefined>;
+  /** The open request of an action on an image, if any. */
+  findOpen(
+    action: EnrollmentAction,
+    imageName: string,
+  ): Promise<Enrollment | undefined>;
+  /** Sets the state if it changed; returns whether it did. */
+  setState(id: string, state: EnrollmentState, now: Date): Promise<boolean>;
+}
+
+/** Keeps change requests in the plugin database. */
+export class DatabaseEnrollmentStore implements EnrollmentStore {
+  static create(options: { client: Knex }): DatabaseEnrollmentStore {
+    return new DatabaseEnrollmentStore(options.client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async add(e: Enrollment): Promise<void> {
+    await this.db<Row>('enrollments').insert({
+      id: e.id,
+      action: e.action,
+      image_name: e.imageName,
+      state: e.state,
+      requested_by: e.requestedBy,
+      summary: e.summary,
+      reason: e.reason ?? null,
+      entry: e.entry ? JSON.stringify(e.entry) : null,
+      repo: e.pullRequest.repo,
+      pr_number: e.pullRequest.number,
+      pr_url: e.pullRequest.url,
+      branch: e.pullRequest.branch,
+      created_at: new Date(e.createdAt),
+      updated_at: new Date(e.updatedAt),
+    });
+  }
+
+  async get(id: string): Promise<Enrollment | undefined> {
+    const row = await this.db<Row>('enrollments').where({ id }).first();
+    return row && toEnrollment(row);
+  }
+
+  async list(filter: { state?: EnrollmentState } = {}): Promise<Enrollment[]> {
+    const query = this.db<Row>('enrollments')
+      .select()
+      .orderBy('created_at', 'desc')
+      .orderBy('id');
+    if (filter.state) query.where({ state: filter.state });
+    return (await query).map(toEnrollment);
+  }
+
+  async findByPullRequest(repo: string, number: number) {
+    const row = await this.db<Row>('enrollments')
+      .where({ repo, pr_number: number })
+      .first();
+    return row && toEnrollment(row);
+  }
+
+  async findOpen(action: EnrollmentAction, imageName: string) {
+    const row = await this.db<Row>('enrollments')
+      .where({ action, image_name: imageName, state: 'open' })
+      .orderBy('created_at', 'desc')
+      .first();
+    return row && toEnrollment(row);
+  }
+
+  async setState(id: string, state: EnrollmentState, now: Date) {
+    const changed = await this.db<Row>('enrollments')
+      .where({ id })
+      .whereNot({ state })
+      .update({ state, updated_at: now });
+    return changed > 0;
+  }
+}

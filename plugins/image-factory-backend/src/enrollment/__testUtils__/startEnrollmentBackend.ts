@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  GitHubTestServer,
+  GitHubTestServerOptions,
+  startGitHubTestServer,
+} from '@image-factory/github-test-server';
+import { imageFactoryPlugin } from '../../plugin';
+
+/** The example file users start from: comments, blank lines, four images. */
+export const EXAMPLE_IMAGES_YAML = readFileSync(
+  resolve(__dirname, '../../../../../examples/images.yaml'),
+  'utf8',
+);
+
+export const OWNER = 'acme';
+export const REPO = 'factory-config';
+export const WEBHOOK_SECRET = 'webhook-s3cret';
+
+/** Who belongs to which group, as the catalog would say. */
+const MEMBERSHIPS: Record<string, string[]> = {
+  'user:default/jane': ['group:default/team-web'],
+  'user:default/pat': ['group:default/platform-team'],
+};
+
+export const jane = mockCredentials.user('user:default/jane');
+export const pat = mockCredentials.user('user:default/pat');
+
+/** Ownership from MEMBERSHIPS, as the real UserInfoService reads it from the token. */
+const userInfoFactory = createServiceFactory({
+  service: coreServices.userInfo,
+  deps: {},
+  factory: () => ({
+    async getUserInfo(credentials) {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(MEMBERSHIPS[ref] ?? [])],
+      };
+    },
+  }),
+});
+
+export interface EnrollmentBackend {
+  github: GitHubTestServer;
+  server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  stop(): Promise<void>;
+}
+
+/**
+ * The backend plugin as installed, against a GitHub test server holding the
+ * config repository with the example images.yaml, with the webhook pointed
+ * at the backend.
+ */
+export async function startEnrollmentBackend(
+  options: {
+    github?: GitHubTestServerOptions;
+    /** Token the backend uses; default: the one the server accepts. */
+    token?: string;
+    enrollment?: Record<string, unknown>;
+    /** Repository named in the target; default acme/factory-config. */
+    repo?: string;
+    /** More features, e.g. the real scheduler instead of the mock. */
+    features?: Parameters<typeof startTestBackend>[0]['features'];
+  } = {},
+): Promise<EnrollmentBackend> {
+  const github = await startGitHubTestServer({
+    repos: [
+      {
+        owner: OWNER,
+        name: REPO,
+        files: { 'images.yaml': EXAMPLE_IMAGES_YAML },
+      },
+    ],
+    ...options.github,
+  });
+  const host = new URL(github.webUrl).host;
+  const location = `${github.webUrl}/${OWNER}/${
+    options.repo ?? REPO
+  }/blob/main/images.yaml`;
+  const backend = await startTestBackend({
+    features: [
+      ...(options.features ?? []),
+      imageFactoryPlugin,
+      userInfoFactory,
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      mockServices.rootConfig.factory({
+        data: {
+          integrations: {
+            github: [
+              {
+                host,
+                apiBaseUrl: github.baseUrl,
+                token: options.token ?? github.token,
+              },
+            ],
+          },
+          imageFactory: {
+            images: { location },
+            tracking: { enabled: false },
+            enrollment: {
+              labels: ['image-factory'],
+              reviewers: ['octo-reviewer'],
+              webhookSecret: WEBHOOK_SECRET,
+              maxRetryAfter: '2s',
+              ...options.enrollment,
+            },
+          },
+        },
+      }),
+    ],
+  });
+  const port = (backend.server.address() as { port: number }).port;
+  github.setWebhook({
+    url: `http://127.0.0.1:${port}/api/image-factory/webhooks/github`,
+    secret: WEBHOOK_SECRET,
+  });
+  return {
+    github,
+    server: backend.server,
+    async stop() {
+      await github.flushWebhooks();
+      await backend.stop();
+      await github.stop();
+    },
+  };
+}

@@ -1,0 +1,210 @@
+import {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import {
+  AuthenticationError,
+  InputError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  changeImageRequestSchema,
+  enrollImageRequestSchema,
+  EnrollmentList,
+  EnrollmentResponse,
+  EnrollmentState,
+  imageFactoryEnrollPermission,
+  unenrollImageRequestSchema,
+} from '@image-factory/plugin-image-factory-common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import {
+  EnrollmentService,
+  GitHubRequestError,
+  Requester,
+} from '../enrollment';
+import { parseRequestBody } from './parseRequestBody';
+
+const STATES: EnrollmentState[] = ['open', 'merged', 'closed'];
+
+/**
+ * GitHub's `X-Hub-Signature-256`: HMAC-SHA256 of the raw body. (Octokit's
+ * webhooks-methods is ESM-only without a require entry, so the backend's
+ * CommonJS build cannot load it.)
+ */
+function signatureMatches(secret: string, body: Buffer, signature: string) {
+  const expected = Buffer.from(
+    `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+  );
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The paths of these routes that answer without a Backstage token. */
+export const ENROLLMENT_UNAUTHENTICATED_PATHS = ['/webhooks/github'];
+
+/** Where to set up enrollment, for the 503 of an unconfigured factory. */
+const NOT_CONFIGURED =
+  'Enrollment is not configured: set imageFactory.enrollment.target (or imageFactory.images.location) to the URL of images.yaml in a GitHub repository, with an integrations.github entry for its host';
+
+/**
+ * Routes of self-service enrollment: change requests (`/enrollments`,
+ * `/images/:name/unenroll`, `/images/:name/changes`) and GitHub's
+ * `pull_request` webhook.
+ */
+export function enrollmentRoutes(options: {
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  logger: LoggerService;
+  /** Absent when enrollment is not configured. */
+  enrollment?: { service: EnrollmentService; webhookSecret?: string };
+}): express.Router {
+  const { httpAuth, userInfo, permissions, enrollment, logger } = options;
+  const router = Router();
+
+  const service = () => {
+    if (!enrollment) throw new ServiceUnavailableError(NOT_CONFIGURED);
+    return enrollment.service;
+  };
+
+  /** The signed-in user asking for a change, after the permission check. */
+  const requester = async (req: Request): Promise<Requester> => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize(
+      [{ permission: imageFactoryEnrollPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        'Not allowed to enroll or change images (permission image-factory.image.enroll)',
+      );
+    }
+    const info = await userInfo.getUserInfo(credentials);
+    return {
+      userEntityRef: info.userEntityRef,
+      ownershipEntityRefs: info.ownershipEntityRefs,
+    };
+  };
+
+  const answer = (res: express.Response, result: EnrollmentResponse) =>
+    res.status(result.reused ? 200 : 201).json(result);
+
+  router.get('/enrollments', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const state = req.query.state;
+    if (state !== undefined && !STATES.includes(state as EnrollmentState)) {
+      throw new InputError(
+        `state: must be one of ${STATES.join(', ')}, not '${String(state)}'`,
+      );
+    }
+    const body: EnrollmentList = {
+      items: await service().list({ state: state as EnrollmentState }),
+    };
+    res.json(body);
+  });
+
+  router.get('/enrollments/:id', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await service().get(req.params.id));
+  });
+
+  router.post('/enrollments', async (req, res) => {
+    const who = await requester(req);
+    const body = parseRequestBody(enrollImageRequestSchema, req.body);
+    // The entry is written as the user gave it: defaults stay implicit.
+    answer(
+      res,
+      await service().enroll(
+        { image: req.body.image, reason: body.reason },
+        who,
+      ),
+    );
+  });
+
+  router.post('/images/:name/unenroll', async (req, res) => {
+    const who = await requester(req);
+    const body = parseRequestBody(unenrollImageRequestSchema, req.body);
+    answer(res, await service().unenroll(req.params.name, body, who));
+  });
+
+  router.post('/images/:name/changes', async (req, res) => {
+    const who = await requester(req);
+    const body = parseRequestBody(changeImageRequestSchema, req.body);
+    answer(
+      res,
+      await service().change(
+        req.params.name,
+        { changes: body.changes, reason: body.reason },
+        who,
+      ),
+    );
+  });
+
+  router.post('/webhooks/github', async (req, res) => {
+    if (!enrollment) throw new ServiceUnavailableError(NOT_CONFIGURED);
+    const secret = enrollment.webhookSecret;
+    if (!secret) {
+      throw new ServiceUnavailableError(
+        'The GitHub webhook is not configured: set imageFactory.enrollment.webhookSecret',
+      );
+    }
+    const raw = (req as Request & { rawBody?: Buffer }).rawBody;
+    const signature = req.header('x-hub-signature-256');
+    if (!raw || !signature || !signatureMatches(secret, raw, signature)) {
+      logger.warn('Refused a GitHub webhook with a missing or wrong signature');
+      throw new AuthenticationError(
+        'The webhook signature (X-Hub-Signature-256) is missing or does not match imageFactory.enrollment.webhookSecret',
+      );
+    }
+    const event = req.header('x-github-event');
+    const payload = req.body as {
+      action?: string;
+      pull_request?: { number?: number; merged?: boolean };
+      repository?: { full_name?: string };
+    };
+    if (event === 'ping') {
+      res.json({ result: 'pong' });
+      return;
+    }
+    if (
+      event !== 'pull_request' ||
+      payload.action !== 'closed' ||
+      typeof payload.pull_request?.number !== 'number' ||
+      typeof payload.repository?.full_name !== 'string'
+    ) {
+      res.status(202).json({ result: 'ignored' });
+      return;
+    }
+    const result = await enrollment.service.pullRequestClosed(
+      payload.repository.full_name,
+      payload.pull_request.number,
+      payload.pull_request.merged === true,
+    );
+    res.status(result === 'unknown' ? 202 : 200).json({ result });
+  });
+
+  // A rate limit tells the client when to come back, as GitHub told us.
+  router.use(
+    (
+      error: unknown,
+      _req: Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (
+        error instanceof GitHubRequestError &&
+        error.retryAfterSeconds !== undefined
+      ) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
+      next(error);
+    },
+  );
+  return router;
+}

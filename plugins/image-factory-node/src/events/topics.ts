@@ -1,0 +1,20 @@
+/**
+ * Events topic on which the Image Factory backend announces that
+ * `images.yaml` changed (a pull request of the factory was merged), so that
+ * the catalog module reads it at once instead of at its next scheduled run.
+ *
+ * @public
+ */
+export const IMAGES_FILE_CHANGED_TOPIC = 'image-factory.images-file.changed';
+
+/**
+ * Payload of {@link IMAGES_FILE_CHANGED_TOPIC} events.
+ *
+ * @public
+ */
+export interface ImagesFileChangedEvent {
+  /** Why the file changed, e.g. `pull-request-merged`. */
+  reason: string;
+  /** The pull request that changed it, if any. */
+  pullRequestUrl?: string;
+}
