@@ -14,6 +14,7 @@ import {
   GitHubTestViolation,
 } from './types';
 import { WebhookSender } from './webhooks';
+import { WebPages } from './web/WebPages';
 
 const API_PREFIX = '/api/v3';
 
@@ -94,8 +95,20 @@ export async function startGitHubTestServer(
     throw error;
   }
 
+  const web = new WebPages({
+    state,
+    user,
+    onPullClosed: (repo, pr) =>
+      webhooks.pullRequestClosed(urls, repo, pr, user),
+  });
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    handler.handle(req, res, API_PREFIX).catch(error => {
+    // The REST API under /api/v3, like GitHub Enterprise; web pages elsewhere.
+    const isApi = (req.url ?? '/').startsWith(`${API_PREFIX}/`);
+    const served = isApi
+      ? handler.handle(req, res, API_PREFIX)
+      : web.handle(req, res);
+    served.catch(error => {
       violations.push({
         kind: 'server-error',
         method: req.method ?? '',

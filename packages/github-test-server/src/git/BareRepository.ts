@@ -311,6 +311,11 @@ export class BareRepository {
     return { additions, deletions, changedFiles: lines.length };
   }
 
+  /** The unified diff a reviewer reads: from the merge base to the head. */
+  async diff(base: string, head: string) {
+    return this.gitOk(['diff', '--no-color', `${base}...${head}`]);
+  }
+
   async countCommits(base: string, head: string) {
     return Number(
       await this.gitOk(['rev-list', '--count', `${base}..${head}`]),
