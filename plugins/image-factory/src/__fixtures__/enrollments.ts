@@ -1,3 +1,4 @@
+import { ConsumedResponse, ResponseError } from '@backstage/errors';
 import type { Enrollment } from '@image-factory/plugin-image-factory-common';
 
 const CONFIG_REPO = 'acme/factory-config';
@@ -56,3 +57,30 @@ export const someEnrollments: Enrollment[] = [
     10,
   ),
 ];
+
+/** The error the client throws for a backend error response. */
+export function responseError(
+  statusCode: number,
+  name: string,
+  message: string,
+): Promise<ResponseError> {
+  const body = JSON.stringify({
+    error: { name, message },
+    request: { method: 'POST', url: '/api/image-factory/enrollments' },
+    response: { statusCode },
+  });
+  const headers = {
+    get: (header: string) =>
+      header.toLowerCase() === 'content-type' ? 'application/json' : null,
+  } as unknown as ConsumedResponse['headers'];
+  return ResponseError.fromResponse({
+    status: statusCode,
+    statusText: name,
+    ok: false,
+    redirected: false,
+    type: 'basic',
+    url: 'http://localhost:7007/api/image-factory/enrollments',
+    headers,
+    text: async () => body,
+  });
+}
