@@ -4,17 +4,16 @@ import path from 'path';
 
 /*
  * End-to-end tests run the real backend (serving the built frontend) on
- * 127.0.0.1:7007 against a copy of examples/images.yaml that the tests may edit.
+ * 127.0.0.1:7007, with the factory's config repository `image-factory/examples`
+ * (seeded from examples/) on the GitHub test server on 127.0.0.1:7011: the
+ * tests open, merge and edit through it as users and reviewers would.
  * Build the frontend first (`yarn workspace app build`); ./scripts/test does.
  */
 const runDir = path.resolve(__dirname, '.run/e2e');
 // The config is loaded again in each worker: only the main process prepares the files.
-if (!process.env.IMAGE_FACTORY_E2E_IMAGES) {
+if (!process.env.IMAGE_FACTORY_E2E_SQLITE) {
   fs.rmSync(runDir, { recursive: true, force: true });
   fs.mkdirSync(path.join(runDir, 'sqlite'), { recursive: true });
-  const images = path.join(runDir, 'images.yaml');
-  fs.copyFileSync(path.resolve(__dirname, 'examples/images.yaml'), images);
-  process.env.IMAGE_FACTORY_E2E_IMAGES = images;
   process.env.IMAGE_FACTORY_E2E_SQLITE = path.join(runDir, 'sqlite');
 }
 
@@ -28,15 +27,33 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'e2e/report' }]],
   outputDir: 'e2e/test-results',
-  webServer: {
-    command:
-      'yarn workspace backend start --config ../../app-config.yaml --config ../../e2e/app-config.e2e.yaml',
-    url: 'http://127.0.0.1:7007/api/image-factory/health',
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `yarn workspace @image-factory/github-test-server start --port 7011 --token e2e-token --repo image-factory/examples=${path.resolve(
+        __dirname,
+        'examples',
+      )}`,
+      url: 'http://127.0.0.1:7011/',
+      env: {
+        GITHUB_TEST_SERVER_WEBHOOK_URL:
+          'http://127.0.0.1:7007/api/image-factory/webhooks/github',
+        GITHUB_TEST_SERVER_WEBHOOK_SECRET: 'e2e-webhook-secret',
+      },
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command:
+        'yarn workspace backend start --config ../../app-config.yaml --config ../../e2e/app-config.e2e.yaml',
+      url: 'http://127.0.0.1:7007/api/image-factory/health',
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
   use: {
     baseURL: 'http://127.0.0.1:7007',
     screenshot: 'only-on-failure',

@@ -1,22 +1,19 @@
 import { expect, test } from '@playwright/test';
-import fs from 'fs';
+import { readImagesYaml, writeImagesYaml } from './configRepository';
 import { openAsGuest } from './signIn';
 
-const imagesFile = () => process.env.IMAGE_FACTORY_E2E_IMAGES!;
-
 let original: string;
-test.beforeEach(() => {
-  original = fs.readFileSync(imagesFile(), 'utf8');
+test.beforeEach(async () => {
+  original = (await readImagesYaml()).text;
 });
-test.afterEach(() => {
-  fs.writeFileSync(imagesFile(), original);
+test.afterEach(async () => {
+  await writeImagesYaml(original, 'Restore images.yaml');
 });
 
-test('editing images.yaml updates the catalog and reports the bad entry', async ({
+test('a push to images.yaml updates the catalog and reports the bad entry', async ({
   page,
 }) => {
-  fs.writeFileSync(
-    imagesFile(),
+  await writeImagesYaml(
     `${original}
   - name: added-later
     type: external
@@ -30,6 +27,7 @@ test('editing images.yaml updates the catalog and reports the bad entry', async 
       repo: acme/escaping
       dockerfile: ../../etc/passwd
 `,
+    'Add added-later and escaping-path',
   );
 
   // The new valid entry appears in the catalog within a refresh (the entity

@@ -1,4 +1,10 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { IMAGES_FILE_CHANGED_TOPIC } from '@image-factory/plugin-image-factory-node';
 import {
   CatalogProcessor,
   catalogProcessingExtensionPoint,
@@ -56,6 +62,59 @@ describe('catalogModuleImageFactory', () => {
     expect(catalog.providers[0]).toBeInstanceOf(ImageFactoryEntityProvider);
     expect(catalog.providers[0].getProviderName()).toBe('image-factory');
     await backend.stop();
+  });
+
+  it('reads images.yaml again at once when the backend announces a merged change', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'catalog-module-'));
+    const location = path.join(dir, 'images.yaml');
+    const entry = (name: string) =>
+      `  - name: ${name}\n    type: external\n    owner: platform-team\n    reference: docker.io/library/${name}:1\n`;
+    await fs.writeFile(location, `images:\n${entry('first')}`);
+    const events = mockServices.events();
+    const catalog = recorder();
+    const backend = await startTestBackend({
+      extensionPoints: [
+        [catalogProcessingExtensionPoint, catalog.extensionPoint],
+      ],
+      features: [
+        catalogModuleImageFactory,
+        createServiceFactory({
+          service: eventsServiceRef,
+          deps: {},
+          factory: () => events,
+        }),
+        mockServices.rootConfig.factory({
+          data: { imageFactory: { images: { location } } },
+        }),
+      ],
+    });
+    const names: string[][] = [];
+    await catalog.providers[0].connect({
+      applyMutation: async mutation => {
+        if (mutation.type === 'full') {
+          names.push(
+            mutation.entities
+              .filter(e => e.entity.kind === 'Image')
+              .map(e => e.entity.metadata.name),
+          );
+        }
+      },
+      refresh: async () => {},
+    });
+    const before = names.length;
+
+    await fs.writeFile(
+      location,
+      `images:\n${entry('first')}${entry('second')}`,
+    );
+    await events.publish({
+      topic: IMAGES_FILE_CHANGED_TOPIC,
+      eventPayload: { reason: 'pull-request-merged' },
+    });
+    expect(names).toHaveLength(before + 1);
+    expect(names[names.length - 1]).toEqual(['first', 'second']);
+    await backend.stop();
+    await fs.rm(dir, { recursive: true, force: true });
   });
 
   it('is the default export of the package, for backend.add(import(...))', () => {
