@@ -7,3 +7,4 @@
 export { scaffolderModuleImageFactory as default } from './module';
 export { createValidateImageAction } from './actions/validateImage';
 export { createAnalyzeDockerfileAction } from './actions/analyzeDockerfile';
+export { createEnrollImageAction } from './actions/enrollImage';

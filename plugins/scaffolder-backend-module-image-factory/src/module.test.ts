@@ -25,6 +25,7 @@ describe('scaffolderModuleImageFactory', () => {
     expect(actions.map(a => a.id)).toEqual([
       'image-factory:validate',
       'image-factory:analyze',
+      'image-factory:enroll',
     ]);
     await backend.stop();
   });

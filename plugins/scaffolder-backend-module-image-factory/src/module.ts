@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createAnalyzeDockerfileAction } from './actions/analyzeDockerfile';
+import { createEnrollImageAction } from './actions/enrollImage';
 import { createValidateImageAction } from './actions/validateImage';
 
 /**
@@ -25,6 +26,7 @@ export const scaffolderModuleImageFactory = createBackendModule({
         scaffolder.addActions(
           createValidateImageAction(),
           createAnalyzeDockerfileAction({ discovery, auth }),
+          createEnrollImageAction({ discovery, auth }),
         );
       },
     });

@@ -1,0 +1,107 @@
+import { readFileSync } from 'fs';
+import path from 'path';
+import { AddressInfo } from 'net';
+import {
+  coreServices,
+  createServiceFactory,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  GitHubTestServer,
+  startGitHubTestServer,
+} from '@image-factory/github-test-server';
+// The tests run the real backend plugin the actions talk to; only tests import it.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import imageFactoryBackend from '@image-factory/plugin-image-factory-backend';
+
+/** The example file: comments, blank lines, four images. */
+export const EXAMPLE_IMAGES_YAML = readFileSync(
+  path.resolve(__dirname, '../../../../examples/images.yaml'),
+  'utf8',
+);
+
+export const OWNER = 'acme';
+export const REPO = 'factory-config';
+
+/** Who belongs to which group, as the catalog would say. */
+const MEMBERSHIPS: Record<string, string[]> = {
+  'user:default/jane': ['group:default/team-web'],
+};
+
+const userInfoFactory = createServiceFactory({
+  service: coreServices.userInfo,
+  deps: {},
+  factory: () => ({
+    async getUserInfo(credentials) {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(MEMBERSHIPS[ref] ?? [])],
+      };
+    },
+  }),
+});
+
+export interface ImageFactoryUnderTest {
+  github: GitHubTestServer;
+  /** Discovery pointing at the backend, as the scaffolder's would. */
+  discovery: DiscoveryService;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Image Factory backend plugin, started in-process on a loopback port,
+ * with enrollment configured as in a portal: `images.yaml` of the example in
+ * a repository of a local GitHub test server, reached through an
+ * `integrations.github` entry.
+ */
+export async function startImageFactory(): Promise<ImageFactoryUnderTest> {
+  const github = await startGitHubTestServer({
+    repos: [
+      {
+        owner: OWNER,
+        name: REPO,
+        files: { 'images.yaml': EXAMPLE_IMAGES_YAML },
+      },
+    ],
+  });
+  const backend = await startTestBackend({
+    features: [
+      imageFactoryBackend,
+      userInfoFactory,
+      mockServices.rootConfig.factory({
+        data: {
+          integrations: {
+            github: [
+              {
+                host: new URL(github.webUrl).host,
+                apiBaseUrl: github.baseUrl,
+                token: github.token,
+              },
+            ],
+          },
+          imageFactory: {
+            images: { location: '/nonexistent/images.yaml' },
+            tracking: { enabled: false },
+            enrollment: {
+              target: `${github.webUrl}/${OWNER}/${REPO}/blob/main/images.yaml`,
+            },
+          },
+        },
+      }),
+    ],
+  });
+  const { port } = backend.server.address() as AddressInfo;
+  const baseUrl = async (pluginId: string) =>
+    `http://127.0.0.1:${port}/api/${pluginId}`;
+  return {
+    github,
+    discovery: { getBaseUrl: baseUrl, getExternalBaseUrl: baseUrl },
+    async stop() {
+      await backend.stop();
+      await github.stop();
+    },
+  };
+}
