@@ -45,12 +45,14 @@ function typeChanges(
   if (type === 'external') {
     return hadSource ? { type, source: null } : { type };
   }
-  if (!hadSource && (type === 'managed' || source.repo.trim())) {
+  const repo = source.repo.trim();
+  if (!hadSource && (type === 'managed' || repo)) {
     return {
       type,
       source: {
         provider: 'github',
-        repo: source.repo.trim(),
+        // Left out when empty, so that validation says "is required".
+        ...(repo ? { repo } : {}),
         branch: source.branch.trim(),
         dockerfile: source.dockerfile.trim(),
         context: source.context.trim(),

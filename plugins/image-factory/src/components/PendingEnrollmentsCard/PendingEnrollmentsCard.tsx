@@ -161,12 +161,14 @@ export function PendingEnrollmentsCard(props: { refreshKey?: unknown }) {
       action={
         <TextField
           select
-          label="State"
+          label="Show"
           value={filter}
           onChange={e => setFilter(e.target.value as Filter)}
           variant="outlined"
           margin="dense"
-          SelectProps={{ SelectDisplayProps: { 'aria-label': 'State' } as {} }}
+          SelectProps={{
+            SelectDisplayProps: { 'aria-label': 'Filter by state' } as {},
+          }}
         >
           {FILTERS.map(f => (
             <MenuItem key={f.value} value={f.value}>
