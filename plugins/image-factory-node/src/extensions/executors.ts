@@ -15,8 +15,96 @@ export interface ImageFactoryExecutorInfo {
 }
 
 /**
+ * One platform's build of an image from a local build context.
+ *
+ * @public
+ */
+export interface ImageFactoryBuildRequest {
+  /** Absolute path of the build context directory (a checkout at a revision). */
+  contextDir: string;
+  /** The Dockerfile, relative to `contextDir` (`Dockerfile`, `docker/app.Dockerfile`). */
+  dockerfile: string;
+  /** The one platform to build, as `os/arch[/variant]` (`linux/amd64`, `linux/s390x`). */
+  platform: string;
+  /** The reference to tag the result with (`registry/repository:tag`), pushed later by {@link ImageFactoryExecutor.push}. */
+  tag: string;
+  /** `ARG` values. */
+  buildArgs?: Record<string, string>;
+  /** Image labels, e.g. `org.opencontainers.image.source`, `.revision`, `.created`. */
+  labels?: Record<string, string>;
+  /** Images whose layers the build may reuse (earlier builds of the same image). */
+  cacheFrom?: string[];
+  /** Receives each line of build output, without the trailing newline. */
+  onLog?: (line: string) => void;
+  /** Cancels the build. */
+  signal?: AbortSignal;
+  /** Fails the build with a timeout error when it takes longer. Default: no limit. */
+  timeoutMs?: number;
+}
+
+/**
+ * The outcome of a successful {@link ImageFactoryExecutor.buildPlatform}.
+ *
+ * @public
+ */
+export interface ImageFactoryBuildResult {
+  /** The built image's id on the executor (`sha256:…`, the config digest). */
+  imageId: string;
+  /** Wall time of the build, context upload included. */
+  durationMs: number;
+}
+
+/**
+ * Credentials for a push; never logged or returned by the API.
+ *
+ * @public
+ */
+export interface ImageFactoryPushAuth {
+  /** The registry user. */
+  username: string;
+  /** The password or access token; secret. */
+  password: string;
+  /** The registry host the credentials are for (`ghcr.io`, `127.0.0.1:5000`). */
+  serveraddress: string;
+}
+
+/**
+ * Pushes one tag that {@link ImageFactoryExecutor.buildPlatform} produced.
+ *
+ * @public
+ */
+export interface ImageFactoryPushRequest {
+  /** `registry/repository:tag`, as given to the build. */
+  tag: string;
+  /** Registry credentials. Default: anonymous. */
+  auth?: ImageFactoryPushAuth;
+  /** Receives each line of push progress, without the trailing newline. */
+  onLog?: (line: string) => void;
+  /** Cancels the push. */
+  signal?: AbortSignal;
+  /** Fails the push with a timeout error when it takes longer. Default: no limit. */
+  timeoutMs?: number;
+}
+
+/**
+ * The outcome of a successful {@link ImageFactoryExecutor.push}.
+ *
+ * @public
+ */
+export interface ImageFactoryPushResult {
+  /** The digest of the pushed manifest, as the registry stores it. */
+  digest: string;
+  /** Wall time of the push. */
+  durationMs: number;
+}
+
+/**
  * A place where image builds run (a Docker engine, a Kubernetes cluster, …).
- * The build contract grows with the build engine; this is what placement needs.
+ *
+ * Builds and pushes reject with errors that carry `transient: boolean`:
+ * `true` when the same call may succeed later (executor or registry
+ * unreachable, timeout), `false` when retrying cannot help (build step failed,
+ * credentials refused). Error messages never contain credentials.
  *
  * @public
  */
@@ -27,6 +115,12 @@ export interface ImageFactoryExecutor {
   describe(): Promise<ImageFactoryExecutorInfo>;
   /** Resolves when the executor is reachable; rejects with the reason otherwise. */
   checkHealth(): Promise<void>;
+  /** Builds one platform of an image and tags it. */
+  buildPlatform(
+    request: ImageFactoryBuildRequest,
+  ): Promise<ImageFactoryBuildResult>;
+  /** Pushes a tag built by {@link ImageFactoryExecutor.buildPlatform}. */
+  push(request: ImageFactoryPushRequest): Promise<ImageFactoryPushResult>;
 }
 
 /**

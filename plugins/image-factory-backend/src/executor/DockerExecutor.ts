@@ -1,0 +1,439 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { assertError } from '@backstage/errors';
+import {
+  ImageFactoryBuildRequest,
+  ImageFactoryBuildResult,
+  ImageFactoryExecutor,
+  ImageFactoryExecutorInfo,
+  ImageFactoryPushRequest,
+  ImageFactoryPushResult,
+} from '@image-factory/plugin-image-factory-node';
+import Dockerode from 'dockerode';
+import { readEmulators, ociArchitecture, BINFMT_MISC_DIR } from './binfmt';
+import { packBuildContext, normalizeDockerfilePath } from './buildContext';
+import {
+  isConnectionError,
+  isNetworkMessage,
+  pushFailure,
+  unreachableError,
+} from './classifyError';
+import {
+  BuildFailedError,
+  BuildRequestError,
+  ExecutorCancelledError,
+  ExecutorError,
+  ExecutorTimeoutError,
+  PushFailedError,
+} from './errors';
+import { ProgressLog, StepTracker } from './progressLog';
+import { readProgress } from './readProgress';
+import { createRedactor, Redactor } from './redact';
+import { DockerExecutorHealth, DockerExecutorOptions } from './types';
+
+const DEFAULT_ID = 'docker';
+const DEFAULT_CONCURRENCY = 2;
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+const PLATFORM_MISMATCH = /does not match the specified platform/;
+
+type Operation = 'build' | 'push';
+
+function isDockerode(
+  docker: Dockerode | Dockerode.DockerOptions | undefined,
+): docker is Dockerode {
+  return !!docker && typeof (docker as Dockerode).buildImage === 'function';
+}
+
+function engineMessage(error: unknown): string {
+  const json = (error as { json?: { message?: unknown } }).json;
+  if (json && typeof json.message === 'string') return json.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A copy of an error that keeps its name, code and status but has its message redacted. */
+function sanitizedCause(error: unknown, redact: Redactor): Error {
+  assertError(error);
+  const copy = new Error(redact(error.message));
+  copy.name = error.name;
+  const { code, statusCode } = error as {
+    code?: unknown;
+    statusCode?: unknown;
+  };
+  return Object.assign(copy, { code, statusCode });
+}
+
+/** Splits `registry/repository:tag` into the repository reference and the tag. */
+export function splitTag(tag: string): { name: string; tag: string } {
+  if (tag.includes('@')) {
+    throw new BuildRequestError(`tag: must not contain a digest, got '${tag}'`);
+  }
+  const slash = tag.lastIndexOf('/');
+  const colon = tag.lastIndexOf(':');
+  if (colon > slash) {
+    return { name: tag.slice(0, colon), tag: tag.slice(colon + 1) };
+  }
+  return { name: tag, tag: 'latest' };
+}
+
+/**
+ * Builds and pushes images on one Docker engine through the Engine API
+ * (dockerode), one platform per build with the classic builder; QEMU binfmt
+ * handlers on the engine's host give it the foreign platforms.
+ */
+export class DockerExecutor implements ImageFactoryExecutor {
+  readonly id: string;
+  private readonly docker: Dockerode;
+  private readonly logger: LoggerService;
+  private readonly concurrency: number;
+  private readonly binfmtDir: string;
+  /** Where the engine is, for messages: `unix:///var/run/docker.sock`, `tcp://host:2375`. */
+  readonly endpoint: string;
+  private readonly local: boolean;
+
+  static create(options: DockerExecutorOptions): DockerExecutor {
+    return new DockerExecutor(options);
+  }
+
+  private constructor(options: DockerExecutorOptions) {
+    this.id = options.id ?? DEFAULT_ID;
+    this.docker = isDockerode(options.docker)
+      ? options.docker
+      : new Dockerode(options.docker);
+    this.logger = options.logger;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.binfmtDir = options.binfmtDir ?? BINFMT_MISC_DIR;
+    const modem = this.docker.modem as {
+      socketPath?: string;
+      host?: string;
+      port?: number | string;
+      protocol?: string;
+    };
+    this.local = !!modem.socketPath;
+    this.endpoint = modem.socketPath
+      ? `unix://${modem.socketPath}`
+      : `${modem.protocol ?? 'http'}://${modem.host}${
+          modem.port ? `:${modem.port}` : ''
+        }`;
+  }
+
+  /** Health and capabilities of the engine; never throws. */
+  async ping(): Promise<DockerExecutorHealth> {
+    try {
+      const version = await this.docker.version();
+      const architecture = ociArchitecture(version.Arch);
+      const emulators = this.local
+        ? await readEmulators(this.binfmtDir)
+        : undefined;
+      if (emulators) delete emulators[architecture];
+      return {
+        reachable: true,
+        version: version.Version,
+        apiVersion: version.ApiVersion,
+        platform: `${version.Os}/${architecture}`,
+        architecture,
+        emulators,
+      };
+    } catch (e) {
+      return { reachable: false, error: this.engineError('build', e) };
+    }
+  }
+
+  async checkHealth(): Promise<void> {
+    const health = await this.ping();
+    if (!health.reachable) throw health.error;
+  }
+
+  async describe(): Promise<ImageFactoryExecutorInfo> {
+    const health = await this.ping();
+    if (!health.reachable) throw health.error;
+    const emulatedPlatforms = Object.entries(health.emulators ?? {})
+      .filter(([, usable]) => usable)
+      .map(([arch]) => `linux/${arch}`);
+    return {
+      platforms: [health.platform, ...emulatedPlatforms],
+      emulatedPlatforms,
+      concurrency: this.concurrency,
+    };
+  }
+
+  async buildPlatform(
+    request: ImageFactoryBuildRequest,
+  ): Promise<ImageFactoryBuildResult> {
+    if (!PLATFORM.test(request.platform)) {
+      throw new BuildRequestError(
+        `platform: must be os/arch[/variant] such as linux/amd64, got '${request.platform}'`,
+      );
+    }
+    splitTag(request.tag);
+    normalizeDockerfilePath(request.dockerfile);
+    const started = Date.now();
+    const { platform, tag } = request;
+    this.logger.debug('Build started', { tag, platform, executor: this.id });
+
+    // The classic builder's cache does not compare platforms: after FROM
+    // scratch, a step can come back from the cache as another platform's
+    // image, which then either fails the next step or ends as the result. A
+    // second build without cache gets it right.
+    const [os, arch] = platform.split('/');
+    let imageId: string | undefined;
+    try {
+      imageId = await this.runBuild(request, false);
+      const image = await this.inspect(imageId);
+      if (image.Architecture !== arch || image.Os !== os) {
+        request.onLog?.(
+          `The engine's cache gave a ${image.Os}/${image.Architecture} image for ${platform}; building again without cache`,
+        );
+        imageId = undefined;
+      }
+    } catch (e) {
+      if (
+        !(
+          e instanceof BuildFailedError &&
+          PLATFORM_MISMATCH.test(e.engineMessage)
+        )
+      ) {
+        throw e;
+      }
+      request.onLog?.(
+        `The engine's cache gave an image of another platform than ${platform}; building again without cache`,
+      );
+    }
+    if (!imageId) {
+      try {
+        imageId = await this.runBuild(request, true);
+      } catch (e) {
+        if (
+          e instanceof BuildFailedError &&
+          PLATFORM_MISMATCH.test(e.engineMessage)
+        ) {
+          throw new BuildFailedError(
+            `${e.engineMessage} (the classic builder gives the host's platform to a step after FROM scratch that adds no layer, such as ARG, ENV or LABEL: put those after the first COPY)`,
+            {
+              step: e.step,
+              stepNumber: e.stepNumber,
+              line: e.line,
+              instruction: e.instruction,
+            },
+          );
+        }
+        throw e;
+      }
+      const image = await this.inspect(imageId);
+      if (image.Architecture !== arch || image.Os !== os) {
+        throw new BuildFailedError(
+          `the engine built ${image.Os}/${image.Architecture} instead of ${platform}`,
+        );
+      }
+    }
+    const durationMs = Date.now() - started;
+    this.logger.info('Build finished', {
+      tag,
+      platform,
+      imageId,
+      durationMs,
+      executor: this.id,
+    });
+    return { imageId, durationMs };
+  }
+
+  async push(
+    request: ImageFactoryPushRequest,
+  ): Promise<ImageFactoryPushResult> {
+    const { tag, auth } = request;
+    const target = splitTag(tag);
+    const redact = createRedactor(auth?.password, auth?.username);
+    const started = Date.now();
+    const emit = (line: string) => request.onLog?.(redact(line));
+    const log = new ProgressLog(emit);
+    this.logger.debug('Push started', { tag, executor: this.id });
+
+    const outcome = await this.withDeadline('push', request, async signal => {
+      try {
+        const stream = await this.docker.getImage(target.name).push({
+          tag: target.tag,
+          ...(auth
+            ? {
+                authconfig: {
+                  username: auth.username,
+                  password: auth.password,
+                  serveraddress: auth.serveraddress,
+                },
+              }
+            : {}),
+          abortSignal: signal,
+        });
+        const result = await readProgress(stream, m => log.handle(m), signal);
+        log.flush();
+        return result;
+      } catch (e) {
+        throw this.engineError('push', e, { tag, redact });
+      }
+    });
+    if (outcome.error) throw pushFailure(tag, redact(outcome.error));
+    const digest = outcome.aux
+      .map(aux => aux.Digest)
+      .find((d): d is string => typeof d === 'string');
+    if (!digest) {
+      throw new PushFailedError(
+        `The push of ${tag} ended without a manifest digest`,
+      );
+    }
+    const durationMs = Date.now() - started;
+    this.logger.info('Push finished', {
+      tag,
+      digest,
+      durationMs,
+      executor: this.id,
+    });
+    return { digest, durationMs };
+  }
+
+  /** Removes a tag from the engine (and the image when no other tag holds it); a missing tag is fine. */
+  async removeImage(tag: string): Promise<void> {
+    try {
+      await this.docker.getImage(tag).remove({ noprune: false });
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return;
+      throw this.engineError('build', e);
+    }
+  }
+
+  private async runBuild(
+    request: ImageFactoryBuildRequest,
+    nocache: boolean,
+  ): Promise<string> {
+    const context = await packBuildContext(
+      request.contextDir,
+      request.dockerfile,
+    );
+    const steps = new StepTracker(context.dockerfileText);
+    const log = new ProgressLog(
+      line => request.onLog?.(line),
+      line => steps.see(line),
+    );
+    const outcome = await this.withDeadline('build', request, async signal => {
+      try {
+        const stream = await this.docker.buildImage(context.tar, {
+          t: request.tag,
+          dockerfile: normalizeDockerfilePath(request.dockerfile),
+          platform: request.platform,
+          buildargs: request.buildArgs,
+          labels: request.labels,
+          ...(request.cacheFrom?.length
+            ? { cachefrom: JSON.stringify(request.cacheFrom) }
+            : {}),
+          nocache,
+          rm: true,
+          forcerm: true,
+          abortSignal: signal,
+        });
+        const result = await readProgress(stream, m => log.handle(m), signal);
+        log.flush();
+        return result;
+      } catch (e) {
+        throw this.engineError('build', e, { steps });
+      }
+    });
+    if (outcome.error) {
+      throw new BuildFailedError(outcome.error, steps.location(outcome.error), {
+        transient: isNetworkMessage(outcome.error),
+      });
+    }
+    const id = outcome.aux
+      .map(aux => aux.ID)
+      .find((value): value is string => typeof value === 'string');
+    return id ?? (await this.inspect(request.tag)).Id;
+  }
+
+  private async inspect(name: string): Promise<Dockerode.ImageInspectInfo> {
+    try {
+      return await this.docker.getImage(name).inspect();
+    } catch (e) {
+      throw this.engineError('build', e);
+    }
+  }
+
+  /**
+   * Runs `fn` with a signal that aborts on the caller's signal or after
+   * `timeoutMs`, and turns the abort into the matching typed error.
+   */
+  private async withDeadline<T>(
+    operation: Operation,
+    options: { signal?: AbortSignal; timeoutMs?: number },
+    fn: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const cancel = () =>
+      controller.abort(new ExecutorCancelledError(operation));
+    if (options.signal?.aborted) cancel();
+    options.signal?.addEventListener('abort', cancel, { once: true });
+    const timer =
+      options.timeoutMs !== undefined
+        ? setTimeout(
+            () =>
+              controller.abort(
+                new ExecutorTimeoutError(operation, options.timeoutMs!),
+              ),
+            options.timeoutMs,
+          )
+        : undefined;
+    try {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      return await fn(controller.signal);
+    } catch (e) {
+      // dockerode rejects with its own AbortError; the reason says why.
+      if (controller.signal.aborted) throw controller.signal.reason;
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** Types an error thrown by dockerode or the progress stream. */
+  private engineError(
+    operation: Operation,
+    error: unknown,
+    context: { tag?: string; redact?: Redactor; steps?: StepTracker } = {},
+  ): Error {
+    const redact = context.redact ?? ((text: string) => text);
+    if (
+      error instanceof BuildFailedError ||
+      error instanceof ExecutorTimeoutError ||
+      error instanceof ExecutorCancelledError ||
+      error instanceof BuildRequestError
+    ) {
+      return error;
+    }
+    const cause = sanitizedCause(error, redact);
+    if (isConnectionError(error)) return unreachableError(this.endpoint, cause);
+    const statusCode = (error as { statusCode?: unknown }).statusCode;
+    const message = redact(engineMessage(error));
+    if (typeof statusCode !== 'number') {
+      return new ExecutorError(`The Docker engine failed: ${message}`, {
+        cause,
+        transient: false,
+      });
+    }
+    if (operation === 'build' && context.steps && statusCode < 500) {
+      return new BuildFailedError(message, context.steps.location(message));
+    }
+    if (operation === 'build' && context.steps) {
+      return new BuildFailedError(message, context.steps.location(message), {
+        transient: isNetworkMessage(message),
+      });
+    }
+    if (operation === 'push' && statusCode === 404) {
+      return new PushFailedError(
+        `The Docker engine has no image ${context.tag}: ${message}`,
+      );
+    }
+    if (operation === 'push') {
+      const typed = pushFailure(context.tag ?? '', message);
+      if (!(typed instanceof PushFailedError)) return typed;
+    }
+    return new ExecutorError(
+      `The Docker engine answered ${statusCode}: ${message}`,
+      { statusCode },
+    );
+  }
+}

@@ -1,0 +1,14 @@
+export { DockerExecutor, splitTag } from './DockerExecutor';
+export type { DockerExecutorHealth, DockerExecutorOptions } from './types';
+export {
+  BuildFailedError,
+  BuildRequestError,
+  ExecutorCancelledError,
+  ExecutorError,
+  ExecutorTimeoutError,
+  ExecutorUnreachableError,
+  PushFailedError,
+} from './errors';
+export type { BuildFailureLocation } from './errors';
+export { ociLabels } from './ociLabels';
+export type { OciLabelsInput } from './ociLabels';
