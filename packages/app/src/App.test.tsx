@@ -66,4 +66,33 @@ describe('App', () => {
       ),
     ).toBeInTheDocument();
   }, 30000);
+
+  it('serves the enroll page at /image-factory/enroll, linked from the sidebar', async () => {
+    localStorage.setItem('@backstage/core:SignInPage:provider', 'guest');
+    localStorage.setItem('enableLegacyGuestToken', 'true');
+    window.history.pushState({}, '', '/image-factory/enroll');
+
+    render(<App />);
+
+    expect(
+      await screen.findByRole(
+        'form',
+        { name: 'Enroll an image' },
+        { timeout: 10000 },
+      ),
+    ).toBeInTheDocument();
+    const nav = within(screen.getByRole('navigation'));
+    expect(nav.getByRole('link', { name: 'Enroll image' })).toHaveAttribute(
+      'href',
+      '/image-factory/enroll',
+    );
+    // The list request reaches no backend, so the list ends in its error state.
+    expect(
+      await screen.findByText(
+        /Could not load the change requests/,
+        {},
+        { timeout: 10000 },
+      ),
+    ).toBeInTheDocument();
+  }, 30000);
 });

@@ -74,6 +74,7 @@ const routes = (
     <Route path="/settings" element={<UserSettingsPage />} />
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
     <Route path="/notifications" element={<NotificationsPage />} />
+    {/* Also serves the enroll page, /image-factory/enroll (imageFactoryEnrollRouteRef). */}
     <Route path="/image-factory" element={<ImageFactoryPage />} />
   </FlatRoutes>
 );

@@ -2,6 +2,7 @@ import { PropsWithChildren } from 'react';
 import { makeStyles } from '@material-ui/core';
 import HomeIcon from '@material-ui/icons/Home';
 import LayersIcon from '@material-ui/icons/Layers';
+import EnrollIcon from '@material-ui/icons/PlaylistAdd';
 import CreateComponentIcon from '@material-ui/icons/AddCircleOutline';
 import LogoFull from './LogoFull';
 import LogoIcon from './LogoIcon';
@@ -77,6 +78,11 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           icon={LayersIcon}
           to="image-factory"
           text="Image Factory"
+        />
+        <SidebarItem
+          icon={EnrollIcon}
+          to="image-factory/enroll"
+          text="Enroll image"
         />
         <SidebarItem icon={CreateComponentIcon} to="create" text="Create..." />
         {/* End global nav */}

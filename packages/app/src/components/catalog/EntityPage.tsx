@@ -35,6 +35,7 @@ import {
   RELATION_OWNER_OF,
 } from '@backstage/catalog-model';
 import {
+  EntityImageEnrollmentCard,
   EntityImageOverviewCard,
   RELATION_PROVIDED_BY,
   RELATION_PROVIDER_OF,
@@ -134,6 +135,9 @@ const imagePage = (
         </Grid>
         <Grid item md={6} xs={12}>
           <EntityImageOverviewCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityImageEnrollmentCard />
         </Grid>
         <Grid item xs={12}>
           <EntityCatalogGraphCard
