@@ -1,5 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { assertError } from '@backstage/errors';
 import {
   ImageFactoryBuildRequest,
   ImageFactoryBuildResult,
@@ -9,56 +8,26 @@ import {
   ImageFactoryPushResult,
 } from '@image-factory/plugin-image-factory-node';
 import Dockerode from 'dockerode';
-import { readEmulators, ociArchitecture, BINFMT_MISC_DIR } from './binfmt';
-import { packBuildContext, normalizeDockerfilePath } from './buildContext';
-import {
-  isConnectionError,
-  isNetworkMessage,
-  pushFailure,
-  unreachableError,
-} from './classifyError';
-import {
-  BuildFailedError,
-  BuildRequestError,
-  ExecutorCancelledError,
-  ExecutorError,
-  ExecutorTimeoutError,
-  PushFailedError,
-} from './errors';
+import { BINFMT_MISC_DIR, ociArchitecture, readEmulators } from './binfmt';
+import { normalizeDockerfilePath, packBuildContext } from './buildContext';
+import { isNetworkMessage, pushFailure } from './classifyError';
+import { engineError } from './engineError';
+import { BuildFailedError, BuildRequestError, PushFailedError } from './errors';
 import { ProgressLog, StepTracker } from './progressLog';
 import { readProgress } from './readProgress';
-import { createRedactor, Redactor } from './redact';
+import { createRedactor } from './redact';
 import { DockerExecutorHealth, DockerExecutorOptions } from './types';
+import { withDeadline } from './withDeadline';
 
 const DEFAULT_ID = 'docker';
 const DEFAULT_CONCURRENCY = 2;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 const PLATFORM_MISMATCH = /does not match the specified platform/;
 
-type Operation = 'build' | 'push';
-
 function isDockerode(
   docker: Dockerode | Dockerode.DockerOptions | undefined,
 ): docker is Dockerode {
   return !!docker && typeof (docker as Dockerode).buildImage === 'function';
-}
-
-function engineMessage(error: unknown): string {
-  const json = (error as { json?: { message?: unknown } }).json;
-  if (json && typeof json.message === 'string') return json.message;
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** A copy of an error that keeps its name, code and status but has its message redacted. */
-function sanitizedCause(error: unknown, redact: Redactor): Error {
-  assertError(error);
-  const copy = new Error(redact(error.message));
-  copy.name = error.name;
-  const { code, statusCode } = error as {
-    code?: unknown;
-    statusCode?: unknown;
-  };
-  return Object.assign(copy, { code, statusCode });
 }
 
 /** Splits `registry/repository:tag` into the repository reference and the tag. */
@@ -133,7 +102,10 @@ export class DockerExecutor implements ImageFactoryExecutor {
         emulators,
       };
     } catch (e) {
-      return { reachable: false, error: this.engineError('build', e) };
+      return {
+        reachable: false,
+        error: engineError('build', e, { endpoint: this.endpoint }),
+      };
     }
   }
 
@@ -246,7 +218,7 @@ export class DockerExecutor implements ImageFactoryExecutor {
     const log = new ProgressLog(emit);
     this.logger.debug('Push started', { tag, executor: this.id });
 
-    const outcome = await this.withDeadline('push', request, async signal => {
+    const outcome = await withDeadline('push', request, async signal => {
       try {
         const stream = await this.docker.getImage(target.name).push({
           tag: target.tag,
@@ -265,7 +237,7 @@ export class DockerExecutor implements ImageFactoryExecutor {
         log.flush();
         return result;
       } catch (e) {
-        throw this.engineError('push', e, { tag, redact });
+        throw engineError('push', e, { endpoint: this.endpoint, tag, redact });
       }
     });
     if (outcome.error) throw pushFailure(tag, redact(outcome.error));
@@ -293,7 +265,7 @@ export class DockerExecutor implements ImageFactoryExecutor {
       await this.docker.getImage(tag).remove({ noprune: false });
     } catch (e) {
       if ((e as { statusCode?: number }).statusCode === 404) return;
-      throw this.engineError('build', e);
+      throw engineError('build', e, { endpoint: this.endpoint });
     }
   }
 
@@ -310,7 +282,7 @@ export class DockerExecutor implements ImageFactoryExecutor {
       line => request.onLog?.(line),
       line => steps.see(line),
     );
-    const outcome = await this.withDeadline('build', request, async signal => {
+    const outcome = await withDeadline('build', request, async signal => {
       try {
         const stream = await this.docker.buildImage(context.tar, {
           t: request.tag,
@@ -330,7 +302,7 @@ export class DockerExecutor implements ImageFactoryExecutor {
         log.flush();
         return result;
       } catch (e) {
-        throw this.engineError('build', e, { steps });
+        throw engineError('build', e, { endpoint: this.endpoint, steps });
       }
     });
     if (outcome.error) {
@@ -348,92 +320,7 @@ export class DockerExecutor implements ImageFactoryExecutor {
     try {
       return await this.docker.getImage(name).inspect();
     } catch (e) {
-      throw this.engineError('build', e);
+      throw engineError('build', e, { endpoint: this.endpoint });
     }
-  }
-
-  /**
-   * Runs `fn` with a signal that aborts on the caller's signal or after
-   * `timeoutMs`, and turns the abort into the matching typed error.
-   */
-  private async withDeadline<T>(
-    operation: Operation,
-    options: { signal?: AbortSignal; timeoutMs?: number },
-    fn: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    const controller = new AbortController();
-    const cancel = () =>
-      controller.abort(new ExecutorCancelledError(operation));
-    if (options.signal?.aborted) cancel();
-    options.signal?.addEventListener('abort', cancel, { once: true });
-    const timer =
-      options.timeoutMs !== undefined
-        ? setTimeout(
-            () =>
-              controller.abort(
-                new ExecutorTimeoutError(operation, options.timeoutMs!),
-              ),
-            options.timeoutMs,
-          )
-        : undefined;
-    try {
-      if (controller.signal.aborted) throw controller.signal.reason;
-      return await fn(controller.signal);
-    } catch (e) {
-      // dockerode rejects with its own AbortError; the reason says why.
-      if (controller.signal.aborted) throw controller.signal.reason;
-      throw e;
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', cancel);
-    }
-  }
-
-  /** Types an error thrown by dockerode or the progress stream. */
-  private engineError(
-    operation: Operation,
-    error: unknown,
-    context: { tag?: string; redact?: Redactor; steps?: StepTracker } = {},
-  ): Error {
-    const redact = context.redact ?? ((text: string) => text);
-    if (
-      error instanceof BuildFailedError ||
-      error instanceof ExecutorTimeoutError ||
-      error instanceof ExecutorCancelledError ||
-      error instanceof BuildRequestError
-    ) {
-      return error;
-    }
-    const cause = sanitizedCause(error, redact);
-    if (isConnectionError(error)) return unreachableError(this.endpoint, cause);
-    const statusCode = (error as { statusCode?: unknown }).statusCode;
-    const message = redact(engineMessage(error));
-    if (typeof statusCode !== 'number') {
-      return new ExecutorError(`The Docker engine failed: ${message}`, {
-        cause,
-        transient: false,
-      });
-    }
-    if (operation === 'build' && context.steps && statusCode < 500) {
-      return new BuildFailedError(message, context.steps.location(message));
-    }
-    if (operation === 'build' && context.steps) {
-      return new BuildFailedError(message, context.steps.location(message), {
-        transient: isNetworkMessage(message),
-      });
-    }
-    if (operation === 'push' && statusCode === 404) {
-      return new PushFailedError(
-        `The Docker engine has no image ${context.tag}: ${message}`,
-      );
-    }
-    if (operation === 'push') {
-      const typed = pushFailure(context.tag ?? '', message);
-      if (!(typed instanceof PushFailedError)) return typed;
-    }
-    return new ExecutorError(
-      `The Docker engine answered ${statusCode}: ${message}`,
-      { statusCode },
-    );
   }
 }
