@@ -357,27 +357,101 @@ describe('DockerExecutor', () => {
     expect(pushError.message).not.toContain(PASSWORD);
   });
 
-  it('stops a build on cancel and on timeout', async () => {
-    const contextDir = await helloContext('amd64');
+  it('stops a running build on cancel and on timeout', async () => {
+    const contextDir = await context({
+      Dockerfile: 'FROM scratch\nCOPY sleep /sleep\nRUN ["/sleep"]\n',
+      sleep: staticElf('amd64', 'woke up\n', 0, { sleepSeconds: 60 }),
+    });
     const request = {
       contextDir,
       dockerfile: 'Dockerfile',
       platform: 'linux/amd64',
-      tag: newTag('cancel'),
     };
+
+    const before = new AbortController();
+    before.abort();
+    const early = await thrown(() =>
+      executor.buildPlatform({
+        ...request,
+        tag: newTag('cancel'),
+        signal: before.signal,
+      }),
+    );
+    expect(early).toBeInstanceOf(ExecutorCancelledError);
+
+    // Cancel once the RUN step's container runs.
     const controller = new AbortController();
-    controller.abort();
+    const cancelTag = newTag('cancel');
     const cancelled = await thrown(() =>
-      executor.buildPlatform({ ...request, signal: controller.signal }),
+      executor.buildPlatform({
+        ...request,
+        tag: cancelTag,
+        signal: controller.signal,
+        onLog: line => {
+          if (line.includes('Running in')) controller.abort();
+        },
+      }),
     );
     expect(cancelled).toBeInstanceOf(ExecutorCancelledError);
     expect((cancelled as ExecutorCancelledError).transient).toBe(false);
 
+    const timeoutTag = newTag('timeout');
     const timedOut = await thrown(() =>
-      executor.buildPlatform({ ...request, timeoutMs: 1 }),
+      executor.buildPlatform({ ...request, tag: timeoutTag, timeoutMs: 1_500 }),
     );
     expect(timedOut).toBeInstanceOf(ExecutorTimeoutError);
     expect((timedOut as ExecutorTimeoutError).transient).toBe(true);
+    expect(timedOut.message).toBe('The build did not finish within 1500 ms');
+
+    // The engine stopped both builds: no tag, and no build container left.
+    for (const tag of [cancelTag, timeoutTag]) {
+      await expect(
+        dockerd.docker.getImage(tag).inspect(),
+      ).rejects.toMatchObject({ statusCode: 404 });
+    }
+    if (dockerd.started) {
+      const deadline = Date.now() + 15_000;
+      let containers = await dockerd.docker.listContainers({ all: true });
+      while (containers.length > 0 && Date.now() < deadline) {
+        await new Promise(resolve => setTimeout(resolve, 200));
+        containers = await dockerd.docker.listContainers({ all: true });
+      }
+      expect(containers).toEqual([]);
+    }
+  }, 60_000);
+
+  it('offers the cacheFrom images, and only those, as cache', async () => {
+    const contextDir = await context({
+      Dockerfile: 'FROM scratch\nCOPY file /\n',
+      file: randomBytes(8).toString('hex'),
+    });
+    const build = async (cacheFrom?: string[]) => {
+      const logs: string[] = [];
+      const tag = newTag('cache-from');
+      await executor.buildPlatform({
+        contextDir,
+        dockerfile: 'Dockerfile',
+        platform: 'linux/amd64',
+        tag,
+        cacheFrom,
+        onLog: line => logs.push(line),
+      });
+      return { tag, cached: logs.some(line => line.includes('Using cache')) };
+    };
+    const first = await build();
+    expect(first.cached).toBe(false);
+    expect((await build([first.tag])).cached).toBe(true);
+    // With cacheFrom, the engine's other images are no cache source.
+    const other = await executor.buildPlatform({
+      contextDir: await context({
+        Dockerfile: 'FROM scratch\nCOPY f /\n',
+        f: 'f',
+      }),
+      dockerfile: 'Dockerfile',
+      platform: 'linux/amd64',
+      tag: newTag('other'),
+    });
+    expect((await build([other.imageId])).cached).toBe(false);
   }, 60_000);
 
   it('refuses a Dockerfile outside the context and a malformed platform', async () => {

@@ -12,7 +12,22 @@ const EHDR_SIZE = 64;
 const PHDR_SIZE = 56;
 const CODE_OFFSET = EHDR_SIZE + PHDR_SIZE;
 
-function amd64Code(message: Buffer, exitCode: number): Buffer {
+function amd64Code(
+  message: Buffer,
+  exitCode: number,
+  sleepSeconds: number,
+): Buffer {
+  const parts: Buffer[] = [];
+  const timespecAt: number[] = [];
+  if (sleepSeconds > 0) {
+    // mov eax, 35 (nanosleep); lea rdi, [rip + timespec]; xor esi, esi; syscall
+    const sleep = Buffer.from([
+      0xb8, 35, 0, 0, 0, 0x48, 0x8d, 0x3d, 0, 0, 0, 0, 0x31, 0xf6, 0x0f, 0x05,
+    ]);
+    timespecAt.push(8); // rel32 of the lea, relative to the lea's end (12)
+    parts.push(sleep);
+  }
+  const base = parts.reduce((n, p) => n + p.length, 0);
   const code = Buffer.alloc(36);
   // mov eax, 1 (write); mov edi, 1 (stdout)
   code.set([0xb8, 1, 0, 0, 0, 0xbf, 1, 0, 0, 0], 0);
@@ -27,7 +42,15 @@ function amd64Code(message: Buffer, exitCode: number): Buffer {
   code.set([0xb8, 60, 0, 0, 0, 0xbf], 24);
   code.writeUInt32LE(exitCode, 30);
   code.set([0x0f, 0x05], 34);
-  return Buffer.concat([code, message]);
+  parts.push(code, message);
+  const timespecOffset = base + code.length + message.length;
+  if (sleepSeconds > 0) {
+    const timespec = Buffer.alloc(16);
+    timespec.writeBigUInt64LE(BigInt(sleepSeconds), 0);
+    parts.push(timespec);
+    parts[0].writeInt32LE(timespecOffset - 12, timespecAt[0]);
+  }
+  return Buffer.concat(parts);
 }
 
 function s390xCode(message: Buffer, exitCode: number): Buffer {
@@ -50,17 +73,24 @@ function s390xCode(message: Buffer, exitCode: number): Buffer {
 
 /**
  * An ELF64 executable for `arch` (one PT_LOAD segment, no sections) that
- * prints `message` and exits with `exitCode` (0–255).
+ * prints `message` and exits with `exitCode` (0–255); on amd64 it can
+ * first sleep `sleepSeconds`.
  */
 export function staticElf(
   arch: StaticElfArch,
   message: string,
   exitCode = 0,
+  options: { sleepSeconds?: number } = {},
 ): Buffer {
   const text = Buffer.from(message);
   if (text.length > 0x7fff) throw new RangeError('message too long');
+  if (options.sleepSeconds && arch !== 'amd64') {
+    throw new RangeError('sleepSeconds is only implemented for amd64');
+  }
   const code =
-    arch === 'amd64' ? amd64Code(text, exitCode) : s390xCode(text, exitCode);
+    arch === 'amd64'
+      ? amd64Code(text, exitCode, options.sleepSeconds ?? 0)
+      : s390xCode(text, exitCode);
   const file = Buffer.alloc(CODE_OFFSET + code.length);
   const bigEndian = arch === 's390x';
   const u16 = (value: number, at: number) =>
