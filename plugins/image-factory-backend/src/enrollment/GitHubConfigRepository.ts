@@ -8,7 +8,7 @@ import {
   GitHubRequestError,
   isRateLimited,
   isTransient,
-  retryAfterSeconds,
+  secondsUntilRetry,
   toGitHubRequestError,
 } from './githubErrors';
 import { EnrollmentConfig, EnrollmentTarget } from './readEnrollmentConfig';
@@ -318,7 +318,7 @@ export class GitHubConfigRepository {
         if (error instanceof GitHubRequestError) throw error;
         const failure = error as Parameters<typeof isTransient>[0];
         if (isRateLimited(failure) && !rateLimitWaited) {
-          const waitMs = (retryAfterSeconds(failure) ?? Infinity) * 1000;
+          const waitMs = (secondsUntilRetry(failure) ?? Infinity) * 1000;
           if (waitMs <= maxRetryAfterMs) {
             rateLimitWaited = true;
             this.options.logger.warn(

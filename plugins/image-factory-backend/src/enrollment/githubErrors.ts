@@ -49,7 +49,7 @@ function githubMessage(error: OctokitLikeError) {
 }
 
 /** Seconds until a rate limit lifts, from `retry-after` or `x-ratelimit-reset`. */
-export function retryAfterSeconds(
+export function secondsUntilRetry(
   error: OctokitLikeError,
   now = Date.now(),
 ): number | undefined {
@@ -113,7 +113,7 @@ function describe(
     );
   }
   if (isRateLimited(error)) {
-    const wait = retryAfterSeconds(error);
+    const wait = secondsUntilRetry(error);
     return new GitHubRequestError(
       `GitHub's rate limit for the Image Factory's credentials is used up; try again${
         wait !== undefined ? ` in ${wait} s` : ' later'
