@@ -1,3 +1,4 @@
 export * from './types';
 export * from './analysis';
 export * from './enrollment';
+export * from './builds';
