@@ -1,16 +1,5 @@
 import { z } from 'zod/v4';
-
-/**
- * Why a build run was started.
- *
- * @public
- */
-export type BuildCause =
-  | 'manual'
-  | 'enrollment'
-  | 'base-change'
-  | 'emergency'
-  | 'scheduled';
+import type { BuildCause } from '../kinds';
 
 /**
  * Where a build run (or one platform of it) stands. `skipped` means its
