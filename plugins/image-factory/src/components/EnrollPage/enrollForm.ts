@@ -5,6 +5,7 @@ import {
   enrollImageRequestSchema,
   parseFields,
 } from '@image-factory/plugin-image-factory-common';
+import { SOURCE_DEFAULTS, toSourceEntry } from '../SourceFields';
 
 /** The image types in the order the form offers them. */
 export type ImageType = ImageEntryInput['type'];
@@ -37,9 +38,6 @@ export type FormField = keyof EnrollFormValues;
 export type FieldErrors = Partial<Record<FormField, string>>;
 
 /** The defaults of `images.yaml`, so that an untouched field adds nothing. */
-const DEFAULT_BRANCH = 'main';
-const DEFAULT_DOCKERFILE = 'Dockerfile';
-const DEFAULT_CONTEXT = '.';
 const DEFAULT_DELAY = '0s';
 const DEFAULT_COALESCE_WINDOW = '30m';
 
@@ -52,10 +50,7 @@ export function initialValues(owner = ''): EnrollFormValues {
     title: '',
     description: '',
     reference: '',
-    repo: '',
-    branch: DEFAULT_BRANCH,
-    dockerfile: DEFAULT_DOCKERFILE,
-    context: DEFAULT_CONTEXT,
+    ...SOURCE_DEFAULTS,
     platforms: ['linux/amd64'],
     rebuildAuto: true,
     rebuildDelay: DEFAULT_DELAY,
@@ -78,10 +73,12 @@ function splitList(text: string): string[] {
 }
 
 /**
- * The request body for the values: empty optional fields are left out, and a
- * rebuild policy only when it differs from the defaults, so that the pull
- * request adds to `images.yaml` only what the user chose. A base image without
- * a repository is only watched, so it gets no source.
+ * The request body for the values. The backend writes the entry as sent, so
+ * empty optional fields and source fields equal to their defaults are left
+ * out, and a rebuild policy is sent only when it differs from the defaults:
+ * the pull request adds to `images.yaml` only what the user chose (platforms
+ * are always listed). A base image without a repository is only watched, so
+ * it gets no source.
  */
 export function toEnrollRequest(values: EnrollFormValues): EnrollImageRequest {
   const image: ImageEntryInput = {
@@ -95,15 +92,11 @@ export function toEnrollRequest(values: EnrollFormValues): EnrollImageRequest {
   if (values.description.trim()) {
     image.description = values.description.trim();
   }
-  const repo = values.repo.trim();
-  if (values.type === 'managed' || (values.type === 'base' && repo)) {
-    image.source = {
-      provider: 'github',
-      repo,
-      branch: values.branch.trim(),
-      dockerfile: values.dockerfile.trim(),
-      context: values.context.trim(),
-    };
+  if (
+    values.type === 'managed' ||
+    (values.type === 'base' && values.repo.trim())
+  ) {
+    image.source = toSourceEntry(values) as ImageEntryInput['source'];
   }
   if (hasSource(values.type)) {
     const delay = values.rebuildDelay.trim();
@@ -130,7 +123,6 @@ export function toEnrollRequest(values: EnrollFormValues): EnrollImageRequest {
   for (const key of ['name', 'owner', 'reference'] as const) {
     if (!required[key]) delete required[key];
   }
-  if (image.source && !repo) delete (image.source as { repo?: string }).repo;
   const reason = values.reason.trim();
   return reason ? { image, reason } : { image };
 }

@@ -23,14 +23,12 @@ import {
   ChangeRequestError,
   ChangeRequestSuccess,
 } from '../ChangeRequestResult';
-import { SourceFields, SourceValues } from '../SourceFields';
-
-const EMPTY_SOURCE: SourceValues = {
-  repo: '',
-  branch: 'main',
-  dockerfile: 'Dockerfile',
-  context: '.',
-};
+import {
+  SOURCE_DEFAULTS,
+  SourceFields,
+  SourceValues,
+  toSourceEntry,
+} from '../SourceFields';
 
 /**
  * The changes for a new type. An external image is only watched, so its
@@ -45,19 +43,8 @@ function typeChanges(
   if (type === 'external') {
     return hadSource ? { type, source: null } : { type };
   }
-  const repo = source.repo.trim();
-  if (!hadSource && (type === 'managed' || repo)) {
-    return {
-      type,
-      source: {
-        provider: 'github',
-        // Left out when empty, so that validation says "is required".
-        ...(repo ? { repo } : {}),
-        branch: source.branch.trim(),
-        dockerfile: source.dockerfile.trim(),
-        context: source.context.trim(),
-      },
-    };
+  if (!hadSource && (type === 'managed' || source.repo.trim())) {
+    return { type, source: toSourceEntry(source) };
   }
   return { type };
 }
@@ -75,7 +62,7 @@ export function ChangeTypeDialog(props: {
   const [type, setType] = useState<ImageType>(
     IMAGE_TYPES.find(t => t !== current) ?? 'managed',
   );
-  const [source, setSource] = useState<SourceValues>(EMPTY_SOURCE);
+  const [source, setSource] = useState<SourceValues>(SOURCE_DEFAULTS);
   const [reason, setReason] = useState('');
   const [sourceErrors, setSourceErrors] = useState<
     Partial<Record<keyof SourceValues, string>>

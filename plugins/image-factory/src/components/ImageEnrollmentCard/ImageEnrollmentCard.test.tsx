@@ -124,13 +124,7 @@ describe('ImageEnrollmentCard', () => {
       {
         changes: {
           type: 'managed',
-          source: {
-            provider: 'github',
-            repo: 'acme/alpine',
-            branch: 'main',
-            dockerfile: 'Dockerfile',
-            context: '.',
-          },
+          source: { repo: 'acme/alpine' },
         },
       },
     ]);

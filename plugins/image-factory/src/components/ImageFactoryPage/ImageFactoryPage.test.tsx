@@ -4,6 +4,7 @@ import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { imageFactoryApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
+import { someEnrollments } from '../../__fixtures__/enrollments';
 import {
   InMemoryImageFactoryApi,
   StatusResult,
@@ -18,6 +19,7 @@ import { ImageFactoryPage } from './ImageFactoryPage';
 
 async function renderPage(...results: StatusResult[]) {
   const api = new InMemoryImageFactoryApi(...results);
+  api.enrollments = someEnrollments;
   await renderInTestApp(
     <TestApiProvider apis={[[imageFactoryApiRef, api]]}>
       <ImageFactoryPage />
@@ -176,5 +178,19 @@ describe('ImageFactoryPage', () => {
       ).not.toBeInTheDocument(),
     );
     expect(api.calls).toBe(2);
+  });
+
+  it('links to the enroll page and lists the open change requests', async () => {
+    await renderPage(emptyStatus);
+
+    // LinkButton renders an <a> with role button.
+    expect(
+      screen.getByRole('button', { name: 'Enroll image' }),
+    ).toHaveAttribute('href', '/image-factory/enroll');
+    expect(await screen.findByText('Change requests')).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: /^#12,/ })).toHaveAttribute(
+      'href',
+      'https://github.com/acme/factory-config/pull/12',
+    );
   });
 });

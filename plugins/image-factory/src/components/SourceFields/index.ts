@@ -1,2 +1,3 @@
 export { SourceFields } from './SourceFields';
 export type { SourceValues } from './SourceFields';
+export { SOURCE_DEFAULTS, toSourceEntry } from './sourceEntry';
