@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { Octokit } from '@octokit/rest';
 import { startGitHubTestServer } from './index';
 import type { GitHubTestServer } from './index';
@@ -418,5 +419,68 @@ describe('startGitHubTestServer', () => {
         }),
       ),
     ).toBe(404);
+  });
+  it('resolves a branch and serves its tarball, as GithubUrlReader.readTree reads trees', async () => {
+    await server.createRepo('acme', 'app', {
+      'docker/Dockerfile': 'FROM scratch\n',
+      'docker/hello.txt': 'hello\n',
+      'README.md': '# app\n',
+    });
+    const octokit = octokitFor(server);
+    const { data: head } = await octokit.rest.git.getRef({
+      owner: 'acme',
+      repo: 'app',
+      ref: 'heads/main',
+    });
+    const { data: status } = await octokit.rest.repos.getCombinedStatusForRef({
+      owner: 'acme',
+      repo: 'app',
+      ref: 'main',
+      per_page: 1,
+    });
+    expect(status).toMatchObject({
+      sha: head.object.sha,
+      state: 'pending',
+      total_count: 0,
+    });
+    expect(status.repository.archive_url).toBe(
+      `${server.baseUrl}/repos/acme/app/{archive_format}{/ref}`,
+    );
+    expect(
+      await statusOf(
+        octokit.rest.repos.getCombinedStatusForRef({
+          owner: 'acme',
+          repo: 'app',
+          ref: 'no-such-branch',
+        }),
+      ),
+    ).toBe(404);
+
+    // GitHub answers 302 to codeload; fetch follows it.
+    const tarball = await fetch(
+      `${server.baseUrl}/repos/acme/app/tarball/${head.object.sha}`,
+      {
+        headers: { authorization: `token ${server.token}` },
+        redirect: 'manual',
+      },
+    );
+    expect(tarball.status).toBe(302);
+    const archive = await fetch(tarball.headers.get('location')!);
+    expect(archive.headers.get('content-type')).toBe('application/x-gzip');
+    const listing = execFileSync('tar', ['-tz'], {
+      input: Buffer.from(await archive.arrayBuffer()),
+    })
+      .toString()
+      .split('\n')
+      .filter(Boolean);
+    const top = `acme-app-${head.object.sha.slice(0, 7)}/`;
+    expect(listing).toEqual(
+      expect.arrayContaining([
+        top,
+        `${top}README.md`,
+        `${top}docker/Dockerfile`,
+        `${top}docker/hello.txt`,
+      ]),
+    );
   });
 });

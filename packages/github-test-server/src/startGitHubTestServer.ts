@@ -3,10 +3,12 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serveCodeload } from './codeload';
 import { FaultQueue } from './faults';
 import { GitHubState } from './GitHubState';
 import { OpenApiValidator } from './openapi/OpenApiValidator';
 import { RepoPermissions, Urls } from './payloads';
+import { CODELOAD_PREFIX } from './handlers';
 import { RequestHandler } from './RequestHandler';
 import {
   GitHubTestServer,
@@ -104,10 +106,16 @@ export async function startGitHubTestServer(
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     // The REST API under /api/v3, like GitHub Enterprise; web pages elsewhere.
-    const isApi = (req.url ?? '/').startsWith(`${API_PREFIX}/`);
-    const served = isApi
-      ? handler.handle(req, res, API_PREFIX)
-      : web.handle(req, res);
+    // Repository archives under /_codeload, as codeload.github.com serves them.
+    const reqUrl = req.url ?? '/';
+    let served: Promise<unknown>;
+    if (reqUrl.startsWith(`${API_PREFIX}/`)) {
+      served = handler.handle(req, res, API_PREFIX);
+    } else if (reqUrl.startsWith(`${CODELOAD_PREFIX}/`)) {
+      served = serveCodeload(state, req, res);
+    } else {
+      served = web.handle(req, res);
+    }
     served.catch(error => {
       violations.push({
         kind: 'server-error',

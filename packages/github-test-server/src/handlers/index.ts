@@ -1,3 +1,4 @@
+import { downloadTarball, getCombinedStatus } from './archives';
 import { getContent, putContent } from './contents';
 import {
   addLabels,
@@ -17,6 +18,7 @@ import {
 } from './reposAndGit';
 import { Handler } from './types';
 
+export { CODELOAD_PREFIX } from './archives';
 export type { Handler, HandlerResult, RequestContext } from './types';
 
 /** The implemented operations, keyed by `method template` as in the OpenAPI description. */
@@ -27,6 +29,8 @@ export const handlers: Record<string, Handler> = {
   'post /repos/{owner}/{repo}/git/refs': createRef,
   'delete /repos/{owner}/{repo}/git/refs/{ref}': deleteRef,
   'get /repos/{owner}/{repo}/contents/{path}': getContent,
+  'get /repos/{owner}/{repo}/commits/{ref}/status': getCombinedStatus,
+  'get /repos/{owner}/{repo}/tarball/{ref}': downloadTarball,
   'put /repos/{owner}/{repo}/contents/{path}': putContent,
   'post /repos/{owner}/{repo}/pulls': createPull,
   'get /repos/{owner}/{repo}/pulls': listPulls,
