@@ -44,7 +44,9 @@ export interface BuildInputs {
   dockerfileDigest?: string;
   /** Each base image reference with the digest it resolved to. */
   baseDigests?: Record<string, string>;
+  /** Build arguments from images.yaml. */
   buildArgs?: Record<string, string>;
+  /** The platforms asked for. */
   platforms: string[];
 }
 
@@ -56,6 +58,7 @@ export interface BuildInputs {
 export interface BuildPlatformResult {
   /** `os/arch[/variant]`. */
   platform: string;
+  /** Where this platform stands. */
   status: BuildStatus;
   /** The executor that built it. */
   executor?: string;
@@ -63,7 +66,9 @@ export interface BuildPlatformResult {
   emulated?: boolean;
   /** Digest of the pushed platform manifest. */
   digest?: string;
+  /** Time spent building, in milliseconds. */
   buildDurationMs?: number;
+  /** Time spent pushing, in milliseconds. */
   pushDurationMs?: number;
   /** Readable failure reason. */
   error?: string;
@@ -82,27 +87,35 @@ export interface BuildRun {
   imageName: string;
   /** The Image entity, e.g. `image:default/hello-web`. */
   entityRef: string;
+  /** Why the run was started. */
   cause: BuildCause;
   /** E.g. which base changed (`docker.io/library/debian:12 sha256:a → sha256:b`) or the CVE. */
   causeDetail?: string;
   /** Entity ref of the user who asked, for manual and emergency runs. */
   requestedBy?: string;
+  /** Where the run stands. */
   status: BuildStatus;
   /** Why it failed, was skipped ("up to date") or was cancelled, in words. */
   reason?: string;
+  /** The kind of failure, when it failed. */
   errorType?: BuildErrorType;
+  /** What the run builds from. */
   inputs: BuildInputs;
   /** The tag pushed, e.g. `localhost:5000/apps/hello-web:latest`. */
   reference?: string;
   /** Digest of the pushed OCI image index (the manifest list). */
   indexDigest?: string;
+  /** One entry per platform, in the order of `inputs.platforms`. */
   platforms: BuildPlatformResult[];
   /** How many times the queue has started it (retries after transient failures or interruptions). */
   attempts: number;
-  /** ISO 8601 timestamps. */
+  /** When it was queued (ISO 8601). */
   createdAt: string;
+  /** When its latest attempt started (ISO 8601). */
   startedAt?: string;
+  /** When it finished (ISO 8601). */
   finishedAt?: string;
+  /** From start to finish, in milliseconds. */
   durationMs?: number;
 }
 
@@ -120,6 +133,7 @@ export interface BuildLogLine {
   stream: 'build' | 'push' | 'system';
   /** ISO 8601. */
   time: string;
+  /** The line, without its newline. */
   text: string;
 }
 
@@ -129,6 +143,7 @@ export interface BuildLogLine {
  * @public
  */
 export interface BuildRunList {
+  /** Newest first. */
   items: BuildRun[];
 }
 
@@ -138,6 +153,7 @@ export interface BuildRunList {
  * @public
  */
 export interface BuildLogPage {
+  /** The lines after the asked `seq`, in order. */
   items: BuildLogLine[];
   /** True once the run has finished and every line is in. */
   done: boolean;

@@ -25,6 +25,7 @@ export type EnrollmentState = 'open' | 'merged' | 'closed';
 export interface EnrollmentPullRequest {
   /** The config repository, `owner/name`. */
   repo: string;
+  /** The pull request's number in the repository. */
   number: number;
   /** The page a reviewer opens. */
   url: string;
@@ -41,9 +42,11 @@ export interface EnrollmentPullRequest {
 export interface Enrollment {
   /** Stable id (UUID). */
   id: string;
+  /** What the change does to images.yaml. */
   action: EnrollmentAction;
   /** The image's name in `images.yaml`, also its catalog entity name. */
   imageName: string;
+  /** The state of the pull request, as last seen. */
   state: EnrollmentState;
   /** Entity ref of the user who asked, e.g. `user:default/jane`. */
   requestedBy: string;
@@ -57,6 +60,7 @@ export interface Enrollment {
   reason?: string;
   /** The entry as it will be in `images.yaml` (absent for `unenroll`). */
   entry?: Record<string, unknown>;
+  /** The pull request that carries the change. */
   pullRequest: EnrollmentPullRequest;
 }
 
@@ -68,7 +72,9 @@ export interface Enrollment {
  * @public
  */
 export interface EnrollmentResponse {
+  /** The change request, new or reused. */
   enrollment: Enrollment;
+  /** True when an open pull request for the same change was returned. */
   reused: boolean;
 }
 
@@ -78,6 +84,7 @@ export interface EnrollmentResponse {
  * @public
  */
 export interface EnrollmentList {
+  /** Newest first. */
   items: Enrollment[];
 }
 
