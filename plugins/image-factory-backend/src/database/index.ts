@@ -14,3 +14,13 @@ export type {
 } from './DigestStore';
 export { DatabaseEnrollmentStore } from './EnrollmentStore';
 export type { EnrollmentStore } from './EnrollmentStore';
+export { DatabaseBuildStore, toBuildRun } from './BuildStore';
+export type {
+  BuildRunEnd,
+  BuildRunRecord,
+  BuildStore,
+  NewBuildRun,
+  RecoveredRuns,
+} from './BuildStore';
+export { DatabaseBuildLogStore } from './BuildLogStore';
+export type { BuildLogStore } from './BuildLogStore';
