@@ -32,9 +32,12 @@ function titleOf(error: Error, action: string): string {
       return `Not allowed to ${action} this image`;
     case 409:
       return `The ${action} request conflicts with images.yaml`;
+    case 429:
+      return "GitHub's rate limit is used up: no pull request was opened";
     case 502:
+      return 'GitHub failed: no pull request was opened';
     case 503:
-      return 'GitHub could not be reached: no pull request was opened';
+      return "The factory's GitHub setup needs fixing: no pull request was opened";
     default:
       return `Could not ${action} the image`;
   }

@@ -353,7 +353,7 @@ describe('EnrollPage', () => {
     );
   });
 
-  it('explains a conflict and a GitHub outage', async () => {
+  it('explains a conflict and a GitHub rate limit', async () => {
     const api = new InMemoryImageFactoryApi(emptyStatus);
     api.writeResults = [
       await responseError(
@@ -362,9 +362,9 @@ describe('EnrollPage', () => {
         "Image 'hello-api' is already enrolled",
       ),
       await responseError(
-        503,
-        'ServiceUnavailableError',
-        'GitHub rate limit reached; retry after 60 s',
+        429,
+        'GitHubRequestError',
+        "GitHub's rate limit for the Image Factory's credentials is used up; try again in 60 s",
       ),
     ];
     await renderPage(api);
@@ -378,11 +378,13 @@ describe('EnrollPage', () => {
     await userEvent.click(submitButton());
     expect(
       await screen.findByText(
-        'Error: GitHub could not be reached: no pull request was opened',
+        "Error: GitHub's rate limit is used up: no pull request was opened",
       ),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('GitHub rate limit reached; retry after 60 s'),
+      screen.getByText(
+        "GitHub's rate limit for the Image Factory's credentials is used up; try again in 60 s",
+      ),
     ).toBeInTheDocument();
   });
 });

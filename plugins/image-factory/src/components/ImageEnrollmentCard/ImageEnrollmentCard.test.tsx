@@ -208,7 +208,7 @@ describe('ImageEnrollmentCard', () => {
     ).toBeInTheDocument();
     expect(
       dialog().getByText(
-        'Error: GitHub could not be reached: no pull request was opened',
+        "Error: The factory's GitHub setup needs fixing: no pull request was opened",
       ),
     ).toBeInTheDocument();
   });

@@ -1,0 +1,121 @@
+import { expect, Page, test } from '@playwright/test';
+import { readImagesYaml, writeImagesYaml } from './configRepository';
+import { openAsGuest } from './signIn';
+
+let original: string;
+test.beforeEach(async () => {
+  original = (await readImagesYaml()).text;
+});
+test.afterEach(async () => {
+  await writeImagesYaml(original, 'Restore images.yaml');
+});
+
+/** On the GitHub test server's pull request page, as a reviewer: merge. */
+async function mergeAsReviewer(page: Page, pullRequestUrl: string) {
+  await page.goto(pullRequestUrl);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.getByRole('button', { name: 'Merge pull request' }).click();
+  await expect(page.getByTestId('pull-state')).toHaveText('Merged');
+}
+
+/** Reloads the entity page until the catalog has processed the change. */
+async function expectEntityPage(page: Page, name: string, text: string) {
+  await page.goto(`/catalog/default/image/${name}`);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText(text).first()).toBeVisible({
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 90_000 });
+}
+
+test('enrolling with the template opens a pull request; merging it puts the image in the catalog; un-enrolling removes it', async ({
+  page,
+}) => {
+  // The user runs the template "Enroll a container image".
+  await openAsGuest(page, '/create');
+  const card = page
+    .locator('article, .MuiCard-root')
+    .filter({ hasText: 'Enroll a container image' })
+    .first();
+  await card.getByRole('button', { name: 'Choose' }).click();
+
+  await page.getByLabel('Name', { exact: true }).fill('e2e-web');
+  const owner = page.getByLabel('Owner');
+  await owner.click();
+  await owner.fill('team-web');
+  await page
+    .getByRole('option', { name: /team-web|Web team/ })
+    .first()
+    .click();
+  await page.getByLabel('Title', { exact: true }).fill('E2E web');
+  await page
+    .getByLabel('Image reference', { exact: true })
+    .fill('localhost:5000/apps/e2e-web');
+  await page
+    .getByLabel('Reason', { exact: true })
+    .fill('Shown by the e2e test');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page
+    .getByLabel('Repository', { exact: true })
+    .fill('image-factory/examples');
+  await page
+    .getByLabel('Dockerfile', { exact: true })
+    .fill('dockerfiles/hello-web/Dockerfile');
+  await page
+    .getByLabel('Build context', { exact: true })
+    .fill('dockerfiles/hello-web');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.getByLabel('linux/s390x').check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click(); // rebuild policy
+  await page.getByRole('button', { name: 'Review' }).click(); // stages
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The task ends with a link to the pull request.
+  const link = page.getByRole('link', { name: 'Pull request' });
+  await expect(link).toBeVisible({ timeout: 60_000 });
+  const pullRequestUrl = await link.getAttribute('href');
+  expect(pullRequestUrl).toMatch(
+    /^http:\/\/127\.0\.0\.1:7011\/image-factory\/examples\/pull\/\d+$/,
+  );
+
+  // The pull request shows who asked and the entry; the reviewer merges it.
+  await page.goto(pullRequestUrl!);
+  await expect(
+    page.getByText(
+      'Enroll image e2e-web (managed, owner group:default/team-web)',
+    ),
+  ).toBeVisible();
+  await expect(
+    page.getByText('Requested by `user:default/guest`'),
+  ).toBeVisible();
+  await expect(page.getByText('+  - name: e2e-web')).toBeVisible();
+  await mergeAsReviewer(page, pullRequestUrl!);
+
+  // The image is in the catalog within a refresh.
+  await openAsGuest(page, '/catalog/default/image/e2e-web');
+  await expectEntityPage(page, 'e2e-web', 'localhost:5000/apps/e2e-web');
+
+  // Un-enroll from the Image page: another pull request, merged the same way.
+  await page.getByRole('button', { name: 'Un-enroll' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Reason').fill('The e2e test is done with it');
+  await dialog.getByRole('button', { name: 'Un-enroll' }).click();
+  const unenrollLink = dialog.getByRole('link', { name: /#\d+/ });
+  await expect(unenrollLink).toBeVisible({ timeout: 30_000 });
+  const unenrollUrl = await unenrollLink.getAttribute('href');
+  await mergeAsReviewer(page, unenrollUrl!);
+
+  // The entity leaves the catalog; images.yaml no longer has it.
+  await page.goto('/catalog/default/image/e2e-web');
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText(/not found/i).first()).toBeVisible({
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 90_000 });
+  expect((await readImagesYaml()).text).not.toContain('e2e-web');
+});
