@@ -55,6 +55,7 @@ export class GitHubState {
     const owner = this.user(seed.owner);
     const commit = await git.commitFiles({
       files: seed.files ?? { 'README.md': `# ${seed.name}\n` },
+      executables: seed.executables,
       message: 'Initial commit',
       author: signatureOf(owner),
     });

@@ -421,10 +421,21 @@ describe('startGitHubTestServer', () => {
     ).toBe(404);
   });
   it('resolves a branch and serves its tarball, as GithubUrlReader.readTree reads trees', async () => {
-    await server.createRepo('acme', 'app', {
-      'docker/Dockerfile': 'FROM scratch\n',
-      'docker/hello.txt': 'hello\n',
-      'README.md': '# app\n',
+    await server.stop();
+    server = await startGitHubTestServer({
+      repos: [
+        {
+          owner: 'acme',
+          name: 'app',
+          files: {
+            'docker/Dockerfile': 'FROM scratch\n',
+            'docker/hello.txt': 'hello\n',
+            'docker/run': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff]),
+            'README.md': '# app\n',
+          },
+          executables: ['docker/run'],
+        },
+      ],
     });
     const octokit = octokitFor(server);
     const { data: head } = await octokit.rest.git.getRef({
@@ -482,5 +493,12 @@ describe('startGitHubTestServer', () => {
         `${top}docker/hello.txt`,
       ]),
     );
+    const modes = execFileSync('tar', ['-tvz'], {
+      input: Buffer.from(
+        await (await fetch(tarball.headers.get('location')!)).arrayBuffer(),
+      ),
+    }).toString();
+    expect(modes).toMatch(/^-rwxrwxr-x .* 5 .*docker\/run$/m);
+    expect(modes).toMatch(/^-rw-rw-r-- .*docker\/hello\.txt$/m);
   });
 });

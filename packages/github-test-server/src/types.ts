@@ -9,7 +9,9 @@ export interface GitHubTestRepoSeed {
   owner: string;
   name: string;
   /** Files of the first commit on the default branch, by path. Default: a README.md. */
-  files?: Record<string, string>;
+  files?: Record<string, string | Buffer>;
+  /** Paths of `files` committed as executables (mode 100755), e.g. a build's tool. */
+  executables?: string[];
   /** Default `main`. */
   defaultBranch?: string;
   private?: boolean;
@@ -92,7 +94,7 @@ export interface GitHubTestServer {
   createRepo(
     owner: string,
     name: string,
-    files?: Record<string, string>,
+    files?: Record<string, string | Buffer>,
   ): Promise<void>;
   /** Reads a file from a branch, tag or commit sha; undefined if absent. */
   readFile(

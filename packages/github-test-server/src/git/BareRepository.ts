@@ -175,6 +175,7 @@ export class BareRepository {
     tree: string | undefined,
     path: string,
     blob: string,
+    mode: '100644' | '100755' = '100644',
   ): Promise<string> {
     const [head, ...rest] = path.split('/').filter(Boolean);
     const entries = tree ? await this.readTree(tree) : [];
@@ -182,10 +183,15 @@ export class BareRepository {
     const others = entries.filter(e => e.name !== head);
     let entry: TreeEntry;
     if (rest.length === 0) {
-      entry = { mode: '100644', type: 'blob', sha: blob, name: head };
+      entry = { mode, type: 'blob', sha: blob, name: head };
     } else {
       const subtree = existing?.type === 'tree' ? existing.sha : undefined;
-      const sha = await this.writeFileToTree(subtree, rest.join('/'), blob);
+      const sha = await this.writeFileToTree(
+        subtree,
+        rest.join('/'),
+        blob,
+        mode,
+      );
       entry = { mode: '040000', type: 'tree', sha, name: head };
     }
     const input = [...others, entry]
@@ -224,6 +230,8 @@ export class BareRepository {
   async commitFiles(options: {
     parent?: string;
     files: Record<string, string | Buffer>;
+    /** Paths of `files` committed as executables (mode 100755). */
+    executables?: string[];
     message: string;
     author: Signature;
   }) {
@@ -236,6 +244,7 @@ export class BareRepository {
         tree === EMPTY_TREE ? undefined : tree,
         path,
         blob,
+        options.executables?.includes(path) ? '100755' : '100644',
       );
     }
     return this.commitTree({
