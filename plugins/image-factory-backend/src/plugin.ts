@@ -15,6 +15,7 @@ import {
   readImagesSourceConfig,
   readProvidersConfig,
 } from '@image-factory/plugin-image-factory-node';
+import { createBuildEngine, readBuildsConfig } from './builds';
 import {
   DatabaseDigestStore,
   DatabaseEnrollmentStore,
@@ -62,6 +63,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         logger: coreServices.logger,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -77,6 +79,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         const providers = readProvidersConfig(config);
         const trackingConfig = readTrackingConfig(config);
         const enrollmentConfig = readEnrollmentConfig(config);
+        const buildsConfig = readBuildsConfig(config);
 
         deps.permissionsRegistry.addPermissions(imageFactoryPermissions);
         const client = await migrateDatabase(database);
@@ -160,6 +163,22 @@ export const imageFactoryPlugin = createBackendPlugin({
           };
         }
 
+        const builds = createBuildEngine({
+          config: buildsConfig,
+          providers,
+          moduleExecutors: executors,
+          credentialProviders,
+          client,
+          urlReader: deps.urlReader,
+          images: () => imagesFile.getImages(),
+          logger: logger.child({ component: 'builds' }),
+        });
+        if (buildsConfig.workerEnabled) {
+          // Runs name their image; until images.yaml has been read there is none.
+          void imagesFile.whenRead().then(() => builds.worker.start());
+          deps.lifecycle.addShutdownHook(() => builds.worker.stop());
+        }
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -170,6 +189,7 @@ export const imageFactoryPlugin = createBackendPlugin({
             imagesFile,
             providers,
             tracking,
+            builds: builds.service,
           }),
         );
         for (const path of UNAUTHENTICATED_PATHS) {

@@ -12,6 +12,10 @@ export interface TestRegistry {
   host: string;
   /** Kills the registry and removes its storage. */
   stop(): Promise<void>;
+  /** Kills the registry but keeps its storage, as a registry that went down. */
+  pause(): Promise<void>;
+  /** Starts a paused registry again on the same port, with the same storage. */
+  resume(): Promise<void>;
 }
 
 /** Options of {@link startTestRegistry}. */
@@ -138,31 +142,40 @@ export async function startTestRegistry(
     const config = path.join(dir, 'config.yml');
     await fs.writeFile(config, registryConfig({ dir, port, htpasswd }));
 
-    let output = '';
-    const started = spawn(REGISTRY_BINARY, ['serve', config], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = started;
-    const collect = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-MAX_LOG_CHARS);
+    const launch = async () => {
+      let output = '';
+      const started = spawn(REGISTRY_BINARY, ['serve', config], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = started;
+      const collect = (chunk: Buffer) => {
+        output = (output + chunk.toString()).slice(-MAX_LOG_CHARS);
+      };
+      started.stdout?.on('data', collect);
+      started.stderr?.on('data', collect);
+      const spawnError = new Promise<never>((_, reject) =>
+        started.once('error', reject),
+      );
+      // Only the start-up race below listens; a later error has no one to tell.
+      spawnError.catch(() => {});
+      await Promise.race([
+        waitUntilReady(`http://127.0.0.1:${port}/v2/`, started, () => output),
+        spawnError,
+      ]);
     };
-    started.stdout?.on('data', collect);
-    started.stderr?.on('data', collect);
-    const spawnError = new Promise<never>((_, reject) =>
-      started.once('error', reject),
-    );
-    // Only the start-up race below listens; a later error has no one to tell.
-    spawnError.catch(() => {});
-    await Promise.race([
-      waitUntilReady(`http://127.0.0.1:${port}/v2/`, started, () => output),
-      spawnError,
-    ]);
+    await launch();
 
     return {
       host: `127.0.0.1:${port}`,
       async stop() {
-        await stopProcess(started);
+        if (child) await stopProcess(child);
         await fs.rm(dir, { recursive: true, force: true });
+      },
+      async pause() {
+        if (child) await stopProcess(child);
+      },
+      async resume() {
+        await launch();
       },
     };
   } catch (e) {

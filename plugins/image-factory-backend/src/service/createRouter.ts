@@ -20,6 +20,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { analyzeDockerfile } from '../analysis';
+import { BuildService } from '../builds';
 import { EnrollmentService } from '../enrollment';
 import { ImagesFileWatcher } from '../sources';
 import { BaseImageTracker } from '../tracking';
@@ -27,6 +28,7 @@ import {
   ENROLLMENT_UNAUTHENTICATED_PATHS,
   enrollmentRoutes,
 } from './enrollmentRoutes';
+import { buildRoutes } from './buildRoutes';
 import { parseRequestBody } from './parseRequestBody';
 
 /** The paths that answer without a token (see plugin.ts). */
@@ -46,6 +48,8 @@ export async function createRouter(options: {
   tracking?: { tracker: BaseImageTracker; intervalMs: number };
   /** Absent when enrollment is not configured. */
   enrollment?: { service: EnrollmentService; webhookSecret?: string };
+  /** The build engine's runs and logs. */
+  builds: BuildService;
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
   const router = Router();
@@ -118,5 +122,6 @@ export async function createRouter(options: {
       enrollment: options.enrollment,
     }),
   );
+  router.use(buildRoutes({ httpAuth, permissions, builds: options.builds }));
   return router;
 }

@@ -1,0 +1,223 @@
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  BuildLogLine,
+  BuildRun,
+  BuildRunList,
+  imageFactoryBuildPermission,
+  startBuildRequestSchema,
+} from '@image-factory/plugin-image-factory-common';
+import express, { Request, Response } from 'express';
+import Router from 'express-promise-router';
+import { BuildService, isFinished } from '../builds';
+import { parseRequestBody } from './parseRequestBody';
+
+const DEFAULT_LIST_LIMIT = 20;
+const MAX_LIST_LIMIT = 100;
+const DEFAULT_LOG_LIMIT = 1_000;
+const MAX_LOG_LIMIT = 5_000;
+/** How long a log stream waits for news before it looks at the database again. */
+const STREAM_POLL_MS = 1_000;
+/** Lines read per query while a stream catches up. */
+const STREAM_PAGE = 500;
+
+function wholeNumber(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'string' ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new InputError(
+      `${name}: must be a whole number from ${min}${
+        max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`
+      }, got '${String(value)}'`,
+    );
+  }
+  return n;
+}
+
+function userRef(credentials: BackstageCredentials): string | undefined {
+  const principal = credentials.principal as { userEntityRef?: string };
+  return principal.userEntityRef;
+}
+
+/**
+ * Routes of the build engine: start a run ("Build now"), list an image's
+ * runs, read one run, its log (paged or streamed as server-sent events) and
+ * cancel it.
+ */
+export function buildRoutes(options: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  builds: BuildService;
+}): express.Router {
+  const { httpAuth, permissions, builds } = options;
+  const router = Router();
+
+  const authorizeBuild = async (
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ) => {
+    const [decision] = await permissions.authorize(
+      [{ permission: imageFactoryBuildPermission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Not allowed to build ${entityRef}`);
+    }
+  };
+
+  router.post('/images/:name/builds', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = parseRequestBody(startBuildRequestSchema, req.body);
+    const image = builds.findImage(req.params.name);
+    if (!image) {
+      throw new NotFoundError(`No image named '${req.params.name}'`);
+    }
+    if (!image.spec.source) {
+      throw new InputError(
+        `image ${image.metadata.name}: a ${image.spec.type} image without a source cannot be built; only images with a source are`,
+      );
+    }
+    await authorizeBuild(credentials, stringifyEntityRef(image));
+    const { run, created } = await builds.start({
+      image,
+      cause: 'manual',
+      causeDetail: body.reason,
+      requestedBy: userRef(credentials),
+      force: body.force,
+    });
+    res.status(created ? 202 : 200).json(run);
+  });
+
+  router.get('/images/:name/builds', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const limit = wholeNumber(
+      'limit',
+      req.query.limit,
+      DEFAULT_LIST_LIMIT,
+      1,
+      MAX_LIST_LIMIT,
+    );
+    const body: BuildRunList = {
+      items: await builds.list(req.params.name, limit),
+    };
+    res.json(body);
+  });
+
+  router.get('/builds/:id', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const run = await builds.get(req.params.id);
+    if (!run)
+      throw new NotFoundError(`No build run with id '${req.params.id}'`);
+    res.json(run);
+  });
+
+  router.get('/builds/:id/logs', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const after = wholeNumber('after', req.query.after, 0, 0);
+    const limit = wholeNumber(
+      'limit',
+      req.query.limit,
+      DEFAULT_LOG_LIMIT,
+      1,
+      MAX_LOG_LIMIT,
+    );
+    res.json(await builds.logs(req.params.id, after, limit));
+  });
+
+  router.get('/builds/:id/logs/stream', async (req, res) => {
+    // EventSource cannot send headers: the user cookie gives limited access.
+    await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+      allowLimitedAccess: true,
+    });
+    const lastEventId = req.header('last-event-id');
+    const after = wholeNumber(
+      lastEventId !== undefined ? 'Last-Event-ID' : 'after',
+      lastEventId ?? req.query.after,
+      0,
+      0,
+    );
+    await builds.require(req.params.id);
+    await streamLog(req, res, builds, req.params.id, after);
+  });
+
+  router.post('/builds/:id/cancel', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const run = await builds.require(req.params.id);
+    await authorizeBuild(credentials, run.entityRef);
+    res.json(await builds.cancel(run.id));
+  });
+
+  return router;
+}
+
+/**
+ * Server-sent events of a run: `log` (id = seq, data = BuildLogLine) for
+ * every line after `after`, `run` (data = BuildRun) at the start and on every
+ * change, and `end` once the run has ended and every line was sent.
+ */
+async function streamLog(
+  req: Request,
+  res: Response,
+  builds: BuildService,
+  runId: string,
+  after: number,
+) {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  const closed = new AbortController();
+  req.on('close', () => closed.abort());
+  const send = (text: string) => {
+    res.write(text);
+    // The compression middleware holds output until it is flushed.
+    (res as Response & { flush?: () => void }).flush?.();
+  };
+  send('retry: 2000\n\n');
+
+  let seq = after;
+  let lastRun = '';
+  while (!closed.signal.aborted) {
+    // The run first: a run seen ended has all its lines written.
+    const run: BuildRun | undefined = await builds.get(runId);
+    if (!run) break;
+    const runJson = JSON.stringify(run);
+    if (runJson !== lastRun) {
+      send(`event: run\ndata: ${runJson}\n\n`);
+      lastRun = runJson;
+    }
+    for (;;) {
+      const page = await builds.logs(runId, seq, STREAM_PAGE);
+      for (const line of page.items as BuildLogLine[]) {
+        send(`id: ${line.seq}\nevent: log\ndata: ${JSON.stringify(line)}\n\n`);
+        seq = line.seq;
+      }
+      if (page.items.length < STREAM_PAGE || closed.signal.aborted) break;
+    }
+    if (isFinished(run)) {
+      send(`event: end\ndata: ${JSON.stringify({ status: run.status })}\n\n`);
+      break;
+    }
+    await builds.events.next(runId, STREAM_POLL_MS, closed.signal);
+  }
+  res.end();
+}
