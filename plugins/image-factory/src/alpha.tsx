@@ -7,7 +7,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { ImageFactoryClient, imageFactoryApiRef } from './api';
 import { enrollRouteRef, rootRouteRef } from './routes';
 
@@ -55,10 +58,24 @@ const entityImageOverviewCard = EntityCardBlueprint.make({
   },
 });
 
+const entityImageBuildsContent = EntityContentBlueprint.make({
+  name: 'image-builds',
+  params: {
+    path: '/builds',
+    title: 'Builds',
+    filter: 'kind:image',
+    loader: () =>
+      import('./components/ImageBuildsContent').then(m =>
+        compatWrapper(<m.ImageBuildsContent />),
+      ),
+  },
+});
+
 /**
  * The Image Factory plugin for the new frontend system: the status page at
  * `/image-factory` with the enroll page at `/image-factory/enroll`, the
- * overview and enrollment cards on Image entity pages, and the API.
+ * overview and enrollment cards and the Builds tab on Image entity pages,
+ * and the API.
  *
  * @alpha
  */
@@ -73,5 +90,6 @@ export default createFrontendPlugin({
     imageFactoryPage,
     entityImageOverviewCard,
     entityImageEnrollmentCard,
+    entityImageBuildsContent,
   ],
 });

@@ -10,13 +10,19 @@ export {
   ImageFactoryPage,
   EntityImageOverviewCard,
   EntityImageEnrollmentCard,
+  EntityImageBuildsContent,
 } from './plugin';
 export {
   rootRouteRef as imageFactoryRootRouteRef,
   enrollRouteRef as imageFactoryEnrollRouteRef,
 } from './routes';
 export { imageFactoryApiRef, ImageFactoryClient } from './api';
-export type { ImageFactoryApi } from './api';
+export type {
+  BuildLogStreamOptions,
+  BuildLogStreamTiming,
+  ImageFactoryApi,
+  StartBuildResult,
+} from './api';
 export {
   isImageFactoryImage,
   isImageFactoryBuild,
@@ -31,6 +37,15 @@ export {
   RELATION_PROVIDER_OF,
 } from '@image-factory/plugin-image-factory-common';
 export type {
+  BuildCause,
+  BuildErrorType,
+  BuildInputs,
+  BuildLogLine,
+  BuildLogPage,
+  BuildPlatformResult,
+  BuildRun,
+  BuildRunList,
+  BuildStatus,
   ChangeImageRequest,
   EnrollImageRequest,
   Enrollment,
@@ -44,5 +59,6 @@ export type {
   ImagesFileIssue,
   ImagesFileStatus,
   ProviderStatus,
+  StartBuildRequest,
   UnenrollImageRequest,
 } from '@image-factory/plugin-image-factory-common';

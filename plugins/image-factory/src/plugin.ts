@@ -83,3 +83,25 @@ export const EntityImageEnrollmentCard: () => JSX.Element =
       },
     }),
   );
+
+/**
+ * Entity content (a tab) for kind Image: "Build now", the image's build runs
+ * with their status, cause, duration and digests, and the selected run's
+ * inputs, platforms and live log. `refreshIntervalMs` is how often the list
+ * is read again while a run is queued or running (default 5000).
+ *
+ * @public
+ */
+export const EntityImageBuildsContent: (props: {
+  refreshIntervalMs?: number;
+}) => JSX.Element = imageFactoryPlugin.provide(
+  createComponentExtension({
+    name: 'EntityImageBuildsContent',
+    component: {
+      lazy: () =>
+        import('./components/ImageBuildsContent').then(
+          m => m.ImageBuildsContent,
+        ),
+    },
+  }),
+);

@@ -1,4 +1,8 @@
 import type {
+  BuildLogLine,
+  BuildLogPage,
+  BuildRun,
+  BuildRunList,
   ChangeImageRequest,
   EnrollImageRequest,
   Enrollment,
@@ -7,9 +11,15 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  StartBuildRequest,
   UnenrollImageRequest,
 } from '@image-factory/plugin-image-factory-common';
-import type { ImageFactoryApi } from '../api';
+import type {
+  BuildLogStreamOptions,
+  ImageFactoryApi,
+  StartBuildResult,
+} from '../api';
+import { queuedRunFixture } from './builds';
 import { enrollmentFixture } from './enrollments';
 
 /** What one `getStatus()` call does: resolve, reject, or never settle. */
@@ -17,6 +27,23 @@ export type StatusResult = ImageFactoryStatus | Error | 'pending';
 
 /** What a write call does instead of its default: reject, or never settle. */
 export type WriteResult = Error | 'pending';
+
+/** A "Build now" or cancel request as the backend would receive it. */
+export interface RecordedBuildRequest {
+  call: 'start' | 'cancel';
+  /** The image name (start) or the run id (cancel) in the path. */
+  target: string;
+  body?: unknown;
+}
+
+/** A log stream a component opened, which a test drives. */
+export interface OpenLogStream {
+  id: string;
+  options: BuildLogStreamOptions;
+  closed: boolean;
+}
+
+const ACTIVE: ReadonlyArray<BuildRun['status']> = ['queued', 'running'];
 
 /** A write request as the backend would receive it. */
 export interface RecordedRequest {
@@ -56,6 +83,18 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
   readonly listCalls: Array<EnrollmentState | undefined> = [];
   /** What `listEnrollments` does instead of answering from `enrollments`. */
   listResult?: WriteResult;
+  /** Build runs of every image, newest first. */
+  builds: BuildRun[] = [];
+  /** The log of each run, by run id. */
+  buildLogs: Record<string, BuildLogLine[]> = {};
+  /** Consumed one per `startBuild` or `cancelBuild` call, before the default. */
+  buildResults: WriteResult[] = [];
+  /** Every `startBuild` and `cancelBuild`, in order. */
+  readonly buildRequests: RecordedBuildRequest[] = [];
+  /** The image name of each `listBuilds` call, in order. */
+  readonly listBuildsCalls: string[] = [];
+  /** Every log stream opened, in order. */
+  readonly streams: OpenLogStream[] = [];
 
   constructor(...results: StatusResult[]) {
     if (results.length === 0) {
@@ -141,5 +180,144 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     );
     this.enrollments.unshift(enrollment);
     return settle({ enrollment, reused: false });
+  }
+
+  startBuild(
+    name: string,
+    request: StartBuildRequest = {},
+  ): Promise<StartBuildResult> {
+    this.buildRequests.push({
+      call: 'start',
+      target: name,
+      body: JSON.parse(JSON.stringify(request)),
+    });
+    const scripted = this.buildResults.shift();
+    if (scripted) {
+      return settle<StartBuildResult>(scripted);
+    }
+    const active = this.builds.find(
+      r => r.imageName === name && ACTIVE.includes(r.status),
+    );
+    if (active) {
+      return settle({ run: active, alreadyActive: true });
+    }
+    const run = queuedRunFixture(
+      {
+        imageName: name,
+        entityRef: `image:default/${name}`,
+        requestedBy: 'user:default/guest',
+        causeDetail: request.reason,
+        createdAt: new Date().toISOString(),
+      },
+      100 + this.builds.length,
+    );
+    this.builds.unshift(run);
+    return settle({ run, alreadyActive: false });
+  }
+
+  listBuilds(
+    name: string,
+    options: { limit?: number } = {},
+  ): Promise<BuildRunList> {
+    this.listBuildsCalls.push(name);
+    const items = this.builds.filter(r => r.imageName === name);
+    return settle({ items: items.slice(0, options.limit ?? items.length) });
+  }
+
+  getBuild(id: string): Promise<BuildRun> {
+    const found = this.builds.find(r => r.id === id);
+    return settle(found ?? new Error(`No build run with id '${id}'`));
+  }
+
+  getBuildLogs(
+    id: string,
+    options: { after?: number } = {},
+  ): Promise<BuildLogPage> {
+    const run = this.builds.find(r => r.id === id);
+    return settle({
+      items: (this.buildLogs[id] ?? []).filter(
+        l => l.seq > (options.after ?? 0),
+      ),
+      done: !!run && !ACTIVE.includes(run.status),
+    });
+  }
+
+  cancelBuild(id: string): Promise<BuildRun> {
+    this.buildRequests.push({ call: 'cancel', target: id });
+    const scripted = this.buildResults.shift();
+    if (scripted) {
+      return settle<BuildRun>(scripted);
+    }
+    const run = this.builds.find(r => r.id === id);
+    if (!run) {
+      return settle<BuildRun>(new Error(`No build run with id '${id}'`));
+    }
+    const cancelled: BuildRun = {
+      ...run,
+      status: 'cancelled',
+      errorType: 'cancelled',
+      reason: 'Cancelled by user:default/guest',
+    };
+    this.emitRun(cancelled);
+    return settle(cancelled);
+  }
+
+  /**
+   * Like the backend's stream: the lines already logged after `after`, then
+   * whatever a test emits; a run that has finished ends at once.
+   */
+  streamBuildLogs(id: string, options: BuildLogStreamOptions): () => void {
+    const stream: OpenLogStream = { id, options, closed: false };
+    this.streams.push(stream);
+    Promise.resolve().then(() => {
+      if (stream.closed) {
+        return;
+      }
+      (this.buildLogs[id] ?? [])
+        .filter(l => l.seq > (options.after ?? 0))
+        .forEach(l => options.onLine(l));
+      const run = this.builds.find(r => r.id === id);
+      if (run && !ACTIVE.includes(run.status)) {
+        stream.closed = true;
+        options.onEnd?.();
+      }
+    });
+    return () => {
+      stream.closed = true;
+    };
+  }
+
+  /** The open streams of a run. */
+  openStreams(id: string): OpenLogStream[] {
+    return this.streams.filter(s => s.id === id && !s.closed);
+  }
+
+  /** Appends a line to a run's log and sends it to the open streams. */
+  emitLine(id: string, line: BuildLogLine) {
+    (this.buildLogs[id] ??= []).push(line);
+    this.openStreams(id).forEach(s => s.options.onLine(line));
+  }
+
+  /**
+   * Stores a run's new state and sends it to the open streams, which end
+   * when it has finished.
+   */
+  emitRun(run: BuildRun) {
+    this.builds = this.builds.map(r => (r.id === run.id ? run : r));
+    for (const stream of this.openStreams(run.id)) {
+      stream.options.onRun?.(run);
+      if (!ACTIVE.includes(run.status)) {
+        stream.closed = true;
+        stream.options.onEnd?.();
+      }
+    }
+  }
+
+  /** Fails the open streams of a run, as the client does after its retries. */
+  failStreams(id: string, error: Error) {
+    for (const stream of this.openStreams(id)) {
+      stream.closed = true;
+      stream.options.onError?.(error);
+    }
   }
 }

@@ -1,5 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  BuildLogLine,
+  BuildLogPage,
+  BuildRun,
+  BuildRunList,
   ChangeImageRequest,
   EnrollImageRequest,
   Enrollment,
@@ -7,8 +11,42 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  StartBuildRequest,
   UnenrollImageRequest,
 } from '@image-factory/plugin-image-factory-common';
+
+/**
+ * The answer to "Build now".
+ *
+ * @public
+ */
+export interface StartBuildResult {
+  /** The newly queued run, or the image's run that was already queued or running. */
+  run: BuildRun;
+  /**
+   * True when the image already had a queued or running run, which the
+   * backend returned (200) instead of queueing a second one (202).
+   */
+  alreadyActive: boolean;
+}
+
+/**
+ * What {@link ImageFactoryApi.streamBuildLogs} calls as a run's log arrives.
+ *
+ * @public
+ */
+export interface BuildLogStreamOptions {
+  /** Only the lines after this `seq` (default 0: the whole log). */
+  after?: number;
+  /** Each new line, once and in order. */
+  onLine(line: BuildLogLine): void;
+  /** The run, whenever its status changes. */
+  onRun?(run: BuildRun): void;
+  /** Once, when the run has finished and every line was delivered. */
+  onEnd?(): void;
+  /** Once, when the log can be followed no longer (after retries); nothing is called after it. */
+  onError?(error: Error): void;
+}
 
 /**
  * The Image Factory backend as the frontend sees it.
@@ -57,6 +95,41 @@ export interface ImageFactoryApi {
     name: string,
     request: ChangeImageRequest,
   ): Promise<EnrollmentResponse>;
+
+  /**
+   * "Build now" (`POST /api/image-factory/images/:name/builds`): queues a run
+   * of the image, or returns the one already queued or running. Needs the
+   * `image-factory.image.build` permission on the image.
+   */
+  startBuild(
+    name: string,
+    request?: StartBuildRequest,
+  ): Promise<StartBuildResult>;
+
+  /**
+   * The image's build runs, newest first
+   * (`GET /api/image-factory/images/:name/builds`).
+   */
+  listBuilds(name: string, options?: { limit?: number }): Promise<BuildRunList>;
+
+  /** One build run (`GET /api/image-factory/builds/:id`). */
+  getBuild(id: string): Promise<BuildRun>;
+
+  /**
+   * A page of a run's log: the lines after `after`
+   * (`GET /api/image-factory/builds/:id/logs`).
+   */
+  getBuildLogs(id: string, options?: { after?: number }): Promise<BuildLogPage>;
+
+  /** Cancels a queued or running run (`POST /api/image-factory/builds/:id/cancel`). */
+  cancelBuild(id: string): Promise<BuildRun>;
+
+  /**
+   * Follows a run's log live (`GET /api/image-factory/builds/:id/logs/stream`,
+   * Server-Sent Events), reconnecting where it left off after a drop and
+   * polling when streaming is not possible. Returns a function that stops it.
+   */
+  streamBuildLogs(id: string, options: BuildLogStreamOptions): () => void;
 }
 
 /**

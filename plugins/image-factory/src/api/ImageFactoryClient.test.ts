@@ -10,6 +10,7 @@ import { AddressInfo } from 'net';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'http';
 import { MockFetchApi, mockApis } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
+import { buildRunFixture, logLine } from '../__fixtures__/builds';
 import { enrollmentFixture } from '../__fixtures__/enrollments';
 import { statusWithIssues } from '../__fixtures__/status';
 import { ImageFactoryClient } from './ImageFactoryClient';
@@ -236,6 +237,87 @@ describe('ImageFactoryClient', () => {
       expect(error).toBeInstanceOf(ResponseError);
       expect(error.statusCode).toBe(409);
       expect(error.cause.message).toBe("Image 'hello-api' is already enrolled");
+    });
+  });
+
+  describe('build runs', () => {
+    const run = buildRunFixture();
+    const request = (method: string, url: string) => ({
+      method,
+      url,
+      auth: 'Bearer user-token',
+    });
+
+    it('starts a build, telling a new run (202) from the active one (200)', async () => {
+      handler = (_req, res) => json(res, 202, { ...run, status: 'queued' });
+      await expect(
+        client().startBuild('hello-web', { reason: 'Try it', force: true }),
+      ).resolves.toEqual({
+        run: { ...run, status: 'queued' },
+        alreadyActive: false,
+      });
+      handler = (_req, res) => json(res, 200, { ...run, status: 'running' });
+      await expect(client().startBuild('hello-web')).resolves.toEqual({
+        run: { ...run, status: 'running' },
+        alreadyActive: true,
+      });
+      expect(requests).toEqual([
+        request('POST', '/api/image-factory/images/hello-web/builds'),
+        request('POST', '/api/image-factory/images/hello-web/builds'),
+      ]);
+      expect(bodies).toEqual([
+        {
+          type: 'application/json',
+          body: { reason: 'Try it', force: true },
+        },
+        { type: 'application/json', body: {} },
+      ]);
+    });
+
+    it('throws the backend error of a refused build', async () => {
+      handler = (_req, res) =>
+        json(res, 403, {
+          error: { name: 'NotAllowedError', message: 'Not allowed to build' },
+        });
+      const error = await client()
+        .startBuild('hello-web')
+        .then(
+          () => undefined,
+          e => e,
+        );
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(403);
+    });
+
+    it('lists, gets, reads the log of and cancels runs', async () => {
+      handler = (req, res) => {
+        if (req.url!.includes('/images/')) {
+          json(res, 200, { items: [run] });
+        } else if (req.url!.includes('/logs')) {
+          json(res, 200, { items: [logLine(3, 'hi')], done: true });
+        } else {
+          json(res, 200, run);
+        }
+      };
+
+      await expect(client().listBuilds('hello-web')).resolves.toEqual({
+        items: [run],
+      });
+      await client().listBuilds('hello-web', { limit: 20 });
+      await expect(client().getBuild(run.id)).resolves.toEqual(run);
+      await expect(
+        client().getBuildLogs(run.id, { after: 2 }),
+      ).resolves.toEqual({ items: [logLine(3, 'hi')], done: true });
+      await client().getBuildLogs(run.id);
+      await expect(client().cancelBuild(run.id)).resolves.toEqual(run);
+      expect(requests).toEqual([
+        request('GET', '/api/image-factory/images/hello-web/builds'),
+        request('GET', '/api/image-factory/images/hello-web/builds?limit=20'),
+        request('GET', `/api/image-factory/builds/${run.id}`),
+        request('GET', `/api/image-factory/builds/${run.id}/logs?after=2`),
+        request('GET', `/api/image-factory/builds/${run.id}/logs`),
+        request('POST', `/api/image-factory/builds/${run.id}/cancel`),
+      ]);
     });
   });
 });

@@ -1,6 +1,9 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  BuildLogPage,
+  BuildRun,
+  BuildRunList,
   ChangeImageRequest,
   EnrollImageRequest,
   Enrollment,
@@ -8,9 +11,19 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  StartBuildRequest,
   UnenrollImageRequest,
 } from '@image-factory/plugin-image-factory-common';
-import type { ImageFactoryApi } from './ImageFactoryApi';
+import {
+  BuildLogStreamTiming,
+  DEFAULT_LOG_STREAM_TIMING,
+  followBuildLogs,
+} from './followBuildLogs';
+import type {
+  BuildLogStreamOptions,
+  ImageFactoryApi,
+  StartBuildResult,
+} from './ImageFactoryApi';
 
 /**
  * Talks to the Image Factory backend plugin (`pluginId: 'image-factory'`).
@@ -20,10 +33,20 @@ import type { ImageFactoryApi } from './ImageFactoryApi';
 export class ImageFactoryClient implements ImageFactoryApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
+  private readonly logStreamTiming: BuildLogStreamTiming;
 
-  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+  constructor(options: {
+    discoveryApi: DiscoveryApi;
+    fetchApi: FetchApi;
+    /** How build logs are followed: reconnect backoff and polling fallback. */
+    logStreamTiming?: Partial<BuildLogStreamTiming>;
+  }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
+    this.logStreamTiming = {
+      ...DEFAULT_LOG_STREAM_TIMING,
+      ...options.logStreamTiming,
+    };
   }
 
   /**
@@ -81,11 +104,111 @@ export class ImageFactoryClient implements ImageFactoryApi {
     );
   }
 
+  /** {@inheritDoc ImageFactoryApi.startBuild} */
+  async startBuild(
+    name: string,
+    request: StartBuildRequest = {},
+  ): Promise<StartBuildResult> {
+    const response = await this.send(
+      'POST',
+      `/images/${encodeURIComponent(name)}/builds`,
+      request,
+    );
+    // 202: a new run was queued; 200: the queued or running one is returned.
+    return {
+      run: (await response.json()) as BuildRun,
+      alreadyActive: response.status === 200,
+    };
+  }
+
+  /** {@inheritDoc ImageFactoryApi.listBuilds} */
+  async listBuilds(
+    name: string,
+    options: { limit?: number } = {},
+  ): Promise<BuildRunList> {
+    const query =
+      options.limit !== undefined
+        ? `?${new URLSearchParams({ limit: String(options.limit) })}`
+        : '';
+    return this.request<BuildRunList>(
+      'GET',
+      `/images/${encodeURIComponent(name)}/builds${query}`,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.getBuild} */
+  async getBuild(id: string): Promise<BuildRun> {
+    return this.request<BuildRun>('GET', `/builds/${encodeURIComponent(id)}`);
+  }
+
+  /** {@inheritDoc ImageFactoryApi.getBuildLogs} */
+  async getBuildLogs(
+    id: string,
+    options: { after?: number } = {},
+  ): Promise<BuildLogPage> {
+    const query =
+      options.after !== undefined
+        ? `?${new URLSearchParams({ after: String(options.after) })}`
+        : '';
+    return this.request<BuildLogPage>(
+      'GET',
+      `/builds/${encodeURIComponent(id)}/logs${query}`,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.cancelBuild} */
+  async cancelBuild(id: string): Promise<BuildRun> {
+    return this.request<BuildRun>(
+      'POST',
+      `/builds/${encodeURIComponent(id)}/cancel`,
+    );
+  }
+
+  /**
+   * Follows a run's log live over Server-Sent Events
+   * (`GET /api/image-factory/builds/:id/logs/stream`). EventSource cannot
+   * send the user's token, so the stream is read from a `fetchApi` response
+   * body; after a drop it reconnects from the last line (`Last-Event-ID` and
+   * `?after=`) with a bounded backoff, and it polls the log pages when the
+   * stream is refused or keeps failing. Returns a function that stops it.
+   */
+  streamBuildLogs(id: string, options: BuildLogStreamOptions): () => void {
+    const path = `/builds/${encodeURIComponent(id)}`;
+    return followBuildLogs(
+      {
+        openStream: async (after, signal) => {
+          const baseUrl = await this.discoveryApi.getBaseUrl('image-factory');
+          const query = new URLSearchParams({ after: String(after) });
+          return this.fetchApi.fetch(`${baseUrl}${path}/logs/stream?${query}`, {
+            headers: {
+              Accept: 'text/event-stream',
+              ...(after > 0 && { 'Last-Event-ID': String(after) }),
+            },
+            signal,
+          });
+        },
+        getLogs: after => this.getBuildLogs(id, { after }),
+        getRun: () => this.getBuild(id),
+      },
+      options,
+      this.logStreamTiming,
+    );
+  }
+
   private async request<T>(
     method: 'GET' | 'POST',
     path: string,
     body?: unknown,
   ): Promise<T> {
+    const response = await this.send(method, path, body);
+    return (await response.json()) as T;
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('image-factory');
     // fetchApi, not the global fetch: it adds the user's token, which every route requires.
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
@@ -99,6 +222,6 @@ export class ImageFactoryClient implements ImageFactoryApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
 }

@@ -1,3 +1,8 @@
 export { imageFactoryApiRef } from './ImageFactoryApi';
-export type { ImageFactoryApi } from './ImageFactoryApi';
+export type {
+  BuildLogStreamOptions,
+  ImageFactoryApi,
+  StartBuildResult,
+} from './ImageFactoryApi';
 export { ImageFactoryClient } from './ImageFactoryClient';
+export type { BuildLogStreamTiming } from './followBuildLogs';

@@ -35,6 +35,7 @@ import {
   RELATION_OWNER_OF,
 } from '@backstage/catalog-model';
 import {
+  EntityImageBuildsContent,
   EntityImageEnrollmentCard,
   EntityImageOverviewCard,
   RELATION_PROVIDED_BY,
@@ -155,6 +156,9 @@ const imagePage = (
           />
         </Grid>
       </Grid>
+    </EntityLayout.Route>
+    <EntityLayout.Route path="/builds" title="Builds">
+      <EntityImageBuildsContent />
     </EntityLayout.Route>
   </EntityLayout>
 );

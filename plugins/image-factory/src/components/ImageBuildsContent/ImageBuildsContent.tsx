@@ -1,0 +1,196 @@
+import { useState } from 'react';
+import { Box, Button, Grid, Typography } from '@material-ui/core';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  BuildRun,
+  isImageEntity,
+} from '@image-factory/plugin-image-factory-common';
+import { useCancelBuild } from '../../hooks/useBuildActions';
+import { useBuildLog } from '../../hooks/useBuildLog';
+import { isActiveRun, useBuildRuns } from '../../hooks/useBuildRuns';
+import { BuildError } from './BuildError';
+import { BuildLogViewer } from './BuildLogViewer';
+import { BuildNowForm } from './BuildNowForm';
+import { BuildRunDetails } from './BuildRunDetails';
+import { BuildRunsTable } from './BuildRunsTable';
+import { BuildStatusChip } from './BuildStatusChip';
+import { when } from './format';
+
+const DEFAULT_REFRESH_INTERVAL_MS = 5000;
+
+/** The run as freshest known: a finished state wins, as it is final. */
+function freshest(...candidates: Array<BuildRun | undefined>) {
+  const known = candidates.filter((r): r is BuildRun => !!r);
+  return known.find(r => !isActiveRun(r)) ?? known[0];
+}
+
+function SelectedRun(props: { run: BuildRun; onChange: () => void }) {
+  const { onChange } = props;
+  const log = useBuildLog(props.run.id, onChange);
+  const cancel = useCancelBuild();
+  const cancelled =
+    cancel.value?.id === props.run.id ? cancel.value : undefined;
+  const run = freshest(log.run, cancelled, props.run)!;
+  const active = isActiveRun(run);
+
+  const onCancel = async () => {
+    const result = await cancel.cancel(run.id);
+    if (!(result instanceof Error)) {
+      onChange();
+    }
+  };
+
+  return (
+    <>
+      <Grid item xs={12}>
+        <InfoCard
+          title={
+            <Box display="flex" alignItems="center" gridGap={12}>
+              Run of {when(run.createdAt)}{' '}
+              <BuildStatusChip status={run.status} />
+            </Box>
+          }
+          subheader={`${run.id}${
+            run.attempts > 1 ? ` · attempt ${run.attempts}` : ''
+          }`}
+          action={
+            active && (
+              <Button
+                variant="outlined"
+                color="secondary"
+                onClick={onCancel}
+                disabled={cancel.loading}
+              >
+                {cancel.loading ? 'Cancelling…' : 'Cancel run'}
+              </Button>
+            )
+          }
+        >
+          {cancel.error && !cancel.loading && (
+            <Box mb={2}>
+              <BuildError error={cancel.error} action="cancel" />
+            </Box>
+          )}
+          {run.reason && (
+            <Box mb={2}>
+              <Typography
+                variant="body2"
+                color={run.status === 'failed' ? 'error' : 'textSecondary'}
+              >
+                {run.reason}
+              </Typography>
+            </Box>
+          )}
+          <BuildRunDetails run={run} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Log">
+          <BuildLogViewer
+            lines={log.lines}
+            platforms={run.inputs.platforms}
+            live={!log.ended && !log.error}
+            error={log.error}
+          />
+        </InfoCard>
+      </Grid>
+    </>
+  );
+}
+
+function ImageBuilds(props: { imageName: string; refreshIntervalMs: number }) {
+  const { imageName, refreshIntervalMs } = props;
+  const [refreshKey, setRefreshKey] = useState(0);
+  const refresh = () => setRefreshKey(k => k + 1);
+  const { runs, error } = useBuildRuns(imageName, {
+    refreshIntervalMs,
+    refreshKey,
+  });
+  const [selectedId, setSelectedId] = useState<string>();
+  // The run "Build now" returned, until the list has it.
+  const [started, setStarted] = useState<BuildRun>();
+
+  const id = selectedId ?? runs?.[0]?.id;
+  const selected =
+    runs?.find(r => r.id === id) ?? (started?.id === id ? started : undefined);
+
+  let list;
+  if (error && !runs) {
+    list = (
+      <ResponseErrorPanel error={error} title="Could not load the build runs" />
+    );
+  } else if (!runs) {
+    list = <Progress />;
+  } else if (runs.length === 0) {
+    list = (
+      <EmptyState
+        missing="data"
+        title="No builds yet"
+        description={`${imageName} has not been built by the factory yet. Press "Build now" to build it.`}
+      />
+    );
+  } else {
+    list = (
+      <BuildRunsTable
+        runs={runs}
+        selectedId={id}
+        onSelect={run => setSelectedId(run.id)}
+      />
+    );
+  }
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard
+          title="Build now"
+          subheader="Builds every platform, pushes them and joins them in an image index"
+        >
+          <BuildNowForm
+            imageName={imageName}
+            onStarted={run => {
+              setStarted(run);
+              setSelectedId(run.id);
+              refresh();
+            }}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        {list}
+      </Grid>
+      {selected && (
+        <SelectedRun key={selected.id} run={selected} onChange={refresh} />
+      )}
+    </Grid>
+  );
+}
+
+/**
+ * The Builds tab of an Image entity: "Build now", the image's runs, and the
+ * selected run's inputs, platforms and live log.
+ */
+export function ImageBuildsContent(props: { refreshIntervalMs?: number }) {
+  const { entity } = useEntity();
+  if (!isImageEntity(entity)) {
+    return (
+      <WarningPanel
+        title="Not an image"
+        message="This tab shows the builds of entities of kind Image."
+      />
+    );
+  }
+  return (
+    <ImageBuilds
+      imageName={entity.metadata.name}
+      refreshIntervalMs={props.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS}
+    />
+  );
+}

@@ -1,0 +1,1 @@
+export { ImageBuildsContent } from './ImageBuildsContent';
