@@ -93,6 +93,45 @@ export interface Config {
       maxRetryAfter?: HumanDuration | string;
     };
     /**
+     * The build engine: a queue of runs in the database, built by a worker in
+     * each backend (see the backend README, "Builds").
+     */
+    builds?: {
+      /**
+       * Whether this backend takes runs from the queue and builds them. Set to
+       * false on replicas that only serve the API. Default: true.
+       */
+      worker?: boolean;
+      /** Runs this backend builds at once. Default: 2. */
+      concurrentRuns?: number;
+      /** Platforms of one run built at once. Default: 2. */
+      parallelPlatforms?: number;
+      /**
+       * Starts of a run (the first and those after its backend stopped
+       * mid-build) before it fails as `interrupted`. Default: 3.
+       */
+      maxAttempts?: number;
+      /**
+       * How long a backend's claim on a run holds without renewal; it is
+       * renewed every third of it while the run builds. Default: 1 minute.
+       * @example { seconds: 90 }
+       */
+      leaseDuration?: HumanDuration | string;
+      /** How often the queue is polled and expired leases recovered. Default: 2 seconds. */
+      pollInterval?: HumanDuration | string;
+      /** Retries of one step (fetch, build, push) after a transient error. Default: 3. */
+      retries?: number;
+      /**
+       * Wait before the first retry; doubled for each further one, at most
+       * 30 seconds. Default: 2 seconds.
+       */
+      retryBackoff?: HumanDuration | string;
+      /** The longest build of one platform. Default: 1 hour. */
+      buildTimeout?: HumanDuration | string;
+      /** The longest push of one platform. Default: 15 minutes. */
+      pushTimeout?: HumanDuration | string;
+    };
+    /**
      * Entity reference of the owner of the Provider entities.
      *
      * Default: `group:default/platform-team`.
