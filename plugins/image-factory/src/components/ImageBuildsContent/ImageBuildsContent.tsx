@@ -33,7 +33,9 @@ function freshest(...candidates: Array<BuildRun | undefined>) {
 
 function SelectedRun(props: { run: BuildRun; onChange: () => void }) {
   const { onChange } = props;
-  const log = useBuildLog(props.run.id, onChange);
+  // A run that had finished already needs no new list when its log ends.
+  const [wasActive] = useState(() => isActiveRun(props.run));
+  const log = useBuildLog(props.run.id, wasActive ? onChange : undefined);
   const cancel = useCancelBuild();
   const cancelled =
     cancel.value?.id === props.run.id ? cancel.value : undefined;
