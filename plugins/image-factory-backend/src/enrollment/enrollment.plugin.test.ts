@@ -33,6 +33,27 @@ const header = (credentials: typeof jane) =>
     (credentials.principal as { userEntityRef: string }).userEntityRef,
   );
 
+/** `POST /enrollments` as a user. */
+function enroll(b: EnrollmentBackend, who: typeof jane, body: object) {
+  return request(b.server)
+    .post('/api/image-factory/enrollments')
+    .set('Authorization', header(who))
+    .send(body);
+}
+
+/** `POST /images/:name/unenroll` as a user. */
+function unenroll(
+  b: EnrollmentBackend,
+  who: typeof jane,
+  name: string,
+  body: object,
+) {
+  return request(b.server)
+    .post(`/api/image-factory/images/${name}/unenroll`)
+    .set('Authorization', header(who))
+    .send(body);
+}
+
 function octokit(b: EnrollmentBackend) {
   const quiet = () => {};
   return new Octokit({
@@ -85,10 +106,10 @@ describe('enrollment through GitHub pull requests', () => {
 
   it('opens one pull request per change, reuses it when asked again, and follows its merge', async () => {
     b = await startEnrollmentBackend();
-    const res = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: WEB_API, reason: 'New public API' });
+    const res = await enroll(b, jane, {
+      image: WEB_API,
+      reason: 'New public API',
+    });
     expect(res.status).toBe(201);
     const { enrollment } = res.body;
     expect(res.body.reused).toBe(false);
@@ -136,19 +157,15 @@ describe('enrollment through GitHub pull requests', () => {
     expect(pr.data.commits).toBe(1);
 
     // The same request again: the open pull request, not a second one.
-    const again = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: WEB_API });
+    const again = await enroll(b, jane, { image: WEB_API });
     expect(again.status).toBe(200);
     expect(again.body.reused).toBe(true);
     expect(again.body.enrollment.id).toBe(enrollment.id);
 
     // A different entry under the same name while that PR is open: refused.
-    const different = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: { ...WEB_API, platforms: ['linux/arm64'] } });
+    const different = await enroll(b, jane, {
+      image: { ...WEB_API, platforms: ['linux/arm64'] },
+    });
     expect(different.status).toBe(409);
     expect(different.body.error.message).toContain(
       'A different pull request to enroll web-api is already open',
@@ -179,22 +196,18 @@ describe('enrollment through GitHub pull requests', () => {
     expect(await b.github.listBranches(OWNER, REPO)).toEqual(['main']);
 
     // Enrolling it once more is a conflict: it is in images.yaml now.
-    const twice = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: WEB_API });
+    const twice = await enroll(b, jane, { image: WEB_API });
     expect(twice.status).toBe(409);
     expect(twice.body.error.message).toMatch(/web-api.*already exists/);
   });
 
   it('un-enrolls and changes the type of an image through pull requests', async () => {
     b = await startEnrollmentBackend();
-    const unenroll = await request(b.server)
-      .post('/api/image-factory/images/hello-web/unenroll')
-      .set('Authorization', header(jane))
-      .send({ reason: 'Replaced by web-api' });
-    expect(unenroll.status).toBe(201);
-    expect(unenroll.body.enrollment).toMatchObject({
+    const unenrolled = await unenroll(b, jane, 'hello-web', {
+      reason: 'Replaced by web-api',
+    });
+    expect(unenrolled.status).toBe(201);
+    expect(unenrolled.body.enrollment).toMatchObject({
       action: 'unenroll',
       summary: 'Un-enroll image hello-web',
       pullRequest: { branch: 'image-factory/unenroll-hello-web' },
@@ -243,36 +256,26 @@ describe('enrollment through GitHub pull requests', () => {
 
   it('refuses bad requests, foreign owners and unknown images before writing anything', async () => {
     b = await startEnrollmentBackend();
-    const bad = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({
-        image: { ...WEB_API, name: 'Web_API', source: { repo: 'nope' } },
-      });
+    const bad = await enroll(b, jane, {
+      image: { ...WEB_API, name: 'Web_API', source: { repo: 'nope' } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toBe(
       "Invalid request body: image.name: must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit; image.source.repo: must be 'owner/name'",
     );
 
-    const foreign = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: { ...WEB_API, owner: 'platform-team' } });
+    const foreign = await enroll(b, jane, {
+      image: { ...WEB_API, owner: 'platform-team' },
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.message).toBe(
       'You (user:default/jane) may not enroll images for group:default/platform-team: you are not that user or a member of that group',
     );
 
-    const notHers = await request(b.server)
-      .post('/api/image-factory/images/python-runtime/unenroll')
-      .set('Authorization', header(jane))
-      .send({});
+    const notHers = await unenroll(b, jane, 'python-runtime', {});
     expect(notHers.status).toBe(403);
 
-    const unknown = await request(b.server)
-      .post('/api/image-factory/images/nothing-here/unenroll')
-      .set('Authorization', header(jane))
-      .send({});
+    const unknown = await unenroll(b, jane, 'nothing-here', {});
     expect(unknown.status).toBe(404);
 
     const anonymous = await request(b.server)
@@ -284,19 +287,15 @@ describe('enrollment through GitHub pull requests', () => {
 
   it('lets anyone enroll for any owner when allowAnyOwner is set', async () => {
     b = await startEnrollmentBackend({ enrollment: { allowAnyOwner: true } });
-    const res = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: { ...WEB_API, owner: 'platform-team' } });
+    const res = await enroll(b, jane, {
+      image: { ...WEB_API, owner: 'platform-team' },
+    });
     expect(res.status).toBe(201);
   });
 
   it('names the credentials problem when GitHub rejects the token', async () => {
     b = await startEnrollmentBackend({ token: 'wrong-token' });
-    const res = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: WEB_API });
+    const res = await enroll(b, jane, { image: WEB_API });
     expect(res.status).toBe(503);
     expect(res.body.error.message).toContain(
       "GitHub rejected the Image Factory's credentials",
@@ -308,10 +307,7 @@ describe('enrollment through GitHub pull requests', () => {
 
   it('explains a 404 for a repository that is missing or hidden', async () => {
     b = await startEnrollmentBackend({ repo: 'no-such-repo' });
-    const res = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: WEB_API });
+    const res = await enroll(b, jane, { image: WEB_API });
     expect(res.status).toBe(503);
     expect(res.body.error.message).toContain(
       'GitHub answers 404 Not Found for acme/no-such-repo',
@@ -321,10 +317,7 @@ describe('enrollment through GitHub pull requests', () => {
 
   it('names the missing permission of a read-only token in the preflight', async () => {
     b = await startEnrollmentBackend({ github: { permission: 'read' } });
-    const res = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: WEB_API });
+    const res = await enroll(b, jane, { image: WEB_API });
     expect(res.status).toBe(503);
     expect(res.body.error.message).toContain(
       'can read acme/factory-config but not push to it',
@@ -335,10 +328,7 @@ describe('enrollment through GitHub pull requests', () => {
   it('explains branch protection that refuses the commit, and opens no pull request', async () => {
     b = await startEnrollmentBackend();
     b.github.protectBranch(OWNER, REPO, 'image-factory/enroll-web-api');
-    const res = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: WEB_API });
+    const res = await enroll(b, jane, { image: WEB_API });
     expect(res.status).toBe(503);
     expect(res.body.error.message).toContain(
       'Branch protection in acme/factory-config refused to commit images.yaml',
@@ -359,10 +349,7 @@ describe('enrollment through GitHub pull requests', () => {
       method: 'POST',
       path: /\/pulls$/,
     });
-    const ok = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: WEB_API });
+    const ok = await enroll(b, jane, { image: WEB_API });
     expect(ok.status).toBe(201);
 
     b.github.injectFault({
@@ -371,10 +358,7 @@ describe('enrollment through GitHub pull requests', () => {
       method: 'GET',
       path: /\/repos\/acme\/factory-config$/,
     });
-    const failed = await request(b.server)
-      .post('/api/image-factory/images/hello-web/unenroll')
-      .set('Authorization', header(jane))
-      .send({});
+    const failed = await unenroll(b, jane, 'hello-web', {});
     expect(failed.status).toBe(502);
     expect(failed.body.error.message).toBe(
       'GitHub failed to read the repository in acme/factory-config: 503 Service Unavailable, after 4 attempt(s)',
@@ -384,10 +368,7 @@ describe('enrollment through GitHub pull requests', () => {
   it('leaves no branch behind when opening the pull request fails', async () => {
     b = await startEnrollmentBackend({ enrollment: { maxRetries: 0 } });
     b.github.injectFault({ status: 500, method: 'POST', path: /\/pulls$/ });
-    const res = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: WEB_API });
+    const res = await enroll(b, jane, { image: WEB_API });
     expect(res.status).toBe(502);
     await expectNothingWritten(b);
   });
@@ -400,10 +381,7 @@ describe('enrollment through GitHub pull requests', () => {
       method: 'POST',
       path: /\/pulls$/,
     });
-    const waited = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: WEB_API });
+    const waited = await enroll(b, jane, { image: WEB_API });
     expect(waited.status).toBe(201);
 
     b.github.injectFault({
@@ -412,10 +390,7 @@ describe('enrollment through GitHub pull requests', () => {
       method: 'POST',
       path: /\/pulls$/,
     });
-    const limited = await request(b.server)
-      .post('/api/image-factory/images/hello-web/unenroll')
-      .set('Authorization', header(jane))
-      .send({});
+    const limited = await unenroll(b, jane, 'hello-web', {});
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('120');
     expect(limited.body.error.message).toContain('try again in 120 s');
@@ -456,10 +431,7 @@ describe('enrollment through GitHub pull requests', () => {
       },
     });
     b.github.setWebhook(undefined);
-    const res = await request(b.server)
-      .post('/api/image-factory/enrollments')
-      .set('Authorization', header(jane))
-      .send({ image: WEB_API });
+    const res = await enroll(b, jane, { image: WEB_API });
     const { id, pullRequest } = res.body.enrollment;
     await b.github.mergePullRequest(OWNER, REPO, pullRequest.number);
     const merged = await waitFor(
