@@ -8,13 +8,19 @@ import { ImageFactoryPushAuth } from '@image-factory/plugin-image-factory-node';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
-import { BuildRunEnd, BuildRunRecord, BuildStore } from '../database';
+import {
+  BuildRunEnd,
+  BuildRunRecord,
+  BuildStore,
+  DigestStore,
+} from '../database';
 import { ociLabels } from '../executor';
 import {
   OCI_IMAGE_INDEX,
   OciRegistryClient,
   RegistryCredentials,
 } from '../registry';
+import { resolveBaseDigests } from './baseDigests';
 import { BuildLog } from './BuildLog';
 import { errorTypeOf, ImageNotBuildableError } from './errors';
 import { ExecutorPool, PooledExecutor } from './ExecutorPool';
@@ -101,6 +107,8 @@ export class BuildRunner {
       executors: ExecutorPool;
       credentials: RegistryCredentialSource;
       store: BuildStore;
+      /** Current digests of base images, from tracking; without it inputs name only pinned bases. */
+      digests?: Pick<DigestStore, 'getCurrent'>;
       config: Pick<
         BuildsConfig,
         | 'parallelPlatforms'
@@ -183,9 +191,15 @@ export class BuildRunner {
       () => this.options.sources.fetch(image, dir, signal),
       this.retryOptions(ctx, 'Fetching the source', signal),
     );
+    const baseDigests = await resolveBaseDigests(
+      fetched.dockerfileText,
+      spec.buildArgs,
+      this.options.digests,
+    );
     const inputs: BuildInputs = {
       sourceRevision: fetched.revision,
       dockerfileDigest: fetched.dockerfileDigest,
+      ...(Object.keys(baseDigests).length > 0 ? { baseDigests } : {}),
       ...(spec.buildArgs && Object.keys(spec.buildArgs).length > 0
         ? { buildArgs: spec.buildArgs }
         : {}),

@@ -17,6 +17,8 @@ export interface FetchedSource {
   dockerfile: string;
   /** `sha256:` of the Dockerfile's bytes. */
   dockerfileDigest: string;
+  /** The Dockerfile's text. */
+  dockerfileText: string;
   /** The repository's web URL, for the `org.opencontainers.image.source` label. */
   repositoryUrl: string;
 }
@@ -137,6 +139,7 @@ export class SourceFetcher {
       dockerfileDigest: `sha256:${createHash('sha256')
         .update(dockerfileBytes)
         .digest('hex')}`,
+      dockerfileText: dockerfileBytes.toString('utf8'),
       repositoryUrl,
     };
   }

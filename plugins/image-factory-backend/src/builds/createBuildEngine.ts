@@ -8,7 +8,11 @@ import {
 } from '@image-factory/plugin-image-factory-node';
 import Dockerode from 'dockerode';
 import { Knex } from 'knex';
-import { DatabaseBuildLogStore, DatabaseBuildStore } from '../database';
+import {
+  DatabaseBuildLogStore,
+  DatabaseBuildStore,
+  DatabaseDigestStore,
+} from '../database';
 import { DockerExecutor } from '../executor';
 import { BuildEvents } from './BuildEvents';
 import { BuildRunner } from './BuildRunner';
@@ -125,6 +129,7 @@ export function createBuildEngine(options: {
     executors: new ExecutorPool(executors, providers),
     credentials,
     store,
+    digests: DatabaseDigestStore.create({ client: options.client }),
     config,
     logger,
     clock,
