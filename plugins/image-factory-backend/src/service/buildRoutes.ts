@@ -13,7 +13,7 @@ import {
   imageFactoryBuildPermission,
   startBuildRequestSchema,
 } from '@image-factory/plugin-image-factory-common';
-import express, { Request, Response } from 'express';
+import express, { Response } from 'express';
 import Router from 'express-promise-router';
 import { BuildService, isFinished } from '../builds';
 import { parseRequestBody } from './parseRequestBody';
@@ -24,6 +24,8 @@ const DEFAULT_LOG_LIMIT = 1_000;
 const MAX_LOG_LIMIT = 5_000;
 /** How long a log stream waits for news before it looks at the database again. */
 const STREAM_POLL_MS = 1_000;
+/** The longest a stream stays silent. */
+const KEEPALIVE_MS = 15_000;
 /** Lines read per query while a stream catches up. */
 const STREAM_PAGE = 500;
 
@@ -152,7 +154,7 @@ export function buildRoutes(options: {
       0,
     );
     await builds.require(req.params.id);
-    await streamLog(req, res, builds, req.params.id, after);
+    await streamLog(res, builds, req.params.id, after);
   });
 
   router.post('/builds/:id/cancel', async (req, res) => {
@@ -173,7 +175,6 @@ export function buildRoutes(options: {
  * change, and `end` once the run has ended and every line was sent.
  */
 async function streamLog(
-  req: Request,
   res: Response,
   builds: BuildService,
   runId: string,
@@ -185,9 +186,12 @@ async function streamLog(
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
+  let lastSent = Date.now();
   const closed = new AbortController();
-  req.on('close', () => closed.abort());
+  // The response's close is the connection's; the request's comes once its body is read.
+  res.on('close', () => closed.abort());
   const send = (text: string) => {
+    lastSent = Date.now();
     res.write(text);
     // The compression middleware holds output until it is flushed.
     (res as Response & { flush?: () => void }).flush?.();
@@ -218,6 +222,10 @@ async function streamLog(
       break;
     }
     await builds.events.next(runId, STREAM_POLL_MS, closed.signal);
+    if (Date.now() - lastSent > KEEPALIVE_MS) {
+      // A comment, so that proxies do not close a quiet stream.
+      send(': keepalive\n\n');
+    }
   }
   res.end();
 }
