@@ -2,3 +2,4 @@ export * from './types';
 export * from './analysis';
 export * from './enrollment';
 export * from './builds';
+export * from './rebuilds';
