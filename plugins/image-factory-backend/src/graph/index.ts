@@ -1,0 +1,6 @@
+export type {
+  ImageBases,
+  ImageGraphService,
+  ImageGraphSnapshot,
+  ResolvedBase,
+} from './types';
