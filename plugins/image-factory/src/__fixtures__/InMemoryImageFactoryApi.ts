@@ -1,9 +1,15 @@
 import type {
+  AuditEvent,
+  AuditEventList,
   BuildLogLine,
   BuildLogPage,
   BuildRun,
   BuildRunList,
+  CascadePredictionResponse,
   ChangeImageRequest,
+  DependencyGraphResponse,
+  EmergencyRebuildRequest,
+  EmergencyRebuildResponse,
   EnrollImageRequest,
   Enrollment,
   EnrollmentAction,
@@ -13,6 +19,8 @@ import type {
   ImageFactoryStatus,
   StartBuildRequest,
   UnenrollImageRequest,
+  UpcomingRebuild,
+  UpcomingRebuildList,
 } from '@image-factory/plugin-image-factory-common';
 import type {
   BuildLogStreamOptions,
@@ -95,6 +103,27 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
   readonly listBuildsCalls: string[] = [];
   /** Every log stream opened, in order. */
   readonly streams: OpenLogStream[] = [];
+  /** What `getGraph` answers (an empty graph by default). */
+  graph: DependencyGraphResponse | Error = {
+    nodes: [],
+    edges: [],
+    cycles: [],
+    problems: [],
+  };
+  /** What `getCascade` answers, by node id; an empty cascade otherwise. */
+  cascades: Record<string, CascadePredictionResponse | WriteResult> = {};
+  /** The node of each `getCascade` call, in order. */
+  readonly cascadeCalls: string[] = [];
+  /** What `listUpcomingRebuilds` answers. */
+  upcoming: UpcomingRebuild[] | Error = [];
+  /** How often `listUpcomingRebuilds` was called. */
+  upcomingCalls = 0;
+  /** Every image's audit trail, newest first. */
+  audit: AuditEvent[] = [];
+  /** Consumed one per `emergencyRebuild` call, before the default. */
+  emergencyResults: WriteResult[] = [];
+  /** Every `emergencyRebuild`, in order. */
+  readonly emergencyRequests: Array<{ name: string; body: unknown }> = [];
 
   constructor(...results: StatusResult[]) {
     if (results.length === 0) {
@@ -285,6 +314,89 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     return () => {
       stream.closed = true;
     };
+  }
+
+  getGraph(): Promise<DependencyGraphResponse> {
+    return settle(this.graph);
+  }
+
+  getCascade(node: string): Promise<CascadePredictionResponse> {
+    this.cascadeCalls.push(node);
+    return settle(this.cascades[node] ?? { node, rebuilds: [], cut: [] });
+  }
+
+  listUpcomingRebuilds(): Promise<UpcomingRebuildList> {
+    this.upcomingCalls += 1;
+    return settle<UpcomingRebuildList>(
+      this.upcoming instanceof Error ? this.upcoming : { items: this.upcoming },
+    );
+  }
+
+  listAudit(name: string): Promise<AuditEventList> {
+    return settle({
+      items: this.audit.filter(e => e.entityRef === `image:default/${name}`),
+    });
+  }
+
+  /**
+   * Like the backend with the permission: queues a run of the image (and one
+   * of each image in `cascades` of its node, when asked) and audits it.
+   */
+  emergencyRebuild(
+    name: string,
+    request: EmergencyRebuildRequest,
+  ): Promise<EmergencyRebuildResponse> {
+    this.emergencyRequests.push({
+      name,
+      body: JSON.parse(JSON.stringify(request)),
+    });
+    const scripted = this.emergencyResults.shift();
+    if (scripted) {
+      return settle<EmergencyRebuildResponse>(scripted);
+    }
+    const entityRef = `image:default/${name}`;
+    const node =
+      this.graph instanceof Error
+        ? undefined
+        : this.graph.nodes.find(n => n.entityRef === entityRef);
+    const cascade = node && this.cascades[node.id];
+    const steps =
+      request.cascade && cascade && typeof cascade === 'object'
+        ? (cascade as CascadePredictionResponse).rebuilds ?? []
+        : [];
+    const names = [
+      name,
+      ...steps.map(step => step.entityRef.replace(/^.*\//, '')),
+    ];
+    const runs = names.map((imageName, i) =>
+      queuedRunFixture(
+        {
+          imageName,
+          entityRef: `image:default/${imageName}`,
+          cause: 'emergency',
+          requestedBy: 'user:default/guest',
+          causeDetail: request.justification,
+          createdAt: new Date().toISOString(),
+        },
+        200 + this.builds.length + i,
+      ),
+    );
+    this.builds.unshift(...runs);
+    const audit: AuditEvent = {
+      id: `00000000-0000-4000-b000-${String(this.audit.length + 1).padStart(
+        12,
+        '0',
+      )}`,
+      entityRef,
+      action: 'emergency-rebuild',
+      actor: 'user:default/guest',
+      justification: request.justification,
+      at: new Date().toISOString(),
+      summary: `queued ${runs.length} run(s)`,
+      runIds: runs.map(r => r.id),
+    };
+    this.audit.unshift(audit);
+    return settle({ runs, audit });
   }
 
   /** The open streams of a run. */

@@ -1,10 +1,15 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  AuditEventList,
   BuildLogLine,
   BuildLogPage,
   BuildRun,
   BuildRunList,
+  CascadePredictionResponse,
   ChangeImageRequest,
+  DependencyGraphResponse,
+  EmergencyRebuildRequest,
+  EmergencyRebuildResponse,
   EnrollImageRequest,
   Enrollment,
   EnrollmentList,
@@ -13,6 +18,7 @@ import type {
   ImageFactoryStatus,
   StartBuildRequest,
   UnenrollImageRequest,
+  UpcomingRebuildList,
 } from '@image-factory/plugin-image-factory-common';
 
 /**
@@ -130,6 +136,38 @@ export interface ImageFactoryApi {
    * polling when streaming is not possible. Returns a function that stops it.
    */
   streamBuildLogs(id: string, options: BuildLogStreamOptions): () => void;
+
+  /**
+   * The dependency graph of every image and base, with its cycles and the
+   * problems met reading Dockerfiles (`GET /api/image-factory/graph`).
+   */
+  getGraph(): Promise<DependencyGraphResponse>;
+
+  /**
+   * What a new digest of a graph node would rebuild, in order, and what the
+   * depth cap cuts (`GET /api/image-factory/graph/cascade?node=<id>`).
+   */
+  getCascade(node: string): Promise<CascadePredictionResponse>;
+
+  /**
+   * The rebuilds planned because bases changed, soonest first
+   * (`GET /api/image-factory/rebuilds/upcoming`).
+   */
+  listUpcomingRebuilds(): Promise<UpcomingRebuildList>;
+
+  /**
+   * Queues a rebuild that skips the delay, optionally with the images built
+   * FROM it (`POST /api/image-factory/images/:name/emergency-rebuilds`).
+   * Needs the `image-factory.rebuild.emergency` permission and a
+   * justification; the backend answers 403 or 400 otherwise.
+   */
+  emergencyRebuild(
+    name: string,
+    request: EmergencyRebuildRequest,
+  ): Promise<EmergencyRebuildResponse>;
+
+  /** The image's audit trail, newest first (`GET /api/image-factory/images/:name/audit`). */
+  listAudit(name: string): Promise<AuditEventList>;
 }
 
 /**

@@ -12,6 +12,13 @@ import { MockFetchApi, mockApis } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { buildRunFixture, logLine } from '../__fixtures__/builds';
 import { enrollmentFixture } from '../__fixtures__/enrollments';
+import {
+  NODES,
+  auditFixture,
+  busyboxBaseCascade,
+  graphFixture,
+  upcomingFixture,
+} from '../__fixtures__/rebuilds';
 import { statusWithIssues } from '../__fixtures__/status';
 import { ImageFactoryClient } from './ImageFactoryClient';
 
@@ -318,6 +325,95 @@ describe('ImageFactoryClient', () => {
         request('GET', `/api/image-factory/builds/${run.id}/logs`),
         request('POST', `/api/image-factory/builds/${run.id}/cancel`),
       ]);
+    });
+  });
+
+  describe('rebuild planning', () => {
+    const request = (method: string, url: string) => ({
+      method,
+      url,
+      auth: 'Bearer user-token',
+    });
+
+    it('gets the graph, a cascade, the upcoming rebuilds and an audit trail', async () => {
+      const upcoming = { items: [upcomingFixture()] };
+      const audit = { items: [auditFixture()] };
+      handler = (req, res) => {
+        if (req.url!.startsWith('/api/image-factory/graph/cascade')) {
+          json(res, 200, busyboxBaseCascade);
+        } else if (req.url!.endsWith('/graph')) {
+          json(res, 200, graphFixture);
+        } else if (req.url!.includes('/rebuilds/upcoming')) {
+          json(res, 200, upcoming);
+        } else {
+          json(res, 200, audit);
+        }
+      };
+
+      await expect(client().getGraph()).resolves.toEqual(graphFixture);
+      await expect(client().getCascade(NODES.busyboxBase)).resolves.toEqual(
+        busyboxBaseCascade,
+      );
+      await expect(client().listUpcomingRebuilds()).resolves.toEqual(upcoming);
+      await expect(client().listAudit('hello web')).resolves.toEqual(audit);
+      expect(requests).toEqual([
+        request('GET', '/api/image-factory/graph'),
+        request(
+          'GET',
+          '/api/image-factory/graph/cascade?node=localhost%3A5000%2Fbase%2Fbusybox%3Astable',
+        ),
+        request('GET', '/api/image-factory/rebuilds/upcoming'),
+        request('GET', '/api/image-factory/images/hello%20web/audit'),
+      ]);
+    });
+
+    it('posts an emergency rebuild and returns the queued runs', async () => {
+      const response = {
+        runs: [buildRunFixture({ status: 'queued', cause: 'emergency' })],
+        audit: auditFixture(),
+      };
+      handler = (_req, res) => json(res, 202, response);
+
+      await expect(
+        client().emergencyRebuild('hello-web', {
+          justification: 'CVE-2026-1234',
+          cascade: true,
+        }),
+      ).resolves.toEqual(response);
+      expect(requests).toEqual([
+        request(
+          'POST',
+          '/api/image-factory/images/hello-web/emergency-rebuilds',
+        ),
+      ]);
+      expect(bodies).toEqual([
+        {
+          type: 'application/json',
+          body: { justification: 'CVE-2026-1234', cascade: true },
+        },
+      ]);
+    });
+
+    it('throws the backend error of a refused emergency rebuild', async () => {
+      handler = (_req, res) =>
+        json(res, 403, {
+          error: {
+            name: 'NotAllowedError',
+            message: 'Needs image-factory.rebuild.emergency',
+          },
+          response: { statusCode: 403 },
+        });
+      const error = await client()
+        .emergencyRebuild('hello-web', { justification: 'CVE-2026-1234' })
+        .then(
+          () => undefined,
+          e => e,
+        );
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(403);
+      expect(error.body.error.message).toBe(
+        'Needs image-factory.rebuild.emergency',
+      );
     });
   });
 });

@@ -1,10 +1,15 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  AuditEventList,
   BuildLogPage,
   BuildRun,
   BuildRunList,
+  CascadePredictionResponse,
   ChangeImageRequest,
+  DependencyGraphResponse,
+  EmergencyRebuildRequest,
+  EmergencyRebuildResponse,
   EnrollImageRequest,
   Enrollment,
   EnrollmentList,
@@ -13,6 +18,7 @@ import type {
   ImageFactoryStatus,
   StartBuildRequest,
   UnenrollImageRequest,
+  UpcomingRebuildList,
 } from '@image-factory/plugin-image-factory-common';
 import {
   BuildLogStreamTiming,
@@ -192,6 +198,44 @@ export class ImageFactoryClient implements ImageFactoryApi {
       },
       options,
       this.logStreamTiming,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.getGraph} */
+  async getGraph(): Promise<DependencyGraphResponse> {
+    return this.request<DependencyGraphResponse>('GET', '/graph');
+  }
+
+  /** {@inheritDoc ImageFactoryApi.getCascade} */
+  async getCascade(node: string): Promise<CascadePredictionResponse> {
+    return this.request<CascadePredictionResponse>(
+      'GET',
+      `/graph/cascade?${new URLSearchParams({ node })}`,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.listUpcomingRebuilds} */
+  async listUpcomingRebuilds(): Promise<UpcomingRebuildList> {
+    return this.request<UpcomingRebuildList>('GET', '/rebuilds/upcoming');
+  }
+
+  /** {@inheritDoc ImageFactoryApi.emergencyRebuild} */
+  async emergencyRebuild(
+    name: string,
+    request: EmergencyRebuildRequest,
+  ): Promise<EmergencyRebuildResponse> {
+    return this.request<EmergencyRebuildResponse>(
+      'POST',
+      `/images/${encodeURIComponent(name)}/emergency-rebuilds`,
+      request,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.listAudit} */
+  async listAudit(name: string): Promise<AuditEventList> {
+    return this.request<AuditEventList>(
+      'GET',
+      `/images/${encodeURIComponent(name)}/audit`,
     );
   }
 
