@@ -13,6 +13,8 @@ export interface WebPagesOptions {
   onPullClosed(repo: RepoState, pr: PullState): void;
 }
 
+const STATE_LABELS = { open: 'Open', merged: 'Merged', closed: 'Closed' };
+
 function stateOf(pr: PullState) {
   if (pr.merged) return 'merged';
   return pr.state;
@@ -157,7 +159,7 @@ export class WebPages {
         pr.number
       }</span></h1>
 <p><span class="state ${state}" data-testid="pull-state">${
-        state === 'open' ? 'Open' : state === 'merged' ? 'Merged' : 'Closed'
+        STATE_LABELS[state]
       }</span> ${escapeHtml(pr.user.login)} wants to merge ${escapeHtml(
         pr.head,
       )} into ${escapeHtml(pr.base)}</p>
