@@ -450,6 +450,30 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
     expect(log.filter(l => /retry 1 of 1/.test(l))).toHaveLength(1);
   });
 
+  it('gives a running build back to the queue when the backend stops', async () => {
+    const builds = engine();
+    const sleepy = images.find(i => i.metadata.name === 'sleepy')!;
+    const { run } = await builds.service.start({
+      image: sleepy,
+      cause: 'manual',
+    });
+    await builds.worker.tick();
+    for (let i = 0; i < 300; i++) {
+      const log = await logOf(builds, run.id);
+      if (log.some(l => /^Step \d+\/\d+ : RUN/.test(l))) break;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    await builds.worker.stop();
+    expect(await builds.service.get(run.id)).toMatchObject({
+      status: 'queued',
+      attempts: 0,
+    });
+    expect(await logOf(builds, run.id)).toContain(
+      'The backend is stopping; the run goes back to the queue',
+    );
+    await builds.service.cancel(run.id);
+  });
+
   it('cancels a running build through the executor signal', async () => {
     const builds = engine();
     const { run } = await builds.service.start({

@@ -296,6 +296,29 @@ describe('DatabaseBuildStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'gives each run to one of many backends claiming at once on %p',
+    async databaseId => {
+      const { store } = await stores(databaseId);
+      for (let n = 1; n <= 5; n++) await store.enqueue(newRun(n));
+      const claims = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.claim({
+            owner: `backend-${i}`,
+            leaseMs: LEASE_MS,
+            now: at(10),
+          }),
+        ),
+      );
+      const claimed = claims.filter(c => c !== undefined);
+      expect(claimed).toHaveLength(5);
+      expect(new Set(claimed.map(c => c!.id)).size).toBe(5);
+      for (const c of claimed) {
+        expect((await store.get(c!.id))?.leaseOwner).toBe(c!.leaseOwner);
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps log lines in order on %p',
     async databaseId => {
       const { store, logs } = await stores(databaseId);
