@@ -19,6 +19,7 @@ import { createBuildEngine, readBuildsConfig } from './builds';
 import {
   DatabaseDigestStore,
   DatabaseEnrollmentStore,
+  DatabaseImageBasesStore,
   DatabaseImagesStore,
   migrateDatabase,
 } from './database';
@@ -27,6 +28,7 @@ import {
   GitHubConfigRepository,
   readEnrollmentConfig,
 } from './enrollment';
+import { ImageBasesResolver, ImageGraph } from './graph';
 import { OciRegistryClient } from './registry';
 import { createRouter, UNAUTHENTICATED_PATHS } from './service';
 import { ImagesFileWatcher } from './sources';
@@ -94,13 +96,39 @@ export const imageFactoryPlugin = createBackendPlugin({
           scheduler.createScheduledTaskRunner(source.schedule),
         );
 
+        // Dockerfiles are read again on the images.yaml schedule; an unchanged
+        // one costs a 304 (ETag), and the database answers after a restart.
+        const resolver = new ImageBasesResolver({
+          urlReader: deps.urlReader,
+          providers,
+          store: DatabaseImageBasesStore.create({ client }),
+          logger: logger.child({ component: 'graph' }),
+        });
+        await scheduler.scheduleTask({
+          id: 'image-factory:image-bases',
+          ...source.schedule,
+          fn: async () => {
+            await imagesFile.whenRead();
+            await resolver.resolve(imagesFile.getImages());
+          },
+        });
+        const digestStore = trackingConfig.enabled
+          ? DatabaseDigestStore.create({ client })
+          : undefined;
+        const graph = new ImageGraph({
+          images: () => imagesFile.getImages(),
+          resolver,
+          digests: digestStore,
+        });
+
         let tracking;
-        if (trackingConfig.enabled) {
-          const store = DatabaseDigestStore.create({ client });
+        if (trackingConfig.enabled && digestStore) {
+          const store = digestStore;
           const trackingLogger = logger.child({ component: 'tracking' });
           const tracker = new BaseImageTracker({
             store,
             images: () => imagesFile.getImages(),
+            bases: () => graph.baseUsage(),
             logger: trackingLogger,
             watcher: DigestWatcher.create({
               store,
@@ -120,6 +148,7 @@ export const imageFactoryPlugin = createBackendPlugin({
             fn: async () => {
               // Until images.yaml has been read there is nothing to watch.
               await imagesFile.whenRead();
+              await resolver.load();
               await tracker.runOnce();
             },
           });
@@ -190,6 +219,7 @@ export const imageFactoryPlugin = createBackendPlugin({
             providers,
             tracking,
             builds: builds.service,
+            graph,
           }),
         );
         for (const path of UNAUTHENTICATED_PATHS) {

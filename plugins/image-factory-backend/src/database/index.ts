@@ -24,3 +24,12 @@ export type {
 } from './BuildStore';
 export { DatabaseBuildLogStore } from './BuildLogStore';
 export type { BuildLogStore } from './BuildLogStore';
+export { DatabaseImageBasesStore } from './ImageBasesStore';
+export type { ImageBasesRecord, ImageBasesStore } from './ImageBasesStore';
+export { DatabaseRebuildPlanStore } from './RebuildPlanStore';
+export type {
+  PlannedReason,
+  PlannedReasonKind,
+  RebuildPlan,
+  RebuildPlanStore,
+} from './RebuildPlanStore';

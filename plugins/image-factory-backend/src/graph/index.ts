@@ -4,3 +4,7 @@ export type {
   ImageGraphSnapshot,
   ResolvedBase,
 } from './types';
+export { ImageBasesResolver, analyzeForPlatforms } from './ImageBasesResolver';
+export type { ResolveSummary } from './ImageBasesResolver';
+export { ImageGraph } from './ImageGraph';
+export { discoveredBaseName } from './discoveredBaseName';

@@ -22,6 +22,7 @@ import Router from 'express-promise-router';
 import { analyzeDockerfile } from '../analysis';
 import { BuildService } from '../builds';
 import { EnrollmentService } from '../enrollment';
+import { ImageGraphService } from '../graph';
 import { ImagesFileWatcher } from '../sources';
 import { BaseImageTracker } from '../tracking';
 import {
@@ -29,6 +30,7 @@ import {
   enrollmentRoutes,
 } from './enrollmentRoutes';
 import { buildRoutes } from './buildRoutes';
+import { graphRoutes } from './graphRoutes';
 import { parseRequestBody } from './parseRequestBody';
 
 /** The paths that answer without a token (see plugin.ts). */
@@ -50,6 +52,8 @@ export async function createRouter(options: {
   enrollment?: { service: EnrollmentService; webhookSecret?: string };
   /** The build engine's runs and logs. */
   builds: BuildService;
+  /** The dependency graph of images and their bases. */
+  graph?: ImageGraphService;
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
   const router = Router();
@@ -123,5 +127,6 @@ export async function createRouter(options: {
     }),
   );
   router.use(buildRoutes({ httpAuth, permissions, builds: options.builds }));
+  router.use(graphRoutes({ httpAuth, graph: options.graph }));
   return router;
 }

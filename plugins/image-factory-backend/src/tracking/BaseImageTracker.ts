@@ -10,8 +10,8 @@ import { trackingKey } from './trackingReference';
 
 /**
  * Watches the images the factory does not build itself (types `base` and
- * `external`) for new digests, and reports what it knows about each. Bases
- * found in the Dockerfiles of managed images join once enrollment fetches them.
+ * `external`) and the bases found in Dockerfiles for new digests, and
+ * reports what it knows about each.
  */
 export class BaseImageTracker {
   constructor(
@@ -19,6 +19,11 @@ export class BaseImageTracker {
       watcher: DigestWatcher;
       store: DigestStore;
       images: () => ImageEntityV1alpha1[];
+      /**
+       * Bases found in Dockerfiles, each with the Image entities built FROM
+       * it: they are what changes upstream, so they are watched too.
+       */
+      bases?: () => Map<string, string[]>;
       logger: LoggerService;
     },
   ) {}
@@ -31,6 +36,12 @@ export class BaseImageTracker {
       const key = trackingKey(image.spec.reference);
       if (!key) continue;
       usedBy.set(key, [...(usedBy.get(key) ?? []), stringifyEntityRef(image)]);
+    }
+    // One watched key per reference, however many images use it.
+    for (const [reference, users] of this.options.bases?.() ?? []) {
+      const key = trackingKey(reference);
+      if (!key) continue;
+      usedBy.set(key, [...new Set([...(usedBy.get(key) ?? []), ...users])]);
     }
     return usedBy;
   }

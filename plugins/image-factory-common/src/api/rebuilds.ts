@@ -18,6 +18,8 @@ export interface DependencyGraphNode {
   reference: string;
   /** The current digest, when known. */
   digest?: string;
+  /** The platforms it is published for (images.yaml), or used for by its dependents (`discovered`). */
+  platforms?: string[];
 }
 
 /**

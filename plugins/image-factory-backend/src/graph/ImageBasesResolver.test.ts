@@ -1,0 +1,208 @@
+import { UrlReaders } from '@backstage/backend-defaults/urlReader';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  GitHubTestServer,
+  startGitHubTestServer,
+} from '@image-factory/github-test-server';
+import { readProvidersConfig } from '@image-factory/plugin-image-factory-node';
+import { imageEntity } from '../builds/__testUtils__/imageEntity';
+import { DatabaseImageBasesStore, migrateDatabase } from '../database';
+import { ImageBasesResolver } from './ImageBasesResolver';
+
+jest.setTimeout(60_000);
+
+const MULTI_STAGE =
+  'ARG BASE=node\nFROM ${BASE}:22 AS build\nFROM gcr.io/distroless/nodejs22\n';
+
+describe('ImageBasesResolver (GitHub test server)', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let github: GitHubTestServer;
+
+  beforeAll(async () => {
+    github = await startGitHubTestServer({
+      repos: [
+        { owner: 'acme', name: 'web', files: { Dockerfile: MULTI_STAGE } },
+        {
+          owner: 'acme',
+          name: 'broken',
+          files: {
+            'docker/Dockerfile':
+              'FROM alpine:3.20\nRUN true\nFROM ${MISSING}\n',
+          },
+        },
+        {
+          owner: 'acme',
+          name: 'arch',
+          files: {
+            Dockerfile: 'FROM example.com/base-${TARGETARCH}:1\n',
+          },
+        },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await github?.stop();
+  });
+
+  afterEach(() => {
+    const violations = github.violations();
+    if (violations.length > 0) {
+      throw new Error(`GitHub API violations: ${JSON.stringify(violations)}`);
+    }
+  });
+
+  async function setup() {
+    const knex = await databases.init('SQLITE_3');
+    const client = await migrateDatabase(
+      mockServices.database.mock({ getClient: async () => knex }),
+    );
+    const host = new URL(github.webUrl).host;
+    const config = new ConfigReader({
+      integrations: {
+        github: [{ host, apiBaseUrl: github.baseUrl, token: github.token }],
+      },
+      imageFactory: { providers: { sources: { github: { host } } } },
+    });
+    const logger = mockServices.logger.mock();
+    const reader = UrlReaders.default({ config, logger });
+    const reads: Array<{ url: string; etag?: string }> = [];
+    const urlReader = {
+      ...reader,
+      readUrl: (url: string, options?: { etag?: string }) => {
+        reads.push({ url, etag: options?.etag });
+        return reader.readUrl(url, options);
+      },
+    } as typeof reader;
+    const store = DatabaseImageBasesStore.create({ client });
+    const make = () =>
+      new ImageBasesResolver({
+        urlReader,
+        providers: readProvidersConfig(config),
+        store,
+        logger,
+      });
+    return { make, reads, host };
+  }
+
+  const web = (buildArgs?: Record<string, string>) =>
+    imageEntity({
+      name: 'web',
+      registry: 'registry.example.com',
+      repository: 'apps/web',
+      platforms: ['linux/amd64', 'linux/s390x'],
+      source: { repo: 'acme/web', dockerfile: 'Dockerfile', context: '.' },
+      buildArgs,
+    });
+
+  it('finds every base of a multi-stage Dockerfile, ARGs substituted, and keeps them across restarts', async () => {
+    const { make, reads, host } = await setup();
+    const resolver = make();
+    const summary = await resolver.resolve([web()]);
+    expect(summary).toEqual({
+      analyzed: ['image:default/web'],
+      unchanged: [],
+      failed: [],
+    });
+    expect(reads[0].url).toBe(`https://${host}/acme/web/blob/main/Dockerfile`);
+    expect(
+      resolver
+        .get('image:default/web')!
+        .bases.map(b => [b.reference, b.platforms]),
+    ).toEqual([
+      ['docker.io/library/node:22', ['linux/amd64', 'linux/s390x']],
+      ['gcr.io/distroless/nodejs22', ['linux/amd64', 'linux/s390x']],
+    ]);
+
+    // A new process knows the bases from the database, before any read.
+    const restarted = make();
+    await restarted.load();
+    expect(
+      restarted.get('image:default/web')!.bases.map(b => b.reference),
+    ).toEqual(['docker.io/library/node:22', 'gcr.io/distroless/nodejs22']);
+  });
+
+  it('reads an unchanged Dockerfile with its ETag: a 304, no new analysis', async () => {
+    const { make, reads } = await setup();
+    const resolver = make();
+    await resolver.resolve([web()]);
+    const first = resolver.get('image:default/web')!.analyzedAt;
+    const again = await resolver.resolve([web()]);
+    expect(again).toEqual({
+      analyzed: [],
+      unchanged: ['image:default/web'],
+      failed: [],
+    });
+    expect(reads[1].etag).toMatch(/^"[0-9a-f]{40}"$/);
+    expect(resolver.get('image:default/web')!.analyzedAt).toEqual(first);
+
+    // Other build args change the bases though the file did not change.
+    const changed = await resolver.resolve([web({ BASE: 'example.com/node' })]);
+    expect(changed.analyzed).toEqual(['image:default/web']);
+    expect(reads[2].etag).toBeUndefined();
+    expect(resolver.get('image:default/web')!.bases[0].reference).toBe(
+      'example.com/node:22',
+    );
+  });
+
+  it('keeps problems with the image, with file and line, and a missing file as a problem', async () => {
+    const { make } = await setup();
+    const resolver = make();
+    const broken = imageEntity({
+      name: 'broken',
+      registry: 'registry.example.com',
+      repository: 'apps/broken',
+      platforms: ['linux/amd64'],
+      source: {
+        repo: 'acme/broken',
+        dockerfile: 'docker/Dockerfile',
+        context: '.',
+      },
+    });
+    const missing = imageEntity({
+      name: 'missing',
+      registry: 'registry.example.com',
+      repository: 'apps/missing',
+      platforms: ['linux/amd64'],
+      source: { repo: 'acme/web', dockerfile: 'nope/Dockerfile', context: '.' },
+    });
+    const summary = await resolver.resolve([broken, missing]);
+    expect(summary.failed).toEqual([
+      'image:default/broken',
+      'image:default/missing',
+    ]);
+    const problems = resolver.get('image:default/broken')!.problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^broken: docker\/Dockerfile:3: /);
+    // The good FROM is still known.
+    expect(
+      resolver.get('image:default/broken')!.bases.map(b => b.reference),
+    ).toEqual(['docker.io/library/alpine:3.20']);
+    expect(resolver.get('image:default/missing')!.problems).toEqual([
+      'missing: nope/Dockerfile: not found in acme/web on branch main',
+    ]);
+  });
+
+  it('analyzes once per platform when the Dockerfile picks its base by TARGETARCH', async () => {
+    const { make } = await setup();
+    const resolver = make();
+    await resolver.resolve([
+      imageEntity({
+        name: 'arch',
+        registry: 'registry.example.com',
+        repository: 'apps/arch',
+        platforms: ['linux/amd64', 'linux/s390x'],
+        source: { repo: 'acme/arch', dockerfile: 'Dockerfile', context: '.' },
+      }),
+    ]);
+    expect(
+      resolver
+        .get('image:default/arch')!
+        .bases.map(b => [b.reference, b.platforms]),
+    ).toEqual([
+      ['example.com/base-amd64:1', ['linux/amd64']],
+      ['example.com/base-s390x:1', ['linux/s390x']],
+    ]);
+  });
+});

@@ -1,0 +1,261 @@
+import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { assertError } from '@backstage/errors';
+import {
+  DockerfileAnalysis,
+  ImageEntityV1alpha1,
+} from '@image-factory/plugin-image-factory-common';
+import { ProviderConfig } from '@image-factory/plugin-image-factory-node';
+import { createHash } from 'crypto';
+import { analyzeDockerfile } from '../analysis';
+import { ImageBasesStore } from '../database';
+import { ImageBases, ResolvedBase } from './types';
+
+/** Automatic platform ARGs: when a Dockerfile uses one, its bases may differ per platform. */
+const PLATFORM_ARG = /\$\{?(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)\b/;
+
+/** What a resolution pass did, for logs and tests. */
+export interface ResolveSummary {
+  /** Images whose Dockerfile was read and analyzed. */
+  analyzed: string[];
+  /** Images whose Dockerfile had not changed (304) and were not analyzed again. */
+  unchanged: string[];
+  /** Images with a problem. */
+  failed: string[];
+}
+
+function webBase(endpoint: string): string {
+  return /^https?:\/\//.test(endpoint)
+    ? endpoint.replace(/\/+$/, '')
+    : `https://${endpoint}`;
+}
+
+/**
+ * Analyzes a Dockerfile for the image's platforms. Once, with the first
+ * platform, unless it uses the automatic platform ARGs (`FROM
+ * node-${TARGETARCH}`): then once per platform, each base listing the platforms
+ * whose build uses it, so that a change of one platform's base rebuilds only it.
+ */
+export function analyzeForPlatforms(
+  text: string,
+  options: {
+    file: string;
+    buildArgs?: Record<string, string>;
+    platforms: string[];
+  },
+): { bases: ResolvedBase[]; analyses: DockerfileAnalysis[] } {
+  const platforms =
+    options.platforms.length > 0 ? options.platforms : ['linux/amd64'];
+  const perPlatform = PLATFORM_ARG.test(text) ? platforms : [platforms[0]];
+  const bases = new Map<string, ResolvedBase>();
+  const analyses = perPlatform.map(platform => {
+    const analysis = analyzeDockerfile(text, {
+      file: options.file,
+      buildArgs: options.buildArgs,
+      platform,
+    });
+    for (const base of analysis.bases) {
+      const known = bases.get(base.reference);
+      if (known) {
+        known.platforms.push(platform);
+      } else {
+        bases.set(base.reference, {
+          reference: base.reference,
+          ...(base.digest ? { digest: base.digest } : {}),
+          platforms: [platform],
+          usages: base.usages,
+        });
+      }
+    }
+    return analysis;
+  });
+  if (perPlatform.length === 1) {
+    for (const base of bases.values()) base.platforms = [...platforms];
+  }
+  return { bases: [...bases.values()], analyses };
+}
+
+/**
+ * Finds the base images of every managed or base image with a source: reads
+ * its Dockerfile through the UrlReader (with the previous ETag, so an
+ * unchanged file costs a 304 and no analysis), analyzes it with the entry's
+ * build args, and keeps the result per image in the database, so that a
+ * restart knows the bases without asking the source host. Problems (a bad
+ * Dockerfile, a missing file) are kept with the image, never thrown.
+ */
+export class ImageBasesResolver {
+  private cache = new Map<string, ImageBases>();
+  private loaded?: Promise<void>;
+
+  constructor(
+    private readonly options: {
+      urlReader: UrlReaderService;
+      providers: ProviderConfig[];
+      store: ImageBasesStore;
+      logger: LoggerService;
+      clock?: () => Date;
+    },
+  ) {}
+
+  /** Loads what the database knows; resolves once. */
+  load(): Promise<void> {
+    this.loaded ??= this.options.store.list().then(records => {
+      for (const r of records) {
+        this.cache.set(r.entityRef, {
+          entityRef: r.entityRef,
+          bases: r.bases as ResolvedBase[],
+          problems: r.problems,
+          analyzedAt: r.analyzedAt,
+        });
+      }
+    });
+    return this.loaded;
+  }
+
+  /** What is known of an image, if anything. */
+  get(entityRef: string): ImageBases | undefined {
+    return this.cache.get(entityRef);
+  }
+
+  /** What is known of every image. */
+  list(): ImageBases[] {
+    return [...this.cache.values()];
+  }
+
+  /** Reads and analyzes the Dockerfile of each image that has one. */
+  async resolve(images: ImageEntityV1alpha1[]): Promise<ResolveSummary> {
+    await this.load();
+    const summary: ResolveSummary = { analyzed: [], unchanged: [], failed: [] };
+    const stored = new Map(
+      (await this.options.store.list()).map(r => [r.entityRef, r]),
+    );
+    const present: string[] = [];
+    for (const image of images) {
+      if (image.spec.type === 'external' || !image.spec.source) continue;
+      const entityRef = stringifyEntityRef(image);
+      present.push(entityRef);
+      const outcome = await this.resolveOne(
+        image,
+        entityRef,
+        stored.get(entityRef),
+      );
+      summary[outcome].push(entityRef);
+    }
+    await this.options.store.retain(present);
+    const keep = new Set(present);
+    for (const entityRef of this.cache.keys()) {
+      if (!keep.has(entityRef)) this.cache.delete(entityRef);
+    }
+    this.options.logger.debug('Image bases resolved', {
+      analyzed: summary.analyzed.length,
+      unchanged: summary.unchanged.length,
+      failed: summary.failed.length,
+    });
+    return summary;
+  }
+
+  private async resolveOne(
+    image: ImageEntityV1alpha1,
+    entityRef: string,
+    previous: { etag?: string; inputs?: string } | undefined,
+  ): Promise<keyof ResolveSummary> {
+    const source = image.spec.source!;
+    const name = image.metadata.name;
+    const now = this.options.clock?.() ?? new Date();
+    const host = this.options.providers.find(
+      p => p.kind === 'source' && p.implementation === source.provider,
+    );
+    const keep = (problems: string[], clearBases = false) => {
+      const before = this.cache.get(entityRef);
+      const record: ImageBases = {
+        entityRef,
+        bases: clearBases ? [] : before?.bases ?? [],
+        problems,
+        analyzedAt: now,
+      };
+      this.cache.set(entityRef, record);
+      return this.options.store.put({
+        ...record,
+        analyzedAt: now,
+        bases: record.bases,
+      });
+    };
+    if (!host) {
+      await keep([
+        `${name}: no source host of type ${source.provider} is configured (imageFactory.providers.sources)`,
+      ]);
+      return 'failed';
+    }
+    const url = `${webBase(host.endpoint)}/${source.repo}/blob/${
+      source.branch
+    }/${source.dockerfile}`;
+    const inputs = createHash('sha256')
+      .update(
+        JSON.stringify([url, image.spec.buildArgs ?? {}, image.spec.platforms]),
+      )
+      .digest('hex');
+    // The ETag only says the file is unchanged; changed build args or
+    // platforms need a new analysis all the same.
+    const etag =
+      previous?.inputs === inputs && this.cache.has(entityRef)
+        ? previous.etag
+        : undefined;
+
+    let text: string;
+    let newEtag: string | undefined;
+    try {
+      const response = await this.options.urlReader.readUrl(url, { etag });
+      text = (await response.buffer()).toString('utf8');
+      newEtag = response.etag;
+    } catch (error) {
+      assertError(error);
+      if (error.name === 'NotModifiedError') return 'unchanged';
+      const notFound = error.name === 'NotFoundError';
+      const message = notFound
+        ? `${name}: ${source.dockerfile}: not found in ${source.repo} on branch ${source.branch}`
+        : `${name}: ${source.dockerfile}: could not be read from ${source.repo}: ${error.message}`;
+      this.options.logger.warn('Reading a Dockerfile failed', {
+        entityRef,
+        url,
+        error: error.message,
+      });
+      // A file that is gone has no bases; after a passing error the last known ones stay.
+      await keep([message], notFound);
+      return 'failed';
+    }
+
+    const { bases, analyses } = analyzeForPlatforms(text, {
+      file: source.dockerfile,
+      buildArgs: image.spec.buildArgs,
+      platforms: image.spec.platforms,
+    });
+    const problems = [
+      ...new Set(
+        analyses.flatMap(a => a.errors.map(e => `${name}: ${e.message}`)),
+      ),
+    ];
+    const record: ImageBases = {
+      entityRef,
+      bases,
+      problems,
+      analyzedAt: now,
+    };
+    this.cache.set(entityRef, record);
+    await this.options.store.put({
+      entityRef,
+      bases,
+      problems,
+      analyzedAt: now,
+      ...(newEtag ? { etag: newEtag } : {}),
+      inputs,
+    });
+    if (problems.length > 0) {
+      this.options.logger.warn('Dockerfile has problems', {
+        entityRef,
+        problems: problems.join('; '),
+      });
+      return 'failed';
+    }
+    return 'analyzed';
+  }
+}
