@@ -210,6 +210,18 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
 
   afterAll(async () => {
     for (const e of engines) await e.worker.stop();
+    // The engine keeps what it built; these tags name a registry gone with the test.
+    for (const image of images ?? []) {
+      for (const platform of image.spec.platforms) {
+        const tag = `${image.spec.registry}/${image.spec.repository}:${
+          image.spec.tag
+        }-${platform.replace('/', '-')}`;
+        await dockerd.docker
+          .getImage(tag)
+          .remove()
+          .catch(() => {});
+      }
+    }
     await github?.stop();
     await registry?.stop();
     await dockerd?.stop();
