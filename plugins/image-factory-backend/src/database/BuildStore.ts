@@ -191,7 +191,7 @@ export interface BuildStore {
   }): Promise<BuildRunRecord[]>;
   /** The image's last succeeded run. */
   lastSucceeded(imageName: string): Promise<BuildRunRecord | undefined>;
-  /** Takes the oldest queued run (emergencies first) with a lease. */
+  /** Takes the oldest queued run (emergencies first, scheduled runs last) with a lease. */
   claim(options: {
     owner: string;
     leaseMs: number;
@@ -317,8 +317,10 @@ export class DatabaseBuildStore implements BuildStore {
         let query = tx<RunRow>('build_runs')
           .select('id')
           .where('status', 'queued')
+          // When capacity is short: emergency > base change (and what a
+          // person asked for) > scheduled, then oldest first.
           .orderByRaw(
-            "CASE WHEN cause = 'emergency' THEN 0 ELSE 1 END, created_at",
+            "CASE cause WHEN 'emergency' THEN 0 WHEN 'scheduled' THEN 2 ELSE 1 END, created_at",
           )
           .limit(1);
         // Postgres replicas claim at the same time: SKIP LOCKED gives each

@@ -26,3 +26,10 @@ export { DatabaseBuildLogStore } from './BuildLogStore';
 export type { BuildLogStore } from './BuildLogStore';
 export { DatabaseImageBasesStore } from './ImageBasesStore';
 export type { ImageBasesRecord, ImageBasesStore } from './ImageBasesStore';
+export { DatabaseRebuildPlanStore } from './RebuildPlanStore';
+export type {
+  PlannedReason,
+  PlannedReasonKind,
+  RebuildPlan,
+  RebuildPlanStore,
+} from './RebuildPlanStore';

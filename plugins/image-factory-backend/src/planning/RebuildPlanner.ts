@@ -1,0 +1,494 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  BuildCause,
+  BuildRun,
+  ImageEntityV1alpha1,
+  parseShortDuration,
+  UpcomingRebuild,
+} from '@image-factory/plugin-image-factory-common';
+import { randomUUID } from 'crypto';
+import {
+  BuildRunRecord,
+  BuildStore,
+  DigestStore,
+  PlannedReason,
+  RebuildPlan,
+  RebuildPlanStore,
+} from '../database';
+import { DependencyGraph, graphKey } from '../tracking';
+import {
+  affectedPlatforms,
+  externalReasons,
+  ImageBases,
+  mergeReasons,
+  upstreamReasons,
+} from './reasons';
+import { computeTiming } from './timing';
+
+/** The dependency graph as the planner reads it; the graph service's snapshot fits. */
+export interface PlannerGraph extends ImageBases {
+  graph: DependencyGraph;
+}
+
+/** The build queue as the planner uses it (BuildService fits). */
+export interface RebuildQueue {
+  start(request: {
+    image: ImageEntityV1alpha1;
+    cause: BuildCause;
+    causeDetail?: string;
+    requestedBy?: string;
+    force?: boolean;
+  }): Promise<{ run: BuildRun; created: boolean }>;
+}
+
+/** Options of {@link RebuildPlanner}. */
+export interface RebuildPlannerOptions {
+  images: () => ImageEntityV1alpha1[];
+  graph: () => Promise<PlannerGraph>;
+  digests: Pick<DigestStore, 'getCurrent'>;
+  builds: Pick<BuildStore, 'get' | 'lastSucceeded'>;
+  plans: RebuildPlanStore;
+  queue: RebuildQueue;
+  logger: LoggerService;
+  maxWaitMs: number;
+  maxDepth: number;
+  clock?: () => Date;
+}
+
+const DEFAULT_COALESCE_MS = 30 * 60 * 1000;
+const ENDED_OK = new Set(['succeeded', 'skipped']);
+const ENDED_BAD = new Set(['failed', 'cancelled']);
+
+const short = (digest?: string) =>
+  digest ? digest.replace(/^sha256:/, '').slice(0, 12) : 'unknown';
+
+/** `<base> <old> → <new>` per reason, as the run's cause detail. */
+export function describeReasons(reasons: PlannedReason[]): string {
+  return reasons
+    .map(
+      r => `${r.baseReference} ${short(r.oldDigest)} → ${short(r.newDigest)}`,
+    )
+    .join('; ');
+}
+
+/** The API's view of an open plan. */
+export function toUpcomingRebuild(plan: RebuildPlan): UpcomingRebuild {
+  return {
+    imageName: plan.imageName,
+    entityRef: plan.entityRef,
+    reasons: plan.reasons.map(({ kind: _kind, ...reason }) => reason),
+    platforms: plan.platforms,
+    state: plan.state as UpcomingRebuild['state'],
+    eligibleAt: plan.eligibleAt.toISOString(),
+    ...(plan.quietUntil ? { quietUntil: plan.quietUntil.toISOString() } : {}),
+    ...(plan.maxWaitUntil
+      ? { maxWaitUntil: plan.maxWaitUntil.toISOString() }
+      : {}),
+    ...(plan.waitingFor?.length ? { waitingFor: plan.waitingFor } : {}),
+    ...(plan.blockedReason ? { blockedReason: plan.blockedReason } : {}),
+    ...(plan.runId ? { runId: plan.runId } : {}),
+  };
+}
+
+/**
+ * Plans rebuilds when bases change, and queues them when their policy allows:
+ * after the image's delay (from the new digests' first-seen times), once the
+ * bases went quiet (or at the maximum wait), in dependency order (an image
+ * FROM a managed image waits for that image's new build), never past a failed
+ * upstream build or the depth cap. One pass per call; state lives in the
+ * database, so any backend may run the next pass.
+ */
+export class RebuildPlanner {
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: RebuildPlannerOptions) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Open plans, soonest first. */
+  async upcoming(): Promise<UpcomingRebuild[]> {
+    const plans = await this.options.plans.listOpen();
+    return plans
+      .sort(
+        (a, b) =>
+          a.eligibleAt.getTime() - b.eligibleAt.getTime() ||
+          a.imageName.localeCompare(b.imageName),
+      )
+      .map(toUpcomingRebuild);
+  }
+
+  /** One planning pass: updates every plan, queues the due ones; returns the open plans. */
+  async runOnce(): Promise<UpcomingRebuild[]> {
+    const now = this.clock();
+    const managed = this.options
+      .images()
+      .filter(i => i.spec.type === 'managed');
+    const byRef = new Map(managed.map(i => [stringifyEntityRef(i), i]));
+    const snapshot = await this.options.graph();
+    const publishers = new Map<string, string>();
+    for (const [entityRef, image] of byRef) {
+      publishers.set(graphKey(image.spec.reference), entityRef);
+    }
+    const cycleOf = new Map<string, string[]>();
+    for (const cycle of snapshot.graph.findCycles()) {
+      for (const member of cycle) cycleOf.set(member, cycle);
+    }
+    const upstreamOf = (entityRef: string) => [
+      ...new Set(
+        snapshot
+          .basesOf(entityRef)
+          .map(b => publishers.get(graphKey(b)))
+          .filter((e): e is string => !!e && e !== entityRef && byRef.has(e)),
+      ),
+    ];
+    const open = new Map(
+      (await this.options.plans.listOpen()).map(p => [p.imageName, p]),
+    );
+    const lastBuilds = new Map<string, BuildRunRecord | undefined>();
+    for (const [entityRef, image] of byRef) {
+      lastBuilds.set(
+        entityRef,
+        await this.options.builds.lastSucceeded(image.metadata.name),
+      );
+    }
+
+    // Cycle members first: they are blocked whatever their upstream does,
+    // and their dependents then see them blocked.
+    const order = [
+      ...[...cycleOf.keys()].filter(e => byRef.has(e)).sort(),
+      ...this.acyclicOrder(
+        [...byRef.keys()].filter(e => !cycleOf.has(e)),
+        upstreamOf,
+      ),
+    ];
+    const status = new Map<string, RebuildPlan>();
+    for (const entityRef of order) {
+      const image = byRef.get(entityRef)!;
+      const plan = await this.planImage({
+        image,
+        entityRef,
+        plan: open.get(image.metadata.name),
+        now,
+        snapshot,
+        cycle: cycleOf.get(entityRef),
+        upstream: upstreamOf(entityRef),
+        status,
+        lastBuilds,
+      });
+      if (plan) status.set(entityRef, plan);
+    }
+    return this.upcoming();
+  }
+
+  /** Kahn's order of the images outside cycles, each after its upstream images. */
+  private acyclicOrder(
+    members: string[],
+    upstreamOf: (entityRef: string) => string[],
+  ): string[] {
+    const inSet = new Set(members);
+    const pending = new Map(
+      members.map(e => [e, upstreamOf(e).filter(u => inSet.has(u))]),
+    );
+    const out: string[] = [];
+    while (pending.size > 0) {
+      const ready = [...pending]
+        .filter(([, ups]) => ups.every(u => !pending.has(u)))
+        .map(([e]) => e)
+        .sort();
+      if (ready.length === 0) break;
+      for (const e of ready) {
+        pending.delete(e);
+        out.push(e);
+      }
+    }
+    return out;
+  }
+
+  private async planImage(input: {
+    image: ImageEntityV1alpha1;
+    entityRef: string;
+    plan: RebuildPlan | undefined;
+    now: Date;
+    snapshot: PlannerGraph;
+    cycle?: string[];
+    upstream: string[];
+    status: Map<string, RebuildPlan>;
+    lastBuilds: Map<string, BuildRunRecord | undefined>;
+  }): Promise<RebuildPlan | undefined> {
+    const { image, entityRef, now, snapshot, status, lastBuilds } = input;
+    const { plans, logger } = this.options;
+    const name = image.metadata.name;
+    let plan = input.plan;
+
+    // 1. Settle the plan's run.
+    if (plan?.runId) {
+      const run = await this.options.builds.get(plan.runId);
+      if (!run || ENDED_OK.has(run.status)) {
+        await this.close(plan, 'done', now);
+        logger.info('Rebuild finished', {
+          image: name,
+          runId: plan.runId,
+          status: run?.status ?? 'gone',
+        });
+        plan = undefined;
+      } else if (ENDED_BAD.has(run.status)) {
+        plan.failedRunId = plan.runId;
+        delete plan.runId;
+        plan.state = 'blocked';
+        plan.blockedReason = `the rebuild failed: run ${run.id} ${run.status}${
+          run.reason ? `: ${run.reason}` : ''
+        }`;
+        plan.updatedAt = now;
+        await plans.save(plan);
+        logger.warn('Rebuild failed; its cascade is blocked', {
+          image: name,
+          runId: run.id,
+          reason: run.reason,
+        });
+        await this.audit(plan, 'rebuild-blocked', plan.blockedReason, now, [
+          run.id,
+        ]);
+        return plan;
+      } else {
+        return plan;
+      }
+    }
+
+    // 2. What changed since the image's last successful build.
+    const lastBuild = lastBuilds.get(entityRef);
+    const upstreamBuilds = input.upstream.map(u => ({
+      entityRef: u,
+      reference: this.options.images().find(i => stringifyEntityRef(i) === u)!
+        .spec.reference,
+      lastBuild: lastBuilds.get(u),
+    }));
+    const external = (
+      await externalReasons({
+        bases: snapshot
+          .basesOf(entityRef)
+          .filter(
+            b =>
+              !upstreamBuilds.some(u => graphKey(u.reference) === graphKey(b)),
+          ),
+        lastBuild,
+        digests: this.options.digests,
+        plans,
+      })
+    ).filter(
+      r => affectedPlatforms(image, entityRef, [r], snapshot).length > 0,
+    );
+    const fromUpstream = upstreamReasons(lastBuild, upstreamBuilds);
+
+    // 3. The circuit breaker: a failed plan stays blocked until something new.
+    if (plan?.failedRunId) {
+      const failedRun = await this.options.builds.get(plan.failedRunId);
+      const fixed =
+        lastBuild?.finishedAt &&
+        failedRun?.finishedAt &&
+        lastBuild.finishedAt > failedRun.finishedAt;
+      const known = new Set(plan.reasons.map(r => r.newDigest));
+      const news = [...external, ...fromUpstream].some(
+        r => !known.has(r.newDigest),
+      );
+      if (fixed) {
+        await this.close(plan, 'superseded', now);
+        plan = undefined;
+      } else if (news) {
+        delete plan.failedRunId;
+        delete plan.blockedReason;
+      } else {
+        return plan;
+      }
+    }
+
+    // 4. Where its upstream images stand.
+    const waitingFor: string[] = [];
+    const inherited: PlannedReason[] = [];
+    const upstreamEligible: Date[] = [];
+    let blockedReason = input.cycle
+      ? `dependency cycle: ${input.cycle.join(' → ')}`
+      : undefined;
+    let depth = 1;
+    for (const u of input.upstream) {
+      const up = status.get(u);
+      if (!up) continue;
+      inherited.push(
+        ...up.reasons.map(r => ({ ...r, kind: 'inherited' as const })),
+      );
+      depth = Math.max(depth, up.depth + 1);
+      upstreamEligible.push(up.eligibleAt);
+      if (up.state === 'blocked') {
+        blockedReason ??= up.failedRunId
+          ? `upstream ${u}: ${up.blockedReason}`
+          : `upstream ${u} is blocked: ${up.blockedReason}`;
+      } else {
+        waitingFor.push(u);
+      }
+    }
+    const cascading = waitingFor.length > 0 || !!blockedReason;
+    const emergency = plan?.cause === 'emergency';
+    if (!plan && external.length === 0 && fromUpstream.length === 0) {
+      if (!cascading || input.cycle) return undefined;
+    }
+    if (
+      plan &&
+      !emergency &&
+      external.length === 0 &&
+      fromUpstream.length === 0 &&
+      !cascading
+    ) {
+      // The base went back, or a build of another cause already used it.
+      await this.close(plan, 'superseded', now);
+      return undefined;
+    }
+
+    const kept = (plan?.reasons ?? []).filter(r => r.kind !== 'external');
+    const reasons = mergeReasons(kept, inherited, fromUpstream, external);
+    plan ??= {
+      id: randomUUID(),
+      imageName: name,
+      entityRef,
+      cause: 'base-change',
+      state: 'waiting-delay',
+      open: true,
+      reasons: [],
+      platforms: [],
+      eligibleAt: now,
+      depth,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const isNew = plan.reasons.length === 0 && !emergency;
+    plan.reasons = reasons;
+    plan.platforms = emergency
+      ? image.spec.platforms
+      : affectedPlatforms(image, entityRef, reasons, snapshot);
+    plan.depth = emergency ? Math.max(plan.depth, depth) : depth;
+    plan.updatedAt = now;
+    if (depth > this.options.maxDepth) {
+      blockedReason ??= `beyond the cascade depth cap of ${this.options.maxDepth}`;
+    }
+
+    // 5. Timing.
+    const policy = image.spec.rebuild ?? {};
+    const timing = computeTiming({
+      firstSeen: emergency ? [] : external.map(r => new Date(r.firstSeenAt)),
+      upstreamPushed: emergency
+        ? [plan.createdAt]
+        : [
+            ...fromUpstream.map(r => new Date(r.firstSeenAt)),
+            ...(waitingFor.length > 0 ? upstreamEligible : []),
+          ],
+      delayMs: parseShortDuration(policy.delay ?? '0s') ?? 0,
+      coalesceMs:
+        parseShortDuration(policy.coalesceWindow ?? '') ?? DEFAULT_COALESCE_MS,
+      maxWaitMs: this.options.maxWaitMs,
+      previousMaxWaitUntil: isNew ? undefined : plan.maxWaitUntil,
+      now,
+    });
+    plan.eligibleAt = timing.eligibleAt;
+    plan.maxWaitUntil = timing.maxWaitUntil;
+    if (timing.quietUntil) plan.quietUntil = timing.quietUntil;
+    else delete plan.quietUntil;
+    plan.waitingFor = waitingFor;
+    if (blockedReason) plan.blockedReason = blockedReason;
+    else delete plan.blockedReason;
+
+    const previousState = plan.state;
+    if (blockedReason) plan.state = 'blocked';
+    else if (waitingFor.length > 0) plan.state = 'waiting-upstream';
+    else if (!emergency && policy.auto === false) plan.state = 'manual';
+    else if (now < timing.readyAt) {
+      plan.state = now < timing.eligibleAt ? 'waiting-delay' : 'coalescing';
+    } else {
+      await this.queue(plan, image, now);
+    }
+    await plans.save(plan);
+    if (isNew) {
+      logger.info('Rebuild planned', {
+        image: name,
+        cause: plan.cause,
+        reasons: describeReasons(reasons),
+        platforms: plan.platforms.join(','),
+        eligibleAt: plan.eligibleAt.toISOString(),
+        state: plan.state,
+      });
+    }
+    if (plan.state === 'blocked' && previousState !== 'blocked') {
+      await this.audit(plan, 'rebuild-blocked', blockedReason!, now);
+    }
+    return plan;
+  }
+
+  private async queue(
+    plan: RebuildPlan,
+    image: ImageEntityV1alpha1,
+    now: Date,
+  ): Promise<void> {
+    const emergency = plan.cause === 'emergency';
+    const { run, created } = await this.options.queue.start({
+      image,
+      cause: plan.cause,
+      causeDetail: emergency
+        ? plan.justification
+        : describeReasons(plan.reasons.filter(r => r.kind !== 'inherited')),
+      requestedBy: plan.requestedBy,
+      force: emergency,
+    });
+    plan.runId = run.id;
+    plan.state = 'queued';
+    this.options.logger.info('Rebuild queued', {
+      image: plan.imageName,
+      runId: run.id,
+      cause: plan.cause,
+      deduplicated: !created,
+      platforms: plan.platforms.join(','),
+    });
+    await this.audit(
+      plan,
+      emergency ? 'emergency-cascade-queued' : 'rebuild-queued',
+      `${created ? 'queued' : 'joined the active'} run ${run.id}${
+        emergency ? '' : `: ${describeReasons(plan.reasons)}`
+      }`,
+      now,
+      [run.id],
+    );
+  }
+
+  private async close(
+    plan: RebuildPlan,
+    state: 'done' | 'superseded',
+    now: Date,
+  ): Promise<void> {
+    await this.options.plans.save({
+      ...plan,
+      state,
+      open: false,
+      closedAt: now,
+      updatedAt: now,
+    });
+  }
+
+  private async audit(
+    plan: RebuildPlan,
+    action: string,
+    summary: string,
+    now: Date,
+    runIds?: string[],
+  ): Promise<void> {
+    const emergency = plan.cause === 'emergency';
+    await this.options.plans.addAudit({
+      id: randomUUID(),
+      entityRef: plan.entityRef,
+      action,
+      actor: (emergency && plan.requestedBy) || 'image-factory',
+      ...(emergency && plan.justification
+        ? { justification: plan.justification }
+        : {}),
+      at: now.toISOString(),
+      summary,
+      ...(runIds ? { runIds } : {}),
+    });
+  }
+}
