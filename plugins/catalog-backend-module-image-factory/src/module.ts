@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { ResponseError } from '@backstage/errors';
 import { IMAGES_FILE_CHANGED_TOPIC } from '@image-factory/plugin-image-factory-node';
 import { ImageFactoryEntitiesProcessor } from './processor/ImageFactoryEntitiesProcessor';
 import { ImageFactoryEntityProvider } from './provider/ImageFactoryEntityProvider';
@@ -25,14 +26,38 @@ export const catalogModuleImageFactory = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         urlReader: coreServices.urlReader,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
         events: eventsServiceRef,
       },
-      async init({ catalog, config, logger, scheduler, urlReader, events }) {
+      async init({
+        catalog,
+        config,
+        logger,
+        scheduler,
+        urlReader,
+        discovery,
+        auth,
+        events,
+      }) {
         catalog.addProcessor(new ImageFactoryEntitiesProcessor());
         const provider = ImageFactoryEntityProvider.fromConfig(config, {
           logger,
           scheduler,
           urlReader,
+          // Data flows one way: the backend analyzes, the catalog reads its graph.
+          graph: async () => {
+            const { token } = await auth.getPluginRequestToken({
+              onBehalfOf: await auth.getOwnServiceCredentials(),
+              targetPluginId: 'image-factory',
+            });
+            const baseUrl = await discovery.getBaseUrl('image-factory');
+            const response = await fetch(`${baseUrl}/graph`, {
+              headers: { Authorization: `Bearer ${token}` },
+            });
+            if (!response.ok) throw await ResponseError.fromResponse(response);
+            return response.json();
+          },
         });
         catalog.addEntityProvider(provider);
         // A merged enrollment shows in the catalog at once, not at the next run.

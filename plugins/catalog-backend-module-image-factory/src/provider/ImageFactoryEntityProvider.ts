@@ -12,6 +12,8 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { DependencyGraphResponse } from '@image-factory/plugin-image-factory-common';
+import { withGraph } from './graphEntities';
 import {
   ImagesFileProblemLogger,
   ProviderConfig,
@@ -58,6 +60,8 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       scheduler?: SchedulerService;
       schedule?: SchedulerServiceTaskRunner;
       urlReader: UrlReaderService;
+      /** Reads the backend's dependency graph (`GET /api/image-factory/graph`). */
+      graph?: () => Promise<DependencyGraphResponse>;
     },
   ): ImageFactoryEntityProvider {
     const source = readImagesSourceConfig(config);
@@ -77,6 +81,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       logger: deps.logger,
       urlReader: deps.urlReader,
       taskRunner,
+      graph: deps.graph,
     });
   }
 
@@ -88,12 +93,45 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       logger: LoggerService;
       urlReader: UrlReaderService;
       taskRunner: SchedulerServiceTaskRunner;
+      graph?: () => Promise<DependencyGraphResponse>;
     },
   ) {
     this.locationKey = `${PROVIDER_NAME}:${resolveImagesLocation(
       options.location,
     )}`;
     this.problems = new ImagesFileProblemLogger(options.logger);
+  }
+
+  /** Whether the last graph read failed, so that a backend down is logged once. */
+  private graphFailing = false;
+
+  /**
+   * Adds dependsOn and the discovered bases from the backend's graph; without
+   * the backend, the images go out without them.
+   */
+  private async imagesWithGraph(
+    images: Entity[],
+    logger: LoggerService,
+  ): Promise<Entity[]> {
+    if (!this.options.graph) return images;
+    try {
+      const graph = await this.options.graph();
+      if (this.graphFailing) {
+        logger.info('Image Factory dependency graph is readable again');
+      }
+      this.graphFailing = false;
+      return withGraph(images, graph, this.options.providerOwner);
+    } catch (error) {
+      assertError(error);
+      if (!this.graphFailing) {
+        logger.warn(
+          'Image Factory dependency graph unavailable; images go without dependsOn',
+          { error: error.message },
+        );
+      }
+      this.graphFailing = true;
+      return images;
+    }
   }
 
   /** Returns `image-factory`. */
@@ -145,9 +183,10 @@ export class ImageFactoryEntityProvider implements EntityProvider {
     const deferred = (entities: Entity[]): DeferredEntity[] =>
       entities.map(entity => ({ entity, locationKey: this.locationKey }));
     if (this.lastGoodImages) {
+      const images = await this.imagesWithGraph(this.lastGoodImages, logger);
       await this.connection.applyMutation({
         type: 'full',
-        entities: deferred([...this.lastGoodImages, ...providerEntities]),
+        entities: deferred([...images, ...providerEntities]),
       });
     } else {
       // No good read since startup: a full mutation would remove the images the
