@@ -53,3 +53,25 @@ export function logText(lines: BuildLogLine[], prefix: boolean): string {
     .map(l => (prefix && l.platform ? `[${l.platform}] ${l.text}` : l.text))
     .join('\n');
 }
+
+/**
+ * How far a time is from now: `in 2 h 5 min`, `35 min ago`, `now`; a dash
+ * when unknown.
+ */
+export function relativeTime(iso?: string, now = Date.now()): string {
+  const time = iso ? new Date(iso).getTime() : NaN;
+  if (Number.isNaN(time)) {
+    return '—';
+  }
+  const diff = time - now;
+  const abs = Math.abs(diff);
+  if (abs < 60_000) {
+    return 'now';
+  }
+  // Whole minutes, and whole days past two days.
+  const text =
+    abs >= 2 * 86_400_000
+      ? `${Math.round(abs / 86_400_000)} d`
+      : formatDuration(Math.round(abs / 60_000) * 60_000);
+  return diff > 0 ? `in ${text}` : `${text} ago`;
+}

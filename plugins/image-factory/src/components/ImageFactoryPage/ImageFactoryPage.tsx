@@ -15,6 +15,7 @@ import { useRouteRef } from '@backstage/core-plugin-api';
 import { useFactoryStatus } from '../../hooks/useFactoryStatus';
 import { enrollRouteRef } from '../../routes';
 import { PendingEnrollmentsCard } from '../PendingEnrollmentsCard';
+import { UpcomingRebuildsCard } from '../UpcomingRebuildsCard';
 import { ImagesFileCard } from './ImagesFileCard';
 import { ProvidersCard } from './ProvidersCard';
 import { WatchedImagesCard } from './WatchedImagesCard';
@@ -85,6 +86,9 @@ function StatusContent() {
       </ContentHeader>
       {body}
       <Box mt={3}>
+        <UpcomingRebuildsCard />
+      </Box>
+      <Box mt={3}>
         <PendingEnrollmentsCard />
       </Box>
     </>
@@ -93,7 +97,7 @@ function StatusContent() {
 
 /**
  * The factory's status page: the state of images.yaml, the configured
- * providers and the change requests, with a link to the enroll page.
+ * providers, the upcoming rebuilds and the change requests, with a link to the enroll page.
  *
  * @public
  */

@@ -1,0 +1,1 @@
+export { ImageDependenciesContent } from './ImageDependenciesContent';

@@ -1,0 +1,1 @@
+export { UpcomingRebuildsCard } from './UpcomingRebuildsCard';
