@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { imageFactoryPermissions } from '@image-factory/plugin-image-factory-common';
 import {
   IMAGES_FILE_CHANGED_TOPIC,
@@ -29,6 +30,7 @@ import {
   readEnrollmentConfig,
 } from './enrollment';
 import { ImageBasesResolver, ImageGraph } from './graph';
+import { createRebuildPlanning, readRebuildsConfig } from './planning';
 import { OciRegistryClient } from './registry';
 import { createRouter, UNAUTHENTICATED_PATHS } from './service';
 import { ImagesFileWatcher } from './sources';
@@ -73,6 +75,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         userInfo: coreServices.userInfo,
         events: eventsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
@@ -208,6 +211,27 @@ export const imageFactoryPlugin = createBackendPlugin({
           deps.lifecycle.addShutdownHook(() => builds.worker.stop());
         }
 
+        const rebuildsConfig = readRebuildsConfig(config);
+        const rebuilds = createRebuildPlanning({
+          config: rebuildsConfig,
+          client,
+          images: () => imagesFile.getImages(),
+          graph,
+          queue: builds.service,
+          notifications: deps.notifications,
+          logger: logger.child({ component: 'rebuilds' }),
+        });
+        if (rebuildsConfig.enabled) {
+          await scheduler.scheduleTask({
+            id: 'image-factory:rebuild-planner',
+            ...rebuildsConfig.schedule,
+            fn: async () => {
+              await imagesFile.whenRead();
+              await rebuilds.planner.runOnce();
+            },
+          });
+        }
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -220,6 +244,7 @@ export const imageFactoryPlugin = createBackendPlugin({
             tracking,
             builds: builds.service,
             graph,
+            rebuilds,
           }),
         );
         for (const path of UNAUTHENTICATED_PATHS) {

@@ -13,3 +13,5 @@ export { readRebuildsConfig, DEFAULT_MAX_WAIT_MS } from './readRebuildsConfig';
 export type { RebuildsConfig } from './readRebuildsConfig';
 export { EmergencyRebuilds } from './EmergencyRebuilds';
 export type { EmergencyRebuildsOptions } from './EmergencyRebuilds';
+export { createRebuildPlanning } from './createRebuildPlanning';
+export type { RebuildPlanning } from './createRebuildPlanning';

@@ -23,6 +23,7 @@ import { analyzeDockerfile } from '../analysis';
 import { BuildService } from '../builds';
 import { EnrollmentService } from '../enrollment';
 import { ImageGraphService } from '../graph';
+import { RebuildPlanning } from '../planning';
 import { ImagesFileWatcher } from '../sources';
 import { BaseImageTracker } from '../tracking';
 import {
@@ -31,6 +32,7 @@ import {
 } from './enrollmentRoutes';
 import { buildRoutes } from './buildRoutes';
 import { graphRoutes } from './graphRoutes';
+import { rebuildRoutes } from './rebuildRoutes';
 import { parseRequestBody } from './parseRequestBody';
 
 /** The paths that answer without a token (see plugin.ts). */
@@ -54,6 +56,8 @@ export async function createRouter(options: {
   builds: BuildService;
   /** The dependency graph of images and their bases. */
   graph?: ImageGraphService;
+  /** The rebuild planner, emergency rebuilds and the audit trail. */
+  rebuilds?: RebuildPlanning;
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
   const router = Router();
@@ -128,5 +132,15 @@ export async function createRouter(options: {
   );
   router.use(buildRoutes({ httpAuth, permissions, builds: options.builds }));
   router.use(graphRoutes({ httpAuth, graph: options.graph }));
+  if (options.rebuilds) {
+    router.use(
+      rebuildRoutes({
+        httpAuth,
+        permissions,
+        findImage: name => options.builds.findImage(name),
+        ...options.rebuilds,
+      }),
+    );
+  }
   return router;
 }

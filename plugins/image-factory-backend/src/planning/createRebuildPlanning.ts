@@ -1,0 +1,58 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common';
+import { Knex } from 'knex';
+import {
+  DatabaseBuildStore,
+  DatabaseDigestStore,
+  DatabaseRebuildPlanStore,
+  RebuildPlanStore,
+} from '../database';
+import { ImageGraphService } from '../graph';
+import { EmergencyRebuilds } from './EmergencyRebuilds';
+import { RebuildPlanner, RebuildQueue } from './RebuildPlanner';
+import { RebuildsConfig } from './readRebuildsConfig';
+
+/** The planner, emergency rebuilds and the audit trail, for the router. */
+export interface RebuildPlanning {
+  planner: RebuildPlanner;
+  emergency: EmergencyRebuilds;
+  plans: RebuildPlanStore;
+}
+
+/** Wires the rebuild planning on the plugin's database. */
+export function createRebuildPlanning(options: {
+  config: RebuildsConfig;
+  client: Knex;
+  images: () => ImageEntityV1alpha1[];
+  graph: ImageGraphService;
+  queue: RebuildQueue;
+  notifications?: Pick<NotificationService, 'send'>;
+  logger: LoggerService;
+}): RebuildPlanning {
+  const { config, client, images, queue, logger } = options;
+  const plans = DatabaseRebuildPlanStore.create({ client });
+  const graph = () => options.graph.getGraph();
+  const planner = new RebuildPlanner({
+    images,
+    graph,
+    // Read only: with tracking off there are simply no digests.
+    digests: DatabaseDigestStore.create({ client }),
+    builds: DatabaseBuildStore.create({ client }),
+    plans,
+    queue,
+    logger,
+    maxWaitMs: config.maxWaitMs,
+    maxDepth: config.maxDepth,
+  });
+  const emergency = new EmergencyRebuilds({
+    images,
+    graph,
+    plans,
+    queue,
+    logger,
+    notifications: options.notifications,
+    maxDepth: config.maxDepth,
+  });
+  return { planner, emergency, plans };
+}

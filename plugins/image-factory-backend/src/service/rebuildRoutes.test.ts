@@ -1,0 +1,286 @@
+import {
+  coreServices,
+  createServiceFactory,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  NotificationSendOptions,
+  notificationService,
+} from '@backstage/plugin-notifications-node';
+import {
+  GitHubTestServer,
+  startGitHubTestServer,
+} from '@image-factory/github-test-server';
+import {
+  AuditEventList,
+  EmergencyRebuildResponse,
+  UpcomingRebuildList,
+} from '@image-factory/plugin-image-factory-common';
+import { promises as fs } from 'fs';
+import { Server } from 'http';
+import os from 'os';
+import path from 'path';
+import request from 'supertest';
+import { imageFactoryPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const R = '127.0.0.1:1';
+
+function entry(name: string, reference: string, repo: string) {
+  return [
+    `  - name: ${name}`,
+    '    type: managed',
+    '    owner: team-web',
+    `    reference: ${reference}`,
+    '    platforms: [linux/amd64]',
+    '    source:',
+    `      repo: ${repo}`,
+  ];
+}
+
+/** Allows everything except to `user:default/guest`, and records what was asked. */
+function permissionsFactory(
+  asked: Array<{ name: string; resourceRef?: string }>,
+) {
+  return createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: (): PermissionsService => ({
+      async authorize(requests, options) {
+        const principal = options.credentials.principal as {
+          userEntityRef?: string;
+        };
+        return requests.map(r => {
+          asked.push({
+            name: r.permission.name,
+            resourceRef: (r as { resourceRef?: string }).resourceRef,
+          });
+          return {
+            result:
+              principal.userEntityRef === 'user:default/guest'
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          };
+        });
+      },
+      async authorizeConditional(requests) {
+        return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
+      },
+    }),
+  });
+}
+
+describe('rebuild routes', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const asked: Array<{ name: string; resourceRef?: string }> = [];
+  const sent: NotificationSendOptions[] = [];
+  let github: GitHubTestServer;
+  let dir: string;
+  let server: Server;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    github = await startGitHubTestServer({
+      repos: [
+        {
+          owner: 'acme',
+          name: 'runtime',
+          files: { Dockerfile: 'FROM debian:12\n' },
+        },
+        {
+          owner: 'acme',
+          name: 'web',
+          files: { Dockerfile: `FROM ${R}/apps/runtime:1\n` },
+        },
+      ],
+    });
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rebuild-routes-'));
+    await fs.writeFile(
+      path.join(dir, 'images.yaml'),
+      [
+        'apiVersion: imagefactory.dev/v1alpha1',
+        'images:',
+        ...entry('runtime', `${R}/apps/runtime:1`, 'acme/runtime'),
+        ...entry('web', `${R}/apps/web:1`, 'acme/web'),
+        '',
+      ].join('\n'),
+    );
+    const knex = await databases.init('SQLITE_3');
+    const host = new URL(github.webUrl).host;
+    const backend = await startTestBackend({
+      features: [
+        imageFactoryPlugin,
+        mockServices.database.factory({ knex }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        permissionsFactory(asked),
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({
+            async send(options: NotificationSendOptions) {
+              sent.push(options);
+            },
+          }),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            integrations: {
+              github: [
+                { host, apiBaseUrl: github.baseUrl, token: github.token },
+              ],
+            },
+            imageFactory: {
+              images: { location: path.join(dir, 'images.yaml') },
+              tracking: { enabled: false },
+              builds: { worker: false },
+              // The test asks for the plans itself.
+              rebuilds: { enabled: false },
+              providers: {
+                executors: {
+                  'no-docker': {
+                    host: 'unix:///tmp/image-factory-rebuild-no-docker.sock',
+                  },
+                },
+                sources: { github: { host } },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+    // The Dockerfiles are read by a scheduled task shortly after start.
+    for (let i = 0; i < 200; i++) {
+      const res = await request(server)
+        .get('/api/image-factory/graph')
+        .set('Authorization', mockCredentials.user.header());
+      if (res.body.edges?.length >= 2) return;
+      await new Promise(r => setTimeout(r, 50));
+    }
+    throw new Error('the graph never got its edges');
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await github?.stop();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const as = (user: string) => mockCredentials.user.header(user);
+  const post = (url: string, user = 'user:default/jane') =>
+    request(server)
+      .post(`/api/image-factory${url}`)
+      .set('Authorization', as(user));
+  const get = (url: string) =>
+    request(server)
+      .get(`/api/image-factory${url}`)
+      .set('Authorization', as('user:default/jane'));
+
+  it('refuses an emergency rebuild without a token, a justification, a known image or the permission, and changes nothing', async () => {
+    expect(
+      (
+        await request(server)
+          .post('/api/image-factory/images/runtime/emergency-rebuilds')
+          .send({ justification: 'CVE-2026-1234' })
+      ).status,
+    ).toBe(401);
+
+    const noJustification = await post(
+      '/images/runtime/emergency-rebuilds',
+    ).send({ cascade: true });
+    expect(noJustification.status).toBe(400);
+    expect(noJustification.body.error.message).toMatch(
+      /^Invalid request body: justification: /,
+    );
+    const blank = await post('/images/runtime/emergency-rebuilds').send({
+      justification: '  ',
+    });
+    expect(blank.status).toBe(400);
+    expect(blank.body.error.message).toMatch(/justification: is required/);
+
+    const unknown = await post('/images/nope/emergency-rebuilds').send({
+      justification: 'CVE-2026-1234',
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe("No image named 'nope'");
+
+    asked.length = 0;
+    const denied = await post(
+      '/images/runtime/emergency-rebuilds',
+      'user:default/guest',
+    ).send({ justification: 'CVE-2026-1234' });
+    expect(denied.status).toBe(403);
+    expect(asked).toEqual([
+      {
+        name: 'image-factory.rebuild.emergency',
+        resourceRef: 'image:default/runtime',
+      },
+    ]);
+
+    expect((await get('/images/runtime/builds')).body.items).toEqual([]);
+    expect((await get('/images/runtime/audit')).body).toEqual({ items: [] });
+    expect((await get('/rebuilds/upcoming')).body).toEqual({ items: [] });
+    expect(sent).toEqual([]);
+  });
+
+  it('queues an allowed emergency rebuild with its cascade, audits it and notifies the owner', async () => {
+    const res = await post('/images/runtime/emergency-rebuilds').send({
+      justification: 'CVE-2026-1234: openssl',
+      cascade: true,
+    });
+    expect(res.status).toBe(202);
+    const body: EmergencyRebuildResponse = res.body;
+    expect(body.runs).toHaveLength(1);
+    expect(body.runs[0]).toMatchObject({
+      imageName: 'runtime',
+      cause: 'emergency',
+      causeDetail: 'CVE-2026-1234: openssl',
+      requestedBy: 'user:default/jane',
+      status: 'queued',
+    });
+    expect(body.audit).toMatchObject({
+      entityRef: 'image:default/runtime',
+      action: 'emergency-rebuild',
+      actor: 'user:default/jane',
+      justification: 'CVE-2026-1234: openssl',
+      runIds: [body.runs[0].id],
+      summary: expect.stringContaining('image:default/web'),
+    });
+
+    const audit: AuditEventList = (await get('/images/runtime/audit')).body;
+    expect(audit.items).toEqual([body.audit]);
+    expect((await get('/images/nope/audit')).status).toBe(404);
+
+    // The dependent waits for the runtime's build, then skips its delay.
+    const upcoming: UpcomingRebuildList = (await get('/rebuilds/upcoming'))
+      .body;
+    expect(
+      upcoming.items.map(i => [i.imageName, i.state, i.runId ?? null]),
+    ).toEqual([
+      ['runtime', 'queued', body.runs[0].id],
+      ['web', 'waiting-upstream', null],
+    ]);
+
+    expect(sent).toEqual([
+      {
+        recipients: { type: 'entity', entityRef: 'group:default/team-web' },
+        payload: expect.objectContaining({
+          title: 'Emergency rebuild of runtime',
+          severity: 'high',
+          description: expect.stringContaining('CVE-2026-1234: openssl'),
+        }),
+      },
+    ]);
+  });
+});

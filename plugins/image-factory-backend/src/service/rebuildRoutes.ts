@@ -1,0 +1,111 @@
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuditEventList,
+  emergencyRebuildRequestSchema,
+  EmergencyRebuildResponse,
+  ImageEntityV1alpha1,
+  imageFactoryEmergencyRebuildPermission,
+  UpcomingRebuildList,
+} from '@image-factory/plugin-image-factory-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { RebuildPlanStore } from '../database';
+import { EmergencyRebuilds, RebuildPlanner } from '../planning';
+import { parseRequestBody } from './parseRequestBody';
+
+const AUDIT_LIMIT = 100;
+
+/** Who asked: the user's entity ref, or the calling service's subject. */
+function actorOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return principal.userEntityRef ?? principal.subject ?? 'unknown';
+}
+
+/**
+ * Routes of the rebuild planner: the upcoming rebuilds, emergency rebuilds
+ * (permission and justification required, audited) and an image's audit trail.
+ */
+export function rebuildRoutes(options: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  findImage: (name: string) => ImageEntityV1alpha1 | undefined;
+  planner: RebuildPlanner;
+  emergency: EmergencyRebuilds;
+  plans: RebuildPlanStore;
+}): express.Router {
+  const { httpAuth, permissions, findImage } = options;
+  const router = Router();
+
+  const requireImage = (name: string) => {
+    const image = findImage(name);
+    if (!image) throw new NotFoundError(`No image named '${name}'`);
+    return image;
+  };
+
+  router.get('/rebuilds/upcoming', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body: UpcomingRebuildList = {
+      items: await options.planner.upcoming(),
+    };
+    res.json(body);
+  });
+
+  router.post('/images/:name/emergency-rebuilds', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = parseRequestBody(emergencyRebuildRequestSchema, req.body);
+    const image = requireImage(req.params.name);
+    const entityRef = stringifyEntityRef(image);
+    const [decision] = await permissions.authorize(
+      [
+        {
+          permission: imageFactoryEmergencyRebuildPermission,
+          resourceRef: entityRef,
+        },
+      ],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to trigger an emergency rebuild of ${entityRef}`,
+      );
+    }
+    if (image.spec.type !== 'managed' || !image.spec.source) {
+      throw new InputError(
+        `image ${image.metadata.name}: a ${image.spec.type} image without a source cannot be rebuilt; only managed images with a source are`,
+      );
+    }
+    const response: EmergencyRebuildResponse = await options.emergency.trigger({
+      image,
+      justification: body.justification,
+      cascade: body.cascade ?? false,
+      actor: actorOf(credentials),
+    });
+    res.status(202).json(response);
+  });
+
+  router.get('/images/:name/audit', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const image = requireImage(req.params.name);
+    const body: AuditEventList = {
+      items: await options.plans.listAudit(
+        stringifyEntityRef(image),
+        AUDIT_LIMIT,
+      ),
+    };
+    res.json(body);
+  });
+
+  return router;
+}
