@@ -45,6 +45,39 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     /**
+     * Rebuild planning: when a base image gets a new digest, the images built
+     * FROM it are rebuilt after their `rebuild.delay` (counted from when the
+     * factory first saw the digest), once their bases went quiet for
+     * `rebuild.coalesceWindow`, in dependency order (see the backend README,
+     * "Rebuild planning").
+     */
+    rebuilds?: {
+      /** Set to false to stop this backend from planning and queueing rebuilds. Default: true. */
+      enabled?: boolean;
+      /**
+       * How often the planner runs.
+       *
+       * Default: every 30 seconds, with a 5-minute timeout.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * The longest a rebuild waits for its bases to go quiet once it is
+       * eligible, so a base re-pushed more often than the quiet period is
+       * still rebuilt.
+       *
+       * Default: 30 minutes.
+       * @example { hours: 1 }
+       */
+      maxWait?: HumanDuration | string;
+      /**
+       * How many levels below a changed base a rebuild cascade reaches;
+       * images further down are shown as blocked.
+       *
+       * Default: 10.
+       */
+      maxDepth?: number;
+    };
+    /**
      * Self-service enrollment: every enrollment, un-enrollment or change of an
      * image is a pull request against `images.yaml` in a GitHub repository;
      * merging it is the approval. Credentials come from Backstage's
@@ -130,6 +163,11 @@ export interface Config {
       buildTimeout?: HumanDuration | string;
       /** The longest push of one platform. Default: 15 minutes. */
       pushTimeout?: HumanDuration | string;
+      /**
+       * How many of each image's last succeeded runs the catalog shows as
+       * `ImageBuild` entities (`GET /artifacts`). 0 for none. Default: 5.
+       */
+      catalogEntitiesPerImage?: number;
     };
     /**
      * Entity reference of the owner of the Provider entities.
