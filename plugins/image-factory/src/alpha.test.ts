@@ -2,7 +2,7 @@ import imageFactoryPlugin from './alpha';
 import { enrollRouteRef, rootRouteRef } from './routes';
 
 describe('image-factory plugin for the new frontend system', () => {
-  it('provides the API, the page, the Image cards and the Builds tab', () => {
+  it('provides the API, the page, the Image cards and the Builds and Dependencies tabs', () => {
     expect(imageFactoryPlugin.pluginId).toBe('image-factory');
     expect(imageFactoryPlugin.routes.root).toBe(rootRouteRef);
     expect(imageFactoryPlugin.routes.enroll).toBe(enrollRouteRef);
@@ -22,6 +22,16 @@ describe('image-factory plugin for the new frontend system', () => {
     expect(
       imageFactoryPlugin.getExtension(
         'entity-content:image-factory/image-builds',
+      ),
+    ).toBeDefined();
+    expect(
+      imageFactoryPlugin.getExtension(
+        'entity-card:image-factory/image-rebuilds',
+      ),
+    ).toBeDefined();
+    expect(
+      imageFactoryPlugin.getExtension(
+        'entity-content:image-factory/image-dependencies',
       ),
     ).toBeDefined();
   });

@@ -71,11 +71,35 @@ const entityImageBuildsContent = EntityContentBlueprint.make({
   },
 });
 
+const entityImageRebuildsCard = EntityCardBlueprint.make({
+  name: 'image-rebuilds',
+  params: {
+    filter: 'kind:image',
+    loader: () =>
+      import('./components/ImageRebuildsCard').then(m =>
+        compatWrapper(<m.ImageRebuildsCard />),
+      ),
+  },
+});
+
+const entityImageDependenciesContent = EntityContentBlueprint.make({
+  name: 'image-dependencies',
+  params: {
+    path: '/dependencies',
+    title: 'Dependencies',
+    filter: 'kind:image',
+    loader: () =>
+      import('./components/ImageDependenciesContent').then(m =>
+        compatWrapper(<m.ImageDependenciesContent />),
+      ),
+  },
+});
+
 /**
  * The Image Factory plugin for the new frontend system: the status page at
- * `/image-factory` with the enroll page at `/image-factory/enroll`, the
- * overview and enrollment cards and the Builds tab on Image entity pages,
- * and the API.
+ * `/image-factory` (with the upcoming rebuilds) and the enroll page at
+ * `/image-factory/enroll`, the overview, enrollment and rebuilds cards and the
+ * Builds and Dependencies tabs on Image entity pages, and the API.
  *
  * @alpha
  */
@@ -90,6 +114,8 @@ export default createFrontendPlugin({
     imageFactoryPage,
     entityImageOverviewCard,
     entityImageEnrollmentCard,
+    entityImageRebuildsCard,
     entityImageBuildsContent,
+    entityImageDependenciesContent,
   ],
 });

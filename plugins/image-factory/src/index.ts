@@ -11,6 +11,8 @@ export {
   EntityImageOverviewCard,
   EntityImageEnrollmentCard,
   EntityImageBuildsContent,
+  EntityImageDependenciesContent,
+  EntityImageRebuildsCard,
 } from './plugin';
 export {
   rootRouteRef as imageFactoryRootRouteRef,
@@ -37,6 +39,8 @@ export {
   RELATION_PROVIDER_OF,
 } from '@image-factory/plugin-image-factory-common';
 export type {
+  AuditEvent,
+  AuditEventList,
   BuildCause,
   BuildErrorType,
   BuildInputs,
@@ -46,7 +50,14 @@ export type {
   BuildRun,
   BuildRunList,
   BuildStatus,
+  CascadePredictionResponse,
+  CascadeStepInfo,
   ChangeImageRequest,
+  DependencyGraphEdge,
+  DependencyGraphNode,
+  DependencyGraphResponse,
+  EmergencyRebuildRequest,
+  EmergencyRebuildResponse,
   EnrollImageRequest,
   Enrollment,
   EnrollmentAction,
@@ -59,6 +70,10 @@ export type {
   ImagesFileIssue,
   ImagesFileStatus,
   ProviderStatus,
+  RebuildReason,
   StartBuildRequest,
   UnenrollImageRequest,
+  UpcomingRebuild,
+  UpcomingRebuildList,
+  UpcomingRebuildState,
 } from '@image-factory/plugin-image-factory-common';

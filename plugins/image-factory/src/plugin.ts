@@ -105,3 +105,45 @@ export const EntityImageBuildsContent: (props: {
     },
   }),
 );
+
+/**
+ * Entity content (a tab) for kind Image: the images it is built FROM, and
+ * the dependency graph around it (or the whole graph) in which a click on a
+ * node highlights the rebuilds a new digest of it would cause, in order,
+ * with those beyond the depth cap marked; dependency cycles are named.
+ *
+ * @public
+ */
+export const EntityImageDependenciesContent: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityImageDependenciesContent',
+      component: {
+        lazy: () =>
+          import('./components/ImageDependenciesContent').then(
+            m => m.ImageDependenciesContent,
+          ),
+      },
+    }),
+  );
+
+/**
+ * Entity card for kind Image: "Emergency rebuild" (skips the rebuild delay;
+ * needs a justification and the `image-factory.rebuild.emergency`
+ * permission, optionally rebuilds the images built FROM it too) and the
+ * image's audit trail, newest first.
+ *
+ * @public
+ */
+export const EntityImageRebuildsCard: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityImageRebuildsCard',
+      component: {
+        lazy: () =>
+          import('./components/ImageRebuildsCard').then(
+            m => m.ImageRebuildsCard,
+          ),
+      },
+    }),
+  );

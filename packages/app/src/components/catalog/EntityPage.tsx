@@ -36,8 +36,10 @@ import {
 } from '@backstage/catalog-model';
 import {
   EntityImageBuildsContent,
+  EntityImageDependenciesContent,
   EntityImageEnrollmentCard,
   EntityImageOverviewCard,
+  EntityImageRebuildsCard,
   RELATION_PROVIDED_BY,
   RELATION_PROVIDER_OF,
   imageFactoryRelationPairs,
@@ -140,6 +142,9 @@ const imagePage = (
         <Grid item md={6} xs={12}>
           <EntityImageEnrollmentCard />
         </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityImageRebuildsCard />
+        </Grid>
         <Grid item xs={12}>
           <EntityCatalogGraphCard
             height={400}
@@ -159,6 +164,9 @@ const imagePage = (
     </EntityLayout.Route>
     <EntityLayout.Route path="/builds" title="Builds">
       <EntityImageBuildsContent />
+    </EntityLayout.Route>
+    <EntityLayout.Route path="/dependencies" title="Dependencies">
+      <EntityImageDependenciesContent />
     </EntityLayout.Route>
   </EntityLayout>
 );

@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import { Box, Button } from '@material-ui/core';
+import WhatshotIcon from '@material-ui/icons/Whatshot';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { isImageEntity } from '@image-factory/plugin-image-factory-common';
+import { useAuditTrail } from '../../hooks/useRebuilds';
+import { AuditTrail } from './AuditTrail';
+import { EmergencyRebuildDialog } from './EmergencyRebuildDialog';
+
+function Rebuilds(props: { imageName: string }) {
+  const { imageName } = props;
+  const [open, setOpen] = useState(false);
+  // A new dialog (and request) each time it opens.
+  const [dialogKey, setDialogKey] = useState(0);
+  const [refreshKey, setRefreshKey] = useState(0);
+  const { events, error } = useAuditTrail(imageName, refreshKey);
+
+  let trail;
+  if (error && !events) {
+    trail = (
+      <ResponseErrorPanel
+        error={error}
+        title="Could not load the audit trail"
+      />
+    );
+  } else if (!events) {
+    trail = <Progress />;
+  } else {
+    trail = <AuditTrail events={events} />;
+  }
+
+  return (
+    <InfoCard
+      title="Rebuilds and audit"
+      subheader="Emergency rebuilds skip the rebuild delay; every one is audited"
+      action={
+        <Button
+          variant="outlined"
+          color="secondary"
+          startIcon={<WhatshotIcon />}
+          onClick={() => {
+            setDialogKey(k => k + 1);
+            setOpen(true);
+          }}
+        >
+          Emergency rebuild
+        </Button>
+      }
+    >
+      <Box>{trail}</Box>
+      <EmergencyRebuildDialog
+        key={dialogKey}
+        imageName={imageName}
+        open={open}
+        onClose={() => setOpen(false)}
+        onQueued={() => setRefreshKey(k => k + 1)}
+      />
+    </InfoCard>
+  );
+}
+
+/**
+ * The rebuilds card of an Image entity: "Emergency rebuild" (with a
+ * justification, optionally with its cascade) and the image's audit trail.
+ */
+export function ImageRebuildsCard() {
+  const { entity } = useEntity();
+  if (!isImageEntity(entity)) {
+    return (
+      <WarningPanel
+        title="Not an image"
+        message="This card shows the rebuilds of entities of kind Image."
+      />
+    );
+  }
+  return <Rebuilds imageName={entity.metadata.name} />;
+}

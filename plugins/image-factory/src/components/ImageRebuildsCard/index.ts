@@ -1,0 +1,1 @@
+export { ImageRebuildsCard } from './ImageRebuildsCard';
