@@ -9,7 +9,7 @@ import {
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { randomUUID } from 'crypto';
 import { RebuildPlan, RebuildPlanStore } from '../database';
-import { PlannerGraph, RebuildQueue } from './RebuildPlanner';
+import { PlannerGraph, RebuildQueue } from './types';
 
 /** Options of {@link EmergencyRebuilds}. */
 export interface EmergencyRebuildsOptions {

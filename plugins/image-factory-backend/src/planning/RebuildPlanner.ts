@@ -1,8 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
-  BuildCause,
-  BuildRun,
   ImageEntityV1alpha1,
   parseShortDuration,
   UpcomingRebuild,
@@ -16,31 +14,17 @@ import {
   RebuildPlan,
   RebuildPlanStore,
 } from '../database';
-import { DependencyGraph, graphKey } from '../tracking';
+import { graphKey } from '../tracking';
+import { acyclicOrder } from './acyclicOrder';
 import {
   affectedPlatforms,
   externalReasons,
-  ImageBases,
   mergeReasons,
   upstreamReasons,
 } from './reasons';
 import { computeTiming } from './timing';
-
-/** The dependency graph as the planner reads it; the graph service's snapshot fits. */
-export interface PlannerGraph extends ImageBases {
-  graph: DependencyGraph;
-}
-
-/** The build queue as the planner uses it (BuildService fits). */
-export interface RebuildQueue {
-  start(request: {
-    image: ImageEntityV1alpha1;
-    cause: BuildCause;
-    causeDetail?: string;
-    requestedBy?: string;
-    force?: boolean;
-  }): Promise<{ run: BuildRun; created: boolean }>;
-}
+import { PlannerGraph, RebuildQueue } from './types';
+import { describeReasons, toUpcomingRebuild } from './upcomingRebuild';
 
 /** Options of {@link RebuildPlanner}. */
 export interface RebuildPlannerOptions {
@@ -59,37 +43,6 @@ export interface RebuildPlannerOptions {
 const DEFAULT_COALESCE_MS = 30 * 60 * 1000;
 const ENDED_OK = new Set(['succeeded', 'skipped']);
 const ENDED_BAD = new Set(['failed', 'cancelled']);
-
-const short = (digest?: string) =>
-  digest ? digest.replace(/^sha256:/, '').slice(0, 12) : 'unknown';
-
-/** `<base> <old> → <new>` per reason, as the run's cause detail. */
-export function describeReasons(reasons: PlannedReason[]): string {
-  return reasons
-    .map(
-      r => `${r.baseReference} ${short(r.oldDigest)} → ${short(r.newDigest)}`,
-    )
-    .join('; ');
-}
-
-/** The API's view of an open plan. */
-export function toUpcomingRebuild(plan: RebuildPlan): UpcomingRebuild {
-  return {
-    imageName: plan.imageName,
-    entityRef: plan.entityRef,
-    reasons: plan.reasons.map(({ kind: _kind, ...reason }) => reason),
-    platforms: plan.platforms,
-    state: plan.state as UpcomingRebuild['state'],
-    eligibleAt: plan.eligibleAt.toISOString(),
-    ...(plan.quietUntil ? { quietUntil: plan.quietUntil.toISOString() } : {}),
-    ...(plan.maxWaitUntil
-      ? { maxWaitUntil: plan.maxWaitUntil.toISOString() }
-      : {}),
-    ...(plan.waitingFor?.length ? { waitingFor: plan.waitingFor } : {}),
-    ...(plan.blockedReason ? { blockedReason: plan.blockedReason } : {}),
-    ...(plan.runId ? { runId: plan.runId } : {}),
-  };
-}
 
 /**
  * Plans rebuilds when bases change, and queues them when their policy allows:
@@ -157,7 +110,7 @@ export class RebuildPlanner {
     // and their dependents then see them blocked.
     const order = [
       ...[...cycleOf.keys()].filter(e => byRef.has(e)).sort(),
-      ...this.acyclicOrder(
+      ...acyclicOrder(
         [...byRef.keys()].filter(e => !cycleOf.has(e)),
         upstreamOf,
       ),
@@ -179,30 +132,6 @@ export class RebuildPlanner {
       if (plan) status.set(entityRef, plan);
     }
     return this.upcoming();
-  }
-
-  /** Kahn's order of the images outside cycles, each after its upstream images. */
-  private acyclicOrder(
-    members: string[],
-    upstreamOf: (entityRef: string) => string[],
-  ): string[] {
-    const inSet = new Set(members);
-    const pending = new Map(
-      members.map(e => [e, upstreamOf(e).filter(u => inSet.has(u))]),
-    );
-    const out: string[] = [];
-    while (pending.size > 0) {
-      const ready = [...pending]
-        .filter(([, ups]) => ups.every(u => !pending.has(u)))
-        .map(([e]) => e)
-        .sort();
-      if (ready.length === 0) break;
-      for (const e of ready) {
-        pending.delete(e);
-        out.push(e);
-      }
-    }
-    return out;
   }
 
   private async planImage(input: {

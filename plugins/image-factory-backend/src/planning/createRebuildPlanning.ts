@@ -10,7 +10,8 @@ import {
 } from '../database';
 import { ImageGraphService } from '../graph';
 import { EmergencyRebuilds } from './EmergencyRebuilds';
-import { RebuildPlanner, RebuildQueue } from './RebuildPlanner';
+import { RebuildPlanner } from './RebuildPlanner';
+import { RebuildQueue } from './types';
 import { RebuildsConfig } from './readRebuildsConfig';
 
 /** The planner, emergency rebuilds and the audit trail, for the router. */

@@ -1,13 +1,7 @@
-export {
-  RebuildPlanner,
-  describeReasons,
-  toUpcomingRebuild,
-} from './RebuildPlanner';
-export type {
-  PlannerGraph,
-  RebuildPlannerOptions,
-  RebuildQueue,
-} from './RebuildPlanner';
+export { RebuildPlanner } from './RebuildPlanner';
+export type { RebuildPlannerOptions } from './RebuildPlanner';
+export { describeReasons, toUpcomingRebuild } from './upcomingRebuild';
+export type { PlannerGraph, RebuildQueue } from './types';
 export type { ImageBases } from './reasons';
 export { readRebuildsConfig, DEFAULT_MAX_WAIT_MS } from './readRebuildsConfig';
 export type { RebuildsConfig } from './readRebuildsConfig';

@@ -15,6 +15,7 @@ import {
 import { OciRegistryClient } from '../../registry';
 import { DependencyGraph, DigestWatcher } from '../../tracking';
 import { RebuildPlanner } from '../RebuildPlanner';
+import { RebuildQueue } from '../types';
 
 /** An image of a test, with the references it is built FROM. */
 export interface HarnessImage {
@@ -92,25 +93,27 @@ export async function createPlannerHarness(options: {
       bases: basesByRef.get(stringifyEntityRef(e))!,
     })),
   );
+  const queue: RebuildQueue = {
+    async start(request) {
+      queued.push({
+        image: request.image.metadata.name,
+        cause: request.cause,
+        detail: request.causeDetail,
+      });
+      return service.start(request);
+    },
+  };
+  const plannerGraph = async () => ({
+    graph,
+    basesOf: (entityRef: string) => basesByRef.get(entityRef) ?? [],
+  });
   const planner = new RebuildPlanner({
     images: () => entities,
-    graph: async () => ({
-      graph,
-      basesOf: entityRef => basesByRef.get(entityRef) ?? [],
-    }),
+    graph: plannerGraph,
     digests,
     builds,
     plans,
-    queue: {
-      async start(request) {
-        queued.push({
-          image: request.image.metadata.name,
-          cause: request.cause,
-          detail: request.causeDetail,
-        });
-        return service.start(request);
-      },
-    },
+    queue,
     logger: mockServices.logger.mock(),
     maxWaitMs: options.maxWaitMs ?? 30 * 60_000,
     maxDepth: options.maxDepth ?? 10,
@@ -190,6 +193,9 @@ export async function createPlannerHarness(options: {
     finish,
     buildNow,
     planner,
+    plannerGraph,
+    queue,
+    now,
     plans,
     builds,
     queued,
