@@ -1,3 +1,4 @@
+import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import {
@@ -8,6 +9,7 @@ import { OciRegistryClient } from '../registry';
 import { pushPlatformManifest } from '../tracking/__testUtils__/pushImages';
 import { createPlannerHarness } from './__testUtils__/plannerHarness';
 import { EmergencyRebuilds } from './EmergencyRebuilds';
+import { RebuildMetrics } from './RebuildMetrics';
 
 /*
  * An emergency cascade through the planner, on the real queue and database;
@@ -67,6 +69,13 @@ describe('EmergencyRebuilds', () => {
     await h.observe(0);
     for (const name of ['runtime', 'web', 'api']) await h.buildNow(name);
     const sent: NotificationSendOptions[] = [];
+    const counted: Array<[string, number, unknown]> = [];
+    const metrics = {
+      createCounter: (name: string) => ({
+        add: (n: number, attributes: unknown) =>
+          void counted.push([name, n, attributes]),
+      }),
+    } as unknown as MetricsService;
     const emergency = new EmergencyRebuilds({
       images: () => h.entities,
       graph: h.plannerGraph,
@@ -75,6 +84,7 @@ describe('EmergencyRebuilds', () => {
       logger: mockServices.logger.mock(),
       notifications: { send: async o => void sent.push(o) },
       maxDepth: 10,
+      metrics: new RebuildMetrics(metrics),
       clock: h.now,
     });
 
@@ -91,6 +101,9 @@ describe('EmergencyRebuilds', () => {
     expect(response.audit.summary).toBe(
       `queued run ${response.runs[0].id}; 2 images in the cascade follow in order: image:default/web, image:default/api`,
     );
+    expect(counted).toEqual([
+      ['image_factory_rebuilds_planned_total', 3, { cause: 'emergency' }],
+    ]);
     expect(sent).toHaveLength(1);
     expect(sent[0].recipients).toEqual({
       type: 'entity',

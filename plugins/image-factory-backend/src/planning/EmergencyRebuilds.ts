@@ -9,6 +9,7 @@ import {
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { randomUUID } from 'crypto';
 import { RebuildPlan, RebuildPlanStore } from '../database';
+import { RebuildMetrics } from './RebuildMetrics';
 import { PlannerGraph, RebuildQueue } from './types';
 
 /** Options of {@link EmergencyRebuilds}. */
@@ -21,6 +22,7 @@ export interface EmergencyRebuildsOptions {
   /** Absent when the notifications plugin is not installed. */
   notifications?: Pick<NotificationService, 'send'>;
   maxDepth: number;
+  metrics?: RebuildMetrics;
   clock?: () => Date;
 }
 
@@ -156,6 +158,7 @@ export class EmergencyRebuilds {
       runIds: [run.id],
     };
     await plans.addAudit(audit);
+    this.options.metrics?.rebuildPlanned('emergency', 1 + planned.length);
     logger.info('Emergency rebuild requested', {
       image: image.metadata.name,
       runId: run.id,

@@ -127,6 +127,30 @@ describe('RebuildPlanner', () => {
     expect(await h.planner.runOnce()).toEqual([]);
   });
 
+  it('lists a rebuild of an image with auto: false as manual and never queues it', async () => {
+    const os = newBase('os');
+    await os.push('1');
+    const h = await harness([
+      {
+        name: 'held',
+        publishes: 'apps/held:1',
+        bases: [os.reference],
+        rebuild: { auto: false, delay: '0s', coalesceWindow: '0s' },
+      },
+    ]);
+    await h.observe(0);
+    await h.buildNow('held');
+    await os.push('2');
+    await h.observe(MINUTE);
+    expect((await h.planner.runOnce())[0].state).toBe('manual');
+    h.advance(HOUR);
+    expect((await h.planner.runOnce())[0].state).toBe('manual');
+    expect(h.queued).toEqual([]);
+    // A build by hand takes the new digest: nothing is left to plan.
+    await h.buildNow('held');
+    expect(await h.planner.runOnce()).toEqual([]);
+  });
+
   it('coalesces two bases that change within the quiet period into one rebuild', async () => {
     const os = newBase('os');
     const runtime = newBase('runtime');

@@ -22,6 +22,7 @@ import {
   mergeReasons,
   upstreamReasons,
 } from './reasons';
+import { RebuildMetrics } from './RebuildMetrics';
 import { computeTiming } from './timing';
 import { PlannerGraph, RebuildQueue } from './types';
 import { describeReasons, toUpcomingRebuild } from './upcomingRebuild';
@@ -37,6 +38,7 @@ export interface RebuildPlannerOptions {
   logger: LoggerService;
   maxWaitMs: number;
   maxDepth: number;
+  metrics?: RebuildMetrics;
   clock?: () => Date;
 }
 
@@ -115,6 +117,11 @@ export class RebuildPlanner {
         upstreamOf,
       ),
     ];
+    const managedNames = new Set(managed.map(i => i.metadata.name));
+    for (const [name, plan] of open) {
+      // The image left images.yaml or stopped being managed.
+      if (!managedNames.has(name)) await this.close(plan, 'superseded', now);
+    }
     const status = new Map<string, RebuildPlan>();
     for (const entityRef of order) {
       const image = byRef.get(entityRef)!;
@@ -335,6 +342,7 @@ export class RebuildPlanner {
     }
     await plans.save(plan);
     if (isNew) {
+      this.options.metrics?.rebuildPlanned(plan.cause);
       logger.info('Rebuild planned', {
         image: name,
         cause: plan.cause,
@@ -367,6 +375,7 @@ export class RebuildPlanner {
     });
     plan.runId = run.id;
     plan.state = 'queued';
+    this.options.metrics?.rebuildQueued(plan.cause);
     this.options.logger.info('Rebuild queued', {
       image: plan.imageName,
       runId: run.id,

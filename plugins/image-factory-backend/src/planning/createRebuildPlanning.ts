@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common';
 import { Knex } from 'knex';
@@ -10,6 +11,7 @@ import {
 } from '../database';
 import { ImageGraphService } from '../graph';
 import { EmergencyRebuilds } from './EmergencyRebuilds';
+import { RebuildMetrics } from './RebuildMetrics';
 import { RebuildPlanner } from './RebuildPlanner';
 import { RebuildQueue } from './types';
 import { RebuildsConfig } from './readRebuildsConfig';
@@ -29,9 +31,12 @@ export function createRebuildPlanning(options: {
   graph: ImageGraphService;
   queue: RebuildQueue;
   notifications?: Pick<NotificationService, 'send'>;
+  /** Backstage's metrics service, when the backend has one. */
+  metrics?: MetricsService;
   logger: LoggerService;
 }): RebuildPlanning {
   const { config, client, images, queue, logger } = options;
+  const metrics = options.metrics && new RebuildMetrics(options.metrics);
   const plans = DatabaseRebuildPlanStore.create({ client });
   const graph = () => options.graph.getGraph();
   const planner = new RebuildPlanner({
@@ -45,6 +50,7 @@ export function createRebuildPlanning(options: {
     logger,
     maxWaitMs: config.maxWaitMs,
     maxDepth: config.maxDepth,
+    metrics,
   });
   const emergency = new EmergencyRebuilds({
     images,
@@ -54,6 +60,7 @@ export function createRebuildPlanning(options: {
     logger,
     notifications: options.notifications,
     maxDepth: config.maxDepth,
+    metrics,
   });
   return { planner, emergency, plans };
 }
