@@ -7,3 +7,4 @@
 export { catalogModuleImageFactory as default } from './module';
 export { ImageFactoryEntitiesProcessor } from './processor/ImageFactoryEntitiesProcessor';
 export { ImageFactoryEntityProvider } from './provider/ImageFactoryEntityProvider';
+export { ImageFactoryBuildsEntityProvider } from './provider/ImageFactoryBuildsEntityProvider';

@@ -58,7 +58,8 @@ describe('catalogModuleImageFactory', () => {
     });
 
     expect(catalog.processors).toEqual([new ImageFactoryEntitiesProcessor()]);
-    expect(catalog.providers).toHaveLength(1);
+    expect(catalog.providers).toHaveLength(2);
+    expect(catalog.providers[1].getProviderName()).toBe('image-factory-builds');
     expect(catalog.providers[0]).toBeInstanceOf(ImageFactoryEntityProvider);
     expect(catalog.providers[0].getProviderName()).toBe('image-factory');
     await backend.stop();

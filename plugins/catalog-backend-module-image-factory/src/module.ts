@@ -5,9 +5,15 @@ import {
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { ResponseError } from '@backstage/errors';
-import { IMAGES_FILE_CHANGED_TOPIC } from '@image-factory/plugin-image-factory-node';
+import { BuildArtifactList } from '@image-factory/plugin-image-factory-common';
+import {
+  BUILD_FINISHED_TOPIC,
+  IMAGES_FILE_CHANGED_TOPIC,
+} from '@image-factory/plugin-image-factory-node';
 import { ImageFactoryEntitiesProcessor } from './processor/ImageFactoryEntitiesProcessor';
+import { ImageFactoryBuildsEntityProvider } from './provider/ImageFactoryBuildsEntityProvider';
 import { ImageFactoryEntityProvider } from './provider/ImageFactoryEntityProvider';
+import { readBackend } from './provider/readBackend';
 
 /**
  * Catalog module of the Image Factory: validates its four kinds and provides
@@ -60,6 +66,31 @@ export const catalogModuleImageFactory = createBackendModule({
           },
         });
         catalog.addEntityProvider(provider);
+        const builds = ImageFactoryBuildsEntityProvider.fromConfig(config, {
+          logger,
+          scheduler,
+          artifacts: () =>
+            readBackend(`artifacts`, {
+              auth,
+              discovery,
+            }) as Promise<BuildArtifactList>,
+        });
+        catalog.addEntityProvider(builds);
+        // A finished build shows in the catalog at once.
+        await events.subscribe({
+          id: 'catalog-image-factory-builds',
+          topics: [BUILD_FINISHED_TOPIC],
+          onEvent: async () => {
+            try {
+              await builds.refresh();
+            } catch (error) {
+              logger.error(
+                'Image Factory ImageBuild refresh failed',
+                error as Error,
+              );
+            }
+          },
+        });
         // A merged enrollment shows in the catalog at once, not at the next run.
         await events.subscribe({
           id: 'catalog-image-factory',

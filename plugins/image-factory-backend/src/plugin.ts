@@ -2,11 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { ScmIntegrations } from '@backstage/integration';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { imageFactoryPermissions } from '@image-factory/plugin-image-factory-common';
 import {
+  BUILD_FINISHED_TOPIC,
+  BuildFinishedEvent,
   IMAGES_FILE_CHANGED_TOPIC,
   ImagesFileChangedEvent,
   ImageFactoryCredentialProvider,
@@ -16,8 +19,15 @@ import {
   readImagesSourceConfig,
   readProvidersConfig,
 } from '@image-factory/plugin-image-factory-node';
-import { createBuildEngine, readBuildsConfig } from './builds';
 import {
+  BuildArtifacts,
+  BuildMetrics,
+  createBuildEngine,
+  readBuildsConfig,
+  readCatalogEntitiesPerImage,
+} from './builds';
+import {
+  DatabaseBuildArtifactStore,
   DatabaseDigestStore,
   DatabaseEnrollmentStore,
   DatabaseImageBasesStore,
@@ -31,6 +41,7 @@ import {
 } from './enrollment';
 import { ImageBasesResolver, ImageGraph } from './graph';
 import { createRebuildPlanning, readRebuildsConfig } from './planning';
+import { ProviderHealthChecker } from './providers';
 import { OciRegistryClient } from './registry';
 import { createRouter, UNAUTHENTICATED_PATHS } from './service';
 import { ImagesFileWatcher } from './sources';
@@ -75,6 +86,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         userInfo: coreServices.userInfo,
         events: eventsServiceRef,
+        metrics: metricsServiceRef,
         notifications: notificationService,
       },
       async init(deps) {
@@ -85,6 +97,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         const trackingConfig = readTrackingConfig(config);
         const enrollmentConfig = readEnrollmentConfig(config);
         const buildsConfig = readBuildsConfig(config);
+        const catalogEntitiesPerImage = readCatalogEntitiesPerImage(config);
 
         deps.permissionsRegistry.addPermissions(imageFactoryPermissions);
         const client = await migrateDatabase(database);
@@ -195,6 +208,7 @@ export const imageFactoryPlugin = createBackendPlugin({
           };
         }
 
+        const artifactStore = DatabaseBuildArtifactStore.create({ client });
         const builds = createBuildEngine({
           config: buildsConfig,
           providers,
@@ -204,6 +218,36 @@ export const imageFactoryPlugin = createBackendPlugin({
           urlReader: deps.urlReader,
           images: () => imagesFile.getImages(),
           logger: logger.child({ component: 'builds' }),
+          metrics: BuildMetrics.create({
+            metrics: deps.metrics,
+            queueDepth: () => artifactStore.queueDepth(),
+            logger,
+          }),
+          onRunFinished: async run => {
+            if (run.status !== 'succeeded') return;
+            const eventPayload: BuildFinishedEvent = {
+              runId: run.id,
+              imageName: run.imageName,
+              entityRef: run.entityRef,
+              indexDigest: run.indexDigest,
+            };
+            await deps.events.publish({
+              topic: BUILD_FINISHED_TOPIC,
+              eventPayload,
+            });
+          },
+        });
+        const artifacts = new BuildArtifacts({
+          store: artifactStore,
+          images: () => imagesFile.getImages(),
+          perImage: catalogEntitiesPerImage,
+        });
+        const providerHealth = new ProviderHealthChecker({
+          providers,
+          executors: builds.executors,
+          registryCredentials: host => builds.credentials.get(host),
+          integrations: ScmIntegrations.fromConfig(config),
+          logger: logger.child({ component: 'providers' }),
         });
         if (buildsConfig.workerEnabled) {
           // Runs name their image; until images.yaml has been read there is none.
@@ -245,6 +289,8 @@ export const imageFactoryPlugin = createBackendPlugin({
             builds: builds.service,
             graph,
             rebuilds,
+            artifacts,
+            providerHealth,
           }),
         );
         for (const path of UNAUTHENTICATED_PATHS) {

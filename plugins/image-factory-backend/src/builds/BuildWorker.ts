@@ -81,6 +81,8 @@ export class BuildWorker {
       clock?: () => Date;
       /** Names this backend in leases. Default: host, pid and a random part. */
       owner?: string;
+      /** Told of each run this worker finished (metrics, catalog events); errors are logged. */
+      onFinished?: (runId: string) => Promise<void>;
     },
   ) {
     this.owner =
@@ -299,6 +301,12 @@ export class BuildWorker {
           errorType: end.errorType,
           reason: end.reason,
           indexDigest: end.indexDigest,
+        });
+        await this.options.onFinished?.(record.id).catch(e => {
+          assertError(e);
+          logger.warn('Reporting a finished build run failed', {
+            error: e.message,
+          });
         });
       } else {
         logger.warn('Build run finished after its lease was lost', {

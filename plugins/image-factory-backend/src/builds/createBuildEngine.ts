@@ -1,6 +1,9 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common';
+import {
+  BuildRun,
+  ImageEntityV1alpha1,
+} from '@image-factory/plugin-image-factory-common';
 import {
   ImageFactoryCredentialProvider,
   ImageFactoryExecutor,
@@ -12,9 +15,11 @@ import {
   DatabaseBuildLogStore,
   DatabaseBuildStore,
   DatabaseDigestStore,
+  toBuildRun,
 } from '../database';
 import { DockerExecutor } from '../executor';
 import { BuildEvents } from './BuildEvents';
+import { BuildMetrics } from './BuildMetrics';
 import { BuildRunner } from './BuildRunner';
 import { BuildService } from './BuildService';
 import { BuildWorker } from './BuildWorker';
@@ -75,6 +80,8 @@ export interface BuildEngine {
   worker: BuildWorker;
   /** Every executor builds run on. */
   executors: ImageFactoryExecutor[];
+  /** Registry credentials, from modules or config (for health checks). */
+  credentials: RegistryCredentialSource;
 }
 
 /**
@@ -94,6 +101,10 @@ export function createBuildEngine(options: {
   logger: LoggerService;
   clock?: () => Date;
   workerOwner?: string;
+  /** Metrics of finished runs; none when absent. */
+  metrics?: BuildMetrics;
+  /** Told of each run this backend finished, e.g. to publish an event. */
+  onRunFinished?: (run: BuildRun) => Promise<void>;
 }): BuildEngine {
   const { config, providers, logger } = options;
   const clock = options.clock ?? (() => new Date());
@@ -145,6 +156,13 @@ export function createBuildEngine(options: {
     logger,
     clock,
     owner: options.workerOwner,
+    onFinished: async runId => {
+      const record = await store.get(runId);
+      if (!record) return;
+      const run = toBuildRun(record);
+      options.metrics?.runFinished(run);
+      await options.onRunFinished?.(run);
+    },
   });
   const service = new BuildService({
     store,
@@ -154,5 +172,5 @@ export function createBuildEngine(options: {
     worker: config.workerEnabled ? worker : undefined,
     clock,
   });
-  return { service, worker, executors };
+  return { service, worker, executors, credentials };
 }

@@ -4,3 +4,10 @@ export { BuildService, isFinished } from './BuildService';
 export { BuildWorker } from './BuildWorker';
 export { readBuildsConfig, BUILDS_DEFAULTS } from './readBuildsConfig';
 export type { BuildsConfig } from './readBuildsConfig';
+export { BuildMetrics } from './BuildMetrics';
+export {
+  BuildArtifacts,
+  DEFAULT_CATALOG_ENTITIES_PER_IMAGE,
+  MAX_ARTIFACTS_PER_IMAGE,
+  readCatalogEntitiesPerImage,
+} from './BuildArtifacts';

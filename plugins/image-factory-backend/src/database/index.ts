@@ -33,3 +33,5 @@ export type {
   RebuildPlan,
   RebuildPlanStore,
 } from './RebuildPlanStore';
+export { DatabaseBuildArtifactStore } from './BuildArtifactStore';
+export type { BuildArtifactStore, SucceededRun } from './BuildArtifactStore';

@@ -28,3 +28,5 @@ export {
   OCI_IMAGE_MANIFEST,
 } from './mediaTypes';
 export { sha256Digest } from './digest';
+export { checkRegistry } from './checkRegistry';
+export type { RegistryCheck } from './checkRegistry';

@@ -20,17 +20,25 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { analyzeDockerfile } from '../analysis';
-import { BuildService } from '../builds';
+import { BuildArtifacts, BuildService } from '../builds';
 import { EnrollmentService } from '../enrollment';
 import { ImageGraphService } from '../graph';
 import { RebuildPlanning } from '../planning';
+import { ProviderHealthChecker } from '../providers';
 import { ImagesFileWatcher } from '../sources';
 import { BaseImageTracker } from '../tracking';
 import {
   ENROLLMENT_UNAUTHENTICATED_PATHS,
   enrollmentRoutes,
 } from './enrollmentRoutes';
+import { artifactRoutes } from './artifactRoutes';
 import { buildRoutes } from './buildRoutes';
+import {
+  healthFields,
+  healthWithin,
+  STATUS_HEALTH_WAIT_MS,
+} from './providerStatus';
+import { providerRoutes } from './providerRoutes';
 import { graphRoutes } from './graphRoutes';
 import { rebuildRoutes } from './rebuildRoutes';
 import { parseRequestBody } from './parseRequestBody';
@@ -58,6 +66,10 @@ export async function createRouter(options: {
   graph?: ImageGraphService;
   /** The rebuild planner, emergency rebuilds and the audit trail. */
   rebuilds?: RebuildPlanning;
+  /** Succeeded runs for the catalog's ImageBuild entities. */
+  artifacts?: BuildArtifacts;
+  /** Health checks of the providers, also shown in `/status`. */
+  providerHealth?: ProviderHealthChecker;
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
   const router = Router();
@@ -88,6 +100,10 @@ export async function createRouter(options: {
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError('Not allowed to read the Image Factory status');
     }
+    const health = await healthWithin(
+      options.providerHealth,
+      STATUS_HEALTH_WAIT_MS,
+    );
     const body: ImageFactoryStatus = {
       imagesFile: imagesFile.getStatus(),
       providers: providers.map(p => ({
@@ -97,6 +113,7 @@ export async function createRouter(options: {
         endpoint: p.endpoint,
         entityRef: providerEntityRef(p),
         ...(p.platforms ? { platforms: p.platforms } : {}),
+        ...healthFields(health, p),
       })),
       ...(tracking
         ? {
@@ -130,6 +147,13 @@ export async function createRouter(options: {
       enrollment: options.enrollment,
     }),
   );
+  if (options.artifacts) {
+    // Before buildRoutes, whose `/builds/:id` would not match it anyway.
+    router.use(artifactRoutes({ httpAuth, artifacts: options.artifacts }));
+  }
+  if (options.providerHealth) {
+    router.use(providerRoutes({ httpAuth, health: options.providerHealth }));
+  }
   router.use(buildRoutes({ httpAuth, permissions, builds: options.builds }));
   router.use(graphRoutes({ httpAuth, graph: options.graph }));
   if (options.rebuilds) {

@@ -3,3 +3,5 @@ export * from './analysis';
 export * from './enrollment';
 export * from './builds';
 export * from './rebuilds';
+export * from './buildArtifacts';
+export * from './providerHealth';

@@ -1,4 +1,5 @@
 import type { ImagesFileIssue } from '../imagesFile';
+import type { ProviderHealth } from './providerHealth';
 
 /**
  * The state of the `images.yaml` source as the backend last read it.
@@ -41,6 +42,21 @@ export interface ProviderStatus {
   entityRef: string;
   /** For an executor: the platforms it builds, natively or emulated. Absent for other types. */
   platforms?: string[];
+  /**
+   * The last health check (`GET /providers/health`, cached about 30 seconds);
+   * absent when the backend does not check providers.
+   */
+  health?: ProviderHealth;
+  /**
+   * For a reachable executor: what its engine reports it can build, natively
+   * (`platforms[0]`) and through QEMU emulation.
+   */
+  capabilities?: {
+    /** Every platform it can build, the native one first. */
+    platforms: string[];
+    /** The subset of `platforms` built through emulation. */
+    emulated: string[];
+  };
 }
 
 /**

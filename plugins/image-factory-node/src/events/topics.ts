@@ -18,3 +18,28 @@ export interface ImagesFileChangedEvent {
   /** The pull request that changed it, if any. */
   pullRequestUrl?: string;
 }
+
+/**
+ * Events topic on which the Image Factory backend announces that a build run
+ * succeeded, so that the catalog module updates the `ImageBuild` entities at
+ * once instead of at its next scheduled run.
+ *
+ * @public
+ */
+export const BUILD_FINISHED_TOPIC = 'image-factory.build.finished';
+
+/**
+ * Payload of {@link BUILD_FINISHED_TOPIC} events.
+ *
+ * @public
+ */
+export interface BuildFinishedEvent {
+  /** The run. */
+  runId: string;
+  /** The image's name in images.yaml. */
+  imageName: string;
+  /** The Image entity. */
+  entityRef: string;
+  /** Digest of the pushed image index. */
+  indexDigest?: string;
+}

@@ -1,0 +1,4 @@
+export {
+  PROVIDER_HEALTH_TTL_MS,
+  ProviderHealthChecker,
+} from './ProviderHealthChecker';
