@@ -78,11 +78,24 @@ describe('DatabaseRebuildPlanStore', () => {
       await plans.save(queued);
       expect(await plans.listOpen()).toEqual([queued]);
 
+      // A pass that read the plan before it changed does not overwrite it.
+      expect(
+        await plans.save(plan({ state: 'waiting-delay', updatedAt: at(45) }), {
+          ifUpdatedAt: at(1),
+        }),
+      ).toBe(false);
+      expect(await plans.listOpen()).toEqual([queued]);
+
       await expect(
         plans.save(plan({ id: '00000000-0000-0000-0000-000000000002' })),
       ).rejects.toThrow();
 
-      await plans.save({ ...queued, state: 'done', open: false, closedAt: at(50) });
+      await plans.save({
+        ...queued,
+        state: 'done',
+        open: false,
+        closedAt: at(50),
+      });
       await plans.save(plan({ id: '00000000-0000-0000-0000-000000000002' }));
       expect((await plans.listOpen()).map(p => p.id)).toEqual([
         '00000000-0000-0000-0000-000000000002',
@@ -121,9 +134,21 @@ describe('DatabaseRebuildPlanStore', () => {
       expect(await plans.listAudit('image:default/web', 1)).toHaveLength(1);
 
       const ref = 'docker.io/library/node:22';
-      await digests.recordObservation(ref, { digest: D1, platforms: [] }, at(1));
-      await digests.recordObservation(ref, { digest: D1, platforms: [] }, at(5));
-      await digests.recordObservation(ref, { digest: D2, platforms: [] }, at(9));
+      await digests.recordObservation(
+        ref,
+        { digest: D1, platforms: [] },
+        at(1),
+      );
+      await digests.recordObservation(
+        ref,
+        { digest: D1, platforms: [] },
+        at(5),
+      );
+      await digests.recordObservation(
+        ref,
+        { digest: D2, platforms: [] },
+        at(9),
+      );
       expect(await plans.digestLastSeen(ref, D1)).toEqual(at(5));
       expect(await plans.digestLastSeen(ref, 'sha256:nope')).toBeUndefined();
     },

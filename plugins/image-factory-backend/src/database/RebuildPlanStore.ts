@@ -50,8 +50,12 @@ export interface RebuildPlan {
 export interface RebuildPlanStore {
   /** Every open plan. */
   listOpen(): Promise<RebuildPlan[]>;
-  /** Inserts or replaces the plan (by id). */
-  save(plan: RebuildPlan): Promise<void>;
+  /**
+   * Inserts or replaces the plan (by id). With `ifUpdatedAt`, replaces it only
+   * while it is as it was read (false otherwise), so a planner pass does not
+   * undo an emergency rebuild asked for meanwhile.
+   */
+  save(plan: RebuildPlan, options?: { ifUpdatedAt?: Date }): Promise<boolean>;
   addAudit(event: AuditEvent): Promise<void>;
   /** Newest first. */
   listAudit(entityRef: string, limit: number): Promise<AuditEvent[]>;
@@ -181,8 +185,18 @@ export class DatabaseRebuildPlanStore implements RebuildPlanStore {
     return rows.map(toPlan);
   }
 
-  async save(plan: RebuildPlan): Promise<void> {
+  async save(
+    plan: RebuildPlan,
+    options: { ifUpdatedAt?: Date } = {},
+  ): Promise<boolean> {
+    if (options.ifUpdatedAt) {
+      const updated = await this.db('rebuild_plans')
+        .where({ id: plan.id, updated_at: options.ifUpdatedAt })
+        .update(toRow(plan));
+      return updated > 0;
+    }
     await this.db('rebuild_plans').insert(toRow(plan)).onConflict('id').merge();
+    return true;
   }
 
   async addAudit(event: AuditEvent): Promise<void> {

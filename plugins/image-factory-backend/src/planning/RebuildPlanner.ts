@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { assertError } from '@backstage/errors';
 import {
   ImageEntityV1alpha1,
   parseShortDuration,
@@ -125,7 +126,7 @@ export class RebuildPlanner {
     const status = new Map<string, RebuildPlan>();
     for (const entityRef of order) {
       const image = byRef.get(entityRef)!;
-      const plan = await this.planImage({
+      const plan = await this.planImageSafely({
         image,
         entityRef,
         plan: open.get(image.metadata.name),
@@ -139,6 +140,22 @@ export class RebuildPlanner {
       if (plan) status.set(entityRef, plan);
     }
     return this.upcoming();
+  }
+
+  /** One image's failure (e.g. a plan created meanwhile) does not stop the pass. */
+  private async planImageSafely(
+    input: Parameters<RebuildPlanner['planImage']>[0],
+  ): Promise<RebuildPlan | undefined> {
+    try {
+      return await this.planImage(input);
+    } catch (e) {
+      assertError(e);
+      this.options.logger.warn('Could not plan the rebuild of an image', {
+        image: input.image.metadata.name,
+        error: `${e.name}: ${e.message}`,
+      });
+      return undefined;
+    }
   }
 
   private async planImage(input: {
@@ -156,6 +173,8 @@ export class RebuildPlanner {
     const { plans, logger } = this.options;
     const name = image.metadata.name;
     let plan = input.plan;
+    // What the plan was when read: a pass never overwrites a newer version.
+    const ifUpdatedAt = plan?.updatedAt;
 
     // 1. Settle the plan's run.
     if (plan?.runId) {
@@ -176,7 +195,7 @@ export class RebuildPlanner {
           run.reason ? `: ${run.reason}` : ''
         }`;
         plan.updatedAt = now;
-        await plans.save(plan);
+        if (!(await plans.save(plan, { ifUpdatedAt }))) return undefined;
         logger.warn('Rebuild failed; its cascade is blocked', {
           image: name,
           runId: run.id,
@@ -340,7 +359,12 @@ export class RebuildPlanner {
     } else {
       await this.queue(plan, image, now);
     }
-    await plans.save(plan);
+    if (!(await plans.save(plan, { ifUpdatedAt }))) {
+      logger.debug('Rebuild plan changed meanwhile; left as it is', {
+        image: name,
+      });
+      return undefined;
+    }
     if (isNew) {
       this.options.metrics?.rebuildPlanned(plan.cause);
       logger.info('Rebuild planned', {
@@ -399,13 +423,10 @@ export class RebuildPlanner {
     state: 'done' | 'superseded',
     now: Date,
   ): Promise<void> {
-    await this.options.plans.save({
-      ...plan,
-      state,
-      open: false,
-      closedAt: now,
-      updatedAt: now,
-    });
+    await this.options.plans.save(
+      { ...plan, state, open: false, closedAt: now, updatedAt: now },
+      { ifUpdatedAt: plan.updatedAt },
+    );
   }
 
   private async audit(
