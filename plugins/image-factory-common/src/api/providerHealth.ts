@@ -39,5 +39,6 @@ export interface ProviderHealth {
  * @public
  */
 export interface ProviderHealthList {
+  /** One entry per configured provider. */
   items: ProviderHealth[];
 }
