@@ -263,6 +263,7 @@ export const imageFactoryPlugin = createBackendPlugin({
           graph,
           queue: builds.service,
           notifications: deps.notifications,
+          metrics: deps.metrics,
           logger: logger.child({ component: 'rebuilds' }),
         });
         if (rebuildsConfig.enabled) {
