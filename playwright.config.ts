@@ -29,6 +29,21 @@ export default defineConfig({
   outputDir: 'e2e/test-results',
   webServer: [
     {
+      // Builds are pushed here (images.yaml entries of the build test).
+      command: 'docker-registry serve e2e/registry.yml',
+      url: 'http://127.0.0.1:5055/v2/',
+      env: {
+        REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY: path.join(
+          runDir,
+          'registry',
+        ),
+      },
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
       command: `yarn workspace @image-factory/github-test-server start --port 7011 --token e2e-token --repo image-factory/examples=${path.resolve(
         __dirname,
         'examples',

@@ -1,6 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import { readImagesYaml, writeImagesYaml } from './configRepository';
-import { openAsGuest } from './signIn';
+import { openAsGuest, reloadUntilVisible } from './signIn';
 
 let original: string;
 test.beforeEach(async () => {
@@ -21,12 +21,7 @@ async function mergeAsReviewer(page: Page, pullRequestUrl: string) {
 /** Reloads the entity page until the catalog has processed the change. */
 async function expectEntityPage(page: Page, name: string, text: string) {
   await page.goto(`/catalog/default/image/${name}`);
-  await expect(async () => {
-    await page.reload();
-    await expect(page.getByText(text).first()).toBeVisible({
-      timeout: 2_000,
-    });
-  }).toPass({ timeout: 90_000 });
+  await reloadUntilVisible(page, page.getByText(text).first());
 }
 
 test('enrolling with the template opens a pull request; merging it puts the image in the catalog; un-enrolling removes it', async ({
@@ -100,11 +95,6 @@ test('enrolling with the template opens a pull request; merging it puts the imag
 
   // The entity leaves the catalog; images.yaml no longer has it.
   await page.goto('/catalog/default/image/e2e-web');
-  await expect(async () => {
-    await page.reload();
-    await expect(page.getByText(/not found/i).first()).toBeVisible({
-      timeout: 2_000,
-    });
-  }).toPass({ timeout: 90_000 });
+  await reloadUntilVisible(page, page.getByText(/not found/i).first());
   expect((await readImagesYaml()).text).not.toContain('e2e-web');
 });

@@ -10,3 +10,21 @@ export async function openAsGuest(page: Page, url: string) {
     await enter.click();
   }
 }
+
+/**
+ * Reloads until `visible` shows (the catalog processes changes within a few
+ * seconds), entering as guest again if the sign-in page comes back.
+ */
+export async function reloadUntilVisible(
+  page: Page,
+  visible: ReturnType<Page['getByText']>,
+  timeout = 90_000,
+) {
+  await expect(async () => {
+    await page.reload();
+    const enter = page.getByRole('button', { name: 'Enter' });
+    await expect(enter.or(visible).first()).toBeVisible({ timeout: 5_000 });
+    if (await enter.isVisible()) await enter.click();
+    await expect(visible).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout });
+}
