@@ -4,10 +4,10 @@ import { openAsGuest, reloadUntilVisible } from './signIn';
 
 /** Pushed to the e2e registry (see playwright.config.ts), for two platforms. */
 const HELLO_STATIC = `
-  - name: hello-static
+  - name: hello-static-e2e
     type: managed
     owner: team-web
-    title: Hello static
+    title: Hello static (e2e)
     reference: 127.0.0.1:5055/e2e/hello-static:latest
     platforms: [linux/amd64, linux/s390x]
     source:
@@ -29,7 +29,7 @@ test('Build now builds every platform, pushes an image index and shows the diges
   page,
   request,
 }) => {
-  await openAsGuest(page, '/catalog/default/image/hello-static/builds');
+  await openAsGuest(page, '/catalog/default/image/hello-static-e2e/builds');
   // The catalog has the image within a refresh.
   const buildNow = page.getByRole('button', { name: 'Build now' });
   await reloadUntilVisible(page, buildNow);
