@@ -1,10 +1,47 @@
-import { Chip } from '@material-ui/core';
-import { EmptyState, Table, TableColumn } from '@backstage/core-components';
+import { Chip, Tooltip } from '@material-ui/core';
+import {
+  EmptyState,
+  StatusError,
+  StatusOK,
+  StatusWarning,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { ProviderStatus } from '@image-factory/plugin-image-factory-common';
 
+/** The last health check in words, with a status light; '—' before the first. */
+function Health(props: { provider: ProviderStatus }) {
+  const { health } = props.provider;
+  if (!health) return <>—</>;
+  const label =
+    {
+      ok: 'OK',
+      'invalid-credentials': 'Invalid credentials',
+      unreachable: 'Unreachable',
+    }[health.state] ?? health.state;
+  const Light =
+    {
+      ok: StatusOK,
+      'invalid-credentials': StatusError,
+      unreachable: StatusWarning,
+    }[health.state] ?? StatusWarning;
+  return (
+    <Tooltip title={health.message}>
+      <span>
+        <Light>{label}</Light>
+      </span>
+    </Tooltip>
+  );
+}
+
 const columns: TableColumn<ProviderStatus>[] = [
   { title: 'ID', field: 'id', highlight: true },
+  {
+    title: 'Health',
+    field: 'health.state',
+    render: provider => <Health provider={provider} />,
+  },
   { title: 'Type', field: 'type' },
   { title: 'Implementation', field: 'implementation' },
   {
@@ -16,12 +53,20 @@ const columns: TableColumn<ProviderStatus>[] = [
     title: 'Platforms',
     field: 'platforms',
     sorting: false,
-    render: provider =>
-      provider.platforms && provider.platforms.length > 0
-        ? provider.platforms.map(platform => (
-            <Chip key={platform} label={platform} size="small" />
+    render: provider => {
+      const platforms =
+        provider.capabilities?.platforms ?? provider.platforms ?? [];
+      const emulated = new Set(provider.capabilities?.emulated ?? []);
+      return platforms.length > 0
+        ? platforms.map(platform => (
+            <Chip
+              key={platform}
+              label={emulated.has(platform) ? `${platform} (QEMU)` : platform}
+              size="small"
+            />
           ))
-        : '—',
+        : '—';
+    },
   },
   {
     title: 'Entity',
