@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { assertError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -273,6 +274,21 @@ export const imageFactoryPlugin = createBackendPlugin({
             fn: async () => {
               await imagesFile.whenRead();
               await rebuilds.planner.runOnce();
+            },
+          });
+          // A pushed build lets the images built FROM it go at once, not at
+          // the next scheduled pass.
+          await deps.events.subscribe({
+            id: 'image-factory-rebuild-planner',
+            topics: [BUILD_FINISHED_TOPIC],
+            onEvent: async () => {
+              try {
+                await scheduler.triggerTask('image-factory:rebuild-planner');
+              } catch (e) {
+                assertError(e);
+                // Already running: the next pass sees the build anyway.
+                if (e.name !== 'ConflictError') throw e;
+              }
             },
           });
         }
