@@ -64,4 +64,63 @@ await page.screenshot({ path: 'docs/images/enroll-page.png', fullPage: true });
 await page.goto(await pullLink.getAttribute('href'));
 await page.getByRole('button', { name: 'Merge pull request' }).waitFor();
 await page.screenshot({ path: 'docs/images/pull-request.png', fullPage: true });
+
+// Dependencies: the graph of busybox-base with its rebuild cascade highlighted.
+await page.goto(`${base}/catalog/default/image/busybox-base/dependencies`);
+const baseNode = page.locator(
+  '[data-node="localhost:5000/base/busybox:stable"]',
+);
+await baseNode.waitFor();
+await baseNode.click();
+await page.getByRole('list', { name: 'Predicted rebuilds' }).waitFor();
+await page.waitForTimeout(500);
+await page.screenshot({ path: 'docs/images/dependencies.png', fullPage: true });
+
+// Builds: a two-platform image built and pushed (the e2e registry on :5055).
+const api = 'http://127.0.0.1:7011/api/v3/repos/image-factory/examples';
+const headers = {
+  authorization: 'token e2e-token',
+  'content-type': 'application/json',
+};
+const file = await (
+  await fetch(`${api}/contents/images.yaml?ref=main`, { headers })
+).json();
+const text = Buffer.from(file.content, 'base64').toString('utf8');
+await fetch(`${api}/contents/images.yaml`, {
+  method: 'PUT',
+  headers,
+  body: JSON.stringify({
+    message: 'Add hello-static',
+    sha: file.sha,
+    branch: 'main',
+    content: Buffer.from(
+      `${text}
+  - name: hello-static
+    type: managed
+    owner: team-web
+    title: Hello static
+    reference: 127.0.0.1:5055/apps/hello-static:latest
+    platforms: [linux/amd64, linux/s390x]
+    source:
+      repo: image-factory/examples
+      dockerfile: dockerfiles/hello-static/Dockerfile
+      context: dockerfiles/hello-static
+`,
+    ).toString('base64'),
+  }),
+});
+const buildNow = page.getByRole('button', { name: 'Build now' });
+for (let i = 0; i < 30; i++) {
+  await page.goto(`${base}/catalog/default/image/hello-static/builds`);
+  if (await buildNow.isVisible({ timeout: 3000 }).catch(() => false)) break;
+}
+await page.getByLabel('Reason').fill('First build');
+await buildNow.click();
+await page
+  .getByRole('row')
+  .filter({ hasText: 'First build' })
+  .getByText('Succeeded', { exact: true })
+  .waitFor({ timeout: 180_000 });
+await page.waitForTimeout(1500);
+await page.screenshot({ path: 'docs/images/builds.png', fullPage: true });
 await browser.close();
