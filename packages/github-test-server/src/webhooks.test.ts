@@ -4,6 +4,9 @@ import { Octokit } from '@octokit/rest';
 import { signWebhookBody, startGitHubTestServer } from './index';
 import type { GitHubTestServer } from './index';
 
+// Rendering and servers are slow on a busy 2-core machine.
+jest.setTimeout(30_000);
+
 const quiet = () => {};
 
 describe('webhooks', () => {

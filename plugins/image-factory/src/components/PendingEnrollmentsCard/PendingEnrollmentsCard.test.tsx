@@ -8,6 +8,9 @@ import { someEnrollments } from '../../__fixtures__/enrollments';
 import { emptyStatus } from '../../__fixtures__/status';
 import { PendingEnrollmentsCard } from './PendingEnrollmentsCard';
 
+// Rendering and servers are slow on a busy 2-core machine.
+jest.setTimeout(30_000);
+
 async function renderCard(api: InMemoryImageFactoryApi) {
   await renderInTestApp(
     <TestApiProvider apis={[[imageFactoryApiRef, api]]}>
