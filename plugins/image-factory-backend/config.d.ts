@@ -43,6 +43,15 @@ export interface Config {
        * Default: every minute, with a 10-minute timeout.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Bearer token of registry push notifications (Distribution's
+       * `notifications.endpoints[].headers.Authorization: [Bearer <token>]`)
+       * sent to `/api/image-factory/webhooks/registry`: a push of a watched
+       * reference is checked at once. Without it the endpoint answers 503 and
+       * polling alone notices pushes.
+       * @visibility secret
+       */
+      notificationsToken?: string;
     };
     /**
      * Rebuild planning: when a base image gets a new digest, the images built

@@ -169,7 +169,11 @@ export const imageFactoryPlugin = createBackendPlugin({
               await tracker.runOnce();
             },
           });
-          tracking = { tracker, intervalMs: trackingConfig.intervalMs };
+          tracking = {
+            tracker,
+            intervalMs: trackingConfig.intervalMs,
+            notificationsToken: trackingConfig.notificationsToken,
+          };
         }
 
         let enrollment;

@@ -22,6 +22,8 @@ export interface TestRegistry {
 export interface StartTestRegistryOptions {
   /** Require these credentials (htpasswd, bcrypt). Default: open. */
   auth?: { username: string; password: string };
+  /** Send Distribution notifications (push events) here, with this bearer token. */
+  notifications?: { url: string; token: string };
 }
 
 const REGISTRY_BINARY = 'docker-registry';
@@ -47,6 +49,7 @@ function registryConfig(options: {
   dir: string;
   port: number;
   htpasswd?: string;
+  notifications?: { url: string; token: string };
 }): string {
   const lines = [
     'version: 0.1',
@@ -69,6 +72,21 @@ function registryConfig(options: {
       '  htpasswd:',
       '    realm: image-factory-test',
       `    path: ${JSON.stringify(options.htpasswd)}`,
+    );
+  }
+  if (options.notifications) {
+    lines.push(
+      'notifications:',
+      '  endpoints:',
+      '    - name: image-factory',
+      `      url: ${JSON.stringify(options.notifications.url)}`,
+      '      headers:',
+      `        Authorization: [${JSON.stringify(
+        `Bearer ${options.notifications.token}`,
+      )}]`,
+      '      timeout: 2s',
+      '      threshold: 3',
+      '      backoff: 200ms',
     );
   }
   return `${lines.join('\n')}\n`;
@@ -140,7 +158,15 @@ export async function startTestRegistry(
     // registry binds, which then shows as an exit with the bind error.
     const port = await freePort();
     const config = path.join(dir, 'config.yml');
-    await fs.writeFile(config, registryConfig({ dir, port, htpasswd }));
+    await fs.writeFile(
+      config,
+      registryConfig({
+        dir,
+        port,
+        htpasswd,
+        notifications: options.notifications,
+      }),
+    );
 
     const launch = async () => {
       let output = '';

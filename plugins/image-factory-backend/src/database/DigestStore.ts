@@ -86,6 +86,8 @@ export interface DigestStore {
   recordCheck(reference: string, outcome: CheckOutcome): Promise<void>;
   /** Moves every check of the registry host due before `until` to `until`. */
   postponeRegistry(registry: string, until: Date): Promise<void>;
+  /** Makes watched references due at `now` (a registry said they changed); returns those watched. */
+  markDue(references: string[], now: Date): Promise<string[]>;
   /** Records what a check saw and returns what changed. */
   recordObservation(
     reference: string,
@@ -205,6 +207,20 @@ export class DatabaseDigestStore implements DigestStore {
         next_check_at: outcome.nextCheckAt,
         last_error: outcome.error ?? null,
       });
+  }
+
+  async markDue(references: string[], now: Date): Promise<string[]> {
+    if (references.length === 0) return [];
+    const watched = await this.db('tracked_references')
+      .whereIn('reference', references)
+      .select('reference');
+    const found = watched.map((w: { reference: string }) => w.reference);
+    if (found.length > 0) {
+      await this.db('tracked_references')
+        .whereIn('reference', found)
+        .update({ next_check_at: now });
+    }
+    return found.sort();
   }
 
   async postponeRegistry(registry: string, until: Date): Promise<void> {

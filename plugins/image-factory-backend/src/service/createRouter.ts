@@ -28,6 +28,10 @@ import { ProviderHealthChecker } from '../providers';
 import { ImagesFileWatcher } from '../sources';
 import { BaseImageTracker } from '../tracking';
 import {
+  REGISTRY_WEBHOOK_PATH,
+  registryWebhookRoutes,
+} from './registryWebhookRoutes';
+import {
   ENROLLMENT_UNAUTHENTICATED_PATHS,
   enrollmentRoutes,
 } from './enrollmentRoutes';
@@ -47,6 +51,7 @@ import { parseRequestBody } from './parseRequestBody';
 export const UNAUTHENTICATED_PATHS = [
   '/health',
   ...ENROLLMENT_UNAUTHENTICATED_PATHS,
+  REGISTRY_WEBHOOK_PATH,
 ];
 
 export async function createRouter(options: {
@@ -57,7 +62,12 @@ export async function createRouter(options: {
   imagesFile: ImagesFileWatcher;
   providers: ProviderConfig[];
   /** Absent when tracking is disabled. */
-  tracking?: { tracker: BaseImageTracker; intervalMs: number };
+  tracking?: {
+    tracker: BaseImageTracker;
+    intervalMs: number;
+    /** Bearer token of registry push notifications; absent: endpoint off. */
+    notificationsToken?: string;
+  };
   /** Absent when enrollment is not configured. */
   enrollment?: { service: EnrollmentService; webhookSecret?: string };
   /** The build engine's runs and logs. */
@@ -155,6 +165,13 @@ export async function createRouter(options: {
     router.use(providerRoutes({ httpAuth, health: options.providerHealth }));
   }
   router.use(buildRoutes({ httpAuth, permissions, builds: options.builds }));
+  router.use(
+    registryWebhookRoutes({
+      logger: options.logger,
+      tracker: tracking?.tracker,
+      token: tracking?.notificationsToken,
+    }),
+  );
   router.use(graphRoutes({ httpAuth, graph: options.graph }));
   if (options.rebuilds) {
     router.use(

@@ -47,6 +47,21 @@ export class BaseImageTracker {
   }
 
   /** Syncs the watched set with the images, then checks what is due. */
+  /**
+   * A registry said these references were pushed: the watched ones become due
+   * now and are checked at once (in the background), instead of at their
+   * next scheduled check. Returns the watched ones.
+   */
+  async markPushed(references: string[], now = new Date()): Promise<string[]> {
+    const due = await this.options.store.markDue(references, now);
+    if (due.length > 0) {
+      this.runOnce().catch(error =>
+        this.options.logger.warn(`Checking pushed references failed: ${error}`),
+      );
+    }
+    return due;
+  }
+
   async runOnce(): Promise<DigestWatcherSummary> {
     await this.options.watcher.setWatched(this.usage().keys());
     const summary = await this.options.watcher.runDue();

@@ -17,6 +17,8 @@ export interface TrackingConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   /** Basic credentials per registry host, from `imageFactory.providers.registries`. */
   credentials: Map<string, { username: string; password: string }>;
+  /** Bearer token registries send with push notifications; absent: the endpoint is off. */
+  notificationsToken?: string;
 }
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -65,5 +67,6 @@ export function readTrackingConfig(config: Config): TrackingConfig {
         )
       : DEFAULT_SCHEDULE,
     credentials,
+    notificationsToken: tracking?.getOptionalString('notificationsToken'),
   };
 }
