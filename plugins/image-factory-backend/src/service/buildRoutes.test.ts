@@ -1,15 +1,9 @@
 import {
-  coreServices,
-  createServiceFactory,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   GitHubTestServer,
   startGitHubTestServer,
@@ -21,44 +15,13 @@ import os from 'os';
 import path from 'path';
 import request from 'supertest';
 import { imageFactoryPlugin } from '../plugin';
+import { recordingPermissions } from '../__testUtils__/recordingPermissions';
 
 jest.setTimeout(60_000);
 
 const jane = mockCredentials.user('user:default/jane');
 const guest = mockCredentials.user('user:default/guest');
 const NO_DOCKER = 'unix:///tmp/image-factory-build-routes-no-docker.sock';
-
-/** Allows everything except to `user:default/guest`, and records what was asked. */
-function permissionsFactory(
-  asked: Array<{ name: string; resourceRef?: string }>,
-) {
-  return createServiceFactory({
-    service: coreServices.permissions,
-    deps: {},
-    factory: (): PermissionsService => ({
-      async authorize(requests, options) {
-        const principal = options.credentials.principal as {
-          userEntityRef?: string;
-        };
-        return requests.map(r => {
-          asked.push({
-            name: r.permission.name,
-            resourceRef: (r as { resourceRef?: string }).resourceRef,
-          });
-          return {
-            result:
-              principal.userEntityRef === 'user:default/guest'
-                ? AuthorizeResult.DENY
-                : AuthorizeResult.ALLOW,
-          };
-        });
-      },
-      async authorizeConditional(requests) {
-        return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
-      },
-    }),
-  });
-}
 
 interface SseEvent {
   event: string;
@@ -140,7 +103,7 @@ describe('build routes', () => {
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
-        permissionsFactory(asked),
+        recordingPermissions(asked),
         mockServices.rootConfig.factory({
           data: {
             integrations: {

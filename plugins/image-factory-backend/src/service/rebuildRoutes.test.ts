@@ -1,15 +1,10 @@
-import {
-  coreServices,
-  createServiceFactory,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   NotificationSendOptions,
   notificationService,
@@ -29,6 +24,7 @@ import os from 'os';
 import path from 'path';
 import request from 'supertest';
 import { imageFactoryPlugin } from '../plugin';
+import { recordingPermissions } from '../__testUtils__/recordingPermissions';
 
 jest.setTimeout(60_000);
 
@@ -44,38 +40,6 @@ function entry(name: string, reference: string, repo: string) {
     '    source:',
     `      repo: ${repo}`,
   ];
-}
-
-/** Allows everything except to `user:default/guest`, and records what was asked. */
-function permissionsFactory(
-  asked: Array<{ name: string; resourceRef?: string }>,
-) {
-  return createServiceFactory({
-    service: coreServices.permissions,
-    deps: {},
-    factory: (): PermissionsService => ({
-      async authorize(requests, options) {
-        const principal = options.credentials.principal as {
-          userEntityRef?: string;
-        };
-        return requests.map(r => {
-          asked.push({
-            name: r.permission.name,
-            resourceRef: (r as { resourceRef?: string }).resourceRef,
-          });
-          return {
-            result:
-              principal.userEntityRef === 'user:default/guest'
-                ? AuthorizeResult.DENY
-                : AuthorizeResult.ALLOW,
-          };
-        });
-      },
-      async authorizeConditional(requests) {
-        return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
-      },
-    }),
-  });
 }
 
 describe('rebuild routes', () => {
@@ -122,7 +86,7 @@ describe('rebuild routes', () => {
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
-        permissionsFactory(asked),
+        recordingPermissions(asked),
         createServiceFactory({
           service: notificationService,
           deps: {},
