@@ -13,6 +13,7 @@ export {
   EntityImageBuildsContent,
   EntityImageDependenciesContent,
   EntityImageRebuildsCard,
+  EntityProviderHealthCard,
 } from './plugin';
 export {
   rootRouteRef as imageFactoryRootRouteRef,

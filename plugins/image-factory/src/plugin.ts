@@ -147,3 +147,22 @@ export const EntityImageRebuildsCard: () => JSX.Element =
       },
     }),
   );
+
+/**
+ * The health and capabilities of a Provider entity (executor, registry or
+ * source host) as the factory last checked them.
+ *
+ * @public
+ */
+export const EntityProviderHealthCard: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityProviderHealthCard',
+      component: {
+        lazy: () =>
+          import('./components/ProviderHealthCard').then(
+            m => m.ProviderHealthCard,
+          ),
+      },
+    }),
+  );

@@ -40,6 +40,7 @@ import {
   EntityImageEnrollmentCard,
   EntityImageOverviewCard,
   EntityImageRebuildsCard,
+  EntityProviderHealthCard,
   RELATION_PROVIDED_BY,
   RELATION_PROVIDER_OF,
   imageFactoryRelationPairs,
@@ -178,6 +179,9 @@ const providerPage = (
         {entityWarningContent}
         <Grid item md={6} xs={12}>
           <EntityAboutCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityProviderHealthCard />
         </Grid>
         <Grid item md={6} xs={12}>
           <EntityCatalogGraphCard

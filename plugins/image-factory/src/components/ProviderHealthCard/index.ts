@@ -1,0 +1,1 @@
+export { ProviderHealthCard } from './ProviderHealthCard';
