@@ -71,3 +71,13 @@ test('Provider entities exist for the executor, registry and source host', async
     await expect(table.getByRole('link', { name }).first()).toBeVisible();
   }
 });
+
+test("a Provider page shows the executor's health and emulated platforms", async ({
+  page,
+}) => {
+  // The test command starts the Docker engine and registers QEMU for s390x.
+  await openAsGuest(page, '/catalog/default/provider/executor-local-docker');
+  await expect(page.getByText('Health', { exact: true })).toBeVisible();
+  await expect(page.getByText('OK', { exact: true })).toBeVisible();
+  await expect(page.getByText('linux/s390x (QEMU)')).toBeVisible();
+});
