@@ -1,8 +1,6 @@
 import { useState } from 'react';
 import {
-  Button,
   Dialog,
-  DialogActions,
   DialogContent,
   DialogContentText,
   DialogTitle,
@@ -20,9 +18,9 @@ import {
 } from '@image-factory/plugin-image-factory-common';
 import { useChangeRequest } from '../../hooks/useChangeRequest';
 import {
-  ChangeRequestError,
-  ChangeRequestSuccess,
-} from '../ChangeRequestResult';
+  ChangeRequestDialogActions,
+  ChangeRequestDialogTail,
+} from './ChangeRequestDialogParts';
 import {
   SOURCE_DEFAULTS,
   SourceFields,
@@ -137,38 +135,21 @@ export function ChangeTypeDialog(props: {
             />
           </>
         )}
-        <TextField
+        <ChangeRequestDialogTail
           id="change-reason"
-          label="Reason"
-          value={reason}
-          onChange={e => setReason(e.target.value)}
-          disabled={request.loading || done}
-          helperText="Why; reviewers read it in the pull request (optional)"
-          multiline
-          fullWidth
-          variant="outlined"
-          margin="dense"
+          request={request}
+          reason={reason}
+          onReason={setReason}
+          action="change"
         />
-        {request.error && !request.loading && (
-          <ChangeRequestError error={request.error} action="change" />
-        )}
-        {done && request.value && (
-          <ChangeRequestSuccess response={request.value} />
-        )}
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{done ? 'Close' : 'Cancel'}</Button>
-        {!done && (
-          <Button
-            color="primary"
-            variant="contained"
-            onClick={submit}
-            disabled={request.loading}
-          >
-            {request.loading ? 'Opening pull request…' : 'Open pull request'}
-          </Button>
-        )}
-      </DialogActions>
+      <ChangeRequestDialogActions
+        request={request}
+        submitLabel="Open pull request"
+        submitColor="primary"
+        onSubmit={submit}
+        onClose={onClose}
+      />
     </Dialog>
   );
 }

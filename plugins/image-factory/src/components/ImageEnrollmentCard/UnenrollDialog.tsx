@@ -1,19 +1,16 @@
 import { useState } from 'react';
 import {
-  Button,
   Dialog,
-  DialogActions,
   DialogContent,
   DialogContentText,
   DialogTitle,
-  TextField,
 } from '@material-ui/core';
 import type { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common';
 import { useChangeRequest } from '../../hooks/useChangeRequest';
 import {
-  ChangeRequestError,
-  ChangeRequestSuccess,
-} from '../ChangeRequestResult';
+  ChangeRequestDialogActions,
+  ChangeRequestDialogTail,
+} from './ChangeRequestDialogParts';
 
 /** Confirms, then asks for a pull request that removes an image. */
 export function UnenrollDialog(props: {
@@ -26,7 +23,6 @@ export function UnenrollDialog(props: {
   const name = image.metadata.name;
   const [reason, setReason] = useState('');
   const request = useChangeRequest();
-  const done = !!request.value && !request.loading;
 
   const submit = async () => {
     const trimmed = reason.trim();
@@ -45,38 +41,21 @@ export function UnenrollDialog(props: {
           merged, the factory stops building and watching the image; its history
           is archived and comes back if it is enrolled again.
         </DialogContentText>
-        <TextField
+        <ChangeRequestDialogTail
           id="unenroll-reason"
-          label="Reason"
-          value={reason}
-          onChange={e => setReason(e.target.value)}
-          disabled={request.loading || done}
-          helperText="Why; reviewers read it in the pull request (optional)"
-          multiline
-          fullWidth
-          variant="outlined"
-          margin="dense"
+          request={request}
+          reason={reason}
+          onReason={setReason}
+          action="un-enroll"
         />
-        {request.error && !request.loading && (
-          <ChangeRequestError error={request.error} action="un-enroll" />
-        )}
-        {done && request.value && (
-          <ChangeRequestSuccess response={request.value} />
-        )}
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{done ? 'Close' : 'Cancel'}</Button>
-        {!done && (
-          <Button
-            color="secondary"
-            variant="contained"
-            onClick={submit}
-            disabled={request.loading}
-          >
-            {request.loading ? 'Opening pull request…' : 'Un-enroll'}
-          </Button>
-        )}
-      </DialogActions>
+      <ChangeRequestDialogActions
+        request={request}
+        submitLabel="Un-enroll"
+        submitColor="secondary"
+        onSubmit={submit}
+        onClose={onClose}
+      />
     </Dialog>
   );
 }
