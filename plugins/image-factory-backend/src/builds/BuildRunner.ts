@@ -25,6 +25,7 @@ import { BuildLog } from './BuildLog';
 import { errorTypeOf, ImageNotBuildableError } from './errors';
 import { ExecutorPool, PooledExecutor } from './ExecutorPool';
 import { imageIndexBytes, inputsHash } from './imageIndex';
+import { labelPushedImage, PushedManifest } from './labelPushedImage';
 import { Placement, placePlatforms } from './placement';
 import { BuildsConfig } from './readBuildsConfig';
 import { RegistryCredentialSource } from './RegistryCredentialSource';
@@ -47,9 +48,28 @@ export class LeaseLostError extends Error {
   name = 'LeaseLostError';
 }
 
+/** A platform's manifest in the registry, as the image index lists it. */
+type PlatformManifest = PushedManifest & { platform: string };
+
 type Outcome =
-  | { ok: true; result: BuildPlatformResult & { digest: string } }
+  | {
+      ok: true;
+      result: BuildPlatformResult & {
+        digest: string;
+        pushed: PlatformManifest;
+      };
+    }
   | { ok: false; platform: string; error: Error };
+
+/**
+ * `latest` + 2026-11-23T20:15:00.123Z → `latest-20261123T201500Z`: the tag a
+ * run's index is also pushed under, sortable, kept until retention removes it.
+ */
+export function versionTagOf(tag: string, startedAt: Date): string {
+  const stamp = startedAt.toISOString().replace(/[-:]|\.\d+/g, '');
+  // Tags are at most 128 characters.
+  return `${tag.slice(0, 128 - stamp.length - 1)}-${stamp}`;
+}
 
 /** `latest` + `linux/arm64/v8` → `latest-linux-arm64-v8`: where one platform is pushed. */
 export function platformTag(tag: string, platform: string): string {
@@ -184,59 +204,75 @@ export class BuildRunner {
     const tag = spec.tag ?? 'latest';
     const reference = `${spec.registry}/${spec.repository}:${tag}`;
 
+    const last = await this.options.store.lastSucceeded(record.imageName);
     log.system(
       `Fetching ${source.repo}@${source.branch} (context ${source.context}, Dockerfile ${source.dockerfile})`,
     );
-    const fetched = await withRetries(
-      () => this.options.sources.fetch(image, dir, signal),
-      this.retryOptions(ctx, 'Fetching the source', signal),
+    const fetchSource = (knownRevision?: string) =>
+      withRetries(
+        () => this.options.sources.fetch(image, dir, signal, knownRevision),
+        this.retryOptions(ctx, 'Fetching the source', signal),
+      );
+    let fetched = await fetchSource(
+      record.force ? undefined : last?.inputs.sourceRevision,
     );
-    const baseDigests = await resolveBaseDigests(
-      fetched.dockerfileText,
-      spec.buildArgs,
-      this.options.digests,
-    );
-    const inputs: BuildInputs = {
-      sourceRevision: fetched.revision,
-      dockerfileDigest: fetched.dockerfileDigest,
-      ...(Object.keys(baseDigests).length > 0 ? { baseDigests } : {}),
-      ...(spec.buildArgs && Object.keys(spec.buildArgs).length > 0
-        ? { buildArgs: spec.buildArgs }
-        : {}),
-      platforms: spec.platforms,
-    };
-    const hash = inputsHash(inputs, reference);
-    log.system(
-      `Source revision ${fetched.revision}; Dockerfile ${fetched.dockerfileDigest}`,
-    );
-    if (
-      !(await this.options.store.setInputs({
-        id: record.id,
-        owner: ctx.owner,
-        inputs,
-        inputsHash: hash,
-        reference,
-      }))
-    ) {
-      throw new LeaseLostError('The lease on the run was lost');
+    let platforms = this.platformsToBuild(record, image);
+    let inputs = await this.inputsOf(fetched, image, platforms);
+    // Over all the image's platforms: a run that reused some gives the same
+    // index as one that built them all from these inputs.
+    const hashOf = (i: BuildInputs) =>
+      inputsHash({ ...i, platforms: spec.platforms }, reference);
+    let hash = hashOf(inputs);
+    if (!record.force && last && last.inputsHash === hash) {
+      await this.recordInputs(record, ctx, inputs, hash, reference);
+      const reason = `up to date: inputs unchanged since run ${last.id}`;
+      log.system(reason);
+      return {
+        status: 'skipped',
+        reason,
+        ...(last.indexDigest ? { indexDigest: last.indexDigest } : {}),
+      };
     }
-    this.options.onChange(record.id);
+    if ('unchanged' in fetched) {
+      // Same commit, other inputs (a base changed): now the tree is needed.
+      fetched = await fetchSource();
+      inputs = await this.inputsOf(fetched, image, platforms);
+    }
+    const source_ = fetched as FetchedSource;
 
-    if (!record.force) {
-      const last = await this.options.store.lastSucceeded(record.imageName);
-      if (last && last.inputsHash === hash) {
-        const reason = `up to date: inputs unchanged since run ${last.id}`;
-        log.system(reason);
-        return {
-          status: 'skipped',
-          reason,
-          ...(last.indexDigest ? { indexDigest: last.indexDigest } : {}),
-        };
-      }
+    // Platforms left out are reused from the last run, if it built this source.
+    const reused = await this.reusable(image, platforms, last, inputs, ctx);
+    const missing = spec.platforms.filter(
+      p => !platforms.includes(p) && !reused.some(r => r.platform === p),
+    );
+    if (missing.length > 0) {
+      platforms = spec.platforms.filter(
+        p => !reused.some(r => r.platform === p),
+      );
+      inputs = { ...inputs, platforms };
+    }
+    hash = hashOf(inputs);
+    await this.recordInputs(record, ctx, inputs, hash, reference);
+    log.system(
+      `Source revision ${source_.revision}; Dockerfile ${source_.dockerfileDigest}`,
+    );
+    for (const r of reused) {
+      log.system(
+        `${r.platform}: its bases did not change; reusing ${
+          r.digest
+        } from run ${last!.id}`,
+        r.platform,
+      );
+      await this.options.store.setPlatform(record.id, {
+        platform: r.platform,
+        status: 'skipped',
+        digest: r.digest,
+        reusedFrom: last!.id,
+      });
     }
 
     const candidates = await this.options.executors.candidates();
-    const placements = placePlatforms(spec.platforms, candidates);
+    const placements = placePlatforms(platforms, candidates);
     for (const p of placements) {
       log.system(
         `placing ${p.platform} on ${p.executor}${
@@ -264,7 +300,7 @@ export class BuildRunner {
             image,
             placement,
             pooled: candidates.find(c => c.id === placement.executor)!,
-            fetched,
+            fetched: source_,
             labels,
             signal: platformSignal,
             ctx,
@@ -311,15 +347,26 @@ export class BuildRunner {
       };
     }
 
-    const results = outcomes.map(
+    const built = outcomes.map(
       o => (o as Extract<Outcome, { ok: true }>).result,
     );
-    log.system(`Pushing the image index ${reference}`);
+    const manifests = spec.platforms
+      .map(
+        p =>
+          built.find(b => b.platform === p)?.pushed ??
+          reused.find(r => r.platform === p),
+      )
+      .filter((m): m is PlatformManifest => !!m);
+    const versionTag = versionTagOf(
+      tag,
+      record.startedAt ? new Date(record.startedAt) : this.options.clock(),
+    );
+    log.system(`Pushing the image index ${reference} (also as ${versionTag})`);
     const indexDigest = await this.withAuth(spec.registry, ctx, undefined, () =>
-      this.pushIndex(image, tag, results, labels, ctx),
+      this.pushIndex(image, [tag, versionTag], manifests, labels, ctx),
     );
     log.system(`Pushed ${reference}@${indexDigest}`);
-    return { status: 'succeeded', indexDigest };
+    return { status: 'succeeded', indexDigest, versionTag };
   }
 
   private async buildPlatform(options: {
@@ -331,7 +378,9 @@ export class BuildRunner {
     signal: AbortSignal;
     ctx: BuildRunContext;
     runId: string;
-  }): Promise<BuildPlatformResult & { digest: string }> {
+  }): Promise<
+    BuildPlatformResult & { digest: string; pushed: PlatformManifest }
+  > {
     const { image, placement, pooled, fetched, signal, ctx } = options;
     const { platform } = placement;
     const { spec } = image;
@@ -357,7 +406,6 @@ export class BuildRunner {
             platform,
             tag,
             buildArgs: spec.buildArgs,
-            labels: options.labels,
             onLog: line => ctx.log.build(platform, line),
             signal,
             timeoutMs: this.options.config.buildTimeoutMs,
@@ -388,8 +436,23 @@ export class BuildRunner {
           this.retryOptions(ctx, `Pushing ${platform}`, signal, platform),
         ),
     );
+    // Labels go into the pushed config rather than into the build (see labelPushedImage).
+    const repository = { registry: spec.registry, repository: spec.repository };
+    const labelled = await this.withAuth(spec.registry, ctx, platform, () =>
+      withRetries(
+        () =>
+          labelPushedImage(
+            this.registryClient(ctx),
+            repository,
+            pushed.digest,
+            platformTag(spec.tag ?? 'latest', platform),
+            options.labels,
+          ),
+        this.retryOptions(ctx, `Labelling ${platform}`, signal, platform),
+      ),
+    );
     ctx.log.system(
-      `Pushed ${platform} as ${pushed.digest} in ${(
+      `Pushed ${platform} as ${labelled.digest} in ${(
         pushed.durationMs / 1000
       ).toFixed(1)} s`,
       platform,
@@ -397,19 +460,26 @@ export class BuildRunner {
     const result = {
       ...running,
       status: 'succeeded' as const,
-      digest: pushed.digest,
+      digest: labelled.digest,
       buildDurationMs: built.durationMs,
       pushDurationMs: pushed.durationMs,
     };
     await this.options.store.setPlatform(options.runId, result);
     this.options.onChange(options.runId);
-    return result;
+    return { ...result, pushed: { platform, ...labelled } };
+  }
+
+  /** A client per call: a refreshed credential must not meet a cached token. */
+  private registryClient(ctx: BuildRunContext): OciRegistryClient {
+    return OciRegistryClient.create({
+      credentials: host => this.credentialsFor(host, ctx),
+    });
   }
 
   private async pushIndex(
     image: ImageEntityV1alpha1,
-    tag: string,
-    results: Array<BuildPlatformResult & { digest: string }>,
+    tags: string[],
+    manifests: PlatformManifest[],
     annotations: Record<string, string>,
     ctx: BuildRunContext,
   ): Promise<string> {
@@ -417,32 +487,129 @@ export class BuildRunner {
       registry: image.spec.registry,
       repository: image.spec.repository,
     };
-    // A client per try: a refreshed credential must not meet a cached token.
+    const bytes = imageIndexBytes(manifests, annotations);
     return withRetries(async () => {
-      const client = OciRegistryClient.create({
-        credentials: host => this.credentialsFor(host, ctx),
-      });
-      const manifests = await Promise.all(
-        results.map(async r => {
-          const head = await client.headManifest({
-            ...repository,
-            digest: r.digest,
-          });
-          return {
-            platform: r.platform,
-            digest: r.digest,
-            mediaType: head.mediaType,
-            size: head.size,
-          };
-        }),
-      );
-      return client.putManifest(
-        repository,
-        tag,
-        imageIndexBytes(manifests, annotations),
-        OCI_IMAGE_INDEX,
-      );
+      const client = this.registryClient(ctx);
+      let digest = '';
+      for (const tag of tags) {
+        digest = await client.putManifest(
+          repository,
+          tag,
+          bytes,
+          OCI_IMAGE_INDEX,
+        );
+      }
+      return digest;
     }, this.retryOptions(ctx, 'Pushing the image index', ctx.signal));
+  }
+
+  /** The run's platforms that are still the image's; all of them when none is. */
+  private platformsToBuild(
+    record: BuildRunRecord,
+    image: ImageEntityV1alpha1,
+  ): string[] {
+    const asked = record.inputs.platforms.filter(p =>
+      image.spec.platforms.includes(p),
+    );
+    return asked.length > 0 ? asked : [...image.spec.platforms];
+  }
+
+  private async inputsOf(
+    fetched: Pick<
+      FetchedSource,
+      'revision' | 'dockerfileDigest' | 'dockerfileText'
+    >,
+    image: ImageEntityV1alpha1,
+    platforms: string[],
+  ): Promise<BuildInputs> {
+    const { spec } = image;
+    const baseDigests = await resolveBaseDigests(
+      fetched.dockerfileText,
+      spec.buildArgs,
+      this.options.digests,
+    );
+    return {
+      sourceRevision: fetched.revision,
+      dockerfileDigest: fetched.dockerfileDigest,
+      ...(Object.keys(baseDigests).length > 0 ? { baseDigests } : {}),
+      ...(spec.buildArgs && Object.keys(spec.buildArgs).length > 0
+        ? { buildArgs: spec.buildArgs }
+        : {}),
+      platforms,
+    };
+  }
+
+  private async recordInputs(
+    record: BuildRunRecord,
+    ctx: BuildRunContext,
+    inputs: BuildInputs,
+    hash: string,
+    reference: string,
+  ): Promise<void> {
+    const saved = await this.options.store.setInputs({
+      id: record.id,
+      owner: ctx.owner,
+      inputs,
+      inputsHash: hash,
+      reference,
+    });
+    if (!saved) throw new LeaseLostError('The lease on the run was lost');
+    this.options.onChange(record.id);
+  }
+
+  /**
+   * The platforms not to build, with the last successful run's manifests,
+   * when that run built the same source, Dockerfile and build args (only
+   * base digests may differ) and its manifests are still in the registry.
+   */
+  private async reusable(
+    image: ImageEntityV1alpha1,
+    platforms: string[],
+    last: BuildRunRecord | undefined,
+    inputs: BuildInputs,
+    ctx: BuildRunContext,
+  ): Promise<PlatformManifest[]> {
+    const { spec } = image;
+    const others = spec.platforms.filter(p => !platforms.includes(p));
+    if (others.length === 0 || !last) return [];
+    const same =
+      last.inputs.sourceRevision === inputs.sourceRevision &&
+      last.inputs.dockerfileDigest === inputs.dockerfileDigest &&
+      JSON.stringify(last.inputs.buildArgs ?? {}) ===
+        JSON.stringify(inputs.buildArgs ?? {}) &&
+      last.reference ===
+        `${spec.registry}/${spec.repository}:${spec.tag ?? 'latest'}`;
+    if (!same) {
+      ctx.log.system(
+        `Building every platform: the source changed since run ${last.id}`,
+      );
+      return [];
+    }
+    const repository = { registry: spec.registry, repository: spec.repository };
+    const reused: PlatformManifest[] = [];
+    for (const platform of others) {
+      const digest = last.platforms.find(p => p.platform === platform)?.digest;
+      if (!digest) continue;
+      try {
+        const head = await this.withAuth(spec.registry, ctx, platform, () =>
+          this.registryClient(ctx).headManifest({ ...repository, digest }),
+        );
+        reused.push({
+          platform,
+          digest,
+          mediaType: head.mediaType,
+          size: head.size,
+        });
+      } catch (e) {
+        ctx.log.system(
+          `${platform}: cannot reuse ${digest} from run ${last.id} (${
+            (e as Error).message
+          }); building it`,
+          platform,
+        );
+      }
+    }
+    return reused;
   }
 
   private async credentialsFor(host: string, ctx: BuildRunContext) {

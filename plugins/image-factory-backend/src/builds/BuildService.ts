@@ -52,8 +52,17 @@ export class BuildService {
     causeDetail?: string;
     requestedBy?: string;
     force?: boolean;
+    /**
+     * Only these of the image's platforms (those whose bases changed); the
+     * others are reused from the last successful run when its source is the
+     * same. Default: all.
+     */
+    platforms?: string[];
   }): Promise<{ run: BuildRun; created: boolean }> {
     const { image } = request;
+    const platforms = image.spec.platforms.filter(
+      p => !request.platforms || request.platforms.includes(p),
+    );
     const { run, created } = await this.options.store.enqueue({
       id: randomUUID(),
       imageName: image.metadata.name,
@@ -62,7 +71,9 @@ export class BuildService {
       causeDetail: request.causeDetail,
       requestedBy: request.requestedBy,
       force: request.force ?? false,
-      inputs: { platforms: image.spec.platforms },
+      inputs: {
+        platforms: platforms.length > 0 ? platforms : image.spec.platforms,
+      },
       createdAt: this.options.clock?.() ?? new Date(),
     });
     if (created) {

@@ -59,6 +59,8 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
       credentialProviders?: ImageFactoryCredentialProvider[];
       retries?: number;
       retryBackoffMs?: number;
+      /** Told of each source tree the engine downloaded. */
+      onDownload?: (url: string) => void;
     } = {},
   ): BuildEngine {
     const config = new ConfigReader({
@@ -97,13 +99,23 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
       },
     });
     const logger = mockServices.logger.mock();
+    const urlReader = UrlReaders.default({ config, logger });
     const built = createBuildEngine({
       config: readBuildsConfig(config),
       providers: readProvidersConfig(config),
       moduleExecutors: [],
       credentialProviders: options.credentialProviders ?? [],
       client: knex,
-      urlReader: UrlReaders.default({ config, logger }),
+      urlReader: {
+        ...urlReader,
+        readUrl: urlReader.readUrl.bind(urlReader),
+        search: urlReader.search.bind(urlReader),
+        readTree: async (url, readOptions) => {
+          const tree = await urlReader.readTree(url, readOptions);
+          options.onDownload?.(url);
+          return tree;
+        },
+      },
       images: () => images,
       logger,
       clock,
@@ -271,6 +283,7 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
         },
       ],
     });
+    expect(run.versionTag).toMatch(/^latest-\d{8}T\d{6}Z$/);
     for (const p of run.platforms) {
       expect(p.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(p.buildDurationMs).toBeGreaterThan(0);
@@ -282,6 +295,10 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
     const index = await client.getManifest({ ...repo, tag: 'latest' });
     expect(index.mediaType).toBe(OCI_IMAGE_INDEX);
     expect(index.digest).toBe(run.indexDigest);
+    // The versioned tag names the same index, to pin or roll back to.
+    expect(
+      (await client.headManifest({ ...repo, tag: run.versionTag! })).digest,
+    ).toBe(run.indexDigest);
     expect(index.json.annotations).toMatchObject({
       'org.opencontainers.image.revision': revision,
       'org.opencontainers.image.source': `https://${
@@ -324,8 +341,9 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
     expect(log.join('\n')).not.toContain(PASSWORD);
   });
 
-  it('skips a run whose inputs did not change since the last successful one', async () => {
-    const builds = engine();
+  it('skips a run whose inputs did not change since the last successful one, without downloading the source', async () => {
+    const downloads: string[] = [];
+    const builds = engine({ onDownload: url => downloads.push(url) });
     const [last] = await builds.service.list('hello', 1);
     const run = await runToEnd(builds, hello());
     expect(run).toMatchObject({
@@ -334,6 +352,78 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
       indexDigest: last.indexDigest,
       inputs: last.inputs,
     });
+    // The branch's head and the Dockerfile were enough to know.
+    expect(downloads).toEqual([]);
+  });
+
+  it('rebuilds only the platforms asked for and puts the others of the last run in the index', async () => {
+    const builds = engine();
+    const last = (await builds.service.list('hello', 10)).find(
+      r => r.status === 'succeeded',
+    )!;
+    const lastDigest = (platform: string) =>
+      last.platforms.find(p => p.platform === platform)!.digest;
+    const { run: started } = await builds.service.start({
+      image: hello(),
+      cause: 'base-change',
+      // As the planner asks when only the s390x image of a base changed.
+      platforms: ['linux/s390x'],
+      force: true,
+    });
+    await builds.worker.tick();
+    await builds.worker.idle();
+    const run = (await builds.service.get(started.id))!;
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      inputs: { platforms: ['linux/s390x'] },
+      platforms: [
+        { platform: 'linux/s390x', status: 'succeeded', emulated: true },
+        {
+          platform: 'linux/amd64',
+          status: 'skipped',
+          digest: lastDigest('linux/amd64'),
+          reusedFrom: last.id,
+        },
+      ],
+    });
+    const s390x = run.platforms[0].digest;
+    expect(s390x).not.toBe(lastDigest('linux/s390x'));
+
+    const repo = { registry: registry.host, repository: 'engine-test/hello' };
+    const index = await registryClient().getManifest({
+      ...repo,
+      tag: 'latest',
+    });
+    expect(index.digest).toBe(run.indexDigest);
+    expect(
+      index.json.manifests!.map(m => [m.platform!.architecture, m.digest]),
+    ).toEqual([
+      ['amd64', lastDigest('linux/amd64')],
+      ['s390x', s390x],
+    ]);
+    expect(await logOf(builds, run.id)).toContain(
+      `linux/amd64: its bases did not change; reusing ${lastDigest(
+        'linux/amd64',
+      )} from run ${last.id}`,
+    );
+  });
+
+  it('downloads a repository once for the images built from it at the same time', async () => {
+    const downloads: string[] = [];
+    const builds = engine({ onDownload: url => downloads.push(url) });
+    const runs = await Promise.all(
+      [hello(), helloAmd64()].map(image =>
+        builds.service.start({ image, cause: 'manual', force: true }),
+      ),
+    );
+    await builds.worker.tick();
+    await builds.worker.idle();
+    for (const { run } of runs) {
+      expect((await builds.service.get(run.id))?.status).toBe('succeeded');
+    }
+    expect(downloads).toEqual([
+      `https://${new URL(github.webUrl).host}/acme/hello/tree/main`,
+    ]);
   });
 
   it('queues a run again when the backend holding it stopped, and completes it once', async () => {

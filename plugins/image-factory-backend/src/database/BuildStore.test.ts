@@ -45,6 +45,31 @@ describe('DatabaseBuildStore', () => {
   }
 
   it.each(databases.eachSupportedId())(
+    'widens a queued run asked for again with other platforms, not a running one, on %p',
+    async databaseId => {
+      const { store } = await stores(databaseId);
+      const amd64 = { inputs: { platforms: ['linux/amd64'] } };
+      const s390x = { inputs: { platforms: ['linux/s390x'] } };
+      await store.enqueue(newRun(1, amd64));
+      const again = await store.enqueue(newRun(1, { ...s390x, id: 'again' }));
+      expect(again.created).toBe(false);
+      expect(again.run.inputs.platforms).toEqual([
+        'linux/amd64',
+        'linux/s390x',
+      ]);
+
+      await store.enqueue(newRun(2, amd64));
+      await store.claim({ owner: 'a', leaseMs: LEASE_MS, now: at(10) });
+      await store.claim({ owner: 'a', leaseMs: LEASE_MS, now: at(10) });
+      const joined = await store.enqueue(newRun(2, { ...s390x, id: 'late' }));
+      expect(joined.run).toMatchObject({
+        status: 'running',
+        inputs: { platforms: ['linux/amd64'] },
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'queues one active run per image, leases it, records platforms and ends it on %p',
     async databaseId => {
       const { store } = await stores(databaseId);

@@ -31,6 +31,8 @@ type RunRow = {
   created_at: string | number | Date;
   started_at: string | number | Date | null;
   finished_at: string | number | Date | null;
+  version_tag: string | null;
+  pruned_at: string | number | Date | null;
 };
 
 type PlatformRow = {
@@ -43,6 +45,7 @@ type PlatformRow = {
   build_duration_ms: number | null;
   push_duration_ms: number | null;
   error: string | null;
+  reused_from: string | null;
 };
 
 /** A run as the queue sees it: the API's view plus the queue's own fields. */
@@ -76,6 +79,7 @@ export interface BuildRunEnd {
   reason?: string;
   errorType?: BuildErrorType;
   indexDigest?: string;
+  versionTag?: string;
 }
 
 /** The runs of {@link BuildStore.recoverExpired}, by what became of them. */
@@ -105,6 +109,7 @@ function toPlatform(row: PlatformRow): BuildPlatformResult {
     ...optional('buildDurationMs', row.build_duration_ms),
     ...optional('pushDurationMs', row.push_duration_ms),
     ...optional('error', row.error),
+    ...optional('reusedFrom', row.reused_from),
   };
 }
 
@@ -140,6 +145,11 @@ function toRecord(row: RunRow, platformRows: PlatformRow[]): BuildRunRecord {
     inputs,
     ...optional('reference', row.reference),
     ...optional('indexDigest', row.index_digest),
+    ...optional('versionTag', row.version_tag),
+    ...optional(
+      'prunedAt',
+      row.pruned_at ? toDate(row.pruned_at).toISOString() : undefined,
+    ),
     platforms,
     attempts: Number(row.attempts),
     createdAt: createdAt.toISOString(),
@@ -270,8 +280,27 @@ export class DatabaseBuildStore implements BuildStore {
         .whereIn('status', ACTIVE)
         .first();
       if (!active) throw e;
+      await this.widenQueued(active, run.inputs.platforms);
       return { run: (await this.get(active.id))!, created: false };
     }
+  }
+
+  /**
+   * A queued run asked for again with more platforms builds those too; a
+   * running one is left as it is (its inputs are fixed once it started).
+   */
+  private async widenQueued(active: RunRow, platforms: string[]) {
+    const inputs = JSON.parse(active.inputs) as BuildInputs;
+    const missing = platforms.filter(p => !inputs.platforms.includes(p));
+    if (active.status !== 'queued' || missing.length === 0) return;
+    await this.db('build_runs')
+      .where({ id: active.id, status: 'queued', inputs: active.inputs })
+      .update({
+        inputs: JSON.stringify({
+          ...inputs,
+          platforms: [...inputs.platforms, ...missing],
+        }),
+      });
   }
 
   async get(id: string): Promise<BuildRunRecord | undefined> {
@@ -389,6 +418,7 @@ export class DatabaseBuildStore implements BuildStore {
         build_duration_ms: result.buildDurationMs ?? null,
         push_duration_ms: result.pushDurationMs ?? null,
         error: result.error ?? null,
+        reused_from: result.reusedFrom ?? null,
       })
       .onConflict(['run_id', 'platform'])
       .merge();
@@ -406,6 +436,7 @@ export class DatabaseBuildStore implements BuildStore {
       reason: end.reason ?? null,
       error_type: end.errorType ?? null,
       index_digest: end.indexDigest ?? null,
+      version_tag: end.versionTag ?? null,
       lease_owner: null,
       lease_expires_at: null,
       finished_at: options.now,

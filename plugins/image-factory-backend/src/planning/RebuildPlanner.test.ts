@@ -414,6 +414,11 @@ describe('RebuildPlanner', () => {
       imageName: 'both',
       platforms: ['linux/amd64'],
       reasons: [expect.objectContaining({ platforms: ['linux/amd64'] })],
+      state: 'queued',
+    });
+    // The queued build builds amd64 only; arm64 is reused from the last run.
+    expect(await h.builds.get(plans[0].runId!)).toMatchObject({
+      inputs: { platforms: ['linux/amd64'] },
     });
   });
 

@@ -396,6 +396,8 @@ export class RebuildPlanner {
         : describeReasons(plan.reasons.filter(r => r.kind !== 'inherited')),
       requestedBy: plan.requestedBy,
       force: emergency,
+      // An amd64-only change of a base does not rebuild s390x.
+      ...(emergency ? {} : { platforms: plan.platforms }),
     });
     plan.runId = run.id;
     plan.state = 'queued';

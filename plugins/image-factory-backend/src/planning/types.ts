@@ -19,5 +19,7 @@ export interface RebuildQueue {
     causeDetail?: string;
     requestedBy?: string;
     force?: boolean;
+    /** Only these platforms; default all of the image's. */
+    platforms?: string[];
   }): Promise<{ run: BuildRun; created: boolean }>;
 }

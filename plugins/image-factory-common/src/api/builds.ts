@@ -46,7 +46,10 @@ export interface BuildInputs {
   baseDigests?: Record<string, string>;
   /** Build arguments from images.yaml. */
   buildArgs?: Record<string, string>;
-  /** The platforms asked for. */
+  /**
+   * The platforms built. A rebuild because bases changed builds only the
+   * platforms whose base changed and reuses the others from an earlier run.
+   */
   platforms: string[];
 }
 
@@ -72,6 +75,11 @@ export interface BuildPlatformResult {
   pushDurationMs?: number;
   /** Readable failure reason. */
   error?: string;
+  /**
+   * The run whose image of this platform was put in this run's index
+   * (status `skipped`): its bases did not change.
+   */
+  reusedFrom?: string;
 }
 
 /**
@@ -105,7 +113,14 @@ export interface BuildRun {
   reference?: string;
   /** Digest of the pushed OCI image index (the manifest list). */
   indexDigest?: string;
-  /** One entry per platform, in the order of `inputs.platforms`. */
+  /**
+   * The index is also pushed under this tag (`<tag>-<UTC time>`), which stays
+   * until the image's retention policy removes it.
+   */
+  versionTag?: string;
+  /** When the retention policy deleted this run's images from the registry (ISO 8601). */
+  prunedAt?: string;
+  /** One entry per platform: those built, then those reused. */
   platforms: BuildPlatformResult[];
   /** How many times the queue has started it (retries after transient failures or interruptions). */
   attempts: number;

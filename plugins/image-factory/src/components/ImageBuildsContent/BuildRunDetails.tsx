@@ -107,6 +107,11 @@ function PlatformRow(props: { platform: BuildPlatformResult }) {
         ) : (
           '—'
         )}
+        {p.reusedFrom && (
+          <Typography variant="body2" color="textSecondary">
+            Reused from run {p.reusedFrom.slice(0, 8)}: its bases did not change
+          </Typography>
+        )}
         {p.error && (
           <Typography variant="body2" color="error">
             {p.error}

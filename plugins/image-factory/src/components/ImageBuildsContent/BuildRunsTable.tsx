@@ -33,6 +33,17 @@ function Result(props: { run: BuildRun }) {
       {run.indexDigest && (
         <Digest digest={run.indexDigest} label="index digest" />
       )}
+      {run.versionTag && (
+        <Typography variant="caption" color="textSecondary">
+          {run.prunedAt ? (
+            <>removed by the retention policy: {run.versionTag}</>
+          ) : (
+            <>
+              also tagged <code>{run.versionTag}</code>
+            </>
+          )}
+        </Typography>
+      )}
     </Box>
   );
 }

@@ -261,6 +261,50 @@ describe('ImageBuildsContent', () => {
     expect(screen.getByText('NGINX_PORT=8080')).toBeInTheDocument();
   });
 
+  it('shows a platform reused from an earlier run and the versioned tag', async () => {
+    const api = new InMemoryImageFactoryApi(emptyStatus);
+    const first = buildRunFixture({ versionTag: 'latest-20261122T100001Z' }, 1);
+    api.builds = [
+      buildRunFixture(
+        {
+          cause: 'base-change',
+          inputs: { ...first.inputs, platforms: ['linux/amd64'] },
+          versionTag: 'latest-20261123T080000Z',
+          platforms: [
+            first.platforms[0],
+            {
+              platform: 'linux/arm64',
+              status: 'skipped',
+              digest: DIGESTS.arm64,
+              reusedFrom: first.id,
+            },
+          ],
+        },
+        2,
+      ),
+      { ...first, prunedAt: '2026-11-23T08:00:00.000Z' },
+    ];
+    await renderTab(api);
+
+    expect(
+      await screen.findByText('latest-20261123T080000Z'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'removed by the retention policy: latest-20261122T100001Z',
+      ),
+    ).toBeInTheDocument();
+    const platforms = await waitFor(() => platformsTable());
+    const arm = within(
+      platforms.getByText('linux/arm64').closest('tr') as HTMLElement,
+    );
+    expect(arm.getByText('Skipped')).toBeInTheDocument();
+    expect(arm.getByText(short(DIGESTS.arm64))).toBeInTheDocument();
+    expect(
+      arm.getByText('Reused from run 00000000: its bases did not change'),
+    ).toBeInTheDocument();
+  });
+
   it('streams the log of a running run live, then its final state', async () => {
     const api = new InMemoryImageFactoryApi(emptyStatus);
     const running = queuedRunFixture({ status: 'running' }, 4);
