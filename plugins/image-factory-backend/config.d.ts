@@ -52,6 +52,51 @@ export interface Config {
        * @visibility secret
        */
       notificationsToken?: string;
+      /**
+       * Request budget and check interval per registry host, keyed by a
+       * free id (host names hold dots, which config keys cannot). Before
+       * each HEAD the watcher takes a token from the host's bucket; when it
+       * is empty, the host's due references wait until a token is back. The
+       * GET that follows a new digest is charged on credit. Budgets live in
+       * the memory of each backend instance and start full with it.
+       *
+       * Default: `docker.io` gets 16 requests an hour with a burst of 16
+       * (under Docker Hub's anonymous 100 pulls per 6 hours per IP address,
+       * which builds on the same address share); other hosts are unlimited.
+       * A registry's own `RateLimit-*` headers and 429s are obeyed either way.
+       *
+       * @example
+       * ```yaml
+       * registries:
+       *   hub: { host: docker.io, requestsPerHour: 100, burst: 20 }
+       *   ghcr: { host: ghcr.io, interval: { hours: 6 } }
+       * ```
+       */
+      registries?: {
+        [id: string]: {
+          /** Registry host as written in image references, e.g. `docker.io`, `ghcr.io`, `localhost:5000`. */
+          host: string;
+          /**
+           * Tokens added to the bucket per hour (may be fractional: 100 per
+           * 6 hours is 16.67). Default: 16 for `docker.io`, else unlimited.
+           * @example 100
+           */
+          requestsPerHour?: number;
+          /**
+           * Bucket capacity: the most requests sent at once after a rest;
+           * needs `requestsPerHour`. Default: 16 for `docker.io`, else
+           * `requestsPerHour` rounded up.
+           * @example 20
+           */
+          burst?: number;
+          /**
+           * Time between two checks of one reference on this host,
+           * overriding `tracking.interval`. Default: `tracking.interval`.
+           * @example { hours: 6 }
+           */
+          interval?: HumanDuration | string;
+        };
+      };
     };
     /**
      * Rebuild planning: when a base image gets a new digest, the images built
@@ -172,6 +217,20 @@ export interface Config {
       buildTimeout?: HumanDuration | string;
       /** The longest push of one platform. Default: 15 minutes. */
       pushTimeout?: HumanDuration | string;
+      /**
+       * Each successful run also pushes its image index under a versioned tag
+       * (`<tag>-<UTC time>`, e.g. `latest-20261123T201500Z`) to pin or roll
+       * back to. After a run succeeds, the manifests of the image's older
+       * runs beyond the newest `keep` are deleted from the registry (with
+       * their versioned tags; never what a kept run uses). An image's
+       * `retention.keep` in images.yaml overrides it. The registry must allow
+       * deletes (Distribution: `storage.delete.enabled: true`) and frees the
+       * blobs in its own garbage collection.
+       */
+      retention?: {
+        /** Runs kept per image. Default: 10. */
+        keep?: number;
+      };
       /**
        * How many of each image's last succeeded runs the catalog shows as
        * `ImageBuild` entities (`GET /artifacts`). 0 for none. Default: 5.

@@ -50,6 +50,8 @@ import {
   BaseImageTracker,
   DigestWatcher,
   readTrackingConfig,
+  RegistryBudgets,
+  TrackingMetrics,
 } from './tracking';
 
 /**
@@ -151,6 +153,10 @@ export const imageFactoryPlugin = createBackendPlugin({
               store,
               logger: trackingLogger,
               intervalMs: trackingConfig.intervalMs,
+              budgets: RegistryBudgets.create({
+                registries: trackingConfig.registries,
+              }),
+              metrics: TrackingMetrics.create({ metrics: deps.metrics }),
               registry: OciRegistryClient.create({
                 credentials: async host => {
                   const basic = trackingConfig.credentials.get(host);

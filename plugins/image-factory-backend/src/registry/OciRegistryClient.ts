@@ -7,6 +7,7 @@ import { digestMatches, sha256Digest } from './digest';
 import { errorFromResponse } from './errorFromResponse';
 import { ManifestInvalidError, RegistryResponseError } from './errors';
 import { MANIFEST_ACCEPT } from './mediaTypes';
+import { parseRateLimitHeaders } from './parseRateLimitHeaders';
 import { RegistryAuthenticator } from './RegistryAuthenticator';
 import {
   assertRepositoryName,
@@ -95,7 +96,13 @@ export class OciRegistryClient {
       );
     }
     const mediaType = requireHeader(res, 'content-type', target.context);
-    return { digest, mediaType: mediaTypeOf(res) ?? mediaType, size };
+    const rateLimit = parseRateLimitHeaders(res.headers);
+    return {
+      digest,
+      mediaType: mediaTypeOf(res) ?? mediaType,
+      size,
+      ...(rateLimit && { rateLimit }),
+    };
   }
 
   /** A manifest with its raw bytes, checked against the digests announced and asked for. */
@@ -124,7 +131,8 @@ export class OciRegistryClient {
     }
     const json = parseManifestJson(bytes, target.context);
     const mediaType = mediaTypeOf(res) ?? json.mediaType ?? '';
-    return { digest, mediaType, bytes, json };
+    const rateLimit = parseRateLimitHeaders(res.headers);
+    return { digest, mediaType, bytes, json, ...(rateLimit && { rateLimit }) };
   }
 
   /**

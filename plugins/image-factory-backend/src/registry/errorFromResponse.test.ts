@@ -116,4 +116,20 @@ describe('errorFromResponse', () => {
     expect(error).toMatchObject({ retryAfterMs: 12_000 });
     expect(error.message).toContain('retry after 12 s');
   });
+
+  it('keeps the rate-limit headers of a 429 and waits for their reset without Retry-After', async () => {
+    const error = await errorFromResponse(
+      response(429, undefined, {
+        'RateLimit-Limit': '100',
+        'RateLimit-Remaining': '0',
+        'RateLimit-Reset': '30',
+      }),
+      context,
+      now,
+    );
+    expect(error).toMatchObject({
+      retryAfterMs: 30_000,
+      rateLimit: { limit: 100, remaining: 0, resetMs: 30_000 },
+    });
+  });
 });

@@ -7,6 +7,7 @@ import {
   RegistryResponseError,
   RegistryUnavailableError,
 } from './errors';
+import { parseRateLimitHeaders } from './parseRateLimitHeaders';
 
 /** What a failed request was about, for the error message. */
 export interface RequestContext {
@@ -103,7 +104,12 @@ export async function errorFromResponse(
     );
   }
   if (status === 429) {
-    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), now);
+    const rateLimit = parseRateLimitHeaders(res.headers);
+    // Retry-After is the answer to this request; the reset of the window is
+    // the next best guess when a registry sends only that.
+    const retryAfterMs =
+      parseRetryAfter(res.headers.get('retry-after'), now) ??
+      rateLimit?.resetMs;
     const after =
       retryAfterMs === undefined
         ? ''
@@ -111,6 +117,7 @@ export async function errorFromResponse(
     return new RegistryRateLimitError(
       `Registry ${registry} rate-limited ${operation}${after}${detail}`,
       retryAfterMs,
+      rateLimit,
     );
   }
   if (status >= 500) {

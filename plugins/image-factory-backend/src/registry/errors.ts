@@ -1,4 +1,5 @@
 import { CustomErrorBase } from '@backstage/errors';
+import { RegistryRateLimit } from './parseRateLimitHeaders';
 
 // Messages name the registry, repository or reference, never credentials or
 // tokens: a failed job stores its error message, and the UI shows it.
@@ -38,10 +39,17 @@ export class RegistryRateLimitError extends CustomErrorBase {
   readonly transient: boolean = true;
   /** From `Retry-After` (seconds or an HTTP date), when the registry sent one. */
   readonly retryAfterMs?: number;
+  /** What the 429's `RateLimit-*` headers said, if it sent any. */
+  readonly rateLimit?: RegistryRateLimit;
 
-  constructor(message: string, retryAfterMs?: number) {
+  constructor(
+    message: string,
+    retryAfterMs?: number,
+    rateLimit?: RegistryRateLimit,
+  ) {
     super(message);
     this.retryAfterMs = retryAfterMs;
+    this.rateLimit = rateLimit;
   }
 }
 

@@ -28,5 +28,7 @@ export {
   OCI_IMAGE_MANIFEST,
 } from './mediaTypes';
 export { sha256Digest } from './digest';
+export { parseRateLimitHeaders } from './parseRateLimitHeaders';
+export type { RegistryRateLimit } from './parseRateLimitHeaders';
 export { checkRegistry } from './checkRegistry';
 export type { RegistryCheck } from './checkRegistry';

@@ -1,4 +1,5 @@
 import { ImageRef } from '@image-factory/plugin-image-factory-common';
+import { RegistryRateLimit } from './parseRateLimitHeaders';
 
 /** Credentials for one registry host. */
 export type RegistryCredentials =
@@ -42,6 +43,8 @@ export interface ManifestHead {
   mediaType: string;
   /** Size of the manifest in bytes (`Content-Length`). */
   size: number;
+  /** What the registry's `RateLimit-*` headers said, if it sent any. */
+  rateLimit?: RegistryRateLimit;
 }
 
 /** A descriptor (image-spec, descriptor.md). */
@@ -86,4 +89,6 @@ export interface Manifest {
   /** The raw bytes, which the digest covers. */
   bytes: Buffer;
   json: ManifestJson;
+  /** What the registry's `RateLimit-*` headers said, if it sent any. */
+  rateLimit?: RegistryRateLimit;
 }

@@ -44,6 +44,7 @@ import {
 } from './providerStatus';
 import { providerRoutes } from './providerRoutes';
 import { graphRoutes } from './graphRoutes';
+import { trackingRoutes } from './trackingRoutes';
 import { rebuildRoutes } from './rebuildRoutes';
 import { parseRequestBody } from './parseRequestBody';
 
@@ -173,6 +174,9 @@ export async function createRouter(options: {
     }),
   );
   router.use(graphRoutes({ httpAuth, graph: options.graph }));
+  router.use(
+    trackingRoutes({ httpAuth, permissions, tracker: tracking?.tracker }),
+  );
   if (options.rebuilds) {
     router.use(
       rebuildRoutes({

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ImageEntityV1alpha1,
+  RegistryBudgetList,
   WatchedImageStatus,
 } from '@image-factory/plugin-image-factory-common';
 import { DigestStore } from '../database';
@@ -46,7 +47,6 @@ export class BaseImageTracker {
     return usedBy;
   }
 
-  /** Syncs the watched set with the images, then checks what is due. */
   /**
    * A registry said these references were pushed: the watched ones become due
    * now and are checked at once (in the background), instead of at their
@@ -62,6 +62,7 @@ export class BaseImageTracker {
     return due;
   }
 
+  /** Syncs the watched set with the images, then checks what is due. */
   async runOnce(): Promise<DigestWatcherSummary> {
     await this.options.watcher.setWatched(this.usage().keys());
     const summary = await this.options.watcher.runDue();
@@ -75,6 +76,13 @@ export class BaseImageTracker {
     }
     // The watcher logs each failed check itself.
     return summary;
+  }
+
+  /** The request budget of each registry host, for the status page. */
+  async registryBudgets(): Promise<RegistryBudgetList> {
+    const { countingSince, items } =
+      await this.options.watcher.registryBudgets();
+    return { enabled: true, countingSince: countingSince.toISOString(), items };
   }
 
   /** What the factory knows of each watched reference, for the status page. */

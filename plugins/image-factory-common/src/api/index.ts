@@ -5,3 +5,4 @@ export * from './builds';
 export * from './rebuilds';
 export * from './buildArtifacts';
 export * from './providerHealth';
+export * from './registryBudgets';

@@ -17,6 +17,7 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  RegistryBudgetList,
   StartBuildRequest,
   UnenrollImageRequest,
   UpcomingRebuild,
@@ -118,6 +119,8 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
   upcoming: UpcomingRebuild[] | Error = [];
   /** How often `listUpcomingRebuilds` was called. */
   upcomingCalls = 0;
+  /** What `listRegistryBudgets` answers. */
+  registryBudgets: RegistryBudgetList | Error = { enabled: true, items: [] };
   /** Every image's audit trail, newest first. */
   audit: AuditEvent[] = [];
   /** Consumed one per `emergencyRebuild` call, before the default. */
@@ -330,6 +333,10 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     return settle<UpcomingRebuildList>(
       this.upcoming instanceof Error ? this.upcoming : { items: this.upcoming },
     );
+  }
+
+  listRegistryBudgets(): Promise<RegistryBudgetList> {
+    return settle(this.registryBudgets);
   }
 
   listAudit(name: string): Promise<AuditEventList> {

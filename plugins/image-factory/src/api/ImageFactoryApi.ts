@@ -16,6 +16,7 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  RegistryBudgetList,
   StartBuildRequest,
   UnenrollImageRequest,
   UpcomingRebuildList,
@@ -168,6 +169,13 @@ export interface ImageFactoryApi {
 
   /** The image's audit trail, newest first (`GET /api/image-factory/images/:name/audit`). */
   listAudit(name: string): Promise<AuditEventList>;
+
+  /**
+   * Each registry host's request budget for base-image tracking: tokens
+   * left, requests sent, what the registry reported of its own limit and
+   * why checks wait (`GET /api/image-factory/tracking/registries`).
+   */
+  listRegistryBudgets(): Promise<RegistryBudgetList>;
 }
 
 /**

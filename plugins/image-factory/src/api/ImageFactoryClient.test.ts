@@ -328,6 +328,34 @@ describe('ImageFactoryClient', () => {
     });
   });
 
+  it('gets the registry request budgets', async () => {
+    const budgets = {
+      enabled: true,
+      countingSince: '2026-11-23T10:00:00.000Z',
+      items: [
+        {
+          host: 'docker.io',
+          requestsPerHour: 16,
+          burst: 16,
+          intervalMs: 86_400_000,
+          tokensLeft: 12,
+          requestsLastHour: 4,
+          requestsLastDay: 4,
+          watchedReferences: 3,
+        },
+      ],
+    };
+    handler = (_req, res) => json(res, 200, budgets);
+    await expect(client().listRegistryBudgets()).resolves.toEqual(budgets);
+    expect(requests).toEqual([
+      {
+        method: 'GET',
+        url: '/api/image-factory/tracking/registries',
+        auth: 'Bearer user-token',
+      },
+    ]);
+  });
+
   describe('rebuild planning', () => {
     const request = (method: string, url: string) => ({
       method,

@@ -16,6 +16,7 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  RegistryBudgetList,
   StartBuildRequest,
   UnenrollImageRequest,
   UpcomingRebuildList,
@@ -212,6 +213,11 @@ export class ImageFactoryClient implements ImageFactoryApi {
       'GET',
       `/graph/cascade?${new URLSearchParams({ node })}`,
     );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.listRegistryBudgets} */
+  async listRegistryBudgets(): Promise<RegistryBudgetList> {
+    return this.request<RegistryBudgetList>('GET', '/tracking/registries');
   }
 
   /** {@inheritDoc ImageFactoryApi.listUpcomingRebuilds} */

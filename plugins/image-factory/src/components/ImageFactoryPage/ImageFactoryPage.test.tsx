@@ -119,6 +119,16 @@ describe('ImageFactoryPage', () => {
     await renderPage(statusWithIssues);
     await screen.findByText('local-docker');
     expect(screen.queryByText('Watched base images')).not.toBeInTheDocument();
+    expect(
+      screen.queryByText('No registries polled yet'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows the registry request budgets while tracking runs', async () => {
+    await renderPage(statusWithTracking);
+    expect(
+      await screen.findByText('No registries polled yet'),
+    ).toBeInTheDocument();
   });
 
   it('warns that the previous entries are kept when the whole file failed', async () => {

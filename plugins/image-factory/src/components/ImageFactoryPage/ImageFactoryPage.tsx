@@ -15,6 +15,7 @@ import { useRouteRef } from '@backstage/core-plugin-api';
 import { useFactoryStatus } from '../../hooks/useFactoryStatus';
 import { enrollRouteRef } from '../../routes';
 import { PendingEnrollmentsCard } from '../PendingEnrollmentsCard';
+import { RegistryBudgetCard } from '../RegistryBudgetCard';
 import { UpcomingRebuildsCard } from '../UpcomingRebuildsCard';
 import { ImagesFileCard } from './ImagesFileCard';
 import { ProvidersCard } from './ProvidersCard';
@@ -52,6 +53,11 @@ function StatusContent() {
         {status.tracking && (
           <Grid item xs={12}>
             <WatchedImagesCard tracking={status.tracking} />
+          </Grid>
+        )}
+        {status.tracking && (
+          <Grid item xs={12}>
+            <RegistryBudgetCard />
           </Grid>
         )}
         <Grid item xs={12}>
@@ -96,8 +102,8 @@ function StatusContent() {
 }
 
 /**
- * The factory's status page: the state of images.yaml, the configured
- * providers, the upcoming rebuilds and the change requests, with a link to the enroll page.
+ * The factory's status page: the state of images.yaml, the watched base
+ * images and the registries' request budgets, the configured providers, the upcoming rebuilds and the change requests, with a link to the enroll page.
  *
  * @public
  */

@@ -1,0 +1,1 @@
+export { RegistryBudgetCard } from './RegistryBudgetCard';
