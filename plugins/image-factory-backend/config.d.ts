@@ -219,7 +219,7 @@ export interface Config {
       pushTimeout?: HumanDuration | string;
       /**
        * Each successful run also pushes its image index under a versioned tag
-       * (`<tag>-<UTC time>`, e.g. `latest-20261123T201500Z`) to pin or roll
+       * (`<tag>-<UTC time>`, e.g. `latest-20261123T201500.123Z`) to pin or roll
        * back to. After a run succeeds, the manifests of the image's older
        * runs beyond the newest `keep` are deleted from the registry (with
        * their versioned tags; never what a kept run uses). An image's

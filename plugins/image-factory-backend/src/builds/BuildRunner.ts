@@ -26,6 +26,7 @@ import { errorTypeOf, ImageNotBuildableError } from './errors';
 import { ExecutorPool, PooledExecutor } from './ExecutorPool';
 import { imageIndexBytes, inputsHash } from './imageIndex';
 import { labelPushedImage, PushedManifest } from './labelPushedImage';
+import { pruneOldBuilds } from './pruneOldBuilds';
 import { Placement, placePlatforms } from './placement';
 import { BuildsConfig } from './readBuildsConfig';
 import { RegistryCredentialSource } from './RegistryCredentialSource';
@@ -62,11 +63,12 @@ type Outcome =
   | { ok: false; platform: string; error: Error };
 
 /**
- * `latest` + 2026-11-23T20:15:00.123Z → `latest-20261123T201500Z`: the tag a
+ * `latest` + 2026-11-23T20:15:00.123Z → `latest-20261123T201500.123Z`: the tag a
  * run's index is also pushed under, sortable, kept until retention removes it.
  */
 export function versionTagOf(tag: string, startedAt: Date): string {
-  const stamp = startedAt.toISOString().replace(/[-:]|\.\d+/g, '');
+  // Milliseconds too: two quick runs of one image must not share a tag.
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '');
   // Tags are at most 128 characters.
   return `${tag.slice(0, 128 - stamp.length - 1)}-${stamp}`;
 }
@@ -136,6 +138,7 @@ export class BuildRunner {
         | 'retryBackoffMs'
         | 'buildTimeoutMs'
         | 'pushTimeoutMs'
+        | 'retentionKeep'
       >;
       logger: LoggerService;
       clock: () => Date;
@@ -366,6 +369,7 @@ export class BuildRunner {
       this.pushIndex(image, [tag, versionTag], manifests, labels, ctx),
     );
     log.system(`Pushed ${reference}@${indexDigest}`);
+    await this.prune(image, record, ctx, indexDigest, manifests);
     return { status: 'succeeded', indexDigest, versionTag };
   }
 
@@ -467,6 +471,46 @@ export class BuildRunner {
     await this.options.store.setPlatform(options.runId, result);
     this.options.onChange(options.runId);
     return { ...result, pushed: { platform, ...labelled } };
+  }
+
+  /** Applies the retention policy; a failure is logged, the run stands. */
+  private async prune(
+    image: ImageEntityV1alpha1,
+    record: BuildRunRecord,
+    ctx: BuildRunContext,
+    indexDigest: string,
+    manifests: PlatformManifest[],
+  ): Promise<void> {
+    const { spec } = image;
+    const keep = spec.retention?.keep ?? this.options.config.retentionKeep;
+    try {
+      const outcome = await this.withAuth(spec.registry, ctx, undefined, () =>
+        pruneOldBuilds({
+          store: this.options.store,
+          client: this.registryClient(ctx),
+          repository: { registry: spec.registry, repository: spec.repository },
+          imageName: record.imageName,
+          current: { id: record.id, indexDigest, platforms: manifests },
+          keep,
+          now: this.options.clock(),
+        }),
+      );
+      if (outcome.unsupported) {
+        ctx.log.system(
+          `Retention: ${spec.registry} does not allow deletes (Distribution: storage.delete.enabled), so older builds stay`,
+        );
+      } else if (outcome.pruned.length > 0) {
+        ctx.log.system(
+          `Retention (keep ${keep}): removed ${outcome.pruned.length} older build(s), ${outcome.deleted.length} manifest(s)`,
+        );
+      }
+    } catch (e) {
+      ctx.log.system(
+        `Retention: removing older builds failed (${
+          (e as Error).message
+        }); they stay until the next run`,
+      );
+    }
   }
 
   /** A client per call: a refreshed credential must not meet a cached token. */

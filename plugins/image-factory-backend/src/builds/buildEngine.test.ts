@@ -283,7 +283,7 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
         },
       ],
     });
-    expect(run.versionTag).toMatch(/^latest-\d{8}T\d{6}Z$/);
+    expect(run.versionTag).toMatch(/^latest-\d{8}T\d{6}\.\d{3}Z$/);
     for (const p of run.platforms) {
       expect(p.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(p.buildDurationMs).toBeGreaterThan(0);
@@ -424,6 +424,57 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
     expect(downloads).toEqual([
       `https://${new URL(github.webUrl).host}/acme/hello/tree/main`,
     ]);
+  });
+
+  it('keeps the newest builds under their versioned tags and deletes older ones from the registry', async () => {
+    const builds = engine();
+    const kept = imageEntity({
+      name: 'kept',
+      registry: registry.host,
+      repository: 'engine-test/kept',
+      platforms: ['linux/amd64'],
+      source: {
+        repo: 'acme/hello',
+        dockerfile: 'app/Dockerfile',
+        context: 'app',
+      },
+    });
+    kept.spec.retention = { keep: 2 };
+    images.push(kept);
+    const runs: BuildRun[] = [];
+    for (let i = 0; i < 3; i++) {
+      offsetMs += 61_000;
+      runs.push(await runToEnd(builds, kept, true));
+    }
+    expect(runs.map(r => r.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
+    expect(new Set(runs.map(r => r.versionTag)).size).toBe(3);
+
+    const client = registryClient();
+    const repo = { registry: registry.host, repository: 'engine-test/kept' };
+    const [oldest, middle, newest] = runs;
+    await expect(
+      client.headManifest({ ...repo, tag: oldest.versionTag! }),
+    ).rejects.toThrow(/not found/i);
+    await expect(
+      client.headManifest({ ...repo, digest: oldest.platforms[0].digest! }),
+    ).rejects.toThrow(/not found/i);
+    for (const run of [middle, newest]) {
+      expect(
+        (await client.headManifest({ ...repo, tag: run.versionTag! })).digest,
+      ).toBe(run.indexDigest);
+    }
+    expect((await client.headManifest({ ...repo, tag: 'latest' })).digest).toBe(
+      newest.indexDigest,
+    );
+    expect((await builds.service.get(oldest.id))?.prunedAt).toBeDefined();
+    expect((await builds.service.get(middle.id))?.prunedAt).toBeUndefined();
+    expect(await logOf(builds, newest.id)).toContain(
+      'Retention (keep 2): removed 1 older build(s), 2 manifest(s)',
+    );
   });
 
   it('queues a run again when the backend holding it stopped, and completes it once', async () => {

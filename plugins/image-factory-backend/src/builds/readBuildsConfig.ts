@@ -23,6 +23,8 @@ export interface BuildsConfig {
   retryBackoffMs: number;
   buildTimeoutMs: number;
   pushTimeoutMs: number;
+  /** Builds kept in the registry per image unless its `retention.keep` says otherwise. */
+  retentionKeep: number;
   /** Basic credentials per registry host, from `imageFactory.providers.registries`. */
   registryCredentials: Map<string, { username: string; password: string }>;
 }
@@ -38,6 +40,7 @@ export const BUILDS_DEFAULTS = {
   retryBackoffMs: 2_000,
   buildTimeoutMs: 60 * 60_000,
   pushTimeoutMs: 15 * 60_000,
+  retentionKeep: 10,
 } as const;
 
 const PATH = 'imageFactory.builds';
@@ -141,6 +144,12 @@ export function readBuildsConfig(config: Config): BuildsConfig {
       BUILDS_DEFAULTS.buildTimeoutMs,
     ),
     pushTimeoutMs: readMs(builds, 'pushTimeout', BUILDS_DEFAULTS.pushTimeoutMs),
+    retentionKeep: readWholeNumber(
+      builds,
+      'retention.keep',
+      BUILDS_DEFAULTS.retentionKeep,
+      1,
+    ),
     registryCredentials: readRegistryCredentials(config),
   };
 }

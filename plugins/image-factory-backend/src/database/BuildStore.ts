@@ -201,6 +201,10 @@ export interface BuildStore {
   }): Promise<BuildRunRecord[]>;
   /** The image's last succeeded run. */
   lastSucceeded(imageName: string): Promise<BuildRunRecord | undefined>;
+  /** Successful runs whose images are still in the registry, newest first. */
+  listRetained(imageName: string): Promise<BuildRunRecord[]>;
+  /** Records that the retention policy removed these runs' images. */
+  markPruned(ids: string[], now: Date): Promise<void>;
   /** Takes the oldest queued run (emergencies first, scheduled runs last) with a lease. */
   claim(options: {
     owner: string;
@@ -331,6 +335,26 @@ export class DatabaseBuildStore implements BuildStore {
       .orderBy('finished_at', 'desc')
       .first();
     return row ? (await this.withPlatforms([row]))[0] : undefined;
+  }
+
+  /**
+   * Successful runs of an image whose images are still in the registry
+   * (pushed under a versioned tag, not pruned yet), newest first.
+   */
+  async listRetained(imageName: string): Promise<BuildRunRecord[]> {
+    const rows = await this.db<RunRow>('build_runs')
+      .where({ image_name: imageName, status: 'succeeded' })
+      .whereNotNull('version_tag')
+      .whereNull('pruned_at')
+      .orderBy('finished_at', 'desc')
+      .orderBy('id', 'desc');
+    return this.withPlatforms(rows);
+  }
+
+  /** Records that the retention policy removed these runs' images. */
+  async markPruned(ids: string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db('build_runs').whereIn('id', ids).update({ pruned_at: now });
   }
 
   async claim(options: {

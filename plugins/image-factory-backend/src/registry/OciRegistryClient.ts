@@ -189,6 +189,31 @@ export class OciRegistryClient {
     return digest;
   }
 
+  /**
+   * Deletes a manifest by digest, with every tag that names it (the
+   * registry's garbage collection frees the blobs later). `unsupported` when
+   * the registry does not allow deletes (Distribution answers 405 unless
+   * `storage.delete.enabled` is set); `absent` when it is already gone.
+   */
+  async deleteManifest(
+    repo: RepositoryRef,
+    digest: string,
+  ): Promise<'deleted' | 'absent' | 'unsupported'> {
+    const target = this.manifestTarget({ ...repo, digest }, 'DELETE');
+    const res = await this.transport.send({
+      ...target,
+      method: 'DELETE',
+      actions: 'pull,push,delete',
+    });
+    if (res.status === 404) return 'absent';
+    if (res.status === 405) return 'unsupported';
+    if (!res.ok) {
+      throw await errorFromResponse(res, target.context, this.clock());
+    }
+    await discardBody(res);
+    return 'deleted';
+  }
+
   /** Whether the repository holds a blob. */
   async blobExists(repo: RepositoryRef, digest: string): Promise<boolean> {
     const request = this.blobRequest(repo, digest, 'HEAD');

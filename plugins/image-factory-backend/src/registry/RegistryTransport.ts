@@ -9,11 +9,11 @@ import { discardBody } from './responseChecks';
 export interface RegistryRequest {
   endpoint: RegistryEndpoint;
   repository: string;
-  method: 'GET' | 'HEAD' | 'PUT' | 'POST';
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
   /** A path on the registry (`/v2/…`), or an absolute URL from a `Location`. */
   url: string;
   /** The repository actions the request needs, for the token scope. */
-  actions: 'pull' | 'pull,push';
+  actions: 'pull' | 'pull,push' | 'pull,push,delete';
   headers?: Record<string, string>;
   body?: Uint8Array;
   context: RequestContext;

@@ -179,6 +179,22 @@ const imageEntryFields = z
     rebuild: rebuildPolicySchema
       .optional()
       .describe('When to rebuild after a base image changes.'),
+    retention: z
+      .object({
+        keep: z
+          .number()
+          .int('must be a whole number')
+          .min(1, 'must keep at least the current build')
+          .max(1000, 'must be at most 1000')
+          .describe(
+            'How many builds stay in the registry under their versioned tags (the newest; the current one always stays).',
+          ),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Which earlier builds stay in the registry (default: imageFactory.builds.retention.keep, 10).',
+      ),
     stages: z
       .array(
         z
