@@ -40,7 +40,7 @@ import {
   GitHubConfigRepository,
   readEnrollmentConfig,
 } from './enrollment';
-import { ImageBasesResolver, ImageGraph } from './graph';
+import { cyclesWith, ImageBasesResolver, ImageGraph } from './graph';
 import { createRebuildPlanning, readRebuildsConfig } from './planning';
 import { ProviderHealthChecker } from './providers';
 import { OciRegistryClient } from './registry';
@@ -196,6 +196,8 @@ export const imageFactoryPlugin = createBackendPlugin({
             labels: enrollmentConfig.labels,
             reviewers: enrollmentConfig.reviewers,
             allowAnyOwner: enrollmentConfig.allowAnyOwner,
+            findCycles: candidate =>
+              cyclesWith(candidate, imagesFile.getImages(), resolver),
             onMerged: async merged => {
               await imagesFile.refresh();
               const eventPayload: ImagesFileChangedEvent = {

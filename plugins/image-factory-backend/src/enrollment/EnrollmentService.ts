@@ -12,7 +12,10 @@ import {
   EnrollmentAction,
   EnrollmentResponse,
   EnrollmentState,
+  ImageEntityV1alpha1,
+  ImageEntry,
   imageEntrySchema,
+  imageEntryToEntity,
   parseFields,
   parseImagesFile,
 } from '@image-factory/plugin-image-factory-common';
@@ -85,6 +88,11 @@ export class EnrollmentService {
       labels: string[];
       reviewers: string[];
       allowAnyOwner: boolean;
+      /**
+       * The dependency cycles the image as proposed would make (entity refs
+       * of each cycle's members); a proposal that makes one is refused.
+       */
+      findCycles?: (candidate: ImageEntityV1alpha1) => Promise<string[][]>;
       /** Called after a pull request of the factory was merged. */
       onMerged: (enrollment: Enrollment) => Promise<void>;
       now?: () => Date;
@@ -271,6 +279,7 @@ export class EnrollmentService {
     const file = await repository.readFile(baseSha);
     const edit = this.planEdit(plan, file.text);
     this.assertOwns(requester, edit.owners, `${action} images of`);
+    await this.assertNoCycle(name, edit.parsed);
 
     const reused = await this.findSameOpenRequest(action, name, edit.entry);
     if (reused) return { enrollment: reused, reused: true };
@@ -372,6 +381,9 @@ export class EnrollmentService {
     const broken = after.issues.filter(i =>
       edit.entry ? i.entry === edit.entry.name : false,
     );
+    const parsed = edit.entry
+      ? after.images.find(i => i.name === edit.entry!.name)
+      : undefined;
     if (after.fatal || broken.length > 0) {
       throw new InputError(
         `The change would make images.yaml invalid: ${(after.fatal
@@ -382,7 +394,28 @@ export class EnrollmentService {
           .join('; ')}`,
       );
     }
-    return edit;
+    return { ...edit, parsed };
+  }
+
+  /** Refuses an image that would be built FROM itself, directly or through others. */
+  private async assertNoCycle(name: string, entry: ImageEntry | undefined) {
+    if (!entry || !this.options.findCycles) return;
+    const candidate = imageEntryToEntity(entry, {
+      location: this.options.repository.target.path,
+      index: 0,
+    });
+    const cycles = await this.options.findCycles(candidate);
+    if (cycles.length === 0) return;
+    const described = cycles.map(members =>
+      members.length === 1
+        ? `${members[0]} would be built FROM the image it publishes`
+        : `${members.join(', ')} would each be built FROM another's image`,
+    );
+    throw new InputError(
+      `image: ${name} would make a dependency cycle, which no build order can satisfy: ${described.join(
+        '; ',
+      )}. Change its Dockerfile's FROM or its reference.`,
+    );
   }
 
   /** An open request for the very same change, still open on GitHub. */

@@ -285,6 +285,46 @@ describe('enrollment through GitHub pull requests', () => {
     await expectNothingWritten(b);
   });
 
+  it('refuses an image that would be built FROM itself, naming the cycle', async () => {
+    b = await startEnrollmentBackend({
+      sourceRepos: [
+        {
+          owner: OWNER,
+          name: 'loop',
+          files: {
+            Dockerfile:
+              'ARG BASE=localhost:5000/apps/loop:1\nFROM ${BASE}\nRUN true\n',
+          },
+        },
+      ],
+    });
+    const res = await enroll(b, jane, {
+      image: {
+        ...WEB_API,
+        name: 'loop',
+        reference: 'localhost:5000/apps/loop:1',
+        source: { repo: `${OWNER}/loop`, dockerfile: 'Dockerfile' },
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      "image: loop would make a dependency cycle, which no build order can satisfy: image:default/loop would be built FROM the image it publishes. Change its Dockerfile's FROM or its reference.",
+    );
+    await expectNothingWritten(b);
+
+    // The same Dockerfile building FROM another reference is fine.
+    const fine = await enroll(b, jane, {
+      image: {
+        ...WEB_API,
+        name: 'loop',
+        reference: 'localhost:5000/apps/loop:1',
+        source: { repo: `${OWNER}/loop`, dockerfile: 'Dockerfile' },
+        buildArgs: { BASE: 'localhost:5000/base/busybox:stable' },
+      },
+    });
+    expect(fine.status).toBe(201);
+  });
+
   it('lets anyone enroll for any owner when allowAnyOwner is set', async () => {
     b = await startEnrollmentBackend({ enrollment: { allowAnyOwner: true } });
     const res = await enroll(b, jane, {

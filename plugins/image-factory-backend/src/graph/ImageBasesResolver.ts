@@ -30,6 +30,15 @@ function webBase(endpoint: string): string {
     : `https://${endpoint}`;
 }
 
+function dockerfileUrl(
+  endpoint: string,
+  source: NonNullable<ImageEntityV1alpha1['spec']['source']>,
+): string {
+  return `${webBase(endpoint)}/${source.repo}/blob/${source.branch}/${
+    source.dockerfile
+  }`;
+}
+
 /**
  * Analyzes a Dockerfile for the image's platforms. Once, with the first
  * platform, unless it uses the automatic platform ARGs (`FROM
@@ -122,6 +131,36 @@ export class ImageBasesResolver {
     return [...this.cache.values()];
   }
 
+  /**
+   * The bases of an image that is not enrolled yet (a proposed change), read
+   * from its source host now and kept nowhere; undefined when its Dockerfile
+   * cannot be read.
+   */
+  async analyze(
+    image: ImageEntityV1alpha1,
+  ): Promise<ResolvedBase[] | undefined> {
+    const source = image.spec.source;
+    const host =
+      source &&
+      this.options.providers.find(
+        p => p.kind === 'source' && p.implementation === source.provider,
+      );
+    if (!source || !host) return undefined;
+    try {
+      const response = await this.options.urlReader.readUrl(
+        dockerfileUrl(host.endpoint, source),
+      );
+      const text = (await response.buffer()).toString('utf8');
+      return analyzeForPlatforms(text, {
+        file: source.dockerfile,
+        buildArgs: image.spec.buildArgs,
+        platforms: image.spec.platforms,
+      }).bases;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Reads and analyzes the Dockerfile of each image that has one. */
   async resolve(images: ImageEntityV1alpha1[]): Promise<ResolveSummary> {
     await this.load();
@@ -186,9 +225,7 @@ export class ImageBasesResolver {
       ]);
       return 'failed';
     }
-    const url = `${webBase(host.endpoint)}/${source.repo}/blob/${
-      source.branch
-    }/${source.dockerfile}`;
+    const url = dockerfileUrl(host.endpoint, source);
     const inputs = createHash('sha256')
       .update(
         JSON.stringify([url, image.spec.buildArgs ?? {}, image.spec.platforms]),

@@ -8,3 +8,4 @@ export { ImageBasesResolver, analyzeForPlatforms } from './ImageBasesResolver';
 export type { ResolveSummary } from './ImageBasesResolver';
 export { ImageGraph } from './ImageGraph';
 export { discoveredBaseName } from './discoveredBaseName';
+export { cyclesWith } from './cyclesWith';

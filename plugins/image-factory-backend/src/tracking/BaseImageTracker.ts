@@ -65,17 +65,8 @@ export class BaseImageTracker {
   /** Syncs the watched set with the images, then checks what is due. */
   async runOnce(): Promise<DigestWatcherSummary> {
     await this.options.watcher.setWatched(this.usage().keys());
-    const summary = await this.options.watcher.runDue();
-    for (const change of summary.changed) {
-      this.options.logger.info('Base image digest changed', {
-        reference: change.reference,
-        oldDigest: change.oldDigest,
-        newDigest: change.newDigest,
-        changedPlatforms: change.changedPlatforms.join(','),
-      });
-    }
-    // The watcher logs each failed check itself.
-    return summary;
+    // The watcher logs each change and each failed check itself.
+    return this.options.watcher.runDue();
   }
 
   /** The request budget of each registry host, for the status page. */

@@ -70,6 +70,8 @@ export async function startEnrollmentBackend(
     enrollment?: Record<string, unknown>;
     /** Repository named in the target; default acme/factory-config. */
     repo?: string;
+    /** Source repositories next to the config repository, e.g. with Dockerfiles. */
+    sourceRepos?: GitHubTestServerOptions['repos'];
     /** More features, e.g. the real scheduler instead of the mock. */
     features?: Parameters<typeof startTestBackend>[0]['features'];
   } = {},
@@ -81,6 +83,7 @@ export async function startEnrollmentBackend(
         name: REPO,
         files: { 'images.yaml': EXAMPLE_IMAGES_YAML },
       },
+      ...(options.sourceRepos ?? []),
     ],
     ...options.github,
   });
@@ -110,6 +113,7 @@ export async function startEnrollmentBackend(
           imageFactory: {
             images: { location },
             tracking: { enabled: false },
+            providers: { sources: { github: { host } } },
             enrollment: {
               labels: ['image-factory'],
               reviewers: ['octo-reviewer'],
