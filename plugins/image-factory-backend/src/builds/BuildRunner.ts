@@ -401,6 +401,11 @@ export class BuildRunner {
       spec.tag ?? 'latest',
       platform,
     )}`;
+    // The last image of this platform is offered as cache.
+    const cacheFromAuth = pushAuth(
+      spec.registry,
+      await this.credentialsFor(spec.registry, ctx),
+    );
     const built = await pooled.slots.use(() =>
       withRetries(
         () =>
@@ -409,6 +414,8 @@ export class BuildRunner {
             dockerfile: fetched.dockerfile,
             platform,
             tag,
+            cacheFrom: [tag],
+            ...(cacheFromAuth ? { cacheFromAuth } : {}),
             buildArgs: spec.buildArgs,
             onLog: line => ctx.log.build(platform, line),
             signal,

@@ -408,6 +408,20 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
     );
   });
 
+  it('offers the last image of a platform as cache, pulling it when the engine no longer holds it', async () => {
+    const builds = engine();
+    const first = await runToEnd(builds, helloAmd64(), true);
+    expect(first.status).toBe('succeeded');
+    const tag = `${registry.host}/engine-test/hello-amd64:v1-linux-amd64`;
+    await dockerd.docker.getImage(tag).remove();
+
+    const run = await runToEnd(builds, helloAmd64(), true);
+    expect(run.status).toBe('succeeded');
+    const log = await logOf(builds, run.id);
+    expect(log).toContain(`Pulled ${tag} to reuse its layers`);
+    expect(log).toContain(' ---> Using cache');
+  });
+
   it('downloads a repository once for the images built from it at the same time', async () => {
     const downloads: string[] = [];
     const builds = engine({ onDownload: url => downloads.push(url) });

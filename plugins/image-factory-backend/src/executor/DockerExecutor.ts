@@ -146,6 +146,7 @@ export class DockerExecutor implements ImageFactoryExecutor {
     // image, which then either fails the next step or ends as the result. A
     // second build without cache gets it right.
     const [os, arch] = platform.split('/');
+    await this.pullCacheImages(request);
     let imageId: string | undefined;
     try {
       imageId = await this.runBuild(request, false);
@@ -257,6 +258,50 @@ export class DockerExecutor implements ImageFactoryExecutor {
       executor: this.id,
     });
     return { digest, durationMs };
+  }
+
+  /**
+   * The classic builder reuses layers only of images the engine holds: an
+   * earlier image that another engine built (or that was removed here) is
+   * pulled first. One that cannot be pulled (the first build) is left out.
+   */
+  private async pullCacheImages(request: ImageFactoryBuildRequest) {
+    for (const image of request.cacheFrom ?? []) {
+      if (await this.holds(image)) continue;
+      const redact = createRedactor(
+        request.cacheFromAuth?.password,
+        request.cacheFromAuth?.username,
+      );
+      try {
+        await withDeadline('build', request, async signal => {
+          const stream = await this.docker.pull(image, {
+            platform: request.platform,
+            abortSignal: signal,
+            ...(request.cacheFromAuth
+              ? { authconfig: { ...request.cacheFromAuth } }
+              : {}),
+          });
+          const outcome = await readProgress(stream, () => {}, signal);
+          if (outcome.error) throw new Error(outcome.error);
+        });
+        request.onLog?.(`Pulled ${image} to reuse its layers`);
+      } catch (e) {
+        request.onLog?.(
+          `No earlier image to reuse layers from (${redact(
+            (e as Error).message ?? String(e),
+          )})`,
+        );
+      }
+    }
+  }
+
+  private async holds(image: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Removes a tag from the engine (and the image when no other tag holds it); a missing tag is fine. */

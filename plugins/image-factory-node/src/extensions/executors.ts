@@ -32,8 +32,13 @@ export interface ImageFactoryBuildRequest {
   buildArgs?: Record<string, string>;
   /** Image labels, e.g. `org.opencontainers.image.source`, `.revision`, `.created`. */
   labels?: Record<string, string>;
-  /** Images whose layers the build may reuse (earlier builds of the same image). */
+  /**
+   * Images whose layers the build may reuse (earlier builds of the same
+   * image); an executor that does not hold one pulls it first, when it can.
+   */
   cacheFrom?: string[];
+  /** Credentials to pull the `cacheFrom` images with; never logged. */
+  cacheFromAuth?: ImageFactoryPushAuth;
   /** Receives each line of build output, without the trailing newline. */
   onLog?: (line: string) => void;
   /** Cancels the build. */
