@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  parseShortDuration,
   ImageEntityV1alpha1,
   RegistryBudgetList,
   WatchedImageStatus,
@@ -48,6 +49,27 @@ export class BaseImageTracker {
   }
 
   /**
+   * Per reference, the shortest `watch.interval` of the images using it:
+   * base and external images for their own reference, managed ones for the
+   * bases in their Dockerfiles.
+   */
+  private intervals(usage: Map<string, string[]>): Map<string, number> {
+    const byRef = new Map(
+      this.options.images().map(i => [stringifyEntityRef(i), i]),
+    );
+    const intervals = new Map<string, number>();
+    for (const [reference, users] of usage) {
+      const own = users.flatMap(user => {
+        const text = byRef.get(user)?.spec.watch?.interval;
+        const ms = text ? parseShortDuration(text) : undefined;
+        return ms && ms > 0 ? [ms] : [];
+      });
+      if (own.length > 0) intervals.set(reference, Math.min(...own));
+    }
+    return intervals;
+  }
+
+  /**
    * A registry said these references were pushed: the watched ones become due
    * now and are checked at once (in the background), instead of at their
    * next scheduled check. Returns the watched ones.
@@ -64,7 +86,8 @@ export class BaseImageTracker {
 
   /** Syncs the watched set with the images, then checks what is due. */
   async runOnce(): Promise<DigestWatcherSummary> {
-    await this.options.watcher.setWatched(this.usage().keys());
+    const usage = this.usage();
+    await this.options.watcher.setWatched(usage.keys(), this.intervals(usage));
     // The watcher logs each change and each failed check itself.
     return this.options.watcher.runDue();
   }

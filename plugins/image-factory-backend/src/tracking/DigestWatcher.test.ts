@@ -8,6 +8,8 @@ import {
 import { DatabaseDigestStore, migrateDatabase } from '../database';
 import { OciRegistryClient } from '../registry';
 import { pushIndex, pushPlatformManifest } from './__testUtils__/pushImages';
+import { imageEntity } from '../builds/__testUtils__/imageEntity';
+import { BaseImageTracker } from './BaseImageTracker';
 import { DigestWatcher } from './DigestWatcher';
 import { createSeededRandom } from './seededRandom';
 
@@ -152,6 +154,59 @@ describe('DigestWatcher', () => {
     );
     expect(count(requests, 'HEAD', '/v2/base/os/manifests/1')).toBe(1);
     expect(requests).toHaveLength(3);
+  });
+
+  it('checks a reference at the shortest watch.interval of the images using it', async () => {
+    const repo = { registry: registry.host, repository: 'base/intervals' };
+    await pushPlatformManifest(pusher, repo, amd64, 'i-1', 'often');
+    await pushPlatformManifest(pusher, repo, amd64, 'i-2', 'daily');
+    await pushPlatformManifest(pusher, repo, amd64, 'i-3', 'shared');
+    const { watcher, store } = await createWatcher();
+    const image = (
+      name: string,
+      tag: string,
+      type: 'external' | 'managed',
+      interval?: string,
+    ) => {
+      const entity = imageEntity({
+        name,
+        registry: registry.host,
+        repository: type === 'managed' ? `apps/${name}` : repo.repository,
+        tag,
+        platforms: ['linux/amd64'],
+        type,
+      });
+      if (interval) entity.spec.watch = { interval };
+      return entity;
+    };
+    const sharedRef = `${registry.host}/base/intervals:shared`;
+    const tracker = new BaseImageTracker({
+      watcher,
+      store,
+      images: () => [
+        image('often', 'often', 'external', '1h'),
+        image('daily', 'daily', 'external'),
+        image('shared', 'shared', 'external', '12h'),
+        image('app', '1', 'managed', '2h'),
+      ],
+      // app's Dockerfile builds FROM the shared base.
+      bases: () => new Map([[sharedRef, ['image:default/app']]]),
+      logger: mockServices.logger.mock(),
+    });
+    await tracker.runOnce();
+    const next = new Map(
+      (await store.listWatched()).map(w => [
+        w.reference.split(':').pop(),
+        w.nextCheckAt.getTime() - t0.getTime(),
+      ]),
+    );
+    const near = (ms: number, interval: number) => {
+      expect(ms).toBeGreaterThanOrEqual(interval * 0.9);
+      expect(ms).toBeLessThanOrEqual(interval * 1.1);
+    };
+    near(next.get('often')!, HOUR);
+    near(next.get('daily')!, DAY);
+    near(next.get('shared')!, 2 * HOUR);
   });
 
   it('follows the same schedule for the same seed', async () => {

@@ -114,6 +114,7 @@ export interface DigestWatcherSummary {
 export class DigestWatcher {
   private readonly clock: () => Date;
   private readonly intervalMs: number;
+  private referenceIntervals = new Map<string, number>();
   private readonly jitter: number;
   private readonly retryDelayMs: number;
   private readonly random: () => number;
@@ -142,7 +143,15 @@ export class DigestWatcher {
    */
   async setWatched(
     references: Iterable<string>,
+    /** Check intervals of single references (images' `watch.interval`), overriding the registry's. */
+    intervals?: Map<string, number>,
   ): Promise<{ watched: string[]; ignored: string[] }> {
+    this.referenceIntervals = new Map(
+      [...(intervals ?? [])].flatMap(([reference, ms]) => {
+        const key = trackingKey(reference);
+        return key ? [[key, ms] as const] : [];
+      }),
+    );
     const watched = new Set<string>();
     const ignored = new Set<string>();
     for (const reference of references) {
@@ -391,9 +400,12 @@ export class DigestWatcher {
     };
   }
 
-  /** The check interval of the reference's registry host. */
+  /** The reference's own check interval, or its registry host's. */
   private intervalOf(due: WatchedReference): number {
-    return this.budgets.intervalFor(due.registry, this.intervalMs);
+    return (
+      this.referenceIntervals.get(due.reference) ??
+      this.budgets.intervalFor(due.registry, this.intervalMs)
+    );
   }
 
   /** `now` plus `ms`, stretched or shrunk by up to the jitter fraction. */

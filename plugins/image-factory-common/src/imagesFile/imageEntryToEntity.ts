@@ -92,6 +92,7 @@ export function imageEntryToEntity(
       ...(entry.source ? { source: { ...entry.source } } : {}),
       ...(entry.buildArgs ? { buildArgs: { ...entry.buildArgs } } : {}),
       ...(entry.rebuild ? { rebuild: { ...entry.rebuild } } : {}),
+      ...(entry.watch ? { watch: { ...entry.watch } } : {}),
       ...(entry.retention ? { retention: { ...entry.retention } } : {}),
       ...(entry.stages ? { stages: [...entry.stages] } : {}),
       ...(origin.providedBy ? { providedBy: origin.providedBy } : {}),

@@ -179,6 +179,17 @@ const imageEntryFields = z
     rebuild: rebuildPolicySchema
       .optional()
       .describe('When to rebuild after a base image changes.'),
+    watch: z
+      .object({
+        interval: duration.describe(
+          "How often the factory checks for a new digest, e.g. '6h' (default: the registry's interval, or imageFactory.tracking.interval, 24h).",
+        ),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Digest checks of what this image is built FROM (managed) or of its own reference (base, external); the shortest interval of the images sharing a reference wins.',
+      ),
     retention: z
       .object({
         keep: z

@@ -44,6 +44,8 @@ export interface ImageEntityV1alpha1 extends Entity {
     };
     buildArgs?: Record<string, string>;
     rebuild?: { auto?: boolean; delay?: string; coalesceWindow?: string };
+    /** How often digests are checked: its bases (managed) or its reference (base, external). */
+    watch?: { interval: string };
     /** How many builds stay in the registry under their versioned tags. */
     retention?: { keep: number };
     stages?: string[];
