@@ -18,7 +18,9 @@ exports.up = async function up(knex) {
     table
       .string('version_tag', 128)
       .nullable()
-      .comment('The versioned tag the run pushed, e.g. latest-20261123T201500Z');
+      .comment(
+        'The versioned tag the run pushed, e.g. latest-20261123T201500Z',
+      );
     table
       .timestamp('pruned_at', { useTz: true })
       .nullable()
