@@ -95,11 +95,23 @@ const entityImageDependenciesContent = EntityContentBlueprint.make({
   },
 });
 
+const entityProviderHealthCard = EntityCardBlueprint.make({
+  name: 'provider-health',
+  params: {
+    filter: 'kind:provider',
+    loader: () =>
+      import('./components/ProviderHealthCard').then(m =>
+        compatWrapper(<m.ProviderHealthCard />),
+      ),
+  },
+});
+
 /**
  * The Image Factory plugin for the new frontend system: the status page at
  * `/image-factory` (with the upcoming rebuilds) and the enroll page at
  * `/image-factory/enroll`, the overview, enrollment and rebuilds cards and the
- * Builds and Dependencies tabs on Image entity pages, and the API.
+ * Builds and Dependencies tabs on Image entity pages, the health card on
+ * Provider entity pages, and the API.
  *
  * @alpha
  */
@@ -117,5 +129,6 @@ export default createFrontendPlugin({
     entityImageRebuildsCard,
     entityImageBuildsContent,
     entityImageDependenciesContent,
+    entityProviderHealthCard,
   ],
 });
