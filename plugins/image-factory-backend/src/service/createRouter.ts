@@ -4,14 +4,11 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   analyzeDockerfileRequestSchema,
   DockerfileAnalysis,
   HealthResponse,
   ImageFactoryStatus,
-  imageFactoryStatusReadPermission,
 } from '@image-factory/plugin-image-factory-common';
 import {
   ProviderConfig,
@@ -27,6 +24,7 @@ import { RebuildPlanning } from '../planning';
 import { ProviderHealthChecker } from '../providers';
 import { ImagesFileWatcher } from '../sources';
 import { BaseImageTracker } from '../tracking';
+import { authorizeStatusRead } from './authorizeStatusRead';
 import {
   REGISTRY_WEBHOOK_PATH,
   registryWebhookRoutes,
@@ -101,16 +99,11 @@ export async function createRouter(options: {
   });
 
   router.get('/status', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize(
-      [{ permission: imageFactoryStatusReadPermission }],
-      { credentials },
+    await authorizeStatusRead(
+      req,
+      { httpAuth, permissions },
+      'the Image Factory status',
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('Not allowed to read the Image Factory status');
-    }
     const health = await healthWithin(
       options.providerHealth,
       STATUS_HEALTH_WAIT_MS,

@@ -2,15 +2,11 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  imageFactoryStatusReadPermission,
-  RegistryBudgetList,
-} from '@image-factory/plugin-image-factory-common';
+import { RegistryBudgetList } from '@image-factory/plugin-image-factory-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { BaseImageTracker } from '../tracking';
+import { authorizeStatusRead } from './authorizeStatusRead';
 
 /**
  * `GET /tracking/registries`: each registry host's request budget, what it
@@ -26,18 +22,11 @@ export function trackingRoutes(options: {
   const { httpAuth, permissions, tracker } = options;
   const router = Router();
   router.get('/tracking/registries', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize(
-      [{ permission: imageFactoryStatusReadPermission }],
-      { credentials },
+    await authorizeStatusRead(
+      req,
+      { httpAuth, permissions },
+      'the registry request budgets',
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        'Not allowed to read the registry request budgets',
-      );
-    }
     const body: RegistryBudgetList = tracker
       ? await tracker.registryBudgets()
       : { enabled: false, items: [] };

@@ -8,6 +8,7 @@ import {
 import { DatabaseDigestStore, DigestStore, migrateDatabase } from '../database';
 import { OciRegistryClient } from '../registry';
 import { pushIndex, pushPlatformManifest } from './__testUtils__/pushImages';
+import { recordManifestRequests } from './__testUtils__/recordManifestRequests';
 import {
   RateLimitingProxy,
   startRateLimitingProxy,
@@ -50,14 +51,7 @@ describe('DigestWatcher rate limits', () => {
     clock: { now: Date },
     registries: RegistryBudgetConfig[] = [],
   ) {
-    const requests: string[] = [];
-    const countingFetch: typeof fetch = (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : input);
-      if (url.pathname.includes('/manifests/')) {
-        requests.push(`${init?.method ?? 'GET'} ${url.host}${url.pathname}`);
-      }
-      return fetch(input, init);
-    };
+    const { requests, fetch: countingFetch } = recordManifestRequests();
     const metrics = metricsServiceMock.mock();
     const budgets = RegistryBudgets.create({ registries, now: clock.now });
     const watcher = DigestWatcher.create({

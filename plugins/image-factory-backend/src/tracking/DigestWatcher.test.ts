@@ -8,6 +8,7 @@ import {
 import { DatabaseDigestStore, migrateDatabase } from '../database';
 import { OciRegistryClient } from '../registry';
 import { pushIndex, pushPlatformManifest } from './__testUtils__/pushImages';
+import { recordManifestRequests } from './__testUtils__/recordManifestRequests';
 import { imageEntity } from '../builds/__testUtils__/imageEntity';
 import { BaseImageTracker } from './BaseImageTracker';
 import { DigestWatcher } from './DigestWatcher';
@@ -39,14 +40,7 @@ describe('DigestWatcher', () => {
     const database: DatabaseService = { getClient: async () => knex };
     await migrateDatabase(database);
     const store = DatabaseDigestStore.create({ client: knex });
-    const requests: string[] = [];
-    const countingFetch: typeof fetch = (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : input);
-      if (url.pathname.includes('/manifests/')) {
-        requests.push(`${init?.method ?? 'GET'} ${url.host}${url.pathname}`);
-      }
-      return fetch(input, init);
-    };
+    const { requests, fetch: countingFetch } = recordManifestRequests();
     const clock = { now: t0 };
     const watcher = DigestWatcher.create({
       store,
