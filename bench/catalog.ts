@@ -8,7 +8,7 @@
  *     entities (componentEntityV1alpha1Validator).
  * Goals: full mutation under 5 s, peak RSS under 300 MB.
  */
-import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
+import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import {
   componentEntityV1alpha1Validator,
@@ -22,6 +22,7 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import { parse } from 'yaml';
+import { silentLogger, time } from './benchUtils';
 
 const COUNT = Number(process.env.BENCH_IMAGES ?? 10_000);
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x'];
@@ -59,20 +60,6 @@ function generateImagesYaml(count: number): string {
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-const silentLogger: LoggerService = {
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  child: () => silentLogger,
-};
-
-async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const start = process.hrtime.bigint();
-  const result = await fn();
-  return [result, Number(process.hrtime.bigint() - start) / 1e6];
 }
 
 async function main() {

@@ -34,7 +34,7 @@
  * Needs docker-registry (Debian package `docker-registry`, which the test
  * setup installs when run as root).
  */
-import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
+import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ImageEntityV1alpha1,
@@ -75,6 +75,7 @@ import {
   pushPlatformManifest,
   PushedManifest,
 } from '../plugins/image-factory-backend/src/tracking/__testUtils__/pushImages';
+import { silentLogger, time } from './benchUtils';
 
 const IMAGES = 1_000;
 const BASES = 150;
@@ -98,20 +99,6 @@ let peakRss = baselineRss;
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 5);
-
-const silentLogger: LoggerService = {
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  child: () => silentLogger,
-};
-
-async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const start = process.hrtime.bigint();
-  const result = await fn();
-  return [result, Number(process.hrtime.bigint() - start) / 1e6];
-}
 
 function requireRegistryBinary() {
   const found = (process.env.PATH ?? '')

@@ -38,10 +38,6 @@ test('Build now builds every platform, pushes an image index and shows the diges
   await buildNow.click();
 
   // The run goes from queued to succeeded, live.
-  const runs = page
-    .getByRole('table')
-    .filter({ hasText: 'Build runs' })
-    .first();
   const run = page.getByRole('row').filter({ hasText: 'e2e: first build' });
   await expect(run.getByText('Succeeded', { exact: true })).toBeVisible({
     timeout: 180_000,
