@@ -26,6 +26,7 @@ describe('readBuildsConfig', () => {
             retryBackoff: { seconds: 1 },
             buildTimeout: { minutes: 30 },
             pushTimeout: { minutes: 5 },
+            retention: { keep: 3 },
           },
           providers: {
             registries: {
@@ -48,6 +49,7 @@ describe('readBuildsConfig', () => {
       retryBackoffMs: 1_000,
       buildTimeoutMs: 1_800_000,
       pushTimeoutMs: 300_000,
+      retentionKeep: 3,
       registryCredentials: new Map([
         ['localhost:5000', { username: 'u', password: 'p' }],
         ['docker.io', { username: 'v', password: 'q' }],
@@ -63,6 +65,9 @@ describe('readBuildsConfig', () => {
     );
     expect(read({ maxAttempts: 1.5 })).toThrow(
       'imageFactory.builds.maxAttempts: must be a whole number of at least 1, got 1.5',
+    );
+    expect(read({ retention: { keep: 0 } })).toThrow(
+      'imageFactory.builds.retention.keep: must be a whole number of at least 1, got 0',
     );
     expect(read({ leaseDuration: { seconds: 1 } })).toThrow(
       'imageFactory.builds.leaseDuration: must be at least 3 seconds',
