@@ -16,6 +16,7 @@ import {
 import { execFileSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import { Knex } from 'knex';
+import net from 'net';
 import {
   ensureBinfmt,
   ensureDockerd,
@@ -61,6 +62,8 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
       retryBackoffMs?: number;
       /** Told of each source tree the engine downloaded. */
       onDownload?: (url: string) => void;
+      /** Replaces the one local executor. */
+      executors?: Record<string, object>;
     } = {},
   ): BuildEngine {
     const config = new ConfigReader({
@@ -80,7 +83,7 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
           leaseDuration: { seconds: 30 },
         },
         providers: {
-          executors: {
+          executors: options.executors ?? {
             'local-docker': {
               host: options.dockerHost ?? `unix://${dockerd.socketPath}`,
               platforms: ['linux/amd64', 'linux/s390x'],
@@ -420,6 +423,52 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
     const log = await logOf(builds, run.id);
     expect(log).toContain(`Pulled ${tag} to reuse its layers`);
     expect(log).toContain(' ---> Using cache');
+  });
+
+  it('shares a run between executors, one of them a Docker host reached over TCP', async () => {
+    // A loopback TCP port in front of the engine's socket, as a remote DOCKER_HOST.
+    const forwarder = net.createServer(client => {
+      const engineSocket = net.connect(dockerd.socketPath);
+      client.pipe(engineSocket).pipe(client);
+      const close = () => {
+        client.destroy();
+        engineSocket.destroy();
+      };
+      client.on('error', close);
+      engineSocket.on('error', close);
+    });
+    await new Promise<void>(resolve =>
+      forwarder.listen(0, '127.0.0.1', resolve),
+    );
+    const { port } = forwarder.address() as net.AddressInfo;
+    try {
+      const builds = engine({
+        executors: {
+          'local-docker': {
+            host: `unix://${dockerd.socketPath}`,
+            platforms: ['linux/amd64'],
+          },
+          'remote-docker': {
+            host: `tcp://127.0.0.1:${port}`,
+            platforms: ['linux/s390x'],
+            emulatedPlatforms: ['linux/s390x'],
+          },
+        },
+      });
+      const run = await runToEnd(builds, hello(), true);
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        platforms: [
+          { platform: 'linux/amd64', executor: 'local-docker' },
+          { platform: 'linux/s390x', executor: 'remote-docker' },
+        ],
+      });
+      expect(await logOf(builds, run.id)).toContain(
+        'placing linux/s390x on remote-docker (emulated)',
+      );
+    } finally {
+      await new Promise(resolve => forwarder.close(resolve));
+    }
   });
 
   it('downloads a repository once for the images built from it at the same time', async () => {
