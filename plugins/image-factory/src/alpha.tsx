@@ -12,6 +12,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { ImageFactoryClient, imageFactoryApiRef } from './api';
+import { isImageFactoryWatchedImage } from './predicates';
 import { enrollRouteRef, rootRouteRef } from './routes';
 
 const imageFactoryApi = ApiBlueprint.make({
@@ -82,6 +83,18 @@ const entityImageRebuildsCard = EntityCardBlueprint.make({
   },
 });
 
+const entityImageTrackingCard = EntityCardBlueprint.make({
+  name: 'image-tracking',
+  params: {
+    // kind:image, narrowed to the images the factory watches, not builds.
+    filter: isImageFactoryWatchedImage,
+    loader: () =>
+      import('./components/ImageTrackingCard').then(m =>
+        compatWrapper(<m.ImageTrackingCard />),
+      ),
+  },
+});
+
 const entityImageDependenciesContent = EntityContentBlueprint.make({
   name: 'image-dependencies',
   params: {
@@ -109,8 +122,9 @@ const entityProviderHealthCard = EntityCardBlueprint.make({
 /**
  * The Image Factory plugin for the new frontend system: the status page at
  * `/image-factory` (with the upcoming rebuilds) and the enroll page at
- * `/image-factory/enroll`, the overview, enrollment and rebuilds cards and the
- * Builds and Dependencies tabs on Image entity pages, the health card on
+ * `/image-factory/enroll`, the overview, enrollment and rebuilds cards, the
+ * upstream digest card (watched images only) and the Builds and Dependencies
+ * tabs on Image entity pages, the health card on
  * Provider entity pages, and the API.
  *
  * @alpha
@@ -127,6 +141,7 @@ export default createFrontendPlugin({
     entityImageOverviewCard,
     entityImageEnrollmentCard,
     entityImageRebuildsCard,
+    entityImageTrackingCard,
     entityImageBuildsContent,
     entityImageDependenciesContent,
     entityProviderHealthCard,

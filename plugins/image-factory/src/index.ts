@@ -13,6 +13,7 @@ export {
   EntityImageBuildsContent,
   EntityImageDependenciesContent,
   EntityImageRebuildsCard,
+  EntityImageTrackingCard,
   EntityProviderHealthCard,
 } from './plugin';
 export {
@@ -28,6 +29,7 @@ export type {
 } from './api';
 export {
   isImageFactoryImage,
+  isImageFactoryWatchedImage,
   isImageFactoryBuild,
   isImageFactoryWheel,
   isImageFactoryProvider,

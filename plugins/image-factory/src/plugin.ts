@@ -149,6 +149,28 @@ export const EntityImageRebuildsCard: () => JSX.Element =
   );
 
 /**
+ * Entity card for Image entities the factory watches (types `base` and
+ * `external`, and discovered bases; see {@link isImageFactoryWatchedImage}):
+ * the current digest and its platform digests, when the factory first saw the
+ * reference and when it last changed, the last and next check, the last
+ * error, the previous digests, and the images built FROM it.
+ *
+ * @public
+ */
+export const EntityImageTrackingCard: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityImageTrackingCard',
+      component: {
+        lazy: () =>
+          import('./components/ImageTrackingCard').then(
+            m => m.ImageTrackingCard,
+          ),
+      },
+    }),
+  );
+
+/**
  * The health and capabilities of a Provider entity (executor, registry or
  * source host) as the factory last checked them.
  *

@@ -22,6 +22,19 @@ export function isImageFactoryImage(
 }
 
 /**
+ * True for the Image entities the factory watches rather than builds: types
+ * `base` and `external`, and the bases it discovered in Dockerfiles (which
+ * the catalog holds as type `base`). For the upstream digest card.
+ *
+ * @public
+ */
+export function isImageFactoryWatchedImage(
+  entity: Entity,
+): entity is ImageEntityV1alpha1 {
+  return isImageEntity(entity) && entity.spec.type !== 'managed';
+}
+
+/**
  * True for ImageBuild entities.
  *
  * @public

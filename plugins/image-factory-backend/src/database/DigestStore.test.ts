@@ -215,6 +215,74 @@ describe('DatabaseDigestStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'lists the newest index digests and when the reference was first seen on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const day = (n: number) => new Date(Date.UTC(2026, 10, n, 10));
+      expect(await store.getHistory(NODE, 5)).toEqual({ digests: [] });
+
+      // Seven index digests over seven days, each with a platform child; the
+      // first one comes back on day 8.
+      const seen = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'a'];
+      for (const [i, c] of seen.entries()) {
+        await store.recordObservation(
+          NODE,
+          {
+            digest: digest(c),
+            platforms: [{ platform: 'linux/amd64', digest: digest(`${i}`) }],
+          },
+          day(i + 1),
+        );
+      }
+      // Seen again without a change: only its last-seen time moves.
+      await store.recordObservation(
+        NODE,
+        {
+          digest: digest('a'),
+          platforms: [{ platform: 'linux/amd64', digest: digest('7') }],
+        },
+        day(9),
+      );
+      await store.recordObservation(
+        ALPINE,
+        { digest: digest('z'), platforms: [] },
+        day(20),
+      );
+
+      const history = await store.getHistory(NODE, 5);
+      expect(history.watchedSince).toEqual(day(1));
+      expect(history.digests).toEqual([
+        {
+          platform: '',
+          digest: digest('a'),
+          firstSeenAt: day(1),
+          lastSeenAt: day(9),
+        },
+        ...['g', 'f', 'e', 'd'].map((c, i) => ({
+          platform: '',
+          digest: digest(c),
+          firstSeenAt: day(7 - i),
+          lastSeenAt: day(7 - i),
+        })),
+      ]);
+      expect(
+        (await store.getHistory(NODE, 2)).digests.map(d => d.digest),
+      ).toEqual([digest('a'), digest('g')]);
+      expect(await store.getHistory(ALPINE, 5)).toEqual({
+        watchedSince: day(20),
+        digests: [
+          {
+            platform: '',
+            digest: digest('z'),
+            firstSeenAt: day(20),
+            lastSeenAt: day(20),
+          },
+        ],
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'watches thousands of references in one sync on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);
@@ -261,6 +329,7 @@ describe('DatabaseDigestStore', () => {
       });
       expect(await store.listWatched()).toEqual([]);
       expect(await store.getCurrent(NODE)).toBeUndefined();
+      expect(await store.getHistory(NODE, 5)).toEqual({ digests: [] });
     },
   );
 });

@@ -46,6 +46,14 @@ export interface CurrentDigests {
   platforms: ObservedDigest[];
 }
 
+/** The manifest or index digests a reference has had. */
+export interface DigestHistory {
+  /** When the factory first saw any digest of the reference; absent before the first observation. */
+  watchedSince?: Date;
+  /** The newest digests, most recently seen first: the current one leads once observed. */
+  digests: ObservedDigest[];
+}
+
 /** What an observation changed, compared with the one before it. */
 export interface ObservationChange {
   reference: string;
@@ -96,6 +104,8 @@ export interface DigestStore {
   ): Promise<ObservationChange>;
   /** The digests of the last observation, if any. */
   getCurrent(reference: string): Promise<CurrentDigests | undefined>;
+  /** Up to `limit` manifest or index digests of the reference, newest first, and when the first was seen. */
+  getHistory(reference: string, limit: number): Promise<DigestHistory>;
 }
 
 type ReferenceRow = {
@@ -307,6 +317,30 @@ export class DatabaseDigestStore implements DigestStore {
       reference,
       digest: toObserved(index),
       platforms: rows.filter(r => r !== index).map(toObserved),
+    };
+  }
+
+  async getHistory(reference: string, limit: number): Promise<DigestHistory> {
+    const indexRows = () =>
+      this.db<DigestRow>('tracked_digests').where({
+        reference,
+        platform: INDEX_PLATFORM,
+      });
+    const [{ since }] = await indexRows().min<
+      Array<{ since: DigestRow['first_seen_at'] | null }>
+    >({ since: 'first_seen_at' });
+    const rows = await indexRows()
+      .orderBy([
+        { column: 'last_seen_at', order: 'desc' },
+        { column: 'first_seen_at', order: 'desc' },
+        { column: 'digest', order: 'asc' },
+      ])
+      .limit(limit);
+    return {
+      ...(since === null || since === undefined
+        ? {}
+        : { watchedSince: toDate(since) }),
+      digests: rows.map(toObserved),
     };
   }
 }

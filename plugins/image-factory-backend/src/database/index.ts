@@ -5,6 +5,7 @@ export { DatabaseDigestStore } from './DigestStore';
 export type {
   CheckOutcome,
   CurrentDigests,
+  DigestHistory,
   DigestObservation,
   DigestStore,
   ObservationChange,

@@ -10,6 +10,9 @@ import { DigestStore } from '../database';
 import { DigestWatcher, DigestWatcherSummary } from './DigestWatcher';
 import { trackingKey } from './trackingReference';
 
+/** How many digests of each reference the status shows. */
+export const STATUS_HISTORY_LENGTH = 5;
+
 /**
  * Watches the images the factory does not build itself (types `base` and
  * `external`) and the bases found in Dockerfiles for new digests, and
@@ -110,8 +113,21 @@ export class BaseImageTracker {
     return Promise.all(
       usage.map(async ([reference, usedBy]) => {
         const watched = schedule.get(reference);
-        const current = await this.options.store.getCurrent(reference);
+        const [current, history] = await Promise.all([
+          this.options.store.getCurrent(reference),
+          this.options.store.getHistory(reference, STATUS_HISTORY_LENGTH),
+        ]);
         const status: WatchedImageStatus = { reference, usedBy };
+        if (history.watchedSince) {
+          status.watchedSince = history.watchedSince.toISOString();
+        }
+        if (history.digests.length > 0) {
+          status.history = history.digests.map(d => ({
+            digest: d.digest,
+            firstSeenAt: d.firstSeenAt.toISOString(),
+            lastSeenAt: d.lastSeenAt.toISOString(),
+          }));
+        }
         if (current) {
           status.digest = current.digest.digest;
           status.firstSeenAt = current.digest.firstSeenAt.toISOString();

@@ -117,6 +117,15 @@ describe('base-image tracking in the plugin', () => {
     });
     expect(busybox.lastError).toBeUndefined();
     expect(busybox.firstSeenAt).toBeDefined();
+    // One digest so far: the reference changed when it was first seen.
+    expect(busybox.watchedSince).toBe(busybox.firstSeenAt);
+    expect(busybox.history).toEqual([
+      {
+        digest: indexDigest,
+        firstSeenAt: busybox.firstSeenAt,
+        lastSeenAt: expect.any(String),
+      },
+    ]);
     expect(missing).toMatchObject({
       reference: `${registry.host}/base/missing:1`,
       usedBy: ['image:default/missing-base'],

@@ -71,8 +71,28 @@ export interface WatchedImageStatus {
   usedBy: string[];
   /** The current digest, once a check has succeeded. */
   digest?: string;
-  /** When the factory first saw the current digest (ISO 8601); rebuild delays count from here. */
+  /**
+   * When the factory first saw the current digest (ISO 8601), that is when the
+   * reference last changed; rebuild delays count from here.
+   */
   firstSeenAt?: string;
+  /**
+   * When the factory first saw any digest of this reference (ISO 8601); absent
+   * until a check has succeeded.
+   */
+  watchedSince?: string;
+  /**
+   * The newest digests of the manifest or index, up to five, most recently
+   * seen first: the current digest leads, then the ones it replaced. A digest
+   * that comes back keeps its `firstSeenAt`.
+   */
+  history?: Array<{
+    digest: string;
+    /** When the factory first saw this digest (ISO 8601). */
+    firstSeenAt: string;
+    /** When a check last saw this digest (ISO 8601). */
+    lastSeenAt: string;
+  }>;
   /** Each platform's child digest, when the reference is an image index. */
   platforms?: Array<{ platform: string; digest: string }>;
   /** When the last check ran (ISO 8601). */

@@ -100,3 +100,73 @@ export const statusWithTracking: ImageFactoryStatus = {
     ],
   },
 };
+
+/**
+ * A factory that has watched alpine (the `watchedBaseImage` fixture) for a
+ * month through three digests, a discovered node base seen once, and a
+ * busybox base not checked yet.
+ */
+export const statusWithDigestHistory: ImageFactoryStatus = {
+  ...emptyStatus,
+  tracking: {
+    intervalMs: 24 * 60 * 60 * 1000,
+    references: [
+      {
+        reference: 'docker.io/library/alpine:latest',
+        usedBy: [
+          'image:default/alpine-base',
+          'image:default/hello-web',
+          'image:default/hello-api',
+        ],
+        digest: `sha256:${'a'.repeat(64)}`,
+        firstSeenAt: '2026-11-20T10:00:00.000Z',
+        watchedSince: '2026-10-01T08:00:00.000Z',
+        platforms: [
+          { platform: 'linux/amd64', digest: `sha256:${'1'.repeat(64)}` },
+          { platform: 'linux/s390x', digest: `sha256:${'2'.repeat(64)}` },
+        ],
+        history: [
+          {
+            digest: `sha256:${'a'.repeat(64)}`,
+            firstSeenAt: '2026-11-20T10:00:00.000Z',
+            lastSeenAt: '2026-11-23T10:00:00.000Z',
+          },
+          {
+            digest: `sha256:${'b'.repeat(64)}`,
+            firstSeenAt: '2026-11-02T09:00:00.000Z',
+            lastSeenAt: '2026-11-19T10:00:00.000Z',
+          },
+          {
+            digest: `sha256:${'c'.repeat(64)}`,
+            firstSeenAt: '2026-10-01T08:00:00.000Z',
+            lastSeenAt: '2026-11-01T10:00:00.000Z',
+          },
+        ],
+        lastCheckedAt: '2026-11-23T10:00:00.000Z',
+        nextCheckAt: '2026-11-24T10:00:00.000Z',
+      },
+      {
+        // Found only in a Dockerfile: its own entity is not among the users.
+        reference: 'docker.io/library/node:22',
+        usedBy: ['image:default/hello-web'],
+        digest: `sha256:${'d'.repeat(64)}`,
+        firstSeenAt: '2026-11-22T10:00:00.000Z',
+        watchedSince: '2026-11-22T10:00:00.000Z',
+        history: [
+          {
+            digest: `sha256:${'d'.repeat(64)}`,
+            firstSeenAt: '2026-11-22T10:00:00.000Z',
+            lastSeenAt: '2026-11-23T10:00:00.000Z',
+          },
+        ],
+        lastCheckedAt: '2026-11-23T10:00:00.000Z',
+        nextCheckAt: '2026-11-24T10:00:00.000Z',
+      },
+      {
+        reference: 'localhost:5000/base/busybox:stable',
+        usedBy: ['image:default/busybox-base'],
+        nextCheckAt: '2026-11-23T10:15:00.000Z',
+      },
+    ],
+  },
+};

@@ -40,12 +40,14 @@ import {
   EntityImageEnrollmentCard,
   EntityImageOverviewCard,
   EntityImageRebuildsCard,
+  EntityImageTrackingCard,
   EntityProviderHealthCard,
   RELATION_PROVIDED_BY,
   RELATION_PROVIDER_OF,
   imageFactoryRelationPairs,
   isImageFactoryImage,
   isImageFactoryProvider,
+  isImageFactoryWatchedImage,
 } from '@image-factory/plugin-image-factory';
 
 /*
@@ -146,6 +148,14 @@ const imagePage = (
         <Grid item md={6} xs={12}>
           <EntityImageRebuildsCard />
         </Grid>
+        {/* Managed images are built here; only watched ones have an upstream. */}
+        <EntitySwitch>
+          <EntitySwitch.Case if={isImageFactoryWatchedImage}>
+            <Grid item md={6} xs={12}>
+              <EntityImageTrackingCard />
+            </Grid>
+          </EntitySwitch.Case>
+        </EntitySwitch>
         <Grid item xs={12}>
           <EntityCatalogGraphCard
             height={400}

@@ -1,0 +1,53 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ImageEntityV1alpha1,
+  WatchedImageStatus,
+  formatImageRef,
+  tryParseImageRef,
+} from '@image-factory/plugin-image-factory-common';
+
+/** Docker's tag when a reference names neither tag nor digest. */
+const DEFAULT_TAG = 'latest';
+
+/** Where an Image entity stands in the factory's watched references. */
+export type WatchedLookup =
+  | { kind: 'pinned' }
+  | { kind: 'unwatched' }
+  | { kind: 'watched'; row: WatchedImageStatus; dependents: string[] };
+
+/**
+ * The reference the backend polls for an image, as it writes it: canonical,
+ * with the tag made explicit. `null` for a reference pinned only by digest,
+ * which never changes and so is not watched; `undefined` when unparsable.
+ */
+export function watchedReference(reference: string): string | null | undefined {
+  const parsed = tryParseImageRef(reference);
+  if (!parsed.ok) return undefined;
+  const { registry, repository, tag, digest } = parsed.ref;
+  if (digest !== undefined && tag === undefined) return null;
+  return formatImageRef({ registry, repository, tag: tag ?? DEFAULT_TAG });
+}
+
+/**
+ * The status row of an Image entity: the one whose reference is the entity's
+ * (discovered bases are not in `usedBy`), else the one it is a user of.
+ * `dependents` are the other users: the images built FROM it.
+ */
+export function findWatchedStatus(
+  entity: ImageEntityV1alpha1,
+  references: WatchedImageStatus[],
+): WatchedLookup {
+  const entityRef = stringifyEntityRef(entity);
+  const reference = watchedReference(entity.spec.reference);
+  if (reference === null) return { kind: 'pinned' };
+  const row =
+    references.find(
+      r => reference !== undefined && r.reference === reference,
+    ) ?? references.find(r => r.usedBy.includes(entityRef));
+  if (!row) return { kind: 'unwatched' };
+  return {
+    kind: 'watched',
+    row,
+    dependents: row.usedBy.filter(ref => ref !== entityRef),
+  };
+}

@@ -1,0 +1,1 @@
+export { ImageTrackingCard } from './ImageTrackingCard';
