@@ -42,6 +42,24 @@ describe('DatabaseDigestStore', () => {
   }
 
   it.each(databases.eachSupportedId())(
+    'keeps a reference due when a push is reported while it is being checked, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.syncWatched([watched(NODE)], t1);
+      // A check starts at t1; the registry reports a push at t2, before the
+      // check records its outcome: it may have read the old digest.
+      expect(await store.markDue([NODE, ALPINE], t2)).toEqual([NODE]);
+      await store.recordCheck(NODE, { checkedAt: t1, nextCheckAt: t4 });
+      expect(await store.listDue(t2)).toMatchObject([
+        { reference: NODE, nextCheckAt: t2, lastCheckedAt: t1 },
+      ]);
+      // A check that started after the push schedules the next one as usual.
+      await store.recordCheck(NODE, { checkedAt: t3, nextCheckAt: t4 });
+      expect(await store.listDue(t3)).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps the watched set and its schedule on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

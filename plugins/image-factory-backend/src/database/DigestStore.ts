@@ -210,13 +210,22 @@ export class DatabaseDigestStore implements DigestStore {
   }
 
   async recordCheck(reference: string, outcome: CheckOutcome): Promise<void> {
+    const checked = {
+      last_checked_at: outcome.checkedAt,
+      last_error: outcome.error ?? null,
+    };
+    // A push reported after the check started may not have been seen by it:
+    // the reference stays due instead of waiting a whole interval.
     await this.db('tracked_references')
       .where({ reference })
-      .update({
-        last_checked_at: outcome.checkedAt,
-        next_check_at: outcome.nextCheckAt,
-        last_error: outcome.error ?? null,
-      });
+      .andWhere(q =>
+        q.whereNull('pushed_at').orWhere('pushed_at', '<=', outcome.checkedAt),
+      )
+      .update({ ...checked, next_check_at: outcome.nextCheckAt });
+    await this.db('tracked_references')
+      .where({ reference })
+      .andWhere('pushed_at', '>', outcome.checkedAt)
+      .update(checked);
   }
 
   async markDue(references: string[], now: Date): Promise<string[]> {
@@ -228,7 +237,7 @@ export class DatabaseDigestStore implements DigestStore {
     if (found.length > 0) {
       await this.db('tracked_references')
         .whereIn('reference', found)
-        .update({ next_check_at: now });
+        .update({ next_check_at: now, pushed_at: now });
     }
     return found.sort();
   }
