@@ -123,4 +123,22 @@ await page
   .waitFor({ timeout: 180_000 });
 await page.waitForTimeout(1500);
 await page.screenshot({ path: 'docs/images/builds.png', fullPage: true });
+
+// With tracking on (the e2e config turns it off): add `--config` of a file with
+// imageFactory.tracking.enabled: true, and serve localhost:5000/base/busybox:stable
+// from a docker-registry on 127.0.0.1:5000, pushed twice so that it has a history.
+const cardOf = (title, inside) =>
+  page
+    .getByText(title, { exact: true })
+    .first()
+    .locator(`xpath=ancestor::div[.//*[contains(text(),"${inside}")]][1]`);
+await page.goto(`${base}/image-factory`);
+const budgets = cardOf('Registry request budgets', 'Tokens left');
+if (await budgets.isVisible({ timeout: 5000 }).catch(() => false)) {
+  await budgets.screenshot({ path: 'docs/images/registry-budgets.png' });
+  await page.goto(`${base}/catalog/default/image/busybox-base`);
+  const upstream = cardOf('Upstream digest', 'Previous digests');
+  await upstream.waitFor();
+  await upstream.screenshot({ path: 'docs/images/upstream-digest.png' });
+}
 await browser.close();
