@@ -20,7 +20,8 @@ import {
   OciRegistryClient,
   RegistryCredentials,
 } from '../registry';
-import { resolveBaseDigests } from './baseDigests';
+import { baseChangedFor } from './baseChangedFor';
+import { resolveBases } from './baseDigests';
 import { BuildLog } from './BuildLog';
 import { errorTypeOf, ImageNotBuildableError } from './errors';
 import { ExecutorPool, PooledExecutor } from './ExecutorPool';
@@ -574,7 +575,7 @@ export class BuildRunner {
     platforms: string[],
   ): Promise<BuildInputs> {
     const { spec } = image;
-    const baseDigests = await resolveBaseDigests(
+    const bases = await resolveBases(
       fetched.dockerfileText,
       spec.buildArgs,
       this.options.digests,
@@ -582,7 +583,12 @@ export class BuildRunner {
     return {
       sourceRevision: fetched.revision,
       dockerfileDigest: fetched.dockerfileDigest,
-      ...(Object.keys(baseDigests).length > 0 ? { baseDigests } : {}),
+      ...(Object.keys(bases.digests).length > 0
+        ? { baseDigests: bases.digests }
+        : {}),
+      ...(Object.keys(bases.platformDigests).length > 0
+        ? { basePlatformDigests: bases.platformDigests }
+        : {}),
       ...(spec.buildArgs && Object.keys(spec.buildArgs).length > 0
         ? { buildArgs: spec.buildArgs }
         : {}),
@@ -639,6 +645,14 @@ export class BuildRunner {
     const repository = { registry: spec.registry, repository: spec.repository };
     const reused: PlatformManifest[] = [];
     for (const platform of others) {
+      const changed = baseChangedFor(platform, last.inputs, inputs);
+      if (changed) {
+        ctx.log.system(
+          `${platform}: its base ${changed} changed since run ${last.id}; building it too`,
+          platform,
+        );
+        continue;
+      }
       const digest = last.platforms.find(p => p.platform === platform)?.digest;
       if (!digest) continue;
       try {

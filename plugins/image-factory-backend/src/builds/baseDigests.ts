@@ -13,8 +13,25 @@ export async function resolveBaseDigests(
   buildArgs: Record<string, string> | undefined,
   digests: Pick<DigestStore, 'getCurrent'> | undefined,
 ): Promise<Record<string, string>> {
+  return (await resolveBases(dockerfileText, buildArgs, digests)).digests;
+}
+
+/**
+ * {@link resolveBaseDigests}, with each multi-platform base's platform
+ * digests as tracking last saw them: what tells whether one platform's base
+ * changed.
+ */
+export async function resolveBases(
+  dockerfileText: string,
+  buildArgs: Record<string, string> | undefined,
+  digests: Pick<DigestStore, 'getCurrent'> | undefined,
+): Promise<{
+  digests: Record<string, string>;
+  platformDigests: Record<string, Record<string, string>>;
+}> {
   const analysis = analyzeDockerfile(dockerfileText, { buildArgs });
   const resolved: Record<string, string> = {};
+  const platformDigests: Record<string, Record<string, string>> = {};
   for (const base of analysis.bases) {
     if (base.digest) {
       resolved[base.reference] = base.digest;
@@ -22,7 +39,13 @@ export async function resolveBaseDigests(
     }
     const key = digests && trackingKey(base.reference);
     const current = key ? await digests.getCurrent(key) : undefined;
-    if (current) resolved[base.reference] = current.digest.digest;
+    if (!current) continue;
+    resolved[base.reference] = current.digest.digest;
+    if (current.platforms.length > 0) {
+      platformDigests[base.reference] = Object.fromEntries(
+        current.platforms.map(p => [p.platform, p.digest]),
+      );
+    }
   }
-  return resolved;
+  return { digests: resolved, platformDigests };
 }

@@ -44,6 +44,11 @@ export interface BuildInputs {
   dockerfileDigest?: string;
   /** Each base image reference with the digest it resolved to. */
   baseDigests?: Record<string, string>;
+  /**
+   * For each multi-platform base, its platforms' digests (from the image
+   * index): what tells whether one platform's base changed.
+   */
+  basePlatformDigests?: Record<string, Record<string, string>>;
   /** Build arguments from images.yaml. */
   buildArgs?: Record<string, string>;
   /**
