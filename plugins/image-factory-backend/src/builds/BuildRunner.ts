@@ -4,7 +4,6 @@ import {
   BuildPlatformResult,
   ImageEntityV1alpha1,
 } from '@image-factory/plugin-image-factory-common';
-import { ImageFactoryPushAuth } from '@image-factory/plugin-image-factory-node';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -15,22 +14,25 @@ import {
   DigestStore,
 } from '../database';
 import { ociLabels } from '../executor';
-import {
-  OCI_IMAGE_INDEX,
-  OciRegistryClient,
-  RegistryCredentials,
-} from '../registry';
-import { baseChangedFor } from './baseChangedFor';
+import { OCI_IMAGE_INDEX } from '../registry';
 import { resolveBases } from './baseDigests';
 import { BuildLog } from './BuildLog';
 import { errorTypeOf, ImageNotBuildableError } from './errors';
 import { ExecutorPool, PooledExecutor } from './ExecutorPool';
 import { imageIndexBytes, inputsHash } from './imageIndex';
-import { labelPushedImage, PushedManifest } from './labelPushedImage';
-import { pruneOldBuilds } from './pruneOldBuilds';
+import { labelPushedImage } from './labelPushedImage';
+import { mapLimit } from './mapLimit';
+import { applyRetention } from './pruneOldBuilds';
 import { Placement, placePlatforms } from './placement';
 import { BuildsConfig } from './readBuildsConfig';
 import { RegistryCredentialSource } from './RegistryCredentialSource';
+import {
+  PlatformManifest,
+  platformsToBuild,
+  reusablePlatforms,
+} from './reusablePlatforms';
+import { engineAuth, RunRegistryAccess } from './RunRegistryAccess';
+import { platformTag, versionTagOf } from './runTags';
 import { withRetries } from './retry';
 import { FetchedSource, SourceFetcher } from './SourceFetcher';
 
@@ -50,9 +52,6 @@ export class LeaseLostError extends Error {
   name = 'LeaseLostError';
 }
 
-/** A platform's manifest in the registry, as the image index lists it. */
-type PlatformManifest = PushedManifest & { platform: string };
-
 type Outcome =
   | {
       ok: true;
@@ -62,57 +61,6 @@ type Outcome =
       };
     }
   | { ok: false; platform: string; error: Error };
-
-/**
- * `latest` + 2026-11-23T20:15:00.123Z → `latest-20261123T201500.123Z`: the tag a
- * run's index is also pushed under, sortable, kept until retention removes it.
- */
-export function versionTagOf(tag: string, startedAt: Date): string {
-  // Milliseconds too: two quick runs of one image must not share a tag.
-  const stamp = startedAt.toISOString().replace(/[-:]/g, '');
-  // Tags are at most 128 characters.
-  return `${tag.slice(0, 128 - stamp.length - 1)}-${stamp}`;
-}
-
-/** `latest` + `linux/arm64/v8` → `latest-linux-arm64-v8`: where one platform is pushed. */
-export function platformTag(tag: string, platform: string): string {
-  return `${tag}-${platform.split('/').join('-')}`;
-}
-
-function pushAuth(
-  host: string,
-  credentials: RegistryCredentials | undefined,
-): ImageFactoryPushAuth | undefined {
-  if (!credentials) return undefined;
-  if (credentials.type === 'basic') {
-    return { ...credentials, serveraddress: host };
-  }
-  // The engine takes an identity token as the password of the user `<token>`.
-  return {
-    username: '<token>',
-    password: credentials.token,
-    serveraddress: host,
-  };
-}
-
-async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-  return results;
-}
 
 /**
  * Builds one run: fetches the source at the branch's head, skips the run
@@ -203,6 +151,7 @@ export class BuildRunner {
     ctx: BuildRunContext,
   ): Promise<BuildRunEnd> {
     const { log, signal } = ctx;
+    const registry = new RunRegistryAccess(this.options.credentials, ctx);
     const { spec } = image;
     const source = spec.source!;
     const tag = spec.tag ?? 'latest';
@@ -220,7 +169,7 @@ export class BuildRunner {
     let fetched = await fetchSource(
       record.force ? undefined : last?.inputs.sourceRevision,
     );
-    let platforms = this.platformsToBuild(record, image);
+    let platforms = platformsToBuild(record, image);
     let inputs = await this.inputsOf(fetched, image, platforms);
     // Over all the image's platforms: a run that reused some gives the same
     // index as one that built them all from these inputs.
@@ -245,7 +194,14 @@ export class BuildRunner {
     const source_ = fetched as FetchedSource;
 
     // Platforms left out are reused from the last run, if it built this source.
-    const reused = await this.reusable(image, platforms, last, inputs, ctx);
+    const reused = await reusablePlatforms({
+      image,
+      platforms,
+      last,
+      inputs,
+      log,
+      registry,
+    });
     const missing = spec.platforms.filter(
       p => !platforms.includes(p) && !reused.some(r => r.platform === p),
     );
@@ -302,6 +258,7 @@ export class BuildRunner {
         try {
           const result = await this.buildPlatform({
             image,
+            registry,
             placement,
             pooled: candidates.find(c => c.id === placement.executor)!,
             fetched: source_,
@@ -366,16 +323,32 @@ export class BuildRunner {
       record.startedAt ? new Date(record.startedAt) : this.options.clock(),
     );
     log.system(`Pushing the image index ${reference} (also as ${versionTag})`);
-    const indexDigest = await this.withAuth(spec.registry, ctx, undefined, () =>
-      this.pushIndex(image, [tag, versionTag], manifests, labels, ctx),
+    const indexDigest = await registry.withAuth(spec.registry, undefined, () =>
+      this.pushIndex(
+        image,
+        [tag, versionTag],
+        manifests,
+        labels,
+        ctx,
+        registry,
+      ),
     );
     log.system(`Pushed ${reference}@${indexDigest}`);
-    await this.prune(image, record, ctx, indexDigest, manifests);
+    await applyRetention({
+      image,
+      keep: spec.retention?.keep ?? this.options.config.retentionKeep,
+      store: this.options.store,
+      registry,
+      log,
+      current: { id: record.id, indexDigest, platforms: manifests },
+      now: this.options.clock(),
+    });
     return { status: 'succeeded', indexDigest, versionTag };
   }
 
   private async buildPlatform(options: {
     image: ImageEntityV1alpha1;
+    registry: RunRegistryAccess;
     placement: Placement;
     pooled: PooledExecutor;
     fetched: FetchedSource;
@@ -386,7 +359,8 @@ export class BuildRunner {
   }): Promise<
     BuildPlatformResult & { digest: string; pushed: PlatformManifest }
   > {
-    const { image, placement, pooled, fetched, signal, ctx } = options;
+    const { image, registry, placement, pooled, fetched, signal, ctx } =
+      options;
     const { platform } = placement;
     const { spec } = image;
     const running: BuildPlatformResult = {
@@ -403,10 +377,7 @@ export class BuildRunner {
       platform,
     )}`;
     // The last image of this platform is offered as cache.
-    const cacheFromAuth = pushAuth(
-      spec.registry,
-      await this.credentialsFor(spec.registry, ctx),
-    );
+    const cacheFromAuth = await registry.engineAuth(spec.registry);
     const built = await pooled.slots.use(() =>
       withRetries(
         () =>
@@ -431,16 +402,15 @@ export class BuildRunner {
       )} s; pushing ${tag}`,
       platform,
     );
-    const pushed = await this.withAuth(
+    const pushed = await registry.withAuth(
       spec.registry,
-      ctx,
       platform,
       credentials =>
         withRetries(
           () =>
             pooled.executor.push({
               tag,
-              auth: pushAuth(spec.registry, credentials),
+              auth: engineAuth(spec.registry, credentials),
               onLog: line => ctx.log.push(platform, line),
               signal,
               timeoutMs: this.options.config.pushTimeoutMs,
@@ -450,11 +420,11 @@ export class BuildRunner {
     );
     // Labels go into the pushed config rather than into the build (see labelPushedImage).
     const repository = { registry: spec.registry, repository: spec.repository };
-    const labelled = await this.withAuth(spec.registry, ctx, platform, () =>
+    const labelled = await registry.withAuth(spec.registry, platform, () =>
       withRetries(
         () =>
           labelPushedImage(
-            this.registryClient(ctx),
+            registry.client(),
             repository,
             pushed.digest,
             platformTag(spec.tag ?? 'latest', platform),
@@ -481,59 +451,13 @@ export class BuildRunner {
     return { ...result, pushed: { platform, ...labelled } };
   }
 
-  /** Applies the retention policy; a failure is logged, the run stands. */
-  private async prune(
-    image: ImageEntityV1alpha1,
-    record: BuildRunRecord,
-    ctx: BuildRunContext,
-    indexDigest: string,
-    manifests: PlatformManifest[],
-  ): Promise<void> {
-    const { spec } = image;
-    const keep = spec.retention?.keep ?? this.options.config.retentionKeep;
-    try {
-      const outcome = await this.withAuth(spec.registry, ctx, undefined, () =>
-        pruneOldBuilds({
-          store: this.options.store,
-          client: this.registryClient(ctx),
-          repository: { registry: spec.registry, repository: spec.repository },
-          imageName: record.imageName,
-          current: { id: record.id, indexDigest, platforms: manifests },
-          keep,
-          now: this.options.clock(),
-        }),
-      );
-      if (outcome.unsupported) {
-        ctx.log.system(
-          `Retention: ${spec.registry} does not allow deletes (Distribution: storage.delete.enabled), so older builds stay`,
-        );
-      } else if (outcome.pruned.length > 0) {
-        ctx.log.system(
-          `Retention (keep ${keep}): removed ${outcome.pruned.length} older build(s), ${outcome.deleted.length} manifest(s)`,
-        );
-      }
-    } catch (e) {
-      ctx.log.system(
-        `Retention: removing older builds failed (${
-          (e as Error).message
-        }); they stay until the next run`,
-      );
-    }
-  }
-
-  /** A client per call: a refreshed credential must not meet a cached token. */
-  private registryClient(ctx: BuildRunContext): OciRegistryClient {
-    return OciRegistryClient.create({
-      credentials: host => this.credentialsFor(host, ctx),
-    });
-  }
-
   private async pushIndex(
     image: ImageEntityV1alpha1,
     tags: string[],
     manifests: PlatformManifest[],
     annotations: Record<string, string>,
     ctx: BuildRunContext,
+    registry: RunRegistryAccess,
   ): Promise<string> {
     const repository = {
       registry: image.spec.registry,
@@ -541,7 +465,7 @@ export class BuildRunner {
     };
     const bytes = imageIndexBytes(manifests, annotations);
     return withRetries(async () => {
-      const client = this.registryClient(ctx);
+      const client = registry.client();
       let digest = '';
       for (const tag of tags) {
         digest = await client.putManifest(
@@ -553,17 +477,6 @@ export class BuildRunner {
       }
       return digest;
     }, this.retryOptions(ctx, 'Pushing the image index', ctx.signal));
-  }
-
-  /** The run's platforms that are still the image's; all of them when none is. */
-  private platformsToBuild(
-    record: BuildRunRecord,
-    image: ImageEntityV1alpha1,
-  ): string[] {
-    const asked = record.inputs.platforms.filter(p =>
-      image.spec.platforms.includes(p),
-    );
-    return asked.length > 0 ? asked : [...image.spec.platforms];
   }
 
   private async inputsOf(
@@ -612,103 +525,5 @@ export class BuildRunner {
     });
     if (!saved) throw new LeaseLostError('The lease on the run was lost');
     this.options.onChange(record.id);
-  }
-
-  /**
-   * The platforms not to build, with the last successful run's manifests,
-   * when that run built the same source, Dockerfile and build args (only
-   * base digests may differ) and its manifests are still in the registry.
-   */
-  private async reusable(
-    image: ImageEntityV1alpha1,
-    platforms: string[],
-    last: BuildRunRecord | undefined,
-    inputs: BuildInputs,
-    ctx: BuildRunContext,
-  ): Promise<PlatformManifest[]> {
-    const { spec } = image;
-    const others = spec.platforms.filter(p => !platforms.includes(p));
-    if (others.length === 0 || !last) return [];
-    const same =
-      last.inputs.sourceRevision === inputs.sourceRevision &&
-      last.inputs.dockerfileDigest === inputs.dockerfileDigest &&
-      JSON.stringify(last.inputs.buildArgs ?? {}) ===
-        JSON.stringify(inputs.buildArgs ?? {}) &&
-      last.reference ===
-        `${spec.registry}/${spec.repository}:${spec.tag ?? 'latest'}`;
-    if (!same) {
-      ctx.log.system(
-        `Building every platform: the source changed since run ${last.id}`,
-      );
-      return [];
-    }
-    const repository = { registry: spec.registry, repository: spec.repository };
-    const reused: PlatformManifest[] = [];
-    for (const platform of others) {
-      const changed = baseChangedFor(platform, last.inputs, inputs);
-      if (changed) {
-        ctx.log.system(
-          `${platform}: its base ${changed} changed since run ${last.id}; building it too`,
-          platform,
-        );
-        continue;
-      }
-      const digest = last.platforms.find(p => p.platform === platform)?.digest;
-      if (!digest) continue;
-      try {
-        const head = await this.withAuth(spec.registry, ctx, platform, () =>
-          this.registryClient(ctx).headManifest({ ...repository, digest }),
-        );
-        reused.push({
-          platform,
-          digest,
-          mediaType: head.mediaType,
-          size: head.size,
-        });
-      } catch (e) {
-        ctx.log.system(
-          `${platform}: cannot reuse ${digest} from run ${last.id} (${
-            (e as Error).message
-          }); building it`,
-          platform,
-        );
-      }
-    }
-    return reused;
-  }
-
-  private async credentialsFor(host: string, ctx: BuildRunContext) {
-    const credentials = await this.options.credentials.get(host);
-    if (credentials?.type === 'basic') ctx.secrets.add(credentials.password);
-    if (credentials?.type === 'bearer') ctx.secrets.add(credentials.token);
-    return credentials;
-  }
-
-  /**
-   * Runs `fn` with the registry's credentials; when the registry refuses
-   * them, asks the credential provider once for new ones and runs it again.
-   * Without a provider that can refresh, the auth error stands.
-   */
-  private async withAuth<T>(
-    host: string,
-    ctx: BuildRunContext,
-    platform: string | undefined,
-    fn: (credentials: RegistryCredentials | undefined) => Promise<T>,
-  ): Promise<T> {
-    let refreshed = false;
-    for (;;) {
-      const credentials = await this.credentialsFor(host, ctx);
-      try {
-        return await fn(credentials);
-      } catch (e) {
-        if (refreshed || errorTypeOf(e) !== 'auth') throw e;
-        if (!(await this.options.credentials.refresh(host))) throw e;
-        refreshed = true;
-        ctx.log.system(
-          `The registry ${host} refused the credentials; trying once more with refreshed ones`,
-          platform,
-        );
-      }
-    }
   }
 }

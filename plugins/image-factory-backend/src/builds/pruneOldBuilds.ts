@@ -1,5 +1,8 @@
 import { BuildStore } from '../database';
+import { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common';
 import { OciRegistryClient, RepositoryRef } from '../registry';
+import { BuildLog } from './BuildLog';
+import { RunRegistryAccess } from './RunRegistryAccess';
 
 /** What {@link pruneOldBuilds} did. */
 export interface PruneOutcome {
@@ -75,4 +78,49 @@ export async function pruneOldBuilds(options: {
   }
   await options.store.markPruned(outcome.pruned, options.now);
   return outcome;
+}
+
+/**
+ * Runs {@link pruneOldBuilds} for a run that just pushed, and says in the
+ * run's log what it removed; a failure is logged, the run stands.
+ */
+export async function applyRetention(options: {
+  image: ImageEntityV1alpha1;
+  keep: number;
+  store: Pick<BuildStore, 'listRetained' | 'markPruned'>;
+  registry: RunRegistryAccess;
+  log: BuildLog;
+  current: Parameters<typeof pruneOldBuilds>[0]['current'];
+  now: Date;
+}): Promise<void> {
+  const { spec } = options.image;
+  const { keep, log, registry } = options;
+  try {
+    const outcome = await registry.withAuth(spec.registry, undefined, () =>
+      pruneOldBuilds({
+        store: options.store,
+        client: registry.client(),
+        repository: { registry: spec.registry, repository: spec.repository },
+        imageName: options.image.metadata.name,
+        current: options.current,
+        keep,
+        now: options.now,
+      }),
+    );
+    if (outcome.unsupported) {
+      log.system(
+        `Retention: ${spec.registry} does not allow deletes (Distribution: storage.delete.enabled), so older builds stay`,
+      );
+    } else if (outcome.pruned.length > 0) {
+      log.system(
+        `Retention (keep ${keep}): removed ${outcome.pruned.length} older build(s), ${outcome.deleted.length} manifest(s)`,
+      );
+    }
+  } catch (e) {
+    log.system(
+      `Retention: removing older builds failed (${
+        (e as Error).message
+      }); they stay until the next run`,
+    );
+  }
 }
