@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { readImagesYaml, writeImagesYaml } from './configRepository';
-import { openAsGuest } from './signIn';
+import { openAsGuest, reloadUntilVisible } from './signIn';
 
 let original: string;
 test.beforeEach(async () => {
@@ -33,14 +33,10 @@ test('a push to images.yaml updates the catalog and reports the bad entry', asyn
   // The new valid entry appears in the catalog within a refresh (the entity
   // page loads once, so reload until the catalog has processed it)...
   await openAsGuest(page, '/catalog/default/image/added-later');
-  await expect(async () => {
-    await page.reload();
-    await expect(
-      page.getByText('docker.io/library/alpine:3.20').first(),
-    ).toBeVisible({
-      timeout: 2_000,
-    });
-  }).toPass({ timeout: 90_000 });
+  await reloadUntilVisible(
+    page,
+    page.getByText('docker.io/library/alpine:3.20').first(),
+  );
 
   // ...and the factory's status page names the bad entry and field.
   await page.goto('/image-factory');

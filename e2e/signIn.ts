@@ -25,6 +25,7 @@ export async function reloadUntilVisible(
     const enter = page.getByRole('button', { name: 'Enter' });
     await expect(enter.or(visible).first()).toBeVisible({ timeout: 5_000 });
     if (await enter.isVisible()) await enter.click();
-    await expect(visible).toBeVisible({ timeout: 2_000 });
+    // Long enough for a loaded machine to render the page: a reload starts over.
+    await expect(visible).toBeVisible({ timeout: 8_000 });
   }).toPass({ timeout });
 }
