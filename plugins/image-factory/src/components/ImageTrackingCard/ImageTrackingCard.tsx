@@ -1,6 +1,5 @@
 import { Box, Chip, Grid, Typography } from '@material-ui/core';
 import {
-  CopyTextButton,
   EmptyState,
   InfoCard,
   Progress,
@@ -15,25 +14,11 @@ import {
 } from '@image-factory/plugin-image-factory-common';
 import { useFactoryStatus } from '../../hooks/useFactoryStatus';
 import { Missing, OverviewField } from '../ImageOverviewCard/OverviewField';
+import { Digest } from '../ImageBuildsContent/Digest';
+import { shortDigest } from '../ImageBuildsContent/format';
 import { findWatchedStatus } from './findWatchedStatus';
 
 const TITLE = 'Upstream digest';
-
-const shortDigest = (digest: string) =>
-  digest.replace(/^(sha256:.{12}).*$/, '$1…');
-
-function Digest(props: { digest: string; label: string }) {
-  return (
-    <Box display="flex" alignItems="center" component="span">
-      <code title={props.digest}>{shortDigest(props.digest)}</code>
-      <CopyTextButton
-        text={props.digest}
-        tooltipText="Digest copied"
-        aria-label={props.label}
-      />
-    </Box>
-  );
-}
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
@@ -88,7 +73,7 @@ function Tracking(props: { row: WatchedImageStatus; dependents: string[] }) {
     <Grid container spacing={2}>
       <OverviewField label="Current digest" gridSizes={{ xs: 12 }}>
         {row.digest ? (
-          <Digest digest={row.digest} label="Copy current digest" />
+          <Digest digest={row.digest} label="current digest" />
         ) : (
           <Missing>{noDigestYet(row)}</Missing>
         )}
@@ -98,7 +83,7 @@ function Tracking(props: { row: WatchedImageStatus; dependents: string[] }) {
           {row.platforms.map(p => (
             <Box key={p.platform} display="flex" alignItems="center">
               <Chip label={p.platform} size="small" />
-              <Digest digest={p.digest} label={`Copy ${p.platform} digest`} />
+              <Digest digest={p.digest} label={`${p.platform} digest`} />
             </Box>
           ))}
         </OverviewField>
