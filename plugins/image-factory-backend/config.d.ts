@@ -77,6 +77,13 @@ export interface Config {
           /** Registry host as written in image references, e.g. `docker.io`, `ghcr.io`, `localhost:5000`. */
           host: string;
           /**
+           * False: references on this host are never checked (a registry the
+           * factory cannot or must not reach, e.g. from an air-gapped
+           * network); images built FROM them are not rebuilt when they
+           * change. Default: true.
+           */
+          enabled?: boolean;
+          /**
            * Tokens added to the bucket per hour (may be fractional: 100 per
            * 6 hours is 16.67). Default: 16 for `docker.io`, else unlimited.
            * @example 100

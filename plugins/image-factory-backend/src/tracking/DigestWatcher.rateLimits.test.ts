@@ -80,6 +80,24 @@ describe('DigestWatcher rate limits', () => {
     };
   }
 
+  it('never asks a registry whose tracking is switched off', async () => {
+    const repo = { registry: registry.host, repository: 'off/base' };
+    await pushPlatformManifest(pusher, repo, amd64, 'off-1', '1');
+    const reference = `${registry.host}/off/base:1`;
+    const store = await createStore();
+    const { watcher, requests } = createWatcher(store, { now: t0 }, [
+      { host: registry.host, enabled: false },
+    ]);
+    expect(await watcher.setWatched([reference])).toEqual({
+      watched: [],
+      ignored: [reference],
+    });
+    const summary = await watcher.runDue();
+    expect(summary.checked).toEqual([]);
+    expect(requests).toEqual([]);
+    expect(await store.listWatched()).toEqual([]);
+  });
+
   it('sends only as many HEADs as the budget holds, postpones the rest, and checks them later, none lost', async () => {
     const repo = { registry: registry.host, repository: 'budget/base' };
     const tags = ['1', '2', '3', '4', '5'];

@@ -139,7 +139,8 @@ export class DigestWatcher {
 
   /**
    * Watches the base references of all images, however many images share
-   * one. References pinned only by digest cannot change and are ignored.
+   * one. References pinned only by digest cannot change and are ignored, as
+   * are those of a registry whose tracking is switched off.
    */
   async setWatched(
     references: Iterable<string>,
@@ -156,8 +157,12 @@ export class DigestWatcher {
     const ignored = new Set<string>();
     for (const reference of references) {
       const key = trackingKey(reference);
-      if (key) watched.add(key);
-      else ignored.add(reference);
+      // A registry switched off in the config is never asked.
+      if (key && this.budgets.polls(parseImageRef(key).registry)) {
+        watched.add(key);
+      } else {
+        ignored.add(reference);
+      }
     }
     const keys = [...watched].sort();
     await this.options.store.syncWatched(

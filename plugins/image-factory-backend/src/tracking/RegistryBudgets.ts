@@ -16,6 +16,8 @@ export interface RegistryBudgetConfig {
   burst?: number;
   /** Check interval of the host's references, overriding `tracking.interval`. */
   intervalMs?: number;
+  /** False: the host's references are never asked for (a registry out of reach). */
+  enabled?: boolean;
 }
 
 const MINUTE_MS = 60 * 1000;
@@ -68,6 +70,11 @@ export class RegistryBudgets {
         }),
       });
     }
+  }
+
+  /** Whether tracking asks this host at all. */
+  polls(host: string): boolean {
+    return this.hosts.get(host)?.config?.enabled !== false;
   }
 
   /** The check interval of the host's references. */
@@ -138,6 +145,7 @@ export class RegistryBudgets {
         requestsLastHour: this.sentSince(state, now, HOUR_MINUTES),
         requestsLastDay: this.sentSince(state, now, DAY_MINUTES),
         watchedReferences: references.length,
+        ...(!this.polls(host) && { enabled: false }),
       };
       if (state?.bucket) {
         budget.requestsPerHour = state.bucket.requestsPerHour;

@@ -18,6 +18,7 @@ describe('readTrackingConfig registries', () => {
         hub: { host: 'index.docker.io', requestsPerHour: 40 },
         ghcr: { host: 'ghcr.io', requestsPerHour: 500, burst: 50 },
         local: { host: 'localhost:5000', interval: { hours: 1 } },
+        quay: { host: 'quay.io', enabled: false },
       },
     });
     expect(registries).toEqual([
@@ -25,6 +26,7 @@ describe('readTrackingConfig registries', () => {
       { host: 'docker.io', requestsPerHour: 40 },
       { host: 'ghcr.io', requestsPerHour: 500, burst: 50 },
       { host: 'localhost:5000', intervalMs: HOUR },
+      { host: 'quay.io', enabled: false },
     ]);
   });
 

@@ -139,8 +139,10 @@ function readRegistryBudgets(
         throw new InputError(`${key}.interval: must be longer than 0`);
       }
     }
+    const enabled = entry.getOptionalBoolean('enabled');
     byHost.set(host, {
       host,
+      ...(enabled === false && { enabled }),
       ...(requestsPerHour !== undefined && { requestsPerHour }),
       ...(burst !== undefined && { burst }),
       ...(intervalMs !== undefined && { intervalMs }),

@@ -36,6 +36,8 @@ export interface ReportedRateLimit {
 export interface RegistryBudget {
   /** The registry host as written in image references (`docker.io`, `ghcr.io`, `localhost:5000`). */
   host: string;
+  /** False when tracking of this host is switched off (`enabled: false`): nothing is asked of it. */
+  enabled?: boolean;
   /** Budget refill rate (`imageFactory.tracking.registries.<id>.requestsPerHour`); absent: unlimited. */
   requestsPerHour?: number;
   /** Bucket capacity, the most requests sent at once; absent: unlimited. */

@@ -120,6 +120,28 @@ describe('RegistryBudgetCard', () => {
     expect(spent.getAllByText('in 20 min')).toHaveLength(2);
   });
 
+  it('says which hosts are switched off', async () => {
+    const api = new InMemoryImageFactoryApi(emptyStatus);
+    api.registryBudgets = {
+      enabled: true,
+      items: [
+        {
+          host: 'registry.internal',
+          enabled: false,
+          intervalMs: 24 * HOUR,
+          requestsLastHour: 0,
+          requestsLastDay: 0,
+          watchedReferences: 0,
+        },
+      ],
+    };
+    await renderCard(api);
+    await screen.findByText('registry.internal');
+    expect(
+      rowOf('registry.internal').getByText('switched off: never checked'),
+    ).toBeInTheDocument();
+  });
+
   it('says when tracking is disabled', async () => {
     const api = new InMemoryImageFactoryApi(emptyStatus);
     api.registryBudgets = { enabled: false, items: [] };

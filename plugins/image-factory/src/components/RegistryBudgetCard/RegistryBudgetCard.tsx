@@ -79,9 +79,11 @@ const columns: TableColumn<RegistryBudget>[] = [
     render: row => (
       <>
         <div>
-          {row.requestsPerHour === undefined
-            ? 'unlimited'
-            : `${rate(row.requestsPerHour)} / h, burst ${row.burst}`}
+          {row.enabled === false && 'switched off: never checked'}
+          {row.enabled !== false &&
+            (row.requestsPerHour === undefined
+              ? 'unlimited'
+              : `${rate(row.requestsPerHour)} / h, burst ${row.burst}`)}
         </div>
         <Typography variant="caption" color="textSecondary">
           checks every {formatDuration(row.intervalMs)}
