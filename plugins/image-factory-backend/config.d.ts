@@ -279,6 +279,13 @@ export interface Config {
           emulatedPlatforms?: string[];
           /** Builds it runs at once. Default: 2. */
           concurrency?: number;
+          /**
+           * For an `ssh://` host: the private key file to log in with (the
+           * remote user runs `docker system dial-stdio`, as the Docker CLI
+           * does). Default: the ssh agent of `SSH_AUTH_SOCK`.
+           * @example /etc/image-factory/builder_ed25519
+           */
+          sshIdentityFile?: string;
         };
       };
       /** Registries the factory pushes to and watches. */

@@ -28,6 +28,7 @@ import {
 } from '../__testUtils__/startTestRegistry';
 import { DatabaseBuildStore, migrateDatabase } from '../database';
 import { staticElf } from '../executor/__testUtils__/staticElf';
+import { startTestSshd } from '../__testUtils__/startTestSshd';
 import { OCI_IMAGE_INDEX, OciRegistryClient } from '../registry';
 import { imageEntity } from './__testUtils__/imageEntity';
 import { BuildEngine, createBuildEngine } from './createBuildEngine';
@@ -468,6 +469,37 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
       );
     } finally {
       await new Promise(resolve => forwarder.close(resolve));
+    }
+  });
+
+  it('builds on a Docker host reached over ssh, logging in with a key file', async () => {
+    // The remote user runs `docker system dial-stdio` against the test's engine.
+    const sshd = await startTestSshd({
+      DOCKER_HOST: `unix://${dockerd.socketPath}`,
+    });
+    try {
+      const builds = engine({
+        executors: {
+          'ssh-docker': {
+            host: `ssh://${sshd.username}@127.0.0.1:${sshd.port}`,
+            sshIdentityFile: sshd.identityFile,
+            platforms: ['linux/amd64'],
+          },
+        },
+      });
+      const run = await runToEnd(builds, helloAmd64(), true);
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        platforms: [
+          {
+            platform: 'linux/amd64',
+            status: 'succeeded',
+            executor: 'ssh-docker',
+          },
+        ],
+      });
+    } finally {
+      await sshd.stop();
     }
   });
 

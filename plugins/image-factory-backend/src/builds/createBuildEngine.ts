@@ -10,6 +10,7 @@ import {
   ProviderConfig,
 } from '@image-factory/plugin-image-factory-node';
 import Dockerode from 'dockerode';
+import { readFileSync } from 'fs';
 import { Knex } from 'knex';
 import {
   DatabaseBuildLogStore,
@@ -35,6 +36,7 @@ import { SourceFetcher } from './SourceFetcher';
 export function dockerConnection(
   host: string,
   key: string,
+  ssh: { identityFile?: string } = {},
 ): Dockerode.DockerOptions {
   let url: URL;
   try {
@@ -66,11 +68,31 @@ export function dockerConnection(
         host: url.hostname,
         port: url.port || '22',
         ...(url.username ? { username: url.username } : {}),
+        sshOptions: {
+          ...(process.env.SSH_AUTH_SOCK
+            ? { agent: process.env.SSH_AUTH_SOCK }
+            : {}),
+          ...(ssh.identityFile
+            ? { privateKey: readIdentityFile(ssh.identityFile, key) }
+            : {}),
+        },
       };
     default:
       throw new InputError(
         `${key}: unsupported scheme '${url.protocol}' (use unix://, tcp://, https:// or ssh://)`,
       );
+  }
+}
+
+function readIdentityFile(file: string, key: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new InputError(
+      `${key.replace(/\.host$/, '.sshIdentityFile')}: cannot read '${file}' (${
+        (e as NodeJS.ErrnoException).code ?? (e as Error).message
+      })`,
+    );
   }
 }
 
@@ -120,6 +142,7 @@ export function createBuildEngine(options: {
         docker: dockerConnection(
           provider.endpoint,
           `imageFactory.providers.executors.${provider.id}.host`,
+          { identityFile: provider.sshIdentityFile },
         ),
         concurrency: provider.concurrency,
         logger: logger.child({ executor: provider.id }),

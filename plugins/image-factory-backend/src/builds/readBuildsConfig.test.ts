@@ -90,7 +90,20 @@ describe('dockerConnection', () => {
       host: 'z-builder',
       port: '22',
       username: 'ci',
+      // The ssh agent of SSH_AUTH_SOCK, when there is one.
+      sshOptions: process.env.SSH_AUTH_SOCK
+        ? { agent: process.env.SSH_AUTH_SOCK }
+        : {},
     });
+    expect(() =>
+      dockerConnection(
+        'ssh://ci@z-builder',
+        'imageFactory.providers.executors.z.host',
+        { identityFile: '/nonexistent/key' },
+      ),
+    ).toThrow(
+      "imageFactory.providers.executors.z.sshIdentityFile: cannot read '/nonexistent/key' (ENOENT)",
+    );
     expect(() =>
       dockerConnection('ftp://x', 'imageFactory.providers.executors.x.host'),
     ).toThrow(

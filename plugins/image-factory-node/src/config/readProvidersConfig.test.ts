@@ -187,6 +187,35 @@ describe('readProvidersConfig', () => {
     },
   );
 
+  it('reads the key file of an ssh executor, and refuses one for another host', () => {
+    const executor = readProvidersConfig(
+      new ConfigReader({
+        imageFactory: {
+          providers: {
+            executors: {
+              remote: {
+                host: 'ssh://builder@z-builder',
+                sshIdentityFile: '/etc/image-factory/builder_ed25519',
+              },
+            },
+          },
+        },
+      }),
+    ).find(p => p.id === 'remote');
+    expect(executor?.sshIdentityFile).toBe(
+      '/etc/image-factory/builder_ed25519',
+    );
+    expect(
+      readError({
+        executors: {
+          local: { host: 'tcp://builder:2375', sshIdentityFile: '/key' },
+        },
+      }),
+    ).toBe(
+      "imageFactory.providers.executors.local.sshIdentityFile: only an ssh:// host logs in with a key, and imageFactory.providers.executors.local.host is 'tcp://builder:2375'",
+    );
+  });
+
   it.each([0, -1, 1.5])('rejects concurrency %p', concurrency => {
     expect(readError({ executors: { builder: { concurrency } } })).toBe(
       `imageFactory.providers.executors.builder.concurrency: must be a whole number of at least 1, got ${concurrency}`,

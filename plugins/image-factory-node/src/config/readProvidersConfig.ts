@@ -33,6 +33,11 @@ export interface ProviderConfig {
   emulatedPlatforms?: string[];
   /** Parallel builds an executor accepts. */
   concurrency?: number;
+  /**
+   * For an `ssh://` Docker host: the private key file to log in with
+   * (otherwise the ssh agent of `SSH_AUTH_SOCK`). A path, never the key.
+   */
+  sshIdentityFile?: string;
 }
 
 /**
@@ -154,6 +159,15 @@ function readKind(
         throw new InputError(
           `${key}.concurrency: must be a whole number of at least 1, got ${provider.concurrency}`,
         );
+      }
+      const identityFile = c.getOptionalString('sshIdentityFile');
+      if (identityFile !== undefined) {
+        if (!endpoint.startsWith('ssh://')) {
+          throw new InputError(
+            `${key}.sshIdentityFile: only an ssh:// host logs in with a key, and ${key}.${endpointKey} is '${endpoint}'`,
+          );
+        }
+        provider.sshIdentityFile = identityFile;
       }
     }
     return provider;
