@@ -1,10 +1,11 @@
 import { ChildProcess, execFile, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
-import { createServer } from 'net';
+
 import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
+import { freePort } from './freePort';
 
 /** A running throwaway registry. */
 export interface TestRegistry {
@@ -32,18 +33,6 @@ const STOP_TIMEOUT_MS = 5_000;
 const MAX_LOG_CHARS = 4_000;
 
 const execFileAsync = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function registryConfig(options: {
   dir: string;

@@ -1,9 +1,10 @@
 import { ChildProcess, execFile, spawn } from 'child_process';
 import { promises as fs } from 'fs';
-import { createConnection, createServer } from 'net';
+import { createConnection } from 'net';
 import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
+import { freePort } from './freePort';
 
 const run = promisify(execFile);
 const SSHD = '/usr/sbin/sshd';
@@ -15,17 +16,6 @@ export interface TestSshd {
   /** The private key file that logs in. */
   identityFile: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function listening(port: number): Promise<boolean> {
