@@ -12,6 +12,7 @@ import {
 import { BuildArtifactList } from '@image-factory/plugin-image-factory-common';
 import { readImagesSourceConfig } from '@image-factory/plugin-image-factory-node';
 import { artifactToEntity } from './buildEntities';
+import { taskRunnerFor } from './taskRunnerFor';
 
 const PROVIDER_NAME = 'image-factory-builds';
 const TASK_ID = `${PROVIDER_NAME}:refresh`;
@@ -45,14 +46,11 @@ export class ImageFactoryBuildsEntityProvider implements EntityProvider {
     },
   ): ImageFactoryBuildsEntityProvider {
     const source = readImagesSourceConfig(config);
-    const taskRunner =
-      deps.schedule ??
-      deps.scheduler?.createScheduledTaskRunner(source.schedule);
-    if (!taskRunner) {
-      throw new Error(
-        'ImageFactoryBuildsEntityProvider needs either a scheduler or a schedule',
-      );
-    }
+    const taskRunner = taskRunnerFor(
+      'ImageFactoryBuildsEntityProvider',
+      source.schedule,
+      deps,
+    );
     return new ImageFactoryBuildsEntityProvider({
       providerOwner: source.providerOwner,
       logger: deps.logger,

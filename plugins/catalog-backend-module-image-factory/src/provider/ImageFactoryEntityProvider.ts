@@ -23,6 +23,7 @@ import {
   readProvidersConfig,
   resolveImagesLocation,
 } from '@image-factory/plugin-image-factory-node';
+import { taskRunnerFor } from './taskRunnerFor';
 
 const PROVIDER_NAME = 'image-factory';
 const TASK_ID = `${PROVIDER_NAME}:refresh`;
@@ -66,14 +67,11 @@ export class ImageFactoryEntityProvider implements EntityProvider {
   ): ImageFactoryEntityProvider {
     const source = readImagesSourceConfig(config);
     const providers = readProvidersConfig(config);
-    const taskRunner =
-      deps.schedule ??
-      deps.scheduler?.createScheduledTaskRunner(source.schedule);
-    if (!taskRunner) {
-      throw new Error(
-        'ImageFactoryEntityProvider needs either a scheduler or a schedule',
-      );
-    }
+    const taskRunner = taskRunnerFor(
+      'ImageFactoryEntityProvider',
+      source.schedule,
+      deps,
+    );
     return new ImageFactoryEntityProvider({
       location: source.location,
       providerOwner: source.providerOwner,
