@@ -1,9 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import {
   GitHubTestServer,
   startGitHubTestServer,
@@ -14,8 +9,8 @@ import { Server } from 'http';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
-import { imageFactoryPlugin } from '../plugin';
 import { recordingPermissions } from '../__testUtils__/recordingPermissions';
+import { startRouteTestBackend } from './__testUtils__/startRouteTestBackend';
 
 jest.setTimeout(60_000);
 
@@ -95,41 +90,24 @@ describe('build routes', () => {
 
   async function startBackend(options: { worker: boolean }): Promise<Server> {
     const knex = await databases.init('SQLITE_3');
-    const host = new URL(github.webUrl).host;
-    const backend = await startTestBackend({
-      features: [
-        imageFactoryPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        recordingPermissions(asked),
-        mockServices.rootConfig.factory({
-          data: {
-            integrations: {
-              github: [
-                { host, apiBaseUrl: github.baseUrl, token: github.token },
-              ],
-            },
-            imageFactory: {
-              images: { location: path.join(dir, 'images.yaml') },
-              tracking: { enabled: false },
-              builds: {
-                worker: options.worker,
-                retries: 0,
-                pollInterval: { milliseconds: 200 },
-              },
-              providers: {
-                executors: { 'no-docker': { host: NO_DOCKER } },
-                sources: { github: { host } },
-              },
-            },
-          },
-        }),
-      ],
+    const { server, stop } = await startRouteTestBackend({
+      knex,
+      github,
+      imagesLocation: path.join(dir, 'images.yaml'),
+      features: [recordingPermissions(asked)],
+      imageFactory: {
+        builds: {
+          worker: options.worker,
+          retries: 0,
+          pollInterval: { milliseconds: 200 },
+        },
+        providers: {
+          executors: { 'no-docker': { host: NO_DOCKER } },
+          sources: { github: { host: new URL(github.webUrl).host } },
+        },
+      },
     });
-    const server = backend.server;
-    stops.push(() => backend.stop());
+    stops.push(stop);
     // The images are there once images.yaml has been read.
     for (let i = 0; i < 100; i++) {
       const res = await request(server)

@@ -1,9 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import {
   GitHubTestServer,
   startGitHubTestServer,
@@ -17,7 +12,7 @@ import { Server } from 'http';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
-import { imageFactoryPlugin } from '../plugin';
+import { startRouteTestBackend } from './__testUtils__/startRouteTestBackend';
 
 jest.setTimeout(60_000);
 
@@ -83,40 +78,11 @@ describe('graph routes', () => {
       ].join('\n'),
     );
     const knex = await databases.init('SQLITE_3');
-    const host = new URL(github.webUrl).host;
-    const backend = await startTestBackend({
-      features: [
-        imageFactoryPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            integrations: {
-              github: [
-                { host, apiBaseUrl: github.baseUrl, token: github.token },
-              ],
-            },
-            imageFactory: {
-              images: { location: path.join(dir, 'images.yaml') },
-              tracking: { enabled: false },
-              builds: { worker: false },
-              providers: {
-                executors: {
-                  'no-docker': {
-                    host: 'unix:///tmp/image-factory-graph-no-docker.sock',
-                  },
-                },
-                sources: { github: { host } },
-              },
-            },
-          },
-        }),
-      ],
-    });
-    server = backend.server;
-    stop = () => backend.stop();
+    ({ server, stop } = await startRouteTestBackend({
+      knex,
+      github,
+      imagesLocation: path.join(dir, 'images.yaml'),
+    }));
   });
 
   afterAll(async () => {

@@ -1,10 +1,5 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import {
   NotificationSendOptions,
   notificationService,
@@ -23,8 +18,8 @@ import { Server } from 'http';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
-import { imageFactoryPlugin } from '../plugin';
 import { recordingPermissions } from '../__testUtils__/recordingPermissions';
+import { startRouteTestBackend } from './__testUtils__/startRouteTestBackend';
 
 jest.setTimeout(60_000);
 
@@ -78,14 +73,11 @@ describe('rebuild routes', () => {
       ].join('\n'),
     );
     const knex = await databases.init('SQLITE_3');
-    const host = new URL(github.webUrl).host;
-    const backend = await startTestBackend({
+    ({ server, stop } = await startRouteTestBackend({
+      knex,
+      github,
+      imagesLocation: path.join(dir, 'images.yaml'),
       features: [
-        imageFactoryPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
         recordingPermissions(asked),
         createServiceFactory({
           service: notificationService,
@@ -96,34 +88,10 @@ describe('rebuild routes', () => {
             },
           }),
         }),
-        mockServices.rootConfig.factory({
-          data: {
-            integrations: {
-              github: [
-                { host, apiBaseUrl: github.baseUrl, token: github.token },
-              ],
-            },
-            imageFactory: {
-              images: { location: path.join(dir, 'images.yaml') },
-              tracking: { enabled: false },
-              builds: { worker: false },
-              // The test asks for the plans itself.
-              rebuilds: { enabled: false },
-              providers: {
-                executors: {
-                  'no-docker': {
-                    host: 'unix:///tmp/image-factory-rebuild-no-docker.sock',
-                  },
-                },
-                sources: { github: { host } },
-              },
-            },
-          },
-        }),
       ],
-    });
-    server = backend.server;
-    stop = () => backend.stop();
+      // The test asks for the plans itself.
+      imageFactory: { rebuilds: { enabled: false } },
+    }));
     // The Dockerfiles are read by a scheduled task shortly after start.
     for (let i = 0; i < 200; i++) {
       const res = await request(server)

@@ -1,0 +1,64 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { GitHubTestServer } from '@image-factory/github-test-server';
+import { Knex } from 'knex';
+import { Server } from 'http';
+import { imageFactoryPlugin } from '../../plugin';
+
+/**
+ * The backend plugin as installed, for route tests: the database `knex`,
+ * images.yaml at `imagesLocation`, sources on the GitHub test server, no
+ * tracking, no build worker and an executor on a socket nobody listens on.
+ * `imageFactory` is laid over those defaults; `features` add services such
+ * as recording permissions.
+ */
+export async function startRouteTestBackend(options: {
+  knex: Knex;
+  github: GitHubTestServer;
+  imagesLocation: string;
+  imageFactory?: Record<string, unknown>;
+  features?: Parameters<typeof startTestBackend>[0]['features'];
+}): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const host = new URL(options.github.webUrl).host;
+  const backend = await startTestBackend({
+    features: [
+      imageFactoryPlugin,
+      mockServices.database.factory({ knex: options.knex }),
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      ...(options.features ?? []),
+      mockServices.rootConfig.factory({
+        data: {
+          integrations: {
+            github: [
+              {
+                host,
+                apiBaseUrl: options.github.baseUrl,
+                token: options.github.token,
+              },
+            ],
+          },
+          imageFactory: {
+            images: { location: options.imagesLocation },
+            tracking: { enabled: false },
+            builds: { worker: false },
+            providers: {
+              executors: {
+                'no-docker': {
+                  host: 'unix:///tmp/image-factory-route-test-no-docker.sock',
+                },
+              },
+              sources: { github: { host } },
+            },
+            ...options.imageFactory,
+          },
+        },
+      }),
+    ],
+  });
+  return { server: backend.server, stop: () => backend.stop() };
+}
