@@ -5,8 +5,11 @@ import { GitHubTestRepoSeed } from './types';
 
 // Runs the server on its own, for the portal's dev mode:
 //   yarn workspace @image-factory/github-test-server start \
-//     --port 7010 --token dev-token --repo acme/factory-config=./examples/config
+//     --port 7010 --token dev-token --repo acme/factory-config=./examples/config \
+//     --data .run/github
 // Each --repo is owner/name, optionally =DIR to seed its first commit with DIR's files.
+// --data DIR keeps repositories and pull requests across restarts: a repository
+// already there is not seeded again (delete DIR to start afresh).
 
 function readFiles(dir: string, root = dir): Record<string, string> {
   const files: Record<string, string> = {};
@@ -25,11 +28,13 @@ function parseArgs(argv: string[]) {
   const repos: GitHubTestRepoSeed[] = [];
   let port: number | undefined;
   let token: string | undefined;
+  let dataDir: string | undefined;
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag}: a value is required`);
     if (flag === '--port') port = Number(value);
     else if (flag === '--token') token = value;
+    else if (flag === '--data') dataDir = value;
     else if (flag === '--repo') {
       const [fullName, dir] = value.split('=');
       const [owner, name] = fullName.split('/');
@@ -38,7 +43,7 @@ function parseArgs(argv: string[]) {
       repos.push({ owner, name, files: dir ? readFiles(dir) : undefined });
     } else throw new Error(`unknown option ${flag}`);
   }
-  return { port, token, repos };
+  return { port, token, repos, dataDir };
 }
 
 async function main() {
@@ -56,7 +61,9 @@ async function main() {
   process.stdout.write(
     `GitHub test server: baseUrl ${server.baseUrl} token ${
       server.token
-    } repos ${options.repos.map(r => `${r.owner}/${r.name}`).join(', ')}\n`,
+    } repos ${options.repos.map(r => `${r.owner}/${r.name}`).join(', ')}${
+      options.dataDir ? ` data ${options.dataDir}` : ''
+    }\n`,
   );
   const stop = () => {
     const found = server.violations();

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveCodeload } from './codeload';
+import { loadState, saveState } from './stateFile';
 import { FaultQueue } from './faults';
 import { GitHubState } from './GitHubState';
 import { OpenApiValidator } from './openapi/OpenApiValidator';
@@ -55,8 +56,20 @@ export async function startGitHubTestServer(
 ): Promise<GitHubTestServer> {
   sharedValidator ??= new OpenApiValidator();
   const validator = sharedValidator;
-  const rootDir = await mkdtemp(join(tmpdir(), 'github-test-server-'));
+  // With a data directory the repositories and pull requests outlive the
+  // server; without one they live in a temporary directory deleted on stop.
+  const dataDir = options.dataDir;
+  const rootDir = dataDir ?? (await mkdtemp(join(tmpdir(), 'github-test-server-')));
+  if (dataDir) await mkdir(dataDir, { recursive: true });
   const state = new GitHubState(rootDir);
+  const restored = dataDir ? await loadState(state, dataDir) : false;
+  // Saves are chained so that two requests never write the file at once.
+  let saving = Promise.resolve();
+  const save = () => {
+    if (!dataDir) return saving;
+    saving = saving.then(() => saveState(state, dataDir));
+    return saving;
+  };
   const user = state.user(options.login ?? 'image-factory-bot');
   const token = options.token ?? 'test-token';
   const violations: GitHubTestViolation[] = [];
@@ -90,10 +103,14 @@ export async function startGitHubTestServer(
 
   try {
     for (const seed of options.repos ?? []) {
+      // A repository kept from an earlier run is not seeded again.
+      if (restored && state.repos.has(`${seed.owner}/${seed.name}`.toLowerCase()))
+        continue;
       await state.createRepo(seed);
     }
+    await save();
   } catch (error) {
-    await rm(rootDir, { recursive: true, force: true });
+    if (!dataDir) await rm(rootDir, { recursive: true, force: true });
     throw error;
   }
 
@@ -115,6 +132,10 @@ export async function startGitHubTestServer(
       served = serveCodeload(state, req, res);
     } else {
       served = web.handle(req, res);
+    }
+    // Whatever a request changed (a branch, a pull request, a label) is saved.
+    if (dataDir && req.method !== 'GET' && req.method !== 'HEAD') {
+      served = served.finally(save);
     }
     served.catch(error => {
       violations.push({
@@ -145,10 +166,12 @@ export async function startGitHubTestServer(
         server.closeAllConnections();
       });
       await webhooks.flush();
-      await rm(rootDir, { recursive: true, force: true });
+      await save();
+      if (!dataDir) await rm(rootDir, { recursive: true, force: true });
     },
     async createRepo(owner, name, files) {
       await state.createRepo({ owner, name, files });
+      await save();
     },
     async readFile(owner, repo, ref, path) {
       const content = await state.readFile(state.repo(owner, repo), ref, path);
@@ -158,6 +181,7 @@ export async function startGitHubTestServer(
       const r = state.repo(owner, repo);
       const pr = state.pull(r, number);
       const sha = await state.mergePull(r, pr, user);
+      await save();
       webhooks.pullRequestClosed(urls, r, pr, user);
       return sha;
     },
@@ -165,10 +189,12 @@ export async function startGitHubTestServer(
       const r = state.repo(owner, repo);
       const pr = state.pull(r, number);
       await state.closePull(r, pr);
+      await save();
       webhooks.pullRequestClosed(urls, r, pr, user);
     },
     protectBranch(owner, repo, branch) {
       state.repo(owner, repo).protectedBranches.add(branch);
+      void save();
     },
     injectFault(fault) {
       faults.add(fault);

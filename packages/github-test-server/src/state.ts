@@ -63,6 +63,14 @@ export class IdSequence {
     this.next += 1;
     return this.next;
   }
+  /** The last id handed out, to save with the state. */
+  get last() {
+    return this.next;
+  }
+  /** Continues after a saved state's last id. */
+  restore(last: number) {
+    this.next = Math.max(this.next, last);
+  }
 }
 
 /** The GitHub `node_id` style for a kind and an id. */

@@ -37,8 +37,13 @@ export interface GitHubTestServerOptions {
    * by personal access token`, as for fine-grained tokens). Default `not-found`.
    */
   writeDenial?: 'not-found' | 'forbidden';
-  /** Repositories to create at start. */
+  /** Repositories to create at start (unless `dataDir` already holds them). */
   repos?: GitHubTestRepoSeed[];
+  /**
+   * Where to keep the repositories, pull requests and labels across restarts.
+   * Default: a temporary directory, deleted on stop.
+   */
+  dataDir?: string;
   /** Where to POST `pull_request` webhooks, and the secret to sign them with. */
   webhook?: { url: string; secret: string };
 }
@@ -88,7 +93,7 @@ export interface GitHubTestServer {
   webUrl: string;
   /** The token the server accepts. */
   token: string;
-  /** Stops listening, waits for webhooks under way and deletes the git repositories. */
+  /** Stops listening, waits for webhooks under way and deletes the git repositories (unless kept in `dataDir`). */
   stop(): Promise<void>;
   /** Creates a repository whose default branch holds `files` in one commit. */
   createRepo(

@@ -44,6 +44,11 @@ export class BareRepository {
     return repo;
   }
 
+  /** A bare repository made earlier (a saved state's), without touching it. */
+  static open(dir: string) {
+    return new BareRepository(dir);
+  }
+
   git(
     args: string[],
     options: { input?: Buffer | string; env?: Record<string, string> } = {},
