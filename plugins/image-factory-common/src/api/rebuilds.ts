@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import type { BuildCause } from '../kinds';
 import type { BuildRun } from './builds';
 
 /**
@@ -127,6 +128,13 @@ export interface UpcomingRebuild {
   imageName: string;
   /** The Image entity. */
   entityRef: string;
+  /**
+   * Why it is planned: `base-change` (see `reasons`), `emergency`, or
+   * `enrollment`, `config-change` and `scheduled` (see `causeDetail`).
+   */
+  cause?: BuildCause;
+  /** What changed in images.yaml, for `config-change`; the schedule, for `scheduled`. */
+  causeDetail?: string;
   /** Every base change that leads to it, coalesced into this one rebuild. */
   reasons: RebuildReason[];
   /** Only these platforms are rebuilt (a change on one platform of a base rebuilds only that one). */

@@ -1,4 +1,5 @@
 export { parseShortDuration } from './duration';
+export { parseRebuildSchedule } from './rebuildSchedule';
 export * from './schema';
 export * from './parseImagesFile';
 export * from './imageEntryToEntity';

@@ -2,6 +2,11 @@ import { z } from 'zod/v4';
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import { tryParseImageRef } from '../imageRef';
 import { parseShortDuration, SHORT_DURATION } from './duration';
+import {
+  parseRebuildSchedule,
+  REBUILD_SCHEDULE,
+  REBUILD_SCHEDULE_RULE,
+} from './rebuildSchedule';
 
 /** Platforms the factory can build for (`os/arch[/variant]`). @public */
 export const SUPPORTED_PLATFORMS = [
@@ -123,6 +128,17 @@ export const rebuildPolicySchema = z
       .default('30m')
       .describe(
         "Quiet period in which several base changes coalesce into one rebuild (default '30m').",
+      ),
+    schedule: z
+      .string()
+      .regex(REBUILD_SCHEDULE, REBUILD_SCHEDULE_RULE)
+      .refine(
+        s => !REBUILD_SCHEDULE.test(s) || parseRebuildSchedule(s) !== undefined,
+        { message: REBUILD_SCHEDULE_RULE },
+      )
+      .optional()
+      .describe(
+        "Build again on a schedule (cause 'scheduled'), so fixes inside unchanged bases are picked up: 'hourly', 'daily', 'weekly', a duration of at least 1h such as '12h' or '7d', or 'off'. The run is skipped when nothing it is built from changed. Default: imageFactory.rebuilds.defaultSchedule, else off.",
       ),
   })
   .strict();

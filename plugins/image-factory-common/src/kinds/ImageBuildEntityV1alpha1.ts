@@ -6,10 +6,18 @@ import {
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import schema from './ImageBuild.v1alpha1.schema.json';
 
-/** Why a build ran. @public */
+/**
+ * Why a build ran: asked for by a person (`manual`), the image's first sight
+ * in images.yaml (`enrollment`), a change of its source, build args or
+ * platforms there (`config-change`), a new base digest (`base-change`), an
+ * emergency rebuild, or its `rebuild.schedule` (`scheduled`).
+ *
+ * @public
+ */
 export type BuildCause =
   | 'manual'
   | 'enrollment'
+  | 'config-change'
   | 'base-change'
   | 'emergency'
   | 'scheduled';

@@ -43,7 +43,13 @@ export interface ImageEntityV1alpha1 extends Entity {
       context: string;
     };
     buildArgs?: Record<string, string>;
-    rebuild?: { auto?: boolean; delay?: string; coalesceWindow?: string };
+    rebuild?: {
+      auto?: boolean;
+      delay?: string;
+      coalesceWindow?: string;
+      /** `hourly`, `daily`, `weekly`, `off` or a duration such as `7d`. */
+      schedule?: string;
+    };
     /** How often digests are checked: its bases (managed) or its reference (base, external). */
     watch?: { interval: string };
     /** How many builds stay in the registry under their versioned tags. */

@@ -42,6 +42,7 @@ export function formatDuration(ms?: number): string {
 export const CAUSE_LABELS: Record<BuildCause, string> = {
   manual: 'Manual',
   enrollment: 'Enrollment',
+  'config-change': 'Config changed',
   'base-change': 'Base image changed',
   emergency: 'Emergency',
   scheduled: 'Scheduled',
