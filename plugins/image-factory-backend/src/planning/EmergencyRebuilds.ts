@@ -110,10 +110,11 @@ export class EmergencyRebuilds {
     const planned: string[] = [];
     const cut: string[] = [];
     if (request.cascade) {
+      // Every image the factory builds: managed ones and bases with a source.
       const managed = new Map(
         this.options
           .images()
-          .filter(i => i.spec.type === 'managed')
+          .filter(i => !!i.spec.source)
           .map(i => [stringifyEntityRef(i), i]),
       );
       const snapshot = await this.options.graph();

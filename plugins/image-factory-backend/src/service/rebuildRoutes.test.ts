@@ -25,10 +25,15 @@ jest.setTimeout(60_000);
 
 const R = '127.0.0.1:1';
 
-function entry(name: string, reference: string, repo: string) {
+function entry(
+  name: string,
+  reference: string,
+  repo: string,
+  type = 'managed',
+) {
   return [
     `  - name: ${name}`,
-    '    type: managed',
+    `    type: ${type}`,
     '    owner: team-web',
     `    reference: ${reference}`,
     '    platforms: [linux/amd64]',
@@ -69,6 +74,13 @@ describe('rebuild routes', () => {
         'images:',
         ...entry('runtime', `${R}/apps/runtime:1`, 'acme/runtime'),
         ...entry('web', `${R}/apps/web:1`, 'acme/web'),
+        // A base image the factory builds, and one it only watches.
+        ...entry('toolbox', `${R}/base/toolbox:1`, 'acme/runtime', 'base'),
+        '  - name: debian',
+        '    type: external',
+        '    owner: team-web',
+        '    reference: docker.io/library/debian:12',
+        '    platforms: [linux/amd64]',
         '',
       ].join('\n'),
     );
@@ -214,5 +226,26 @@ describe('rebuild routes', () => {
         }),
       },
     ]);
+  });
+
+  it('rebuilds a base image that has a source, and refuses an external image', async () => {
+    const base = await post('/images/toolbox/emergency-rebuilds').send({
+      justification: 'CVE-2026-4321: zlib',
+    });
+    expect(base.status).toBe(202);
+    expect((base.body as EmergencyRebuildResponse).runs[0]).toMatchObject({
+      imageName: 'toolbox',
+      cause: 'emergency',
+      status: 'queued',
+    });
+
+    const external = await post('/images/debian/emergency-rebuilds').send({
+      justification: 'CVE-2026-4321: zlib',
+    });
+    expect(external.status).toBe(400);
+    expect(external.body.error.message).toBe(
+      'image debian: an external image without a source cannot be rebuilt; only images with a source are',
+    );
+    expect((await get('/images/debian/audit')).body).toEqual({ items: [] });
   });
 });

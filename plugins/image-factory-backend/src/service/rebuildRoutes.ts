@@ -81,9 +81,14 @@ export function rebuildRoutes(options: {
         `Not allowed to trigger an emergency rebuild of ${entityRef}`,
       );
     }
-    if (image.spec.type !== 'managed' || !image.spec.source) {
+    // Managed images always have a source; a base image may have one.
+    if (!image.spec.source) {
       throw new InputError(
-        `image ${image.metadata.name}: a ${image.spec.type} image without a source cannot be rebuilt; only managed images with a source are`,
+        `image ${image.metadata.name}: ${
+          image.spec.type === 'external' ? 'an' : 'a'
+        } ${
+          image.spec.type
+        } image without a source cannot be rebuilt; only images with a source are`,
       );
     }
     const response: EmergencyRebuildResponse = await options.emergency.trigger({
