@@ -12,7 +12,10 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { ImageFactoryClient, imageFactoryApiRef } from './api';
-import { isImageFactoryWatchedImage } from './predicates';
+import {
+  isImageFactoryBuiltImage,
+  isImageFactoryWatchedImage,
+} from './predicates';
 import { enrollRouteRef, rootRouteRef } from './routes';
 
 const imageFactoryApi = ApiBlueprint.make({
@@ -64,7 +67,8 @@ const entityImageBuildsContent = EntityContentBlueprint.make({
   params: {
     path: '/builds',
     title: 'Builds',
-    filter: 'kind:image',
+    // External images and bases without a source are not built here.
+    filter: isImageFactoryBuiltImage,
     loader: () =>
       import('./components/ImageBuildsContent').then(m =>
         compatWrapper(<m.ImageBuildsContent />),
@@ -75,7 +79,7 @@ const entityImageBuildsContent = EntityContentBlueprint.make({
 const entityImageRebuildsCard = EntityCardBlueprint.make({
   name: 'image-rebuilds',
   params: {
-    filter: 'kind:image',
+    filter: isImageFactoryBuiltImage,
     loader: () =>
       import('./components/ImageRebuildsCard').then(m =>
         compatWrapper(<m.ImageRebuildsCard />),

@@ -30,6 +30,7 @@ export type {
 export {
   isImageFactoryImage,
   isImageFactoryWatchedImage,
+  isImageFactoryBuiltImage,
   isImageFactoryBuild,
   isImageFactoryWheel,
   isImageFactoryProvider,

@@ -35,6 +35,24 @@ export function isImageFactoryWatchedImage(
 }
 
 /**
+ * True for the Image entities the factory builds: those with a source, which
+ * are the managed images and the base images that name a source. External
+ * images and base images without a source are only watched, so they get no
+ * Builds tab, no "Build now" and no emergency rebuild.
+ *
+ * @public
+ */
+export function isImageFactoryBuiltImage(
+  entity: Entity,
+): entity is ImageEntityV1alpha1 {
+  return (
+    isImageEntity(entity) &&
+    entity.spec.type !== 'external' &&
+    entity.spec.source !== undefined
+  );
+}
+
+/**
  * True for ImageBuild entities.
  *
  * @public

@@ -45,6 +45,7 @@ import {
   RELATION_PROVIDED_BY,
   RELATION_PROVIDER_OF,
   imageFactoryRelationPairs,
+  isImageFactoryBuiltImage,
   isImageFactoryImage,
   isImageFactoryProvider,
   isImageFactoryWatchedImage,
@@ -145,9 +146,14 @@ const imagePage = (
         <Grid item md={6} xs={12}>
           <EntityImageEnrollmentCard />
         </Grid>
-        <Grid item md={6} xs={12}>
-          <EntityImageRebuildsCard />
-        </Grid>
+        {/* Only images the factory builds (a source) can be rebuilt. */}
+        <EntitySwitch>
+          <EntitySwitch.Case if={isImageFactoryBuiltImage}>
+            <Grid item md={6} xs={12}>
+              <EntityImageRebuildsCard />
+            </Grid>
+          </EntitySwitch.Case>
+        </EntitySwitch>
         {/* Managed images are built here; only watched ones have an upstream. */}
         <EntitySwitch>
           <EntitySwitch.Case if={isImageFactoryWatchedImage}>
@@ -173,7 +179,11 @@ const imagePage = (
         </Grid>
       </Grid>
     </EntityLayout.Route>
-    <EntityLayout.Route path="/builds" title="Builds">
+    <EntityLayout.Route
+      path="/builds"
+      title="Builds"
+      if={isImageFactoryBuiltImage}
+    >
       <EntityImageBuildsContent />
     </EntityLayout.Route>
     <EntityLayout.Route path="/dependencies" title="Dependencies">

@@ -15,7 +15,7 @@ import {
   queuedRunFixture,
 } from '../../__fixtures__/builds';
 import { responseError } from '../../__fixtures__/enrollments';
-import { exampleImage } from '../../__fixtures__/images';
+import { exampleImage, watchedBaseImage } from '../../__fixtures__/images';
 import { emptyStatus } from '../../__fixtures__/status';
 import { ImageBuildsContent } from './ImageBuildsContent';
 
@@ -65,6 +65,21 @@ const platformsTable = () =>
   within(screen.getByRole('table', { name: 'Platforms' }));
 
 describe('ImageBuildsContent', () => {
+  it.each([
+    ['an external image', { ...watchedBaseImage, spec: { ...watchedBaseImage.spec, type: 'external' as const } }, 'an external image'],
+    ['a base image without a source', watchedBaseImage, 'a base image'],
+  ])('offers no "Build now" for %s', async (_, entity, kind) => {
+    const api = await renderTab(undefined, entity);
+    expect(
+      await screen.findByText('The factory does not build this image'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(new RegExp(`alpine-base is ${kind} without a source`))).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Build now' }),
+    ).not.toBeInTheDocument();
+    expect(api.buildRequests).toEqual([]);
+  });
+
   it('starts a build with a reason and force, and shows the queued run', async () => {
     const api = await renderTab();
     expect(await screen.findByText('No builds yet')).toBeInTheDocument();

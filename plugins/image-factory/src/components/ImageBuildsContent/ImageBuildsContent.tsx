@@ -12,6 +12,7 @@ import {
   BuildRun,
   isImageEntity,
 } from '@image-factory/plugin-image-factory-common';
+import { isImageFactoryBuiltImage } from '../../predicates';
 import { useCancelBuild } from '../../hooks/useBuildActions';
 import { useBuildLog } from '../../hooks/useBuildLog';
 import { isActiveRun, useBuildRuns } from '../../hooks/useBuildRuns';
@@ -186,6 +187,19 @@ export function ImageBuildsContent(props: { refreshIntervalMs?: number }) {
       <WarningPanel
         title="Not an image"
         message="This tab shows the builds of entities of kind Image."
+      />
+    );
+  }
+  if (!isImageFactoryBuiltImage(entity)) {
+    return (
+      <EmptyState
+        missing="info"
+        title="The factory does not build this image"
+        description={`${entity.metadata.name} is ${
+          entity.spec.type === 'external' ? 'an' : 'a'
+        } ${
+          entity.spec.type
+        } image without a source: the factory watches its digest and builds the images FROM it, not the image itself.`}
       />
     );
   }

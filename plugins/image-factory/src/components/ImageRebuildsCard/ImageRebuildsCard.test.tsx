@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { Entity } from '@backstage/catalog-model';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import {
   EntityProvider,
@@ -8,7 +9,7 @@ import {
 import { imageFactoryApiRef } from '../../api';
 import { InMemoryImageFactoryApi } from '../../__fixtures__/InMemoryImageFactoryApi';
 import { responseError } from '../../__fixtures__/enrollments';
-import { exampleImage } from '../../__fixtures__/images';
+import { exampleImage, watchedBaseImage } from '../../__fixtures__/images';
 import {
   NODES,
   auditFixture,
@@ -20,10 +21,13 @@ import { ImageRebuildsCard } from './ImageRebuildsCard';
 
 jest.setTimeout(30_000);
 
-async function renderCard(api = new InMemoryImageFactoryApi(emptyStatus)) {
+async function renderCard(
+  api = new InMemoryImageFactoryApi(emptyStatus),
+  entity: Entity = exampleImage('hello-web'),
+) {
   await renderInTestApp(
     <TestApiProvider apis={[[imageFactoryApiRef, api]]}>
-      <EntityProvider entity={exampleImage('hello-web')}>
+      <EntityProvider entity={entity}>
         <ImageRebuildsCard />
       </EntityProvider>
     </TestApiProvider>,
@@ -42,6 +46,29 @@ const justification = (dialog: ReturnType<typeof within>) =>
   dialog.getByRole('textbox', { name: /Justification/ });
 
 describe('ImageRebuildsCard', () => {
+  it('offers an emergency rebuild of a base image with a source, and none of an external image', async () => {
+    await renderCard(
+      undefined,
+      exampleImage('hello-web', { type: 'base' }),
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Emergency rebuild' }),
+    ).toBeInTheDocument();
+  });
+
+  it('offers no emergency rebuild of an image without a source', async () => {
+    await renderCard(undefined, {
+      ...watchedBaseImage,
+      spec: { ...watchedBaseImage.spec, type: 'external' },
+    });
+    expect(
+      await screen.findByText(/The factory does not build this image/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Emergency rebuild' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('refuses an empty justification without sending anything', async () => {
     const api = await renderCard();
     const dialog = await openDialog();

@@ -9,12 +9,13 @@ import {
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { isImageEntity } from '@image-factory/plugin-image-factory-common';
+import { isImageFactoryBuiltImage } from '../../predicates';
 import { useAuditTrail } from '../../hooks/useRebuilds';
 import { AuditTrail } from './AuditTrail';
 import { EmergencyRebuildDialog } from './EmergencyRebuildDialog';
 
-function Rebuilds(props: { imageName: string }) {
-  const { imageName } = props;
+function Rebuilds(props: { imageName: string; buildable: boolean }) {
+  const { imageName, buildable } = props;
   const [open, setOpen] = useState(false);
   // A new dialog (and request) each time it opens.
   const [dialogKey, setDialogKey] = useState(0);
@@ -38,8 +39,13 @@ function Rebuilds(props: { imageName: string }) {
   return (
     <InfoCard
       title="Rebuilds and audit"
-      subheader="Emergency rebuilds skip the rebuild delay; every one is audited"
+      subheader={
+        buildable
+          ? 'Emergency rebuilds skip the rebuild delay; every one is audited'
+          : 'The factory does not build this image (it has no source), so it cannot be rebuilt'
+      }
       action={
+        buildable && (
         <Button
           variant="outlined"
           color="secondary"
@@ -51,16 +57,19 @@ function Rebuilds(props: { imageName: string }) {
         >
           Emergency rebuild
         </Button>
+        )
       }
     >
       <Box>{trail}</Box>
-      <EmergencyRebuildDialog
-        key={dialogKey}
-        imageName={imageName}
-        open={open}
-        onClose={() => setOpen(false)}
-        onQueued={() => setRefreshKey(k => k + 1)}
-      />
+      {buildable && (
+        <EmergencyRebuildDialog
+          key={dialogKey}
+          imageName={imageName}
+          open={open}
+          onClose={() => setOpen(false)}
+          onQueued={() => setRefreshKey(k => k + 1)}
+        />
+      )}
     </InfoCard>
   );
 }
@@ -68,6 +77,8 @@ function Rebuilds(props: { imageName: string }) {
 /**
  * The rebuilds card of an Image entity: "Emergency rebuild" (with a
  * justification, optionally with its cascade) and the image's audit trail.
+ * Images the factory does not build (external ones, bases without a source)
+ * show the trail only.
  */
 export function ImageRebuildsCard() {
   const { entity } = useEntity();
@@ -79,5 +90,10 @@ export function ImageRebuildsCard() {
       />
     );
   }
-  return <Rebuilds imageName={entity.metadata.name} />;
+  return (
+    <Rebuilds
+      imageName={entity.metadata.name}
+      buildable={isImageFactoryBuiltImage(entity)}
+    />
+  );
 }
