@@ -137,6 +137,29 @@ export interface Config {
        * Default: 10.
        */
       maxDepth?: number;
+      /**
+       * Queue a build by itself when an image with a source (managed, or base
+       * with a source) first appears in images.yaml (cause `enrollment`), and
+       * when its source, Dockerfile, context, build args or platforms change
+       * there (cause `config-change`). An image that already had runs before
+       * this was turned on gets no `enrollment` build. Set to false to build
+       * such images only when asked (Build now) or when a base changes.
+       *
+       * Default: true.
+       */
+      automaticBuilds?: boolean;
+      /**
+       * How often every image with a source is built again (cause
+       * `scheduled`) unless its images.yaml entry sets `rebuild.schedule`:
+       * `hourly`, `daily`, `weekly`, a duration of at least 1h such as `12h`
+       * or `7d`, or `off`. The interval counts from the image's latest run of
+       * any cause; a scheduled run is skipped ("up to date") when nothing it
+       * is built from changed.
+       *
+       * Default: off.
+       * @example weekly
+       */
+      defaultSchedule?: string;
     };
     /**
      * Self-service enrollment: every enrollment, un-enrollment or change of an

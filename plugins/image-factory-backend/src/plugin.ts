@@ -289,10 +289,11 @@ export const imageFactoryPlugin = createBackendPlugin({
             },
           });
           // A pushed build lets the images built FROM it go at once, not at
-          // the next scheduled pass.
+          // the next scheduled pass; so does a merged enrollment (its first
+          // build, or the build of a changed config).
           await deps.events.subscribe({
             id: 'image-factory-rebuild-planner',
-            topics: [BUILD_FINISHED_TOPIC],
+            topics: [BUILD_FINISHED_TOPIC, IMAGES_FILE_CHANGED_TOPIC],
             onEvent: async () => {
               try {
                 await scheduler.triggerTask('image-factory:rebuild-planner');

@@ -1,5 +1,6 @@
 import {
   AuditEvent,
+  BuildCause,
   RebuildReason,
   UpcomingRebuildState,
 } from '@image-factory/plugin-image-factory-common';
@@ -25,7 +26,13 @@ export interface RebuildPlan {
   id: string;
   imageName: string;
   entityRef: string;
-  cause: 'base-change' | 'emergency';
+  /** `base-change` and `emergency`, or the images.yaml causes of automatic builds. */
+  cause: Extract<
+    BuildCause,
+    'base-change' | 'emergency' | 'enrollment' | 'config-change' | 'scheduled'
+  >;
+  /** What changed in images.yaml (`config-change`), or the schedule (`scheduled`). */
+  causeDetail?: string;
   state: UpcomingRebuildState | 'done' | 'superseded';
   open: boolean;
   reasons: PlannedReason[];
@@ -68,6 +75,7 @@ type PlanRow = {
   image_name: string;
   entity_ref: string;
   cause: string;
+  cause_detail: string | null;
   state: string;
   open: boolean | number;
   reasons: string;
@@ -126,6 +134,7 @@ function toPlan(row: PlanRow): RebuildPlan {
   if (row.failed_run_id !== null) plan.failedRunId = row.failed_run_id;
   if (row.requested_by !== null) plan.requestedBy = row.requested_by;
   if (row.justification !== null) plan.justification = row.justification;
+  if (row.cause_detail !== null) plan.causeDetail = row.cause_detail;
   const closedAt = optionalDate(row.closed_at);
   if (closedAt) plan.closedAt = closedAt;
   return plan;
@@ -137,6 +146,7 @@ function toRow(plan: RebuildPlan): PlanRow {
     image_name: plan.imageName,
     entity_ref: plan.entityRef,
     cause: plan.cause,
+    cause_detail: plan.causeDetail ?? null,
     state: plan.state,
     open: plan.open,
     reasons: JSON.stringify(plan.reasons),

@@ -36,3 +36,5 @@ export type {
 } from './RebuildPlanStore';
 export { DatabaseBuildArtifactStore } from './BuildArtifactStore';
 export type { BuildArtifactStore, SucceededRun } from './BuildArtifactStore';
+export { DatabaseBuildTriggerStore } from './BuildTriggerStore';
+export type { BuildTrigger, BuildTriggerStore } from './BuildTriggerStore';

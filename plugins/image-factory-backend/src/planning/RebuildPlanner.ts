@@ -17,6 +17,7 @@ import {
 } from '../database';
 import { graphKey } from '../tracking';
 import { acyclicOrder } from './acyclicOrder';
+import { BuildTriggers, DueTrigger } from './BuildTriggers';
 import {
   affectedPlatforms,
   externalReasons,
@@ -33,13 +34,15 @@ export interface RebuildPlannerOptions {
   images: () => ImageEntityV1alpha1[];
   graph: () => Promise<PlannerGraph>;
   digests: Pick<DigestStore, 'getCurrent'>;
-  builds: Pick<BuildStore, 'get' | 'lastSucceeded'>;
+  builds: Pick<BuildStore, 'get' | 'lastSucceeded' | 'list'>;
   plans: RebuildPlanStore;
   queue: RebuildQueue;
   logger: LoggerService;
   maxWaitMs: number;
   maxDepth: number;
   metrics?: RebuildMetrics;
+  /** Builds images.yaml asks for (enrollment, config change, schedule); none when absent. */
+  triggers?: Pick<BuildTriggers, 'collect'>;
   clock?: () => Date;
 }
 
@@ -47,13 +50,19 @@ const DEFAULT_COALESCE_MS = 30 * 60 * 1000;
 const ENDED_OK = new Set(['succeeded', 'skipped']);
 const ENDED_BAD = new Set(['failed', 'cancelled']);
 
+/** Images the factory builds: managed ones, and base images with a source. */
+const isBuildable = (image: ImageEntityV1alpha1) =>
+  image.spec.type !== 'external' && !!image.spec.source;
+
 /**
  * Plans rebuilds when bases change, and queues them when their policy allows:
  * after the image's delay (from the new digests' first-seen times), once the
  * bases went quiet (or at the maximum wait), in dependency order (an image
- * FROM a managed image waits for that image's new build), never past a failed
- * upstream build or the depth cap. One pass per call; state lives in the
- * database, so any backend may run the next pass.
+ * FROM a factory-built image waits for that image's new build, or its first
+ * one), never past a failed upstream build or the depth cap. It also plans
+ * the builds images.yaml asks for (first sight, config change, schedule),
+ * which go at once, in the same dependency order. One pass per call; state
+ * lives in the database, so any backend may run the next pass.
  */
 export class RebuildPlanner {
   private readonly clock: () => Date;
@@ -77,9 +86,7 @@ export class RebuildPlanner {
   /** One planning pass: updates every plan, queues the due ones; returns the open plans. */
   async runOnce(): Promise<UpcomingRebuild[]> {
     const now = this.clock();
-    const managed = this.options
-      .images()
-      .filter(i => i.spec.type === 'managed');
+    const managed = this.options.images().filter(isBuildable);
     const byRef = new Map(managed.map(i => [stringifyEntityRef(i), i]));
     const snapshot = await this.options.graph();
     const publishers = new Map<string, string>();
@@ -98,6 +105,9 @@ export class RebuildPlanner {
           .filter((e): e is string => !!e && e !== entityRef && byRef.has(e)),
       ),
     ];
+    const triggers =
+      (await this.options.triggers?.collect(byRef, now)) ??
+      new Map<string, DueTrigger>();
     const open = new Map(
       (await this.options.plans.listOpen()).map(p => [p.imageName, p]),
     );
@@ -120,7 +130,7 @@ export class RebuildPlanner {
     ];
     const managedNames = new Set(managed.map(i => i.metadata.name));
     for (const [name, plan] of open) {
-      // The image left images.yaml or stopped being managed.
+      // The image left images.yaml or stopped being built by the factory.
       if (!managedNames.has(name)) await this.close(plan, 'superseded', now);
     }
     const status = new Map<string, RebuildPlan>();
@@ -136,6 +146,7 @@ export class RebuildPlanner {
         upstream: upstreamOf(entityRef),
         status,
         lastBuilds,
+        trigger: triggers.get(entityRef),
       });
       if (plan) status.set(entityRef, plan);
     }
@@ -168,8 +179,10 @@ export class RebuildPlanner {
     upstream: string[];
     status: Map<string, RebuildPlan>;
     lastBuilds: Map<string, BuildRunRecord | undefined>;
+    trigger?: DueTrigger;
   }): Promise<RebuildPlan | undefined> {
-    const { image, entityRef, now, snapshot, status, lastBuilds } = input;
+    const { image, entityRef, now, snapshot, status, lastBuilds, trigger } =
+      input;
     const { plans, logger } = this.options;
     const name = image.metadata.name;
     let plan = input.plan;
@@ -226,7 +239,8 @@ export class RebuildPlanner {
             b =>
               !upstreamBuilds.some(u => graphKey(u.reference) === graphKey(b)),
           ),
-        lastBuild,
+        // Never built successfully: what its last attempt was built from.
+        lastBuild: lastBuild ?? (await this.lastAttempt(name)),
         digests: this.options.digests,
         plans,
       })
@@ -243,15 +257,20 @@ export class RebuildPlanner {
         failedRun?.finishedAt &&
         lastBuild.finishedAt > failedRun.finishedAt;
       const known = new Set(plan.reasons.map(r => r.newDigest));
-      const news = [...external, ...fromUpstream].some(
-        r => !known.has(r.newDigest),
-      );
+      const news =
+        !!trigger ||
+        [...external, ...fromUpstream].some(r => !known.has(r.newDigest));
       if (fixed) {
         await this.close(plan, 'superseded', now);
         plan = undefined;
       } else if (news) {
         delete plan.failedRunId;
         delete plan.blockedReason;
+        if (!trigger && plan.cause !== 'emergency') {
+          // Tried again because a base changed, whatever it was first for.
+          plan.cause = 'base-change';
+          delete plan.causeDetail;
+        }
       } else {
         return plan;
       }
@@ -265,9 +284,15 @@ export class RebuildPlanner {
       ? `dependency cycle: ${input.cycle.join(' → ')}`
       : undefined;
     let depth = 1;
+    // Factory images it is built FROM that were never built: it waits for
+    // their first build instead of failing on a base that does not exist.
+    const unbuilt: string[] = [];
     for (const u of input.upstream) {
       const up = status.get(u);
-      if (!up) continue;
+      if (!up) {
+        if (!lastBuilds.get(u)) unbuilt.push(u);
+        continue;
+      }
       inherited.push(
         ...up.reasons.map(r => ({ ...r, kind: 'inherited' as const })),
       );
@@ -283,12 +308,18 @@ export class RebuildPlanner {
     }
     const cascading = waitingFor.length > 0 || !!blockedReason;
     const emergency = plan?.cause === 'emergency';
-    if (!plan && external.length === 0 && fromUpstream.length === 0) {
+    if (
+      !plan &&
+      !trigger &&
+      external.length === 0 &&
+      fromUpstream.length === 0
+    ) {
       if (!cascading || input.cycle) return undefined;
     }
     if (
       plan &&
-      !emergency &&
+      plan.cause === 'base-change' &&
+      !trigger &&
       external.length === 0 &&
       fromUpstream.length === 0 &&
       !cascading
@@ -298,8 +329,10 @@ export class RebuildPlanner {
       return undefined;
     }
 
+    waitingFor.push(...unbuilt);
     const kept = (plan?.reasons ?? []).filter(r => r.kind !== 'external');
     const reasons = mergeReasons(kept, inherited, fromUpstream, external);
+    const fresh = !plan;
     plan ??= {
       id: randomUUID(),
       imageName: name,
@@ -314,9 +347,15 @@ export class RebuildPlanner {
       createdAt: now,
       updatedAt: now,
     };
-    const isNew = plan.reasons.length === 0 && !emergency;
+    if (trigger && !emergency) {
+      plan.cause = trigger.cause;
+      plan.causeDetail = trigger.detail;
+    }
+    // Asked for as such (an emergency, or by images.yaml), not by a base change.
+    const own = plan.cause !== 'base-change';
+    const isNew = fresh || (plan.reasons.length === 0 && !own);
     plan.reasons = reasons;
-    plan.platforms = emergency
+    plan.platforms = own
       ? image.spec.platforms
       : affectedPlatforms(image, entityRef, reasons, snapshot);
     plan.depth = emergency ? Math.max(plan.depth, depth) : depth;
@@ -327,13 +366,16 @@ export class RebuildPlanner {
 
     // 5. Timing.
     const policy = image.spec.rebuild ?? {};
+    const upstreamDue = waitingFor.length > 0 ? upstreamEligible : [];
     const timing = computeTiming({
-      firstSeen: emergency ? [] : external.map(r => new Date(r.firstSeenAt)),
+      // Builds images.yaml asks for skip the delays; they still go after
+      // their upstream images.
+      firstSeen: own ? [] : external.map(r => new Date(r.firstSeenAt)),
       upstreamPushed: emergency
         ? [plan.createdAt]
         : [
-            ...fromUpstream.map(r => new Date(r.firstSeenAt)),
-            ...(waitingFor.length > 0 ? upstreamEligible : []),
+            ...(own ? [] : fromUpstream.map(r => new Date(r.firstSeenAt))),
+            ...upstreamDue,
           ],
       delayMs: parseShortDuration(policy.delay ?? '0s') ?? 0,
       coalesceMs:
@@ -353,7 +395,7 @@ export class RebuildPlanner {
     const previousState = plan.state;
     if (blockedReason) plan.state = 'blocked';
     else if (waitingFor.length > 0) plan.state = 'waiting-upstream';
-    else if (!emergency && policy.auto === false) plan.state = 'manual';
+    else if (!own && policy.auto === false) plan.state = 'manual';
     else if (now < timing.readyAt) {
       plan.state = now < timing.eligibleAt ? 'waiting-delay' : 'coalescing';
     } else {
@@ -365,12 +407,15 @@ export class RebuildPlanner {
       });
       return undefined;
     }
+    // Acted on: a restart, or the next pass, does not ask for it again.
+    await trigger?.commit();
     if (isNew) {
       this.options.metrics?.rebuildPlanned(plan.cause);
       logger.info('Rebuild planned', {
         image: name,
         cause: plan.cause,
         reasons: describeReasons(reasons),
+        ...(plan.causeDetail ? { causeDetail: plan.causeDetail } : {}),
         platforms: plan.platforms.join(','),
         eligibleAt: plan.eligibleAt.toISOString(),
         state: plan.state,
@@ -388,16 +433,20 @@ export class RebuildPlanner {
     now: Date,
   ): Promise<void> {
     const emergency = plan.cause === 'emergency';
+    const own = plan.cause !== 'base-change';
+    const changes = describeReasons(
+      plan.reasons.filter(r => r.kind !== 'inherited'),
+    );
     const { run, created } = await this.options.queue.start({
       image,
       cause: plan.cause,
       causeDetail: emergency
         ? plan.justification
-        : describeReasons(plan.reasons.filter(r => r.kind !== 'inherited')),
+        : [plan.causeDetail, changes].filter(Boolean).join('; '),
       requestedBy: plan.requestedBy,
       force: emergency,
       // An amd64-only change of a base does not rebuild s390x.
-      ...(emergency ? {} : { platforms: plan.platforms }),
+      ...(own ? {} : { platforms: plan.platforms }),
     });
     plan.runId = run.id;
     plan.state = 'queued';
@@ -413,10 +462,28 @@ export class RebuildPlanner {
       plan,
       emergency ? 'emergency-cascade-queued' : 'rebuild-queued',
       `${created ? 'queued' : 'joined the active'} run ${run.id}${
-        emergency ? '' : `: ${describeReasons(plan.reasons)}`
+        emergency
+          ? ''
+          : `: ${
+              [plan.causeDetail, describeReasons(plan.reasons)]
+                .filter(Boolean)
+                .join('; ') || plan.cause
+            }`
       }`,
       now,
       [run.id],
+    );
+  }
+
+  /** The image's latest ended run that recorded its bases, for an image never built successfully. */
+  private async lastAttempt(
+    imageName: string,
+  ): Promise<BuildRunRecord | undefined> {
+    const runs = await this.options.builds.list({ imageName, limit: 10 });
+    return runs.find(
+      r =>
+        r.status === 'failed' &&
+        Object.keys(r.inputs.baseDigests ?? {}).length > 0,
     );
   }
 

@@ -5,11 +5,13 @@ import { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common'
 import { Knex } from 'knex';
 import {
   DatabaseBuildStore,
+  DatabaseBuildTriggerStore,
   DatabaseDigestStore,
   DatabaseRebuildPlanStore,
   RebuildPlanStore,
 } from '../database';
 import { ImageGraphService } from '../graph';
+import { BuildTriggers } from './BuildTriggers';
 import { EmergencyRebuilds } from './EmergencyRebuilds';
 import { RebuildMetrics } from './RebuildMetrics';
 import { RebuildPlanner } from './RebuildPlanner';
@@ -39,18 +41,26 @@ export function createRebuildPlanning(options: {
   const metrics = options.metrics && new RebuildMetrics(options.metrics);
   const plans = DatabaseRebuildPlanStore.create({ client });
   const graph = () => options.graph.getGraph();
+  const builds = DatabaseBuildStore.create({ client });
   const planner = new RebuildPlanner({
     images,
     graph,
     // Read only: with tracking off there are simply no digests.
     digests: DatabaseDigestStore.create({ client }),
-    builds: DatabaseBuildStore.create({ client }),
+    builds,
     plans,
     queue,
     logger,
     maxWaitMs: config.maxWaitMs,
     maxDepth: config.maxDepth,
     metrics,
+    triggers: new BuildTriggers({
+      store: DatabaseBuildTriggerStore.create({ client }),
+      builds,
+      automaticBuilds: config.automaticBuilds,
+      defaultScheduleMs: config.defaultScheduleMs,
+      logger,
+    }),
   });
   const emergency = new EmergencyRebuilds({
     images,

@@ -5,6 +5,7 @@ import {
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { durationToMilliseconds } from '@backstage/types';
+import { parseRebuildSchedule } from '@image-factory/plugin-image-factory-common';
 import { DEFAULT_CASCADE_MAX_DEPTH } from '../tracking';
 
 /** The `imageFactory.rebuilds` config, read once at startup. */
@@ -17,6 +18,10 @@ export interface RebuildsConfig {
   maxWaitMs: number;
   /** How many levels below a change a cascade reaches. */
   maxDepth: number;
+  /** Whether first sights and config changes in images.yaml queue builds. */
+  automaticBuilds: boolean;
+  /** Interval of scheduled builds of images without `rebuild.schedule`; null: none. */
+  defaultScheduleMs: number | null;
 }
 
 /** Default of `imageFactory.rebuilds.maxWait`: 30 minutes. */
@@ -45,8 +50,20 @@ export function readRebuildsConfig(config: Config): RebuildsConfig {
       `imageFactory.rebuilds.maxDepth: must be a whole number from 1, got ${maxDepth}`,
     );
   }
+  const defaultSchedule = rebuilds?.getOptionalString('defaultSchedule');
+  const defaultScheduleMs =
+    defaultSchedule === undefined
+      ? null
+      : parseRebuildSchedule(defaultSchedule);
+  if (defaultScheduleMs === undefined) {
+    throw new InputError(
+      `imageFactory.rebuilds.defaultSchedule: must be 'hourly', 'daily', 'weekly', 'off' or a duration of at least 1h such as '12h' or '7d', got '${defaultSchedule}'`,
+    );
+  }
   return {
     enabled: rebuilds?.getOptionalBoolean('enabled') ?? true,
+    automaticBuilds: rebuilds?.getOptionalBoolean('automaticBuilds') ?? true,
+    defaultScheduleMs,
     schedule: rebuilds?.has('schedule')
       ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
           rebuilds.getConfig('schedule'),

@@ -18,6 +18,8 @@ export function toUpcomingRebuild(plan: RebuildPlan): UpcomingRebuild {
   return {
     imageName: plan.imageName,
     entityRef: plan.entityRef,
+    cause: plan.cause,
+    ...(plan.causeDetail ? { causeDetail: plan.causeDetail } : {}),
     reasons: plan.reasons.map(({ kind: _kind, ...reason }) => reason),
     platforms: plan.platforms,
     state: plan.state as UpcomingRebuild['state'],

@@ -1,0 +1,118 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ImageEntityV1alpha1,
+  parseRebuildSchedule,
+} from '@image-factory/plugin-image-factory-common';
+import { BuildStore, BuildTriggerStore } from '../database';
+import { describeConfigChange, imageBuildConfig } from './imageBuildConfig';
+
+/** The causes of builds that images.yaml starts. */
+export type TriggerCause = 'enrollment' | 'config-change' | 'scheduled';
+
+/** A build images.yaml asks for, to be planned in this pass. */
+export interface DueTrigger {
+  cause: TriggerCause;
+  /** What changed, or the schedule. */
+  detail: string;
+  /** Records that it was acted on; called once the plan holding it is saved. */
+  commit(): Promise<void>;
+}
+
+/** Options of {@link BuildTriggers}. */
+export interface BuildTriggersOptions {
+  store: BuildTriggerStore;
+  builds: Pick<BuildStore, 'list'>;
+  /** `imageFactory.rebuilds.automaticBuilds`: first sights and config changes build. */
+  automaticBuilds: boolean;
+  /** `imageFactory.rebuilds.defaultSchedule`; null: no scheduled builds by default. */
+  defaultScheduleMs: number | null;
+  logger: LoggerService;
+}
+
+const ACTIVE = new Set(['queued', 'running']);
+
+/**
+ * The planner's first step: which images images.yaml asks to build now. An
+ * image with a source seen for the first time (and never built) gets an
+ * `enrollment` build; a change of its source, build args or platforms a
+ * `config-change` build; an image whose schedule is due (counted from its
+ * latest run) a `scheduled` one. What was acted on is kept in the database,
+ * so a restart, or another backend, does not ask again.
+ */
+export class BuildTriggers {
+  constructor(private readonly options: BuildTriggersOptions) {}
+
+  /** The due builds of the buildable images, by entity ref. */
+  async collect(
+    images: Map<string, ImageEntityV1alpha1>,
+    now: Date,
+  ): Promise<Map<string, DueTrigger>> {
+    const { store, builds, logger } = this.options;
+    const recorded = await store.list();
+    const due = new Map<string, DueTrigger>();
+    for (const [entityRef, image] of images) {
+      const name = image.metadata.name;
+      const config = imageBuildConfig(image);
+      const row = recorded.get(name);
+      const [latest] = await builds.list({ imageName: name, limit: 1 });
+      // A run in progress may use the old config: act once it has ended.
+      if (latest && ACTIVE.has(latest.status)) continue;
+
+      if (this.options.automaticBuilds && !row) {
+        const record = () =>
+          store.record(
+            { imageName: name, config, firstSeenAt: now, updatedAt: now },
+            { ifConfig: null },
+          );
+        if (latest) {
+          // Known from before automatic builds: built already, nothing to do.
+          await record();
+          logger.debug('Image with runs recorded without a build', {
+            image: name,
+          });
+          continue;
+        }
+        due.set(entityRef, {
+          cause: 'enrollment',
+          detail: 'first seen in images.yaml',
+          commit: async () => {
+            await record();
+          },
+        });
+        continue;
+      }
+      if (this.options.automaticBuilds && row && row.config !== config) {
+        due.set(entityRef, {
+          cause: 'config-change',
+          detail: describeConfigChange(row.config, config),
+          commit: async () => {
+            await store.record(
+              { ...row, config, updatedAt: now },
+              { ifConfig: row.config },
+            );
+          },
+        });
+        continue;
+      }
+
+      const schedule = image.spec.rebuild?.schedule;
+      const intervalMs =
+        schedule === undefined
+          ? this.options.defaultScheduleMs
+          : parseRebuildSchedule(schedule) ?? null;
+      if (intervalMs === null) continue;
+      const since = latest
+        ? new Date(latest.createdAt).getTime()
+        : row?.firstSeenAt.getTime();
+      if (since !== undefined && now.getTime() < since + intervalMs) continue;
+      due.set(entityRef, {
+        cause: 'scheduled',
+        detail: `schedule ${
+          schedule ?? 'imageFactory.rebuilds.defaultSchedule'
+        }`,
+        commit: async () => {},
+      });
+    }
+    return due;
+  }
+}
