@@ -1,4 +1,5 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import App from './App';
 
 // Nothing listens on port 1, so every backend call fails fast; the tests check
@@ -94,5 +95,32 @@ describe('App', () => {
         { timeout: 10000 },
       ),
     ).toBeInTheDocument();
+  }, 30000);
+
+  it('opens on every Image in the catalog, with ImageBuild and Wheel in the kind filter', async () => {
+    localStorage.setItem('@backstage/core:SignInPage:provider', 'guest');
+    localStorage.setItem('enableLegacyGuestToken', 'true');
+    window.history.pushState({}, '', '/');
+
+    render(<App />);
+
+    await waitFor(() => expect(window.location.pathname).toBe('/catalog'), {
+      timeout: 10000,
+    });
+    const params = new URLSearchParams(window.location.search);
+    expect(params.get('filters[kind]')).toBe('image');
+    expect(params.get('filters[user]')).toBe('all');
+    const kind = await screen.findByRole(
+      'button',
+      { name: /Image/ },
+      { timeout: 10000 },
+    );
+    await userEvent.click(kind);
+    const options = within(await screen.findByRole('listbox'))
+      .getAllByRole('option')
+      .map(o => o.textContent);
+    expect(options).toEqual(
+      expect.arrayContaining(['Image', 'ImageBuild', 'Wheel', 'Provider']),
+    );
   }, 30000);
 });

@@ -14,6 +14,7 @@ import { UserSettingsPage } from '@backstage/plugin-user-settings';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { catalogColumns } from './components/catalog/catalogColumns';
+import { catalogFilters } from './components/catalog/CatalogFilters';
 import { Root } from './components/Root';
 
 import {
@@ -51,10 +52,21 @@ const app = createApp({
 
 const routes = (
   <FlatRoutes>
-    <Route path="/" element={<Navigate to="catalog" />} />
+    {/* Home: every Image, with owner, type, platforms and source. */}
+    <Route
+      path="/"
+      element={<Navigate to="catalog?filters[kind]=image&filters[user]=all" />}
+    />
     <Route
       path="/catalog"
-      element={<CatalogIndexPage columns={catalogColumns} />}
+      element={
+        <CatalogIndexPage
+          columns={catalogColumns}
+          initialKind="image"
+          initiallySelectedFilter="all"
+          filters={catalogFilters}
+        />
+      }
     />
     <Route
       path="/catalog/:namespace/:kind/:name"
