@@ -32,6 +32,14 @@ export const ANNOTATION_IMAGE_FACTORY_ENTRY = `${ANNOTATION_PREFIX}/entry`;
 export const ANNOTATION_IMAGE_FACTORY_REFERENCE = `${ANNOTATION_PREFIX}/reference`;
 
 /**
+ * The build run an ImageBuild entity was produced by (the run's id), so that
+ * its page can show the run's inputs and link to it in the Builds tab.
+ *
+ * @public
+ */
+export const ANNOTATION_IMAGE_FACTORY_RUN_ID = `${ANNOTATION_PREFIX}/run-id`;
+
+/**
  * The id of the Provider in the `imageFactory` config that a Provider entity stands for.
  *
  * @public
