@@ -1,19 +1,26 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common';
 import { BuildEvents } from '../../builds/BuildEvents';
 import { BuildService } from '../../builds';
 import { imageEntity } from '../../builds/__testUtils__/imageEntity';
+import { Knex } from 'knex';
 import {
   DatabaseBuildLogStore,
   DatabaseBuildStore,
+  DatabaseBuildTriggerStore,
   DatabaseDigestStore,
   DatabaseRebuildPlanStore,
   migrateDatabase,
 } from '../../database';
 import { OciRegistryClient } from '../../registry';
 import { DependencyGraph, DigestWatcher } from '../../tracking';
+import { BuildTriggers } from '../BuildTriggers';
 import { RebuildPlanner } from '../RebuildPlanner';
 import { RebuildQueue } from '../types';
 
@@ -26,6 +33,9 @@ export interface HarnessImage {
   bases: string[];
   platforms?: string[];
   rebuild?: ImageEntityV1alpha1['spec']['rebuild'];
+  buildArgs?: Record<string, string>;
+  /** Default managed. */
+  type?: 'managed' | 'base';
 }
 
 /**
@@ -41,8 +51,16 @@ export async function createPlannerHarness(options: {
   start: Date;
   maxWaitMs?: number;
   maxDepth?: number;
+  /** Default SQLite. */
+  databaseId?: TestDatabaseId;
+  /** The database of an earlier harness, as a restarted backend finds it. */
+  knex?: Knex;
+  /** Plans the builds images.yaml asks for too (first sight, config change, schedule). */
+  triggers?: { automaticBuilds?: boolean; defaultScheduleMs?: number | null };
 }) {
-  const knex = await options.databases.init('SQLITE_3');
+  const knex =
+    options.knex ??
+    (await options.databases.init(options.databaseId ?? 'SQLITE_3'));
   const database: DatabaseService = { getClient: async () => knex };
   await migrateDatabase(database);
   const clock = { now: options.start };
@@ -63,6 +81,8 @@ export async function createPlannerHarness(options: {
         dockerfile: 'Dockerfile',
         context: '.',
       },
+      buildArgs: i.buildArgs,
+      type: i.type,
     });
     if (i.rebuild) entity.spec.rebuild = i.rebuild;
     return entity;
@@ -118,6 +138,15 @@ export async function createPlannerHarness(options: {
     maxWaitMs: options.maxWaitMs ?? 30 * 60_000,
     maxDepth: options.maxDepth ?? 10,
     clock: now,
+    triggers:
+      options.triggers &&
+      new BuildTriggers({
+        store: DatabaseBuildTriggerStore.create({ client: knex }),
+        builds,
+        automaticBuilds: options.triggers.automaticBuilds ?? true,
+        defaultScheduleMs: options.triggers.defaultScheduleMs ?? null,
+        logger: mockServices.logger.mock(),
+      }),
   });
 
   /** Moves the clock by `ms` and checks every watched reference. */
