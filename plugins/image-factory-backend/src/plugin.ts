@@ -37,8 +37,10 @@ import {
 } from './database';
 import {
   EnrollmentService,
+  executorPlatforms,
   GitHubConfigRepository,
   readEnrollmentConfig,
+  SourceChecker,
 } from './enrollment';
 import { cyclesWith, ImageBasesResolver, ImageGraph } from './graph';
 import { createRebuildPlanning, readRebuildsConfig } from './planning';
@@ -185,6 +187,11 @@ export const imageFactoryPlugin = createBackendPlugin({
         let enrollment;
         if (enrollmentConfig) {
           const enrollmentLogger = logger.child({ component: 'enrollment' });
+          const sourceChecker = SourceChecker.create({
+            urlReader: deps.urlReader,
+            providers,
+            integrations: ScmIntegrations.fromConfig(config),
+          });
           const service = new EnrollmentService({
             repository: GitHubConfigRepository.create({
               config: enrollmentConfig,
@@ -196,8 +203,14 @@ export const imageFactoryPlugin = createBackendPlugin({
             labels: enrollmentConfig.labels,
             reviewers: enrollmentConfig.reviewers,
             allowAnyOwner: enrollmentConfig.allowAnyOwner,
-            findCycles: candidate =>
-              cyclesWith(candidate, imagesFile.getImages(), resolver),
+            checks: {
+              checkSource: entry => sourceChecker.check(entry),
+              // The build engine is made below; asked only once requests arrive.
+              buildablePlatforms: () =>
+                executorPlatforms(builds.executors, providers),
+              findCycles: (candidate, bases) =>
+                cyclesWith(candidate, imagesFile.getImages(), resolver, bases),
+            },
             onMerged: async merged => {
               await imagesFile.refresh();
               const eventPayload: ImagesFileChangedEvent = {

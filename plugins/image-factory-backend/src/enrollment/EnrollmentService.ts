@@ -12,10 +12,7 @@ import {
   EnrollmentAction,
   EnrollmentResponse,
   EnrollmentState,
-  ImageEntityV1alpha1,
-  ImageEntry,
   imageEntrySchema,
-  imageEntryToEntity,
   parseFields,
   parseImagesFile,
 } from '@image-factory/plugin-image-factory-common';
@@ -30,6 +27,7 @@ import {
   removeImageEntry,
 } from './imagesYamlEdits';
 import { GitHubRequestError } from './githubErrors';
+import { assertBuildable, ProposalChecks } from './assertBuildable';
 
 /** Who asks for a change, with the groups they belong to. */
 export interface Requester {
@@ -44,6 +42,8 @@ interface PlannedEdit {
   previous?: Record<string, unknown>;
   /** Owners the requester must belong to. */
   owners: string[];
+  /** What of the entry to check; absent: everything. */
+  scope?: { source: boolean; platforms: boolean };
 }
 
 /** Owners are written short in images.yaml (`team-web`); compare them in full. */
@@ -88,11 +88,8 @@ export class EnrollmentService {
       labels: string[];
       reviewers: string[];
       allowAnyOwner: boolean;
-      /**
-       * The dependency cycles the image as proposed would make (entity refs
-       * of each cycle's members); a proposal that makes one is refused.
-       */
-      findCycles?: (candidate: ImageEntityV1alpha1) => Promise<string[][]>;
+      /** What a proposed image must pass before anything is written. */
+      checks?: ProposalChecks;
       /** Called after a pull request of the factory was merged. */
       onMerged: (enrollment: Enrollment) => Promise<void>;
       now?: () => Date;
@@ -100,7 +97,11 @@ export class EnrollmentService {
   ) {}
 
   async enroll(
-    request: { image: unknown; reason?: string },
+    request: {
+      image: unknown;
+      reason?: string;
+      acceptUnbuiltPlatforms?: boolean;
+    },
     requester: Requester,
   ): Promise<EnrollmentResponse> {
     const parsed = parseFields(imageEntrySchema, request.image, 'image');
@@ -115,7 +116,7 @@ export class EnrollmentService {
     const entry = request.image as Record<string, unknown>;
     const name = parsed.data.name;
     this.assertOwns(requester, [parsed.data.owner], 'enroll images for');
-    return this.propose('enroll', name, request.reason, requester, text => ({
+    return this.propose('enroll', name, request, requester, text => ({
       text: addImageEntry(text, entry as never),
       entry,
       owners: [parsed.data.owner],
@@ -127,7 +128,7 @@ export class EnrollmentService {
     request: { reason?: string },
     requester: Requester,
   ): Promise<EnrollmentResponse> {
-    return this.propose('unenroll', name, request.reason, requester, text => {
+    return this.propose('unenroll', name, request, requester, text => {
       const previous = this.existing(text, name);
       return {
         text: removeImageEntry(text, name),
@@ -139,10 +140,16 @@ export class EnrollmentService {
 
   async change(
     name: string,
-    request: { changes: Record<string, unknown>; reason?: string },
+    request: {
+      changes: Record<string, unknown>;
+      reason?: string;
+      acceptUnbuiltPlatforms?: boolean;
+    },
     requester: Requester,
   ): Promise<EnrollmentResponse> {
-    return this.propose('change', name, request.reason, requester, text => {
+    const touches = (...keys: string[]) =>
+      keys.some(k => request.changes[k] !== undefined);
+    return this.propose('change', name, request, requester, text => {
       const previous = this.existing(text, name);
       const entry: Record<string, unknown> = { ...previous };
       for (const [key, value] of Object.entries(request.changes)) {
@@ -167,6 +174,10 @@ export class EnrollmentService {
         entry,
         previous,
         owners: [String(previous.owner), String(entry.owner)],
+        scope: {
+          source: touches('type', 'source', 'buildArgs', 'platforms'),
+          platforms: touches('type', 'source', 'platforms'),
+        },
       };
     });
   }
@@ -268,18 +279,24 @@ export class EnrollmentService {
   private async propose(
     action: EnrollmentAction,
     name: string,
-    reason: string | undefined,
+    request: { reason?: string; acceptUnbuiltPlatforms?: boolean },
     requester: Requester,
     plan: (text: string) => PlannedEdit,
   ): Promise<EnrollmentResponse> {
     const { repository, store } = this.options;
+    const reason = request.reason;
     const branch = `image-factory/${action}-${name}`;
 
     const { baseSha } = await repository.preflight();
     const file = await repository.readFile(baseSha);
     const edit = this.planEdit(plan, file.text);
     this.assertOwns(requester, edit.owners, `${action} images of`);
-    await this.assertNoCycle(name, edit.parsed);
+    await assertBuildable(edit.parsed, {
+      checks: this.options.checks ?? {},
+      location: repository.target.path,
+      acceptUnbuiltPlatforms: request.acceptUnbuiltPlatforms,
+      scope: edit.scope,
+    });
 
     const reused = await this.findSameOpenRequest(action, name, edit.entry);
     if (reused) return { enrollment: reused, reused: true };
@@ -395,27 +412,6 @@ export class EnrollmentService {
       );
     }
     return { ...edit, parsed };
-  }
-
-  /** Refuses an image that would be built FROM itself, directly or through others. */
-  private async assertNoCycle(name: string, entry: ImageEntry | undefined) {
-    if (!entry || !this.options.findCycles) return;
-    const candidate = imageEntryToEntity(entry, {
-      location: this.options.repository.target.path,
-      index: 0,
-    });
-    const cycles = await this.options.findCycles(candidate);
-    if (cycles.length === 0) return;
-    const described = cycles.map(members =>
-      members.length === 1
-        ? `${members[0]} would be built FROM the image it publishes`
-        : `${members.join(', ')} would each be built FROM another's image`,
-    );
-    throw new InputError(
-      `image: ${name} would make a dependency cycle, which no build order can satisfy: ${described.join(
-        '; ',
-      )}. Change its Dockerfile's FROM or its reference.`,
-    );
   }
 
   /** An open request for the very same change, still open on GitHub. */

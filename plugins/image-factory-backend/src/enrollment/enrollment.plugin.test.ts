@@ -1,6 +1,4 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { mockCredentials } from '@backstage/backend-test-utils';
-import { Octokit } from '@octokit/rest';
 import request from 'supertest';
 import {
   EnrollmentBackend,
@@ -11,83 +9,17 @@ import {
   REPO,
   startEnrollmentBackend,
 } from './__testUtils__/startEnrollmentBackend';
+import {
+  enroll,
+  expectNothingWritten,
+  header,
+  octokit,
+  unenroll,
+  waitFor,
+  WEB_API,
+} from './__testUtils__/enrollmentRequests';
 
 jest.setTimeout(60_000);
-
-const WEB_API = {
-  name: 'web-api',
-  type: 'managed',
-  owner: 'team-web',
-  title: 'Web API',
-  reference: 'localhost:5000/apps/web-api',
-  platforms: ['linux/amd64', 'linux/s390x'],
-  source: {
-    repo: 'acme/web-api',
-    dockerfile: 'Dockerfile',
-  },
-  rebuild: { delay: '1h' },
-};
-
-const header = (credentials: typeof jane) =>
-  mockCredentials.user.header(
-    (credentials.principal as { userEntityRef: string }).userEntityRef,
-  );
-
-/** `POST /enrollments` as a user. */
-function enroll(b: EnrollmentBackend, who: typeof jane, body: object) {
-  return request(b.server)
-    .post('/api/image-factory/enrollments')
-    .set('Authorization', header(who))
-    .send(body);
-}
-
-/** `POST /images/:name/unenroll` as a user. */
-function unenroll(
-  b: EnrollmentBackend,
-  who: typeof jane,
-  name: string,
-  body: object,
-) {
-  return request(b.server)
-    .post(`/api/image-factory/images/${name}/unenroll`)
-    .set('Authorization', header(who))
-    .send(body);
-}
-
-function octokit(b: EnrollmentBackend) {
-  const quiet = () => {};
-  return new Octokit({
-    baseUrl: b.github.baseUrl,
-    auth: b.github.token,
-    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-  });
-}
-
-async function waitFor<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
-
-/** What must hold after any refused request: GitHub untouched. */
-async function expectNothingWritten(b: EnrollmentBackend) {
-  expect(await b.github.listBranches(OWNER, REPO)).toEqual(['main']);
-  expect(await b.github.readFile(OWNER, REPO, 'main', 'images.yaml')).toBe(
-    EXAMPLE_IMAGES_YAML,
-  );
-  const pulls = await octokit(b).rest.pulls.list({
-    owner: OWNER,
-    repo: REPO,
-    state: 'all',
-  });
-  expect(pulls.data).toEqual([]);
-}
 
 describe('enrollment through GitHub pull requests', () => {
   let b: EnrollmentBackend | undefined;
@@ -219,12 +151,12 @@ describe('enrollment through GitHub pull requests', () => {
       'images.yaml',
     );
     expect(without).not.toContain('name: hello-web');
-    expect(without).toContain('name: python-runtime');
+    expect(without).toContain('name: busybox-base');
     expect(without).toContain('# Used as is; the factory only watches');
 
     // Going external needs the source removed: the answer names the field.
     const external = await request(b.server)
-      .post('/api/image-factory/images/python-runtime/changes')
+      .post('/api/image-factory/images/busybox-base/changes')
       .set('Authorization', header(pat))
       .send({ changes: { type: 'external' } });
     expect(external.status).toBe(400);
@@ -233,7 +165,7 @@ describe('enrollment through GitHub pull requests', () => {
     );
 
     const change = await request(b.server)
-      .post('/api/image-factory/images/python-runtime/changes')
+      .post('/api/image-factory/images/busybox-base/changes')
       .set('Authorization', header(pat))
       .send({
         changes: { type: 'external', source: null, rebuild: null },
@@ -241,16 +173,16 @@ describe('enrollment through GitHub pull requests', () => {
       });
     expect(change.status).toBe(201);
     expect(change.body.enrollment.summary).toBe(
-      'Change image python-runtime: type managed → external, source, rebuild',
+      'Change image busybox-base: type base → external, source, rebuild',
     );
     expect(change.body.enrollment.entry).not.toHaveProperty('source');
     const changed = await b.github.readFile(
       OWNER,
       REPO,
-      'image-factory/change-python-runtime',
+      'image-factory/change-busybox-base',
       'images.yaml',
     );
-    expect(changed).toContain('  - name: python-runtime\n    type: external\n');
+    expect(changed).toContain('  - name: busybox-base\n    type: external\n');
     expect(changed).toContain('name: hello-web');
   });
 
@@ -272,7 +204,7 @@ describe('enrollment through GitHub pull requests', () => {
       'You (user:default/jane) may not enroll images for group:default/platform-team: you are not that user or a member of that group',
     );
 
-    const notHers = await unenroll(b, jane, 'python-runtime', {});
+    const notHers = await unenroll(b, jane, 'busybox-base', {});
     expect(notHers.status).toBe(403);
 
     const unknown = await unenroll(b, jane, 'nothing-here', {});

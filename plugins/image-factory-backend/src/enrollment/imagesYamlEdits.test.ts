@@ -13,8 +13,10 @@ import {
   removeImageEntry,
 } from './imagesYamlEdits';
 
+// A file with comments, blank lines and every kind of entry; a copy, so that
+// the examples can change without changing what these tests check.
 const EXAMPLE = readFileSync(
-  path.resolve(__dirname, '../../../../examples/images.yaml'),
+  path.resolve(__dirname, '__fixtures__/commented-images.yaml'),
   'utf8',
 );
 

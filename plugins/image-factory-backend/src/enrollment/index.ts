@@ -4,3 +4,5 @@ export { GitHubConfigRepository } from './GitHubConfigRepository';
 export { GitHubRequestError } from './githubErrors';
 export { readEnrollmentConfig } from './readEnrollmentConfig';
 export type { EnrollmentConfig } from './readEnrollmentConfig';
+export { SourceChecker } from './SourceChecker';
+export { executorPlatforms } from './executorPlatforms';

@@ -8,15 +8,19 @@ import { ImageBasesResolver } from './ImageBasesResolver';
  * would make: its Dockerfile is read now, the other images' bases are what
  * the factory last resolved. Each cycle lists its members' entity refs.
  * Empty when the Dockerfile cannot be read yet: the graph reports a cycle
- * later, once the file exists.
+ * later, once the file exists. `candidateBases`, when the caller has read
+ * the Dockerfile already, saves reading it a second time.
  */
 export async function cyclesWith(
   candidate: ImageEntityV1alpha1,
   images: ImageEntityV1alpha1[],
   resolver: Pick<ImageBasesResolver, 'analyze' | 'get' | 'load'>,
+  candidateBases?: string[],
 ): Promise<string[][]> {
   if (candidate.spec.type === 'external') return [];
-  const bases = await resolver.analyze(candidate);
+  const bases =
+    candidateBases?.map(reference => ({ reference })) ??
+    (await resolver.analyze(candidate));
   if (!bases) return [];
   await resolver.load();
   const candidateRef = stringifyEntityRef(candidate);

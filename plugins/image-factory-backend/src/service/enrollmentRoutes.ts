@@ -121,7 +121,11 @@ export function enrollmentRoutes(options: {
     answer(
       res,
       await service().enroll(
-        { image: req.body.image, reason: body.reason },
+        {
+          image: req.body.image,
+          reason: body.reason,
+          acceptUnbuiltPlatforms: body.acceptUnbuiltPlatforms,
+        },
         who,
       ),
     );
@@ -140,7 +144,11 @@ export function enrollmentRoutes(options: {
       res,
       await service().change(
         req.params.name,
-        { changes: body.changes, reason: body.reason },
+        {
+          changes: body.changes,
+          reason: body.reason,
+          acceptUnbuiltPlatforms: body.acceptUnbuiltPlatforms,
+        },
         who,
       ),
     );

@@ -62,6 +62,38 @@ export interface Enrollment {
   entry?: Record<string, unknown>;
   /** The pull request that carries the change. */
   pullRequest: EnrollmentPullRequest;
+  /**
+   * What the factory last did to keep the pull request mergeable while the
+   * base branch moved; absent until the base branch first moved.
+   */
+  sync?: EnrollmentSync;
+}
+
+/**
+ * How a change request's pull request follows its base branch: the factory
+ * owns the branch, so when the base branch moves it re-applies the change on
+ * the new head (`reapplied`); when the same entry was changed by someone else
+ * meanwhile it cannot, and says what to do (`conflict`); when somebody else
+ * pushed to the branch it leaves it alone (`foreign-commits`).
+ *
+ * @public
+ */
+export type EnrollmentSyncState = 'reapplied' | 'conflict' | 'foreign-commits';
+
+/**
+ * What the factory last did to the branch of an open change request.
+ *
+ * @public
+ */
+export interface EnrollmentSync {
+  /** What happened. */
+  state: EnrollmentSyncState;
+  /** One or two sentences for the requester: what happened and, for a conflict, what to do. */
+  message: string;
+  /** ISO 8601. */
+  at: string;
+  /** The base branch's commit the change was last applied to (or found conflicting with). */
+  baseSha: string;
 }
 
 /**
@@ -88,6 +120,18 @@ export interface EnrollmentList {
   items: Enrollment[];
 }
 
+/**
+ * Sent as `true` to enroll (or change) an image whose platforms include one no
+ * configured executor builds yet: without it such a request is refused with a
+ * 400 naming each such platform.
+ */
+const acceptUnbuiltPlatforms = z
+  .boolean()
+  .optional()
+  .describe(
+    'Confirms that platforms no configured executor builds yet may be listed; their builds wait until such an executor is added.',
+  );
+
 const reason = z
   .string()
   .trim()
@@ -105,6 +149,7 @@ export const enrollImageRequestSchema = z
   .object({
     image: imageEntrySchema.describe('The new entry of images.yaml.'),
     reason,
+    acceptUnbuiltPlatforms,
   })
   .strict();
 
@@ -162,6 +207,7 @@ export const changeImageRequestSchema = z
         'Fields to set; null removes an optional field. Checked again as a whole entry.',
       ),
     reason,
+    acceptUnbuiltPlatforms,
   })
   .strict();
 

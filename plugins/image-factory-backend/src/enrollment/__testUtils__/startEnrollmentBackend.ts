@@ -23,6 +23,11 @@ export const EXAMPLE_IMAGES_YAML = readFileSync(
 );
 
 export const OWNER = 'acme';
+/** What the configured executor builds; other platforms need a confirmation. */
+export const EXECUTOR_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x'];
+/** The Dockerfile of acme/web-api, the source repository tests enroll from. */
+export const WEB_API_DOCKERFILE =
+  'FROM localhost:5000/base/busybox:stable\nCOPY . /srv\n';
 export const REPO = 'factory-config';
 export const WEBHOOK_SECRET = 'webhook-s3cret';
 
@@ -83,6 +88,12 @@ export async function startEnrollmentBackend(
         name: REPO,
         files: { 'images.yaml': EXAMPLE_IMAGES_YAML },
       },
+      // The source of the image most tests enroll.
+      {
+        owner: OWNER,
+        name: 'web-api',
+        files: { Dockerfile: WEB_API_DOCKERFILE },
+      },
       ...(options.sourceRepos ?? []),
     ],
     ...options.github,
@@ -113,7 +124,17 @@ export async function startEnrollmentBackend(
           imageFactory: {
             images: { location },
             tracking: { enabled: false },
-            providers: { sources: { github: { host } } },
+            providers: {
+              sources: { github: { host } },
+              // Never reached: enrollment only reads the platforms it builds.
+              executors: {
+                local: {
+                  type: 'docker',
+                  host: 'unix:///nonexistent/docker.sock',
+                  platforms: EXECUTOR_PLATFORMS,
+                },
+              },
+            },
             enrollment: {
               labels: ['image-factory'],
               reviewers: ['octo-reviewer'],

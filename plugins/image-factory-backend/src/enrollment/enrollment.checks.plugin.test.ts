@@ -1,0 +1,168 @@
+import request from 'supertest';
+import {
+  EnrollmentBackend,
+  jane,
+  OWNER,
+  startEnrollmentBackend,
+} from './__testUtils__/startEnrollmentBackend';
+import {
+  enroll,
+  expectNothingWritten,
+  header,
+  WEB_API,
+} from './__testUtils__/enrollmentRequests';
+
+jest.setTimeout(60_000);
+
+/** Source repositories beside acme/web-api: one with a Dockerfile whose base does not resolve. */
+const SOURCES = [
+  {
+    owner: OWNER,
+    name: 'unresolved',
+    files: { Dockerfile: 'ARG BASE\nFROM ${BASE}\nRUN true\n' },
+  },
+  {
+    owner: OWNER,
+    name: 'nested',
+    files: { 'docker/Dockerfile': 'FROM localhost:5000/base/busybox:stable\n' },
+  },
+];
+
+describe('an enrollment that could not be built is refused before any pull request', () => {
+  let b: EnrollmentBackend | undefined;
+  afterEach(async () => {
+    if (!b) return;
+    const violations = b.github.violations();
+    await b.stop();
+    b = undefined;
+    if (violations.length > 0) {
+      throw new Error(
+        `GitHub API violations: ${JSON.stringify(violations, null, 2)}`,
+      );
+    }
+  });
+
+  const refusal = async (image: object, extra: object = {}) => {
+    const res = await enroll(b!, jane, { image, ...extra });
+    expect(res.status).toBe(400);
+    return res.body.error.message as string;
+  };
+
+  it('names the repository, branch, Dockerfile, context and bases that do not work', async () => {
+    b = await startEnrollmentBackend({ sourceRepos: SOURCES });
+
+    expect(
+      await refusal({
+        ...WEB_API,
+        source: { repo: 'image-factory/nope', dockerfile: 'Dockerfile' },
+      }),
+    ).toBe(
+      'The image cannot be built as proposed: image.source.repo: repository image-factory/nope does not exist or is not readable by the factory',
+    );
+    expect(
+      await refusal({
+        ...WEB_API,
+        source: { repo: 'acme/web-api', branch: 'release' },
+      }),
+    ).toBe(
+      'The image cannot be built as proposed: image.source.branch: branch release does not exist in acme/web-api',
+    );
+    expect(
+      await refusal({
+        ...WEB_API,
+        source: { repo: 'acme/web-api', dockerfile: 'docker/Dockerfile' },
+      }),
+    ).toBe(
+      'The image cannot be built as proposed: image.source.dockerfile: docker/Dockerfile does not exist in acme/web-api on branch main',
+    );
+    expect(
+      await refusal({
+        ...WEB_API,
+        source: {
+          repo: 'acme/nested',
+          dockerfile: 'docker/Dockerfile',
+          context: 'app',
+        },
+      }),
+    ).toBe(
+      'The image cannot be built as proposed: image.source.context: app is not a directory in acme/nested on branch main',
+    );
+    const unresolved = await refusal({
+      ...WEB_API,
+      source: { repo: 'acme/unresolved' },
+    });
+    expect(unresolved).toMatch(
+      /^The image cannot be built as proposed: image\.source\.dockerfile: Dockerfile:2: /,
+    );
+    await expectNothingWritten(b);
+
+    // The same Dockerfile with its ARG given builds.
+    const fine = await enroll(b, jane, {
+      image: {
+        ...WEB_API,
+        source: { repo: 'acme/unresolved' },
+        buildArgs: { BASE: 'localhost:5000/base/busybox:stable' },
+      },
+    });
+    expect(fine.status).toBe(201);
+  });
+
+  it('asks to confirm platforms no executor builds, naming each', async () => {
+    b = await startEnrollmentBackend();
+    const image = {
+      ...WEB_API,
+      platforms: ['linux/amd64', 'linux/riscv64', 'linux/ppc64le'],
+    };
+    expect(await refusal(image)).toBe(
+      'The image cannot be built as proposed: ' +
+        'image.platforms[1]: no executor builds linux/riscv64 yet (the executors build linux/amd64, linux/arm64, linux/s390x), so its builds would wait: confirm with acceptUnbuiltPlatforms: true to list it anyway; ' +
+        'image.platforms[2]: no executor builds linux/ppc64le yet (the executors build linux/amd64, linux/arm64, linux/s390x), so its builds would wait: confirm with acceptUnbuiltPlatforms: true to list it anyway',
+    );
+    // Every problem at once: a missing Dockerfile and a platform.
+    const both = await refusal({
+      ...image,
+      source: { repo: 'acme/web-api', dockerfile: 'gone/Dockerfile' },
+    });
+    expect(both).toContain('image.source.dockerfile: gone/Dockerfile');
+    expect(both).toContain('image.platforms[2]: no executor builds');
+    await expectNothingWritten(b);
+
+    const confirmed = await enroll(b, jane, {
+      image,
+      acceptUnbuiltPlatforms: true,
+    });
+    expect(confirmed.status).toBe(201);
+    expect(confirmed.body.enrollment.entry.platforms).toEqual(image.platforms);
+    // The flag is the request's, not the entry's.
+    expect(confirmed.body.enrollment.entry).not.toHaveProperty(
+      'acceptUnbuiltPlatforms',
+    );
+  });
+
+  it('checks a change that moves the source or adds a platform, and only then', async () => {
+    b = await startEnrollmentBackend();
+    const change = (changes: object, extra: object = {}) =>
+      request(b!.server)
+        .post('/api/image-factory/images/hello-web/changes')
+        .set('Authorization', header(jane))
+        .send({ changes, ...extra });
+
+    const moved = await change({
+      source: { repo: 'acme/web-api', dockerfile: 'missing/Dockerfile' },
+    });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.message).toBe(
+      'The image cannot be built as proposed: image.source.dockerfile: missing/Dockerfile does not exist in acme/web-api on branch main',
+    );
+    const platform = await change({ platforms: ['linux/ppc64le'] });
+    expect(platform.status).toBe(400);
+    expect(platform.body.error.message).toContain(
+      'image.platforms[0]: no executor builds linux/ppc64le yet',
+    );
+    await expectNothingWritten(b);
+
+    // A change of the title leaves the source alone: not read again.
+    const title = await change({ title: 'Hello, web' });
+    expect(title.status).toBe(201);
+  });
+});
