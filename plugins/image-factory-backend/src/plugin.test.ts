@@ -106,9 +106,9 @@ describe('imageFactoryPlugin', () => {
         .orderBy('entity_ref');
       expect(rows.map(r => r.entity_ref)).toEqual([
         'image:default/busybox-base',
+        'image:default/busybox-upstream',
         'image:default/debian-bookworm',
         'image:default/hello-web',
-        'image:default/python-runtime',
       ]);
     },
   );

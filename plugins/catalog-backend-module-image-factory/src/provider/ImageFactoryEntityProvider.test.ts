@@ -127,9 +127,9 @@ function refsOf(
 
 const IMAGE_REFS = [
   'image:default/debian-bookworm',
+  'image:default/busybox-upstream',
   'image:default/busybox-base',
   'image:default/hello-web',
-  'image:default/python-runtime',
 ];
 const PROVIDER_REFS = [
   'provider:default/executor-local-docker',
@@ -198,7 +198,7 @@ describe('ImageFactoryEntityProvider', () => {
     expect(new Set(mutation.entities.map(e => e.locationKey))).toEqual(
       new Set([`image-factory:${file}`]),
     );
-    const helloWeb = mutation.entities[2].entity;
+    const helloWeb = mutation.entities[3].entity;
     expect(helloWeb.spec).toMatchObject({
       owner: 'group:default/team-web',
       providedBy: 'provider:default/registry-local',

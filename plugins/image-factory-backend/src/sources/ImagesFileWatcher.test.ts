@@ -104,4 +104,21 @@ describe('ImagesFileWatcher', () => {
     expect(status.error).toContain(`'${file}' does not exist`);
     expect(status.imageCount).toBe(0);
   });
+  it('keeps the status small for a hostile file, and the good entry', async () => {
+    const { watcher } = await createWatcher();
+    const long = 'x'.repeat(10_000);
+    const bad = Array.from(
+      { length: 500 },
+      (_, i) =>
+        `  - name: bad-${i}\n    type: "${long}"\n    owner: platform-team\n    reference: docker.io/library/bad:1`,
+    );
+    await fs.writeFile(file, `images:\n${entry('alpine')}\n${bad.join('\n')}\n`);
+    const status = await watcher.refresh();
+    expect(watcher.getImages().map(e => e.metadata.name)).toEqual(['alpine']);
+    expect(status.issues).toHaveLength(101);
+    expect(status.issues[100].message).toBe(
+      'and 400 more issues, not shown here: the backend log lists every one',
+    );
+    expect(JSON.stringify(status).length).toBeLessThan(30_000);
+  });
 });

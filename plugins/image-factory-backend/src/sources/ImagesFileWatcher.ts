@@ -15,6 +15,7 @@ import {
   readImageEntities,
 } from '@image-factory/plugin-image-factory-node';
 import { ImagesStore } from '../database';
+import { capIssues } from './capIssues';
 
 /**
  * Reads `images.yaml` on a schedule: keeps the last good set of images for the
@@ -113,7 +114,7 @@ export class ImagesFileWatcher {
       lastReadAt: now.toISOString(),
       ok: !result.error && result.issues.length === 0,
       imageCount: this.images.length,
-      issues: result.issues,
+      issues: capIssues(result.issues),
       ...(result.error ? { error: result.error } : {}),
     };
     return this.status;

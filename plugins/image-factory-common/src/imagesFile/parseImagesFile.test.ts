@@ -59,25 +59,25 @@ describe('parseImagesFile on the example file', () => {
   it('reads every entry in order', () => {
     expect(result.images.map(i => i.name)).toEqual([
       'debian-bookworm',
+      'busybox-upstream',
       'busybox-base',
       'hello-web',
-      'python-runtime',
     ]);
     expect(result.entryIndexes).toEqual([0, 1, 2, 3]);
   });
 
   it('applies the defaults', () => {
-    const python = result.images.find(i => i.name === 'python-runtime')!;
-    expect(python.source).toEqual({
+    const base = result.images.find(i => i.name === 'busybox-base')!;
+    expect(base.source).toEqual({
       provider: 'github',
       repo: 'image-factory/examples',
       branch: 'main',
-      dockerfile: 'dockerfiles/python-runtime/Dockerfile',
-      context: 'dockerfiles/python-runtime',
+      dockerfile: 'dockerfiles/busybox-base/Dockerfile',
+      context: 'dockerfiles/busybox-base',
     });
-    expect(python.rebuild).toEqual({
+    expect(base.rebuild).toEqual({
       auto: true,
-      delay: '2d',
+      delay: '10m',
       coalesceWindow: '30m',
     });
     const debian = result.images.find(i => i.name === 'debian-bookworm')!;

@@ -140,8 +140,8 @@ describe('parseImagesFile on an unreadable file', () => {
   });
 
   it('survives aliases that would expand without bound ("billion laughs")', () => {
-    // Aliases are read as shared references, never expanded, and no field of an
-    // entry accepts a nested list, so such a document costs nothing.
+    // The entry whose aliases expand too far is refused on its own, without
+    // echoing its value; top-level keys are refused by name, never expanded.
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 8; i++) {
       const prev = String.fromCharCode(96 + i);
@@ -164,7 +164,8 @@ describe('parseImagesFile on an unreadable file', () => {
       'f',
       'g',
       'h',
-      ...Array.from({ length: 10 }, (_, i) => `images[0].tags[${i}]`),
+      'images[0]',
     ]);
+    expect(JSON.stringify(result.issues).length).toBeLessThan(2_000);
   });
 });

@@ -116,6 +116,11 @@ export function parseImagesFile(text: string): ImagesFileParseResult {
       return;
     }
     if (name !== undefined) firstIndexByName.set(name, i);
+    const refused = read.entryErrors?.get(i);
+    if (refused) {
+      issues.push({ path: base, message: refused, entry: name, line: line() });
+      return;
+    }
     const parsed = parseFields(imageEntrySchema, raw, base);
     if (!parsed.success) {
       const at = line();

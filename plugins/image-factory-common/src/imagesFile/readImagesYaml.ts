@@ -1,6 +1,7 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Document, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { ImagesFileIssue } from './parseImagesFile';
+import { mayUseAliases, readWithAliasLimit } from './readWithAliasLimit';
 
 /** The data of an images.yaml text, or the issues that stop it from being read. */
 export type ImagesYamlRead =
@@ -9,6 +10,8 @@ export type ImagesYamlRead =
       data: unknown;
       /** 1-based line of the i-th entry of `images`; computed on first use. */
       entryLine(index: number): number | undefined;
+      /** Entries refused on their own (aliases that expand too far), by index. */
+      entryErrors?: Map<number, string>;
     }
   | { ok: false; issues: ImagesFileIssue[] };
 
@@ -41,13 +44,16 @@ export function readImagesYaml(text: string): ImagesYamlRead {
     return isNode(node) ? lineOf(node.range?.[0]) : undefined;
   };
 
-  let data: unknown;
-  try {
-    // CORE_SCHEMA: YAML 1.2 core types only (no timestamps or binary), as `yaml` reads them.
-    data = load(text, { schema: CORE_SCHEMA });
-    return { ok: true, data, entryLine };
-  } catch {
-    // Fall through: the `yaml` parser says precisely what is wrong, and where.
+  // js-yaml does not limit alias expansion, so a text that may use aliases
+  // takes the careful way; the others (nearly all files) the fast one.
+  if (!mayUseAliases(text)) {
+    try {
+      // CORE_SCHEMA: YAML 1.2 core types only (no timestamps or binary), as `yaml` reads them.
+      const data = load(text, { schema: CORE_SCHEMA });
+      return { ok: true, data, entryLine };
+    } catch {
+      // Fall through: the `yaml` parser says precisely what is wrong, and where.
+    }
   }
 
   const { doc } = diagnostics();
@@ -61,21 +67,9 @@ export function readImagesYaml(text: string): ImagesYamlRead {
       })),
     };
   }
-  try {
-    // `yaml` accepts what js-yaml refused; its data is the one to use.
-    return { ok: true, data: doc.toJS(), entryLine };
-  } catch (e) {
-    // toJS refuses documents whose aliases would expand without bound ("billion laughs").
-    return {
-      ok: false,
-      issues: [
-        {
-          path: '(file)',
-          message: `invalid YAML: ${
-            e instanceof Error ? e.message : String(e)
-          }`,
-        },
-      ],
-    };
+  const read = readWithAliasLimit(doc);
+  if (read.fileError) {
+    return { ok: false, issues: [{ path: '(file)', message: read.fileError }] };
   }
+  return { ok: true, data: read.data, entryLine, entryErrors: read.entryErrors };
 }

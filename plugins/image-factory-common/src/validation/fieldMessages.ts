@@ -12,6 +12,22 @@ export interface FieldIssue {
   message: string;
 }
 
+/** The longest bad value or field name echoed in a message. */
+const MAX_ECHOED = 60;
+/** The longest message of one issue. */
+const MAX_MESSAGE = 300;
+
+/**
+ * Shortens text echoed back to users (a bad value, a field name, a message)
+ * to `max` characters ending in `…`, so that a hostile input cannot make a
+ * response or a log line as large as itself.
+ *
+ * @public
+ */
+export function truncateForMessage(text: string, max = MAX_ECHOED): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 const TYPE_NAMES: Record<string, string> = {
   object: 'a mapping',
   array: 'a list',
@@ -44,8 +60,8 @@ const fieldErrorMap = (issue: {
     )}`;
   }
   if (issue.code === 'invalid_value' && issue.values) {
-    return `must be one of ${issue.values.join(', ')}, not '${String(
-      issue.input,
+    return `must be one of ${issue.values.join(', ')}, not '${truncateForMessage(
+      String(issue.input),
     )}'`;
   }
   return undefined;
@@ -62,7 +78,7 @@ export function formatFieldPath(
 ): string {
   return path.reduce<string>((out, key) => {
     if (typeof key === 'number') return `${out}[${key}]`;
-    const name = String(key);
+    const name = truncateForMessage(String(key));
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       return out ? `${out}.${name}` : name;
     }
@@ -100,7 +116,7 @@ export function parseFields<T extends z.ZodType>(
       // A record key that broke its rule: say which key, with the rule's words.
       return issue.issues.map(inner => ({
         path: formatFieldPath(basePath, issue.path),
-        message: inner.message,
+        message: truncateForMessage(inner.message, MAX_MESSAGE),
       }));
     }
     if (issue.code === 'unrecognized_keys') {
@@ -110,7 +126,10 @@ export function parseFields<T extends z.ZodType>(
       }));
     }
     return [
-      { path: formatFieldPath(basePath, issue.path), message: issue.message },
+      {
+        path: formatFieldPath(basePath, issue.path),
+        message: truncateForMessage(issue.message, MAX_MESSAGE),
+      },
     ];
   });
   return { success: false, issues };

@@ -54,9 +54,9 @@ describe('readImageEntities', () => {
       result.entities.map(e => [e.kind, e.metadata.name, e.spec.providedBy]),
     ).toEqual([
       ['Image', 'debian-bookworm', undefined],
+      ['Image', 'busybox-upstream', 'provider:default/registry-local'],
       ['Image', 'busybox-base', 'provider:default/registry-local'],
       ['Image', 'hello-web', 'provider:default/registry-local'],
-      ['Image', 'python-runtime', 'provider:default/registry-local'],
     ]);
     for (const [index, entity] of result.entities.entries()) {
       await expect(imageEntityV1alpha1Validator.check(entity)).resolves.toBe(
@@ -69,7 +69,7 @@ describe('readImageEntities', () => {
         [ANNOTATION_ORIGIN_LOCATION]: `file:${EXAMPLES}`,
       });
     }
-    const helloWeb = result.entities[2];
+    const helloWeb = result.entities[3];
     expect(
       helloWeb.metadata.annotations?.[ANNOTATION_IMAGE_FACTORY_REFERENCE],
     ).toBe('localhost:5000/apps/hello-web');

@@ -218,7 +218,7 @@ describe('image-factory:enroll against the Image Factory backend', () => {
     );
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.message).toMatch(
-      /images\[2\]\.name: an image named 'hello-web' already exists/,
+      /images\[3\]\.name: an image named 'hello-web' already exists/,
     );
   });
 
