@@ -1,3 +1,4 @@
+import { GitHubTestRepoSeed } from '@image-factory/github-test-server';
 import request from 'supertest';
 import {
   EnrollmentBackend,
@@ -15,7 +16,7 @@ import {
 jest.setTimeout(60_000);
 
 /** Source repositories beside acme/web-api: one with a Dockerfile whose base does not resolve. */
-const SOURCES = [
+const SOURCES: GitHubTestRepoSeed[] = [
   {
     owner: OWNER,
     name: 'unresolved',

@@ -49,7 +49,7 @@ export function unenroll(
     .send(body);
 }
 
-export function octokit(b: EnrollmentBackend) {
+export function octokit(b: EnrollmentBackend): Octokit {
   const quiet = () => {};
   return new Octokit({
     baseUrl: b.github.baseUrl,
