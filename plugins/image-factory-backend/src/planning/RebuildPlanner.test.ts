@@ -452,4 +452,36 @@ describe('RebuildPlanner', () => {
     }
     expect(order).toEqual(['emergency', 'base-change', 'manual', 'scheduled']);
   });
+
+  it('rebuilds on a base change an image that was never built successfully', async () => {
+    const os = newBase('os');
+    await os.push('1');
+    const h = await harness([
+      {
+        name: 'app',
+        publishes: 'apps/app:1',
+        bases: [os.reference],
+        rebuild: { delay: '0s', coalesceWindow: '0s' },
+      },
+    ]);
+    await h.observe(0);
+    // Its only build failed, on the base of that time.
+    const { run } = await h.queue.start({
+      image: h.entities[0],
+      cause: 'manual',
+    });
+    await h.finish(run.id, 'failed');
+    expect(await h.planner.runOnce()).toEqual([]);
+
+    const next = await os.push('2');
+    await h.observe(10 * MINUTE);
+    const [planned] = await h.planner.runOnce();
+    expect(planned).toMatchObject({
+      imageName: 'app',
+      cause: 'base-change',
+      state: 'queued',
+      reasons: [{ baseReference: os.reference, newDigest: next.digest }],
+    });
+    expect(h.queued.map(q => q.cause)).toEqual(['manual', 'base-change']);
+  });
 });
