@@ -1,4 +1,11 @@
-import { LabelState, nodeId, PullState, RepoState, UserState } from './state';
+import {
+  CommentState,
+  LabelState,
+  nodeId,
+  PullState,
+  RepoState,
+  UserState,
+} from './state';
 
 /** Where the server is reachable: the API root and the web root. */
 export interface Urls {
@@ -215,6 +222,18 @@ function branchEnd(urls: Urls, repo: RepoState, ref: string, sha: string) {
   };
 }
 
+/** GitHub's answer on whether an open pull request merges cleanly. */
+function mergeability(pr: PullState, mergeable = true) {
+  if (pr.state !== 'open') {
+    return { mergeable: null, rebaseable: null, mergeable_state: 'unknown' };
+  }
+  return {
+    mergeable,
+    rebaseable: mergeable,
+    mergeable_state: mergeable ? 'clean' : 'dirty',
+  };
+}
+
 /** A `pull-request`; `detail` adds the counters only `pull-request` (not `-simple`) has. */
 export function pullRequest(
   urls: Urls,
@@ -226,6 +245,8 @@ export function pullRequest(
     deletions: number;
     changedFiles: number;
     commits: number;
+    /** Whether head merges into base without conflicts (open pull requests). */
+    mergeable?: boolean;
   },
 ) {
   const repoUrl = `${urls.api}/repos/${repo.owner.login}/${repo.name}`;
@@ -290,16 +311,106 @@ export function pullRequest(
   return {
     ...base,
     merged: pr.merged,
-    mergeable: pr.state === 'open' ? true : null,
-    rebaseable: pr.state === 'open' ? true : null,
-    mergeable_state: pr.state === 'open' ? 'clean' : 'unknown',
+    ...mergeability(pr, detail.mergeable),
     merged_by: pr.mergedBy ? simpleUser(urls, pr.mergedBy) : null,
-    comments: 0,
+    comments: pr.comments?.length ?? 0,
     review_comments: 0,
     maintainer_can_modify: pr.maintainerCanModify,
     commits: detail.commits,
     additions: detail.additions,
     deletions: detail.deletions,
     changed_files: detail.changedFiles,
+  };
+}
+
+/** Who wrote or committed a commit, as git records it. */
+export interface GitPerson {
+  name: string;
+  email: string;
+  /** ISO 8601. */
+  date: string;
+}
+
+/** A `git-commit`, as the Git database API answers. */
+export function gitCommit(
+  urls: Urls,
+  repo: RepoState,
+  commit: {
+    sha: string;
+    tree: string;
+    parents: string[];
+    message: string;
+    author: GitPerson;
+    committer: GitPerson;
+  },
+) {
+  const api = `${urls.api}/repos/${repo.owner.login}/${repo.name}`;
+  const web = `${urls.web}/${repo.owner.login}/${repo.name}`;
+  return {
+    sha: commit.sha,
+    node_id: nodeId('Commit', `${repo.id}:${commit.sha}`),
+    url: `${api}/git/commits/${commit.sha}`,
+    html_url: `${web}/commit/${commit.sha}`,
+    author: commit.author,
+    committer: commit.committer,
+    tree: { sha: commit.tree, url: `${api}/git/trees/${commit.tree}` },
+    message: commit.message,
+    parents: commit.parents.map(sha => ({
+      sha,
+      url: `${api}/git/commits/${sha}`,
+      html_url: `${web}/commit/${sha}`,
+    })),
+    verification: {
+      verified: false,
+      reason: 'unsigned',
+      signature: null,
+      payload: null,
+      verified_at: null,
+    },
+  };
+}
+
+/** A `git-tree`: the top level of a tree. */
+export function gitTree(
+  urls: Urls,
+  repo: RepoState,
+  sha: string,
+  entries: Array<{ mode: string; type: string; sha: string; name: string }>,
+) {
+  const api = `${urls.api}/repos/${repo.owner.login}/${repo.name}`;
+  return {
+    sha,
+    url: `${api}/git/trees/${sha}`,
+    truncated: false,
+    tree: entries.map(e => ({
+      path: e.name,
+      mode: e.mode,
+      type: e.type,
+      sha: e.sha,
+      url: `${api}/git/${e.type === 'tree' ? 'trees' : 'blobs'}/${e.sha}`,
+    })),
+  };
+}
+
+/** An `issue-comment` on a pull request (pull requests are issues too). */
+export function issueComment(
+  urls: Urls,
+  repo: RepoState,
+  issueNumber: number,
+  comment: CommentState,
+) {
+  const api = `${urls.api}/repos/${repo.owner.login}/${repo.name}`;
+  const web = `${urls.web}/${repo.owner.login}/${repo.name}`;
+  return {
+    id: comment.id,
+    node_id: nodeId('IssueComment', comment.id),
+    url: `${api}/issues/comments/${comment.id}`,
+    html_url: `${web}/pull/${issueNumber}#issuecomment-${comment.id}`,
+    issue_url: `${api}/issues/${issueNumber}`,
+    body: comment.body,
+    user: simpleUser(urls, comment.user),
+    created_at: comment.createdAt,
+    updated_at: comment.createdAt,
+    author_association: 'OWNER',
   };
 }

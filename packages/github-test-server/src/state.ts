@@ -31,6 +31,16 @@ export interface PullState {
   requestedReviewers: string[];
   requestedTeams: string[];
   maintainerCanModify: boolean;
+  /** Conversation comments (the issue comments of the pull request); absent in older saved states. */
+  comments?: CommentState[];
+}
+
+/** A comment in a pull request's conversation. */
+export interface CommentState {
+  id: number;
+  body: string;
+  user: UserState;
+  createdAt: string;
 }
 
 /** A label of a repository. */

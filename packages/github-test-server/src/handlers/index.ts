@@ -1,5 +1,7 @@
 import { downloadTarball, getCombinedStatus } from './archives';
+import { createComment, listComments } from './comments';
 import { getContent, putContent } from './contents';
+import { createCommit, createTree, getGitCommit, updateRef } from './gitData';
 import {
   addLabels,
   createPull,
@@ -28,6 +30,10 @@ export const handlers: Record<string, Handler> = {
   'get /repos/{owner}/{repo}/git/ref/{ref}': getRef,
   'post /repos/{owner}/{repo}/git/refs': createRef,
   'delete /repos/{owner}/{repo}/git/refs/{ref}': deleteRef,
+  'patch /repos/{owner}/{repo}/git/refs/{ref}': updateRef,
+  'get /repos/{owner}/{repo}/git/commits/{commit_sha}': getGitCommit,
+  'post /repos/{owner}/{repo}/git/commits': createCommit,
+  'post /repos/{owner}/{repo}/git/trees': createTree,
   'get /repos/{owner}/{repo}/contents/{path}': getContent,
   'get /repos/{owner}/{repo}/commits/{ref}/status': getCombinedStatus,
   'get /repos/{owner}/{repo}/tarball/{ref}': downloadTarball,
@@ -40,4 +46,6 @@ export const handlers: Record<string, Handler> = {
   'post /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers':
     requestReviewers,
   'post /repos/{owner}/{repo}/issues/{issue_number}/labels': addLabels,
+  'post /repos/{owner}/{repo}/issues/{issue_number}/comments': createComment,
+  'get /repos/{owner}/{repo}/issues/{issue_number}/comments': listComments,
 };

@@ -7,7 +7,15 @@ async function fullPull(ctx: RequestContext, repo: RepoState, pr: PullState) {
   const live = await ctx.state.pullShas(repo, pr);
   const stat = await repo.git.diffStat(live.baseSha, live.headSha);
   const commits = await repo.git.countCommits(live.baseSha, live.headSha);
-  return pullRequest(ctx.urls, repo, pr, live, { ...stat, commits });
+  // Like GitHub, an open pull request says whether it merges cleanly now.
+  const mergeable =
+    pr.state !== 'open' ||
+    (await repo.git.mergeTrees(live.baseSha, live.headSha)) !== undefined;
+  return pullRequest(ctx.urls, repo, pr, live, {
+    ...stat,
+    commits,
+    mergeable,
+  });
 }
 
 function pullNumber(ctx: RequestContext) {
