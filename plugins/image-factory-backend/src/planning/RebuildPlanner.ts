@@ -401,7 +401,9 @@ export class RebuildPlanner {
     } else {
       await this.queue(plan, image, now);
     }
-    if (!(await plans.save(plan, { ifUpdatedAt }))) {
+    // A new plan is inserted (the open-plan index refuses a second one); a
+    // read one is replaced only while it is as it was read.
+    if (!(await plans.save(plan, fresh ? {} : { ifUpdatedAt }))) {
       logger.debug('Rebuild plan changed meanwhile; left as it is', {
         image: name,
       });
