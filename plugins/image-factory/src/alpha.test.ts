@@ -44,5 +44,15 @@ describe('image-factory plugin for the new frontend system', () => {
         'entity-card:image-factory/provider-health',
       ),
     ).toBeDefined();
+    expect(
+      imageFactoryPlugin.getExtension(
+        'entity-card:image-factory/image-build-overview',
+      ),
+    ).toBeDefined();
+    expect(
+      imageFactoryPlugin.getExtension(
+        'entity-card:image-factory/image-build-inputs',
+      ),
+    ).toBeDefined();
   });
 });

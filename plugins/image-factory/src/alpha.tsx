@@ -123,13 +123,36 @@ const entityProviderHealthCard = EntityCardBlueprint.make({
   },
 });
 
+const entityImageBuildOverviewCard = EntityCardBlueprint.make({
+  name: 'image-build-overview',
+  params: {
+    filter: 'kind:imagebuild',
+    loader: () =>
+      import('./components/ImageBuildPage').then(m =>
+        compatWrapper(<m.ImageBuildOverviewCard />),
+      ),
+  },
+});
+
+const entityImageBuildInputsCard = EntityCardBlueprint.make({
+  name: 'image-build-inputs',
+  params: {
+    filter: 'kind:imagebuild',
+    loader: () =>
+      import('./components/ImageBuildPage').then(m =>
+        compatWrapper(<m.ImageBuildInputsCard />),
+      ),
+  },
+});
+
 /**
  * The Image Factory plugin for the new frontend system: the status page at
  * `/image-factory` (with the upcoming rebuilds) and the enroll page at
  * `/image-factory/enroll`, the overview, enrollment and rebuilds cards, the
  * upstream digest card (watched images only) and the Builds and Dependencies
- * tabs on Image entity pages, the health card on
- * Provider entity pages, and the API.
+ * tabs on Image entity pages (Builds and rebuilds only for images with a
+ * source), the build and inputs cards on ImageBuild entity pages, the health
+ * card on Provider entity pages, and the API.
  *
  * @alpha
  */
@@ -149,5 +172,7 @@ export default createFrontendPlugin({
     entityImageBuildsContent,
     entityImageDependenciesContent,
     entityProviderHealthCard,
+    entityImageBuildOverviewCard,
+    entityImageBuildInputsCard,
   ],
 });

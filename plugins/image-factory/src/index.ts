@@ -15,6 +15,8 @@ export {
   EntityImageRebuildsCard,
   EntityImageTrackingCard,
   EntityProviderHealthCard,
+  EntityImageBuildOverviewCard,
+  EntityImageBuildInputsCard,
 } from './plugin';
 export {
   rootRouteRef as imageFactoryRootRouteRef,

@@ -188,3 +188,43 @@ export const EntityProviderHealthCard: () => JSX.Element =
       },
     }),
   );
+
+/**
+ * Entity card for kind ImageBuild: its Image, the cause, the pinned
+ * reference and index digest, tags, the executor, and a link to the run in
+ * the Image's Builds tab (`?run=<id>`).
+ *
+ * @public
+ */
+export const EntityImageBuildOverviewCard: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityImageBuildOverviewCard',
+      component: {
+        lazy: () =>
+          import('./components/ImageBuildPage').then(
+            m => m.ImageBuildOverviewCard,
+          ),
+      },
+    }),
+  );
+
+/**
+ * Entity card for kind ImageBuild: the run's inputs (commit, Dockerfile
+ * digest, build args, base image digests) and each platform with its
+ * manifest digest.
+ *
+ * @public
+ */
+export const EntityImageBuildInputsCard: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityImageBuildInputsCard',
+      component: {
+        lazy: () =>
+          import('./components/ImageBuildPage').then(
+            m => m.ImageBuildInputsCard,
+          ),
+      },
+    }),
+  );

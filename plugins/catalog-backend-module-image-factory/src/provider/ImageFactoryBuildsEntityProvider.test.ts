@@ -90,6 +90,10 @@ describe('ImageFactoryBuildsEntityProvider', () => {
     ]);
     const [first] = entities;
     expect(first.metadata.namespace).toBe('default');
+    // Its page reads the run's inputs and links to the run by this id.
+    expect(first.metadata.annotations?.['imagefactory.dev/run-id']).toBe(
+      artifacts.items[0].runId,
+    );
     expect(first.spec).toEqual({
       image: 'image:default/hello',
       owner: 'group:default/team-web',

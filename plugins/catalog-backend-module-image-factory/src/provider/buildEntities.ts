@@ -1,5 +1,6 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
+  ANNOTATION_IMAGE_FACTORY_RUN_ID,
   BuildArtifact,
   formatImageRef,
   IMAGE_FACTORY_API_VERSION,
@@ -39,6 +40,7 @@ export function artifactToEntity(
       annotations: {
         'backstage.io/managed-by-location': `url:image-factory:builds/${artifact.runId}`,
         'backstage.io/managed-by-origin-location': `url:image-factory:builds/${artifact.runId}`,
+        [ANNOTATION_IMAGE_FACTORY_RUN_ID]: artifact.runId,
       },
     },
     spec: {

@@ -35,6 +35,8 @@ import {
   RELATION_OWNER_OF,
 } from '@backstage/catalog-model';
 import {
+  EntityImageBuildInputsCard,
+  EntityImageBuildOverviewCard,
   EntityImageBuildsContent,
   EntityImageDependenciesContent,
   EntityImageEnrollmentCard,
@@ -45,6 +47,9 @@ import {
   RELATION_PROVIDED_BY,
   RELATION_PROVIDER_OF,
   imageFactoryRelationPairs,
+  RELATION_BUILD_OF,
+  RELATION_HAS_BUILD,
+  isImageFactoryBuild,
   isImageFactoryBuiltImage,
   isImageFactoryImage,
   isImageFactoryProvider,
@@ -192,6 +197,37 @@ const imagePage = (
   </EntityLayout>
 );
 
+const imageBuildPage = (
+  <EntityLayout>
+    <EntityLayout.Route path="/" title="Overview">
+      <Grid container spacing={3} alignItems="stretch">
+        {entityWarningContent}
+        <Grid item md={6} xs={12}>
+          <EntityImageBuildOverviewCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityCatalogGraphCard
+            height={300}
+            title="Image, owner and executor"
+            relations={[
+              RELATION_BUILD_OF,
+              RELATION_HAS_BUILD,
+              RELATION_OWNED_BY,
+              RELATION_OWNER_OF,
+              RELATION_PROVIDED_BY,
+              RELATION_PROVIDER_OF,
+            ]}
+            relationPairs={relationPairs}
+          />
+        </Grid>
+        <Grid item xs={12}>
+          <EntityImageBuildInputsCard />
+        </Grid>
+      </Grid>
+    </EntityLayout.Route>
+  </EntityLayout>
+);
+
 const providerPage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
@@ -306,6 +342,7 @@ const domainPage = (
 export const entityPage = (
   <EntitySwitch>
     <EntitySwitch.Case if={isImageFactoryImage} children={imagePage} />
+    <EntitySwitch.Case if={isImageFactoryBuild} children={imageBuildPage} />
     <EntitySwitch.Case if={isImageFactoryProvider} children={providerPage} />
     <EntitySwitch.Case if={isKind('component')} children={componentPage} />
     <EntitySwitch.Case if={isKind('group')} children={groupPage} />

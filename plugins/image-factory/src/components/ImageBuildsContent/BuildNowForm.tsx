@@ -7,10 +7,28 @@ import {
   TextField,
   Typography,
 } from '@material-ui/core';
-import type { BuildRun } from '@image-factory/plugin-image-factory-common';
+import type {
+  BuildRun,
+  BuildStatus,
+} from '@image-factory/plugin-image-factory-common';
 import { useStartBuild } from '../../hooks/useBuildActions';
 import { BuildError } from './BuildError';
 import { BuildStatusChip } from './BuildStatusChip';
+
+/** What became of the run "Build now" queued. */
+const STARTED_TEXT: Record<BuildStatus, string> = {
+  queued: 'queued',
+  running: 'running',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  skipped: 'skipped: up to date',
+  cancelled: 'cancelled',
+};
+
+/** The run's status as last seen, never the answer's once it moved on. */
+function statusOf(answer: BuildRun, current?: BuildRun): BuildStatus {
+  return current?.id === answer.id ? current.status : answer.status;
+}
 
 /**
  * "Build now", with an optional reason and "force": queues a run of the
@@ -19,6 +37,8 @@ import { BuildStatusChip } from './BuildStatusChip';
 export function BuildNowForm(props: {
   imageName: string;
   onStarted: (run: BuildRun) => void;
+  /** The started run as last seen, so that its status follows the run. */
+  current?: BuildRun;
 }) {
   const { imageName, onStarted } = props;
   const [reason, setReason] = useState('');
@@ -84,13 +104,17 @@ export function BuildNowForm(props: {
           alignItems="center"
           gridGap={8}
         >
-          <BuildStatusChip status={request.value.run.status} />
+          <BuildStatusChip
+            status={statusOf(request.value.run, props.current)}
+          />
           <Typography variant="body2">
             {request.value.alreadyActive
               ? `A build of ${imageName} is already ${
                   request.value.run.status === 'queued' ? 'queued' : 'running'
                 }: showing that run.`
-              : `Build of ${imageName} queued.`}
+              : `Build of ${imageName} ${
+                  STARTED_TEXT[statusOf(request.value.run, props.current)]
+                }.`}
           </Typography>
         </Box>
       )}

@@ -44,6 +44,7 @@ afterEach(() => {
 async function renderTab(
   api = new InMemoryImageFactoryApi(emptyStatus),
   entity: Entity = exampleImage('hello-web'),
+  path = '/',
 ) {
   await renderInTestApp(
     <TestApiProvider apis={[[imageFactoryApiRef, api]]}>
@@ -51,7 +52,10 @@ async function renderTab(
         <ImageBuildsContent refreshIntervalMs={50} />
       </EntityProvider>
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      routeEntries: [path],
+    },
   );
   return api;
 }
@@ -66,14 +70,23 @@ const platformsTable = () =>
 
 describe('ImageBuildsContent', () => {
   it.each([
-    ['an external image', { ...watchedBaseImage, spec: { ...watchedBaseImage.spec, type: 'external' as const } }, 'an external image'],
+    [
+      'an external image',
+      {
+        ...watchedBaseImage,
+        spec: { ...watchedBaseImage.spec, type: 'external' as const },
+      },
+      'an external image',
+    ],
     ['a base image without a source', watchedBaseImage, 'a base image'],
   ])('offers no "Build now" for %s', async (_, entity, kind) => {
     const api = await renderTab(undefined, entity);
     expect(
       await screen.findByText('The factory does not build this image'),
     ).toBeInTheDocument();
-    expect(screen.getByText(new RegExp(`alpine-base is ${kind} without a source`))).toBeInTheDocument();
+    expect(
+      screen.getByText(new RegExp(`alpine-base is ${kind} without a source`)),
+    ).toBeInTheDocument();
     expect(
       screen.queryByRole('button', { name: 'Build now' }),
     ).not.toBeInTheDocument();
@@ -109,6 +122,44 @@ describe('ImageBuildsContent', () => {
       await screen.findByText('Waiting for the first line…'),
     ).toBeInTheDocument();
     expect(api.openStreams(api.builds[0].id)).toHaveLength(1);
+  });
+
+  it('the status under "Build now" follows the run: queued, running, succeeded', async () => {
+    const api = await renderTab();
+    expect(await screen.findByText('No builds yet')).toBeInTheDocument();
+    await userEvent.click(buildNow());
+    const status = () =>
+      screen
+        .getAllByRole('status')
+        .find(s => s.textContent?.includes('Build of hello-web'))!;
+    await waitFor(() =>
+      expect(status()).toHaveTextContent('QueuedBuild of hello-web queued.'),
+    );
+    const id = api.builds[0].id;
+    await waitFor(() => expect(api.openStreams(id)).toHaveLength(1));
+
+    act(() => {
+      api.emitRun(queuedRunFixture({ id, status: 'running' }));
+    });
+    await waitFor(() =>
+      expect(status()).toHaveTextContent('RunningBuild of hello-web running.'),
+    );
+    act(() => {
+      api.emitRun(buildRunFixture({ id }));
+    });
+    await waitFor(() =>
+      expect(status()).toHaveTextContent(
+        'SucceededBuild of hello-web succeeded.',
+      ),
+    );
+  });
+
+  it('opens the run named by ?run= (the link of an ImageBuild page)', async () => {
+    const api = new InMemoryImageFactoryApi(emptyStatus);
+    const older = buildRunFixture({}, 1);
+    api.builds = [buildRunFixture({}, 2), older];
+    await renderTab(api, undefined, `/?run=${older.id}`);
+    expect(await screen.findByText(older.id)).toBeInTheDocument();
   });
 
   it('disables Build now while the request is sent', async () => {

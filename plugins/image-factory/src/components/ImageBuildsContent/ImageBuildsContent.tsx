@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { Box, Button, Grid, Typography } from '@material-ui/core';
 import {
   EmptyState,
@@ -15,6 +16,7 @@ import {
 import { isImageFactoryBuiltImage } from '../../predicates';
 import { useCancelBuild } from '../../hooks/useBuildActions';
 import { useBuildLog } from '../../hooks/useBuildLog';
+import { useBuildRun } from '../../hooks/useBuildRun';
 import { isActiveRun, useBuildRuns } from '../../hooks/useBuildRuns';
 import { BuildError } from './BuildError';
 import { BuildLogViewer } from './BuildLogViewer';
@@ -22,26 +24,27 @@ import { BuildNowForm } from './BuildNowForm';
 import { BuildRunDetails } from './BuildRunDetails';
 import { BuildRunsTable } from './BuildRunsTable';
 import { BuildStatusChip } from './BuildStatusChip';
+import { freshestRun } from './freshestRun';
 import { when } from './format';
 
 const DEFAULT_REFRESH_INTERVAL_MS = 5000;
 
-/** The run as freshest known: a finished state wins, as it is final. */
-function freshest(...candidates: Array<BuildRun | undefined>) {
-  const known = candidates.filter((r): r is BuildRun => !!r);
-  return known.find(r => !isActiveRun(r)) ?? known[0];
-}
-
-function SelectedRun(props: { run: BuildRun; onChange: () => void }) {
-  const { onChange } = props;
+function SelectedRun(props: {
+  run: BuildRun;
+  onChange: () => void;
+  /** Told each state the run is seen in, for the "Build now" status. */
+  onSeen: (run: BuildRun) => void;
+}) {
+  const { onChange, onSeen } = props;
   // A run that had finished already needs no new list when its log ends.
   const [wasActive] = useState(() => isActiveRun(props.run));
   const log = useBuildLog(props.run.id, wasActive ? onChange : undefined);
   const cancel = useCancelBuild();
   const cancelled =
     cancel.value?.id === props.run.id ? cancel.value : undefined;
-  const run = freshest(log.run, cancelled, props.run)!;
+  const run = freshestRun(log.run, cancelled, props.run)!;
   const active = isActiveRun(run);
+  useEffect(() => onSeen(run), [run, onSeen]);
 
   const onCancel = async () => {
     const result = await cancel.cancel(run.id);
@@ -116,13 +119,38 @@ function ImageBuilds(props: { imageName: string; refreshIntervalMs: number }) {
     refreshIntervalMs,
     refreshKey,
   });
-  const [selectedId, setSelectedId] = useState<string>();
+  // `?run=<id>` (the link on an ImageBuild page) opens that run.
+  const [searchParams] = useSearchParams();
+  const [selectedId, setSelectedId] = useState<string | undefined>(
+    () => searchParams.get('run') ?? undefined,
+  );
   // The run "Build now" returned, until the list has it.
   const [started, setStarted] = useState<BuildRun>();
+  // The latest state the selected run's live log showed.
+  const [seen, setSeen] = useState<BuildRun>();
+  const onSeen = useCallback(
+    (run: BuildRun) =>
+      // The same state again changes nothing, so the page does not render again.
+      setSeen(prev =>
+        prev?.id === run.id &&
+        prev.status === run.status &&
+        prev.attempts === run.attempts
+          ? prev
+          : run,
+      ),
+    [],
+  );
 
   const id = selectedId ?? runs?.[0]?.id;
+  const listed = runs?.find(r => r.id === id);
+  // A linked run older than the list is read on its own.
+  const { run: linked } = useBuildRun(
+    runs && !listed && started?.id !== id ? id : undefined,
+  );
   const selected =
-    runs?.find(r => r.id === id) ?? (started?.id === id ? started : undefined);
+    listed ??
+    (started?.id === id ? started : undefined) ??
+    (linked?.id === id ? linked : undefined);
 
   let list;
   if (error && !runs) {
@@ -158,6 +186,14 @@ function ImageBuilds(props: { imageName: string; refreshIntervalMs: number }) {
         >
           <BuildNowForm
             imageName={imageName}
+            current={
+              started &&
+              freshestRun(
+                seen?.id === started.id ? seen : undefined,
+                runs?.find(r => r.id === started.id),
+                started,
+              )
+            }
             onStarted={run => {
               setStarted(run);
               setSelectedId(run.id);
@@ -170,7 +206,12 @@ function ImageBuilds(props: { imageName: string; refreshIntervalMs: number }) {
         {list}
       </Grid>
       {selected && (
-        <SelectedRun key={selected.id} run={selected} onChange={refresh} />
+        <SelectedRun
+          key={selected.id}
+          run={selected}
+          onChange={refresh}
+          onSeen={onSeen}
+        />
       )}
     </Grid>
   );

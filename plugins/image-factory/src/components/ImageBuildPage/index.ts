@@ -1,0 +1,2 @@
+export { ImageBuildOverviewCard } from './ImageBuildOverviewCard';
+export { ImageBuildInputsCard } from './ImageBuildInputsCard';
