@@ -6,3 +6,4 @@ export * from './rebuilds';
 export * from './buildArtifacts';
 export * from './providerHealth';
 export * from './registryBudgets';
+export * from './archive';
