@@ -34,6 +34,12 @@ describe('BaseImageTracker.status', () => {
           tag: '22',
           platforms: ['linux/amd64'],
           type: 'base',
+          // The factory builds node-base itself and pushes it to node:22.
+          source: {
+            repo: 'acme/node-base',
+            dockerfile: 'Dockerfile',
+            context: '.',
+          },
         }),
         imageEntity({
           name: 'alpine-base',
@@ -80,6 +86,7 @@ describe('BaseImageTracker.status', () => {
     expect(nodeStatus).toEqual({
       reference: node,
       usedBy: ['image:default/node-base', 'image:default/web'],
+      builtBy: 'image:default/node-base',
       digest: digest('f'),
       // The current digest's first sighting: when the reference last changed.
       firstSeenAt: day(6).toISOString(),
@@ -100,7 +107,7 @@ describe('BaseImageTracker.status', () => {
       lastCheckedAt: day(8).toISOString(),
       nextCheckAt: day(9).toISOString(),
     });
-    // Watched but never seen: neither a digest nor a history.
+    // Watched but never seen: neither a digest nor a history; built elsewhere.
     expect(alpine).toEqual({
       reference: 'docker.io/library/alpine:latest',
       usedBy: ['image:default/alpine-base'],

@@ -110,6 +110,11 @@ export class BaseImageTracker {
     const usage = [...this.usage().entries()].sort(([a], [b]) =>
       a.localeCompare(b),
     );
+    const builders = new Map<string, string>();
+    for (const image of this.options.images()) {
+      const key = image.spec.source && trackingKey(image.spec.reference);
+      if (key) builders.set(key, stringifyEntityRef(image));
+    }
     return Promise.all(
       usage.map(async ([reference, usedBy]) => {
         const watched = schedule.get(reference);
@@ -118,6 +123,8 @@ export class BaseImageTracker {
           this.options.store.getHistory(reference, STATUS_HISTORY_LENGTH),
         ]);
         const status: WatchedImageStatus = { reference, usedBy };
+        const builtBy = builders.get(reference);
+        if (builtBy) status.builtBy = builtBy;
         if (history.watchedSince) {
           status.watchedSince = history.watchedSince.toISOString();
         }

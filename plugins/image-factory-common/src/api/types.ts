@@ -69,6 +69,12 @@ export interface WatchedImageStatus {
   reference: string;
   /** Entity refs of the Image entities with this reference. */
   usedBy: string[];
+  /**
+   * Entity ref of the Image the factory itself builds and pushes to this
+   * reference (a base image with a source), if any: until its first build the
+   * reference does not exist yet, which is expected.
+   */
+  builtBy?: string;
   /** The current digest, once a check has succeeded. */
   digest?: string;
   /**

@@ -2,6 +2,7 @@ import { Chip, Typography } from '@material-ui/core';
 import { EmptyState, Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { WatchedImageStatus } from '@image-factory/plugin-image-factory-common';
+import { TrackingProblem } from '../TrackingProblem';
 
 const shortDigest = (digest: string) =>
   digest.replace(/^(sha256:.{12}).*$/, '$1…');
@@ -61,16 +62,10 @@ const columns: TableColumn<WatchedImageStatus>[] = [
     render: row => when(row.nextCheckAt),
   },
   {
-    title: 'Last error',
+    title: 'Last check',
     field: 'lastError',
     render: row =>
-      row.lastError ? (
-        <Typography variant="body2" color="error">
-          {row.lastError}
-        </Typography>
-      ) : (
-        '—'
-      ),
+      row.lastError ? <TrackingProblem row={row} /> : row.lastCheckedAt ? 'OK' : '—',
   },
 ];
 

@@ -17,6 +17,7 @@ import { Missing, OverviewField } from '../ImageOverviewCard/OverviewField';
 import { Digest } from '../ImageBuildsContent/Digest';
 import { shortDigest } from '../ImageBuildsContent/format';
 import { findWatchedStatus } from './findWatchedStatus';
+import { TrackingProblem } from '../TrackingProblem';
 
 const TITLE = 'Upstream digest';
 
@@ -105,10 +106,8 @@ function Tracking(props: { row: WatchedImageStatus; dependents: string[] }) {
         <When iso={row.nextCheckAt} fallback="At the next tracking run" />
       </OverviewField>
       {row.lastError && (
-        <OverviewField label="Last error" gridSizes={{ xs: 12 }}>
-          <Typography variant="body2" color="error">
-            {row.lastError}
-          </Typography>
+        <OverviewField label="Last check" gridSizes={{ xs: 12 }}>
+          <TrackingProblem row={row} />
         </OverviewField>
       )}
       {row.digest && (

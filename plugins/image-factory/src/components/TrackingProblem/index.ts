@@ -1,0 +1,2 @@
+export { TrackingProblem } from './TrackingProblem';
+export { explainTrackingError } from './explainTrackingError';
