@@ -387,7 +387,9 @@ export class BuildRunner {
             platform,
             tag,
             cacheFrom: [tag],
-            ...(cacheFromAuth ? { cacheFromAuth } : {}),
+            ...(cacheFromAuth
+              ? { cacheFromAuth, pullAuth: [cacheFromAuth] }
+              : {}),
             buildArgs: spec.buildArgs,
             onLog: line => ctx.log.build(platform, line),
             signal,

@@ -194,6 +194,78 @@ describe('DockerExecutor', () => {
     expect(built.s390x).not.toBe(built.amd64);
   }, 60_000);
 
+  it("builds each platform FROM that platform's image of a multi-platform base", async () => {
+    // A base index with an amd64 and an s390x image, each saying its arch.
+    const client = OciRegistryClient.create({
+      credentials: async () => ({
+        type: 'basic',
+        username: USERNAME,
+        password: PASSWORD,
+      }),
+    });
+    const baseRepo = `${registry.host}/executor-test/multi-base`;
+    const entries = [];
+    for (const arch of ['amd64', 's390x'] as const) {
+      const tag = `${baseRepo}:${arch}`;
+      tags.push(tag);
+      await executor.buildPlatform({
+        contextDir: await context({
+          Dockerfile: 'FROM scratch\nCOPY hello /hello\n',
+          hello: staticElf(arch, `base for ${arch}\n`),
+        }),
+        dockerfile: 'Dockerfile',
+        platform: `linux/${arch}`,
+        tag,
+      });
+      await executor.push({ tag, auth: auth() });
+      const manifest = await client.getManifest(parseImageRef(tag));
+      entries.push({
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.size,
+        platform: { os: 'linux', architecture: arch },
+      });
+    }
+    const base = `${baseRepo}:1`;
+    tags.push(base);
+    await client.putManifest(
+      parseImageRef(base),
+      '1',
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: entries,
+        }),
+      ),
+      'application/vnd.oci.image.index.v1+json',
+    );
+    // The engine holds the s390x image under the base's tag, as after a
+    // parallel s390x build: the amd64 build must not take it.
+    await dockerd.docker.getImage(`${baseRepo}:s390x`).tag({
+      repo: baseRepo,
+      tag: '1',
+    });
+
+    const contextDir = await context({
+      Dockerfile: `FROM ${base}\nRUN ["/hello"]\n`,
+    });
+    for (const arch of ['amd64', 's390x'] as const) {
+      const logs: string[] = [];
+      const { imageId } = await executor.buildPlatform({
+        contextDir,
+        dockerfile: 'Dockerfile',
+        platform: `linux/${arch}`,
+        tag: newTag(`from-multi-${arch}`),
+        pullAuth: [auth()],
+        onLog: line => logs.push(line),
+      });
+      expect(logs).toContain(`base for ${arch}`);
+      const image = await dockerd.docker.getImage(imageId).inspect();
+      expect(image.Architecture).toBe(arch);
+    }
+  }, 120_000);
+
   it('fails a build with the step, the Dockerfile line and the engine message', async () => {
     const contextDir = await context({
       Dockerfile: [

@@ -4,6 +4,7 @@ import {
   ImageFactoryBuildResult,
   ImageFactoryExecutor,
   ImageFactoryExecutorInfo,
+  ImageFactoryPushAuth,
   ImageFactoryPushRequest,
   ImageFactoryPushResult,
 } from '@image-factory/plugin-image-factory-node';
@@ -338,6 +339,14 @@ export class DockerExecutor implements ImageFactoryExecutor {
           ...(request.cacheFrom?.length
             ? { cachefrom: JSON.stringify(request.cacheFrom) }
             : {}),
+          // The classic builder otherwise takes whatever image the engine
+          // holds under a base's tag, even another platform's (a parallel
+          // build of a multi-platform base leaves one there): pulling makes
+          // it resolve the tag for this build's platform.
+          pull: true,
+          ...(request.pullAuth?.length
+            ? { registryconfig: registryConfig(request.pullAuth) }
+            : {}),
           nocache,
           rm: true,
           forcerm: true,
@@ -368,4 +377,14 @@ export class DockerExecutor implements ImageFactoryExecutor {
       throw engineError('build', e, { endpoint: this.endpoint });
     }
   }
+}
+
+/** The engine's X-Registry-Config: credentials by registry host. */
+function registryConfig(auths: ImageFactoryPushAuth[]) {
+  return Object.fromEntries(
+    auths.map(a => [
+      a.serveraddress,
+      { username: a.username, password: a.password },
+    ]),
+  );
 }

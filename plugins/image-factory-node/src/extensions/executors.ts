@@ -39,6 +39,12 @@ export interface ImageFactoryBuildRequest {
   cacheFrom?: string[];
   /** Credentials to pull the `cacheFrom` images with; never logged. */
   cacheFromAuth?: ImageFactoryPushAuth;
+  /**
+   * Credentials for the registries the base images (`FROM`) are pulled from;
+   * never logged. Each base is pulled for the build's platform, so that a
+   * multi-platform base gives each platform its own image.
+   */
+  pullAuth?: ImageFactoryPushAuth[];
   /** Receives each line of build output, without the trailing newline. */
   onLog?: (line: string) => void;
   /** Cancels the build. */
