@@ -57,6 +57,8 @@ describe('GET /artifacts', () => {
               images: { location: path.join(dir, 'images.yaml') },
               tracking: { enabled: false },
               builds: { worker: false, catalogEntitiesPerImage: 2 },
+              // The runs are the test's own, not a first-sight build.
+              rebuilds: { automaticBuilds: false },
               providers: {
                 executors: {
                   'local-docker': {

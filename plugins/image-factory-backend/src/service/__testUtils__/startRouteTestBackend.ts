@@ -11,7 +11,8 @@ import { imageFactoryPlugin } from '../../plugin';
 /**
  * The backend plugin as installed, for route tests: the database `knex`,
  * images.yaml at `imagesLocation`, sources on the GitHub test server, no
- * tracking, no build worker and an executor on a socket nobody listens on.
+ * tracking, no build worker, no automatic builds (the runs a test sees are
+ * those it asked for) and an executor on a socket nobody listens on.
  * `imageFactory` is laid over those defaults; `features` add services such
  * as recording permissions.
  */
@@ -46,6 +47,7 @@ export async function startRouteTestBackend(options: {
             images: { location: options.imagesLocation },
             tracking: { enabled: false },
             builds: { worker: false },
+            rebuilds: { automaticBuilds: false },
             providers: {
               executors: {
                 'no-docker': {
