@@ -2,6 +2,8 @@ import {
   Enrollment,
   EnrollmentAction,
   EnrollmentState,
+  EnrollmentSync,
+  EnrollmentSyncState,
 } from '@image-factory/plugin-image-factory-common';
 import { Knex } from 'knex';
 import { toDate } from './timestamps';
@@ -21,7 +23,30 @@ type Row = {
   branch: string;
   created_at: string | Date;
   updated_at: string | Date;
+  edit?: string | null;
+  base_sha?: string | null;
+  head_sha?: string | null;
+  sync_state?: string | null;
+  sync_message?: string | null;
+  synced_at?: string | Date | null;
+  sync_base_sha?: string | null;
 };
+
+/**
+ * What the factory needs to apply a change request again on a new base: what
+ * was asked, and the commits it made.
+ */
+export interface EnrollmentBranchState {
+  /** The request: `changes` of a change, and the entry it started from. */
+  edit?: {
+    changes?: Record<string, unknown>;
+    previous?: Record<string, unknown>;
+  };
+  /** The base branch commit the change was last applied on. */
+  baseSha?: string;
+  /** The head commit the factory last made on the branch. */
+  headSha?: string;
+}
 
 function toEnrollment(row: Row): Enrollment {
   return {
@@ -41,12 +66,41 @@ function toEnrollment(row: Row): Enrollment {
       url: row.pr_url,
       branch: row.branch,
     },
+    ...(row.sync_state
+      ? {
+          sync: {
+            state: row.sync_state as EnrollmentSyncState,
+            message: row.sync_message ?? '',
+            at: toDate(row.synced_at!).toISOString(),
+            baseSha: row.sync_base_sha ?? '',
+          },
+        }
+      : {}),
+  };
+}
+
+function toBranchState(row: Row): EnrollmentBranchState {
+  return {
+    ...(row.edit ? { edit: JSON.parse(row.edit) } : {}),
+    ...(row.base_sha ? { baseSha: row.base_sha } : {}),
+    ...(row.head_sha ? { headSha: row.head_sha } : {}),
   };
 }
 
 /** Remembers change requests and the state of their pull requests. */
 export interface EnrollmentStore {
-  add(enrollment: Enrollment): Promise<void>;
+  add(enrollment: Enrollment, branch?: EnrollmentBranchState): Promise<void>;
+  /** The open change requests, each with its branch's state. */
+  listOpenBranches(): Promise<
+    Array<{ enrollment: Enrollment; branch: EnrollmentBranchState }>
+  >;
+  /** Records the commits the factory made on a change request's branch. */
+  setBranch(
+    id: string,
+    branch: { baseSha: string; headSha: string },
+  ): Promise<void>;
+  /** Records what the factory last did to keep the branch on its base. */
+  setSync(id: string, sync: EnrollmentSync): Promise<void>;
   get(id: string): Promise<Enrollment | undefined>;
   /** Newest first. */
   list(filter?: { state?: EnrollmentState }): Promise<Enrollment[]>;
@@ -71,7 +125,7 @@ export class DatabaseEnrollmentStore implements EnrollmentStore {
 
   private constructor(private readonly db: Knex) {}
 
-  async add(e: Enrollment): Promise<void> {
+  async add(e: Enrollment, branch: EnrollmentBranchState = {}): Promise<void> {
     await this.db<Row>('enrollments').insert({
       id: e.id,
       action: e.action,
@@ -87,7 +141,38 @@ export class DatabaseEnrollmentStore implements EnrollmentStore {
       branch: e.pullRequest.branch,
       created_at: new Date(e.createdAt),
       updated_at: new Date(e.updatedAt),
+      edit: branch.edit ? JSON.stringify(branch.edit) : null,
+      base_sha: branch.baseSha ?? null,
+      head_sha: branch.headSha ?? null,
     });
+  }
+
+  async listOpenBranches() {
+    const rows = await this.db<Row>('enrollments')
+      .where({ state: 'open' })
+      .orderBy('created_at')
+      .orderBy('id');
+    return rows.map(row => ({
+      enrollment: toEnrollment(row),
+      branch: toBranchState(row),
+    }));
+  }
+
+  async setBranch(id: string, branch: { baseSha: string; headSha: string }) {
+    await this.db<Row>('enrollments')
+      .where({ id })
+      .update({ base_sha: branch.baseSha, head_sha: branch.headSha });
+  }
+
+  async setSync(id: string, sync: EnrollmentSync) {
+    await this.db<Row>('enrollments')
+      .where({ id })
+      .update({
+        sync_state: sync.state,
+        sync_message: sync.message,
+        synced_at: new Date(sync.at),
+        sync_base_sha: sync.baseSha,
+      });
   }
 
   async get(id: string): Promise<Enrollment | undefined> {

@@ -1,6 +1,12 @@
 export { migrateDatabase } from './migrateDatabase';
 export { DatabaseImagesStore } from './ImagesStore';
-export type { ImagesStore, ImageRecord, PresentImage } from './ImagesStore';
+export type {
+  ArchivedImageRecord,
+  ImageEvent,
+  ImagesStore,
+  ImageRecord,
+  PresentImage,
+} from './ImagesStore';
 export { DatabaseDigestStore } from './DigestStore';
 export type {
   CheckOutcome,
@@ -14,7 +20,10 @@ export type {
   WatchedReference,
 } from './DigestStore';
 export { DatabaseEnrollmentStore } from './EnrollmentStore';
-export type { EnrollmentStore } from './EnrollmentStore';
+export type {
+  EnrollmentBranchState,
+  EnrollmentStore,
+} from './EnrollmentStore';
 export { DatabaseBuildStore, toBuildRun } from './BuildStore';
 export type {
   BuildRunEnd,

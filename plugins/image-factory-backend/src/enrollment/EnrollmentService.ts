@@ -28,6 +28,8 @@ import {
 } from './imagesYamlEdits';
 import { GitHubRequestError } from './githubErrors';
 import { assertBuildable, ProposalChecks } from './assertBuildable';
+import { sameEntry } from './sameEntry';
+import { BranchSync } from './BranchSync';
 
 /** Who asks for a change, with the groups they belong to. */
 export interface Requester {
@@ -42,6 +44,8 @@ interface PlannedEdit {
   previous?: Record<string, unknown>;
   /** Owners the requester must belong to. */
   owners: string[];
+  /** The fields a change sets, kept to apply it again on a moved base. */
+  changes?: Record<string, unknown>;
   /** What of the entry to check; absent: everything. */
   scope?: { source: boolean; platforms: boolean };
 }
@@ -54,23 +58,6 @@ export function fullOwnerRef(owner: string) {
       defaultNamespace: 'default',
     }),
   );
-}
-
-/** Entries compare equal whatever their key order. */
-function sameEntry(a: unknown, b: unknown): boolean {
-  const canonical = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(canonical);
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.entries(v as Record<string, unknown>)
-          .filter(([, x]) => x !== undefined)
-          .sort(([x], [y]) => x.localeCompare(y))
-          .map(([k, x]) => [k, canonical(x)]),
-      );
-    }
-    return v;
-  };
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 /**
@@ -94,7 +81,11 @@ export class EnrollmentService {
       onMerged: (enrollment: Enrollment) => Promise<void>;
       now?: () => Date;
     },
-  ) {}
+  ) {
+    this.branches = new BranchSync(options);
+  }
+
+  private readonly branches: BranchSync;
 
   async enroll(
     request: {
@@ -173,6 +164,7 @@ export class EnrollmentService {
         text: changeImageEntry(text, name, request.changes),
         entry,
         previous,
+        changes: request.changes,
         owners: [String(previous.owner), String(entry.owner)],
         scope: {
           source: touches('type', 'source', 'buildArgs', 'platforms'),
@@ -203,9 +195,42 @@ export class EnrollmentService {
     merged: boolean,
   ): Promise<'updated' | 'unchanged' | 'unknown'> {
     const found = await this.options.store.findByPullRequest(repo, number);
+    const changed =
+      found && (await this.settle(found, merged ? 'merged' : 'closed'));
+    // Any merge into the config repository may move the base of the others.
+    if (merged && repo === this.options.repository.repoName) {
+      await this.syncBranches();
+    }
     if (!found) return 'unknown';
-    const changed = await this.settle(found, merged ? 'merged' : 'closed');
     return changed ? 'updated' : 'unchanged';
+  }
+
+  /**
+   * A `push` webhook: when the base branch of the config repository moved,
+   * the open pull requests are brought onto its new head. Returns whether it was that branch.
+   */
+  async pushed(repo: string, ref: string): Promise<boolean> {
+    const { repository } = this.options;
+    if (
+      repo !== repository.repoName ||
+      ref !== `refs/heads/${repository.target.branch}`
+    ) {
+      return false;
+    }
+    await this.syncBranches();
+    return true;
+  }
+
+  /** Re-applies open change requests whose base moved; never throws. */
+  async syncBranches() {
+    try {
+      return await this.branches.syncOpen();
+    } catch (error) {
+      this.options.logger.warn('Could not bring pull requests up to date', {
+        error: String(error),
+      });
+      return new Map();
+    }
   }
 
   /** The fallback when no webhook arrives: asks GitHub about open requests. */
@@ -223,6 +248,8 @@ export class EnrollmentService {
         );
       }
     }
+    // Without webhooks, this is also where a moved base branch is noticed.
+    await this.syncBranches();
   }
 
   private async settle(
@@ -324,7 +351,7 @@ export class EnrollmentService {
     await repository.createBranch(branch, baseSha);
     let number: number | undefined;
     try {
-      await repository.commitFile({
+      const headSha = await repository.commitFile({
         branch,
         text: edit.text,
         blobSha: file.blobSha,
@@ -360,7 +387,14 @@ export class EnrollmentService {
           branch,
         },
       };
-      await store.add(enrollment);
+      await store.add(enrollment, {
+        edit: {
+          ...(edit.changes ? { changes: edit.changes } : {}),
+          ...(edit.previous ? { previous: edit.previous } : {}),
+        },
+        baseSha,
+        headSha,
+      });
       this.options.logger.info(
         `Opened ${pr.url} for ${requester.userEntityRef}: ${title}`,
       );
@@ -427,6 +461,16 @@ export class EnrollmentService {
     );
     if (pr.state !== 'open') {
       await this.settle(open, pr.state);
+      return undefined;
+    }
+    if (open.sync?.state === 'conflict') {
+      // A dead end the factory made: asking again replaces it.
+      await this.options.repository.comment(
+        open.pullRequest.number,
+        'Closed by the Image Factory: the same change was asked for again, and a new pull request starts from images.yaml as it is now.',
+      );
+      await this.options.repository.closePullRequest(open.pullRequest.number);
+      await this.settle(open, 'closed');
       return undefined;
     }
     if (action === 'unenroll' || sameEntry(open.entry, entry)) return open;

@@ -26,6 +26,12 @@ export interface PullRequestInfo {
   url: string;
   branch: string;
   state: 'open' | 'merged' | 'closed';
+  /** The head branch's commit (live while open). */
+  headSha: string;
+  /** The base branch's commit (live while open). */
+  baseSha: string;
+  /** Whether it merges cleanly; null or absent while GitHub computes it. */
+  mergeable?: boolean | null;
 }
 
 const quiet = () => {};
@@ -35,11 +41,21 @@ function pullInfo(pr: {
   html_url: string;
   state: string;
   merged_at?: string | null;
-  head: { ref: string };
+  head: { ref: string; sha: string };
+  base: { sha: string };
+  mergeable?: boolean | null;
 }): PullRequestInfo {
   let state: PullRequestInfo['state'] = 'open';
   if (pr.state !== 'open') state = pr.merged_at ? 'merged' : 'closed';
-  return { number: pr.number, url: pr.html_url, branch: pr.head.ref, state };
+  return {
+    number: pr.number,
+    url: pr.html_url,
+    branch: pr.head.ref,
+    state,
+    headSha: pr.head.sha,
+    baseSha: pr.base.sha,
+    ...(pr.mergeable !== undefined ? { mergeable: pr.mergeable } : {}),
+  };
 }
 
 /**
@@ -181,15 +197,15 @@ export class GitHubConfigRepository {
     }
   }
 
-  /** One commit on `branch` that replaces images.yaml. */
+  /** One commit on `branch` that replaces images.yaml; returns the commit. */
   async commitFile(options: {
     branch: string;
     text: string;
     blobSha: string;
     message: string;
-  }): Promise<void> {
+  }): Promise<string> {
     const { owner, repo, path } = this.target;
-    await this.call(`commit ${path} to ${options.branch}`, o =>
+    const answer = await this.call(`commit ${path} to ${options.branch}`, o =>
       o.rest.repos.createOrUpdateFileContents({
         owner,
         repo,
@@ -199,6 +215,65 @@ export class GitHubConfigRepository {
         sha: options.blobSha,
         content: Buffer.from(options.text, 'utf8').toString('base64'),
       }),
+    );
+    return answer.data.commit.sha!;
+  }
+
+  /**
+   * A commit on top of `parent` whose images.yaml is `text`, made through the
+   * Git database (no branch moves); returns it.
+   */
+  async commitOnto(options: {
+    parent: string;
+    text: string;
+    message: string;
+  }): Promise<string> {
+    const { owner, repo, path } = this.target;
+    const parent = await this.call(`read the commit ${options.parent}`, o =>
+      o.rest.git.getCommit({ owner, repo, commit_sha: options.parent }),
+    );
+    const tree = await this.call(`write the tree with ${path}`, o =>
+      o.rest.git.createTree({
+        owner,
+        repo,
+        base_tree: parent.data.tree.sha,
+        tree: [{ path, mode: '100644', type: 'blob', content: options.text }],
+      }),
+    );
+    const commit = await this.call(`write the commit with ${path}`, o =>
+      o.rest.git.createCommit({
+        owner,
+        repo,
+        message: options.message,
+        tree: tree.data.sha,
+        parents: [options.parent],
+      }),
+    );
+    return commit.data.sha;
+  }
+
+  /**
+   * Points a branch of the factory at `sha` even when that is not a
+   * fast-forward: the pull request, its description and its conversation stay.
+   */
+  async forceBranch(branch: string, sha: string): Promise<void> {
+    const { owner, repo } = this.target;
+    await this.call(`update the branch ${branch}`, o =>
+      o.rest.git.updateRef({
+        owner,
+        repo,
+        ref: `heads/${branch}`,
+        sha,
+        force: true,
+      }),
+    );
+  }
+
+  /** A comment in a pull request's conversation. */
+  async comment(number: number, body: string): Promise<void> {
+    const { owner, repo } = this.target;
+    await this.call(`comment on pull request #${number}`, o =>
+      o.rest.issues.createComment({ owner, repo, issue_number: number, body }),
     );
   }
 

@@ -55,7 +55,7 @@ const NOT_CONFIGURED =
 /**
  * Routes of self-service enrollment: change requests (`/enrollments`,
  * `/images/:name/unenroll`, `/images/:name/changes`) and GitHub's
- * `pull_request` webhook.
+ * `pull_request` and `push` webhooks.
  */
 export function enrollmentRoutes(options: {
   httpAuth: HttpAuthService;
@@ -173,11 +173,27 @@ export function enrollmentRoutes(options: {
     const event = req.header('x-github-event');
     const payload = req.body as {
       action?: string;
+      ref?: string;
       pull_request?: { number?: number; merged?: boolean };
       repository?: { full_name?: string };
     };
     if (event === 'ping') {
       res.json({ result: 'pong' });
+      return;
+    }
+    if (
+      event === 'push' &&
+      typeof payload.ref === 'string' &&
+      typeof payload.repository?.full_name === 'string'
+    ) {
+      // The base branch moved: open pull requests are re-applied on it.
+      const synced = await enrollment.service.pushed(
+        payload.repository.full_name,
+        payload.ref,
+      );
+      res.status(synced ? 200 : 202).json({
+        result: synced ? 'synced' : 'ignored',
+      });
       return;
     }
     if (
