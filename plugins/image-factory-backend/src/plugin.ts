@@ -106,11 +106,12 @@ export const imageFactoryPlugin = createBackendPlugin({
 
         deps.permissionsRegistry.addPermissions(imageFactoryPermissions);
         const client = await migrateDatabase(database);
+        const imagesStore = DatabaseImagesStore.create({ client });
         const imagesFile = new ImagesFileWatcher({
           location: source.location,
           providers,
           urlReader: deps.urlReader,
-          store: DatabaseImagesStore.create({ client }),
+          store: imagesStore,
           logger: logger.child({ component: 'images-file' }),
         });
         await imagesFile.start(
@@ -334,6 +335,7 @@ export const imageFactoryPlugin = createBackendPlugin({
             rebuilds,
             artifacts,
             providerHealth,
+            images: imagesStore,
           }),
         );
         for (const path of UNAUTHENTICATED_PATHS) {

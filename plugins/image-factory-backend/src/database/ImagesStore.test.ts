@@ -55,6 +55,66 @@ describe('DatabaseImagesStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'lists archived images with their last entry and their enrollments and un-enrollments on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const t1 = new Date('2026-11-01T10:00:00Z');
+      const t2 = new Date('2026-11-02T10:00:00Z');
+      const t3 = new Date('2026-11-03T10:00:00Z');
+      const t4 = new Date('2026-11-04T10:00:00Z');
+      const entity = (name: string) => ({
+        apiVersion: 'imagefactory.dev/v1alpha1' as const,
+        kind: 'Image' as const,
+        metadata: { name },
+        spec: {
+          type: 'managed' as const,
+          owner: 'group:default/team-web',
+          reference: `localhost:5000/apps/${name}`,
+          registry: 'localhost:5000',
+          repository: `apps/${name}`,
+          platforms: ['linux/amd64'],
+        },
+      });
+      const withEntity = (name: string) => ({
+        ...image(name),
+        entity: entity(name),
+      });
+
+      await store.syncPresent([withEntity('a'), withEntity('b')], t1);
+      expect(await store.listArchived()).toEqual([]);
+      await store.syncPresent([withEntity('a')], t2);
+      await store.syncPresent([withEntity('a'), withEntity('b')], t3);
+      await store.syncPresent([], t4);
+
+      const archived = await store.listArchived();
+      expect(archived.map(a => a.entityRef)).toEqual([
+        'image:default/a',
+        'image:default/b',
+      ]);
+      expect(archived[1]).toEqual({
+        ...image('b'),
+        firstSeenAt: t1,
+        lastSeenAt: t3,
+        archivedAt: t4,
+        entity: entity('b'),
+        events: [
+          { event: 'enrolled', at: t1 },
+          { event: 'unenrolled', at: t2 },
+          { event: 're-enrolled', at: t3 },
+          { event: 'unenrolled', at: t4 },
+        ],
+      });
+      expect(archived[0].events).toEqual([
+        { event: 'enrolled', at: t1 },
+        { event: 'unenrolled', at: t4 },
+      ]);
+      // Nothing changes: no event is recorded twice.
+      await store.syncPresent([], new Date('2026-11-05T10:00:00Z'));
+      expect((await store.listArchived())[0].events).toHaveLength(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'records thousands of images in one sync on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

@@ -1,3 +1,4 @@
+import type { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common';
 import { Knex } from 'knex';
 import { toDate } from './timestamps';
 
@@ -21,6 +22,22 @@ export interface PresentImage {
   type: string;
   reference: string;
   owner: string;
+  /** The Image entity of its entry, kept for the archive and re-enrollment. */
+  entity?: ImageEntityV1alpha1;
+}
+
+/** One change of an image's presence in images.yaml. */
+export interface ImageEvent {
+  event: 'enrolled' | 'unenrolled' | 're-enrolled';
+  at: Date;
+}
+
+/** An image absent from images.yaml, with what the archive shows. */
+export interface ArchivedImageRecord extends ImageRecord {
+  archivedAt: Date;
+  entity?: ImageEntityV1alpha1;
+  /** Oldest first. */
+  events: ImageEvent[];
 }
 
 export interface ImagesStore {
@@ -30,6 +47,8 @@ export interface ImagesStore {
    */
   syncPresent(images: PresentImage[], now: Date): Promise<void>;
   list(): Promise<ImageRecord[]>;
+  /** The archived images, most recently archived first. */
+  listArchived(): Promise<ArchivedImageRecord[]>;
 }
 
 type Row = {
@@ -40,7 +59,17 @@ type Row = {
   first_seen_at: string | Date;
   last_seen_at: string | Date;
   archived_at: string | Date | null;
+  entity?: string | null;
 };
+
+type EventRow = {
+  entity_ref: string;
+  event: ImageEvent['event'];
+  at: string | Date;
+};
+
+/** Rows per statement, under SQLite's bound-variable limit. */
+const CHUNK = 500;
 
 function toRecord(row: Row): ImageRecord {
   return {
@@ -64,9 +93,27 @@ export class DatabaseImagesStore implements ImagesStore {
 
   async syncPresent(images: PresentImage[], now: Date): Promise<void> {
     await this.db.transaction(async tx => {
-      // Chunked so that 10,000 images stay under SQLite's bound-variable limit.
-      for (let i = 0; i < images.length; i += 500) {
-        const chunk = images.slice(i, i + 500);
+      const before = new Map(
+        (
+          await tx<Row>('images').select('entity_ref', 'archived_at')
+        ).map(r => [r.entity_ref, r.archived_at]),
+      );
+      const present = new Set(images.map(i => i.entityRef));
+      const events: EventRow[] = [];
+      for (const ref of present) {
+        if (!before.has(ref)) {
+          events.push({ entity_ref: ref, event: 'enrolled', at: now });
+        } else if (before.get(ref)) {
+          events.push({ entity_ref: ref, event: 're-enrolled', at: now });
+        }
+      }
+      for (const [ref, archivedAt] of before) {
+        if (!archivedAt && !present.has(ref)) {
+          events.push({ entity_ref: ref, event: 'unenrolled', at: now });
+        }
+      }
+      for (let i = 0; i < images.length; i += CHUNK) {
+        const chunk = images.slice(i, i + CHUNK);
         await tx<Row>('images')
           .insert(
             chunk.map(image => ({
@@ -77,20 +124,62 @@ export class DatabaseImagesStore implements ImagesStore {
               first_seen_at: now,
               last_seen_at: now,
               archived_at: null,
+              entity: image.entity ? JSON.stringify(image.entity) : null,
             })),
           )
           .onConflict('entity_ref')
-          .merge(['type', 'reference', 'owner', 'last_seen_at', 'archived_at']);
+          .merge([
+            'type',
+            'reference',
+            'owner',
+            'last_seen_at',
+            'archived_at',
+            'entity',
+          ]);
       }
       await tx<Row>('images')
         .whereNull('archived_at')
         .andWhere('last_seen_at', '<', now)
         .update({ archived_at: now });
+      for (let i = 0; i < events.length; i += CHUNK) {
+        await tx<EventRow>('image_events').insert(events.slice(i, i + CHUNK));
+      }
     });
   }
 
   async list(): Promise<ImageRecord[]> {
     const rows = await this.db<Row>('images').select().orderBy('entity_ref');
     return rows.map(toRecord);
+  }
+
+  async listArchived(): Promise<ArchivedImageRecord[]> {
+    const rows = await this.db<Row>('images')
+      .select()
+      .whereNotNull('archived_at')
+      .orderBy([
+        { column: 'archived_at', order: 'desc' },
+        { column: 'entity_ref', order: 'asc' },
+      ]);
+    const events = new Map<string, ImageEvent[]>();
+    const refs = rows.map(r => r.entity_ref);
+    for (let i = 0; i < refs.length; i += CHUNK) {
+      const eventRows = await this.db<EventRow & { id: number }>(
+        'image_events',
+      )
+        .select()
+        .whereIn('entity_ref', refs.slice(i, i + CHUNK))
+        .orderBy(['at', 'id']);
+      for (const row of eventRows) {
+        const list = events.get(row.entity_ref) ?? [];
+        list.push({ event: row.event, at: toDate(row.at) });
+        events.set(row.entity_ref, list);
+      }
+    }
+    return rows.map(row => ({
+      ...toRecord(row),
+      archivedAt: toDate(row.archived_at!),
+      ...(row.entity ? { entity: JSON.parse(row.entity) } : {}),
+      events: events.get(row.entity_ref) ?? [],
+    }));
   }
 }

@@ -18,6 +18,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { analyzeDockerfile } from '../analysis';
 import { BuildArtifacts, BuildService } from '../builds';
+import { ImagesStore } from '../database';
 import { EnrollmentService } from '../enrollment';
 import { ImageGraphService } from '../graph';
 import { RebuildPlanning } from '../planning';
@@ -33,6 +34,7 @@ import {
   ENROLLMENT_UNAUTHENTICATED_PATHS,
   enrollmentRoutes,
 } from './enrollmentRoutes';
+import { archiveRoutes } from './archiveRoutes';
 import { artifactRoutes } from './artifactRoutes';
 import { buildRoutes } from './buildRoutes';
 import {
@@ -79,6 +81,8 @@ export async function createRouter(options: {
   artifacts?: BuildArtifacts;
   /** Health checks of the providers, also shown in `/status`. */
   providerHealth?: ProviderHealthChecker;
+  /** The images' history: the archive of un-enrolled images. */
+  images?: Pick<ImagesStore, 'listArchived'>;
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
   const router = Router();
@@ -157,6 +161,16 @@ export async function createRouter(options: {
   }
   if (options.providerHealth) {
     router.use(providerRoutes({ httpAuth, health: options.providerHealth }));
+  }
+  if (options.images) {
+    router.use(
+      archiveRoutes({
+        httpAuth,
+        permissions,
+        images: options.images,
+        builds: options.builds,
+      }),
+    );
   }
   router.use(buildRoutes({ httpAuth, permissions, builds: options.builds }));
   router.use(

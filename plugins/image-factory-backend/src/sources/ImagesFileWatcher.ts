@@ -105,6 +105,7 @@ export class ImagesFileWatcher {
           type: entity.spec.type,
           reference: entity.spec.reference,
           owner: entity.spec.owner,
+          entity,
         })),
         now,
       );
