@@ -75,4 +75,52 @@ describe('DatabaseEnrollmentStore', () => {
       );
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'keeps what the factory needs to re-apply a change, and its last sync, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const database: DatabaseService = { getClient: async () => knex };
+      await migrateDatabase(database);
+      const store = DatabaseEnrollmentStore.create({ client: knex });
+
+      const changes = { title: 'New', source: null };
+      await store.add(enrollment(3, { action: 'change', imageName: 'app-1' }), {
+        edit: { changes, previous: { name: 'app-1', title: 'Old' } },
+        baseSha: 'a'.repeat(40),
+        headSha: 'b'.repeat(40),
+      });
+      await store.add(enrollment(4));
+      await store.add(enrollment(5, { state: 'merged' }));
+      const open = await store.listOpenBranches();
+      expect(open.map(o => o.enrollment.id)).toEqual([
+        enrollment(3).id,
+        enrollment(4).id,
+      ]);
+      expect(open[0].branch).toEqual({
+        edit: { changes, previous: { name: 'app-1', title: 'Old' } },
+        baseSha: 'a'.repeat(40),
+        headSha: 'b'.repeat(40),
+      });
+      // A request recorded before branches were followed has no state.
+      expect(open[1].branch).toEqual({});
+
+      await store.setBranch(enrollment(3).id, {
+        baseSha: 'c'.repeat(40),
+        headSha: 'd'.repeat(40),
+      });
+      const sync = {
+        state: 'reapplied' as const,
+        message: 'main moved',
+        at: '2026-11-06T00:00:00.000Z',
+        baseSha: 'c'.repeat(40),
+      };
+      await store.setSync(enrollment(3).id, sync);
+      const [after] = await store.listOpenBranches();
+      expect(after.branch.baseSha).toBe('c'.repeat(40));
+      expect(after.branch.headSha).toBe('d'.repeat(40));
+      expect(after.enrollment.sync).toEqual(sync);
+      expect((await store.get(enrollment(4).id))?.sync).toBeUndefined();
+    },
+  );
 });
