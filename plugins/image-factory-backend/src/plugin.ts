@@ -267,6 +267,8 @@ export const imageFactoryPlugin = createBackendPlugin({
         const artifacts = new BuildArtifacts({
           store: artifactStore,
           images: () => imagesFile.getImages(),
+          archived: async () =>
+            new Set((await imagesStore.listArchived()).map(i => i.entityRef)),
           perImage: catalogEntitiesPerImage,
         });
         const providerHealth = new ProviderHealthChecker({

@@ -84,6 +84,9 @@ describe('ImageFactoryBuildsEntityProvider', () => {
     expect(mutation.type).toBe('full');
     const entities =
       mutation.type === 'full' ? mutation.entities.map(e => e.entity) : [];
+    // gone's build went to the archive with it: no ImageBuild entity, and
+    // none with the provider owner in place of its own.
+    expect(artifacts.items.map(a => a.imageName)).toContain('gone');
     expect(entities.map(e => e.metadata.name)).toEqual([
       'hello-cccccccccccc',
       'hello-bbbbbbbbbbbb',

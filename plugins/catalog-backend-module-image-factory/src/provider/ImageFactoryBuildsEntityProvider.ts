@@ -22,7 +22,8 @@ const LOCATION_KEY = `${PROVIDER_NAME}:backend`;
  * Provides an `ImageBuild` entity for each of the last succeeded runs of every
  * image (`imageFactory.builds.catalogEntitiesPerImage`), read from the backend's
  * `GET /api/image-factory/artifacts`. Each refresh is a full mutation, so runs
- * that fall out of the last N leave the catalog. When the backend cannot be
+ * that fall out of the last N leave the catalog, and so do the builds of an
+ * un-enrolled image: they follow it into the factory's archive. When the backend cannot be
  * read, the catalog keeps what it has and the failure is logged once.
  *
  * @public
@@ -109,9 +110,11 @@ export class ImageFactoryBuildsEntityProvider implements EntityProvider {
     }
     if (this.failing) logger.info('Image Factory builds are readable again');
     this.failing = false;
-    const entities = list.items.map(a =>
-      artifactToEntity(a, this.options.providerOwner),
-    );
+    // An un-enrolled image's builds go to the archive with it (the factory
+    // page lists them); as entities they would be orphans with a new owner.
+    const entities = list.items
+      .filter(a => !a.archived)
+      .map(a => artifactToEntity(a, this.options.providerOwner));
     await this.connection.applyMutation({
       type: 'full',
       entities: entities.map(entity => ({

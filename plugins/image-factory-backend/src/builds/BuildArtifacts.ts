@@ -41,6 +41,11 @@ export class BuildArtifacts {
       store: BuildArtifactStore;
       images: () => ImageEntityV1alpha1[];
       perImage: number;
+      /**
+       * The entity refs of the un-enrolled (archived) images, from the
+       * database, so that a failed read of images.yaml archives nothing.
+       */
+      archived?: () => Promise<Set<string>>;
     },
   ) {}
 
@@ -54,11 +59,22 @@ export class BuildArtifacts {
       this.options.images().map(i => [i.metadata.name, i.spec.owner]),
     );
     const runs = await this.options.store.lastSucceededPerImage(perImage);
-    return runs.map(run => toArtifact(run, owners.get(run.imageName)));
+    const archived = (await this.options.archived?.()) ?? new Set<string>();
+    return runs.map(run =>
+      toArtifact(
+        run,
+        owners.get(run.imageName),
+        archived.has(run.entityRef) && !owners.has(run.imageName),
+      ),
+    );
   }
 }
 
-function toArtifact(run: SucceededRun, owner?: string): BuildArtifact {
+function toArtifact(
+  run: SucceededRun,
+  owner: string | undefined,
+  archived: boolean,
+): BuildArtifact {
   const parsed = tryParseImageRef(run.reference);
   const tag = parsed.ok ? parsed.ref.tag : undefined;
   const executor = run.platforms.find(p => p.executor)?.executor;
@@ -67,6 +83,7 @@ function toArtifact(run: SucceededRun, owner?: string): BuildArtifact {
     imageName: run.imageName,
     image: run.entityRef,
     ...(owner ? { owner } : {}),
+    ...(archived ? { archived: true } : {}),
     reference: run.reference,
     digest: run.indexDigest,
     tags: tag ? [tag] : [],

@@ -9,7 +9,7 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
-import { DatabaseBuildStore } from '../database';
+import { DatabaseBuildStore, DatabaseImagesStore } from '../database';
 import { imageFactoryPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -74,13 +74,27 @@ describe('GET /artifacts', () => {
     try {
       // Three runs through the real queue and ledger: two succeed, one fails.
       const store = DatabaseBuildStore.create({ client: knex });
-      const outcomes = ['a', 'b', undefined, 'c'];
+      // `gone` was enrolled, built and un-enrolled: it is in the archive.
+      const images = DatabaseImagesStore.create({ client: knex });
+      const present = (name: string) => ({
+        entityRef: `image:default/${name}`,
+        type: 'managed',
+        reference: `127.0.0.1:5000/apps/${name}`,
+        owner: 'group:default/team-web',
+      });
+      await images.syncPresent(
+        [present('hello'), present('gone')],
+        new Date(Date.UTC(2026, 10, 1)),
+      );
+      await images.syncPresent([present('hello')], new Date(Date.UTC(2026, 10, 2)));
+      const outcomes = ['a', 'b', undefined, 'c', 'e'];
       for (const [i, index] of outcomes.entries()) {
         const id = `00000000-0000-4000-8000-00000000000${i}`;
+        const name = i === 4 ? 'gone' : 'hello';
         await store.enqueue({
           id,
-          imageName: 'hello',
-          entityRef: 'image:default/hello',
+          imageName: name,
+          entityRef: `image:default/${name}`,
           cause: i === 3 ? 'base-change' : 'manual',
           force: false,
           inputs: { platforms: ['linux/amd64', 'linux/s390x'] },
@@ -135,12 +149,20 @@ describe('GET /artifacts', () => {
         res = await request(server)
           .get('/api/image-factory/artifacts')
           .set('Authorization', mockCredentials.service.header());
-        if (res.body.items?.[0]?.owner || i > 100) break;
+        const hello = res.body.items?.find(
+          (a: { imageName: string }) => a.imageName === 'hello',
+        );
+        if (hello?.owner || i > 100) break;
         await new Promise(r => setTimeout(r, 50));
       }
       expect(res.status).toBe(200);
       const body: BuildArtifactList = res.body;
       expect(body.perImage).toBe(2);
+      const gone = body.items.filter(a => a.imageName === 'gone');
+      expect(gone.map(a => [a.digest, a.archived, a.owner])).toEqual([
+        [digest('e'), true, undefined],
+      ]);
+      body.items = body.items.filter(a => a.imageName === 'hello');
       expect(body.items.map(a => a.digest)).toEqual([digest('c'), digest('b')]);
       expect(body.items[0]).toEqual({
         runId: '00000000-0000-4000-8000-000000000003',
@@ -165,7 +187,7 @@ describe('GET /artifacts', () => {
       const one = await request(server)
         .get('/api/image-factory/artifacts?perImage=1')
         .set('Authorization', mockCredentials.user.header());
-      expect(one.body.items).toHaveLength(1);
+      expect(one.body.items).toHaveLength(2);
     } finally {
       await backend.stop();
     }

@@ -15,6 +15,11 @@ export interface BuildArtifact {
   image: string;
   /** The Image's owner, when the image is still in images.yaml. */
   owner?: string;
+  /**
+   * True when the image was un-enrolled (it is in the archive): its builds
+   * go to the archive with it and are not catalog entities.
+   */
+  archived?: boolean;
   /** The tag pushed, e.g. `localhost:5000/apps/hello-web:latest`. */
   reference: string;
   /** Digest of the pushed OCI image index. */
