@@ -1,4 +1,5 @@
 import type {
+  ArchivedImageList,
   AuditEvent,
   AuditEventList,
   BuildLogLine,
@@ -110,6 +111,7 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     edges: [],
     cycles: [],
     problems: [],
+    sourceProblems: [],
   };
   /** What `getCascade` answers, by node id; an empty cascade otherwise. */
   cascades: Record<string, CascadePredictionResponse | WriteResult> = {};
@@ -121,6 +123,8 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
   upcomingCalls = 0;
   /** What `listRegistryBudgets` answers. */
   registryBudgets: RegistryBudgetList | Error = { enabled: true, items: [] };
+  /** What `listArchivedImages` answers. */
+  archived: ArchivedImageList | Error = { items: [] };
   /** Every image's audit trail, newest first. */
   audit: AuditEvent[] = [];
   /** Consumed one per `emergencyRebuild` call, before the default. */
@@ -337,6 +341,10 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
 
   listRegistryBudgets(): Promise<RegistryBudgetList> {
     return settle(this.registryBudgets);
+  }
+
+  listArchivedImages(): Promise<ArchivedImageList> {
+    return settle(this.archived);
   }
 
   listAudit(name: string): Promise<AuditEventList> {

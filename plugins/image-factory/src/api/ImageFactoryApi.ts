@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  ArchivedImageList,
   AuditEventList,
   BuildLogLine,
   BuildLogPage,
@@ -176,6 +177,13 @@ export interface ImageFactoryApi {
    * why checks wait (`GET /api/image-factory/tracking/registries`).
    */
   listRegistryBudgets(): Promise<RegistryBudgetList>;
+
+  /**
+   * The images no longer in images.yaml, with their last entry, their
+   * enrollments and un-enrollments and their last builds
+   * (`GET /api/image-factory/images/archived`).
+   */
+  listArchivedImages(): Promise<ArchivedImageList>;
 }
 
 /**

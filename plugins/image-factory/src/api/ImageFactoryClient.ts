@@ -1,6 +1,7 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ArchivedImageList,
   AuditEventList,
   BuildLogPage,
   BuildRun,
@@ -235,6 +236,11 @@ export class ImageFactoryClient implements ImageFactoryApi {
       `/images/${encodeURIComponent(name)}/emergency-rebuilds`,
       request,
     );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.listArchivedImages} */
+  async listArchivedImages(): Promise<ArchivedImageList> {
+    return this.request<ArchivedImageList>('GET', '/images/archived');
   }
 
   /** {@inheritDoc ImageFactoryApi.listAudit} */

@@ -1,4 +1,5 @@
 import { FormEvent, ReactNode, useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import {
   Box,
   Button,
@@ -36,6 +37,7 @@ import {
   toEnrollRequest,
   validateEnrollForm,
 } from './enrollForm';
+import { prefilledValues } from './prefill';
 
 const TYPES: Array<{ type: ImageType; label: string }> = [
   { type: 'managed', label: 'Managed: the factory builds and pushes it' },
@@ -84,7 +86,11 @@ export function EnrollForm(props: {
   onEnrolled?: (response: EnrollmentResponse) => void;
 }) {
   const { onEnrolled } = props;
-  const [values, setValues] = useState<EnrollFormValues>(() => initialValues());
+  // A link may fill the form in, e.g. "Re-enroll" of an archived image.
+  const [searchParams] = useSearchParams();
+  const [values, setValues] = useState<EnrollFormValues>(() =>
+    prefilledValues(initialValues(), searchParams),
+  );
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const request = useChangeRequest();
