@@ -187,7 +187,7 @@ export class RebuildPlanner {
     const name = image.metadata.name;
     let plan = input.plan;
     // What the plan was when read: a pass never overwrites a newer version.
-    const ifUpdatedAt = plan?.updatedAt;
+    let ifUpdatedAt = plan?.updatedAt;
 
     // 1. Settle the plan's run.
     if (plan?.runId) {
@@ -217,7 +217,9 @@ export class RebuildPlanner {
         await this.audit(plan, 'rebuild-blocked', plan.blockedReason, now, [
           run.id,
         ]);
-        return plan;
+        // A new images.yaml config is worth another try at once.
+        if (!trigger) return plan;
+        ifUpdatedAt = plan.updatedAt;
       } else {
         return plan;
       }
