@@ -45,6 +45,7 @@ describe('withGraph', () => {
       ],
       cycles: [],
       problems: [],
+      sourceProblems: [],
     };
     const out = withGraph(
       [

@@ -4,6 +4,7 @@ import {
   DependencyGraphNode,
   DependencyGraphResponse,
   ImageEntityV1alpha1,
+  ImageSourceProblem,
 } from '@image-factory/plugin-image-factory-common';
 import { DigestStore } from '../database';
 import {
@@ -56,6 +57,24 @@ export class ImageGraph implements ImageGraphService {
     return usage;
   }
 
+  async sourceProblems(): Promise<ImageSourceProblem[]> {
+    await this.options.resolver.load();
+    const found: ImageSourceProblem[] = [];
+    for (const image of this.options.images()) {
+      const entityRef = stringifyEntityRef(image);
+      const name = image.metadata.name;
+      for (const problem of this.options.resolver.get(entityRef)?.problems ??
+        []) {
+        // The resolver writes `name: message` for logs; the name is a field here.
+        const message = problem.startsWith(`${name}: `)
+          ? problem.slice(name.length + 2)
+          : problem;
+        found.push({ entityRef, imageName: name, message });
+      }
+    }
+    return found;
+  }
+
   async getGraph(): Promise<ImageGraphSnapshot> {
     await this.options.resolver.load();
     const problems: string[] = [];
@@ -78,7 +97,7 @@ export class ImageGraph implements ImageGraphService {
       const resolved = this.options.resolver.get(entityRef);
       const bases = resolved?.bases ?? [];
       basesByImage.set(entityRef, bases);
-      problems.push(...(resolved?.problems ?? []));
+
       graphImages.push({
         entityRef,
         reference: image.spec.reference,
@@ -140,6 +159,7 @@ export class ImageGraph implements ImageGraphService {
       edges,
       cycles: graph.findCycles().map(c => c.map(keyOf)),
       problems,
+      sourceProblems: await this.sourceProblems(),
     };
     return {
       graph,

@@ -1,6 +1,7 @@
 import {
   BaseImageUsage,
   DependencyGraphResponse,
+  ImageSourceProblem,
 } from '@image-factory/plugin-image-factory-common';
 import { DependencyGraph } from '../tracking';
 
@@ -58,4 +59,9 @@ export interface ImageGraphService {
   getGraph(): Promise<ImageGraphSnapshot>;
   /** Every base reference found in the Dockerfiles, canonical, deduplicated, sorted. */
   baseReferences(): string[];
+  /**
+   * The images whose source could not be read or analyzed at the last
+   * resolution, each problem with its image (loads what is stored first).
+   */
+  sourceProblems(): Promise<ImageSourceProblem[]>;
 }

@@ -47,6 +47,7 @@ import { graphRoutes } from './graphRoutes';
 import { trackingRoutes } from './trackingRoutes';
 import { rebuildRoutes } from './rebuildRoutes';
 import { parseRequestBody } from './parseRequestBody';
+import { withSourceIssues } from './withSourceIssues';
 
 /** The paths that answer without a token (see plugin.ts). */
 export const UNAUTHENTICATED_PATHS = [
@@ -113,7 +114,11 @@ export async function createRouter(options: {
       STATUS_HEALTH_WAIT_MS,
     );
     const body: ImageFactoryStatus = {
-      imagesFile: imagesFile.getStatus(),
+      imagesFile: withSourceIssues(
+        imagesFile.getStatus(),
+        imagesFile.getImages(),
+        (await options.graph?.sourceProblems()) ?? [],
+      ),
       providers: providers.map(p => ({
         id: p.id,
         type: p.kind,

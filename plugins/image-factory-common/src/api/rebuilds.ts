@@ -47,8 +47,31 @@ export interface DependencyGraphResponse {
   edges: DependencyGraphEdge[];
   /** Each cycle found, as the node ids on it (a cycle blocks its images' rebuilds). */
   cycles: string[][];
-  /** Problems met while reading Dockerfiles, e.g. `hello-web: Dockerfile:3: ...`. */
+  /**
+   * Problems of the graph as a whole, e.g. a reference two images publish.
+   * An image's own source problems are in `sourceProblems` instead.
+   */
   problems: string[];
+  /**
+   * Each image whose source cannot be read or analyzed (repository or branch
+   * gone, Dockerfile moved, a FROM that does not resolve). They concern that
+   * image only: its page shows them, the pages of other images do not.
+   */
+  sourceProblems: ImageSourceProblem[];
+}
+
+/**
+ * What is wrong with one image's source, as the factory last read it.
+ *
+ * @public
+ */
+export interface ImageSourceProblem {
+  /** The Image entity, e.g. `image:default/hello-web`. */
+  entityRef: string;
+  /** Its name in images.yaml. */
+  imageName: string;
+  /** E.g. `Dockerfile:3: ARG BASE has no value` or `dockerfiles/x/Dockerfile: not found in acme/x on branch main`. */
+  message: string;
 }
 
 /**

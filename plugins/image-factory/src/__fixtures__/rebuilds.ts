@@ -88,6 +88,7 @@ export const graphFixture: DependencyGraphResponse = {
   ],
   cycles: [],
   problems: [],
+  sourceProblems: [],
 };
 
 /** A new busybox-base rebuilds hello-web, then hello-api; the cap cuts hello-worker. */

@@ -1,0 +1,38 @@
+import {
+  ANNOTATION_IMAGE_FACTORY_ENTRY,
+  ImageEntityV1alpha1,
+  ImageSourceProblem,
+  ImagesFileStatus,
+} from '@image-factory/plugin-image-factory-common';
+
+/**
+ * The status of images.yaml with each entry whose source broke after it was
+ * enrolled (repository deleted, Dockerfile moved, a FROM that no longer
+ * resolves) as an issue of that entry: the file is valid, but the entry
+ * cannot be built, and the status page must not say "every entry is valid".
+ */
+export function withSourceIssues(
+  status: ImagesFileStatus,
+  images: ImageEntityV1alpha1[],
+  problems: ImageSourceProblem[],
+): ImagesFileStatus {
+  if (problems.length === 0) return status;
+  const entryPath = new Map(
+    images.map(i => [
+      i.metadata.name,
+      i.metadata.annotations?.[ANNOTATION_IMAGE_FACTORY_ENTRY],
+    ]),
+  );
+  return {
+    ...status,
+    ok: false,
+    issues: [
+      ...status.issues,
+      ...problems.map(p => ({
+        path: `${entryPath.get(p.imageName) ?? p.imageName}.source`,
+        message: p.message,
+        entry: p.imageName,
+      })),
+    ],
+  };
+}
