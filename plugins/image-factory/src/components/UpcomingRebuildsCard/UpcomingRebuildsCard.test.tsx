@@ -130,6 +130,39 @@ describe('UpcomingRebuildsCard', () => {
     );
   });
 
+  it('shows an enrollment build waiting for the first build of its base', async () => {
+    const api = new InMemoryImageFactoryApi(emptyStatus);
+    api.upcoming = [
+      upcomingFixture({
+        imageName: 'hello-web',
+        entityRef: 'image:default/hello-web',
+        cause: 'enrollment',
+        causeDetail: 'first seen in images.yaml',
+        reasons: [],
+        state: 'waiting-upstream',
+        eligibleAt: at(0),
+        waitingFor: ['image:default/busybox-base'],
+      }),
+      upcomingFixture({
+        imageName: 'python-runtime',
+        entityRef: 'image:default/python-runtime',
+        cause: 'config-change',
+        causeDetail: 'buildArgs.GREETING changed',
+        reasons: [],
+        state: 'queued',
+        eligibleAt: at(0),
+      }),
+    ];
+    await renderCard(api);
+    const web = await waitFor(() => rowOf('hello-web'));
+    expect(web.getByText('Enrollment')).toBeInTheDocument();
+    expect(web.getByText('first seen in images.yaml')).toBeInTheDocument();
+    expect(web.getByRole('link', { name: 'busybox-base' })).toBeInTheDocument();
+    const python = rowOf('python-runtime');
+    expect(python.getByText('Config changed')).toBeInTheDocument();
+    expect(python.getByText('buildArgs.GREETING changed')).toBeInTheDocument();
+  });
+
   it('reads the list again on its interval, and says when there is none', async () => {
     const api = new InMemoryImageFactoryApi(emptyStatus);
     await renderCard(api, 50);

@@ -15,7 +15,12 @@ import type {
   UpcomingRebuild,
 } from '@image-factory/plugin-image-factory-common';
 import { useUpcomingRebuilds } from '../../hooks/useRebuilds';
-import { relativeTime, shortDigest, when } from '../ImageBuildsContent/format';
+import {
+  CAUSE_LABELS,
+  relativeTime,
+  shortDigest,
+  when,
+} from '../ImageBuildsContent/format';
 import { RebuildStateChip } from './RebuildStateChip';
 
 const DEFAULT_REFRESH_INTERVAL_MS = 30_000;
@@ -90,6 +95,20 @@ const columns: TableColumn<UpcomingRebuild>[] = [
     sorting: false,
     render: row => (
       <>
+        {row.cause && row.cause !== 'base-change' && (
+          <Box mb={0.5}>
+            {CAUSE_LABELS[row.cause]}
+            {row.causeDetail && (
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="div"
+              >
+                {row.causeDetail}
+              </Typography>
+            )}
+          </Box>
+        )}
         {row.reasons.map(reason => (
           <Reason
             key={`${reason.baseReference} ${reason.newDigest}`}
@@ -170,14 +189,14 @@ export function UpcomingRebuildsCard(props: { refreshIntervalMs?: number }) {
       <EmptyState
         missing="data"
         title="No upcoming rebuilds"
-        description="When a base image gets a new digest, the images built FROM it are listed here until their rebuild is queued."
+        description="When a base image gets a new digest, or an image is enrolled or its build config changes, it is listed here until its build is queued."
       />
     );
   }
   return (
     <Table<UpcomingRebuild>
       title="Upcoming rebuilds"
-      subtitle="Each image is rebuilt once, after its delay and quiet period, and after the images it is built FROM."
+      subtitle="Each image is rebuilt once, after its delay and quiet period, and after the images it is built FROM (a new image waits for its base's first build)."
       columns={columns}
       data={rebuilds}
       options={{
