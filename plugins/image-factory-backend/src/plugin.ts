@@ -291,6 +291,11 @@ export const imageFactoryPlugin = createBackendPlugin({
           images: () => imagesFile.getImages(),
           graph,
           queue: builds.service,
+          // Read on the images.yaml schedule; a first build waits for it.
+          basesKnown: async entityRef => {
+            await resolver.load();
+            return resolver.get(entityRef) !== undefined;
+          },
           notifications: deps.notifications,
           metrics: deps.metrics,
           logger: logger.child({ component: 'rebuilds' }),

@@ -222,7 +222,7 @@ describe('DockerExecutor', () => {
       entries.push({
         mediaType: manifest.mediaType,
         digest: manifest.digest,
-        size: manifest.size,
+        size: manifest.bytes.length,
         platform: { os: 'linux', architecture: arch },
       });
     }

@@ -26,6 +26,12 @@ export interface BuildTriggersOptions {
   automaticBuilds: boolean;
   /** `imageFactory.rebuilds.defaultSchedule`; null: no scheduled builds by default. */
   defaultScheduleMs: number | null;
+  /**
+   * Whether the image's Dockerfile has been read for its bases. Until then a
+   * first build waits: planned earlier, it could not wait for a base the
+   * factory builds (right after startup, or right after an enrollment merged).
+   */
+  basesKnown?: (entityRef: string) => Promise<boolean>;
   logger: LoggerService;
 }
 
@@ -68,6 +74,15 @@ export class BuildTriggers {
           // Known from before automatic builds: built already, nothing to do.
           await record();
           logger.debug('Image with runs recorded without a build', {
+            image: name,
+          });
+          continue;
+        }
+        if (
+          this.options.basesKnown &&
+          !(await this.options.basesKnown(entityRef))
+        ) {
+          logger.debug('First build waits for the Dockerfile to be read', {
             image: name,
           });
           continue;

@@ -11,7 +11,7 @@ import {
   RebuildPlanStore,
 } from '../database';
 import { ImageGraphService } from '../graph';
-import { BuildTriggers } from './BuildTriggers';
+import { BuildTriggers, BuildTriggersOptions } from './BuildTriggers';
 import { EmergencyRebuilds } from './EmergencyRebuilds';
 import { RebuildMetrics } from './RebuildMetrics';
 import { RebuildPlanner } from './RebuildPlanner';
@@ -35,6 +35,8 @@ export function createRebuildPlanning(options: {
   notifications?: Pick<NotificationService, 'send'>;
   /** Backstage's metrics service, when the backend has one. */
   metrics?: MetricsService;
+  /** Whether an image's bases are known yet (see {@link BuildTriggersOptions}). */
+  basesKnown?: (entityRef: string) => Promise<boolean>;
   logger: LoggerService;
 }): RebuildPlanning {
   const { config, client, images, queue, logger } = options;
@@ -59,6 +61,7 @@ export function createRebuildPlanning(options: {
       builds,
       automaticBuilds: config.automaticBuilds,
       defaultScheduleMs: config.defaultScheduleMs,
+      basesKnown: options.basesKnown,
       logger,
     }),
   });
