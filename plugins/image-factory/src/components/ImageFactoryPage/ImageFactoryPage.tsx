@@ -14,6 +14,7 @@ import {
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { useFactoryStatus } from '../../hooks/useFactoryStatus';
 import { enrollRouteRef } from '../../routes';
+import { ArchivedImagesCard } from '../ArchivedImagesCard';
 import { PendingEnrollmentsCard } from '../PendingEnrollmentsCard';
 import { RegistryBudgetCard } from '../RegistryBudgetCard';
 import { UpcomingRebuildsCard } from '../UpcomingRebuildsCard';
@@ -97,13 +98,18 @@ function StatusContent() {
       <Box mt={3}>
         <PendingEnrollmentsCard />
       </Box>
+      <Box mt={3}>
+        <ArchivedImagesCard />
+      </Box>
     </>
   );
 }
 
 /**
  * The factory's status page: the state of images.yaml, the watched base
- * images and the registries' request budgets, the configured providers, the upcoming rebuilds and the change requests, with a link to the enroll page.
+ * images and the registries' request budgets, the configured providers, the
+ * upcoming rebuilds, the change requests and the archived (un-enrolled)
+ * images, with a link to the enroll page.
  *
  * @public
  */

@@ -1,0 +1,1 @@
+export { ArchivedImagesCard, ARCHIVED_IMAGES_ANCHOR } from './ArchivedImagesCard';
