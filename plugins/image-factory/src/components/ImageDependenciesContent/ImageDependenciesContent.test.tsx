@@ -219,4 +219,56 @@ describe('ImageDependenciesContent', () => {
     ).toBeInTheDocument();
     await waitFor(() => expect(nodeIds()).toHaveLength(6));
   });
+
+  it("shows the image's own broken source, never another image's", async () => {
+    const api = apiWithGraph();
+    api.graph = {
+      ...graphFixture,
+      sourceProblems: [
+        {
+          entityRef: 'image:default/python-runtime',
+          imageName: 'python-runtime',
+          message: 'Dockerfile: not found in acme/deleted on branch main',
+        },
+        {
+          entityRef: 'image:default/hello-web',
+          imageName: 'hello-web',
+          message:
+            'dockerfiles/hello-web/Dockerfile: not found in image-factory/examples on branch main',
+        },
+      ],
+    };
+    await renderTab(api, exampleImage('hello-web'));
+    expect(
+      await screen.findByText(
+        "Error: The factory cannot read hello-web's source",
+      ),
+    ).toBeInTheDocument();
+    const list = screen.getByRole('list', { name: 'Source problems' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(1);
+    expect(
+      within(list).getByText(
+        'dockerfiles/hello-web/Dockerfile: not found in image-factory/examples on branch main',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/acme\/deleted/)).not.toBeInTheDocument();
+  });
+
+  it('shows no source panel on the page of an image whose source is fine', async () => {
+    const api = apiWithGraph();
+    api.graph = {
+      ...graphFixture,
+      sourceProblems: [
+        {
+          entityRef: 'image:default/python-runtime',
+          imageName: 'python-runtime',
+          message: 'Dockerfile: not found in acme/deleted on branch main',
+        },
+      ],
+    };
+    await renderTab(api, exampleImage('hello-web'));
+    await waitFor(() => expect(nodeIds().length).toBeGreaterThan(0));
+    expect(screen.queryByText(/cannot read/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/acme\/deleted/)).not.toBeInTheDocument();
+  });
 });

@@ -72,6 +72,10 @@ function Dependencies(props: {
     [graph, current, whole],
   );
   const marks = useMemo(() => highlights(graph, cascade), [graph, cascade]);
+  // Another image's broken source is that image's business, not this page's.
+  const ownProblems = (graph.sourceProblems ?? [])
+    .filter(p => p.entityRef === entityRef)
+    .map(p => p.message);
 
   return (
     <Grid container spacing={3}>
@@ -80,9 +84,29 @@ function Dependencies(props: {
           <CyclesPanel graph={graph} />
         </Grid>
       )}
+      {ownProblems.length > 0 && (
+        <Grid item xs={12}>
+          <WarningPanel
+            severity="error"
+            defaultExpanded
+            title={`The factory cannot read ${imageName}'s source`}
+          >
+            <Typography variant="body2">
+              Its builds fail until the repository, branch or Dockerfile named
+              in images.yaml exists again, or the entry is changed to where they
+              are now.
+            </Typography>
+            <ul aria-label="Source problems">
+              {ownProblems.map(problem => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+          </WarningPanel>
+        </Grid>
+      )}
       {graph.problems.length > 0 && (
         <Grid item xs={12}>
-          <WarningPanel title="Problems reading Dockerfiles">
+          <WarningPanel title="Problems of the dependency graph">
             <ul>
               {graph.problems.map(problem => (
                 <li key={problem}>{problem}</li>
