@@ -17,6 +17,7 @@ export {
   EntityProviderHealthCard,
   EntityImageBuildOverviewCard,
   EntityImageBuildInputsCard,
+  ImageFactoryEntityNotFound,
 } from './plugin';
 export {
   rootRouteRef as imageFactoryRootRouteRef,

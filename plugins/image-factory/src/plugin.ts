@@ -228,3 +228,21 @@ export const EntityImageBuildInputsCard: () => JSX.Element =
       },
     }),
   );
+
+/**
+ * For `EntityLayout`'s `NotFoundComponent`: on the page of an Image that is
+ * not in the catalog because it was un-enrolled, says when, and links to the
+ * Archived images (its history and builds) and to "Re-enroll".
+ *
+ * @public
+ */
+export const ImageFactoryEntityNotFound: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'ImageFactoryEntityNotFound',
+      component: {
+        lazy: () =>
+          import('./components/EntityNotFound').then(m => m.EntityNotFound),
+      },
+    }),
+  );

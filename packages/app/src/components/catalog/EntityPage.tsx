@@ -110,8 +110,10 @@ const overviewContent = (
   </Grid>
 );
 
+// An entity that is not in the catalog lands here; for an un-enrolled Image
+// it says so and links to the archive.
 const defaultEntityPage = (
-  <EntityLayout>
+  <EntityLayout NotFoundComponent={<ImageFactoryEntityNotFound />}>
     <EntityLayout.Route path="/" title="Overview">
       {overviewContent}
     </EntityLayout.Route>
