@@ -10,14 +10,22 @@ import {
   TextField,
 } from '@material-ui/core';
 import { SUPPORTED_PLATFORMS } from '@image-factory/plugin-image-factory-common';
-import type { EnrollFormValues, FieldErrors, FormField } from './enrollForm';
+import {
+  unbuiltPlatforms,
+  type EnrollFormValues,
+  type FieldErrors,
+  type FormField,
+} from './enrollForm';
 
 type Change = <K extends FormField>(
   field: K,
   value: EnrollFormValues[K],
 ) => void;
 
-/** A checkbox per platform the factory can build for. */
+/**
+ * A checkbox per platform the factory can build for, and, once the backend
+ * said that no executor builds some of them yet, a box to confirm them.
+ */
 export function PlatformFields(props: {
   values: EnrollFormValues;
   errors: FieldErrors;
@@ -25,6 +33,12 @@ export function PlatformFields(props: {
   disabled?: boolean;
 }) {
   const { values, errors, onChange, disabled } = props;
+  const unbuilt = unbuiltPlatforms(errors.platforms);
+  // The API's own words for the flag mean nothing here: the box below is it.
+  const message = errors.platforms?.replace(
+    /: confirm with acceptUnbuiltPlatforms: true to list it anyway/g,
+    '',
+  );
   const toggle = (platform: string, checked: boolean) =>
     onChange(
       'platforms',
@@ -54,9 +68,27 @@ export function PlatformFields(props: {
         ))}
       </FormGroup>
       <FormHelperText>
-        {errors.platforms ??
+        {message ??
           'Built (managed) or watched (base, external) for each platform ticked'}
       </FormHelperText>
+      {(unbuilt.length > 0 || values.acceptUnbuiltPlatforms) && (
+        <FormControlLabel
+          disabled={disabled}
+          label={`No executor builds ${
+            unbuilt.length > 0 ? unbuilt.join(', ') : 'some of these'
+          } yet: enroll anyway (those builds wait until an executor for them is configured)`}
+          control={
+            <Checkbox
+              name="acceptUnbuiltPlatforms"
+              checked={values.acceptUnbuiltPlatforms}
+              onChange={e =>
+                onChange('acceptUnbuiltPlatforms', e.target.checked)
+              }
+              color="primary"
+            />
+          }
+        />
+      )}
     </FormControl>
   );
 }

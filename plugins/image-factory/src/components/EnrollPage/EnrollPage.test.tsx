@@ -387,4 +387,58 @@ describe('EnrollPage', () => {
       ),
     ).toBeInTheDocument();
   });
+
+  it('shows where the source does not work, and asks to confirm platforms no executor builds', async () => {
+    const api = new InMemoryImageFactoryApi(emptyStatus);
+    api.writeResults = [
+      await responseError(
+        400,
+        'InputError',
+        'The image cannot be built as proposed: ' +
+          'image.source.dockerfile: docker/Dockerfile does not exist in acme/hello-api on branch main; ' +
+          'image.platforms[1]: no executor builds linux/ppc64le yet (the executors build linux/amd64, linux/arm64), so its builds would wait: confirm with acceptUnbuiltPlatforms: true to list it anyway',
+      ),
+    ];
+    await renderPage(api);
+    await waitFor(() => expect(textbox(/^Owner/)).not.toHaveValue(''));
+    await fillManagedImage();
+    await userEvent.click(
+      form().getByRole('checkbox', { name: 'linux/ppc64le' }),
+    );
+    // Nothing to confirm before the backend has said so.
+    expect(
+      form().queryByRole('checkbox', { name: /^No executor builds/ }),
+    ).not.toBeInTheDocument();
+    await userEvent.click(submitButton());
+
+    expect(
+      await screen.findByText('Error: The enroll request is not valid'),
+    ).toBeInTheDocument();
+    expect(helperOf(/^Dockerfile path/)).toBe(
+      'docker/Dockerfile does not exist in acme/hello-api on branch main',
+    );
+    expect(
+      form().getByText(
+        "'linux/ppc64le': no executor builds linux/ppc64le yet (the executors build linux/amd64, linux/arm64), so its builds would wait",
+      ),
+    ).toBeInTheDocument();
+    const confirm = form().getByRole('checkbox', {
+      name: /^No executor builds linux\/ppc64le yet: enroll anyway/,
+    });
+    expect(confirm).not.toBeChecked();
+
+    await fill(/^Dockerfile path/, 'Dockerfile');
+    await userEvent.click(confirm);
+    await userEvent.click(submitButton());
+    expect(await form().findByRole('status')).toBeInTheDocument();
+    const bodies = api.requests.map(r => r.body as Record<string, any>);
+    expect(bodies[0]).not.toHaveProperty('acceptUnbuiltPlatforms');
+    expect(bodies[1]).toMatchObject({
+      acceptUnbuiltPlatforms: true,
+      image: {
+        platforms: ['linux/amd64', 'linux/ppc64le'],
+        source: { repo: 'acme/hello-api' },
+      },
+    });
+  });
 });

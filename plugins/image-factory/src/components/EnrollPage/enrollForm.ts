@@ -29,6 +29,8 @@ export interface EnrollFormValues {
   /** Comma-separated, e.g. `dev, staging, prod`. */
   stages: string;
   reason: string;
+  /** The user confirmed platforms no executor builds yet. */
+  acceptUnbuiltPlatforms: boolean;
 }
 
 /** The field of the form an issue belongs to. */
@@ -57,6 +59,7 @@ export function initialValues(owner = ''): EnrollFormValues {
     rebuildCoalesceWindow: DEFAULT_COALESCE_WINDOW,
     stages: '',
     reason: '',
+    acceptUnbuiltPlatforms: false,
   };
 }
 
@@ -124,7 +127,21 @@ export function toEnrollRequest(values: EnrollFormValues): EnrollImageRequest {
     if (!required[key]) delete required[key];
   }
   const reason = values.reason.trim();
-  return reason ? { image, reason } : { image };
+  return {
+    image,
+    ...(reason ? { reason } : {}),
+    ...(values.acceptUnbuiltPlatforms ? { acceptUnbuiltPlatforms: true } : {}),
+  };
+}
+
+/**
+ * The platforms the backend said no executor builds yet, from the message it
+ * put on the platforms field (`no executor builds linux/ppc64le yet …`).
+ */
+export function unbuiltPlatforms(message: string | undefined): string[] {
+  return [...(message ?? '').matchAll(/no executor builds (\S+) yet/g)].map(
+    m => m[1],
+  );
 }
 
 const FIELD_OF_PATH: Record<string, FormField> = {
@@ -147,6 +164,7 @@ const FIELD_OF_PATH: Record<string, FormField> = {
   'image.rebuild.coalesceWindow': 'rebuildCoalesceWindow',
   'image.stages': 'stages',
   reason: 'reason',
+  acceptUnbuiltPlatforms: 'platforms',
 };
 
 /**
