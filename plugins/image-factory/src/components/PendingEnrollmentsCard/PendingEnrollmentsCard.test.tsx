@@ -4,7 +4,10 @@ import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { imageFactoryApiRef } from '../../api';
 import { InMemoryImageFactoryApi } from '../../__fixtures__/InMemoryImageFactoryApi';
-import { someEnrollments } from '../../__fixtures__/enrollments';
+import {
+  enrollmentFixture,
+  someEnrollments,
+} from '../../__fixtures__/enrollments';
 import { emptyStatus } from '../../__fixtures__/status';
 import { PendingEnrollmentsCard } from './PendingEnrollmentsCard';
 
@@ -106,6 +109,54 @@ describe('PendingEnrollmentsCard', () => {
 
     expect(
       await screen.findByText(/Could not load the change requests/),
+    ).toBeInTheDocument();
+  });
+
+  it('says when the factory re-applied an open request, and when it needs the requester', async () => {
+    const api = new InMemoryImageFactoryApi(emptyStatus);
+    api.enrollments = [
+      enrollmentFixture(
+        {
+          action: 'enroll',
+          imageName: 'web-api-2',
+          sync: {
+            state: 'reapplied',
+            message:
+              'main moved to 1234567, so the Image Factory applied this change again on top of it (commit 89abcde). Nothing else changed: review and merge as before.',
+            at: '2026-12-04T10:00:00.000Z',
+            baseSha: '1234567'.padEnd(40, '0'),
+          },
+        },
+        21,
+      ),
+      enrollmentFixture(
+        {
+          action: 'enroll',
+          imageName: 'web-api',
+          sync: {
+            state: 'conflict',
+            message:
+              'images.yaml on main has an image named web-api now (added by another change). Close this pull request, then ask for a change of web-api from its page, or enroll this one under another name.',
+            at: '2026-12-04T10:00:00.000Z',
+            baseSha: '1234567'.padEnd(40, '0'),
+          },
+        },
+        22,
+      ),
+    ];
+    await renderCard(api);
+
+    const reapplied = await rowOfPullRequest(21);
+    expect(
+      reapplied.getByText('re-applied on the new base'),
+    ).toBeInTheDocument();
+    expect(
+      reapplied.getByText(/applied this change again on top of it/),
+    ).toBeInTheDocument();
+    const conflict = await rowOfPullRequest(22);
+    expect(conflict.getByText('conflict: needs you')).toBeInTheDocument();
+    expect(
+      conflict.getByText(/Close this pull request, then ask for a change/),
     ).toBeInTheDocument();
   });
 });

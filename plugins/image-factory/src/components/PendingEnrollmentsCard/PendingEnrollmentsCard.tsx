@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Chip, MenuItem, TextField } from '@material-ui/core';
+import { Box, Chip, MenuItem, TextField, Typography } from '@material-ui/core';
 import {
   EmptyState,
   InfoCard,
@@ -13,6 +13,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type {
   Enrollment,
   EnrollmentState,
+  EnrollmentSync,
 } from '@image-factory/plugin-image-factory-common';
 import { useEnrollments } from '../../hooks/useEnrollments';
 
@@ -48,6 +49,33 @@ function ImageName(props: { enrollment: Enrollment }) {
       entityRef={{ kind: 'image', namespace: 'default', name: imageName }}
       defaultKind="image"
     />
+  );
+}
+
+const SYNC_LABELS: Record<EnrollmentSync['state'], string> = {
+  reapplied: 're-applied on the new base',
+  conflict: 'conflict: needs you',
+  'foreign-commits': 'edited by hand',
+};
+
+/**
+ * What the factory last did to keep an open pull request on its base branch:
+ * re-applied it, or found a conflict it leaves to the requester (with what to do).
+ */
+function SyncNote(props: { sync: EnrollmentSync }) {
+  const { sync } = props;
+  return (
+    <Box mt={0.5} maxWidth={360}>
+      <Chip
+        label={SYNC_LABELS[sync.state] ?? sync.state}
+        size="small"
+        variant="outlined"
+        color={sync.state === 'reapplied' ? 'default' : 'secondary'}
+      />
+      <Typography variant="caption" component="div" color="textSecondary">
+        {sync.message}
+      </Typography>
+    </Box>
   );
 }
 
@@ -93,7 +121,10 @@ const columns: TableColumn<Enrollment>[] = [
     title: 'State',
     field: 'state',
     render: e => (
-      <Chip label={e.state} size="small" color={STATE_COLORS[e.state]} />
+      <>
+        <Chip label={e.state} size="small" color={STATE_COLORS[e.state]} />
+        {e.state === 'open' && e.sync && <SyncNote sync={e.sync} />}
+      </>
     ),
   },
   {
