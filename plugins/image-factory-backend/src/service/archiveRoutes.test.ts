@@ -88,7 +88,9 @@ describe('GET /images/archived', () => {
         request(server)
           .get('/api/image-factory/images/archived')
           .set('Authorization', mockCredentials.user.header(user));
-      const waitFor = async (check: (list: ArchivedImageList) => boolean) => {
+      const waitFor = async (
+        check: (list: ArchivedImageList) => boolean,
+      ): Promise<ArchivedImageList> => {
         for (let i = 0; i < 200; i++) {
           const res = await get();
           if (res.status === 200 && check(res.body)) return res.body;
@@ -96,9 +98,9 @@ describe('GET /images/archived', () => {
         }
         const last = await get();
         throw new Error(
-          `the archive never showed what was expected: ${last.status} ${JSON.stringify(
-            last.body,
-          )}`,
+          `the archive never showed what was expected: ${
+            last.status
+          } ${JSON.stringify(last.body)}`,
         );
       };
       try {
@@ -146,9 +148,7 @@ describe('GET /images/archived', () => {
               source: { repo: 'acme/web', dockerfile: 'Dockerfile' },
             },
           },
-          builds: [
-            { id: queued.id, causeDetail: 'before un-enrolling' },
-          ],
+          builds: [{ id: queued.id, causeDetail: 'before un-enrolling' }],
         });
         expect(web.history.map(h => h.event)).toEqual([
           'enrolled',

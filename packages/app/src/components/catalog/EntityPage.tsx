@@ -44,6 +44,7 @@ import {
   EntityImageRebuildsCard,
   EntityImageTrackingCard,
   EntityProviderHealthCard,
+  ImageFactoryEntityNotFound,
   RELATION_PROVIDED_BY,
   RELATION_PROVIDER_OF,
   imageFactoryRelationPairs,

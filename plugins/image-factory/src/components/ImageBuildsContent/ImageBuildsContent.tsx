@@ -8,6 +8,7 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
+import type { Entity } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   BuildRun,
@@ -231,7 +232,8 @@ export function ImageBuildsContent(props: { refreshIntervalMs?: number }) {
       />
     );
   }
-  if (!isImageFactoryBuiltImage(entity)) {
+  // Through `Entity`, so that the type of `entity` stays ImageEntityV1alpha1 below.
+  if (!isImageFactoryBuiltImage(entity as Entity)) {
     return (
       <EmptyState
         missing="info"
