@@ -65,8 +65,17 @@ export async function startImageFactory(): Promise<ImageFactoryUnderTest> {
         name: REPO,
         files: { 'images.yaml': EXAMPLE_IMAGES_YAML },
       },
+      // The source the tests enroll web-api from: the factory reads it first.
+      {
+        owner: OWNER,
+        name: 'web-api',
+        files: {
+          'docker/Dockerfile': 'FROM localhost:5000/base/busybox:stable\n',
+        },
+      },
     ],
   });
+  const host = new URL(github.webUrl).host;
   const backend = await startTestBackend({
     features: [
       imageFactoryBackend,
@@ -76,7 +85,7 @@ export async function startImageFactory(): Promise<ImageFactoryUnderTest> {
           integrations: {
             github: [
               {
-                host: new URL(github.webUrl).host,
+                host,
                 apiBaseUrl: github.baseUrl,
                 token: github.token,
               },
@@ -85,6 +94,17 @@ export async function startImageFactory(): Promise<ImageFactoryUnderTest> {
           imageFactory: {
             images: { location: '/nonexistent/images.yaml' },
             tracking: { enabled: false },
+            providers: {
+              sources: { github: { host } },
+              // Never reached: enrollment only reads the platforms it builds.
+              executors: {
+                local: {
+                  type: 'docker',
+                  host: 'unix:///nonexistent/docker.sock',
+                  platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'],
+                },
+              },
+            },
             enrollment: {
               target: `${github.webUrl}/${OWNER}/${REPO}/blob/main/images.yaml`,
             },

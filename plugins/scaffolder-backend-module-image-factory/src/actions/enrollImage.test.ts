@@ -222,6 +222,47 @@ describe('image-factory:enroll against the Image Factory backend', () => {
     );
   });
 
+  it("fails with the backend's field when the source does not exist, and opens nothing", async () => {
+    const error = await rejection(
+      action.handler(
+        contextFor({
+          ...WEB_API,
+          name: 'no-dockerfile',
+          reference: 'localhost:5000/apps/no-dockerfile',
+          source: { repo: 'acme/web-api', dockerfile: 'moved/Dockerfile' },
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(
+      'The image cannot be built as proposed: image.source.dockerfile: moved/Dockerfile does not exist in acme/web-api on branch main',
+    );
+    expect(await factory.github.listBranches(OWNER, REPO)).not.toContain(
+      'image-factory/enroll-no-dockerfile',
+    );
+  });
+
+  it('enrolls platforms no executor builds only when acceptUnbuiltPlatforms confirms them', async () => {
+    const input = {
+      ...WEB_API,
+      name: 'web-api-ppc',
+      reference: 'localhost:5000/apps/web-api-ppc',
+      platforms: ['linux/amd64' as const, 'linux/ppc64le' as const],
+    };
+    const error = await rejection(action.handler(contextFor(input)));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain(
+      'image.platforms[1]: no executor builds linux/ppc64le yet',
+    );
+
+    const ctx = contextFor({ ...input, acceptUnbuiltPlatforms: true });
+    await action.handler(ctx);
+    expect(outputsOf(ctx).reused).toBe(false);
+    expect(await factory.github.listBranches(OWNER, REPO)).toContain(
+      'image-factory/enroll-web-api-ppc',
+    );
+  });
+
   it('made only requests that GitHub accepts', () => {
     expect(factory.github.violations()).toEqual([]);
   });

@@ -226,6 +226,13 @@ export function createEnrollImageAction(options: {
             .describe(
               'Why the image is enrolled; shown to the reviewers in the pull request.',
             ),
+        acceptUnbuiltPlatforms: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Enroll even if no configured executor builds some of the platforms yet (their builds wait for one); without it the factory refuses such platforms, naming each.',
+            ),
       },
       output: {
         pullRequestUrl: z =>
@@ -283,6 +290,9 @@ export function createEnrollImageAction(options: {
           const body: EnrollImageRequest = {
             image: image as EnrollImageRequest['image'],
             ...(reason ? { reason } : {}),
+            ...(ctx.input.acceptUnbuiltPlatforms
+              ? { acceptUnbuiltPlatforms: true }
+              : {}),
           };
           const response = await fetch(
             `${await discovery.getBaseUrl('image-factory')}/enrollments`,
