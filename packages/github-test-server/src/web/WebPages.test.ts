@@ -77,6 +77,35 @@ describe('web pages of the GitHub test server', () => {
         `${server.webUrl}/acme/cfg/blob/main/images.yaml`,
       );
       expect(await blob.text()).toContain('- name: web');
+      // The edit page (the portal's Edit action) proposes a change as a PR.
+      const editUrl = `${server.webUrl}/acme/cfg/edit/main/images.yaml`;
+      const edit = await (await fetch(editUrl)).text();
+      expect(edit).toContain('  - name: web\n</textarea>');
+      expect(edit).toContain('Propose changes');
+      const proposed = await fetch(editUrl, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          content: 'images:\n  - name: web\n  - name: api\n',
+          message: 'Add api',
+        }).toString(),
+      });
+      expect(proposed.status).toBe(303);
+      expect(proposed.headers.get('location')).toBe('/acme/cfg/pull/2');
+      const pr2 = await octokit.rest.pulls.get({
+        owner: 'acme',
+        repo: 'cfg',
+        pull_number: 2,
+      });
+      expect(pr2.data).toMatchObject({ title: 'Add api', state: 'open' });
+      expect(
+        await server.readFile('acme', 'cfg', pr2.data.head.ref, 'images.yaml'),
+      ).toBe('images:\n  - name: web\n  - name: api\n');
+      // main is unchanged until the pull request is merged.
+      expect(await server.readFile('acme', 'cfg', 'main', 'images.yaml')).toBe(
+        'images:\n  - name: web\n',
+      );
       expect((await fetch(`${server.webUrl}/acme/nope/pulls`)).status).toBe(
         404,
       );

@@ -2,6 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { GitHubHttpError } from '../errors';
 import { GitHubState } from '../GitHubState';
 import { PullState, RepoState, UserState } from '../state';
+import { editPage, proposeEdit, readForm } from './editPage';
 import { escapeHtml, page, renderDiff } from './html';
 
 /** What the pages need from the server. */
@@ -23,7 +24,9 @@ function stateOf(pr: PullState) {
 /**
  * The few github.com pages a person needs to review the factory's pull
  * requests in dev mode: the list of a repository's pull requests, one pull
- * request with its diff and Merge / Close buttons, and a file on a branch.
+ * request with its diff and Merge / Close buttons, a file on a branch, and
+ * the file's edit page ("Propose changes" opens a pull request), which the
+ * portal's Edit action links to.
  * Served without authentication; the server listens on loopback only.
  */
 export class WebPages {
@@ -57,6 +60,37 @@ export class WebPages {
         }
         if (method === 'GET' && verb === undefined) {
           return this.send(res, 200, await this.pullPage(repo, pr));
+        }
+      }
+      if (kind === 'edit' && parts.length >= 5) {
+        const ref = parts[3];
+        const path = parts.slice(4).join('/');
+        const content = await this.options.state.readFile(repo, ref, path);
+        if (!content)
+          return this.send(res, 404, page('Not Found', '<h1>Not Found</h1>'));
+        if (method === 'GET') {
+          return this.send(
+            res,
+            200,
+            editPage(repo, ref, path, content.toString('utf8')),
+          );
+        }
+        if (method === 'POST') {
+          const form = await readForm(req);
+          const pr = await proposeEdit({
+            state: this.options.state,
+            repo,
+            user: this.options.user,
+            ref,
+            path,
+            content: form.get('content') ?? '',
+            message: form.get('message') || `Update ${path}`,
+          });
+          res.writeHead(303, {
+            location: `/${owner}/${name}/pull/${pr.number}`,
+          });
+          res.end();
+          return undefined;
         }
       }
       if (kind === 'blob' && method === 'GET' && parts.length >= 5) {
