@@ -23,6 +23,7 @@ import {
   readProvidersConfig,
   resolveImagesLocation,
 } from '@image-factory/plugin-image-factory-node';
+import { readSourceLinks, SourceLinks, withSourceLinks } from './sourceLinks';
 import { taskRunnerFor } from './taskRunnerFor';
 
 const PROVIDER_NAME = 'image-factory';
@@ -80,6 +81,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       urlReader: deps.urlReader,
       taskRunner,
       graph: deps.graph,
+      links: readSourceLinks(config, providers),
     });
   }
 
@@ -92,6 +94,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       urlReader: UrlReaderService;
       taskRunner: SchedulerServiceTaskRunner;
       graph?: () => Promise<DependencyGraphResponse>;
+      links: SourceLinks;
     },
   ) {
     this.locationKey = `${PROVIDER_NAME}:${resolveImagesLocation(
@@ -181,7 +184,9 @@ export class ImageFactoryEntityProvider implements EntityProvider {
     const deferred = (entities: Entity[]): DeferredEntity[] =>
       entities.map(entity => ({ entity, locationKey: this.locationKey }));
     if (this.lastGoodImages) {
-      const images = await this.imagesWithGraph(this.lastGoodImages, logger);
+      const images = (
+        await this.imagesWithGraph(this.lastGoodImages, logger)
+      ).map(e => withSourceLinks(e, this.options.links, this.options.location));
       await this.connection.applyMutation({
         type: 'full',
         entities: deferred([...images, ...providerEntities]),
