@@ -22,13 +22,29 @@ function field(label: string) {
 }
 
 describe('ImageOverviewCard', () => {
+  it('shows the source without a link when no source host link is known', async () => {
+    await renderCard(exampleImage('hello-web'));
+    expect(
+      field('Source').getByText(
+        'image-factory/examples: dockerfiles/hello-web/Dockerfile',
+      ),
+    ).toBeInTheDocument();
+    expect(field('Source').queryByRole('link')).toBeNull();
+    expect(document.body.innerHTML).not.toContain('github.com');
+  });
+
   it('shows every field of a managed image', async () => {
-    await renderCard(
-      exampleImage('hello-web', {
-        providedBy: 'provider:default/registry-local',
-        dependsOn: ['image:default/busybox-base'],
-      }),
-    );
+    const entity = exampleImage('hello-web', {
+      providedBy: 'provider:default/registry-local',
+      dependsOn: ['image:default/busybox-base'],
+    });
+    // As the catalog module sets it, on the configured source host.
+    entity.metadata.annotations = {
+      ...entity.metadata.annotations,
+      'backstage.io/view-url':
+        'http://127.0.0.1:7010/image-factory/examples/blob/main/dockerfiles/hello-web/Dockerfile',
+    };
+    await renderCard(entity);
 
     expect(field('Type').getByText('managed')).toBeInTheDocument();
     expect(
@@ -71,7 +87,7 @@ describe('ImageOverviewCard', () => {
       }),
     ).toHaveAttribute(
       'href',
-      'https://github.com/image-factory/examples/blob/main/dockerfiles/hello-web/Dockerfile',
+      'http://127.0.0.1:7010/image-factory/examples/blob/main/dockerfiles/hello-web/Dockerfile',
     );
     expect(
       field('Source').getByText(

@@ -12,6 +12,7 @@ import {
   Link,
   WarningPanel,
 } from '@backstage/core-components';
+import { ANNOTATION_VIEW_URL } from '@backstage/catalog-model';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
   ImageEntityV1alpha1,
@@ -22,7 +23,6 @@ import {
   PolicyValue,
   effectiveRebuildPolicy,
   isBuiltByFactory,
-  sourceDockerfileUrl,
 } from './imageDetails';
 import { Missing, OverviewField } from './OverviewField';
 
@@ -74,12 +74,11 @@ function Chips(props: { items: string[]; separator?: string }) {
   );
 }
 
-function SourceValue(props: { source: ImageSpec['source'] }) {
-  const { source } = props;
+function SourceValue(props: { source: ImageSpec['source']; url?: string }) {
+  const { source, url } = props;
   if (!source) {
     return <Missing>None: the factory does not build this image</Missing>;
   }
-  const url = sourceDockerfileUrl(source);
   const label = `${source.repo}: ${source.dockerfile}`;
   return (
     <>
@@ -213,7 +212,12 @@ function ImageOverview(props: { entity: ImageEntityV1alpha1 }) {
         )}
       </OverviewField>
       <OverviewField label="Source" gridSizes={{ xs: 12 }}>
-        <SourceValue source={spec.source} />
+        {/* The catalog module links the Dockerfile on the configured source
+            host (GitHub Enterprise, the local test server); no guessed host. */}
+        <SourceValue
+          source={spec.source}
+          url={props.entity.metadata.annotations?.[ANNOTATION_VIEW_URL]}
+        />
       </OverviewField>
       <OverviewField label="Build args">
         <BuildArgsValue buildArgs={spec.buildArgs} />

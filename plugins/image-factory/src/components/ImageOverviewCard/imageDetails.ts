@@ -56,28 +56,3 @@ export function effectiveRebuildPolicy(
 export function isBuiltByFactory(spec: ImageSpec): boolean {
   return spec.type === 'managed' || spec.source !== undefined;
 }
-
-function encodePath(path: string): string {
-  return path
-    .split('/')
-    .filter(part => part !== '' && part !== '.')
-    .map(encodeURIComponent)
-    .join('/');
-}
-
-/**
- * Link to the Dockerfile on the source host, or undefined when the host is not
- * one the card knows how to link to.
- */
-export function sourceDockerfileUrl(
-  source: NonNullable<ImageSpec['source']>,
-): string | undefined {
-  if (source.provider !== 'github') {
-    return undefined;
-  }
-  // Branch names may hold '/', which GitHub resolves; encode each part so that
-  // '#' or '?' in a name cannot end the path early.
-  return `https://github.com/${source.repo}/blob/${encodePath(
-    source.branch,
-  )}/${encodePath(source.dockerfile)}`;
-}
