@@ -35,6 +35,11 @@ import { engineAuth, RunRegistryAccess } from './RunRegistryAccess';
 import { platformTag, versionTagOf } from './runTags';
 import { withRetries } from './retry';
 import { FetchedSource, SourceFetcher } from './SourceFetcher';
+import {
+  describeEngineLine,
+  indexPushedLine,
+  platformPushedLine,
+} from './digestLogLines';
 
 /** What one run needs from the worker that claimed it. */
 export interface BuildRunContext {
@@ -333,7 +338,7 @@ export class BuildRunner {
         registry,
       ),
     );
-    log.system(`Pushed ${reference}@${indexDigest}`);
+    log.system(indexPushedLine(reference, indexDigest));
     await applyRetention({
       image,
       keep: spec.retention?.keep ?? this.options.config.retentionKeep,
@@ -413,7 +418,7 @@ export class BuildRunner {
             pooled.executor.push({
               tag,
               auth: engineAuth(spec.registry, credentials),
-              onLog: line => ctx.log.push(platform, line),
+              onLog: line => ctx.log.push(platform, describeEngineLine(line)),
               signal,
               timeoutMs: this.options.config.pushTimeoutMs,
             }),
@@ -436,9 +441,12 @@ export class BuildRunner {
       ),
     );
     ctx.log.system(
-      `Pushed ${platform} as ${labelled.digest} in ${(
-        pushed.durationMs / 1000
-      ).toFixed(1)} s`,
+      platformPushedLine({
+        platform,
+        engineDigest: pushed.digest,
+        manifestDigest: labelled.digest,
+        durationMs: pushed.durationMs,
+      }),
       platform,
     );
     const result = {
