@@ -185,56 +185,6 @@ export const imageFactoryPlugin = createBackendPlugin({
           };
         }
 
-        let enrollment;
-        if (enrollmentConfig) {
-          const enrollmentLogger = logger.child({ component: 'enrollment' });
-          const sourceChecker = SourceChecker.create({
-            urlReader: deps.urlReader,
-            providers,
-            integrations: ScmIntegrations.fromConfig(config),
-          });
-          const service = new EnrollmentService({
-            repository: GitHubConfigRepository.create({
-              config: enrollmentConfig,
-              integrations: ScmIntegrations.fromConfig(config),
-              logger: enrollmentLogger,
-            }),
-            store: DatabaseEnrollmentStore.create({ client }),
-            logger: enrollmentLogger,
-            labels: enrollmentConfig.labels,
-            reviewers: enrollmentConfig.reviewers,
-            allowAnyOwner: enrollmentConfig.allowAnyOwner,
-            checks: {
-              checkSource: entry => sourceChecker.check(entry),
-              // The build engine is made below; asked only once requests arrive.
-              buildablePlatforms: () =>
-                executorPlatforms(builds.executors, providers),
-              findCycles: (candidate, bases) =>
-                cyclesWith(candidate, imagesFile.getImages(), resolver, bases),
-            },
-            onMerged: async merged => {
-              await imagesFile.refresh();
-              const eventPayload: ImagesFileChangedEvent = {
-                reason: 'pull-request-merged',
-                pullRequestUrl: merged.pullRequest.url,
-              };
-              await deps.events.publish({
-                topic: IMAGES_FILE_CHANGED_TOPIC,
-                eventPayload,
-              });
-            },
-          });
-          await scheduler.scheduleTask({
-            id: 'image-factory:enrollment-poll',
-            ...enrollmentConfig.pollSchedule,
-            fn: () => service.pollOpen(),
-          });
-          enrollment = {
-            service,
-            webhookSecret: enrollmentConfig.webhookSecret,
-          };
-        }
-
         const artifactStore = DatabaseBuildArtifactStore.create({ client });
         const builds = createBuildEngine({
           config: buildsConfig,
@@ -264,6 +214,55 @@ export const imageFactoryPlugin = createBackendPlugin({
             });
           },
         });
+        let enrollment;
+        if (enrollmentConfig) {
+          const enrollmentLogger = logger.child({ component: 'enrollment' });
+          const sourceChecker = SourceChecker.create({
+            urlReader: deps.urlReader,
+            providers,
+            integrations: ScmIntegrations.fromConfig(config),
+          });
+          const service = new EnrollmentService({
+            repository: GitHubConfigRepository.create({
+              config: enrollmentConfig,
+              integrations: ScmIntegrations.fromConfig(config),
+              logger: enrollmentLogger,
+            }),
+            store: DatabaseEnrollmentStore.create({ client }),
+            logger: enrollmentLogger,
+            labels: enrollmentConfig.labels,
+            reviewers: enrollmentConfig.reviewers,
+            allowAnyOwner: enrollmentConfig.allowAnyOwner,
+            checks: {
+              checkSource: entry => sourceChecker.check(entry),
+              buildablePlatforms: () =>
+                executorPlatforms(builds.executors, providers),
+              findCycles: (candidate, bases) =>
+                cyclesWith(candidate, imagesFile.getImages(), resolver, bases),
+            },
+            onMerged: async merged => {
+              await imagesFile.refresh();
+              const eventPayload: ImagesFileChangedEvent = {
+                reason: 'pull-request-merged',
+                pullRequestUrl: merged.pullRequest.url,
+              };
+              await deps.events.publish({
+                topic: IMAGES_FILE_CHANGED_TOPIC,
+                eventPayload,
+              });
+            },
+          });
+          await scheduler.scheduleTask({
+            id: 'image-factory:enrollment-poll',
+            ...enrollmentConfig.pollSchedule,
+            fn: () => service.pollOpen(),
+          });
+          enrollment = {
+            service,
+            webhookSecret: enrollmentConfig.webhookSecret,
+          };
+        }
+
         const artifacts = new BuildArtifacts({
           store: artifactStore,
           images: () => imagesFile.getImages(),

@@ -14,7 +14,6 @@ import {
   EnrollmentState,
   imageEntrySchema,
   parseFields,
-  parseImagesFile,
 } from '@image-factory/plugin-image-factory-common';
 import { EnrollmentStore } from '../database/EnrollmentStore';
 import { changeBody, changeTitle } from './describeChange';
@@ -23,31 +22,17 @@ import {
   addImageEntry,
   changeImageEntry,
   findImageEntry,
-  ImagesYamlEditError,
   removeImageEntry,
 } from './imagesYamlEdits';
-import { GitHubRequestError } from './githubErrors';
 import { assertBuildable, ProposalChecks } from './assertBuildable';
 import { sameEntry } from './sameEntry';
-import { BranchSync } from './BranchSync';
+import { planEdit, PlannedEdit } from './planEdit';
+import { PullRequestFollower } from './PullRequestFollower';
 
 /** Who asks for a change, with the groups they belong to. */
 export interface Requester {
   userEntityRef: string;
   ownershipEntityRefs: string[];
-}
-
-/** A planned edit of images.yaml, computed from the file as it is. */
-interface PlannedEdit {
-  text: string;
-  entry?: Record<string, unknown>;
-  previous?: Record<string, unknown>;
-  /** Owners the requester must belong to. */
-  owners: string[];
-  /** The fields a change sets, kept to apply it again on a moved base. */
-  changes?: Record<string, unknown>;
-  /** What of the entry to check; absent: everything. */
-  scope?: { source: boolean; platforms: boolean };
 }
 
 /** Owners are written short in images.yaml (`team-web`); compare them in full. */
@@ -82,10 +67,10 @@ export class EnrollmentService {
       now?: () => Date;
     },
   ) {
-    this.branches = new BranchSync(options);
+    this.follower = new PullRequestFollower(options);
   }
 
-  private readonly branches: BranchSync;
+  private readonly follower: PullRequestFollower;
 
   async enroll(
     request: {
@@ -184,100 +169,19 @@ export class EnrollmentService {
     return found;
   }
 
-  /**
-   * A `pull_request` webhook: a merged or closed pull request of the factory
-   * updates its change request; a merge makes the factory read images.yaml.
-   * Returns what was done, for the webhook's answer.
-   */
-  async pullRequestClosed(
-    repo: string,
-    number: number,
-    merged: boolean,
-  ): Promise<'updated' | 'unchanged' | 'unknown'> {
-    const found = await this.options.store.findByPullRequest(repo, number);
-    const changed =
-      found && (await this.settle(found, merged ? 'merged' : 'closed'));
-    // Any merge into the config repository may move the base of the others.
-    if (merged && repo === this.options.repository.repoName) {
-      await this.syncBranches();
-    }
-    if (!found) return 'unknown';
-    return changed ? 'updated' : 'unchanged';
+  /** See {@link PullRequestFollower.pullRequestClosed}. */
+  pullRequestClosed(repo: string, number: number, merged: boolean) {
+    return this.follower.pullRequestClosed(repo, number, merged);
   }
 
-  /**
-   * A `push` webhook: when the base branch of the config repository moved,
-   * the open pull requests are brought onto its new head. Returns whether it was that branch.
-   */
-  async pushed(repo: string, ref: string): Promise<boolean> {
-    const { repository } = this.options;
-    if (
-      repo !== repository.repoName ||
-      ref !== `refs/heads/${repository.target.branch}`
-    ) {
-      return false;
-    }
-    await this.syncBranches();
-    return true;
+  /** See {@link PullRequestFollower.pushed}. */
+  pushed(repo: string, ref: string) {
+    return this.follower.pushed(repo, ref);
   }
 
-  /** Re-applies open change requests whose base moved; never throws. */
-  async syncBranches() {
-    try {
-      return await this.branches.syncOpen();
-    } catch (error) {
-      this.options.logger.warn('Could not bring pull requests up to date', {
-        error: String(error),
-      });
-      return new Map();
-    }
-  }
-
-  /** The fallback when no webhook arrives: asks GitHub about open requests. */
-  async pollOpen(): Promise<void> {
-    const open = await this.options.store.list({ state: 'open' });
-    for (const enrollment of open) {
-      try {
-        const pr = await this.options.repository.getPullRequest(
-          enrollment.pullRequest.number,
-        );
-        if (pr.state !== 'open') await this.settle(enrollment, pr.state);
-      } catch (error) {
-        this.options.logger.warn(
-          `Could not check pull request #${enrollment.pullRequest.number} of ${enrollment.summary}: ${error}`,
-        );
-      }
-    }
-    // Without webhooks, this is also where a moved base branch is noticed.
-    await this.syncBranches();
-  }
-
-  private async settle(
-    enrollment: Enrollment,
-    state: EnrollmentState,
-  ): Promise<boolean> {
-    const now = this.options.now?.() ?? new Date();
-    const changed = await this.options.store.setState(
-      enrollment.id,
-      state,
-      now,
-    );
-    if (!changed) return false;
-    this.options.logger.info(
-      `Change request ${state}: ${enrollment.summary} (${enrollment.pullRequest.url})`,
-    );
-    if (state === 'merged') {
-      await this.options.onMerged({ ...enrollment, state });
-      // The branch has served its purpose; GitHub may have deleted it already.
-      await this.options.repository
-        .deleteBranch(enrollment.pullRequest.branch)
-        .catch(error =>
-          this.options.logger.warn(
-            `Could not delete the merged branch ${enrollment.pullRequest.branch}: ${error}`,
-          ),
-        );
-    }
-    return true;
+  /** See {@link PullRequestFollower.pollOpen}. */
+  pollOpen() {
+    return this.follower.pollOpen();
   }
 
   private existing(text: string, name: string) {
@@ -316,7 +220,11 @@ export class EnrollmentService {
 
     const { baseSha } = await repository.preflight();
     const file = await repository.readFile(baseSha);
-    const edit = this.planEdit(plan, file.text);
+    const edit = planEdit(
+      plan,
+      file.text,
+      `${repository.repoName}/${repository.target.path}`,
+    );
     this.assertOwns(requester, edit.owners, `${action} images of`);
     await assertBuildable(edit.parsed, {
       checks: this.options.checks ?? {},
@@ -405,49 +313,6 @@ export class EnrollmentService {
     }
   }
 
-  /** Applies the edit, turning edit refusals into answers that name the field. */
-  private planEdit(plan: (text: string) => PlannedEdit, text: string) {
-    let edit: PlannedEdit;
-    try {
-      edit = plan(text);
-    } catch (error) {
-      if (!(error instanceof ImagesYamlEditError)) throw error;
-      const where = `${this.options.repository.repoName}/${this.options.repository.target.path}`;
-      switch (error.reason) {
-        case 'already-exists':
-          throw new ConflictError(`${error.message} in ${where}`);
-        case 'not-found':
-          throw new NotFoundError(`${error.message} in ${where}`);
-        case 'invalid-change':
-          throw new InputError(error.message);
-        default:
-          throw new GitHubRequestError(
-            `${where} cannot be edited: ${error.message}`,
-            503,
-          );
-      }
-    }
-    // The edited file must read back as valid for this image.
-    const after = parseImagesFile(edit.text);
-    const broken = after.issues.filter(i =>
-      edit.entry ? i.entry === edit.entry.name : false,
-    );
-    const parsed = edit.entry
-      ? after.images.find(i => i.name === edit.entry!.name)
-      : undefined;
-    if (after.fatal || broken.length > 0) {
-      throw new InputError(
-        `The change would make images.yaml invalid: ${(after.fatal
-          ? after.issues
-          : broken
-        )
-          .map(i => `${i.path}: ${i.message}`)
-          .join('; ')}`,
-      );
-    }
-    return { ...edit, parsed };
-  }
-
   /** An open request for the very same change, still open on GitHub. */
   private async findSameOpenRequest(
     action: EnrollmentAction,
@@ -460,7 +325,7 @@ export class EnrollmentService {
       open.pullRequest.number,
     );
     if (pr.state !== 'open') {
-      await this.settle(open, pr.state);
+      await this.follower.settle(open, pr.state);
       return undefined;
     }
     if (open.sync?.state === 'conflict') {
@@ -470,7 +335,7 @@ export class EnrollmentService {
         'Closed by the Image Factory: the same change was asked for again, and a new pull request starts from images.yaml as it is now.',
       );
       await this.options.repository.closePullRequest(open.pullRequest.number);
-      await this.settle(open, 'closed');
+      await this.follower.settle(open, 'closed');
       return undefined;
     }
     if (action === 'unenroll' || sameEntry(open.entry, entry)) return open;

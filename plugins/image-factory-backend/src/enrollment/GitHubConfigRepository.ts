@@ -4,13 +4,8 @@ import {
   ScmIntegrations,
 } from '@backstage/integration';
 import { Octokit } from '@octokit/rest';
-import {
-  GitHubRequestError,
-  isRateLimited,
-  isTransient,
-  secondsUntilRetry,
-  toGitHubRequestError,
-} from './githubErrors';
+import { GitHubRequestError } from './githubErrors';
+import { withRetries } from './withRetries';
 import { EnrollmentConfig, EnrollmentTarget } from './readEnrollmentConfig';
 
 /** `images.yaml` as read from a branch. */
@@ -382,46 +377,12 @@ export class GitHubConfigRepository {
     action: string,
     fn: (octokit: Octokit) => Promise<T>,
   ): Promise<T> {
-    const { maxRetries, maxRetryAfterMs } = this.options.config;
-    const context = { action, repo: this.repoName, host: this.target.host };
     const octokit = await this.octokit();
-    let rateLimitWaited = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn(octokit);
-      } catch (error) {
-        if (error instanceof GitHubRequestError) throw error;
-        const failure = error as Parameters<typeof isTransient>[0];
-        if (isRateLimited(failure) && !rateLimitWaited) {
-          const waitMs = (secondsUntilRetry(failure) ?? Infinity) * 1000;
-          if (waitMs <= maxRetryAfterMs) {
-            rateLimitWaited = true;
-            this.options.logger.warn(
-              `GitHub rate limit while trying to ${action}; retrying in ${waitMs} ms`,
-            );
-            await sleep(waitMs);
-            continue;
-          }
-        }
-        if (isTransient(failure) && attempt <= maxRetries) {
-          const delay =
-            (this.options.retryBaseDelayMs ?? 500) * 2 ** (attempt - 1);
-          this.options.logger.warn(
-            `GitHub failed to ${action} (${
-              failure.status ?? failure.code ?? 'network error'
-            }); attempt ${attempt} of ${
-              maxRetries + 1
-            }, retrying in ${delay} ms`,
-          );
-          await sleep(delay);
-          continue;
-        }
-        throw toGitHubRequestError(failure, context, attempt);
-      }
-    }
+    return withRetries(() => fn(octokit), {
+      ...this.options.config,
+      retryBaseDelayMs: this.options.retryBaseDelayMs,
+      logger: this.options.logger,
+      context: { action, repo: this.repoName, host: this.target.host },
+    });
   }
-}
-
-function sleep(ms: number) {
-  return new Promise(resolve => setTimeout(resolve, ms));
 }
