@@ -17,6 +17,8 @@ import {
 } from '../database';
 import { graphKey } from '../tracking';
 import { acyclicOrder } from './acyclicOrder';
+import { PlanQueueing } from './PlanQueueing';
+import { upstreamState } from './upstreamState';
 import { BuildTriggers, DueTrigger } from './BuildTriggers';
 import {
   affectedPlatforms,
@@ -66,9 +68,11 @@ const isBuildable = (image: ImageEntityV1alpha1) =>
  */
 export class RebuildPlanner {
   private readonly clock: () => Date;
+  private readonly queueing: PlanQueueing;
 
   constructor(private readonly options: RebuildPlannerOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.queueing = new PlanQueueing(options);
   }
 
   /** Open plans, soonest first. */
@@ -214,9 +218,13 @@ export class RebuildPlanner {
           runId: run.id,
           reason: run.reason,
         });
-        await this.audit(plan, 'rebuild-blocked', plan.blockedReason, now, [
-          run.id,
-        ]);
+        await this.queueing.audit(
+          plan,
+          'rebuild-blocked',
+          plan.blockedReason,
+          now,
+          [run.id],
+        );
         // A new images.yaml config is worth another try at once.
         if (!trigger) return plan;
         ifUpdatedAt = plan.updatedAt;
@@ -279,35 +287,12 @@ export class RebuildPlanner {
     }
 
     // 4. Where its upstream images stand.
-    const waitingFor: string[] = [];
-    const inherited: PlannedReason[] = [];
-    const upstreamEligible: Date[] = [];
+    const upstream = upstreamState(input.upstream, status, lastBuilds);
+    const { waitingFor, inherited, upstreamEligible, depth, unbuilt } =
+      upstream;
     let blockedReason = input.cycle
       ? `dependency cycle: ${input.cycle.join(' → ')}`
-      : undefined;
-    let depth = 1;
-    // Factory images it is built FROM that were never built: it waits for
-    // their first build instead of failing on a base that does not exist.
-    const unbuilt: string[] = [];
-    for (const u of input.upstream) {
-      const up = status.get(u);
-      if (!up) {
-        if (!lastBuilds.get(u)) unbuilt.push(u);
-        continue;
-      }
-      inherited.push(
-        ...up.reasons.map(r => ({ ...r, kind: 'inherited' as const })),
-      );
-      depth = Math.max(depth, up.depth + 1);
-      upstreamEligible.push(up.eligibleAt);
-      if (up.state === 'blocked') {
-        blockedReason ??= up.failedRunId
-          ? `upstream ${u}: ${up.blockedReason}`
-          : `upstream ${u} is blocked: ${up.blockedReason}`;
-      } else {
-        waitingFor.push(u);
-      }
-    }
+      : upstream.blockedReason;
     const cascading = waitingFor.length > 0 || !!blockedReason;
     const emergency = plan?.cause === 'emergency';
     if (
@@ -401,7 +386,7 @@ export class RebuildPlanner {
     else if (now < timing.readyAt) {
       plan.state = now < timing.eligibleAt ? 'waiting-delay' : 'coalescing';
     } else {
-      await this.queue(plan, image, now);
+      await this.queueing.queue(plan, image, now);
     }
     // A new plan is inserted (the open-plan index refuses a second one); a
     // read one is replaced only while it is as it was read.
@@ -426,57 +411,9 @@ export class RebuildPlanner {
       });
     }
     if (plan.state === 'blocked' && previousState !== 'blocked') {
-      await this.audit(plan, 'rebuild-blocked', blockedReason!, now);
+      await this.queueing.audit(plan, 'rebuild-blocked', blockedReason!, now);
     }
     return plan;
-  }
-
-  private async queue(
-    plan: RebuildPlan,
-    image: ImageEntityV1alpha1,
-    now: Date,
-  ): Promise<void> {
-    const emergency = plan.cause === 'emergency';
-    const own = plan.cause !== 'base-change';
-    const changes = describeReasons(
-      plan.reasons.filter(r => r.kind !== 'inherited'),
-    );
-    const { run, created } = await this.options.queue.start({
-      image,
-      cause: plan.cause,
-      causeDetail: emergency
-        ? plan.justification
-        : [plan.causeDetail, changes].filter(Boolean).join('; '),
-      requestedBy: plan.requestedBy,
-      force: emergency,
-      // An amd64-only change of a base does not rebuild s390x.
-      ...(own ? {} : { platforms: plan.platforms }),
-    });
-    plan.runId = run.id;
-    plan.state = 'queued';
-    this.options.metrics?.rebuildQueued(plan.cause);
-    this.options.logger.info('Rebuild queued', {
-      image: plan.imageName,
-      runId: run.id,
-      cause: plan.cause,
-      deduplicated: !created,
-      platforms: plan.platforms.join(','),
-    });
-    await this.audit(
-      plan,
-      emergency ? 'emergency-cascade-queued' : 'rebuild-queued',
-      `${created ? 'queued' : 'joined the active'} run ${run.id}${
-        emergency
-          ? ''
-          : `: ${
-              [plan.causeDetail, describeReasons(plan.reasons)]
-                .filter(Boolean)
-                .join('; ') || plan.cause
-            }`
-      }`,
-      now,
-      [run.id],
-    );
   }
 
   /** The image's latest ended run that recorded its bases, for an image never built successfully. */
@@ -500,27 +437,5 @@ export class RebuildPlanner {
       { ...plan, state, open: false, closedAt: now, updatedAt: now },
       { ifUpdatedAt: plan.updatedAt },
     );
-  }
-
-  private async audit(
-    plan: RebuildPlan,
-    action: string,
-    summary: string,
-    now: Date,
-    runIds?: string[],
-  ): Promise<void> {
-    const emergency = plan.cause === 'emergency';
-    await this.options.plans.addAudit({
-      id: randomUUID(),
-      entityRef: plan.entityRef,
-      action,
-      actor: (emergency && plan.requestedBy) || 'image-factory',
-      ...(emergency && plan.justification
-        ? { justification: plan.justification }
-        : {}),
-      at: now.toISOString(),
-      summary,
-      ...(runIds ? { runIds } : {}),
-    });
   }
 }
