@@ -42,11 +42,18 @@ export class PullRequestFollower {
     const changed =
       found && (await this.settle(found, merged ? 'merged' : 'closed'));
     // Any merge into the config repository may move the base of the others.
-    if (merged && repo === this.options.repository.repoName) {
+    if (merged && this.isConfigRepo(repo)) {
       await this.syncBranches();
     }
     if (!found) return 'unknown';
     return changed ? 'updated' : 'unchanged';
+  }
+
+  /** GitHub's owner and repository names are not case sensitive. */
+  private isConfigRepo(repo: string) {
+    return (
+      repo.toLowerCase() === this.options.repository.repoName.toLowerCase()
+    );
   }
 
   /**
@@ -56,7 +63,7 @@ export class PullRequestFollower {
   async pushed(repo: string, ref: string): Promise<boolean> {
     const { repository } = this.options;
     if (
-      repo !== repository.repoName ||
+      !this.isConfigRepo(repo) ||
       ref !== `refs/heads/${repository.target.branch}`
     ) {
       return false;
