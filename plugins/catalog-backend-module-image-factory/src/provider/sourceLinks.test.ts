@@ -6,7 +6,7 @@ import {
 import { readProvidersConfig } from '@image-factory/plugin-image-factory-node';
 import { readSourceLinks, withSourceLinks } from './sourceLinks';
 
-function linksFor(data: Record<string, unknown>) {
+function linksFor(data: ConstructorParameters<typeof ConfigReader>[0]) {
   const config = new ConfigReader(data);
   return readSourceLinks(config, readProvidersConfig(config));
 }
@@ -78,9 +78,9 @@ describe('source links', () => {
     ).toBe(
       'https://ghe.example.com/image-factory/examples/blob/feat/%231/dockerfiles/hello-web/Dockerfile',
     );
-    expect(
-      linksFor({}).dockerfileUrl(image.spec.source!),
-    ).toMatch(/^https:\/\/github\.com\//);
+    expect(linksFor({}).dockerfileUrl(image.spec.source!)).toMatch(
+      /^https:\/\/github\.com\//,
+    );
   });
 
   it('offer no edit link for a file location or a host that is not GitHub', () => {

@@ -8,6 +8,7 @@ import type { BuildRun } from './builds';
  * @public
  */
 export interface ImageHistoryEvent {
+  /** What happened: it appeared, left or came back. */
   event: 'enrolled' | 'unenrolled' | 're-enrolled';
   /** ISO 8601. */
   at: string;
@@ -26,7 +27,9 @@ export interface ArchivedImage {
   entityRef: string;
   /** `managed`, `base` or `external`, as it last was. */
   type: string;
+  /** Its canonical image reference, as it last was. */
   reference: string;
+  /** Its owner's entity ref, as it last was. */
   owner: string;
   /** When the factory first saw it (ISO 8601). */
   firstSeenAt: string;
@@ -47,5 +50,6 @@ export interface ArchivedImage {
  * @public
  */
 export interface ArchivedImageList {
+  /** The archived images. */
   items: ArchivedImage[];
 }
