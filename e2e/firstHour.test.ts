@@ -21,7 +21,7 @@ test('the example images build by themselves, in dependency order', async ({
     timeout: 420_000,
   });
 
-  await openAsGuest(page, '/catalog/default/image/hello-web/builds');
+  await page.goto('/catalog/default/image/hello-web/builds');
   const web = page.getByRole('row').filter({ hasText: 'Enrollment' });
   await reloadUntilVisible(page, web.first());
   await expect(web.getByText('Succeeded', { exact: true })).toBeVisible({
