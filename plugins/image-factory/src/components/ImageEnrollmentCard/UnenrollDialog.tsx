@@ -39,7 +39,8 @@ export function UnenrollDialog(props: {
         <DialogContentText>
           Opens a pull request that removes {name} from images.yaml. Once it is
           merged, the factory stops building and watching the image; its history
-          is archived and comes back if it is enrolled again.
+          is archived with its builds (Archived images, on the Image Factory
+          page) and comes back if it is enrolled again.
         </DialogContentText>
         <ChangeRequestDialogTail
           id="unenroll-reason"
