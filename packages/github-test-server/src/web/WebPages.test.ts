@@ -59,6 +59,18 @@ describe('web pages of the GitHub test server', () => {
       expect(html).toContain('<span class="add">+  - name: web</span>');
       expect(html).toContain('<span class="del">-images: []</span>');
       expect(html).toContain('Merge pull request');
+      expect(html).toContain(
+        'data-testid="mergeable">This branch has no conflicts with the base branch<',
+      );
+      await octokit.rest.issues.createComment({
+        owner: 'acme',
+        repo: 'cfg',
+        issue_number: 1,
+        body: 'Re-applied on <main>',
+      });
+      expect(await (await fetch(pageUrl)).text()).toContain(
+        'Re-applied on &lt;main&gt;',
+      );
 
       const merge = await fetch(`${pageUrl}/merge`, {
         method: 'POST',

@@ -183,6 +183,27 @@ export class WebPages {
           }/close" style="display:inline">
 <button type="submit">Close pull request</button></form>`
         : '';
+    // Like GitHub, an open pull request says whether it merges cleanly now.
+    let mergeability = '';
+    if (pr.state === 'open') {
+      const clean = (await repo.git.mergeTrees(baseSha, headSha)) !== undefined;
+      mergeability = `<p data-testid="mergeable">${
+        clean
+          ? 'This branch has no conflicts with the base branch'
+          : 'This branch has conflicts that must be resolved'
+      }</p>`;
+    }
+    const comments =
+      (pr.comments ?? [])
+        .map(
+          c =>
+            `<div class="comment" style="border:1px solid #d0d7de;border-radius:6px;padding:0.5rem 1rem;margin:0.5rem 0"><p><strong>${escapeHtml(
+              c.user.login,
+            )}</strong> commented</p><div style="white-space:pre-wrap">${escapeHtml(
+              c.body,
+            )}</div></div>`,
+        )
+        .join('') || '<p>No comments yet</p>';
     const labels = pr.labels.map(l => escapeHtml(l)).join(', ') || '–';
     const reviewers =
       pr.requestedReviewers.map(r => escapeHtml(r)).join(', ') || '–';
@@ -201,7 +222,9 @@ export class WebPages {
 <div style="white-space:pre-wrap;border:1px solid #d0d7de;border-radius:6px;padding:1rem">${escapeHtml(
         pr.body ?? '',
       )}</div>
+<h2>Conversation</h2>${comments}
 <h2>Files changed</h2>${renderDiff(diff)}
+${mergeability}
 ${actions}`,
     );
   }

@@ -18,7 +18,13 @@ export function editPage(
   content: string,
 ) {
   const full = `${repo.owner.login}/${repo.name}`;
-  const action = `/${[repo.owner.login, repo.name, 'edit', ref, ...path.split('/')]
+  const action = `/${[
+    repo.owner.login,
+    repo.name,
+    'edit',
+    ref,
+    ...path.split('/'),
+  ]
     .map(encodeURIComponent)
     .join('/')}`;
   return page(
