@@ -53,7 +53,10 @@ describe('EmergencyRebuilds', () => {
           rebuild: slow,
         },
         {
+          // A base image with a source: the factory builds it, so an
+          // emergency cascade rebuilds it like a managed one.
           name: 'web',
+          type: 'base',
           publishes: 'apps/web:1',
           bases: [`${host}/apps/runtime:1`],
           rebuild: slow,
