@@ -14,7 +14,7 @@ test('the catalog lists the example images with owner and type', async ({
     'Hello web',
     'BusyBox base',
     'Debian 12 (slim)',
-    'Python runtime',
+    'BusyBox (upstream)',
   ]) {
     await expect(
       table.getByRole('link', { name: title, exact: true }),

@@ -75,11 +75,8 @@ describe('parseImagesFile on the example file', () => {
       dockerfile: 'dockerfiles/busybox-base/Dockerfile',
       context: 'dockerfiles/busybox-base',
     });
-    expect(base.rebuild).toEqual({
-      auto: true,
-      delay: '10m',
-      coalesceWindow: '30m',
-    });
+    // No rebuild block: the engine's defaults apply.
+    expect(base.rebuild).toBeUndefined();
     const debian = result.images.find(i => i.name === 'debian-bookworm')!;
     expect(debian.source).toBeUndefined();
     expect(debian.rebuild).toBeUndefined();

@@ -62,10 +62,12 @@ const columns: TableColumn<WatchedImageStatus>[] = [
     render: row => when(row.nextCheckAt),
   },
   {
-    title: 'Last check',
+    title: 'Result',
     field: 'lastError',
-    render: row =>
-      row.lastError ? <TrackingProblem row={row} /> : row.lastCheckedAt ? 'OK' : '—',
+    render: row => {
+      if (row.lastError) return <TrackingProblem row={row} />;
+      return row.lastCheckedAt ? 'OK' : '—';
+    },
   },
 ];
 
