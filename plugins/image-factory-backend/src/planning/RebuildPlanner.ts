@@ -11,7 +11,6 @@ import {
   BuildRunRecord,
   BuildStore,
   DigestStore,
-  PlannedReason,
   RebuildPlan,
   RebuildPlanStore,
 } from '../database';

@@ -1,4 +1,8 @@
 import {
+  SchedulerService,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   TestDatabases,
@@ -81,7 +85,11 @@ describe('automatic builds in the plugin', () => {
 
   /** The backend; `pass()` reads images.yaml, then runs one planner pass. */
   const start = async (knex: Awaited<ReturnType<typeof databases.init>>) => {
-    const scheduler = mockServices.scheduler();
+    // A MockSchedulerService, though its declared type is SchedulerService:
+    // installed, it runs a task when the test triggers it.
+    const scheduler = mockServices.scheduler() as SchedulerService & {
+      factory(): ServiceFactory;
+    };
     const backend = await startRouteTestBackend({
       knex,
       github,
