@@ -212,6 +212,58 @@ describe('the factory keeps its pull requests on top of the base branch', () => 
     expect(again.body.error.message).toMatch(/web-api.*already exists/);
   });
 
+  it('replaces a conflicted change request when the same change is asked for again', async () => {
+    b = await startEnrollmentBackend();
+    const ask = () =>
+      request(b!.server)
+        .post('/api/image-factory/images/hello-web/changes')
+        .set('Authorization', header(jane))
+        .send({ changes: { title: 'Hello, web' } });
+    const first = await ask();
+    expect(first.status).toBe(201);
+    const oldNumber = first.body.enrollment.pullRequest.number;
+
+    // Someone else changes the same entry by hand.
+    const main = await b.github.readFile(OWNER, REPO, 'main', 'images.yaml');
+    expect(main).toContain('description: A tiny web server');
+    await mergeByHand(
+      b,
+      main!.replace(
+        'description: A tiny web server',
+        'description: The tiny web server',
+      ),
+    );
+    const conflicted = await changeRequest(b, first.body.enrollment.id);
+    expect(conflicted.sync.state).toBe('conflict');
+    expect(conflicted.sync.message).toContain(
+      'hello-web was changed in images.yaml on main by another change since this request',
+    );
+
+    // Asking again: a new pull request from the entry as it is now.
+    const again = await ask();
+    expect(again.status).toBe(201);
+    expect(again.body.reused).toBe(false);
+    expect(again.body.enrollment.pullRequest.number).not.toBe(oldNumber);
+    expect((await pull(b, oldNumber)).state).toBe('closed');
+    expect((await changeRequest(b, first.body.enrollment.id)).state).toBe(
+      'closed',
+    );
+    expect((await comments(b, oldNumber)).pop()).toContain(
+      'Closed by the Image Factory: the same change was asked for again',
+    );
+    const text = await b.github.readFile(
+      OWNER,
+      REPO,
+      again.body.enrollment.pullRequest.branch,
+      'images.yaml',
+    );
+    expect(text).toContain('description: The tiny web server');
+    expect(text).toContain('title: Hello, web');
+    expect(
+      (await pull(b, again.body.enrollment.pullRequest.number)).mergeable,
+    ).toBe(true);
+  });
+
   it('re-applies on a push webhook for the base branch', async () => {
     b = await startEnrollmentBackend();
     const res = await enroll(b, jane, { image: WEB_API });
