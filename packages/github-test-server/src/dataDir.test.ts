@@ -113,7 +113,12 @@ describe('startGitHubTestServer with a data directory', () => {
           .sort((a, b) => a.number - b.number),
       ).toEqual([
         { number: merged, state: 'closed', merged: true, labels: [] },
-        { number: open, state: 'open', merged: false, labels: ['image-factory'] },
+        {
+          number: open,
+          state: 'open',
+          merged: false,
+          labels: ['image-factory'],
+        },
       ]);
       // The open one can still be merged, and numbering goes on.
       await server.mergePullRequest(owner, repo, open);

@@ -59,7 +59,8 @@ export async function startGitHubTestServer(
   // With a data directory the repositories and pull requests outlive the
   // server; without one they live in a temporary directory deleted on stop.
   const dataDir = options.dataDir;
-  const rootDir = dataDir ?? (await mkdtemp(join(tmpdir(), 'github-test-server-')));
+  const rootDir =
+    dataDir ?? (await mkdtemp(join(tmpdir(), 'github-test-server-')));
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const state = new GitHubState(rootDir);
   const restored = dataDir ? await loadState(state, dataDir) : false;
@@ -104,7 +105,10 @@ export async function startGitHubTestServer(
   try {
     for (const seed of options.repos ?? []) {
       // A repository kept from an earlier run is not seeded again.
-      if (restored && state.repos.has(`${seed.owner}/${seed.name}`.toLowerCase()))
+      if (
+        restored &&
+        state.repos.has(`${seed.owner}/${seed.name}`.toLowerCase())
+      )
         continue;
       await state.createRepo(seed);
     }

@@ -30,6 +30,9 @@ export function platformPushedLine(options: {
 }
 
 /** The line for the pushed image index. */
-export function indexPushedLine(reference: string, indexDigest: string): string {
+export function indexPushedLine(
+  reference: string,
+  indexDigest: string,
+): string {
   return `Pushed ${reference}: image index ${indexDigest} (what a pull resolves; it lists each platform manifest above)`;
 }

@@ -94,9 +94,10 @@ export class DatabaseImagesStore implements ImagesStore {
   async syncPresent(images: PresentImage[], now: Date): Promise<void> {
     await this.db.transaction(async tx => {
       const before = new Map(
-        (
-          await tx<Row>('images').select('entity_ref', 'archived_at')
-        ).map(r => [r.entity_ref, r.archived_at]),
+        (await tx<Row>('images').select('entity_ref', 'archived_at')).map(r => [
+          r.entity_ref,
+          r.archived_at,
+        ]),
       );
       const present = new Set(images.map(i => i.entityRef));
       const events: EventRow[] = [];
@@ -163,9 +164,7 @@ export class DatabaseImagesStore implements ImagesStore {
     const events = new Map<string, ImageEvent[]>();
     const refs = rows.map(r => r.entity_ref);
     for (let i = 0; i < refs.length; i += CHUNK) {
-      const eventRows = await this.db<EventRow & { id: number }>(
-        'image_events',
-      )
+      const eventRows = await this.db<EventRow & { id: number }>('image_events')
         .select()
         .whereIn('entity_ref', refs.slice(i, i + CHUNK))
         .orderBy(['at', 'id']);

@@ -20,10 +20,7 @@ export type {
   WatchedReference,
 } from './DigestStore';
 export { DatabaseEnrollmentStore } from './EnrollmentStore';
-export type {
-  EnrollmentBranchState,
-  EnrollmentStore,
-} from './EnrollmentStore';
+export type { EnrollmentBranchState, EnrollmentStore } from './EnrollmentStore';
 export { DatabaseBuildStore, toBuildRun } from './BuildStore';
 export type {
   BuildRunEnd,

@@ -86,7 +86,10 @@ describe('GET /artifacts', () => {
         [present('hello'), present('gone')],
         new Date(Date.UTC(2026, 10, 1)),
       );
-      await images.syncPresent([present('hello')], new Date(Date.UTC(2026, 10, 2)));
+      await images.syncPresent(
+        [present('hello')],
+        new Date(Date.UTC(2026, 10, 2)),
+      );
       const outcomes = ['a', 'b', undefined, 'c', 'e'];
       for (const [i, index] of outcomes.entries()) {
         const id = `00000000-0000-4000-8000-00000000000${i}`;

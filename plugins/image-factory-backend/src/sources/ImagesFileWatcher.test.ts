@@ -112,7 +112,10 @@ describe('ImagesFileWatcher', () => {
       (_, i) =>
         `  - name: bad-${i}\n    type: "${long}"\n    owner: platform-team\n    reference: docker.io/library/bad:1`,
     );
-    await fs.writeFile(file, `images:\n${entry('alpine')}\n${bad.join('\n')}\n`);
+    await fs.writeFile(
+      file,
+      `images:\n${entry('alpine')}\n${bad.join('\n')}\n`,
+    );
     const status = await watcher.refresh();
     expect(watcher.getImages().map(e => e.metadata.name)).toEqual(['alpine']);
     expect(status.issues).toHaveLength(101);

@@ -16,7 +16,9 @@ export function capIssues(
     ...issues.slice(0, max),
     {
       path: '(file)',
-      message: `and ${issues.length - max} more issues, not shown here: the backend log lists every one`,
+      message: `and ${
+        issues.length - max
+      } more issues, not shown here: the backend log lists every one`,
     },
   ];
 }

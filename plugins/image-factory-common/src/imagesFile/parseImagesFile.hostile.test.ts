@@ -23,7 +23,10 @@ describe('parseImagesFile with hostile input', () => {
     const result = parseImagesFile(text);
     expect(result.images.map(i => i.name)).toEqual(['good']);
     expect(result.issues).toHaveLength(1);
-    expect(result.issues[0]).toMatchObject({ path: 'images[1]', entry: 'bomb' });
+    expect(result.issues[0]).toMatchObject({
+      path: 'images[1]',
+      entry: 'bomb',
+    });
     expect(result.issues[0].message).toMatch(/alias/i);
     expect(JSON.stringify(result).length).toBeLessThan(2_000);
   });
@@ -34,7 +37,9 @@ describe('parseImagesFile with hostile input', () => {
     const result = parseImagesFile(text);
     expect(result.images.map(i => i.name)).toEqual(['good']);
     const issue = result.issues.find(i => i.path === 'images[1].type');
-    expect(issue?.message).toMatch(/^must be one of managed, base, external, not 'xxx.*…/);
+    expect(issue?.message).toMatch(
+      /^must be one of managed, base, external, not 'xxx.*…/,
+    );
     expect(issue!.message.length).toBeLessThan(200);
   });
 

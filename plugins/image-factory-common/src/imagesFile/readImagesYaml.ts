@@ -71,5 +71,10 @@ export function readImagesYaml(text: string): ImagesYamlRead {
   if (read.fileError) {
     return { ok: false, issues: [{ path: '(file)', message: read.fileError }] };
   }
-  return { ok: true, data: read.data, entryLine, entryErrors: read.entryErrors };
+  return {
+    ok: true,
+    data: read.data,
+    entryLine,
+    entryErrors: read.entryErrors,
+  };
 }

@@ -17,10 +17,16 @@ export interface AliasLimitedData {
 
 const TOO_MANY_ALIASES = `uses YAML aliases that expand to more than ${MAX_ALIAS_COUNT} values; write the values out`;
 
-function toJs(node: unknown, doc: Document): { ok: true; value: unknown } | { ok: false } {
+function toJs(
+  node: unknown,
+  doc: Document,
+): { ok: true; value: unknown } | { ok: false } {
   if (!isNode(node)) return { ok: true, value: node };
   try {
-    return { ok: true, value: node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) };
+    return {
+      ok: true,
+      value: node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }),
+    };
   } catch (e) {
     // `yaml` throws a ReferenceError for an expansion past the limit.
     if (e instanceof ReferenceError) return { ok: false };
@@ -63,7 +69,11 @@ export function readWithAliasLimit(doc: Document): AliasLimitedData {
     }
     const value = toJs(pair.value, doc);
     if (!value.ok) {
-      return { data: undefined, entryErrors, fileError: `${key}: ${TOO_MANY_ALIASES}` };
+      return {
+        data: undefined,
+        entryErrors,
+        fileError: `${key}: ${TOO_MANY_ALIASES}`,
+      };
     }
     data[key] = value.value;
   }

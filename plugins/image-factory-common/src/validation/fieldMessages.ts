@@ -60,9 +60,9 @@ const fieldErrorMap = (issue: {
     )}`;
   }
   if (issue.code === 'invalid_value' && issue.values) {
-    return `must be one of ${issue.values.join(', ')}, not '${truncateForMessage(
-      String(issue.input),
-    )}'`;
+    return `must be one of ${issue.values.join(
+      ', ',
+    )}, not '${truncateForMessage(String(issue.input))}'`;
   }
   return undefined;
 };

@@ -109,7 +109,10 @@ function Builds(props: { image: ArchivedImage }) {
   );
 }
 
-function ArchivedImageItem(props: { image: ArchivedImage; enrollPath: string }) {
+function ArchivedImageItem(props: {
+  image: ArchivedImage;
+  enrollPath: string;
+}) {
   const { image, enrollPath } = props;
   return (
     <Box component="section" aria-label={image.name} py={2}>

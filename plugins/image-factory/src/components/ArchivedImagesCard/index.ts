@@ -1,1 +1,4 @@
-export { ArchivedImagesCard, ARCHIVED_IMAGES_ANCHOR } from './ArchivedImagesCard';
+export {
+  ArchivedImagesCard,
+  ARCHIVED_IMAGES_ANCHOR,
+} from './ArchivedImagesCard';

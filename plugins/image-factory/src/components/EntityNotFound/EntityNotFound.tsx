@@ -36,8 +36,8 @@ function ArchiveHint(props: { kind: string; name: string }) {
   if (!archived) {
     return (
       <WarningPanel title="Entity not found" defaultExpanded>
-        There is no {kind === 'image' ? 'image' : 'image build'} named {name}{' '}
-        in the catalog. An un-enrolled image and its builds are kept in the{' '}
+        There is no {kind === 'image' ? 'image' : 'image build'} named {name} in
+        the catalog. An un-enrolled image and its builds are kept in the{' '}
         <Link to={archiveUrl}>Archived images</Link> of the Image Factory page.
       </WarningPanel>
     );
@@ -49,9 +49,8 @@ function ArchiveHint(props: { kind: string; name: string }) {
       title={`${name} was un-enrolled ${when(archived.archivedAt)}`}
     >
       <Typography variant="body2">
-        It is no longer in images.yaml, so it is not in the catalog. Its
-        history and builds are kept in the{' '}
-        <Link to={archiveUrl}>Archived images</Link>.
+        It is no longer in images.yaml, so it is not in the catalog. Its history
+        and builds are kept in the <Link to={archiveUrl}>Archived images</Link>.
       </Typography>
       <Box mt={2}>
         <LinkButton

@@ -7,11 +7,7 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
-import {
-  InfoCard,
-  Progress,
-  WarningPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ImageBuildEntityV1alpha1,

@@ -1,9 +1,5 @@
 import { Chip, Grid, Typography } from '@material-ui/core';
-import {
-  InfoCard,
-  Link,
-  WarningPanel,
-} from '@backstage/core-components';
+import { InfoCard, Link, WarningPanel } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import {
   EntityRefLink,
@@ -71,8 +67,8 @@ function BuildOverview(props: { entity: ImageBuildEntityV1alpha1 }) {
       <OverviewField label="Image index digest" gridSizes={{ xs: 12 }}>
         <Digest digest={spec.digest} label="image index digest" />
         <Typography variant="body2" color="textSecondary">
-          The OCI image index that joins the platforms below; pulls resolve
-          it to the platform of the machine.
+          The OCI image index that joins the platforms below; pulls resolve it
+          to the platform of the machine.
         </Typography>
       </OverviewField>
       <OverviewField label="Tags">

@@ -45,7 +45,10 @@ const buildEntity: ImageBuildEntityV1alpha1 = {
     ],
     cause: 'emergency',
     builtFrom: [
-      { reference: 'docker.io/library/nginx:1.27-alpine', digest: DIGESTS.base },
+      {
+        reference: 'docker.io/library/nginx:1.27-alpine',
+        digest: DIGESTS.base,
+      },
     ],
     producedBy: 'provider:default/executor-local-docker',
     createdAt: '2026-11-22T10:01:40.000Z',

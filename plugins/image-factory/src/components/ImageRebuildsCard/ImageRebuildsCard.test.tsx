@@ -47,10 +47,7 @@ const justification = (dialog: ReturnType<typeof within>) =>
 
 describe('ImageRebuildsCard', () => {
   it('offers an emergency rebuild of a base image with a source, and none of an external image', async () => {
-    await renderCard(
-      undefined,
-      exampleImage('hello-web', { type: 'base' }),
-    );
+    await renderCard(undefined, exampleImage('hello-web', { type: 'base' }));
     expect(
       await screen.findByRole('button', { name: 'Emergency rebuild' }),
     ).toBeInTheDocument();

@@ -46,17 +46,17 @@ function Rebuilds(props: { imageName: string; buildable: boolean }) {
       }
       action={
         buildable && (
-        <Button
-          variant="outlined"
-          color="secondary"
-          startIcon={<WhatshotIcon />}
-          onClick={() => {
-            setDialogKey(k => k + 1);
-            setOpen(true);
-          }}
-        >
-          Emergency rebuild
-        </Button>
+          <Button
+            variant="outlined"
+            color="secondary"
+            startIcon={<WhatshotIcon />}
+            onClick={() => {
+              setDialogKey(k => k + 1);
+              setOpen(true);
+            }}
+          >
+            Emergency rebuild
+          </Button>
         )
       }
     >

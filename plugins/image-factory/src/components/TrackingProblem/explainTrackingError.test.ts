@@ -41,7 +41,8 @@ describe('explainTrackingError', () => {
       }),
     ).toMatchObject({
       tone: 'error',
-      summary: 'localhost:5000 has no such repository or tag: check the reference.',
+      summary:
+        'localhost:5000 has no such repository or tag: check the reference.',
     });
   });
 
