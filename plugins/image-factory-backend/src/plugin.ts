@@ -221,6 +221,7 @@ export const imageFactoryPlugin = createBackendPlugin({
             urlReader: deps.urlReader,
             providers,
             integrations: ScmIntegrations.fromConfig(config),
+            logger: enrollmentLogger,
           });
           const service = new EnrollmentService({
             repository: GitHubConfigRepository.create({

@@ -1,4 +1,4 @@
-import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { assertError, ServiceUnavailableError } from '@backstage/errors';
 import {
   DefaultGithubCredentialsProvider,
@@ -11,7 +11,13 @@ import {
 import { ProviderConfig } from '@image-factory/plugin-image-factory-node';
 import { Octokit } from '@octokit/rest';
 import { analyzeDockerfile } from '../analysis';
-import { toGitHubRequestError } from './githubErrors';
+import { GitHubRequestError } from './githubErrors';
+import { withRetries } from './withRetries';
+
+/** Retries of a GitHub 5xx or network failure while checking a source. */
+const SOURCE_RETRIES = 2;
+/** The longest rate-limit wait while checking a source; longer ones answer 429. */
+const SOURCE_MAX_RETRY_AFTER_MS = 5_000;
 
 /** What a proposed image's source turned out to be. */
 export interface SourceCheck {
@@ -52,6 +58,7 @@ export class SourceChecker {
     urlReader: UrlReaderService;
     providers: ProviderConfig[];
     integrations: ScmIntegrations;
+    logger: LoggerService;
   }) {
     return new SourceChecker(options);
   }
@@ -61,6 +68,7 @@ export class SourceChecker {
       urlReader: UrlReaderService;
       providers: ProviderConfig[];
       integrations: ScmIntegrations;
+      logger: LoggerService;
     },
   ) {
     this.credentials = DefaultGithubCredentialsProvider.fromIntegrations(
@@ -88,12 +96,12 @@ export class SourceChecker {
     const octokit = await this.octokit(host.endpoint, repoUrl);
     const [owner, repo] = source.repo.split('/');
 
-    const repoIssue = await this.missing(
+    const found = await this.ask(
       () => octokit.rest.repos.get({ owner, repo }),
       source,
       'read the repository',
     );
-    if (repoIssue) {
+    if (!found) {
       return {
         issues: [
           {
@@ -103,7 +111,7 @@ export class SourceChecker {
         ],
       };
     }
-    const branchIssue = await this.missing(
+    const branch = await this.ask(
       () =>
         octokit.rest.git.getRef({
           owner,
@@ -113,7 +121,7 @@ export class SourceChecker {
       source,
       `read the branch ${source.branch}`,
     );
-    if (branchIssue) {
+    if (!branch) {
       return {
         issues: [
           {
@@ -155,24 +163,37 @@ export class SourceChecker {
     return { issues, bases: [...bases] };
   }
 
-  /** True when GitHub answers 404; other failures are the host's and thrown. */
-  private async missing(
-    call: () => Promise<unknown>,
+  /**
+   * One GitHub call, retried on 5xx answers and network failures like the
+   * factory's own calls; undefined when GitHub answers 404. Other failures
+   * are the host's, not the user's, and are thrown with what to fix.
+   */
+  private async ask<T>(
+    call: () => Promise<T>,
     source: Source,
     action: string,
-  ): Promise<boolean> {
+  ): Promise<T | undefined> {
     try {
-      await call();
-      return false;
-    } catch (error) {
-      const failure = error as { status?: number };
-      if (failure.status === 404) return true;
-      throw toGitHubRequestError(failure, {
-        action,
-        repo: source.repo,
-        host: source.provider,
+      return await withRetries(call, {
+        maxRetries: SOURCE_RETRIES,
+        maxRetryAfterMs: SOURCE_MAX_RETRY_AFTER_MS,
+        logger: this.options.logger,
+        context: { action, repo: source.repo, host: this.hostOf(source) },
       });
+    } catch (error) {
+      if (error instanceof GitHubRequestError && error.githubStatus === 404) {
+        return undefined;
+      }
+      throw error;
     }
+  }
+
+  private hostOf(source: Source) {
+    return (
+      this.options.providers.find(
+        p => p.kind === 'source' && p.implementation === source.provider,
+      )?.endpoint ?? source.provider
+    );
   }
 
   private async contextIssue(
@@ -180,26 +201,18 @@ export class SourceChecker {
     source: Source,
   ): Promise<FieldIssue | undefined> {
     const [owner, repo] = source.repo.split('/');
-    let isDirectory = false;
-    try {
-      const answer = await octokit.rest.repos.getContent({
-        owner,
-        repo,
-        path: source.context,
-        ref: source.branch,
-      });
-      isDirectory = Array.isArray(answer.data);
-    } catch (error) {
-      const failure = error as { status?: number };
-      if (failure.status !== 404) {
-        throw toGitHubRequestError(failure, {
-          action: `read ${source.context}`,
-          repo: source.repo,
-          host: source.provider,
-        });
-      }
-    }
-    return isDirectory
+    const answer = await this.ask(
+      () =>
+        octokit.rest.repos.getContent({
+          owner,
+          repo,
+          path: source.context,
+          ref: source.branch,
+        }),
+      source,
+      `read ${source.context}`,
+    );
+    return answer && Array.isArray(answer.data)
       ? undefined
       : {
           path: 'image.source.context',

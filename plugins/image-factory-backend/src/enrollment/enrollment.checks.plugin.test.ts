@@ -166,4 +166,36 @@ describe('an enrollment that could not be built is refused before any pull reque
     const title = await change({ title: 'Hello, web' });
     expect(title.status).toBe(201);
   });
+
+  it('retries a GitHub hiccup while reading the source, and answers a long rate limit with 429', async () => {
+    b = await startEnrollmentBackend();
+    b.github.injectFault({
+      status: 502,
+      times: 1,
+      method: 'GET',
+      path: /\/repos\/acme\/web-api$/,
+    });
+    const retried = await enroll(b, jane, { image: WEB_API });
+    expect(retried.status).toBe(201);
+
+    // A long rate limit is the factory's to wait out, not the user's to fix: 429.
+    b.github.injectFault({
+      status: 403,
+      retryAfter: 120,
+      method: 'GET',
+      path: /\/repos\/acme\/web-api$/,
+    });
+    const limited = await enroll(b, jane, {
+      image: {
+        ...WEB_API,
+        name: 'web-api-2',
+        reference: 'localhost:5000/apps/web-api-2',
+      },
+    });
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('120');
+    expect(await b.github.listBranches(OWNER, 'factory-config')).not.toContain(
+      'image-factory/enroll-web-api-2',
+    );
+  });
 });
