@@ -8,7 +8,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { imageFactoryApiRef } from '../../api';
 import { InMemoryImageFactoryApi } from '../../__fixtures__/InMemoryImageFactoryApi';
-import { exampleImage } from '../../__fixtures__/images';
+import { exampleImage, watchedBaseImage } from '../../__fixtures__/images';
 import {
   NODES,
   busyboxBaseCascade,
@@ -205,19 +205,17 @@ describe('ImageDependenciesContent', () => {
 
   it('shows the whole graph for an image not in it yet', async () => {
     const api = new InMemoryImageFactoryApi(emptyStatus);
-    api.graph = {
-      ...graphFixture,
-      nodes: graphFixture.nodes.filter(n => n.id !== NODES.python),
-      edges: graphFixture.edges.filter(e => e.to !== NODES.python),
-    };
-    await renderTab(api, exampleImage('python-runtime'));
+    api.graph = graphFixture;
+    await renderTab(api, watchedBaseImage);
 
     expect(
       await screen.findByText(
-        'Warning: python-runtime is not in the dependency graph yet',
+        'Warning: alpine-base is not in the dependency graph yet',
       ),
     ).toBeInTheDocument();
-    await waitFor(() => expect(nodeIds()).toHaveLength(6));
+    await waitFor(() =>
+      expect(nodeIds()).toHaveLength(graphFixture.nodes.length),
+    );
   });
 
   it("shows the image's own broken source, never another image's", async () => {
