@@ -1,3 +1,4 @@
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { signWebhookBody } from '@image-factory/github-test-server';
 import { parseImagesFile } from '@image-factory/plugin-image-factory-common';
 import request from 'supertest';
@@ -15,6 +16,7 @@ import {
   header,
   octokit,
   unenroll,
+  waitFor,
   WEB_API,
 } from './__testUtils__/enrollmentRequests';
 
@@ -262,6 +264,33 @@ describe('the factory keeps its pull requests on top of the base branch', () => 
     expect(
       (await pull(b, again.body.enrollment.pullRequest.number)).mergeable,
     ).toBe(true);
+  });
+
+  it('re-applies in the poll when no webhook arrives', async () => {
+    b = await startEnrollmentBackend({
+      // The real scheduler, so that the poll runs every second.
+      features: [schedulerServiceFactory],
+      enrollment: {
+        pollSchedule: { frequency: { seconds: 1 }, timeout: { seconds: 30 } },
+      },
+    });
+    b.github.setWebhook(undefined);
+    const first = await enroll(b, jane, { image: WEB_API });
+    const second = await enroll(b, jane, { image: WEB_API_2 });
+    await b.github.mergePullRequest(
+      OWNER,
+      REPO,
+      first.body.enrollment.pullRequest.number,
+    );
+    const synced = await waitFor(
+      () => changeRequest(b!, second.body.enrollment.id),
+      e => e.sync?.state === 'reapplied',
+    );
+    expect(synced.sync.state).toBe('reapplied');
+    expect(
+      (await pull(b, second.body.enrollment.pullRequest.number)).mergeable,
+    ).toBe(true);
+    expect(b.github.webhookDeliveries()).toEqual([]);
   });
 
   it('re-applies on a push webhook for the base branch', async () => {
