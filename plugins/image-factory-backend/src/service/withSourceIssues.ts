@@ -5,6 +5,17 @@ import {
   ImagesFileStatus,
 } from '@image-factory/plugin-image-factory-common';
 
+/** The most source issues the status answers with; the graph has them all. */
+const MAX_SOURCE_ISSUES = 100;
+/** Messages can quote a Dockerfile; the status stays small. */
+const MAX_MESSAGE_LENGTH = 500;
+
+function bounded(message: string) {
+  return message.length > MAX_MESSAGE_LENGTH
+    ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…`
+    : message;
+}
+
 /**
  * The status of images.yaml with each entry whose source broke after it was
  * enrolled (repository deleted, Dockerfile moved, a FROM that no longer
@@ -28,11 +39,21 @@ export function withSourceIssues(
     ok: false,
     issues: [
       ...status.issues,
-      ...problems.map(p => ({
+      ...problems.slice(0, MAX_SOURCE_ISSUES).map(p => ({
         path: `${entryPath.get(p.imageName) ?? p.imageName}.source`,
-        message: p.message,
+        message: bounded(p.message),
         entry: p.imageName,
       })),
+      ...(problems.length > MAX_SOURCE_ISSUES
+        ? [
+            {
+              path: '(sources)',
+              message: `and ${
+                problems.length - MAX_SOURCE_ISSUES
+              } more images whose source cannot be read, not shown here: GET /graph lists every one`,
+            },
+          ]
+        : []),
     ],
   };
 }
