@@ -180,7 +180,7 @@ describe('ImageBasesResolver (GitHub test server)', () => {
       resolver.get('image:default/broken')!.bases.map(b => b.reference),
     ).toEqual(['docker.io/library/alpine:3.20']);
     expect(resolver.get('image:default/missing')!.problems).toEqual([
-      'missing: nope/Dockerfile: not found in acme/web on branch main',
+      'missing: nope/Dockerfile: not found in acme/web on branch main (the repository, the branch or the file is gone, or the factory may not read it)',
     ]);
   });
 

@@ -249,7 +249,7 @@ export class ImageBasesResolver {
       if (error.name === 'NotModifiedError') return 'unchanged';
       const notFound = error.name === 'NotFoundError';
       const message = notFound
-        ? `${name}: ${source.dockerfile}: not found in ${source.repo} on branch ${source.branch}`
+        ? `${name}: ${source.dockerfile}: not found in ${source.repo} on branch ${source.branch} (the repository, the branch or the file is gone, or the factory may not read it)`
         : `${name}: ${source.dockerfile}: could not be read from ${source.repo}: ${error.message}`;
       this.options.logger.warn('Reading a Dockerfile failed', {
         entityRef,

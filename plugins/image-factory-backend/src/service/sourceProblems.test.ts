@@ -98,12 +98,14 @@ describe('an entry whose source broke after it was enrolled', () => {
       {
         entityRef: 'image:default/gone',
         imageName: 'gone',
-        message: 'Dockerfile: not found in acme/deleted on branch main',
+        message:
+          'Dockerfile: not found in acme/deleted on branch main (the repository, the branch or the file is gone, or the factory may not read it)',
       },
       {
         entityRef: 'image:default/moved',
         imageName: 'moved',
-        message: 'Dockerfile: not found in acme/web on branch main',
+        message:
+          'Dockerfile: not found in acme/web on branch main (the repository, the branch or the file is gone, or the factory may not read it)',
       },
     ]);
     // Not a problem of the graph as a whole, which every image's page shows.
@@ -118,12 +120,14 @@ describe('an entry whose source broke after it was enrolled', () => {
       {
         entry: 'gone',
         path: 'images[1].source',
-        message: 'Dockerfile: not found in acme/deleted on branch main',
+        message:
+          'Dockerfile: not found in acme/deleted on branch main (the repository, the branch or the file is gone, or the factory may not read it)',
       },
       {
         entry: 'moved',
         path: 'images[2].source',
-        message: 'Dockerfile: not found in acme/web on branch main',
+        message:
+          'Dockerfile: not found in acme/web on branch main (the repository, the branch or the file is gone, or the factory may not read it)',
       },
     ]);
   });
