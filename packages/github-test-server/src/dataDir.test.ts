@@ -64,6 +64,9 @@ async function openPull(octokit: Octokit, branch: string, content: string) {
   return pr.number;
 }
 
+// The first server of a file loads GitHub's OpenAPI description (tens of MB).
+jest.setTimeout(60_000);
+
 describe('startGitHubTestServer with a data directory', () => {
   let dataDir: string;
 

@@ -27,6 +27,9 @@ async function statusOf(promise: Promise<unknown>) {
   }
 }
 
+// The first server of a file loads GitHub's OpenAPI description (tens of MB).
+jest.setTimeout(60_000);
+
 describe('startGitHubTestServer', () => {
   let server: GitHubTestServer;
   let expectedViolations: number;

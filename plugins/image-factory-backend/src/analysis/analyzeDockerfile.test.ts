@@ -204,9 +204,9 @@ describe('analyzeDockerfile', () => {
     expect(
       refs(await read('hello-web'), { buildArgs: { GREETING: 'hi' } }),
     ).toEqual(['localhost:5000/base/busybox:stable']);
-    expect(refs(await read('python-runtime'))).toEqual([
-      'docker.io/library/debian:bookworm-slim',
+    expect(refs(await read('busybox-base'))).toEqual([
+      'localhost:5000/upstream/busybox:1.35',
     ]);
-    expect(refs(await read('busybox-base'))).toEqual([]);
+    expect(refs(await read('hello-static'))).toEqual([]);
   });
 });

@@ -173,7 +173,7 @@ describe('enrollment through GitHub pull requests', () => {
       });
     expect(change.status).toBe(201);
     expect(change.body.enrollment.summary).toBe(
-      'Change image busybox-base: type base → external, source, rebuild',
+      'Change image busybox-base: type base → external, source',
     );
     expect(change.body.enrollment.entry).not.toHaveProperty('source');
     const changed = await b.github.readFile(

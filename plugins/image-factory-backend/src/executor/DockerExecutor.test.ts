@@ -204,6 +204,7 @@ describe('DockerExecutor', () => {
       }),
     });
     const baseRepo = `${registry.host}/executor-test/multi-base`;
+    const nonce = randomBytes(4).toString('hex');
     const entries = [];
     for (const arch of ['amd64', 's390x'] as const) {
       const tag = `${baseRepo}:${arch}`;
@@ -211,7 +212,8 @@ describe('DockerExecutor', () => {
       await executor.buildPlatform({
         contextDir: await context({
           Dockerfile: 'FROM scratch\nCOPY hello /hello\n',
-          hello: staticElf(arch, `base for ${arch}\n`),
+          // A message of its own, so that no earlier test run's layer is cache.
+          hello: staticElf(arch, `base for ${arch} ${nonce}\n`),
         }),
         dockerfile: 'Dockerfile',
         platform: `linux/${arch}`,
@@ -260,7 +262,7 @@ describe('DockerExecutor', () => {
         pullAuth: [auth()],
         onLog: line => logs.push(line),
       });
-      expect(logs).toContain(`base for ${arch}`);
+      expect(logs).toContain(`base for ${arch} ${nonce}`);
       const image = await dockerd.docker.getImage(imageId).inspect();
       expect(image.Architecture).toBe(arch);
     }
