@@ -93,8 +93,11 @@ test('enrolling with the template opens a pull request; merging it puts the imag
   const unenrollUrl = await unenrollLink.getAttribute('href');
   await mergeAsReviewer(page, unenrollUrl!);
 
-  // The entity leaves the catalog; images.yaml no longer has it.
+  // The entity leaves the catalog for the archive; images.yaml no longer has it.
   await page.goto('/catalog/default/image/e2e-web');
-  await reloadUntilVisible(page, page.getByText(/not found/i).first());
+  await reloadUntilVisible(page, page.getByText(/e2e-web was un-enrolled/));
+  await expect(
+    page.getByRole('link', { name: 'Re-enroll e2e-web' }),
+  ).toBeVisible();
   expect((await readImagesYaml()).text).not.toContain('e2e-web');
 });
