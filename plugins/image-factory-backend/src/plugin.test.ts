@@ -10,16 +10,53 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
+import {
+  GitHubTestServer,
+  startGitHubTestServer,
+} from '@image-factory/github-test-server';
 import { imageFactoryPlugin } from './plugin';
 
-const EXAMPLES = path.resolve(__dirname, '../../../examples/images.yaml');
+const EXAMPLES_DIR = path.resolve(__dirname, '../../../examples');
+const EXAMPLES = path.join(EXAMPLES_DIR, 'images.yaml');
+
+/** The example Dockerfiles, as the config repository holds them. */
+async function exampleSources(): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const root = path.join(EXAMPLES_DIR, 'dockerfiles');
+  for (const name of await fs.readdir(root)) {
+    for (const file of await fs.readdir(path.join(root, name))) {
+      files[`dockerfiles/${name}/${file}`] = await fs.readFile(
+        path.join(root, name, file),
+        'utf8',
+      );
+    }
+  }
+  return files;
+}
 
 jest.setTimeout(60_000);
 
 describe('imageFactoryPlugin', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
   let dir: string;
+  // The examples' sources (image-factory/examples): a source the factory
+  // cannot read would be an issue of its entry.
+  let github: GitHubTestServer;
 
+  beforeAll(async () => {
+    github = await startGitHubTestServer({
+      repos: [
+        {
+          owner: 'image-factory',
+          name: 'examples',
+          files: await exampleSources(),
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await github?.stop();
+  });
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'image-factory-plugin-'));
   });
@@ -48,9 +85,21 @@ describe('imageFactoryPlugin', () => {
         }),
         mockServices.rootConfig.factory({
           data: {
+            integrations: {
+              github: [
+                {
+                  host: new URL(github.webUrl).host,
+                  apiBaseUrl: github.baseUrl,
+                  token: github.token,
+                },
+              ],
+            },
             imageFactory: {
               images: { location },
-              providers: { registries: { local: { host: 'localhost:5000' } } },
+              providers: {
+                registries: { local: { host: 'localhost:5000' } },
+                sources: { github: { host: new URL(github.webUrl).host } },
+              },
               // The example images live on registries these tests must not call.
               tracking: { enabled: false },
             },
