@@ -97,7 +97,7 @@ test('enrolling with the template opens a pull request; merging it puts the imag
   await page.goto('/catalog/default/image/e2e-web');
   await reloadUntilVisible(page, page.getByText(/e2e-web was un-enrolled/));
   await expect(
-    page.getByRole('link', { name: 'Re-enroll e2e-web' }),
+    page.getByRole('button', { name: 'Re-enroll e2e-web' }),
   ).toBeVisible();
   expect((await readImagesYaml()).text).not.toContain('e2e-web');
 });
