@@ -54,6 +54,7 @@ import {
   readTrackingConfig,
   RegistryBudgets,
   TrackingMetrics,
+  trackingKey,
 } from './tracking';
 
 /**
@@ -176,6 +177,20 @@ export const imageFactoryPlugin = createBackendPlugin({
               await imagesFile.whenRead();
               await resolver.load();
               await tracker.runOnce();
+            },
+          });
+          // A base the factory has just pushed is checked at once, not at
+          // its next interval (its dependents' pages would say "not pushed").
+          await deps.events.subscribe({
+            id: 'image-factory-tracking-pushed',
+            topics: [BUILD_FINISHED_TOPIC],
+            onEvent: async ({ eventPayload }) => {
+              const { imageName } = eventPayload as BuildFinishedEvent;
+              const image = imagesFile
+                .getImages()
+                .find(i => i.metadata.name === imageName);
+              const key = image && trackingKey(image.spec.reference);
+              if (key) await tracker.markPushed([key]);
             },
           });
           tracking = {

@@ -3,7 +3,16 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { ImageFactoryStatus } from '@image-factory/plugin-image-factory-common';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  ImageFactoryStatus,
+  WatchedImageStatus,
+} from '@image-factory/plugin-image-factory-common';
+import {
+  BUILD_FINISHED_TOPIC,
+  BuildFinishedEvent,
+} from '@image-factory/plugin-image-factory-node';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -135,5 +144,92 @@ describe('base-image tracking in the plugin', () => {
     expect(status!.tracking!.references).toHaveLength(2);
     // The registry password never reaches the API.
     expect(JSON.stringify(status)).not.toContain(auth.password);
+  });
+
+  it('checks a base the factory has just built and pushed at once, not at its next interval', async () => {
+    const client = OciRegistryClient.create({
+      credentials: async () => ({ type: 'basic', ...auth }),
+    });
+    const repo = { registry: registry.host, repository: 'base/pushed' };
+    const first = await pushPlatformManifest(
+      client,
+      repo,
+      { os: 'linux', architecture: 'amd64' },
+      'first',
+      '1',
+    );
+    const location = path.join(dir, 'images.yaml');
+    await fs.writeFile(
+      location,
+      [
+        'images:',
+        '  - name: pushed-base',
+        '    type: base',
+        '    owner: platform-team',
+        `    reference: ${registry.host}/base/pushed:1`,
+        '',
+      ].join('\n'),
+    );
+    // What the build engine publishes when a run has pushed its image.
+    let events: EventsService | undefined;
+    const publisher = createBackendModule({
+      pluginId: 'image-factory',
+      moduleId: 'test-build-finished',
+      register(env) {
+        env.registerInit({
+          deps: { events: eventsServiceRef },
+          async init(deps) {
+            events = deps.events;
+          },
+        });
+      },
+    });
+    const { server } = await startTestBackend({
+      features: [
+        imageFactoryPlugin,
+        publisher,
+        mockServices.rootConfig.factory({
+          data: {
+            imageFactory: {
+              images: { location },
+              // Checked once a day: only the push can make it check again.
+              tracking: { interval: { hours: 24 } },
+              providers: {
+                registries: { test: { host: registry.host, ...auth } },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const watched = async (digest: string) => {
+      let row: WatchedImageStatus | undefined;
+      for (let i = 0; i < 200; i++) {
+        const res = await request(server)
+          .get('/api/image-factory/status')
+          .set('Authorization', mockCredentials.user.header());
+        row = (res.body as ImageFactoryStatus).tracking?.references[0];
+        if (row?.digest === digest) return row;
+        await new Promise(r => setTimeout(r, 50));
+      }
+      return row;
+    };
+    expect((await watched(first.digest))?.digest).toBe(first.digest);
+
+    const second = await pushPlatformManifest(
+      client,
+      repo,
+      { os: 'linux', architecture: 'amd64' },
+      'second',
+      '1',
+    );
+    const eventPayload: BuildFinishedEvent = {
+      runId: 'run-1',
+      imageName: 'pushed-base',
+      entityRef: 'image:default/pushed-base',
+      indexDigest: second.digest,
+    };
+    await events!.publish({ topic: BUILD_FINISHED_TOPIC, eventPayload });
+    expect((await watched(second.digest))?.digest).toBe(second.digest);
   });
 });
