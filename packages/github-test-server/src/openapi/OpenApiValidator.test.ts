@@ -1,5 +1,9 @@
 import { OpenApiValidator, MatchedOperation } from './OpenApiValidator';
 
+// Loading GitHub's OpenAPI description (tens of MB) is slow on a loaded machine;
+// the package's jest.testTimeout is not applied by `backstage-cli repo test`.
+jest.setTimeout(60_000);
+
 describe('OpenApiValidator', () => {
   const validator = new OpenApiValidator();
 

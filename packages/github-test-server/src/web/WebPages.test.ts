@@ -1,6 +1,10 @@
 import { Octokit } from '@octokit/rest';
 import { startGitHubTestServer } from '../index';
 
+// Loading GitHub's OpenAPI description (tens of MB) is slow on a loaded machine;
+// the package's jest.testTimeout is not applied by `backstage-cli repo test`.
+jest.setTimeout(60_000);
+
 describe('web pages of the GitHub test server', () => {
   it('shows a pull request with its diff and merges it from the page', async () => {
     const server = await startGitHubTestServer({
