@@ -5,6 +5,7 @@ import {
   jane,
   OWNER,
   startEnrollmentBackend,
+  stopAndCheckGitHub,
 } from './__testUtils__/startEnrollmentBackend';
 import {
   enroll,
@@ -32,15 +33,9 @@ const SOURCES: GitHubTestRepoSeed[] = [
 describe('an enrollment that could not be built is refused before any pull request', () => {
   let b: EnrollmentBackend | undefined;
   afterEach(async () => {
-    if (!b) return;
-    const violations = b.github.violations();
-    await b.stop();
+    const stopped = b;
     b = undefined;
-    if (violations.length > 0) {
-      throw new Error(
-        `GitHub API violations: ${JSON.stringify(violations, null, 2)}`,
-      );
-    }
+    await stopAndCheckGitHub(stopped);
   });
 
   const refusal = async (image: object, extra: object = {}) => {

@@ -8,6 +8,7 @@ import {
   pat,
   REPO,
   startEnrollmentBackend,
+  stopAndCheckGitHub,
 } from './__testUtils__/startEnrollmentBackend';
 import {
   enroll,
@@ -24,16 +25,9 @@ jest.setTimeout(60_000);
 describe('enrollment through GitHub pull requests', () => {
   let b: EnrollmentBackend | undefined;
   afterEach(async () => {
-    if (!b) return;
-    const violations = b.github.violations();
-    await b.stop();
+    const stopped = b;
     b = undefined;
-    // Every request the factory sent must be one GitHub's API accepts.
-    if (violations.length > 0) {
-      throw new Error(
-        `GitHub API violations: ${JSON.stringify(violations, null, 2)}`,
-      );
-    }
+    await stopAndCheckGitHub(stopped);
   });
 
   it('opens one pull request per change, reuses it when asked again, and follows its merge', async () => {

@@ -10,6 +10,7 @@ import {
   REPO,
   startEnrollmentBackend,
   WEBHOOK_SECRET,
+  stopAndCheckGitHub,
 } from './__testUtils__/startEnrollmentBackend';
 import {
   enroll,
@@ -98,15 +99,9 @@ async function mergeByHand(b: EnrollmentBackend, text: string) {
 describe('the factory keeps its pull requests on top of the base branch', () => {
   let b: EnrollmentBackend | undefined;
   afterEach(async () => {
-    if (!b) return;
-    const violations = b.github.violations();
-    await b.stop();
+    const stopped = b;
     b = undefined;
-    if (violations.length > 0) {
-      throw new Error(
-        `GitHub API violations: ${JSON.stringify(violations, null, 2)}`,
-      );
-    }
+    await stopAndCheckGitHub(stopped);
   });
 
   it('re-applies an open enrollment after another one is merged, so both end up in images.yaml', async () => {

@@ -162,3 +162,18 @@ export async function startEnrollmentBackend(
     },
   };
 }
+
+/**
+ * Stops the backend, then fails the test if the factory sent the GitHub test
+ * server a request that GitHub's API would refuse.
+ */
+export async function stopAndCheckGitHub(b: EnrollmentBackend | undefined) {
+  if (!b) return;
+  const violations = b.github.violations();
+  await b.stop();
+  if (violations.length > 0) {
+    throw new Error(
+      `GitHub API violations: ${JSON.stringify(violations, null, 2)}`,
+    );
+  }
+}
