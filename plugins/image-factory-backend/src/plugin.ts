@@ -69,7 +69,15 @@ export const imageFactoryPlugin = createBackendPlugin({
     const credentialProviders: ImageFactoryCredentialProvider[] = [];
     env.registerExtensionPoint(imageFactoryExecutorsExtensionPoint, {
       addExecutor(...added) {
-        executors.push(...added);
+        for (const executor of added) {
+          // Runs find their executor by id: a second one would never be used.
+          if (executors.some(e => e.id === executor.id)) {
+            throw new Error(
+              `imageFactoryExecutorsExtensionPoint: an executor with id '${executor.id}' was already added; each module executor needs an id of its own`,
+            );
+          }
+          executors.push(executor);
+        }
       },
     });
     env.registerExtensionPoint(imageFactoryRegistriesExtensionPoint, {
