@@ -4,6 +4,7 @@ import {
   ImageFactoryExecutor,
   imageFactoryExecutorsExtensionPoint,
 } from '@image-factory/plugin-image-factory-node';
+import request from 'supertest';
 import { imageFactoryPlugin } from '../plugin';
 
 /** An executor of a module; nothing here ever builds with it. */
@@ -73,6 +74,10 @@ describe('executors added by modules', () => {
         executorModule('second', 'other-builder'),
       ],
     });
+    const health = await request(backend.server).get(
+      '/api/image-factory/health',
+    );
+    expect(health.status).toBe(200);
     await backend.stop();
   });
 });
