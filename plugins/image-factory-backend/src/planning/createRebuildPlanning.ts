@@ -23,6 +23,8 @@ export interface RebuildPlanning {
   planner: RebuildPlanner;
   emergency: EmergencyRebuilds;
   plans: RebuildPlanStore;
+  /** `imageFactory.rebuilds.maxDepth`: how deep a predicted cascade goes, as deep as the planner goes. */
+  maxDepth: number;
 }
 
 /** Wires the rebuild planning on the plugin's database. */
@@ -75,5 +77,5 @@ export function createRebuildPlanning(options: {
     maxDepth: config.maxDepth,
     metrics,
   });
-  return { planner, emergency, plans };
+  return { planner, emergency, plans, maxDepth: config.maxDepth };
 }
