@@ -44,6 +44,7 @@ import {
 } from './providerStatus';
 import { providerRoutes } from './providerRoutes';
 import { graphRoutes } from './graphRoutes';
+import { imagesFileRoutes } from './imagesFileRoutes';
 import { trackingRoutes } from './trackingRoutes';
 import { rebuildRoutes } from './rebuildRoutes';
 import { parseRequestBody } from './parseRequestBody';
@@ -151,6 +152,7 @@ export async function createRouter(options: {
     res.json(analysis);
   });
 
+  router.use(imagesFileRoutes({ httpAuth, permissions, imagesFile }));
   router.use(
     enrollmentRoutes({
       httpAuth,
@@ -185,7 +187,13 @@ export async function createRouter(options: {
       token: tracking?.notificationsToken,
     }),
   );
-  router.use(graphRoutes({ httpAuth, graph: options.graph }));
+  router.use(
+    graphRoutes({
+      httpAuth,
+      graph: options.graph,
+      cascadeMaxDepth: options.rebuilds?.maxDepth,
+    }),
+  );
   router.use(
     trackingRoutes({ httpAuth, permissions, tracker: tracking?.tracker }),
   );
