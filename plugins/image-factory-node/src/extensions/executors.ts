@@ -135,13 +135,95 @@ export interface ImageFactoryExecutor {
 }
 
 /**
+ * One platform's build by an executor that pushes the result itself: the
+ * build request, with `tag` being where the image is pushed.
+ *
+ * @public
+ */
+export interface ImageFactoryBuildAndPushRequest
+  extends ImageFactoryBuildRequest {
+  /** Credentials for the registry of `tag`. Default: anonymous. */
+  pushAuth?: ImageFactoryPushAuth;
+}
+
+/**
+ * The outcome of a successful {@link ImageFactorySelfPushingExecutor.buildAndPush}.
+ *
+ * @public
+ */
+export interface ImageFactoryBuildAndPushResult {
+  /**
+   * The digest of the image manifest pushed under the request's `tag`
+   * (`sha256:…`), for the request's one platform. The Image Factory reads it
+   * back from the registry and checks its platform before listing it in the
+   * image index.
+   */
+  digest: string;
+  /** Wall time of the build. */
+  buildDurationMs: number;
+  /** Wall time of the push, when the executor tells it apart from the build. */
+  pushDurationMs?: number;
+}
+
+/**
+ * An executor that builds and pushes in one go (a BuildKit daemon, a cloud
+ * build service): the Image Factory gives it the tag to push to and the
+ * registry credentials, and takes the pushed manifest's digest, instead of
+ * pushing a locally built image itself as with an {@link ImageFactoryExecutor}.
+ *
+ * Errors carry `transient: boolean` as those of an {@link ImageFactoryExecutor}.
+ *
+ * @public
+ */
+export interface ImageFactorySelfPushingExecutor {
+  /** Unique id, matching a provider id under `imageFactory.providers.executors`. */
+  readonly id: string;
+  /** Capabilities, used to place each platform's build. */
+  describe(): Promise<ImageFactoryExecutorInfo>;
+  /** Resolves when the executor is reachable; rejects with the reason otherwise. */
+  checkHealth(): Promise<void>;
+  /** Builds one platform of an image and pushes it to the request's `tag`. */
+  buildAndPush(
+    request: ImageFactoryBuildAndPushRequest,
+  ): Promise<ImageFactoryBuildAndPushResult>;
+}
+
+/**
+ * Any executor a module may add: one that builds into a local engine for the
+ * Image Factory to push ({@link ImageFactoryExecutor}), or one that builds and
+ * pushes itself ({@link ImageFactorySelfPushingExecutor}).
+ *
+ * @public
+ */
+export type ImageFactoryAnyExecutor =
+  | ImageFactoryExecutor
+  | ImageFactorySelfPushingExecutor;
+
+/**
+ * Whether an executor builds and pushes itself.
+ *
+ * @public
+ */
+export function isSelfPushingExecutor(
+  executor: ImageFactoryAnyExecutor,
+): executor is ImageFactorySelfPushingExecutor {
+  return (
+    typeof (executor as Partial<ImageFactorySelfPushingExecutor>)
+      .buildAndPush === 'function'
+  );
+}
+
+/**
  * Lets backend modules add executors to the Image Factory.
  *
  * @public
  */
 export interface ImageFactoryExecutorsExtensionPoint {
-  /** Adds one or more executors; each `id` should match a configured executor provider. */
-  addExecutor(...executors: ImageFactoryExecutor[]): void;
+  /**
+   * Adds one or more executors of either shape; each `id` should match a
+   * configured executor provider and must not be taken.
+   */
+  addExecutor(...executors: ImageFactoryAnyExecutor[]): void;
 }
 
 /**
