@@ -119,6 +119,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         const imagesFile = new ImagesFileWatcher({
           location: source.location,
           providers,
+          providerOwner: source.providerOwner,
           urlReader: deps.urlReader,
           store: imagesStore,
           logger: logger.child({ component: 'images-file' }),

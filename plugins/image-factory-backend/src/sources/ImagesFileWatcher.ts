@@ -7,11 +7,14 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { assertError } from '@backstage/errors';
 import {
   ImageEntityV1alpha1,
+  ImagesFileSnapshot,
   ImagesFileStatus,
 } from '@image-factory/plugin-image-factory-common';
 import {
+  DEFAULT_PROVIDER_OWNER,
   ImagesFileProblemLogger,
   ProviderConfig,
+  providerToEntity,
   readImageEntities,
 } from '@image-factory/plugin-image-factory-node';
 import { ImagesStore } from '../database';
@@ -20,11 +23,14 @@ import { capIssues } from './capIssues';
 /**
  * Reads `images.yaml` on a schedule: keeps the last good set of images for the
  * engine, records their history in the database, and remembers every problem
- * for the status route. The catalog module reads the same file with the same
- * parser, so both agree on what is valid.
+ * for the status route. It is the suite's only reader of the file: the catalog
+ * module gets its entities from {@link ImagesFileWatcher.getSnapshot} over the
+ * REST API, so the catalog and the engine agree on what is valid.
  */
 export class ImagesFileWatcher {
   private images: ImageEntityV1alpha1[] = [];
+  /** The revision of `images`; undefined until a read succeeded. */
+  private revision?: string;
   private status: ImagesFileStatus;
   private readonly problems: ImagesFileProblemLogger;
   private markRead: () => void = () => {};
@@ -36,6 +42,8 @@ export class ImagesFileWatcher {
     private readonly options: {
       location: string;
       providers: ProviderConfig[];
+      /** Owner of the Provider entities; default `group:default/platform-team`. */
+      providerOwner?: string;
       urlReader: UrlReaderService;
       store: ImagesStore;
       logger: LoggerService;
@@ -80,6 +88,21 @@ export class ImagesFileWatcher {
     return this.status;
   }
 
+  /**
+   * The last read as the catalog needs it: the status, the images of the last
+   * good read with its revision (neither before one), and the Provider entities.
+   */
+  getSnapshot(): ImagesFileSnapshot {
+    const owner = this.options.providerOwner ?? DEFAULT_PROVIDER_OWNER;
+    return {
+      ...this.status,
+      ...(this.revision !== undefined
+        ? { revision: this.revision, images: this.images }
+        : {}),
+      providers: this.options.providers.map(p => providerToEntity(p, owner)),
+    };
+  }
+
   async refresh(): Promise<ImagesFileStatus> {
     try {
       return await this.read();
@@ -99,6 +122,7 @@ export class ImagesFileWatcher {
     this.problems.report(result);
     if (!result.error) {
       this.images = result.entities;
+      this.revision = result.revision;
       await this.options.store.syncPresent(
         result.entities.map(entity => ({
           entityRef: stringifyEntityRef(entity),

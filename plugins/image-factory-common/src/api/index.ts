@@ -7,3 +7,4 @@ export * from './buildArtifacts';
 export * from './providerHealth';
 export * from './registryBudgets';
 export * from './archive';
+export * from './imagesFileSnapshot';

@@ -211,6 +211,20 @@ describe('readImageEntities', () => {
     });
   });
 
+  it('names the revision it read: the sha256 of the content, the same for the same content', async () => {
+    const url = 'https://github.com/acme/factory-config/blob/main/images.yaml';
+    const text = await fs.readFile(EXAMPLES, 'utf8');
+    const reader = new InMemoryUrlReader().set(url, text);
+    const read = () =>
+      readImageEntities({ location: url, urlReader: reader, providers });
+
+    const first = await read();
+    expect(first.revision).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect((await read()).revision).toBe(first.revision);
+    reader.set(url, `${text}\n# changed\n`);
+    expect((await read()).revision).not.toBe(first.revision);
+  });
+
   it('reports an unreadable URL in error, naming it', async () => {
     const url = 'https://github.com/acme/factory-config/blob/main/gone.yaml';
 

@@ -1,5 +1,6 @@
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { assertError } from '@backstage/errors';
+import { createHash } from 'crypto';
 import {
   ImageEntityV1alpha1,
   imageEntryToEntity,
@@ -23,6 +24,11 @@ export interface ImageEntitiesReadResult {
   entities: ImageEntityV1alpha1[];
   /** Every problem found, each naming the entry and field. */
   issues: ImagesFileIssue[];
+  /**
+   * `sha256:<hex>` of the content that was read; absent when nothing could be
+   * read. Two reads of the same content have the same revision.
+   */
+  revision?: string;
   /**
    * Set when the file as a whole could not be read or parsed. Callers keep their
    * previous entities instead of treating the file as empty.
@@ -69,6 +75,9 @@ export async function readImageEntities(options: {
     location: loaded.location,
     entities,
     issues: parsed.issues,
+    revision: `sha256:${createHash('sha256')
+      .update(loaded.text)
+      .digest('hex')}`,
     ...(parsed.fatal
       ? {
           error: `${loaded.location} could not be parsed: ${parsed.issues[0]?.message}`,
