@@ -45,7 +45,6 @@ import {
 import { providerRoutes } from './providerRoutes';
 import { graphRoutes } from './graphRoutes';
 import { imagesFileRoutes } from './imagesFileRoutes';
-import { imagesFileRoutes } from './imagesFileRoutes';
 import { trackingRoutes } from './trackingRoutes';
 import { rebuildRoutes } from './rebuildRoutes';
 import { parseRequestBody } from './parseRequestBody';
@@ -153,7 +152,6 @@ export async function createRouter(options: {
     res.json(analysis);
   });
 
-  router.use(imagesFileRoutes({ httpAuth, permissions, imagesFile }));
   router.use(imagesFileRoutes({ httpAuth, permissions, imagesFile }));
   router.use(
     enrollmentRoutes({
