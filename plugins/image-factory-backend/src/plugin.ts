@@ -123,6 +123,17 @@ export const imageFactoryPlugin = createBackendPlugin({
           urlReader: deps.urlReader,
           store: imagesStore,
           logger: logger.child({ component: 'images-file' }),
+          // The catalog module shows the new images at once, not at its next run.
+          onNewRevision: async revision => {
+            const eventPayload: ImagesFileChangedEvent = {
+              reason: 'new-revision',
+              revision,
+            };
+            await deps.events.publish({
+              topic: IMAGES_FILE_CHANGED_TOPIC,
+              eventPayload,
+            });
+          },
         });
         await imagesFile.start(
           scheduler.createScheduledTaskRunner(source.schedule),

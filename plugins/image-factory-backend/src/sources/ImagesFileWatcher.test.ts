@@ -25,7 +25,9 @@ describe('ImagesFileWatcher', () => {
   });
   afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
-  async function createWatcher() {
+  async function createWatcher(
+    extra: Partial<ConstructorParameters<typeof ImagesFileWatcher>[0]> = {},
+  ) {
     const knex = await databases.init('SQLITE_3');
     await migrateDatabase({ getClient: async () => knex });
     const store = DatabaseImagesStore.create({ client: knex });
@@ -37,6 +39,7 @@ describe('ImagesFileWatcher', () => {
       store,
       logger: mockServices.logger.mock(),
       clock: () => now,
+      ...extra,
     });
     return {
       watcher,
@@ -123,5 +126,70 @@ describe('ImagesFileWatcher', () => {
       'and 400 more issues, not shown here: the backend log lists every one',
     );
     expect(JSON.stringify(status).length).toBeLessThan(30_000);
+  });
+
+  it('serves no images and no revision before a good read, then the images of the last good read', async () => {
+    const { watcher } = await createWatcher({
+      providers: [
+        { kind: 'registry', id: 'local', implementation: 'oci', endpoint: 'localhost:5000' },
+      ],
+      providerOwner: 'group:default/ops',
+    });
+    await watcher.refresh();
+    const before = watcher.getSnapshot();
+    expect(before.images).toBeUndefined();
+    expect(before.revision).toBeUndefined();
+    expect(before.location).toBe(file);
+    expect(before.providerOwner).toBe('group:default/ops');
+    expect(before.providers.map(p => [p.metadata.name, p.spec.owner])).toEqual([
+      ['registry-local', 'group:default/ops'],
+    ]);
+
+    await fs.writeFile(file, `images:\n${entry('alpine')}\n`);
+    await watcher.refresh();
+    const good = watcher.getSnapshot();
+    expect(good.images?.map(e => e.metadata.name)).toEqual(['alpine']);
+    expect(good.revision).toMatch(/^sha256:/);
+
+    await fs.writeFile(file, 'images:\n  - name: [unclosed\n');
+    await watcher.refresh();
+    const broken = watcher.getSnapshot();
+    expect(broken.error).toMatch(/could not be parsed/);
+    expect(broken.images?.map(e => e.metadata.name)).toEqual(['alpine']);
+    expect(broken.revision).toBe(good.revision);
+  });
+
+  it('announces each new content once, after the status says so', async () => {
+    const announced: Array<{ revision: string; imageCount: number }> = [];
+    const { watcher } = await createWatcher({
+      onNewRevision: async revision => {
+        announced.push({ revision, imageCount: watcher.getStatus().imageCount });
+      },
+    });
+    await fs.writeFile(file, `images:\n${entry('alpine')}\n`);
+    await watcher.refresh();
+    await watcher.refresh();
+    await fs.writeFile(file, 'images:\n  - name: [unclosed\n');
+    await watcher.refresh();
+    await fs.writeFile(
+      file,
+      `images:\n${entry('alpine')}\n${entry('debian')}\n`,
+    );
+    await watcher.refresh();
+
+    expect(announced.map(a => a.imageCount)).toEqual([1, 2]);
+    expect(announced[0].revision).not.toBe(announced[1].revision);
+  });
+
+  it('still serves the images when announcing them fails', async () => {
+    const { watcher } = await createWatcher({
+      onNewRevision: async () => {
+        throw new Error('events bus down');
+      },
+    });
+    await fs.writeFile(file, `images:\n${entry('alpine')}\n`);
+    const status = await watcher.refresh();
+    expect(status.ok).toBe(true);
+    expect(watcher.getSnapshot().images).toHaveLength(1);
   });
 });

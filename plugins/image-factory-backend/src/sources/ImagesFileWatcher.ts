@@ -16,6 +16,7 @@ import {
   ProviderConfig,
   providerToEntity,
   readImageEntities,
+  resolveImagesLocation,
 } from '@image-factory/plugin-image-factory-node';
 import { ImagesStore } from '../database';
 import { capIssues } from './capIssues';
@@ -48,10 +49,16 @@ export class ImagesFileWatcher {
       store: ImagesStore;
       logger: LoggerService;
       clock?: () => Date;
+      /**
+       * Called after a good read whose content differs from the previous good
+       * read's (the first good read included), to announce the new images.
+       */
+      onNewRevision?: (revision: string) => Promise<void>;
     },
   ) {
     this.status = {
-      location: options.location,
+      // The form reads report, so that the location is one key from the start.
+      location: resolveImagesLocation(options.location),
       ok: false,
       imageCount: 0,
       issues: [],
@@ -100,6 +107,7 @@ export class ImagesFileWatcher {
         ? { revision: this.revision, images: this.images }
         : {}),
       providers: this.options.providers.map(p => providerToEntity(p, owner)),
+      providerOwner: owner,
     };
   }
 
@@ -120,6 +128,7 @@ export class ImagesFileWatcher {
       providers: this.options.providers,
     });
     this.problems.report(result);
+    const previousRevision = this.revision;
     if (!result.error) {
       this.images = result.entities;
       this.revision = result.revision;
@@ -142,6 +151,22 @@ export class ImagesFileWatcher {
       issues: capIssues(result.issues),
       ...(result.error ? { error: result.error } : {}),
     };
+    if (this.revision && this.revision !== previousRevision) {
+      await this.announce(this.revision);
+    }
     return this.status;
+  }
+
+  private async announce(revision: string): Promise<void> {
+    try {
+      await this.options.onNewRevision?.(revision);
+    } catch (error) {
+      assertError(error);
+      // The images are read; their readers catch up on their own schedule.
+      this.options.logger.warn('Announcing a new images.yaml failed', {
+        revision,
+        error: error.message,
+      });
+    }
   }
 }

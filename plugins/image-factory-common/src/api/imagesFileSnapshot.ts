@@ -22,4 +22,9 @@ export interface ImagesFileSnapshot extends ImagesFileStatus {
   images?: ImageEntityV1alpha1[];
   /** One Provider entity per configured executor, registry and source host. */
   providers: ProviderEntityV1alpha1[];
+  /**
+   * Owner of the entities the factory makes up (Provider entities, bases found
+   * only in Dockerfiles): `imageFactory.providerOwner`, in full.
+   */
+  providerOwner: string;
 }

@@ -1,7 +1,8 @@
 /**
  * Events topic on which the Image Factory backend announces that
- * `images.yaml` changed (a pull request of the factory was merged), so that
- * the catalog module reads it at once instead of at its next scheduled run.
+ * `images.yaml` changed (a read found new content, or a pull request of the
+ * factory was merged), so that the catalog module gets the new images from the
+ * backend at once instead of at its next scheduled run.
  *
  * @public
  */
@@ -13,8 +14,10 @@ export const IMAGES_FILE_CHANGED_TOPIC = 'image-factory.images-file.changed';
  * @public
  */
 export interface ImagesFileChangedEvent {
-  /** Why the file changed, e.g. `pull-request-merged`. */
+  /** Why the file changed: `new-revision` (a read found new content) or `pull-request-merged`. */
   reason: string;
+  /** `sha256:<hex>` of the content read, for `new-revision`. */
+  revision?: string;
   /** The pull request that changed it, if any. */
   pullRequestUrl?: string;
 }
