@@ -4,19 +4,24 @@ import { BuildArtifactList } from '@image-factory/plugin-image-factory-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { BuildArtifacts, MAX_ARTIFACTS_PER_IMAGE } from '../builds';
+import { ImageAccess } from './imageAccess';
 
 /**
  * `GET /artifacts?perImage=N`: the last N succeeded runs per image, which the
  * catalog module turns into ImageBuild entities (its service token is allowed).
+ * A user sees only the images they may read in the catalog.
  */
 export function artifactRoutes(options: {
   httpAuth: HttpAuthService;
+  access: ImageAccess;
   artifacts: BuildArtifacts;
 }): express.Router {
-  const { httpAuth, artifacts } = options;
+  const { httpAuth, access, artifacts } = options;
   const router = Router();
   router.get('/artifacts', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const raw = req.query.perImage;
     let perImage = artifacts.defaultPerImage;
     if (raw !== undefined) {
@@ -32,7 +37,11 @@ export function artifactRoutes(options: {
     }
     const body: BuildArtifactList = {
       perImage,
-      items: await artifacts.list(perImage),
+      items: await access.filterReadable(
+        credentials,
+        await artifacts.list(perImage),
+        a => a.image,
+      ),
     };
     res.json(body);
   });

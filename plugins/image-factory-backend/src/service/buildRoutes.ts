@@ -1,11 +1,9 @@
 import {
   BackstageCredentials,
   HttpAuthService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   BuildLogLine,
   BuildRun,
@@ -13,9 +11,11 @@ import {
   imageFactoryBuildPermission,
   startBuildRequestSchema,
 } from '@image-factory/plugin-image-factory-common';
-import express, { Response } from 'express';
+import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { BuildService, isFinished } from '../builds';
+import { BuildRunRecord } from '../database';
+import { ImageAccess, imageEntityRef } from './imageAccess';
 import { parseRequestBody } from './parseRequestBody';
 
 const DEFAULT_LIST_LIMIT = 20;
@@ -56,44 +56,52 @@ function userRef(credentials: BackstageCredentials): string | undefined {
 /**
  * Routes of the build engine: start a run ("Build now"), list an image's
  * runs, read one run, its log (paged or streamed as server-sent events) and
- * cancel it.
+ * cancel it. Every route needs read access to the Image entity (404 without
+ * it); starting and cancelling need `image-factory.image.build` on it.
  */
 export function buildRoutes(options: {
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  access: ImageAccess;
   builds: BuildService;
 }): express.Router {
-  const { httpAuth, permissions, builds } = options;
+  const { httpAuth, access, builds } = options;
   const router = Router();
 
-  const authorizeBuild = async (
+  const credentialsOf = (req: Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  /** The run, or a 404 when it does not exist or its image is hidden. */
+  const readableRun = async (
     credentials: BackstageCredentials,
-    entityRef: string,
-  ) => {
-    const [decision] = await permissions.authorize(
-      [{ permission: imageFactoryBuildPermission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed to build ${entityRef}`);
-    }
+    id: string,
+  ): Promise<BuildRunRecord> => {
+    const notFound = () => new NotFoundError(`No build run with id '${id}'`);
+    const run = await builds.get(id);
+    if (!run) throw notFound();
+    await access.requireRead(credentials, run.entityRef, notFound);
+    return builds.require(id);
   };
 
   router.post('/images/:name/builds', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await credentialsOf(req);
     const body = parseRequestBody(startBuildRequestSchema, req.body);
+    const notFound = () =>
+      new NotFoundError(`No image named '${req.params.name}'`);
     const image = builds.findImage(req.params.name);
-    if (!image) {
-      throw new NotFoundError(`No image named '${req.params.name}'`);
-    }
+    if (!image) throw notFound();
+    const entityRef = stringifyEntityRef(image);
+    await access.requireRead(credentials, entityRef, notFound);
     if (!image.spec.source) {
       throw new InputError(
         `image ${image.metadata.name}: a ${image.spec.type} image without a source cannot be built; only images with a source are`,
       );
     }
-    await authorizeBuild(credentials, stringifyEntityRef(image));
+    await access.authorize(
+      credentials,
+      imageFactoryBuildPermission,
+      entityRef,
+      `build ${entityRef}`,
+    );
     const { run, created } = await builds.start({
       image,
       cause: 'manual',
@@ -105,13 +113,20 @@ export function buildRoutes(options: {
   });
 
   router.get('/images/:name/builds', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await credentialsOf(req);
     const limit = wholeNumber(
       'limit',
       req.query.limit,
       DEFAULT_LIST_LIMIT,
       1,
       MAX_LIST_LIMIT,
+    );
+    const image = builds.findImage(req.params.name);
+    // An un-enrolled image keeps its runs under its former entity ref.
+    await access.requireRead(
+      credentials,
+      image ? stringifyEntityRef(image) : imageEntityRef(req.params.name),
+      () => new NotFoundError(`No image named '${req.params.name}'`),
     );
     const body: BuildRunList = {
       items: await builds.list(req.params.name, limit),
@@ -120,15 +135,13 @@ export function buildRoutes(options: {
   });
 
   router.get('/builds/:id', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const run = await builds.get(req.params.id);
-    if (!run)
-      throw new NotFoundError(`No build run with id '${req.params.id}'`);
-    res.json(run);
+    const credentials = await credentialsOf(req);
+    await readableRun(credentials, req.params.id);
+    res.json(await builds.get(req.params.id));
   });
 
   router.get('/builds/:id/logs', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await credentialsOf(req);
     const after = wholeNumber('after', req.query.after, 0, 0);
     const limit = wholeNumber(
       'limit',
@@ -137,15 +150,14 @@ export function buildRoutes(options: {
       1,
       MAX_LOG_LIMIT,
     );
+    await readableRun(credentials, req.params.id);
     res.json(await builds.logs(req.params.id, after, limit));
   });
 
   router.get('/builds/:id/logs/stream', async (req, res) => {
-    // EventSource cannot send headers: the user cookie gives limited access.
-    await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-      allowLimitedAccess: true,
-    });
+    // The portal reads the stream through fetchApi (with the user's token,
+    // see ImageFactoryClient.streamBuildLogs), so no cookie access is needed.
+    const credentials = await credentialsOf(req);
     const lastEventId = req.header('last-event-id');
     const after = wholeNumber(
       lastEventId !== undefined ? 'Last-Event-ID' : 'after',
@@ -153,16 +165,19 @@ export function buildRoutes(options: {
       0,
       0,
     );
-    await builds.require(req.params.id);
+    await readableRun(credentials, req.params.id);
     await streamLog(res, builds, req.params.id, after);
   });
 
   router.post('/builds/:id/cancel', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const run = await builds.require(req.params.id);
-    await authorizeBuild(credentials, run.entityRef);
+    const credentials = await credentialsOf(req);
+    const run = await readableRun(credentials, req.params.id);
+    await access.authorize(
+      credentials,
+      imageFactoryBuildPermission,
+      run.entityRef,
+      `cancel builds of ${run.entityRef}`,
+    );
     res.json(await builds.cancel(run.id));
   });
 

@@ -26,6 +26,7 @@ import { ProviderHealthChecker } from '../providers';
 import { ImagesFileWatcher } from '../sources';
 import { BaseImageTracker } from '../tracking';
 import { authorizeStatusRead } from './authorizeStatusRead';
+import { createImageAccess } from './imageAccess';
 import {
   REGISTRY_WEBHOOK_PATH,
   registryWebhookRoutes,
@@ -87,6 +88,7 @@ export async function createRouter(options: {
   images?: Pick<ImagesStore, 'listArchived'>;
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
+  const access = createImageAccess({ permissions });
   const router = Router();
   // Dockerfiles are posted for analysis; the schema bounds them further.
   // The raw bytes are kept because webhook signatures are computed over them.
@@ -157,17 +159,25 @@ export async function createRouter(options: {
     enrollmentRoutes({
       httpAuth,
       userInfo: options.userInfo,
-      permissions,
+      access,
       logger: options.logger,
       enrollment: options.enrollment,
     }),
   );
   if (options.artifacts) {
     // Before buildRoutes, whose `/builds/:id` would not match it anyway.
-    router.use(artifactRoutes({ httpAuth, artifacts: options.artifacts }));
+    router.use(
+      artifactRoutes({ httpAuth, access, artifacts: options.artifacts }),
+    );
   }
   if (options.providerHealth) {
-    router.use(providerRoutes({ httpAuth, health: options.providerHealth }));
+    router.use(
+      providerRoutes({
+        httpAuth,
+        permissions,
+        health: options.providerHealth,
+      }),
+    );
   }
   if (options.images) {
     router.use(
@@ -179,7 +189,7 @@ export async function createRouter(options: {
       }),
     );
   }
-  router.use(buildRoutes({ httpAuth, permissions, builds: options.builds }));
+  router.use(buildRoutes({ httpAuth, access, builds: options.builds }));
   router.use(
     registryWebhookRoutes({
       logger: options.logger,
@@ -190,6 +200,7 @@ export async function createRouter(options: {
   router.use(
     graphRoutes({
       httpAuth,
+      access,
       graph: options.graph,
       cascadeMaxDepth: options.rebuilds?.maxDepth,
     }),
@@ -201,7 +212,7 @@ export async function createRouter(options: {
     router.use(
       rebuildRoutes({
         httpAuth,
-        permissions,
+        access,
         findImage: name => options.builds.findImage(name),
         ...options.rebuilds,
       }),

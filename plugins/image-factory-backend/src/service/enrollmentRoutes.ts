@@ -1,23 +1,23 @@
 import {
   HttpAuthService,
   LoggerService,
-  PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
   AuthenticationError,
   InputError,
-  NotAllowedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   changeImageRequestSchema,
   enrollImageRequestSchema,
   EnrollmentList,
   EnrollmentResponse,
   EnrollmentState,
+  imageFactoryChangePermission,
   imageFactoryEnrollPermission,
+  imageFactoryUnenrollPermission,
   unenrollImageRequestSchema,
 } from '@image-factory/plugin-image-factory-common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -25,9 +25,11 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import {
   EnrollmentService,
+  fullOwnerRef,
   GitHubRequestError,
   Requester,
 } from '../enrollment';
+import { ImageAccess, imageEntityRef } from './imageAccess';
 import { parseRequestBody } from './parseRequestBody';
 
 const STATES: EnrollmentState[] = ['open', 'merged', 'closed'];
@@ -52,20 +54,38 @@ export const ENROLLMENT_UNAUTHENTICATED_PATHS = ['/webhooks/github'];
 const NOT_CONFIGURED =
   'Enrollment is not configured: set imageFactory.enrollment.target (or imageFactory.images.location) to the URL of images.yaml in a GitHub repository, with an integrations.github entry for its host';
 
+/** The owner's entity ref, or a 400 naming the field. */
+function ownerRef(field: string, owner: string): string {
+  try {
+    return fullOwnerRef(owner);
+  } catch {
+    throw new InputError(
+      `${field}: must be a user or group entity ref such as team-web or user:default/jane, got '${owner}'`,
+    );
+  }
+}
+
+/** One permission asked before a change request, with what it is about. */
+type Check = [ResourcePermission<'catalog-entity'>, string, string];
+
 /**
  * Routes of self-service enrollment: change requests (`/enrollments`,
  * `/images/:name/unenroll`, `/images/:name/changes`) and GitHub's
- * `pull_request` and `push` webhooks.
+ * `pull_request` and `push` webhooks. Change requests are made by users
+ * (never by a service alone: a pull request is opened for someone) holding
+ * `image-factory.image.enroll` on the new image's owner,
+ * `image-factory.image.change` or `image-factory.image.unenroll` on the
+ * Image entity.
  */
 export function enrollmentRoutes(options: {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
-  permissions: PermissionsService;
+  access: ImageAccess;
   logger: LoggerService;
   /** Absent when enrollment is not configured. */
   enrollment?: { service: EnrollmentService; webhookSecret?: string };
 }): express.Router {
-  const { httpAuth, userInfo, permissions, enrollment, logger } = options;
+  const { httpAuth, userInfo, access, enrollment, logger } = options;
   const router = Router();
 
   const service = () => {
@@ -73,17 +93,14 @@ export function enrollmentRoutes(options: {
     return enrollment.service;
   };
 
-  /** The signed-in user asking for a change, after the permission check. */
-  const requester = async (req: Request): Promise<Requester> => {
+  /** The signed-in user asking for a change, after the permission checks. */
+  const requester = async (
+    req: Request,
+    checks: Check[],
+  ): Promise<Requester> => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: imageFactoryEnrollPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        'Not allowed to enroll or change images (permission image-factory.image.enroll)',
-      );
+    for (const [permission, resourceRef, what] of checks) {
+      await access.authorize(credentials, permission, resourceRef, what);
     }
     const info = await userInfo.getUserInfo(credentials);
     return {
@@ -115,8 +132,12 @@ export function enrollmentRoutes(options: {
   });
 
   router.post('/enrollments', async (req, res) => {
-    const who = await requester(req);
+    await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseRequestBody(enrollImageRequestSchema, req.body);
+    const owner = ownerRef('image.owner', body.image.owner);
+    const who = await requester(req, [
+      [imageFactoryEnrollPermission, owner, `enroll images for ${owner}`],
+    ]);
     // The entry is written as the user gave it: defaults stay implicit.
     answer(
       res,
@@ -132,14 +153,32 @@ export function enrollmentRoutes(options: {
   });
 
   router.post('/images/:name/unenroll', async (req, res) => {
-    const who = await requester(req);
+    await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseRequestBody(unenrollImageRequestSchema, req.body);
+    const image = imageEntityRef(req.params.name);
+    const who = await requester(req, [
+      [imageFactoryUnenrollPermission, image, `un-enroll ${image}`],
+    ]);
     answer(res, await service().unenroll(req.params.name, body, who));
   });
 
   router.post('/images/:name/changes', async (req, res) => {
-    const who = await requester(req);
+    await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseRequestBody(changeImageRequestSchema, req.body);
+    const image = imageEntityRef(req.params.name);
+    const checks: Check[] = [
+      [imageFactoryChangePermission, image, `change ${image}`],
+    ];
+    if (body.changes.owner !== undefined) {
+      // Moving an image to another owner enrolls it there.
+      const owner = ownerRef('changes.owner', body.changes.owner);
+      checks.push([
+        imageFactoryEnrollPermission,
+        owner,
+        `move images to ${owner}`,
+      ]);
+    }
+    const who = await requester(req, checks);
     answer(
       res,
       await service().change(

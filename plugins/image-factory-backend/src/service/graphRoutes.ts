@@ -1,4 +1,7 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import {
   ConflictError,
   InputError,
@@ -6,22 +9,62 @@ import {
 } from '@backstage/errors';
 import {
   CascadePredictionResponse,
+  CascadeStepInfo,
   DependencyGraphResponse,
 } from '@image-factory/plugin-image-factory-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { ImageGraphService } from '../graph';
 import { DependencyCycleError } from '../tracking';
+import { ImageAccess } from './imageAccess';
 
-/** `GET /graph` and `GET /graph/cascade?node=<id>`. */
+/**
+ * The graph as the caller may see it: without the nodes of images they may
+ * not read in the catalog, nor those nodes' edges, cycles and problems.
+ */
+async function visibleGraph(
+  access: ImageAccess,
+  credentials: BackstageCredentials,
+  response: DependencyGraphResponse,
+): Promise<{ graph: DependencyGraphResponse; hidden: Set<string> }> {
+  const withRef = response.nodes.filter(n => n.entityRef !== undefined);
+  const allowed = await access.canRead(
+    credentials,
+    withRef.map(n => n.entityRef!),
+  );
+  const hiddenNodes = withRef.filter((_, i) => !allowed[i]);
+  const hidden = new Set(hiddenNodes.map(n => n.id));
+  if (hidden.size === 0) return { graph: response, hidden };
+  const hiddenRefs = new Set(hiddenNodes.map(n => n.entityRef));
+  return {
+    hidden,
+    graph: {
+      ...response,
+      nodes: response.nodes.filter(n => !hidden.has(n.id)),
+      edges: response.edges.filter(
+        e => !hidden.has(e.from) && !hidden.has(e.to),
+      ),
+      cycles: response.cycles.filter(c => !c.some(id => hidden.has(id))),
+      sourceProblems: response.sourceProblems.filter(
+        p => !hiddenRefs.has(p.entityRef),
+      ),
+    },
+  };
+}
+
+/**
+ * `GET /graph` and `GET /graph/cascade?node=<id>`, both without the images
+ * the caller may not read in the catalog (a hidden node is an unknown node).
+ */
 export function graphRoutes(options: {
   httpAuth: HttpAuthService;
+  access: ImageAccess;
   /** Absent when the graph is not built (no images file read yet). */
   graph?: ImageGraphService;
   /** Depth cap of predicted cascades. */
   cascadeMaxDepth?: number;
 }): express.Router {
-  const { httpAuth } = options;
+  const { httpAuth, access } = options;
   const router = Router();
   const graphService = () => {
     if (!options.graph) {
@@ -33,20 +76,27 @@ export function graphRoutes(options: {
   };
 
   router.get('/graph', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const { response } = await graphService().getGraph();
-    const body: DependencyGraphResponse = response;
+    const body: DependencyGraphResponse = (
+      await visibleGraph(access, credentials, response)
+    ).graph;
     res.json(body);
   });
 
   router.get('/graph/cascade', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const node = req.query.node;
     if (typeof node !== 'string' || node.length === 0) {
       throw new InputError('node: is required, the id of a graph node');
     }
     const { graph, response } = await graphService().getGraph();
-    if (!response.nodes.some(n => n.id === node)) {
+    const { hidden } = await visibleGraph(access, credentials, response);
+    if (hidden.has(node) || !response.nodes.some(n => n.id === node)) {
       throw new InputError(`node: no graph node has the id '${node}'`);
     }
     let prediction;
@@ -61,10 +111,12 @@ export function graphRoutes(options: {
       }
       throw error;
     }
+    const readable = (steps: CascadeStepInfo[]) =>
+      access.filterReadable(credentials, steps, step => step.entityRef);
     const body: CascadePredictionResponse = {
       node,
-      rebuilds: prediction.rebuilds,
-      cut: prediction.cut,
+      rebuilds: await readable(prediction.rebuilds),
+      cut: await readable(prediction.cut),
     };
     res.json(body);
   });

@@ -1,11 +1,9 @@
 import {
   BackstageCredentials,
   HttpAuthService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   AuditEventList,
   emergencyRebuildRequestSchema,
@@ -18,6 +16,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { RebuildPlanStore } from '../database';
 import { EmergencyRebuilds, RebuildPlanner } from '../planning';
+import { ImageAccess } from './imageAccess';
 import { parseRequestBody } from './parseRequestBody';
 
 const AUDIT_LIMIT = 100;
@@ -34,28 +33,42 @@ function actorOf(credentials: BackstageCredentials): string {
 /**
  * Routes of the rebuild planner: the upcoming rebuilds, emergency rebuilds
  * (permission and justification required, audited) and an image's audit trail.
+ * Images the caller may not read in the catalog are left out of the list and
+ * answer 404.
  */
 export function rebuildRoutes(options: {
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  access: ImageAccess;
   findImage: (name: string) => ImageEntityV1alpha1 | undefined;
   planner: RebuildPlanner;
   emergency: EmergencyRebuilds;
   plans: RebuildPlanStore;
 }): express.Router {
-  const { httpAuth, permissions, findImage } = options;
+  const { httpAuth, access, findImage } = options;
   const router = Router();
 
-  const requireImage = (name: string) => {
+  /** The image, or a 404 when it does not exist or the caller may not read it. */
+  const requireImage = async (
+    credentials: BackstageCredentials,
+    name: string,
+  ) => {
+    const notFound = () => new NotFoundError(`No image named '${name}'`);
     const image = findImage(name);
-    if (!image) throw new NotFoundError(`No image named '${name}'`);
+    if (!image) throw notFound();
+    await access.requireRead(credentials, stringifyEntityRef(image), notFound);
     return image;
   };
 
   router.get('/rebuilds/upcoming', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const body: UpcomingRebuildList = {
-      items: await options.planner.upcoming(),
+      items: await access.filterReadable(
+        credentials,
+        await options.planner.upcoming(),
+        r => r.entityRef,
+      ),
     };
     res.json(body);
   });
@@ -65,22 +78,14 @@ export function rebuildRoutes(options: {
       allow: ['user', 'service'],
     });
     const body = parseRequestBody(emergencyRebuildRequestSchema, req.body);
-    const image = requireImage(req.params.name);
+    const image = await requireImage(credentials, req.params.name);
     const entityRef = stringifyEntityRef(image);
-    const [decision] = await permissions.authorize(
-      [
-        {
-          permission: imageFactoryEmergencyRebuildPermission,
-          resourceRef: entityRef,
-        },
-      ],
-      { credentials },
+    await access.authorize(
+      credentials,
+      imageFactoryEmergencyRebuildPermission,
+      entityRef,
+      `trigger an emergency rebuild of ${entityRef}`,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to trigger an emergency rebuild of ${entityRef}`,
-      );
-    }
     // Managed images always have a source; a base image may have one.
     if (!image.spec.source) {
       throw new InputError(
@@ -101,8 +106,10 @@ export function rebuildRoutes(options: {
   });
 
   router.get('/images/:name/audit', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const image = requireImage(req.params.name);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const image = await requireImage(credentials, req.params.name);
     const body: AuditEventList = {
       items: await options.plans.listAudit(
         stringifyEntityRef(image),

@@ -1,17 +1,47 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
- * Enroll a new image (opens a pull request against images.yaml).
+ * Enroll a new image, or re-enroll an archived one (opens a pull request
+ * against images.yaml). Checked against the new image's owner (the Group or
+ * User entity that images.yaml names as `owner`), since the Image entity does
+ * not exist yet; a change that moves an image to another owner is checked
+ * against that owner too.
  *
  * @public
  */
 export const imageFactoryEnrollPermission = createPermission({
   name: 'image-factory.image.enroll',
   attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
 });
 
 /**
- * Start a build of an image. Checked against the Image entity.
+ * Change an enrolled image (its type, source, platforms, …: a pull request
+ * against images.yaml). Checked against the Image entity.
+ *
+ * @public
+ */
+export const imageFactoryChangePermission = createPermission({
+  name: 'image-factory.image.change',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Un-enroll an image (a pull request that removes it from images.yaml).
+ * Checked against the Image entity.
+ *
+ * @public
+ */
+export const imageFactoryUnenrollPermission = createPermission({
+  name: 'image-factory.image.unenroll',
+  attributes: { action: 'delete' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Start a build of an image ("Build now"), or cancel one of its runs.
+ * Checked against the Image entity.
  *
  * @public
  */
@@ -60,6 +90,8 @@ export const imageFactoryStatusReadPermission = createPermission({
  */
 export const imageFactoryPermissions = [
   imageFactoryEnrollPermission,
+  imageFactoryChangePermission,
+  imageFactoryUnenrollPermission,
   imageFactoryBuildPermission,
   imageFactoryEmergencyRebuildPermission,
   imageFactoryPromotePermission,
