@@ -105,6 +105,20 @@ export interface Config {
         };
       };
     };
+    /** How the factory speaks to registries: tracking, builds, pushes and retention. */
+    registries?: {
+      /**
+       * How long one HTTP request to a registry (or its token service) may
+       * take, response body included, before it fails with
+       * `RegistryTimeoutError` naming the registry and this timeout. A
+       * tracking check that times out is retried after the retry delay; a
+       * build step counts it as a network failure.
+       *
+       * Default: 30 seconds.
+       * @example { seconds: 10 }
+       */
+      requestTimeout?: HumanDuration | string;
+    };
     /**
      * Rebuild planning: when a base image gets a new digest, the images built
      * FROM it are rebuilt after their `rebuild.delay` (counted from when the

@@ -45,7 +45,7 @@ import {
 import { cyclesWith, ImageBasesResolver, ImageGraph } from './graph';
 import { createRebuildPlanning, readRebuildsConfig } from './planning';
 import { ProviderHealthChecker } from './providers';
-import { OciRegistryClient } from './registry';
+import { OciRegistryClient, readRegistriesConfig } from './registry';
 import { createRouter, UNAUTHENTICATED_PATHS } from './service';
 import { ImagesFileWatcher } from './sources';
 import {
@@ -109,6 +109,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         const source = readImagesSourceConfig(config);
         const providers = readProvidersConfig(config);
         const trackingConfig = readTrackingConfig(config);
+        const registriesConfig = readRegistriesConfig(config);
         const enrollmentConfig = readEnrollmentConfig(config);
         const buildsConfig = readBuildsConfig(config);
         const catalogEntitiesPerImage = readCatalogEntitiesPerImage(config);
@@ -182,6 +183,7 @@ export const imageFactoryPlugin = createBackendPlugin({
               }),
               metrics: TrackingMetrics.create({ metrics: deps.metrics }),
               registry: OciRegistryClient.create({
+                requestTimeoutMs: registriesConfig.requestTimeoutMs,
                 credentials: async host => {
                   const basic = trackingConfig.credentials.get(host);
                   return basic && { type: 'basic', ...basic };

@@ -4,15 +4,22 @@ import { RegistryCredentials } from '../registry';
 /**
  * The credentials of a registry host: from the first credential provider a
  * module added that handles the host, else from
- * `imageFactory.providers.registries`. Never logged.
+ * `imageFactory.providers.registries`. Never logged. It also carries the
+ * request timeout the build engine's registry clients use.
  */
 export class RegistryCredentialSource {
+  /** `imageFactory.registries.requestTimeout`; the client's default when absent. */
+  readonly requestTimeoutMs?: number;
+
   constructor(
     private readonly options: {
       providers: ImageFactoryCredentialProvider[];
       configured: Map<string, { username: string; password: string }>;
+      requestTimeoutMs?: number;
     },
-  ) {}
+  ) {
+    this.requestTimeoutMs = options.requestTimeoutMs;
+  }
 
   async get(host: string): Promise<RegistryCredentials | undefined> {
     const provider = this.provider(host);

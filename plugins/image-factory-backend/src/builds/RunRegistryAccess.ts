@@ -32,6 +32,7 @@ export class RunRegistryAccess {
   client(): OciRegistryClient {
     return OciRegistryClient.create({
       credentials: host => this.credentials(host),
+      requestTimeoutMs: this.credentialSource.requestTimeoutMs,
     });
   }
 

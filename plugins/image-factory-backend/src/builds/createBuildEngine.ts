@@ -156,6 +156,7 @@ export function createBuildEngine(options: {
   const credentials = new RegistryCredentialSource({
     providers: options.credentialProviders,
     configured: config.registryCredentials,
+    requestTimeoutMs: config.registryRequestTimeoutMs,
   });
   const runner = new BuildRunner({
     images: options.images,

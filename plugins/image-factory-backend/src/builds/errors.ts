@@ -36,6 +36,7 @@ export function isTransient(error: unknown): boolean {
 
 const TYPES: Record<string, BuildErrorType> = {
   RegistryAuthError: 'auth',
+  RegistryTimeoutError: 'network',
   RegistryUnavailableError: 'network',
   RegistryRateLimitError: 'network',
   ExecutorUnreachableError: 'network',

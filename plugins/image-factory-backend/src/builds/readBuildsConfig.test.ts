@@ -8,6 +8,7 @@ describe('readBuildsConfig', () => {
       workerEnabled: true,
       ...BUILDS_DEFAULTS,
       registryCredentials: new Map(),
+      registryRequestTimeoutMs: 30_000,
     });
   });
 
@@ -28,6 +29,7 @@ describe('readBuildsConfig', () => {
             pushTimeout: { minutes: 5 },
             retention: { keep: 3 },
           },
+          registries: { requestTimeout: { seconds: 10 } },
           providers: {
             registries: {
               local: { host: 'localhost:5000', username: 'u', password: 'p' },
@@ -54,6 +56,7 @@ describe('readBuildsConfig', () => {
         ['localhost:5000', { username: 'u', password: 'p' }],
         ['docker.io', { username: 'v', password: 'q' }],
       ]),
+      registryRequestTimeoutMs: 10_000,
     });
   });
 

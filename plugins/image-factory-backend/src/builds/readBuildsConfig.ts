@@ -2,6 +2,7 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { durationToMilliseconds } from '@backstage/types';
 import { normalizeRegistryHost } from '@image-factory/plugin-image-factory-node';
+import { readRegistriesConfig } from '../registry';
 
 /** The `imageFactory.builds` config, read once at startup. */
 export interface BuildsConfig {
@@ -27,6 +28,8 @@ export interface BuildsConfig {
   retentionKeep: number;
   /** Basic credentials per registry host, from `imageFactory.providers.registries`. */
   registryCredentials: Map<string, { username: string; password: string }>;
+  /** `imageFactory.registries.requestTimeout`: how long one registry request may take. */
+  registryRequestTimeoutMs: number;
 }
 
 /** Defaults of {@link BuildsConfig}. */
@@ -151,5 +154,6 @@ export function readBuildsConfig(config: Config): BuildsConfig {
       1,
     ),
     registryCredentials: readRegistryCredentials(config),
+    registryRequestTimeoutMs: readRegistriesConfig(config).requestTimeoutMs,
   };
 }

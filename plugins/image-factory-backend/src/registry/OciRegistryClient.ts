@@ -27,8 +27,10 @@ import {
   Manifest,
   ManifestHead,
   OciRegistryClientOptions,
+  RegistryRequestOptions,
   RepositoryRef,
 } from './types';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './requestSignal';
 
 const DEFAULT_USER_AGENT = 'image-factory';
 /** Docker's default when a reference names neither tag nor digest. */
@@ -58,17 +60,26 @@ export class OciRegistryClient {
       (options.insecureHosts ?? []).map(h => h.toLowerCase()),
     );
     this.clock = options.clock ?? (() => new Date());
+    const requestTimeoutMs =
+      options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!(requestTimeoutMs > 0)) {
+      throw new RangeError(
+        `requestTimeoutMs: must be more than 0, got ${requestTimeoutMs}`,
+      );
+    }
     const authenticator = new RegistryAuthenticator({
       credentials: options.credentials,
       fetch: fetchImpl,
       userAgent,
       insecureHosts: this.insecureHosts,
       clock: this.clock,
+      requestTimeoutMs,
     });
     this.transport = new RegistryTransport({
       fetch: fetchImpl,
       userAgent,
       authenticator,
+      requestTimeoutMs,
     });
   }
 
@@ -76,12 +87,16 @@ export class OciRegistryClient {
    * Digest, media type and size of a manifest, by HEAD (which Docker Hub
    * does not count as a pull). The digest wins over the tag when both are set.
    */
-  async headManifest(ref: ImageRef): Promise<ManifestHead> {
+  async headManifest(
+    ref: ImageRef,
+    { signal }: RegistryRequestOptions = {},
+  ): Promise<ManifestHead> {
     const target = this.manifestTarget(ref, 'HEAD');
     const res = await this.transport.send({
       ...target,
       method: 'HEAD',
       headers: { Accept: MANIFEST_ACCEPT },
+      signal,
     });
     if (!res.ok) {
       throw await errorFromResponse(res, target.context, this.clock());
@@ -106,17 +121,21 @@ export class OciRegistryClient {
   }
 
   /** A manifest with its raw bytes, checked against the digests announced and asked for. */
-  async getManifest(ref: ImageRef): Promise<Manifest> {
+  async getManifest(
+    ref: ImageRef,
+    { signal }: RegistryRequestOptions = {},
+  ): Promise<Manifest> {
     const target = this.manifestTarget(ref, 'GET');
     const res = await this.transport.send({
       ...target,
       method: 'GET',
       headers: { Accept: MANIFEST_ACCEPT },
+      signal,
     });
     if (!res.ok) {
       throw await errorFromResponse(res, target.context, this.clock());
     }
-    const bytes = await readBody(res, target.context);
+    const bytes = await readBody(res, target.context, signal);
     const digest = sha256Digest(bytes);
     const announced = res.headers.get('docker-content-digest');
     if (announced && !digestMatches(bytes, announced)) {
@@ -144,6 +163,7 @@ export class OciRegistryClient {
     tagOrDigest: string,
     bytes: Buffer,
     mediaType: string,
+    { signal }: RegistryRequestOptions = {},
   ): Promise<string> {
     const digest = sha256Digest(bytes);
     const isDigest = tagOrDigest.includes(':');
@@ -176,6 +196,7 @@ export class OciRegistryClient {
       headers: { 'Content-Type': mediaType },
       body: bytes,
       context,
+      signal,
     });
     if (!res.ok) {
       throw await errorFromResponse(res, context, this.clock());
@@ -198,12 +219,14 @@ export class OciRegistryClient {
   async deleteManifest(
     repo: RepositoryRef,
     digest: string,
+    { signal }: RegistryRequestOptions = {},
   ): Promise<'deleted' | 'absent' | 'unsupported'> {
     const target = this.manifestTarget({ ...repo, digest }, 'DELETE');
     const res = await this.transport.send({
       ...target,
       method: 'DELETE',
       actions: 'pull,push,delete',
+      signal,
     });
     if (res.status === 404) return 'absent';
     if (res.status === 405) return 'unsupported';
@@ -215,9 +238,13 @@ export class OciRegistryClient {
   }
 
   /** Whether the repository holds a blob. */
-  async blobExists(repo: RepositoryRef, digest: string): Promise<boolean> {
+  async blobExists(
+    repo: RepositoryRef,
+    digest: string,
+    { signal }: RegistryRequestOptions = {},
+  ): Promise<boolean> {
     const request = this.blobRequest(repo, digest, 'HEAD');
-    const res = await this.transport.send(request);
+    const res = await this.transport.send({ ...request, signal });
     if (res.status === 404) return false;
     if (!res.ok) {
       throw await errorFromResponse(res, request.context, this.clock());
@@ -226,13 +253,17 @@ export class OciRegistryClient {
   }
 
   /** A blob's bytes, checked against its digest (an image config, for its platform). */
-  async getBlob(repo: RepositoryRef, digest: string): Promise<Buffer> {
+  async getBlob(
+    repo: RepositoryRef,
+    digest: string,
+    { signal }: RegistryRequestOptions = {},
+  ): Promise<Buffer> {
     const request = this.blobRequest(repo, digest, 'GET');
-    const res = await this.transport.send(request);
+    const res = await this.transport.send({ ...request, signal });
     if (!res.ok) {
       throw await errorFromResponse(res, request.context, this.clock());
     }
-    const bytes = await readBody(res, request.context);
+    const bytes = await readBody(res, request.context, signal);
     if (!digestMatches(bytes, digest)) {
       throw new RegistryResponseError(
         `${request.context.operation} returned bytes with digest ${sha256Digest(
@@ -248,7 +279,11 @@ export class OciRegistryClient {
    * Uploads a blob in one request after opening an upload session
    * (POST, then PUT `<Location>&digest=`), and returns its digest.
    */
-  async pushBlob(repo: RepositoryRef, bytes: Buffer): Promise<string> {
+  async pushBlob(
+    repo: RepositoryRef,
+    bytes: Buffer,
+    { signal }: RegistryRequestOptions = {},
+  ): Promise<string> {
     const digest = sha256Digest(bytes);
     const endpoint = this.endpointFor(repo);
     const context = {
@@ -261,6 +296,7 @@ export class OciRegistryClient {
       repository: repo.repository,
       actions: 'pull,push',
       context,
+      signal,
     } as const;
     const opened = await this.transport.send({
       ...common,

@@ -7,6 +7,7 @@ import {
 } from './errors';
 import { parseWwwAuthenticate } from './parseWwwAuthenticate';
 import { RegistryEndpoint, usesPlainHttp } from './registryEndpoint';
+import { isAbort, requestSignal } from './requestSignal';
 import { RegistryCredentials, RegistryCredentialsProvider } from './types';
 
 /** The Docker token spec's lifetime for a token sent without `expires_in`. */
@@ -55,6 +56,7 @@ export class RegistryAuthenticator {
       userAgent: string;
       insecureHosts: ReadonlySet<string>;
       clock: () => Date;
+      requestTimeoutMs: number;
     },
   ) {}
 
@@ -196,8 +198,18 @@ export class RegistryAuthenticator {
 
     let res: Response;
     try {
-      res = await this.options.fetch(realm, { headers });
+      // Shared by every request waiting for the token, so only the timeout
+      // ends it, not one caller's signal.
+      res = await this.options.fetch(realm, {
+        headers,
+        signal: requestSignal({
+          registry: endpoint.registry,
+          operation: `the token request to ${realm.host}`,
+          timeoutMs: this.options.requestTimeoutMs,
+        }),
+      });
     } catch (e) {
+      if (isAbort(e)) throw e;
       assertError(e);
       throw new RegistryUnavailableError(
         `Token service ${realm.host} of registry ${endpoint.registry} is unreachable: ${e.message}`,
@@ -225,7 +237,8 @@ export class RegistryAuthenticator {
     let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
       body = await res.json();
-    } catch {
+    } catch (e) {
+      if (isAbort(e)) throw e;
       body = {};
     }
     const token = body?.token ?? body?.access_token;

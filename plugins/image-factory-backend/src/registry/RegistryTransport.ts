@@ -3,6 +3,7 @@ import { readErrorBody, RequestContext } from './errorFromResponse';
 import { RegistryAuthError, RegistryUnavailableError } from './errors';
 import { RegistryAuthenticator } from './RegistryAuthenticator';
 import { RegistryEndpoint } from './registryEndpoint';
+import { isAbort, requestSignal } from './requestSignal';
 import { discardBody } from './responseChecks';
 
 /** One request to a registry. */
@@ -17,12 +18,16 @@ export interface RegistryRequest {
   headers?: Record<string, string>;
   body?: Uint8Array;
   context: RequestContext;
+  /** The caller's signal: aborting it aborts the request with its reason. */
+  signal?: AbortSignal;
 }
 
 /**
  * Sends registry requests with authentication: network failures become
  * `RegistryUnavailableError`, a 401 is answered once, a second 401 becomes
- * `RegistryAuthError`; any other response goes back to the caller.
+ * `RegistryAuthError`; any other response goes back to the caller. Each HTTP
+ * request ends after `requestTimeoutMs` with `RegistryTimeoutError`, or
+ * when the caller's signal aborts, with its reason.
  */
 export class RegistryTransport {
   constructor(
@@ -30,6 +35,7 @@ export class RegistryTransport {
       fetch: typeof fetch;
       userAgent: string;
       authenticator: RegistryAuthenticator;
+      requestTimeoutMs: number;
     },
   ) {}
 
@@ -39,6 +45,7 @@ export class RegistryTransport {
    */
   async send(request: RegistryRequest): Promise<Response> {
     const { endpoint, context } = request;
+    request.signal?.throwIfAborted();
     const url = new URL(request.url, endpoint.origin);
     // Credentials go only to the registry's own origin, never to a Location
     // elsewhere (a storage backend).
@@ -90,8 +97,15 @@ export class RegistryTransport {
         method: request.method,
         headers,
         body: request.body,
+        signal: requestSignal({
+          registry: request.context.registry,
+          operation: request.context.operation,
+          timeoutMs: this.options.requestTimeoutMs,
+          signal: request.signal,
+        }),
       });
     } catch (e) {
+      if (isAbort(e, request.signal)) throw e;
       assertError(e);
       throw new RegistryUnavailableError(
         `Registry ${request.context.registry} is unreachable for ${

@@ -60,6 +60,24 @@ export class RegistryUnavailableError extends CustomErrorBase {
 }
 
 /**
+ * The registry did not answer, or did not finish its answer, within the
+ * request timeout (`imageFactory.registries.requestTimeout`).
+ */
+export class RegistryTimeoutError extends CustomErrorBase {
+  name = 'RegistryTimeoutError' as const;
+  readonly transient: boolean = true;
+  /** The registry as written in references. */
+  readonly registry: string;
+  readonly timeoutMs: number;
+
+  constructor(message: string, registry: string, timeoutMs: number) {
+    super(message);
+    this.registry = registry;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
  * Any other answer the client cannot use: an unexpected status (a 400 on a
  * blob upload, 405 when the registry is read-only) or a missing header.
  */
@@ -82,4 +100,5 @@ export type RegistryError =
   | ManifestInvalidError
   | RegistryRateLimitError
   | RegistryUnavailableError
+  | RegistryTimeoutError
   | RegistryResponseError;

@@ -7,6 +7,7 @@ export type {
   OciRegistryClientOptions,
   RegistryCredentials,
   RegistryCredentialsProvider,
+  RegistryRequestOptions,
   RepositoryRef,
 } from './types';
 export {
@@ -15,6 +16,7 @@ export {
   RegistryAuthError,
   RegistryRateLimitError,
   RegistryResponseError,
+  RegistryTimeoutError,
   RegistryUnavailableError,
 } from './errors';
 export type { RegistryError } from './errors';
@@ -32,3 +34,6 @@ export { parseRateLimitHeaders } from './parseRateLimitHeaders';
 export type { RegistryRateLimit } from './parseRateLimitHeaders';
 export { checkRegistry } from './checkRegistry';
 export type { RegistryCheck } from './checkRegistry';
+export { readRegistriesConfig } from './readRegistriesConfig';
+export type { RegistriesConfig } from './readRegistriesConfig';
+export { DEFAULT_REQUEST_TIMEOUT_MS } from './requestSignal';

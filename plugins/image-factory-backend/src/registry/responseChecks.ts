@@ -5,6 +5,7 @@ import {
   RegistryResponseError,
   RegistryUnavailableError,
 } from './errors';
+import { isAbort } from './requestSignal';
 import { ManifestJson } from './types';
 
 export function mediaTypeOf(res: Response): string | undefined {
@@ -44,10 +45,13 @@ export function checkAnnouncedDigest(
 export async function readBody(
   res: Response,
   context: RequestContext,
+  /** The caller's signal, whose abort passes through unchanged. */
+  signal?: AbortSignal,
 ): Promise<Buffer> {
   try {
     return Buffer.from(await res.arrayBuffer());
   } catch (e) {
+    if (isAbort(e, signal)) throw e;
     assertError(e);
     throw new RegistryUnavailableError(
       `Registry ${context.registry} broke off the response to ${context.operation}: ${e.message}`,

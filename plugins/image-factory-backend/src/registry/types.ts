@@ -30,6 +30,21 @@ export interface OciRegistryClientOptions {
   insecureHosts?: string[];
   /** The current time, for token expiry and `Retry-After` dates. Default `() => new Date()`. */
   clock?: () => Date;
+  /**
+   * How long one HTTP request to a registry may take, body included, before
+   * it fails with `RegistryTimeoutError` (`imageFactory.registries.requestTimeout`).
+   * Default 30 seconds.
+   */
+  requestTimeoutMs?: number;
+}
+
+/** Per call options of the {@link OciRegistryClient} methods. */
+export interface RegistryRequestOptions {
+  /**
+   * Aborts the call's requests; the call then rejects with the signal's
+   * reason. The client's request timeout applies either way.
+   */
+  signal?: AbortSignal;
 }
 
 /** A repository in a registry: an image reference without tag or digest. */
