@@ -1,12 +1,4 @@
 import {
-  Arg,
-  Copy,
-  DockerfileParser,
-  From,
-  Instruction,
-  Run,
-} from 'dockerfile-ast';
-import {
   BaseImage,
   BaseImageUsage,
   DockerfileAnalysis,
@@ -16,6 +8,12 @@ import {
   tryParseImageRef,
 } from '@image-factory/plugin-image-factory-common';
 import { ArgScope, expandVariables } from './expandVariables';
+import {
+  flagValues,
+  parseMountOptions,
+  parseWords,
+} from './instructionWords';
+import { DockerfileInstruction, parseDockerfile } from './parseDockerfile';
 
 /** Options of {@link analyzeDockerfile}. */
 export interface AnalyzeDockerfileOptions {
@@ -27,6 +25,31 @@ export interface AnalyzeDockerfileOptions {
   platform?: string;
 }
 
+/** BuildKit's instructions (parser.go dispatch table); anything else is an error. */
+const KNOWN_INSTRUCTIONS = new Set([
+  'add',
+  'arg',
+  'cmd',
+  'copy',
+  'entrypoint',
+  'env',
+  'expose',
+  'from',
+  'healthcheck',
+  'label',
+  'maintainer',
+  'onbuild',
+  'run',
+  'shell',
+  'stopsignal',
+  'user',
+  'volume',
+  'workdir',
+]);
+const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
+const WHITESPACE = /[\t\v\f\r ]+/;
+const EMPTY_SCOPE: ArgScope = new Map();
+
 function platformArgs(prefix: 'TARGET' | 'BUILD', platform: string) {
   const [os = '', arch = '', variant = ''] = platform.split('/');
   return [
@@ -37,12 +60,23 @@ function platformArgs(prefix: 'TARGET' | 'BUILD', platform: string) {
   ] as const;
 }
 
+/** `FROM image [AS name]` (instructions/parse.go parseFrom). */
+function fromParts(instruction: DockerfileInstruction) {
+  const words = instruction.args === '' ? [] : instruction.args.split(WHITESPACE);
+  if (words.length === 1) return { image: words[0] };
+  if (words.length === 3 && words[1].toLowerCase() === 'as') {
+    return { image: words[0], name: words[2].toLowerCase() };
+  }
+  return { image: words[0] ?? '', invalid: true };
+}
+
 /**
- * Finds every external image a Dockerfile is built from: all FROM lines
- * (stage aliases resolved, `scratch` left out), `COPY --from=<image>` and
- * `RUN --mount=…,from=<image>`, with global ARGs substituted (defaults,
- * overridden by build args) and references normalised. Never throws for a bad
- * Dockerfile: problems come back with their line numbers.
+ * Finds every external image a Dockerfile is built from, reading it as
+ * BuildKit does: all FROM lines (stage names resolved, `scratch` left out),
+ * `COPY --from=<image>` and `RUN --mount=…,from=<image>`, with global ARGs
+ * substituted in FROM lines (defaults, overridden by build args) and
+ * references normalised. Never throws for a bad Dockerfile: problems come back
+ * with their line numbers.
  */
 export function analyzeDockerfile(
   text: string,
@@ -50,64 +84,72 @@ export function analyzeDockerfile(
 ): DockerfileAnalysis {
   const file = options.file ?? 'Dockerfile';
   const buildArgs = options.buildArgs ?? {};
-  const dockerfile = DockerfileParser.parse(text);
-  const escapeChar = dockerfile.getEscapeCharacter();
+  const parsed = parseDockerfile(text);
+  const escape = parsed.escapeToken;
   const errors: DockerfileProblem[] = [];
   const warnings: DockerfileProblem[] = [];
   const stages: DockerfileStage[] = [];
   const bases = new Map<string, BaseImage>();
+  const problem = (list: DockerfileProblem[], line: number, message: string) =>
+    list.push({ line, message: `${file}:${line}: ${message}` });
+  for (const e of parsed.errors) problem(errors, e.line, e.message);
 
-  // BuildKit's automatic platform ARGs are in the global scope of FROM lines.
-  const automatic = new Map<string, string>([
+  // Every stage name, so COPY --from and mounts can name any stage.
+  const allStageNames = new Set(
+    parsed.instructions
+      .filter(i => i.keyword === 'from')
+      .map(i => fromParts(i).name)
+      .filter((n): n is string => !!n),
+  );
+  const stageCount = parsed.instructions.filter(i => i.keyword === 'from').length;
+  const earlierStages = new Map<string, number>();
+
+  // Global scope: BuildKit's automatic platform ARGs, then the ARGs before the first FROM.
+  const globalScope = new Map<string, string | undefined>([
     ...platformArgs('TARGET', options.platform ?? 'linux/amd64'),
     ...platformArgs('BUILD', 'linux/amd64'),
   ]);
-  const globalScope = new Map<string, string | undefined>(automatic);
+  // A stage sees only its own ARGs and ENVs (a global ARG must be redeclared).
   let stageScope: Map<string, string | undefined> | undefined;
-  const stageNames = new Map<string, number>();
 
-  const lineOf = (instruction: Instruction) =>
-    instruction.getRange().start.line + 1;
-  const expand = (word: string, scope: ArgScope, line: number) => {
-    const result = expandVariables(word, scope, escapeChar);
-    for (const name of new Set(result.unset)) {
-      warnings.push({
-        line,
-        message: `${file}:${line}: ARG ${name} has no value; it expands to ''`,
-      });
-    }
-    return result.value;
-  };
-  const isStage = (name: string) =>
-    stageNames.has(name.toLowerCase()) ||
-    (/^\d+$/.test(name) && Number(name) < stages.length);
-
-  const addBase = (
-    written: string,
-    expanded: string,
-    usage: BaseImageUsage,
+  /** Expands a word; problems and unset variables are reported on `line`. */
+  const expand = (
+    word: string,
+    scope: ArgScope,
+    line: number,
+    warnUnset: boolean,
   ) => {
-    const parsed = tryParseImageRef(expanded);
-    if (!parsed.ok) {
+    const result = expandVariables(word, scope, escape);
+    if (result.error) problem(errors, line, result.error);
+    if (warnUnset) {
+      for (const name of new Set(result.unset)) {
+        problem(warnings, line, `ARG ${name} has no value; it expands to ''`);
+      }
+    }
+    return result;
+  };
+
+  const addBase = (written: string, expanded: string, usage: BaseImageUsage) => {
+    const ref = tryParseImageRef(expanded);
+    if (!ref.ok) {
       const shown =
         expanded === written
           ? `'${written}'`
           : `'${written}' (expands to '${expanded}')`;
-      errors.push({
-        line: usage.line,
-        message: `${file}:${
-          usage.line
-        }: ${shown} is not a valid image reference: ${parsed.error.replace(
+      problem(
+        errors,
+        usage.line,
+        `${shown} is not a valid image reference: ${ref.error.replace(
           /^invalid image reference(?: '.*?')?: /,
           '',
         )}`,
-      });
+      );
       return undefined;
     }
-    const reference = formatImageRef(parsed.ref);
+    const reference = formatImageRef(ref.ref);
     const base = bases.get(reference) ?? {
       reference,
-      ...(parsed.ref.digest ? { digest: parsed.ref.digest } : {}),
+      ...(ref.ref.digest ? { digest: ref.ref.digest } : {}),
       usages: [],
     };
     base.usages.push(usage);
@@ -115,69 +157,163 @@ export function analyzeDockerfile(
     return reference;
   };
 
-  for (const instruction of dockerfile.getInstructions()) {
-    const keyword = instruction.getKeyword();
-    const line = lineOf(instruction);
-    if (instruction instanceof Arg) {
-      const property = instruction.getProperty();
-      if (!property) continue;
-      const name = property.getName();
-      const declared =
-        property.getValue() !== null
-          ? property.getUnescapedValue() ?? ''
-          : undefined;
+  const declareArgs = (instruction: DockerfileInstruction) => {
+    const line = instruction.startLine;
+    const words = parseWords(instruction.args, escape);
+    if (words.length === 0) problem(errors, line, 'ARG requires at least one argument');
+    for (const word of words) {
+      const eq = word.indexOf('=');
       const scope = stageScope ?? globalScope;
-      // A build arg overrides the default; inside a stage, a bare ARG re-imports the global value.
-      const inherited = stageScope ? globalScope.get(name) : undefined;
-      const defaultValue =
-        declared !== undefined ? expand(declared, scope, line) : inherited;
-      scope.set(name, buildArgs[name] ?? defaultValue);
-    } else if (instruction instanceof From) {
-      const written = instruction.getImage();
-      const index = stages.length;
-      const alias = instruction.getBuildStage() ?? undefined;
-      stageScope = new Map(automatic);
-      if (!written) {
-        errors.push({ line, message: `${file}:${line}: FROM needs an image` });
-        stages.push({ index, name: alias, line, from: '' });
-      } else {
-        const expanded = expand(written, globalScope, line);
-        const platformFlag = instruction.getPlatformFlag()?.getValue();
-        const platform = platformFlag
-          ? expand(platformFlag, globalScope, line)
-          : undefined;
-        let from: string;
-        if (expanded.toLowerCase() === 'scratch') {
-          from = 'scratch';
-        } else if (isStage(expanded)) {
-          from = expanded;
-        } else {
-          from =
-            addBase(written, expanded, {
-              kind: 'from',
-              line,
-              written,
-              stage: alias ?? String(index),
-              ...(platform ? { platform } : {}),
-            }) ?? expanded;
-        }
-        stages.push({ index, ...(alias ? { name: alias } : {}), line, from });
+      const name = expand(eq === -1 ? word : word.slice(0, eq), scope, line, false).value;
+      if (name === '') {
+        problem(errors, line, 'ARG names can not be blank');
+        continue;
       }
-      if (alias) stageNames.set(alias.toLowerCase(), index);
-    } else if (keyword === 'COPY' || keyword === 'ADD' || keyword === 'RUN') {
-      const scope = stageScope ?? globalScope;
-      const stage = stages.length > 0 ? stages[stages.length - 1] : undefined;
-      const stageLabel = stage?.name ?? String(stage?.index ?? 0);
-      for (const written of externalSources(instruction)) {
-        const expanded = expand(written.value, scope, line);
-        if (isStage(expanded)) continue;
-        addBase(written.value, expanded, {
-          kind: written.kind,
+      const declared = eq === -1 ? undefined : word.slice(eq + 1);
+      // A build arg wins; else the default (expanded in the current scope);
+      // inside a stage, a bare ARG takes the global value.
+      let value: string | undefined = buildArgs[name];
+      if (value === undefined && declared !== undefined) {
+        value = expand(declared, scope, line, false).value;
+      }
+      if (value === undefined && stageScope) value = globalScope.get(name);
+      scope.set(name, value);
+    }
+  };
+
+  const setEnv = (instruction: DockerfileInstruction) => {
+    const line = instruction.startLine;
+    const scope = stageScope ?? globalScope;
+    const words = parseWords(instruction.args, escape);
+    if (words.length === 0) return;
+    if (!words[0].includes('=')) {
+      // The old form: ENV name value (the value is the rest of the line).
+      const [name] = instruction.args.split(WHITESPACE, 1);
+      const value = instruction.args.slice(name.length).replace(/^\s+/, '');
+      scope.set(name, expand(value, scope, line, false).value);
+      return;
+    }
+    for (const word of words) {
+      const eq = word.indexOf('=');
+      if (eq <= 0) continue;
+      scope.set(word.slice(0, eq), expand(word.slice(eq + 1), scope, line, false).value);
+    }
+  };
+
+  const addFrom = (instruction: DockerfileInstruction) => {
+    const line = instruction.startLine;
+    const index = stages.length;
+    const { image: written, name, invalid } = fromParts(instruction);
+    stageScope = new Map();
+    if (!written) {
+      problem(errors, line, 'FROM needs an image');
+      stages.push({ index, ...(name ? { name } : {}), line, from: '' });
+      return;
+    }
+    if (invalid) problem(errors, line, 'FROM requires either one or three arguments');
+    if (name && !STAGE_NAME.test(name)) {
+      problem(
+        errors,
+        line,
+        `invalid name for build stage: '${name}', name can't start with a number or contain symbols`,
+      );
+    }
+    const expanded = expand(written, globalScope, line, true).value;
+    const platformFlag = flagValues(instruction.flags, 'platform').pop();
+    const platform = platformFlag
+      ? expand(platformFlag, globalScope, line, true).value
+      : undefined;
+    let from: string;
+    if (expanded === 'scratch') {
+      from = 'scratch';
+    } else if (earlierStages.has(expanded.toLowerCase())) {
+      from = expanded;
+    } else {
+      from =
+        addBase(written, expanded, {
+          kind: 'from',
           line,
-          written: written.value,
-          stage: stageLabel,
+          written,
+          stage: name ?? String(index),
+          ...(platform ? { platform } : {}),
+        }) ?? expanded;
+    }
+    stages.push({ index, ...(name ? { name } : {}), line, from });
+    if (name) earlierStages.set(name, index);
+  };
+
+  const isStageRef = (ref: string, byIndex: boolean) =>
+    allStageNames.has(ref.toLowerCase()) ||
+    (byIndex && /^\d+$/.test(ref) && Number(ref) < stageCount);
+
+  const addSources = (instruction: DockerfileInstruction) => {
+    const line = instruction.startLine;
+    const stage = stages[stages.length - 1];
+    const usage = { line, stage: stage?.name ?? String(stage?.index ?? 0) };
+    if (instruction.keyword === 'copy') {
+      for (const from of flagValues(instruction.flags, 'from')) {
+        // BuildKit does not expand variables in --from (and says so since #6153).
+        const literal = expandVariables(from, EMPTY_SCOPE, escape);
+        if (literal.error || literal.value !== from) {
+          problem(
+            errors,
+            line,
+            'variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround',
+          );
+          continue;
+        }
+        if (isStageRef(from, true)) continue;
+        addBase(from, from, { kind: 'copy-from', written: from, ...usage });
+      }
+      return;
+    }
+    for (const mount of flagValues(instruction.flags, 'mount')) {
+      const options = parseMountOptions(mount);
+      const type = options.find(o => o.key === 'type')?.value?.toLowerCase() ?? 'bind';
+      for (const option of options) {
+        if (option.key !== 'from' || !option.value) continue;
+        if (/\$./.test(option.value)) {
+          problem(
+            errors,
+            line,
+            "'from' doesn't support variable expansion, define alias stage instead",
+          );
+          continue;
+        }
+        if (type === 'secret' || option.value === 'scratch') continue;
+        if (isStageRef(option.value, false)) continue;
+        addBase(option.value, option.value, {
+          kind: 'mount-from',
+          written: option.value,
+          ...usage,
         });
       }
+    }
+  };
+
+  for (const instruction of parsed.instructions) {
+    switch (instruction.keyword) {
+      case 'arg':
+        declareArgs(instruction);
+        break;
+      case 'env':
+        setEnv(instruction);
+        break;
+      case 'from':
+        addFrom(instruction);
+        break;
+      case 'copy':
+      case 'run':
+        addSources(instruction);
+        break;
+      default:
+        if (!KNOWN_INSTRUCTIONS.has(instruction.keyword)) {
+          problem(
+            errors,
+            instruction.startLine,
+            `unknown instruction ${instruction.keyword.toUpperCase()}`,
+          );
+        }
     }
   }
 
@@ -185,26 +321,4 @@ export function analyzeDockerfile(
     errors.push({ line: 1, message: `${file}: has no FROM instruction` });
   }
   return { file, bases: [...bases.values()], stages, errors, warnings };
-}
-
-/** The `--from` of COPY/ADD and the `from=` of RUN mounts. */
-function externalSources(
-  instruction: Instruction,
-): Array<{ kind: 'copy-from' | 'mount-from'; value: string }> {
-  const out: Array<{ kind: 'copy-from' | 'mount-from'; value: string }> = [];
-  if (instruction instanceof Copy) {
-    const from = instruction.getFromFlag()?.getValue();
-    if (from) out.push({ kind: 'copy-from', value: from });
-  } else if (instruction instanceof Run) {
-    for (const flag of instruction.getFlags()) {
-      if (flag.getName() !== 'mount') continue;
-      for (const option of (flag.getValue() ?? '').split(',')) {
-        const [key, ...value] = option.split('=');
-        if (key.trim() === 'from' && value.length > 0) {
-          out.push({ kind: 'mount-from', value: value.join('=').trim() });
-        }
-      }
-    }
-  }
-  return out;
 }
