@@ -1,1 +1,2 @@
 export * from './parseImageRef';
+export * from './canonicalImageRef';
