@@ -25,6 +25,8 @@ export interface DockerfileInstruction {
   flags: string[];
   /** The text after the keyword and flags, trimmed. */
   args: string;
+  /** The instruction as one line: continuations joined, comments left out (BuildKit's `Original`). */
+  original: string;
   /** 1-based first and last lines in the file (heredoc bodies included). */
   startLine: number;
   endLine: number;
@@ -209,6 +211,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       keyword,
       flags,
       args,
+      original: line.trim(),
       startLine,
       endLine: i,
       heredocs: [],
