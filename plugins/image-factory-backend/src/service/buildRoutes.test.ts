@@ -167,7 +167,9 @@ describe('build routes', () => {
     asked.length = 0;
     const denied = await post(server, '/images/hello/builds', guest).send({});
     expect(denied.status).toBe(403);
+    // First whether the user may see the image at all, then the action.
     expect(asked).toEqual([
+      { name: 'catalog.entity.read', resourceRef: 'image:default/hello' },
       { name: 'image-factory.image.build', resourceRef: 'image:default/hello' },
     ]);
     expect((await get(server, '/images/hello/builds')).body).toEqual({

@@ -165,7 +165,9 @@ describe('rebuild routes', () => {
       'user:default/guest',
     ).send({ justification: 'CVE-2026-1234' });
     expect(denied.status).toBe(403);
+    // First whether the user may see the image at all, then the action.
     expect(asked).toEqual([
+      { name: 'catalog.entity.read', resourceRef: 'image:default/runtime' },
       {
         name: 'image-factory.rebuild.emergency',
         resourceRef: 'image:default/runtime',
