@@ -79,7 +79,7 @@ function render(s: Scenario) {
     const from = word(stage.from, false) ?? 'scratch';
     lines.push(`FROM ${from} AS stage${i}`);
     if (stage.copyFrom) {
-      // COPY --from sees stage ARGs only, so tags are written out literally here.
+      // BuildKit does not expand variables in COPY --from: tags are written out literally.
       const f = stage.copyFrom;
       const w =
         f.type === 'image'
@@ -93,7 +93,102 @@ function render(s: Scenario) {
   return { text: `${lines.join('\n')}\n`, expected, stageNames };
 }
 
+/** Ways of writing the same Dockerfile that BuildKit reads alike. */
+const styleArb = fc.record({
+  quote: fc.constantFrom('none', 'double', 'single'),
+  breakAfterKeyword: fc.boolean(),
+  // What comes between a continued line and the next: nothing, an empty line, comments.
+  between: fc.constantFrom(
+    [] as string[],
+    [''],
+    ['# a comment'],
+    ['    # an indented comment', ''],
+  ),
+  flagSeparator: fc.constantFrom(' ', '\t', ' \t  '),
+  chownFirst: fc.boolean(),
+  backtick: fc.boolean(),
+  lowercase: fc.boolean(),
+});
+type Style = typeof styleArb extends fc.Arbitrary<infer T> ? T : never;
+const PLAIN: Style = {
+  quote: 'none',
+  breakAfterKeyword: false,
+  between: [],
+  flagSeparator: ' ',
+  chownFirst: false,
+  backtick: false,
+  lowercase: false,
+};
+
+/** The scenario in a given style, with COPY --from and RUN --mount from= for each copy source. */
+function renderStyled(s: Scenario, style: Style): string {
+  const escape = style.backtick ? '`' : '\\';
+  const out: string[] = style.backtick ? ['# escape=`'] : [];
+  const instruction = (keyword: string, rest: string) => {
+    const kw = style.lowercase ? keyword.toLowerCase() : keyword;
+    if (style.breakAfterKeyword) {
+      out.push(`${kw}${escape}`, ...style.between, `    ${rest}`);
+    } else {
+      out.push(`${kw} ${rest}`);
+    }
+  };
+  const quoted = (v: string) =>
+    style.quote === 'double' ? `"${v}"` : style.quote === 'single' ? `'${v}'` : v;
+  TAGS.forEach((tag, i) => instruction('ARG', `TAG${i}=${quoted(tag)}`));
+  const stageNames: string[] = [];
+  const word = (f: From, forCopy: boolean): string | undefined => {
+    if (f.type === 'image') {
+      const tag = s.overrides[`TAG${f.tag}`] ?? TAGS[f.tag];
+      return f.viaArg && !forCopy
+        ? `${IMAGES[f.image]}:\${TAG${f.tag}}`
+        : `${IMAGES[f.image]}:${tag}`;
+    }
+    if (f.type === 'stage' && f.stage < stageNames.length) {
+      const name = stageNames[f.stage];
+      return s.aliasCase ? name.toUpperCase() : name;
+    }
+    if (f.type === 'scratch' && !forCopy) return 'scratch';
+    return undefined;
+  };
+  s.stages.forEach((stage, i) => {
+    instruction('FROM', `${word(stage.from, false) ?? 'scratch'} AS stage${i}`);
+    const source = stage.copyFrom && word(stage.copyFrom, true);
+    if (source) {
+      const flags = [`--from=${source}`, '--chown=1:1'];
+      if (style.chownFirst) flags.reverse();
+      instruction('COPY', `${flags.join(style.flagSeparator)} /src /dst`);
+      const mounts = [
+        '--mount=type=cache,target=/cache',
+        `--mount=type=bind,from=${source},target=/m`,
+      ];
+      if (style.chownFirst) mounts.reverse();
+      instruction('RUN', `${mounts.join(style.flagSeparator)} true`);
+    }
+    stageNames.push(`stage${i}`);
+  });
+  return `${out.join('\n')}\n`;
+}
+
 describe('analyzeDockerfile properties', () => {
+  it('reads quoting, continuation, flag-order and escape variations of one Dockerfile alike', () => {
+    const summary = (text: string, overrides: Record<string, string>) => {
+      const analysis = analyzeDockerfile(text, { buildArgs: overrides });
+      expect(analysis.errors).toEqual([]);
+      return analysis.bases.map(b => ({
+        reference: b.reference,
+        usages: b.usages.map(u => `${u.kind} ${u.stage}`),
+      }));
+    };
+    fc.assert(
+      fc.property(scenario, styleArb, (s, style) => {
+        const plain = summary(renderStyled(s, PLAIN), s.overrides);
+        expect(plain.map(b => b.reference)).toEqual(render(s).expected);
+        expect(summary(renderStyled(s, style), s.overrides)).toEqual(plain);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('finds every external image exactly once, and never a stage', () => {
     fc.assert(
       fc.property(scenario, s => {
