@@ -17,7 +17,9 @@ export interface Config {
        */
       location?: string;
       /**
-       * How often the file is read, by both the catalog module and the backend.
+       * How often the backend reads the file; the catalog module asks the
+       * backend for what it read on the same schedule (and at once when a read
+       * finds new content).
        *
        * Default: every minute, with a one-minute timeout.
        */

@@ -1,9 +1,8 @@
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { IMAGES_FILE_CHANGED_TOPIC } from '@image-factory/plugin-image-factory-node';
 import {
   CatalogProcessor,
@@ -14,6 +13,11 @@ import defaultFeature from './index';
 import { catalogModuleImageFactory } from './module';
 import { ImageFactoryEntitiesProcessor } from './processor/ImageFactoryEntitiesProcessor';
 import { ImageFactoryEntityProvider } from './provider/ImageFactoryEntityProvider';
+import { RecordingLogger } from './__testUtils__/RecordingLogger';
+import {
+  entry,
+  startFactoryAndCatalog,
+} from './__testUtils__/startFactoryAndCatalog';
 
 function recorder() {
   const processors: CatalogProcessor[] = [];
@@ -65,57 +69,61 @@ describe('catalogModuleImageFactory', () => {
     await backend.stop();
   });
 
-  it('reads images.yaml again at once when the backend announces a merged change', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'catalog-module-'));
-    const location = path.join(dir, 'images.yaml');
-    const entry = (name: string) =>
-      `  - name: ${name}\n    type: external\n    owner: platform-team\n    reference: docker.io/library/${name}:1\n`;
-    await fs.writeFile(location, `images:\n${entry('first')}`);
-    const events = mockServices.events();
-    const catalog = recorder();
+  it('gets the catalog the new images at once when the backend announces a merged change', async () => {
+    const started = await startFactoryAndCatalog({
+      imagesYaml: `images:\n${entry('first')}`,
+    });
+    await started.readImagesFile();
+    const before = started.connection.mutations.length;
+
+    await started.events.publish({
+      topic: IMAGES_FILE_CHANGED_TOPIC,
+      eventPayload: { reason: 'pull-request-merged' },
+    });
+    expect(started.connection.mutations).toHaveLength(before + 1);
+    await started.stop();
+  });
+
+  it('warns at startup about each key it no longer reads, in a backend without the image-factory plugin', async () => {
+    const logger = new RecordingLogger();
     const backend = await startTestBackend({
       extensionPoints: [
-        [catalogProcessingExtensionPoint, catalog.extensionPoint],
+        [catalogProcessingExtensionPoint, recorder().extensionPoint],
       ],
       features: [
         catalogModuleImageFactory,
         createServiceFactory({
-          service: eventsServiceRef,
+          service: coreServices.logger,
           deps: {},
-          factory: () => events,
+          factory: () => logger,
         }),
         mockServices.rootConfig.factory({
-          data: { imageFactory: { images: { location } } },
+          data: {
+            imageFactory: {
+              images: { location: 'images.yaml' },
+              providers: { registries: { local: { host: 'localhost:5000' } } },
+            },
+          },
         }),
       ],
     });
-    const names: string[][] = [];
-    await catalog.providers[0].connect({
-      applyMutation: async mutation => {
-        if (mutation.type === 'full') {
-          names.push(
-            mutation.entities
-              .filter(e => e.entity.kind === 'Image')
-              .map(e => e.entity.metadata.name),
-          );
-        }
-      },
-      refresh: async () => {},
-    });
-    const before = names.length;
-
-    await fs.writeFile(
-      location,
-      `images:\n${entry('first')}${entry('second')}`,
-    );
-    await events.publish({
-      topic: IMAGES_FILE_CHANGED_TOPIC,
-      eventPayload: { reason: 'pull-request-merged' },
-    });
-    expect(names).toHaveLength(before + 1);
-    expect(names[names.length - 1]).toEqual(['first', 'second']);
+    expect(
+      logger
+        .at('warn')
+        .filter(r => r.message.startsWith('Deprecated config key'))
+        .map(r => r.meta.key),
+    ).toEqual(['imageFactory.images.location', 'imageFactory.providers']);
     await backend.stop();
-    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('does not warn about those keys beside the image-factory plugin, which reads them', async () => {
+    const started = await startFactoryAndCatalog({ imagesYaml: 'images: []\n' });
+    expect(
+      started.logger
+        .at('warn')
+        .filter(r => r.message.startsWith('Deprecated config key')),
+    ).toEqual([]);
+    await started.stop();
   });
 
   it('is the default export of the package, for backend.add(import(...))', () => {
@@ -132,15 +140,11 @@ describe('catalogModuleImageFactory', () => {
           catalogModuleImageFactory,
           mockServices.rootConfig.factory({
             data: {
-              imageFactory: {
-                providers: { registries: { local: { type: 'oci' } } },
-              },
+              imageFactory: { images: { schedule: { frequency: 'often' } } },
             },
           }),
         ],
       }),
-    ).rejects.toThrow(
-      'imageFactory.providers.registries.local.host: is required',
-    );
+    ).rejects.toThrow('imageFactory.images.schedule: is not a valid schedule');
   });
 });

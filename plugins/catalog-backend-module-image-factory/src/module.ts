@@ -4,8 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { ResponseError } from '@backstage/errors';
-import { BuildArtifactList } from '@image-factory/plugin-image-factory-common';
+import {
+  BuildArtifactList,
+  DependencyGraphResponse,
+  ImagesFileSnapshot,
+} from '@image-factory/plugin-image-factory-common';
 import {
   BUILD_FINISHED_TOPIC,
   IMAGES_FILE_CHANGED_TOPIC,
@@ -14,10 +17,12 @@ import { ImageFactoryEntitiesProcessor } from './processor/ImageFactoryEntitiesP
 import { ImageFactoryBuildsEntityProvider } from './provider/ImageFactoryBuildsEntityProvider';
 import { ImageFactoryEntityProvider } from './provider/ImageFactoryEntityProvider';
 import { readBackend } from './provider/readBackend';
+import { warnUnusedConfig } from './warnUnusedConfig';
 
 /**
  * Catalog module of the Image Factory: validates its four kinds and provides
- * Image and Provider entities from `images.yaml` and the `imageFactory` config.
+ * the Image and Provider entities the image-factory backend serves (its read
+ * of `images.yaml` and its providers), and ImageBuild entities of its builds.
  *
  * @public
  */
@@ -31,7 +36,7 @@ export const catalogModuleImageFactory = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
-        urlReader: coreServices.urlReader,
+        instanceMetadata: coreServices.rootInstanceMetadata,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         events: eventsServiceRef,
@@ -41,39 +46,30 @@ export const catalogModuleImageFactory = createBackendModule({
         config,
         logger,
         scheduler,
-        urlReader,
+        instanceMetadata,
         discovery,
         auth,
         events,
       }) {
         catalog.addProcessor(new ImageFactoryEntitiesProcessor());
+        await warnUnusedConfig({ config, logger, instanceMetadata });
+        const backend = { auth, discovery };
+        // Data flows one way: the backend reads images.yaml and analyzes, the
+        // catalog shows what it read.
         const provider = ImageFactoryEntityProvider.fromConfig(config, {
           logger,
           scheduler,
-          urlReader,
-          // Data flows one way: the backend analyzes, the catalog reads its graph.
-          graph: async () => {
-            const { token } = await auth.getPluginRequestToken({
-              onBehalfOf: await auth.getOwnServiceCredentials(),
-              targetPluginId: 'image-factory',
-            });
-            const baseUrl = await discovery.getBaseUrl('image-factory');
-            const response = await fetch(`${baseUrl}/graph`, {
-              headers: { Authorization: `Bearer ${token}` },
-            });
-            if (!response.ok) throw await ResponseError.fromResponse(response);
-            return response.json();
-          },
+          imagesFile: () =>
+            readBackend('images-file', backend) as Promise<ImagesFileSnapshot>,
+          graph: () =>
+            readBackend('graph', backend) as Promise<DependencyGraphResponse>,
         });
         catalog.addEntityProvider(provider);
         const builds = ImageFactoryBuildsEntityProvider.fromConfig(config, {
           logger,
           scheduler,
           artifacts: () =>
-            readBackend(`artifacts`, {
-              auth,
-              discovery,
-            }) as Promise<BuildArtifactList>,
+            readBackend('artifacts', backend) as Promise<BuildArtifactList>,
         });
         catalog.addEntityProvider(builds);
         // A finished build shows in the catalog at once.
@@ -91,7 +87,8 @@ export const catalogModuleImageFactory = createBackendModule({
             }
           },
         });
-        // A merged enrollment shows in the catalog at once, not at the next run.
+        // New content of images.yaml (a read of the backend, a merged
+        // enrollment) shows in the catalog at once, not at the next run.
         await events.subscribe({
           id: 'catalog-image-factory',
           topics: [IMAGES_FILE_CHANGED_TOPIC],

@@ -1,386 +1,227 @@
-import {
-  LoggerService,
-  SchedulerServiceTaskInvocationDefinition,
-  SchedulerServiceTaskRunner,
-  UrlReaderService,
-} from '@backstage/backend-plugin-api';
+import { promises as fs } from 'fs';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import { NotFoundError } from '@backstage/errors';
 import {
-  EntityProviderConnection,
+  DeferredEntity,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
-import { promises as fs } from 'fs';
-import os from 'os';
-import path from 'path';
+import {
+  entry,
+  RecordingConnection,
+  startFactoryAndCatalog,
+} from '../__testUtils__/startFactoryAndCatalog';
+import { RecordingLogger } from '../__testUtils__/RecordingLogger';
 import { ImageFactoryEntityProvider } from './ImageFactoryEntityProvider';
 
-const EXAMPLES = path.resolve(__dirname, '../../../../examples/images.yaml');
+type Started = Awaited<ReturnType<typeof startFactoryAndCatalog>>;
 
-const BAD_ENTRY = `
-  - name: escapes-repo
-    type: managed
-    owner: team-web
-    reference: localhost:5000/apps/escapes-repo
-    source:
-      repo: image-factory/examples
-      dockerfile: ../../x
-`;
-
-/** Keeps the scheduled task so the test decides when it runs. */
-class ManualTaskRunner implements SchedulerServiceTaskRunner {
-  readonly tasks: SchedulerServiceTaskInvocationDefinition[] = [];
-
-  async run(task: SchedulerServiceTaskInvocationDefinition): Promise<void> {
-    this.tasks.push(task);
-  }
-
-  async runAll(): Promise<void> {
-    for (const task of this.tasks) {
-      await task.fn(new AbortController().signal);
-    }
-  }
+function full(mutation: EntityProviderMutation): DeferredEntity[] {
+  if (mutation.type !== 'full') throw new Error('expected a full mutation');
+  return mutation.entities;
 }
 
-/** Records every mutation the provider applies. */
-class RecordingConnection implements EntityProviderConnection {
-  readonly mutations: EntityProviderMutation[] = [];
-  failWith?: Error;
+const refsOf = (entities: DeferredEntity[], kind?: string) =>
+  entities
+    .filter(e => !kind || e.entity.kind === kind)
+    .map(e => stringifyEntityRef(e.entity));
 
-  async applyMutation(mutation: EntityProviderMutation): Promise<void> {
-    if (this.failWith) {
-      throw this.failWith;
-    }
-    this.mutations.push(mutation);
-  }
-
-  async refresh(): Promise<void> {}
-
-  get last(): EntityProviderMutation {
-    const mutation = this.mutations[this.mutations.length - 1];
-    if (!mutation) {
-      throw new Error('no mutation was applied');
-    }
-    return mutation;
-  }
-}
-
-/** The metadata a LoggerService takes (JsonObject). */
-type JsonObject = Parameters<LoggerService['child']>[0];
-
-type LogRecord = { level: string; message: string; meta: JsonObject };
-
-/** A LoggerService whose children write to the same record, with their meta merged in. */
-class RecordingLogger implements LoggerService {
-  constructor(
-    readonly records: LogRecord[] = [],
-    private readonly base: JsonObject = {},
-  ) {}
-
-  private record(level: string, message: string, meta?: Error | JsonObject) {
-    const extra: JsonObject =
-      meta instanceof Error
-        ? { error: meta.message }
-        : ((meta ?? {}) as JsonObject);
-    this.records.push({ level, message, meta: { ...this.base, ...extra } });
-  }
-
-  error(message: string, meta?: Error | JsonObject) {
-    this.record('error', message, meta);
-  }
-  warn(message: string, meta?: Error | JsonObject) {
-    this.record('warn', message, meta);
-  }
-  info(message: string, meta?: Error | JsonObject) {
-    this.record('info', message, meta);
-  }
-  debug(message: string, meta?: Error | JsonObject) {
-    this.record('debug', message, meta);
-  }
-  child(meta: JsonObject): LoggerService {
-    return new RecordingLogger(this.records, { ...this.base, ...meta });
-  }
-
-  at(level: string): LogRecord[] {
-    return this.records.filter(r => r.level === level);
-  }
-}
-
-const noUrls: UrlReaderService = {
-  async readUrl(url) {
-    throw new NotFoundError(`${url} is not served in this test`);
-  },
-  async readTree(url) {
-    throw new NotFoundError(`${url} is not served in this test`);
-  },
-  async search(url) {
-    throw new NotFoundError(`${url} is not served in this test`);
-  },
-};
-
-function refsOf(
-  entities: { entity: { kind: string; metadata: { name: string } } }[],
-) {
-  return entities.map(({ entity }) => stringifyEntityRef(entity as any));
-}
-
-const IMAGE_REFS = [
-  'image:default/debian-bookworm',
-  'image:default/busybox-upstream',
-  'image:default/busybox-base',
-  'image:default/hello-web',
-];
 const PROVIDER_REFS = [
-  'provider:default/executor-local-docker',
+  'provider:default/executor-no-docker',
   'provider:default/registry-local',
   'provider:default/source-github',
 ];
 
-describe('ImageFactoryEntityProvider', () => {
-  let dir: string;
-  let file: string;
-  let runner: ManualTaskRunner;
-  let connection: RecordingConnection;
-  let logger: RecordingLogger;
-
-  function createProvider(location: string) {
-    return ImageFactoryEntityProvider.fromConfig(
-      new ConfigReader({
-        imageFactory: {
-          images: { location },
-          providerOwner: 'group:default/platform-team',
-          providers: {
-            registries: { local: { type: 'oci', host: 'localhost:5000' } },
-          },
-        },
-      }),
-      { logger, schedule: runner, urlReader: noUrls },
-    );
-  }
-
-  beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'image-factory-provider-'));
-    file = path.join(dir, 'images.yaml');
-    await fs.copyFile(EXAMPLES, file);
-    runner = new ManualTaskRunner();
-    connection = new RecordingConnection();
-    logger = new RecordingLogger();
-  });
-
+describe('ImageFactoryEntityProvider, with the image-factory backend in the same backend', () => {
+  let started: Started | undefined;
   afterEach(async () => {
-    await fs.rm(dir, { recursive: true, force: true });
+    await started?.stop();
+    started = undefined;
   });
 
-  it('has a stable name and schedules one refresh task on connect', async () => {
-    const provider = createProvider(file);
-    expect(provider.getProviderName()).toBe('image-factory');
-
-    await provider.connect(connection);
-
-    expect(runner.tasks.map(t => t.id)).toEqual(['image-factory:refresh']);
-    expect(connection.mutations).toEqual([]);
-  });
-
-  it('applies a full mutation with the images and the providers', async () => {
-    const provider = createProvider(file);
-    await provider.connect(connection);
-
-    await runner.runAll();
-
-    expect(connection.mutations).toHaveLength(1);
-    const mutation = connection.last;
-    if (mutation.type !== 'full') throw new Error('expected a full mutation');
-    expect(refsOf(mutation.entities)).toEqual([
-      ...IMAGE_REFS,
-      ...PROVIDER_REFS,
-    ]);
-    expect(new Set(mutation.entities.map(e => e.locationKey))).toEqual(
-      new Set([`image-factory:${file}`]),
-    );
-    const helloWeb = mutation.entities[3].entity;
-    expect(helloWeb.spec).toMatchObject({
-      owner: 'group:default/team-web',
-      providedBy: 'provider:default/registry-local',
+  it('provides exactly the images and providers the backend read', async () => {
+    started = await startFactoryAndCatalog({
+      imagesYaml: `images:\n${entry('alpine')}${entry('debian')}`,
     });
-    const registry = mutation.entities[5].entity;
-    expect(registry.spec).toMatchObject({
-      type: 'registry',
-      endpoint: 'localhost:5000',
-      owner: 'group:default/platform-team',
-    });
-    expect(logger.at('warn')).toEqual([]);
-    expect(logger.at('error')).toEqual([]);
-  });
+    await started.readImagesFile();
+    await started.refreshCatalog();
 
-  it('leaves out an invalid entry and warns naming its field', async () => {
-    const provider = createProvider(file);
-    await provider.connect(connection);
-    await runner.runAll();
-
-    await fs.appendFile(file, BAD_ENTRY);
-    await runner.runAll();
-
-    expect(connection.mutations).toHaveLength(2);
-    const mutation = connection.last;
-    if (mutation.type !== 'full') throw new Error('expected a full mutation');
-    expect(refsOf(mutation.entities)).toEqual([
-      ...IMAGE_REFS,
-      ...PROVIDER_REFS,
+    const snapshot = await started.snapshot();
+    const entities = full(started.connection.last);
+    expect(refsOf(entities, 'Image')).toEqual([
+      'image:default/alpine',
+      'image:default/debian',
     ]);
-    expect(logger.at('warn')).toEqual([
-      {
-        level: 'warn',
-        message: 'Invalid field in images.yaml',
-        meta: expect.objectContaining({
-          taskId: 'image-factory:refresh',
-          location: file,
-          field: 'images[4].source.dockerfile',
-          entry: 'escapes-repo',
-          problem: 'must be a relative path inside the repository',
-        }),
-      },
-    ]);
-  });
-
-  it('keeps the previous images when the file stops being valid YAML', async () => {
-    const provider = createProvider(file);
-    await provider.connect(connection);
-    await runner.runAll();
-
-    await fs.writeFile(file, 'images:\n  - name: [unclosed\n');
-    await runner.runAll();
-
-    expect(connection.mutations).toHaveLength(2);
-    const mutation = connection.last;
-    if (mutation.type !== 'full') throw new Error('expected a full mutation');
-    expect(refsOf(mutation.entities)).toEqual([
-      ...IMAGE_REFS,
-      ...PROVIDER_REFS,
-    ]);
-    expect(logger.at('error')).toEqual([
-      expect.objectContaining({
-        message: 'Could not read images.yaml; keeping the previous images',
-        meta: expect.objectContaining({
-          location: file,
-          error: expect.stringContaining('invalid YAML'),
-        }),
-      }),
-    ]);
-  });
-
-  it('keeps the previous images under the same location key when the file disappears', async () => {
-    const provider = createProvider(path.relative(process.cwd(), file));
-    await provider.connect(connection);
-    await runner.runAll();
-
-    await fs.rm(file);
-    await runner.runAll();
-
-    expect(connection.mutations).toHaveLength(2);
-    const [before, after] = connection.mutations;
-    if (before.type !== 'full' || after.type !== 'full') {
-      throw new Error('expected full mutations');
+    // The backend's entities as it read them; the catalog adds only the graph.
+    for (const image of snapshot.images ?? []) {
+      const provided = entities.find(
+        e => e.entity.metadata.name === image.metadata.name,
+      )?.entity;
+      expect(provided?.metadata).toEqual(image.metadata);
+      expect(provided?.spec).toMatchObject(image.spec);
     }
-    expect(refsOf(after.entities)).toEqual(refsOf(before.entities));
-    expect(
-      new Set([...before.entities, ...after.entities].map(e => e.locationKey)),
-    ).toEqual(new Set([`image-factory:${file}`]));
-    expect(logger.at('error')[0].meta.error).toBe(
-      `imageFactory.images.location: '${file}' does not exist`,
+    expect(refsOf(entities, 'Provider')).toEqual(PROVIDER_REFS);
+    expect(entities.filter(e => e.entity.kind === 'Provider')).toEqual(
+      snapshot.providers.map(entity => expect.objectContaining({ entity })),
     );
+    expect(new Set(entities.map(e => e.locationKey))).toEqual(
+      new Set([`image-factory:${started.file}`]),
+    );
+    expect(started.logger.at('warn', 'catalog')).toEqual([]);
   });
 
-  it('drops images removed from the file', async () => {
-    const provider = createProvider(file);
-    await provider.connect(connection);
-    await runner.runAll();
+  it('shows a change to images.yaml after one read by the backend, without a read of its own', async () => {
+    started = await startFactoryAndCatalog({
+      imagesYaml: `images:\n${entry('alpine')}`,
+    });
+    await started.readImagesFile();
+    const before = started.connection.mutations.length;
 
     await fs.writeFile(
-      file,
-      'images:\n  - name: nginx\n    type: external\n    owner: web\n    reference: nginx\n',
+      started.file,
+      `images:\n${entry('alpine')}${entry('nginx')}`,
     );
-    await runner.runAll();
+    // The backend's read announces the new content; the catalog follows at
+    // once, before any scheduled refresh of its own.
+    await started.readImagesFile();
 
-    const mutation = connection.last;
-    if (mutation.type !== 'full') throw new Error('expected a full mutation');
-    expect(refsOf(mutation.entities)).toEqual([
+    expect(started.connection.mutations).toHaveLength(before + 1);
+    expect(refsOf(full(started.connection.last), 'Image')).toEqual([
+      'image:default/alpine',
       'image:default/nginx',
-      ...PROVIDER_REFS,
     ]);
+    // Reading the same content again announces nothing.
+    await started.readImagesFile();
+    expect(started.connection.mutations).toHaveLength(before + 1);
   });
 
-  it('only adds the providers while the file has never been read', async () => {
-    const provider = createProvider(path.join(dir, 'missing.yaml'));
-    await provider.connect(connection);
+  it('keeps its entities and warns once while the backend is unreachable', async () => {
+    started = await startFactoryAndCatalog({
+      imagesYaml: `images:\n${entry('alpine')}`,
+    });
+    await started.readImagesFile();
+    await started.refreshCatalog();
+    const mutations = started.connection.mutations.length;
 
-    await runner.runAll();
+    started.backendDown(true);
+    await started.refreshCatalog();
+    await started.refreshCatalog();
 
-    expect(connection.mutations).toHaveLength(1);
-    const mutation = connection.last;
+    expect(started.connection.mutations).toHaveLength(mutations);
+    expect(started.logger.at('warn', 'catalog')).toEqual([
+      expect.objectContaining({
+        message:
+          'Image Factory backend unavailable; the catalog keeps its Image and Provider entities until it answers',
+        meta: expect.objectContaining({ taskId: 'image-factory:refresh' }),
+      }),
+    ]);
+
+    started.backendDown(false);
+    await started.refreshCatalog();
+    expect(refsOf(full(started.connection.last), 'Image')).toEqual([
+      'image:default/alpine',
+    ]);
+    expect(
+      started.logger
+        .at('info', 'catalog')
+        .map(r => r.message)
+        .filter(m => m.includes('readable again')),
+    ).toEqual(['Image Factory images are readable again from the backend']);
+  });
+
+  it('keeps the images of the last good read when the file breaks, under the same location key', async () => {
+    started = await startFactoryAndCatalog({
+      imagesYaml: `images:\n${entry('alpine')}`,
+    });
+    await started.readImagesFile();
+    await fs.writeFile(started.file, 'images:\n  - name: [unclosed\n');
+    await started.readImagesFile();
+    await started.refreshCatalog();
+
+    const entities = full(started.connection.last);
+    expect(refsOf(entities, 'Image')).toEqual(['image:default/alpine']);
+    expect(new Set(entities.map(e => e.locationKey))).toEqual(
+      new Set([`image-factory:${started.file}`]),
+    );
+  });
+
+  it('only adds the providers while the backend has never read the file', async () => {
+    started = await startFactoryAndCatalog();
+    await started.readImagesFile();
+    await started.refreshCatalog();
+
+    const mutation = started.connection.last;
     if (mutation.type !== 'delta') throw new Error('expected a delta mutation');
     expect(refsOf(mutation.added)).toEqual(PROVIDER_REFS);
     expect(mutation.removed).toEqual([]);
-    expect(logger.at('error')).toHaveLength(1);
 
-    await fs.copyFile(EXAMPLES, path.join(dir, 'missing.yaml'));
-    await runner.runAll();
-    expect(connection.last.type).toBe('full');
-  });
-
-  it('refreshes on demand once connected', async () => {
-    const provider = createProvider(file);
-    await expect(provider.refresh()).rejects.toThrow(
-      'ImageFactoryEntityProvider is not connected yet',
-    );
-
-    await provider.connect(connection);
-    await provider.refresh();
-
-    expect(connection.mutations).toHaveLength(1);
-    expect(runner.tasks).toHaveLength(1);
+    await fs.writeFile(started.file, `images:\n${entry('alpine')}`);
+    await started.readImagesFile();
+    expect(refsOf(full(started.connection.last), 'Image')).toEqual([
+      'image:default/alpine',
+    ]);
   });
 
   it('logs a failed mutation instead of failing the task', async () => {
-    const provider = createProvider(file);
-    await provider.connect(connection);
-    connection.failWith = new Error('catalog database is gone');
+    started = await startFactoryAndCatalog({
+      imagesYaml: `images:\n${entry('alpine')}`,
+    });
+    started.connection.failWith = new Error('catalog database is gone');
 
-    await expect(runner.runAll()).resolves.toBeUndefined();
+    await expect(started.refreshCatalog()).resolves.toBeUndefined();
 
-    expect(logger.at('error')).toEqual([
-      {
-        level: 'error',
+    expect(started.logger.at('error', 'catalog')).toEqual([
+      expect.objectContaining({
         message: 'Image Factory catalog refresh failed',
         meta: expect.objectContaining({
           taskId: 'image-factory:refresh',
           error: 'catalog database is gone',
         }),
-      },
+      }),
     ]);
+  });
+});
+
+describe('ImageFactoryEntityProvider', () => {
+  const imagesFile = async () => {
+    throw new Error('not read in this test');
+  };
+
+  it('has a stable name and refreshes on demand once connected', async () => {
+    const provider = ImageFactoryEntityProvider.fromConfig(
+      new ConfigReader({}),
+      {
+        logger: new RecordingLogger(),
+        schedule: { run: async () => {} },
+        imagesFile,
+      },
+    );
+    expect(provider.getProviderName()).toBe('image-factory');
+    await expect(provider.refresh()).rejects.toThrow(
+      'ImageFactoryEntityProvider is not connected yet',
+    );
+    await provider.connect(new RecordingConnection());
+    await expect(provider.refresh()).resolves.toBeUndefined();
   });
 
   it('needs a scheduler or a schedule', () => {
     expect(() =>
       ImageFactoryEntityProvider.fromConfig(new ConfigReader({}), {
-        logger,
-        urlReader: noUrls,
+        logger: new RecordingLogger(),
+        imagesFile,
       }),
     ).toThrow(
       'ImageFactoryEntityProvider needs either a scheduler or a schedule',
     );
   });
 
-  it('stops at startup on bad config, naming the key', () => {
+  it('stops at startup on a bad schedule, naming the key', () => {
     expect(() =>
       ImageFactoryEntityProvider.fromConfig(
         new ConfigReader({
-          imageFactory: {
-            providers: { executors: { builder: { concurrency: 0 } } },
-          },
+          imageFactory: { images: { schedule: { frequency: 'often' } } },
         }),
-        { logger, schedule: runner, urlReader: noUrls },
+        { logger: new RecordingLogger(), imagesFile },
       ),
-    ).toThrow(/^imageFactory\.providers\.executors\.builder\.concurrency:/);
+    ).toThrow(/^imageFactory\.images\.schedule:/);
   });
 });

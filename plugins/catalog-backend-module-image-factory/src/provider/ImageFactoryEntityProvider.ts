@@ -2,7 +2,6 @@ import {
   LoggerService,
   SchedulerServiceTaskRunner,
   SchedulerService,
-  UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
@@ -12,48 +11,40 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { DependencyGraphResponse } from '@image-factory/plugin-image-factory-common';
-import { withGraph } from './graphEntities';
 import {
-  ImagesFileProblemLogger,
-  ProviderConfig,
-  providerToEntity,
-  readImageEntities,
-  readImagesSourceConfig,
-  readProvidersConfig,
-  resolveImagesLocation,
-} from '@image-factory/plugin-image-factory-node';
-import { readSourceLinks, SourceLinks, withSourceLinks } from './sourceLinks';
+  DependencyGraphResponse,
+  ImagesFileSnapshot,
+} from '@image-factory/plugin-image-factory-common';
+import { readImagesSourceConfig } from '@image-factory/plugin-image-factory-node';
+import { withGraph } from './graphEntities';
+import { readSourceLinks, withSourceLinks } from './sourceLinks';
 import { taskRunnerFor } from './taskRunnerFor';
 
 const PROVIDER_NAME = 'image-factory';
 const TASK_ID = `${PROVIDER_NAME}:refresh`;
 
 /**
- * Provides an Image entity for every valid entry of `images.yaml`, and a
- * Provider entity for every configured executor, registry and source host.
- * Invalid entries are logged with their entry and field and left out; when the
- * file cannot be read at all, the last good entries stay in the catalog (and,
- * before the first good read, the images already in the catalog are left alone).
+ * Provides the Image entities of the Image Factory backend's last good read of
+ * `images.yaml` (`GET /api/image-factory/images-file`), and a Provider entity
+ * for every executor, registry and source host the backend has configured. The
+ * backend is the only reader of the file, so the catalog and the factory agree
+ * on which images exist. When the backend cannot be reached, the catalog keeps
+ * what it has; before the backend's first good read, only the Provider
+ * entities are added, so the images the catalog still has stay.
  *
  * @public
  */
 export class ImageFactoryEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
-  /** The images of the last good read; undefined until one succeeded. */
-  private lastGoodImages?: Entity[];
-  private readonly problems: ImagesFileProblemLogger;
-  /**
-   * One key for every entity, whatever the outcome of a read: the catalog refuses
-   * to let an entity move to another key, which would drop the kept images.
-   */
-  private readonly locationKey: string;
+  /** Whether the last read of the backend failed, so that it is logged once. */
+  private backendFailing = false;
+  /** Whether the last graph read failed, so that it is logged once. */
+  private graphFailing = false;
 
   /**
-   * Creates the provider from the `imageFactory` config (images source and
-   * providers). The refresh runs on `deps.schedule` if given, else on a task
-   * runner made from `deps.scheduler` and `imageFactory.images.schedule`; throws
-   * when neither is given, and an `InputError` naming the key for bad config.
+   * Creates the provider. The refresh runs on `deps.schedule` if given, else
+   * on a task runner made from `deps.scheduler` and
+   * `imageFactory.images.schedule`; throws when neither is given.
    */
   static fromConfig(
     config: Config,
@@ -61,79 +52,36 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       logger: LoggerService;
       scheduler?: SchedulerService;
       schedule?: SchedulerServiceTaskRunner;
-      urlReader: UrlReaderService;
+      /** Reads the backend's `GET /api/image-factory/images-file`. */
+      imagesFile: () => Promise<ImagesFileSnapshot>;
       /** Reads the backend's dependency graph (`GET /api/image-factory/graph`). */
       graph?: () => Promise<DependencyGraphResponse>;
     },
   ): ImageFactoryEntityProvider {
-    const source = readImagesSourceConfig(config);
-    const providers = readProvidersConfig(config);
     const taskRunner = taskRunnerFor(
       'ImageFactoryEntityProvider',
-      source.schedule,
+      readImagesSourceConfig(config).schedule,
       deps,
     );
     return new ImageFactoryEntityProvider({
-      location: source.location,
-      providerOwner: source.providerOwner,
-      providers,
+      config,
       logger: deps.logger,
-      urlReader: deps.urlReader,
       taskRunner,
+      imagesFile: deps.imagesFile,
       graph: deps.graph,
-      links: readSourceLinks(config, providers),
     });
   }
 
   private constructor(
     private readonly options: {
-      location: string;
-      providerOwner: string;
-      providers: ProviderConfig[];
+      /** For the source links: `integrations.github`. */
+      config: Config;
       logger: LoggerService;
-      urlReader: UrlReaderService;
       taskRunner: SchedulerServiceTaskRunner;
+      imagesFile: () => Promise<ImagesFileSnapshot>;
       graph?: () => Promise<DependencyGraphResponse>;
-      links: SourceLinks;
     },
-  ) {
-    this.locationKey = `${PROVIDER_NAME}:${resolveImagesLocation(
-      options.location,
-    )}`;
-    this.problems = new ImagesFileProblemLogger(options.logger);
-  }
-
-  /** Whether the last graph read failed, so that a backend down is logged once. */
-  private graphFailing = false;
-
-  /**
-   * Adds dependsOn and the discovered bases from the backend's graph; without
-   * the backend, the images go out without them.
-   */
-  private async imagesWithGraph(
-    images: Entity[],
-    logger: LoggerService,
-  ): Promise<Entity[]> {
-    if (!this.options.graph) return images;
-    try {
-      const graph = await this.options.graph();
-      if (this.graphFailing) {
-        logger.info('Image Factory dependency graph is readable again');
-      }
-      this.graphFailing = false;
-      return withGraph(images, graph, this.options.providerOwner);
-    } catch (error) {
-      assertError(error);
-      if (!this.graphFailing) {
-        logger.warn(
-          'Image Factory dependency graph unavailable; images go without dependsOn',
-          { error: error.message },
-        );
-      }
-      this.graphFailing = true;
-      return images;
-    }
-  }
+  ) {}
 
   /** Returns `image-factory`. */
   getProviderName(): string {
@@ -163,48 +111,112 @@ export class ImageFactoryEntityProvider implements EntityProvider {
     });
   }
 
-  /** Reads `images.yaml` once and applies a mutation. */
+  /**
+   * Reads the backend's images file once and applies a mutation; when the
+   * backend cannot be read, logs a warning (once until it can again) and
+   * changes nothing.
+   */
   async refresh(logger: LoggerService = this.options.logger): Promise<void> {
     if (!this.connection) {
       throw new Error('ImageFactoryEntityProvider is not connected yet');
     }
-    const result = await readImageEntities({
-      location: this.options.location,
-      urlReader: this.options.urlReader,
-      providers: this.options.providers,
-    });
-    this.problems.report(result, logger);
-    if (!result.error) {
-      this.lastGoodImages = result.entities;
-    }
+    const snapshot = await this.readSnapshot(logger);
+    if (!snapshot) return;
 
-    const providerEntities = this.options.providers.map(p =>
-      providerToEntity(p, this.options.providerOwner),
-    );
+    // One key for every entity, whatever the outcome of a read: the catalog
+    // refuses to let an entity move to another key.
+    const locationKey = `${PROVIDER_NAME}:${snapshot.location}`;
     const deferred = (entities: Entity[]): DeferredEntity[] =>
-      entities.map(entity => ({ entity, locationKey: this.locationKey }));
-    if (this.lastGoodImages) {
+      entities.map(entity => ({ entity, locationKey }));
+    if (snapshot.images) {
+      const links = readSourceLinks(
+        this.options.config,
+        snapshot.providers.map(p => ({
+          kind: p.spec.type,
+          implementation: p.spec.implementation,
+          endpoint: p.spec.endpoint,
+        })),
+      );
       const images = (
-        await this.imagesWithGraph(this.lastGoodImages, logger)
-      ).map(e => withSourceLinks(e, this.options.links, this.options.location));
+        await this.imagesWithGraph(
+          snapshot.images,
+          snapshot.providerOwner,
+          logger,
+        )
+      ).map(e => withSourceLinks(e, links, snapshot.location));
       await this.connection.applyMutation({
         type: 'full',
-        entities: deferred([...images, ...providerEntities]),
+        entities: deferred([...images, ...snapshot.providers]),
       });
     } else {
-      // No good read since startup: a full mutation would remove the images the
-      // catalog still has from before, so only the Provider entities are added.
+      // No good read by the backend yet: a full mutation would remove the
+      // images the catalog still has from before, so only the Provider
+      // entities are added.
       await this.connection.applyMutation({
         type: 'delta',
-        added: deferred(providerEntities),
+        added: deferred(snapshot.providers),
         removed: [],
       });
     }
     logger.debug('Image Factory entities refreshed', {
-      location: result.location,
-      images: this.lastGoodImages?.length ?? 0,
-      providers: providerEntities.length,
-      issues: result.issues.length,
+      location: snapshot.location,
+      revision: snapshot.revision ?? 'none',
+      images: snapshot.images?.length ?? 0,
+      providers: snapshot.providers.length,
+      issues: snapshot.issues.length,
     });
+  }
+
+  private async readSnapshot(
+    logger: LoggerService,
+  ): Promise<ImagesFileSnapshot | undefined> {
+    try {
+      const snapshot = await this.options.imagesFile();
+      if (this.backendFailing) {
+        logger.info('Image Factory images are readable again from the backend');
+      }
+      this.backendFailing = false;
+      return snapshot;
+    } catch (error) {
+      assertError(error);
+      if (!this.backendFailing) {
+        logger.warn(
+          'Image Factory backend unavailable; the catalog keeps its Image and Provider entities until it answers',
+          { error: error.message },
+        );
+      }
+      this.backendFailing = true;
+      return undefined;
+    }
+  }
+
+  /**
+   * Adds dependsOn and the discovered bases from the backend's graph; without
+   * the graph, the images go out without them.
+   */
+  private async imagesWithGraph(
+    images: Entity[],
+    owner: string,
+    logger: LoggerService,
+  ): Promise<Entity[]> {
+    if (!this.options.graph) return images;
+    try {
+      const graph = await this.options.graph();
+      if (this.graphFailing) {
+        logger.info('Image Factory dependency graph is readable again');
+      }
+      this.graphFailing = false;
+      return withGraph(images, graph, owner);
+    } catch (error) {
+      assertError(error);
+      if (!this.graphFailing) {
+        logger.warn(
+          'Image Factory dependency graph unavailable; images go without dependsOn',
+          { error: error.message },
+        );
+      }
+      this.graphFailing = true;
+      return images;
+    }
   }
 }

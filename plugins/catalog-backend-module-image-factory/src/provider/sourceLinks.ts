@@ -48,7 +48,7 @@ function encodePath(path: string): string {
  */
 export function readSourceLinks(
   config: Config,
-  providers: ProviderConfig[],
+  providers: Array<Pick<ProviderConfig, 'kind' | 'implementation' | 'endpoint'>>,
 ): SourceLinks {
   const github = providers.find(
     p => p.kind === 'source' && p.implementation === 'github',
