@@ -132,8 +132,9 @@ function renderStyled(s: Scenario, style: Style): string {
       out.push(`${kw} ${rest}`);
     }
   };
+  const quotes = { none: '', double: '"', single: "'" };
   const quoted = (v: string) =>
-    style.quote === 'double' ? `"${v}"` : style.quote === 'single' ? `'${v}'` : v;
+    `${quotes[style.quote]}${v}${quotes[style.quote]}`;
   TAGS.forEach((tag, i) => instruction('ARG', `TAG${i}=${quoted(tag)}`));
   const stageNames: string[] = [];
   const word = (f: From, forCopy: boolean): string | undefined => {

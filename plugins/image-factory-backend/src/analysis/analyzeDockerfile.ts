@@ -8,11 +8,7 @@ import {
   tryParseImageRef,
 } from '@image-factory/plugin-image-factory-common';
 import { ArgScope, expandVariables } from './expandVariables';
-import {
-  flagValues,
-  parseMountOptions,
-  parseWords,
-} from './instructionWords';
+import { flagValues, parseMountOptions, parseWords } from './instructionWords';
 import { DockerfileInstruction, parseDockerfile } from './parseDockerfile';
 
 /** Options of {@link analyzeDockerfile}. */
@@ -62,7 +58,8 @@ function platformArgs(prefix: 'TARGET' | 'BUILD', platform: string) {
 
 /** `FROM image [AS name]` (instructions/parse.go parseFrom). */
 function fromParts(instruction: DockerfileInstruction) {
-  const words = instruction.args === '' ? [] : instruction.args.split(WHITESPACE);
+  const words =
+    instruction.args === '' ? [] : instruction.args.split(WHITESPACE);
   if (words.length === 1) return { image: words[0] };
   if (words.length === 3 && words[1].toLowerCase() === 'as') {
     return { image: words[0], name: words[2].toLowerCase() };
@@ -101,7 +98,9 @@ export function analyzeDockerfile(
       .map(i => fromParts(i).name)
       .filter((n): n is string => !!n),
   );
-  const stageCount = parsed.instructions.filter(i => i.keyword === 'from').length;
+  const stageCount = parsed.instructions.filter(
+    i => i.keyword === 'from',
+  ).length;
   const earlierStages = new Map<string, number>();
 
   // Global scope: BuildKit's automatic platform ARGs, then the ARGs before the first FROM.
@@ -129,7 +128,11 @@ export function analyzeDockerfile(
     return result;
   };
 
-  const addBase = (written: string, expanded: string, usage: BaseImageUsage) => {
+  const addBase = (
+    written: string,
+    expanded: string,
+    usage: BaseImageUsage,
+  ) => {
     const ref = tryParseImageRef(expanded);
     if (!ref.ok) {
       const shown =
@@ -160,11 +163,17 @@ export function analyzeDockerfile(
   const declareArgs = (instruction: DockerfileInstruction) => {
     const line = instruction.startLine;
     const words = parseWords(instruction.args, escape);
-    if (words.length === 0) problem(errors, line, 'ARG requires at least one argument');
+    if (words.length === 0)
+      problem(errors, line, 'ARG requires at least one argument');
     for (const word of words) {
       const eq = word.indexOf('=');
       const scope = stageScope ?? globalScope;
-      const name = expand(eq === -1 ? word : word.slice(0, eq), scope, line, false).value;
+      const name = expand(
+        eq === -1 ? word : word.slice(0, eq),
+        scope,
+        line,
+        false,
+      ).value;
       if (name === '') {
         problem(errors, line, 'ARG names can not be blank');
         continue;
@@ -196,7 +205,10 @@ export function analyzeDockerfile(
     for (const word of words) {
       const eq = word.indexOf('=');
       if (eq <= 0) continue;
-      scope.set(word.slice(0, eq), expand(word.slice(eq + 1), scope, line, false).value);
+      scope.set(
+        word.slice(0, eq),
+        expand(word.slice(eq + 1), scope, line, false).value,
+      );
     }
   };
 
@@ -210,7 +222,8 @@ export function analyzeDockerfile(
       stages.push({ index, ...(name ? { name } : {}), line, from: '' });
       return;
     }
-    if (invalid) problem(errors, line, 'FROM requires either one or three arguments');
+    if (invalid)
+      problem(errors, line, 'FROM requires either one or three arguments');
     if (name && !STAGE_NAME.test(name)) {
       problem(
         errors,
@@ -268,9 +281,11 @@ export function analyzeDockerfile(
       return;
     }
     for (const mount of flagValues(instruction.flags, 'mount')) {
-      const options = parseMountOptions(mount);
-      const type = options.find(o => o.key === 'type')?.value?.toLowerCase() ?? 'bind';
-      for (const option of options) {
+      const mountOptions = parseMountOptions(mount);
+      const type =
+        mountOptions.find(o => o.key === 'type')?.value?.toLowerCase() ??
+        'bind';
+      for (const option of mountOptions) {
         if (option.key !== 'from' || !option.value) continue;
         if (/\$./.test(option.value)) {
           problem(

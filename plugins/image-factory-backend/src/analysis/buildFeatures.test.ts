@@ -17,22 +17,39 @@ describe('requiredBuildFeatures', () => {
   }> = [
     {
       name: 'a plain Dockerfile needs nothing',
-      dockerfile: ['FROM alpine:3', 'COPY --from=busybox --chown=1:1 /a /b', 'RUN true'],
+      dockerfile: [
+        'FROM alpine:3',
+        'COPY --from=busybox --chown=1:1 /a /b',
+        'RUN true',
+      ],
       expected: [],
     },
     {
       name: 'a # syntax directive at the top, with or without a space',
-      dockerfile: ['#syntax=docker/dockerfile:1.7', '# escape=\\', 'FROM alpine'],
+      dockerfile: [
+        '#syntax=docker/dockerfile:1.7',
+        '# escape=\\',
+        'FROM alpine',
+      ],
       expected: [['syntax-directive', 1, '#syntax=docker/dockerfile:1.7']],
     },
     {
       name: 'a # syntax directive after a shebang line (DetectSyntax skips it)',
-      dockerfile: ['#!/usr/bin/env buildctl', '# syntax = docker/dockerfile:1', 'FROM alpine'],
+      dockerfile: [
+        '#!/usr/bin/env buildctl',
+        '# syntax = docker/dockerfile:1',
+        'FROM alpine',
+      ],
       expected: [['syntax-directive', 2, '# syntax = docker/dockerfile:1']],
     },
     {
       name: 'a # syntax line after another comment or an instruction is a comment',
-      dockerfile: ['# my image', '# syntax=docker/dockerfile:1', 'FROM alpine', '# syntax=x'],
+      dockerfile: [
+        '# my image',
+        '# syntax=docker/dockerfile:1',
+        'FROM alpine',
+        '# syntax=x',
+      ],
       expected: [],
     },
     {
@@ -73,9 +90,21 @@ describe('requiredBuildFeatures', () => {
         '  --network=none --security=insecure true',
       ],
       expected: [
-        ['run-mount', 2, 'RUN   --mount=type=cache,target=/root/.cache   --network=none --security=insecure true'],
-        ['run-network', 2, 'RUN   --mount=type=cache,target=/root/.cache   --network=none --security=insecure true'],
-        ['run-security', 2, 'RUN   --mount=type=cache,target=/root/.cache   --network=none --security=insecure true'],
+        [
+          'run-mount',
+          2,
+          'RUN   --mount=type=cache,target=/root/.cache   --network=none --security=insecure true',
+        ],
+        [
+          'run-network',
+          2,
+          'RUN   --mount=type=cache,target=/root/.cache   --network=none --security=insecure true',
+        ],
+        [
+          'run-security',
+          2,
+          'RUN   --mount=type=cache,target=/root/.cache   --network=none --security=insecure true',
+        ],
       ],
     },
     {
@@ -92,7 +121,11 @@ describe('requiredBuildFeatures', () => {
         ['copy-chmod', 2, 'COPY --link --chmod=755 a /b'],
         ['copy-exclude', 4, 'COPY --parents --exclude=*.md ./src/ /app/'],
         ['copy-parents', 4, 'COPY --parents --exclude=*.md ./src/ /app/'],
-        ['add-checksum', 5, 'ADD --checksum=sha256:abc https://example.com/x.tgz /x'],
+        [
+          'add-checksum',
+          5,
+          'ADD --checksum=sha256:abc https://example.com/x.tgz /x',
+        ],
       ],
     },
     {
@@ -126,7 +159,12 @@ describe('requiredBuildFeatures', () => {
     },
     {
       name: 'the escape directive: backtick continuations',
-      dockerfile: ['# escape=`', 'FROM alpine', 'RUN `', '  --mount=type=cache,target=C:\\x dir'],
+      dockerfile: [
+        '# escape=`',
+        'FROM alpine',
+        'RUN `',
+        '  --mount=type=cache,target=C:\\x dir',
+      ],
       expected: [['run-mount', 3, 'RUN   --mount=type=cache,target=C:\\x dir']],
     },
   ];

@@ -153,7 +153,8 @@ function syntaxDirective(lines: string[]): BuildFeatureUse | undefined {
       if (!line.startsWith(comment)) break;
       const match = DIRECTIVE.exec(line.slice(comment.length).trimStart());
       const name = match?.[1].toLowerCase();
-      if (!match || !name || !DIRECTIVE_NAMES.has(name) || seen.has(name)) break;
+      if (!match || !name || !DIRECTIVE_NAMES.has(name) || seen.has(name))
+        break;
       seen.add(name);
       if (name === 'syntax') {
         return { feature: 'syntax-directive', line: i + 1, text: line.trim() };

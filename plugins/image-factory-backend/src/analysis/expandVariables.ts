@@ -101,12 +101,7 @@ class ShellWord {
         return { result, words: words.finish() };
       }
       if (c === "'" || c === '"' || c === '$') {
-        const part =
-          c === "'"
-            ? this.singleQuote()
-            : c === '"'
-            ? this.doubleQuote()
-            : this.dollar();
+        const part = this.special(c);
         result += part;
         if (c === '$') words.addString(part);
         else words.addRawString(part);
@@ -134,6 +129,12 @@ class ShellWord {
       );
     }
     return { result, words: words.finish() };
+  }
+
+  private special(c: string): string {
+    if (c === "'") return this.singleQuote();
+    if (c === '"') return this.doubleQuote();
+    return this.dollar();
   }
 
   private singleQuote(): string {
@@ -173,7 +174,11 @@ class ShellWord {
       if (ch === this.escape) {
         const following = this.peek();
         if (following === undefined) continue;
-        if (following === '"' || following === '$' || following === this.escape) {
+        if (
+          following === '"' ||
+          following === '$' ||
+          following === this.escape
+        ) {
           ch = this.next()!;
         }
       }
@@ -244,10 +249,14 @@ class ShellWord {
         return empty ? '' : word;
       case '?':
         if (!set) {
-          throw new LexError(`${name}: ${word || 'is not allowed to be unset'}`);
+          throw new LexError(
+            `${name}: ${word || 'is not allowed to be unset'}`,
+          );
         }
         if (empty) {
-          throw new LexError(`${name}: ${word || 'is not allowed to be empty'}`);
+          throw new LexError(
+            `${name}: ${word || 'is not allowed to be empty'}`,
+          );
         }
         return value;
       default: {

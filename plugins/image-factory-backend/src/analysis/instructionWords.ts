@@ -150,7 +150,9 @@ export function flagIsTrue(flags: string[], name: string): boolean {
   return flags
     .map(parseFlag)
     .some(
-      f => f.name === name && (f.value === undefined || f.value.toLowerCase() === 'true'),
+      f =>
+        f.name === name &&
+        (f.value === undefined || f.value.toLowerCase() === 'true'),
     );
 }
 

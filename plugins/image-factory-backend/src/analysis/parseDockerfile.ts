@@ -67,7 +67,9 @@ function continuationRegex(escape: string) {
 export function splitCommand(line: string) {
   const trimmed = line.trim();
   const match = COMMAND_WHITESPACE.exec(trimmed);
-  const keyword = (match ? trimmed.slice(0, match.index) : trimmed).toLowerCase();
+  const keyword = (
+    match ? trimmed.slice(0, match.index) : trimmed
+  ).toLowerCase();
   const rest = match ? trimmed.slice(match.index + match[0].length) : '';
   const { flags, args } = extractBuilderFlags(rest);
   return { keyword, flags, args: args.trim() };
@@ -178,7 +180,11 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     }
   };
   /** parser.go processLine: newline and (optionally) leading whitespace off, comment lines emptied. */
-  const processLine = (line: string, lineNumber: number, stripLeft: boolean) => {
+  const processLine = (
+    line: string,
+    lineNumber: number,
+    stripLeft: boolean,
+  ) => {
     let token = trimNewline(line);
     if (stripLeft) token = trimLeft(token);
     directive(token, lineNumber);
