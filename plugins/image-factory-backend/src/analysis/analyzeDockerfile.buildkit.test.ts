@@ -102,6 +102,15 @@ const CASES: Case[] = [
     ],
   },
   {
+    source: 'shell/lex.go processDoubleQuote',
+    name: 'a FROM word with an unterminated quote is one problem',
+    dockerfile: ['FROM "alpine:3.20'],
+    bases: [],
+    errors: [
+      /^Dockerfile:1: failed to process ""alpine:3.20": .*double-quote$/,
+    ],
+  },
+  {
     source: 'shell/lex.go (FROM is processed by the lexer too)',
     name: 'a quoted FROM image loses its quotes',
     dockerfile: ['FROM "alpine:3.20" AS a', "FROM 'busybox:1.36'"],

@@ -62,7 +62,7 @@ function fromParts(instruction: DockerfileInstruction) {
     instruction.args === '' ? [] : instruction.args.split(WHITESPACE);
   if (words.length === 1) return { image: words[0] };
   if (words.length === 3 && words[1].toLowerCase() === 'as') {
-    return { image: words[0], name: words[2].toLowerCase() };
+    return { image: words[0], name: words[2] };
   }
   return { image: words[0] ?? '', invalid: true };
 }
@@ -95,7 +95,7 @@ export function analyzeDockerfile(
   const allStageNames = new Set(
     parsed.instructions
       .filter(i => i.keyword === 'from')
-      .map(i => fromParts(i).name)
+      .map(i => fromParts(i).name?.toLowerCase())
       .filter((n): n is string => !!n),
   );
   const stageCount = parsed.instructions.filter(
@@ -224,14 +224,20 @@ export function analyzeDockerfile(
     }
     if (invalid)
       problem(errors, line, 'FROM requires either one or three arguments');
-    if (name && !STAGE_NAME.test(name)) {
+    if (name && !STAGE_NAME.test(name.toLowerCase())) {
       problem(
         errors,
         line,
         `invalid name for build stage: '${name}', name can't start with a number or contain symbols`,
       );
     }
-    const expanded = expand(written, globalScope, line, true).value;
+    const expansion = expand(written, globalScope, line, true);
+    if (expansion.error) {
+      stages.push({ index, ...(name ? { name } : {}), line, from: '' });
+      if (name) earlierStages.set(name.toLowerCase(), index);
+      return;
+    }
+    const expanded = expansion.value;
     const platformFlag = flagValues(instruction.flags, 'platform').pop();
     const platform = platformFlag
       ? expand(platformFlag, globalScope, line, true).value
@@ -252,7 +258,7 @@ export function analyzeDockerfile(
         }) ?? expanded;
     }
     stages.push({ index, ...(name ? { name } : {}), line, from });
-    if (name) earlierStages.set(name, index);
+    if (name) earlierStages.set(name.toLowerCase(), index);
   };
 
   const isStageRef = (ref: string, byIndex: boolean) =>
