@@ -3,3 +3,4 @@ export { parseRebuildSchedule } from './rebuildSchedule';
 export * from './schema';
 export * from './parseImagesFile';
 export * from './imageEntryToEntity';
+export * from './imageEntryFields';
