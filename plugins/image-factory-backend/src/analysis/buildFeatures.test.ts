@@ -158,6 +158,26 @@ describe('requiredBuildFeatures', () => {
       ],
     },
     {
+      name: 'substitutions newer frontends added, where BuildKit expands (not in RUN commands)',
+      dockerfile: [
+        'ARG IMAGE=alpine:3.20.1 PROXY',
+        'FROM ${IMAGE%.*}',
+        'ENV http_proxy=${PROXY-http://proxy:3128} OK=${PROXY:-x} ALSO=${PROXY:?}',
+        'COPY --chown=${USER/root/0} a /b',
+        'RUN echo ${HOME#/} ${X-y}',
+        'CMD echo ${HOME%/}',
+      ],
+      expected: [
+        ['variable-pattern-modifiers', 2, 'FROM ${IMAGE%.*}'],
+        [
+          'variable-posix-modifiers',
+          3,
+          'ENV http_proxy=${PROXY-http://proxy:3128} OK=${PROXY:-x} ALSO=${PROXY:?}',
+        ],
+        ['variable-pattern-modifiers', 4, 'COPY --chown=${USER/root/0} a /b'],
+      ],
+    },
+    {
       name: 'the escape directive: backtick continuations',
       dockerfile: [
         '# escape=`',

@@ -22,7 +22,9 @@ export type BuildFeature =
   | 'copy-parents'
   | 'copy-exclude'
   | 'platform-flag'
-  | 'platform-args';
+  | 'platform-args'
+  | 'variable-posix-modifiers'
+  | 'variable-pattern-modifiers';
 
 /** One use of a feature: its 1-based line (the first line of a continued instruction) and text. */
 export interface BuildFeatureUse {
@@ -126,6 +128,21 @@ export const BUILD_FEATURES: Record<BuildFeature, BuildFeatureInfo> = {
     // The classic builder does not set them: they expand to ''.
     classic: false,
   },
+  'variable-posix-modifiers': {
+    // moby/buildkit#3611; Docker 20.10 says "missing ':' in substitution".
+    title:
+      'a substitution without a colon (${VAR-default}, ${VAR+alt}, ${VAR?msg})',
+    minDockerfileFrontend: '1.6',
+    labs: false,
+    classic: false,
+  },
+  'variable-pattern-modifiers': {
+    // moby/buildkit#4287 and #4427.
+    title: 'a pattern substitution (${VAR#pre}, ${VAR%suf}, ${VAR/old/new})',
+    minDockerfileFrontend: '1.7',
+    labs: false,
+    classic: false,
+  },
 };
 
 const PLATFORM_ARGS = new Set(
@@ -171,6 +188,41 @@ function usesPlatformArg(word: string): boolean {
   );
 }
 
+/** Instructions whose arguments BuildKit expands (RUN, CMD, … are left to the shell). */
+const EXPANDED = new Set([
+  'add',
+  'arg',
+  'copy',
+  'env',
+  'expose',
+  'from',
+  'label',
+  'onbuild',
+  'stopsignal',
+  'user',
+  'volume',
+  'workdir',
+]);
+
+/** The substitution forms newer frontends added, used in the expanded parts of an instruction. */
+function modifierFeatures(instruction: DockerfileInstruction): BuildFeature[] {
+  const expanded = [
+    ...instruction.flags,
+    ...(EXPANDED.has(instruction.keyword) ? [instruction.args] : []),
+  ].join(' ');
+  const modifiers = [
+    ...expanded.matchAll(/\$\{[A-Za-z_][A-Za-z0-9_]*(:?)([-+?#%/])/g),
+  ];
+  const features: BuildFeature[] = [];
+  if (modifiers.some(m => m[1] === '' && '-+?'.includes(m[2]))) {
+    features.push('variable-posix-modifiers');
+  }
+  if (modifiers.some(m => '#%/'.includes(m[2]))) {
+    features.push('variable-pattern-modifiers');
+  }
+  return features;
+}
+
 function featuresOf(
   instruction: DockerfileInstruction,
   escape: string,
@@ -212,7 +264,7 @@ function featuresOf(
       features.push('add-git');
     }
   }
-  return features;
+  return [...features, ...modifierFeatures(instruction)];
 }
 
 /**
