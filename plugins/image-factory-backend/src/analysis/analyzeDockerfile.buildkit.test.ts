@@ -185,6 +185,14 @@ const CASES: Case[] = [
     errors: [/^Dockerfile:4: variable expansion is not supported for --from/],
   },
 
+  {
+    source: 'instructions/parse.go (only ARG before the first FROM)',
+    name: 'an ENV before the first FROM is an error and does not change FROM lines',
+    dockerfile: ['ARG TAG=3.20', 'ENV TAG=edge', 'FROM alpine:$TAG'],
+    bases: ['docker.io/library/alpine:3.20'],
+    errors: [/^Dockerfile:2: no build stage in current context$/],
+  },
+
   // Flags (split_command.go extractBuilderFlags, bflag.go).
   {
     source: 'parser/split_command.go extractBuilderFlags',

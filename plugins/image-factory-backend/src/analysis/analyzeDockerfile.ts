@@ -313,7 +313,22 @@ export function analyzeDockerfile(
   };
 
   for (const instruction of parsed.instructions) {
-    switch (instruction.keyword) {
+    const { keyword } = instruction;
+    if (
+      stages.length === 0 &&
+      keyword !== 'arg' &&
+      keyword !== 'from' &&
+      KNOWN_INSTRUCTIONS.has(keyword)
+    ) {
+      // Only ARG may come before the first FROM (an ENV there changes nothing).
+      problem(
+        errors,
+        instruction.startLine,
+        'no build stage in current context',
+      );
+      continue;
+    }
+    switch (keyword) {
       case 'arg':
         declareArgs(instruction);
         break;
