@@ -325,6 +325,18 @@ export interface Config {
            * @example /etc/image-factory/builder_ed25519
            */
           sshIdentityFile?: string;
+          /**
+           * `buildkit`: the engine's BuildKit (reads `RUN --mount`,
+           * `COPY --chmod`, `FROM --platform=$BUILDPLATFORM`); `classic`: the
+           * engine's builder without BuildKit. Default: `buildkit`.
+           */
+          builder?: 'buildkit' | 'classic';
+          /**
+           * The network of BuildKit's RUN steps: `default` (the engine's
+           * bridge, or none on an engine without one), `host` or `none`.
+           * Default: `default`.
+           */
+          buildNetwork?: 'default' | 'host' | 'none';
         };
       };
       /** Registries the factory pushes to and watches. */

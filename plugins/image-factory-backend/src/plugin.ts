@@ -14,7 +14,7 @@ import {
   IMAGES_FILE_CHANGED_TOPIC,
   ImagesFileChangedEvent,
   ImageFactoryCredentialProvider,
-  ImageFactoryExecutor,
+  ImageFactoryAnyExecutor,
   imageFactoryExecutorsExtensionPoint,
   imageFactoryRegistriesExtensionPoint,
   readImagesSourceConfig,
@@ -37,6 +37,7 @@ import {
 } from './database';
 import {
   EnrollmentService,
+  executorBuilders,
   executorPlatforms,
   GitHubConfigRepository,
   readEnrollmentConfig,
@@ -65,7 +66,7 @@ import {
 export const imageFactoryPlugin = createBackendPlugin({
   pluginId: 'image-factory',
   register(env) {
-    const executors: ImageFactoryExecutor[] = [];
+    const executors: ImageFactoryAnyExecutor[] = [];
     const credentialProviders: ImageFactoryCredentialProvider[] = [];
     env.registerExtensionPoint(imageFactoryExecutorsExtensionPoint, {
       addExecutor(...added) {
@@ -259,6 +260,7 @@ export const imageFactoryPlugin = createBackendPlugin({
             providers,
             integrations: ScmIntegrations.fromConfig(config),
             logger: enrollmentLogger,
+            builders: () => executorBuilders(builds.executors),
           });
           const service = new EnrollmentService({
             repository: GitHubConfigRepository.create({

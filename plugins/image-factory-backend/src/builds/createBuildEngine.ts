@@ -6,7 +6,7 @@ import {
 } from '@image-factory/plugin-image-factory-common';
 import {
   ImageFactoryCredentialProvider,
-  ImageFactoryExecutor,
+  ImageFactoryAnyExecutor,
   ProviderConfig,
 } from '@image-factory/plugin-image-factory-node';
 import Dockerode from 'dockerode';
@@ -101,7 +101,7 @@ export interface BuildEngine {
   service: BuildService;
   worker: BuildWorker;
   /** Every executor builds run on. */
-  executors: ImageFactoryExecutor[];
+  executors: ImageFactoryAnyExecutor[];
   /** Registry credentials, from modules or config (for health checks). */
   credentials: RegistryCredentialSource;
 }
@@ -115,7 +115,7 @@ export function createBuildEngine(options: {
   config: BuildsConfig;
   providers: ProviderConfig[];
   /** Executors added by modules; they win over configured ones with the same id. */
-  moduleExecutors: ImageFactoryExecutor[];
+  moduleExecutors: ImageFactoryAnyExecutor[];
   credentialProviders: ImageFactoryCredentialProvider[];
   client: Knex;
   urlReader: UrlReaderService;
@@ -145,6 +145,8 @@ export function createBuildEngine(options: {
           { identityFile: provider.sshIdentityFile },
         ),
         concurrency: provider.concurrency,
+        builder: provider.builder,
+        network: provider.buildNetwork,
         logger: logger.child({ executor: provider.id }),
       }),
     );

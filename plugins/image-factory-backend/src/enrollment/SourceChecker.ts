@@ -11,6 +11,8 @@ import {
 import { ProviderConfig } from '@image-factory/plugin-image-factory-node';
 import { Octokit } from '@octokit/rest';
 import { analyzeDockerfile } from '../analysis';
+import { describeUnsupported, unsupportedBuildFeatures } from '../executor';
+import { ExecutorBuilder } from './executorBuilders';
 import { GitHubRequestError } from './githubErrors';
 import { withRetries } from './withRetries';
 
@@ -59,6 +61,8 @@ export class SourceChecker {
     providers: ProviderConfig[];
     integrations: ScmIntegrations;
     logger: LoggerService;
+    /** The executors' builders, to refuse a Dockerfile none of them can build. */
+    builders?: () => Promise<ExecutorBuilder[]>;
   }) {
     return new SourceChecker(options);
   }
@@ -69,6 +73,7 @@ export class SourceChecker {
       providers: ProviderConfig[];
       integrations: ScmIntegrations;
       logger: LoggerService;
+      builders?: () => Promise<ExecutorBuilder[]>;
     },
   ) {
     this.credentials = DefaultGithubCredentialsProvider.fromIntegrations(
@@ -160,7 +165,36 @@ export class SourceChecker {
       }
       analysis.bases.forEach(b => bases.add(b.reference));
     }
+    const unbuildable = await this.builderIssue(text);
+    if (unbuildable) issues.push(unbuildable);
     return { issues, bases: [...bases] };
+  }
+
+  /**
+   * An issue when the Dockerfile uses syntax (a heredoc, `COPY --link`, `RUN
+   * --mount` on a classic builder) that no executor's builder reads, naming
+   * the line and what it needs.
+   */
+  private async builderIssue(text: string): Promise<FieldIssue | undefined> {
+    const builders = (await this.options.builders?.()) ?? [];
+    if (builders.length === 0) return undefined;
+    const refusals = builders.map(builder => ({
+      builder,
+      unsupported: unsupportedBuildFeatures(text, builder),
+    }));
+    if (refusals.some(r => r.unsupported.length === 0)) return undefined;
+    const best = refusals.reduce((a, b) =>
+      b.unsupported.length < a.unsupported.length ? b : a,
+    );
+    return {
+      path: 'image.source.dockerfile',
+      message: oneClause(
+        `${describeUnsupported(
+          best.unsupported,
+          `executor ${best.builder.executorId} (${best.builder.description})`,
+        )}${refusals.length > 1 ? ', nor does any other executor' : ''}`,
+      ),
+    };
   }
 
   /**

@@ -6,3 +6,5 @@ export { readEnrollmentConfig } from './readEnrollmentConfig';
 export type { EnrollmentConfig } from './readEnrollmentConfig';
 export { SourceChecker } from './SourceChecker';
 export { executorPlatforms } from './executorPlatforms';
+export { executorBuilders } from './executorBuilders';
+export type { ExecutorBuilder } from './executorBuilders';

@@ -34,6 +34,19 @@ import { ociLabels } from './ociLabels';
 const USERNAME = 'builder';
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
 
+/** Processes running the test's `/sleep` binary (BuildKit runs steps without containers). */
+async function sleepingProcesses(): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = await fs
+      .readFile(`/proc/${pid}/cmdline`, 'utf8')
+      .catch(() => '');
+    if (cmdline === '/sleep\0') found.push(pid);
+  }
+  return found;
+}
+
 describe('DockerExecutor', () => {
   const logLines: string[] = [];
   const logger = captureLogger(logLines);
@@ -41,6 +54,7 @@ describe('DockerExecutor', () => {
   let dockerd: TestDockerd;
   let registry: TestRegistry;
   let executor: DockerExecutor;
+  let classic: DockerExecutor;
   let workDir: string;
   let s390xEmulated: boolean;
   let contexts = 0;
@@ -55,17 +69,22 @@ describe('DockerExecutor', () => {
   };
   const context = (files: Record<string, string | Buffer>) =>
     writeContext(path.join(workDir, `ctx-${++contexts}`), files);
+  // A nonce in each context: BuildKit keeps its cache between test runs.
   const helloContext = (arch: StaticElfArch) =>
     context({
       Dockerfile: [
         'FROM scratch',
-        'COPY hello /hello',
+        'COPY hello nonce /',
         'ARG GREETING=hello',
         'RUN ["/hello"]',
         '',
       ].join('\n'),
       hello: staticElf(arch, `hello from ${arch}\n`),
+      nonce: randomBytes(8).toString('hex'),
     });
+  /** What RUN steps printed, without BuildKit's `#5 0.123 ` prefix. */
+  const output = (logs: string[]) =>
+    logs.map(line => line.replace(/^#\d+ \d+\.\d{3} /, ''));
   const auth = (password = PASSWORD) => ({
     username: USERNAME,
     password,
@@ -79,6 +98,12 @@ describe('DockerExecutor', () => {
     ]);
     s390xEmulated = await ensureBinfmt('s390x');
     executor = DockerExecutor.create({ docker: dockerd.docker, logger });
+    classic = DockerExecutor.create({
+      id: 'classic-docker',
+      docker: dockerd.docker,
+      logger,
+      builder: 'classic',
+    });
     workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'executor-test-'));
   }, 60_000);
 
@@ -149,8 +174,8 @@ describe('DockerExecutor', () => {
     for (const { arch, tag, build, pushed, logs } of results) {
       expect(build.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
       // The RUN step really ran the platform's code (through QEMU for s390x).
-      expect(logs).toContain(`hello from ${arch}`);
-      expect(logs.some(line => /^Step 4\/\d+ : RUN/.test(line))).toBe(true);
+      expect(output(logs)).toContain(`hello from ${arch}`);
+      expect(logs.some(line => /^#\d+ \[2\/2\] RUN/.test(line))).toBe(true);
 
       const ref = parseImageRef(tag);
       const manifest = await client.getManifest(ref);
@@ -165,8 +190,10 @@ describe('DockerExecutor', () => {
         'org.opencontainers.image.revision': 'a'.repeat(40),
         'org.opencontainers.image.created': created.toISOString(),
       });
-      // The config blob is the image the engine built.
+      // The config blob is the image the engine built, with BuildKit's
+      // inline cache metadata, so that cacheFrom can reuse its layers.
       expect(manifest.json.config!.digest).toBe(build.imageId);
+      expect(config['moby.buildkit.cache.v0']).toEqual(expect.any(String));
     }
   }, 120_000);
 
@@ -194,118 +221,141 @@ describe('DockerExecutor', () => {
     expect(built.s390x).not.toBe(built.amd64);
   }, 60_000);
 
-  it("builds each platform FROM that platform's image of a multi-platform base", async () => {
-    // A base index with an amd64 and an s390x image, each saying its arch.
-    const client = OciRegistryClient.create({
-      credentials: async () => ({
-        type: 'basic',
-        username: USERNAME,
-        password: PASSWORD,
-      }),
-    });
-    const baseRepo = `${registry.host}/executor-test/multi-base`;
-    const nonce = randomBytes(4).toString('hex');
-    const entries = [];
-    for (const arch of ['amd64', 's390x'] as const) {
-      const tag = `${baseRepo}:${arch}`;
-      tags.push(tag);
-      await executor.buildPlatform({
-        contextDir: await context({
-          Dockerfile: 'FROM scratch\nCOPY hello /hello\n',
-          // A message of its own, so that no earlier test run's layer is cache.
-          hello: staticElf(arch, `base for ${arch} ${nonce}\n`),
+  it.each(['buildkit', 'classic'])(
+    "builds each platform FROM that platform's image of a multi-platform base, pulled with the registry's credentials (%s)",
+    async builder => {
+      const builderExecutor = builder === 'classic' ? classic : executor;
+      // A base index with an amd64 and an s390x image, each saying its arch.
+      const client = OciRegistryClient.create({
+        credentials: async () => ({
+          type: 'basic',
+          username: USERNAME,
+          password: PASSWORD,
         }),
-        dockerfile: 'Dockerfile',
-        platform: `linux/${arch}`,
-        tag,
       });
-      await executor.push({ tag, auth: auth() });
-      const manifest = await client.getManifest(parseImageRef(tag));
-      entries.push({
-        mediaType: manifest.mediaType,
-        digest: manifest.digest,
-        size: manifest.bytes.length,
-        platform: { os: 'linux', architecture: arch },
+      const baseRepo = `${registry.host}/executor-test/multi-base`;
+      const nonce = randomBytes(4).toString('hex');
+      const entries = [];
+      for (const arch of ['amd64', 's390x'] as const) {
+        const tag = `${baseRepo}:${arch}`;
+        tags.push(tag);
+        await executor.buildPlatform({
+          contextDir: await context({
+            Dockerfile: 'FROM scratch\nCOPY hello /hello\n',
+            // A message of its own, so that no earlier test run's layer is cache.
+            hello: staticElf(arch, `base for ${arch} ${nonce}\n`),
+          }),
+          dockerfile: 'Dockerfile',
+          platform: `linux/${arch}`,
+          tag,
+        });
+        await executor.push({ tag, auth: auth() });
+        const manifest = await client.getManifest(parseImageRef(tag));
+        entries.push({
+          mediaType: manifest.mediaType,
+          digest: manifest.digest,
+          size: manifest.bytes.length,
+          platform: { os: 'linux', architecture: arch },
+        });
+      }
+      const base = `${baseRepo}:${builder}`;
+      tags.push(base);
+      await client.putManifest(
+        parseImageRef(base),
+        builder,
+        Buffer.from(
+          JSON.stringify({
+            schemaVersion: 2,
+            mediaType: 'application/vnd.oci.image.index.v1+json',
+            manifests: entries,
+          }),
+        ),
+        'application/vnd.oci.image.index.v1+json',
+      );
+      // The engine holds the s390x image under the base's tag, as after a
+      // parallel s390x build: the amd64 build must not take it.
+      await dockerd.docker.getImage(`${baseRepo}:s390x`).tag({
+        repo: baseRepo,
+        tag: builder,
       });
-    }
-    const base = `${baseRepo}:1`;
-    tags.push(base);
-    await client.putManifest(
-      parseImageRef(base),
-      '1',
-      Buffer.from(
-        JSON.stringify({
-          schemaVersion: 2,
-          mediaType: 'application/vnd.oci.image.index.v1+json',
-          manifests: entries,
-        }),
-      ),
-      'application/vnd.oci.image.index.v1+json',
-    );
-    // The engine holds the s390x image under the base's tag, as after a
-    // parallel s390x build: the amd64 build must not take it.
-    await dockerd.docker.getImage(`${baseRepo}:s390x`).tag({
-      repo: baseRepo,
-      tag: '1',
-    });
 
-    const contextDir = await context({
-      Dockerfile: `FROM ${base}\nRUN ["/hello"]\n`,
-    });
-    for (const arch of ['amd64', 's390x'] as const) {
+      const contextDir = await context({
+        Dockerfile: `FROM ${base}\nRUN ["/hello"]\n`,
+      });
+      for (const arch of ['amd64', 's390x'] as const) {
+        const logs: string[] = [];
+        const { imageId } = await builderExecutor.buildPlatform({
+          contextDir,
+          dockerfile: 'Dockerfile',
+          platform: `linux/${arch}`,
+          tag: newTag(`from-multi-${arch}-${builder}`),
+          pullAuth: [auth()],
+          onLog: line => logs.push(line),
+        });
+        expect(output(logs)).toContain(`base for ${arch} ${nonce}`);
+        const image = await dockerd.docker.getImage(imageId).inspect();
+        expect(image.Architecture).toBe(arch);
+      }
+    },
+    120_000,
+  );
+
+  it.each([
+    {
+      builder: 'buildkit',
+      step: '[2/3] RUN ["/fail"]',
+      stepNumber: 2,
+      engineMessage: /exit code: 3/,
+    },
+    {
+      builder: 'classic',
+      step: 'Step 4/5 : RUN ["/fail"]',
+      stepNumber: 4,
+      engineMessage: /returned a non-zero code: 3/,
+    },
+  ])(
+    'fails a build with the step, the Dockerfile line and the engine message ($builder)',
+    async ({ builder, step, stepNumber, engineMessage }) => {
+      const contextDir = await context({
+        Dockerfile: [
+          '# a failing build',
+          'ARG UNUSED=1',
+          'FROM scratch',
+          'COPY fail nonce /',
+          '# the next step exits with 3',
+          'RUN ["/fail"]',
+          'COPY fail /never',
+          '',
+        ].join('\n'),
+        fail: staticElf('amd64', 'about to fail\n', 3),
+        nonce: randomBytes(8).toString('hex'),
+      });
       const logs: string[] = [];
-      const { imageId } = await executor.buildPlatform({
-        contextDir,
-        dockerfile: 'Dockerfile',
-        platform: `linux/${arch}`,
-        tag: newTag(`from-multi-${arch}`),
-        pullAuth: [auth()],
-        onLog: line => logs.push(line),
-      });
-      expect(logs).toContain(`base for ${arch} ${nonce}`);
-      const image = await dockerd.docker.getImage(imageId).inspect();
-      expect(image.Architecture).toBe(arch);
-    }
-  }, 120_000);
+      const error = await thrown(() =>
+        (builder === 'classic' ? classic : executor).buildPlatform({
+          contextDir,
+          dockerfile: 'Dockerfile',
+          platform: 'linux/amd64',
+          tag: newTag('fail'),
+          onLog: line => logs.push(line),
+        }),
+      );
 
-  it('fails a build with the step, the Dockerfile line and the engine message', async () => {
-    const contextDir = await context({
-      Dockerfile: [
-        '# a failing build',
-        'ARG UNUSED=1',
-        'FROM scratch',
-        'COPY fail /fail',
-        '# the next step exits with 3',
-        'RUN ["/fail"]',
-        'COPY fail /never',
-        '',
-      ].join('\n'),
-      fail: staticElf('amd64', 'about to fail\n', 3),
-    });
-    const logs: string[] = [];
-    const error = await thrown(() =>
-      executor.buildPlatform({
-        contextDir,
-        dockerfile: 'Dockerfile',
-        platform: 'linux/amd64',
-        tag: newTag('fail'),
-        onLog: line => logs.push(line),
-      }),
-    );
-
-    expect(error).toBeInstanceOf(BuildFailedError);
-    const failed = error as BuildFailedError;
-    expect(failed.transient).toBe(false);
-    expect(failed.step).toBe('Step 4/5 : RUN ["/fail"]');
-    expect(failed.stepNumber).toBe(4);
-    expect(failed.line).toBe(6);
-    expect(failed.instruction).toBe('RUN ["/fail"]');
-    expect(failed.engineMessage).toMatch(/returned a non-zero code: 3/);
-    expect(failed.message).toBe(
-      `Build failed at Dockerfile line 6, Step 4/5 : RUN ["/fail"]: ${failed.engineMessage}`,
-    );
-    expect(logs).toContain('about to fail');
-  }, 60_000);
+      expect(error).toBeInstanceOf(BuildFailedError);
+      const failed = error as BuildFailedError;
+      expect(failed.transient).toBe(false);
+      expect(failed.step).toBe(step);
+      expect(failed.stepNumber).toBe(stepNumber);
+      expect(failed.line).toBe(6);
+      expect(failed.instruction).toBe('RUN ["/fail"]');
+      expect(failed.engineMessage).toMatch(engineMessage);
+      expect(failed.message).toBe(
+        `Build failed at Dockerfile line 6, ${step}: ${failed.engineMessage}`,
+      );
+      expect(output(logs)).toContain('about to fail');
+    },
+    60_000,
+  );
 
   it('leaves out what .dockerignore excludes, but not the Dockerfile', async () => {
     const contextDir = await context({
@@ -431,70 +481,86 @@ describe('DockerExecutor', () => {
     expect(pushError.message).not.toContain(PASSWORD);
   });
 
-  it('stops a running build on cancel and on timeout', async () => {
-    const contextDir = await context({
-      Dockerfile: 'FROM scratch\nCOPY sleep /sleep\nRUN ["/sleep"]\n',
-      sleep: staticElf('amd64', 'woke up\n', 0, { sleepSeconds: 60 }),
-    });
-    const request = {
-      contextDir,
-      dockerfile: 'Dockerfile',
-      platform: 'linux/amd64',
-    };
+  it.each(['buildkit', 'classic'])(
+    'stops a running build on cancel and on timeout (%s)',
+    async builder => {
+      const builderExecutor = builder === 'classic' ? classic : executor;
+      const contextDir = await context({
+        Dockerfile: 'FROM scratch\nCOPY sleep nonce /\nRUN ["/sleep"]\n',
+        sleep: staticElf('amd64', 'woke up\n', 0, { sleepSeconds: 60 }),
+        nonce: randomBytes(8).toString('hex'),
+      });
+      const request = {
+        contextDir,
+        dockerfile: 'Dockerfile',
+        platform: 'linux/amd64',
+      };
 
-    const before = new AbortController();
-    before.abort();
-    const early = await thrown(() =>
-      executor.buildPlatform({
-        ...request,
-        tag: newTag('cancel'),
-        signal: before.signal,
-      }),
-    );
-    expect(early).toBeInstanceOf(ExecutorCancelledError);
-
-    // Cancel once the RUN step's container runs.
-    const controller = new AbortController();
-    const cancelTag = newTag('cancel');
-    const cancelled = await thrown(() =>
-      executor.buildPlatform({
-        ...request,
-        tag: cancelTag,
-        signal: controller.signal,
-        onLog: line => {
-          if (line.includes('Running in')) controller.abort();
-        },
-      }),
-    );
-    expect(cancelled).toBeInstanceOf(ExecutorCancelledError);
-    expect((cancelled as ExecutorCancelledError).transient).toBe(false);
-
-    const timeoutTag = newTag('timeout');
-    const timedOut = await thrown(() =>
-      executor.buildPlatform({ ...request, tag: timeoutTag, timeoutMs: 1_500 }),
-    );
-    expect(timedOut).toBeInstanceOf(ExecutorTimeoutError);
-    expect((timedOut as ExecutorTimeoutError).transient).toBe(true);
-    expect(timedOut.message).toBe('The build did not finish within 1500 ms');
-
-    // The engine stopped both builds: no tag, and no build container left.
-    for (const tag of [cancelTag, timeoutTag]) {
-      await expect(
-        dockerd.docker.getImage(tag).inspect(),
-      ).rejects.toMatchObject({ statusCode: 404 });
-    }
-    const buildContainers = async () =>
-      (await dockerd.docker.listContainers({ all: true })).filter(
-        c => c.Command === '/sleep',
+      const before = new AbortController();
+      before.abort();
+      const early = await thrown(() =>
+        builderExecutor.buildPlatform({
+          ...request,
+          tag: newTag('cancel'),
+          signal: before.signal,
+        }),
       );
-    const deadline = Date.now() + 15_000;
-    while ((await buildContainers()).length > 0 && Date.now() < deadline) {
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-    expect(await buildContainers()).toEqual([]);
-  }, 60_000);
+      expect(early).toBeInstanceOf(ExecutorCancelledError);
 
-  it('offers the cacheFrom images, and only those, as cache', async () => {
+      // Cancel once the RUN step's container runs.
+      const controller = new AbortController();
+      const cancelTag = newTag('cancel');
+      const cancelled = await thrown(() =>
+        builderExecutor.buildPlatform({
+          ...request,
+          tag: cancelTag,
+          signal: controller.signal,
+          onLog: line => {
+            // The classic builder's container, BuildKit's step header.
+            if (/Running in|\] RUN \["\/sleep"\]$/.test(line)) {
+              controller.abort();
+            }
+          },
+        }),
+      );
+      expect(cancelled).toBeInstanceOf(ExecutorCancelledError);
+      expect((cancelled as ExecutorCancelledError).transient).toBe(false);
+
+      const timeoutTag = newTag('timeout');
+      const timedOut = await thrown(() =>
+        builderExecutor.buildPlatform({
+          ...request,
+          tag: timeoutTag,
+          timeoutMs: 1_500,
+        }),
+      );
+      expect(timedOut).toBeInstanceOf(ExecutorTimeoutError);
+      expect((timedOut as ExecutorTimeoutError).transient).toBe(true);
+      expect(timedOut.message).toBe('The build did not finish within 1500 ms');
+
+      // The engine stopped both builds: no tag, and no build container left.
+      for (const tag of [cancelTag, timeoutTag]) {
+        await expect(
+          dockerd.docker.getImage(tag).inspect(),
+        ).rejects.toMatchObject({ statusCode: 404 });
+      }
+      // The classic builder runs steps in containers, BuildKit with runc.
+      const buildContainers = async () => [
+        ...(await dockerd.docker.listContainers({ all: true })).filter(
+          c => c.Command === '/sleep',
+        ),
+        ...(await sleepingProcesses()),
+      ];
+      const deadline = Date.now() + 15_000;
+      while ((await buildContainers()).length > 0 && Date.now() < deadline) {
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
+      expect(await buildContainers()).toEqual([]);
+    },
+    60_000,
+  );
+
+  it('offers the cacheFrom images, and only those, as cache (classic builder)', async () => {
     const contextDir = await context({
       Dockerfile: 'FROM scratch\nCOPY file /\n',
       file: randomBytes(8).toString('hex'),
@@ -502,7 +568,7 @@ describe('DockerExecutor', () => {
     const build = async (cacheFrom?: string[]) => {
       const logs: string[] = [];
       const tag = newTag('cache-from');
-      await executor.buildPlatform({
+      await classic.buildPlatform({
         contextDir,
         dockerfile: 'Dockerfile',
         platform: 'linux/amd64',
@@ -516,7 +582,7 @@ describe('DockerExecutor', () => {
     expect(first.cached).toBe(false);
     expect((await build([first.tag])).cached).toBe(true);
     // With cacheFrom, the engine's other images are no cache source.
-    const other = await executor.buildPlatform({
+    const other = await classic.buildPlatform({
       contextDir: await context({
         Dockerfile: 'FROM scratch\nCOPY f /\n',
         f: 'f',

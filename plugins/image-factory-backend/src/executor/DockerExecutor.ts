@@ -4,26 +4,45 @@ import {
   ImageFactoryBuildResult,
   ImageFactoryExecutor,
   ImageFactoryExecutorInfo,
-  ImageFactoryPushAuth,
   ImageFactoryPushRequest,
   ImageFactoryPushResult,
 } from '@image-factory/plugin-image-factory-node';
 import Dockerode from 'dockerode';
 import { BINFMT_MISC_DIR, ociArchitecture, readEmulators } from './binfmt';
-import { normalizeDockerfilePath, packBuildContext } from './buildContext';
-import { isNetworkMessage, pushFailure } from './classifyError';
+import { normalizeDockerfilePath, readDockerfile } from './buildContext';
+import { BuildNetwork, buildKitBuild } from './buildkit/buildKitBuild';
+import {
+  unsupportedBuildFeatures,
+  unsupportedFeaturesError,
+} from './buildFeatureSupport';
+import { classicBuild, Engine, inspect } from './classicBuild';
+import { pushFailure } from './classifyError';
+import {
+  BuildCapabilities,
+  buildCapabilities,
+  DockerBuilder,
+} from './engineCapabilities';
 import { engineError } from './engineError';
 import { BuildFailedError, BuildRequestError, PushFailedError } from './errors';
-import { ProgressLog, StepTracker } from './progressLog';
+import { ProgressLog } from './progressLog';
 import { readProgress } from './readProgress';
 import { createRedactor } from './redact';
 import { DockerExecutorHealth, DockerExecutorOptions } from './types';
 import { withDeadline } from './withDeadline';
 
+/** The engine as a build needs it: where, its platform and what its builder reads. */
+interface EngineFacts extends Engine {
+  version: string;
+  capabilities: BuildCapabilities;
+  /** Whether the engine has its default `bridge` network (not with `--bridge=none`). */
+  hasBridge: boolean;
+}
+
 const DEFAULT_ID = 'docker';
 const DEFAULT_CONCURRENCY = 2;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
-const PLATFORM_MISMATCH = /does not match the specified platform/;
+/** How long what the engine said about itself is trusted. */
+const ENGINE_FACTS_TTL_MS = 60_000;
 
 function isDockerode(
   docker: Dockerode | Dockerode.DockerOptions | undefined,
@@ -46,8 +65,9 @@ export function splitTag(tag: string): { name: string; tag: string } {
 
 /**
  * Builds and pushes images on one Docker engine through the Engine API
- * (dockerode), one platform per build with the classic builder; QEMU binfmt
- * handlers on the engine's host give it the foreign platforms.
+ * (dockerode), one platform per build, with the engine's BuildKit (or the
+ * classic builder where configured); QEMU binfmt handlers on the engine's
+ * host give it the foreign platforms.
  */
 export class DockerExecutor implements ImageFactoryExecutor {
   readonly id: string;
@@ -58,6 +78,9 @@ export class DockerExecutor implements ImageFactoryExecutor {
   /** Where the engine is, for messages: `unix:///var/run/docker.sock`, `tcp://host:2375`. */
   readonly endpoint: string;
   private readonly local: boolean;
+  private readonly builder: DockerBuilder;
+  private readonly network: BuildNetwork | undefined;
+  private facts?: { value: Promise<EngineFacts>; at: number };
 
   static create(options: DockerExecutorOptions): DockerExecutor {
     return new DockerExecutor(options);
@@ -71,6 +94,8 @@ export class DockerExecutor implements ImageFactoryExecutor {
     this.logger = options.logger;
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.binfmtDir = options.binfmtDir ?? BINFMT_MISC_DIR;
+    this.builder = options.builder ?? 'buildkit';
+    this.network = options.network;
     const modem = this.docker.modem as {
       socketPath?: string;
       host?: string;
@@ -101,6 +126,11 @@ export class DockerExecutor implements ImageFactoryExecutor {
         platform: `${version.Os}/${architecture}`,
         architecture,
         emulators,
+        capabilities: buildCapabilities({
+          builder: this.builder,
+          engineVersion: version.Version,
+          apiVersion: version.ApiVersion,
+        }),
       };
     } catch (e) {
       return {
@@ -125,7 +155,67 @@ export class DockerExecutor implements ImageFactoryExecutor {
       platforms: [health.platform, ...emulatedPlatforms],
       emulatedPlatforms,
       concurrency: this.concurrency,
+      builder: {
+        ...health.capabilities,
+        description: `Docker ${health.version} ${
+          health.capabilities.builder === 'buildkit'
+            ? `BuildKit (Dockerfile frontend ${health.capabilities.dockerfileFrontend})`
+            : 'classic builder'
+        }`,
+      },
     };
+  }
+
+  /** What the engine said about itself, asked again after a minute. */
+  private engine(): Promise<EngineFacts> {
+    if (this.facts && Date.now() - this.facts.at < ENGINE_FACTS_TTL_MS) {
+      return this.facts.value;
+    }
+    const value = (async (): Promise<EngineFacts> => {
+      let version: Dockerode.DockerVersion;
+      let networks: Dockerode.NetworkInspectInfo[];
+      try {
+        [version, networks] = await Promise.all([
+          this.docker.version(),
+          this.docker.listNetworks({ filters: { name: ['bridge'] } }),
+        ]);
+      } catch (e) {
+        throw engineError('build', e, { endpoint: this.endpoint });
+      }
+      return {
+        docker: this.docker,
+        endpoint: this.endpoint,
+        platform: `${version.Os}/${ociArchitecture(version.Arch)}`,
+        version: version.Version,
+        capabilities: buildCapabilities({
+          builder: this.builder,
+          engineVersion: version.Version,
+          apiVersion: version.ApiVersion,
+        }),
+        hasBridge: networks.some(n => n.Name === 'bridge'),
+      };
+    })();
+    this.facts = { value, at: Date.now() };
+    value.catch(() => {
+      if (this.facts?.value === value) this.facts = undefined;
+    });
+    return value;
+  }
+
+  private describeBuilder(engine: EngineFacts): string {
+    return engine.capabilities.builder === 'buildkit'
+      ? `BuildKit of Docker ${engine.version} (Dockerfile frontend ${engine.capabilities.dockerfileFrontend}) on executor ${this.id}`
+      : `the classic builder of Docker ${engine.version} on executor ${this.id}`;
+  }
+
+  /**
+   * BuildKit's RUN steps join the engine's `bridge` network by default; an
+   * engine started with `--bridge=none` has none, and BuildKit then fails with
+   * "network bridge not found": its steps run without a network instead.
+   */
+  private buildNetwork(engine: EngineFacts): 'host' | 'none' | undefined {
+    if (this.network && this.network !== 'default') return this.network;
+    return engine.hasBridge ? undefined : 'none';
   }
 
   async buildPlatform(
@@ -140,63 +230,37 @@ export class DockerExecutor implements ImageFactoryExecutor {
     normalizeDockerfilePath(request.dockerfile);
     const started = Date.now();
     const { platform, tag } = request;
-    this.logger.debug('Build started', { tag, platform, executor: this.id });
-
-    // The classic builder's cache does not compare platforms: after FROM
-    // scratch, a step can come back from the cache as another platform's
-    // image, which then either fails the next step or ends as the result. A
-    // second build without cache gets it right.
-    const [os, arch] = platform.split('/');
-    await this.pullCacheImages(request);
-    let imageId: string | undefined;
-    try {
-      imageId = await this.runBuild(request, false);
-      const image = await this.inspect(imageId);
-      if (image.Architecture !== arch || image.Os !== os) {
-        request.onLog?.(
-          `The engine's cache gave a ${image.Os}/${image.Architecture} image for ${platform}; building again without cache`,
-        );
-        imageId = undefined;
-      }
-    } catch (e) {
-      if (
-        !(
-          e instanceof BuildFailedError &&
-          PLATFORM_MISMATCH.test(e.engineMessage)
-        )
-      ) {
-        throw e;
-      }
-      request.onLog?.(
-        `The engine's cache gave an image of another platform than ${platform}; building again without cache`,
-      );
+    const engine = await this.engine();
+    const dockerfileText = await readDockerfile(
+      request.contextDir,
+      request.dockerfile,
+    );
+    const unsupported = unsupportedBuildFeatures(
+      dockerfileText,
+      engine.capabilities,
+    );
+    if (unsupported.length > 0) {
+      throw unsupportedFeaturesError(unsupported, this.describeBuilder(engine));
     }
-    if (!imageId) {
-      try {
-        imageId = await this.runBuild(request, true);
-      } catch (e) {
-        if (
-          e instanceof BuildFailedError &&
-          PLATFORM_MISMATCH.test(e.engineMessage)
-        ) {
-          throw new BuildFailedError(
-            `${e.engineMessage} (the classic builder gives the host's platform to a step after FROM scratch that adds no layer, such as ARG, ENV or LABEL: put those after the first COPY)`,
-            {
-              step: e.step,
-              stepNumber: e.stepNumber,
-              line: e.line,
-              instruction: e.instruction,
-            },
-          );
-        }
-        throw e;
-      }
-      const image = await this.inspect(imageId);
-      if (image.Architecture !== arch || image.Os !== os) {
-        throw new BuildFailedError(
-          `the engine built ${image.Os}/${image.Architecture} instead of ${platform}`,
-        );
-      }
+    this.logger.debug('Build started', {
+      tag,
+      platform,
+      executor: this.id,
+      builder: engine.capabilities.builder,
+    });
+    request.onLog?.(
+      `Building ${platform} with ${this.describeBuilder(engine)}`,
+    );
+    const imageId =
+      engine.capabilities.builder === 'buildkit'
+        ? await buildKitBuild(engine, request, this.buildNetwork(engine))
+        : await classicBuild(engine, request);
+    const [os, arch] = platform.split('/');
+    const image = await inspect(engine, imageId);
+    if (image.Architecture !== arch || image.Os !== os) {
+      throw new BuildFailedError(
+        `the engine built ${image.Os}/${image.Architecture} instead of ${platform}`,
+      );
     }
     const durationMs = Date.now() - started;
     this.logger.info('Build finished', {
@@ -261,50 +325,6 @@ export class DockerExecutor implements ImageFactoryExecutor {
     return { digest, durationMs };
   }
 
-  /**
-   * The classic builder reuses layers only of images the engine holds: an
-   * earlier image that another engine built (or that was removed here) is
-   * pulled first. One that cannot be pulled (the first build) is left out.
-   */
-  private async pullCacheImages(request: ImageFactoryBuildRequest) {
-    for (const image of request.cacheFrom ?? []) {
-      if (await this.holds(image)) continue;
-      const redact = createRedactor(
-        request.cacheFromAuth?.password,
-        request.cacheFromAuth?.username,
-      );
-      try {
-        await withDeadline('build', request, async signal => {
-          const stream = await this.docker.pull(image, {
-            platform: request.platform,
-            abortSignal: signal,
-            ...(request.cacheFromAuth
-              ? { authconfig: { ...request.cacheFromAuth } }
-              : {}),
-          });
-          const outcome = await readProgress(stream, () => {}, signal);
-          if (outcome.error) throw new Error(outcome.error);
-        });
-        request.onLog?.(`Pulled ${image} to reuse its layers`);
-      } catch (e) {
-        request.onLog?.(
-          `No earlier image to reuse layers from (${redact(
-            (e as Error).message ?? String(e),
-          )})`,
-        );
-      }
-    }
-  }
-
-  private async holds(image: string): Promise<boolean> {
-    try {
-      await this.docker.getImage(image).inspect();
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   /** Removes a tag from the engine (and the image when no other tag holds it); a missing tag is fine. */
   async removeImage(tag: string): Promise<void> {
     try {
@@ -314,77 +334,4 @@ export class DockerExecutor implements ImageFactoryExecutor {
       throw engineError('build', e, { endpoint: this.endpoint });
     }
   }
-
-  private async runBuild(
-    request: ImageFactoryBuildRequest,
-    nocache: boolean,
-  ): Promise<string> {
-    const context = await packBuildContext(
-      request.contextDir,
-      request.dockerfile,
-    );
-    const steps = new StepTracker(context.dockerfileText);
-    const log = new ProgressLog(
-      line => request.onLog?.(line),
-      line => steps.see(line),
-    );
-    const outcome = await withDeadline('build', request, async signal => {
-      try {
-        const stream = await this.docker.buildImage(context.tar, {
-          t: request.tag,
-          dockerfile: normalizeDockerfilePath(request.dockerfile),
-          platform: request.platform,
-          buildargs: request.buildArgs,
-          labels: request.labels,
-          ...(request.cacheFrom?.length
-            ? { cachefrom: JSON.stringify(request.cacheFrom) }
-            : {}),
-          // The classic builder otherwise takes whatever image the engine
-          // holds under a base's tag, even another platform's (a parallel
-          // build of a multi-platform base leaves one there): pulling makes
-          // it resolve the tag for this build's platform.
-          pull: true,
-          ...(request.pullAuth?.length
-            ? { registryconfig: registryConfig(request.pullAuth) }
-            : {}),
-          nocache,
-          rm: true,
-          forcerm: true,
-          abortSignal: signal,
-        });
-        const result = await readProgress(stream, m => log.handle(m), signal);
-        log.flush();
-        return result;
-      } catch (e) {
-        throw engineError('build', e, { endpoint: this.endpoint, steps });
-      }
-    });
-    if (outcome.error) {
-      throw new BuildFailedError(outcome.error, steps.location(outcome.error), {
-        transient: isNetworkMessage(outcome.error),
-      });
-    }
-    const id = outcome.aux
-      .map(aux => aux.ID)
-      .find((value): value is string => typeof value === 'string');
-    return id ?? (await this.inspect(request.tag)).Id;
-  }
-
-  private async inspect(name: string): Promise<Dockerode.ImageInspectInfo> {
-    try {
-      return await this.docker.getImage(name).inspect();
-    } catch (e) {
-      throw engineError('build', e, { endpoint: this.endpoint });
-    }
-  }
-}
-
-/** The engine's X-Registry-Config: credentials by registry host. */
-function registryConfig(auths: ImageFactoryPushAuth[]) {
-  return Object.fromEntries(
-    auths.map(a => [
-      a.serveraddress,
-      { username: a.username, password: a.password },
-    ]),
-  );
 }

@@ -22,6 +22,21 @@ export function normalizeDockerfilePath(dockerfile: string): string {
   return posix;
 }
 
+/** Reads the Dockerfile of a build context; a missing one is a {@link BuildRequestError}. */
+export async function readDockerfile(
+  contextDir: string,
+  dockerfile: string,
+): Promise<string> {
+  const dockerfilePath = normalizeDockerfilePath(dockerfile);
+  return fs
+    .readFile(path.join(path.resolve(contextDir), dockerfilePath), 'utf8')
+    .catch(() => {
+      throw new BuildRequestError(
+        `dockerfile: no such file '${dockerfilePath}' in the build context`,
+      );
+    });
+}
+
 /** The build context of one build: its tar stream and the Dockerfile's text. */
 export interface BuildContext {
   tar: Readable;
@@ -45,13 +60,7 @@ export async function packBuildContext(
     );
   }
   const dockerfilePath = normalizeDockerfilePath(dockerfile);
-  const dockerfileText = await fs
-    .readFile(path.join(root, dockerfilePath), 'utf8')
-    .catch(() => {
-      throw new BuildRequestError(
-        `dockerfile: no such file '${dockerfilePath}' in the build context`,
-      );
-    });
+  const dockerfileText = await readDockerfile(root, dockerfile);
 
   const ignoreText = await fs
     .readFile(path.join(root, '.dockerignore'), 'utf8')

@@ -7,13 +7,13 @@ import {
 } from './classifyError';
 import {
   BuildFailedError,
+  BuildFailureLocation,
   BuildRequestError,
   ExecutorCancelledError,
   ExecutorError,
   ExecutorTimeoutError,
   PushFailedError,
 } from './errors';
-import { StepTracker } from './progressLog';
 import { Redactor } from './redact';
 import { Operation } from './withDeadline';
 
@@ -44,7 +44,7 @@ export interface EngineErrorContext {
   /** Removes the push credentials from messages. */
   redact?: Redactor;
   /** The build's progress, for the failing step. */
-  steps?: StepTracker;
+  steps?: { location(engineMessage?: string): BuildFailureLocation };
 }
 
 /**

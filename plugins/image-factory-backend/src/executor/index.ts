@@ -12,3 +12,9 @@ export {
 export type { BuildFailureLocation } from './errors';
 export { ociLabels } from './ociLabels';
 export type { OciLabelsInput } from './ociLabels';
+export {
+  describeUnsupported,
+  unsupportedBuildFeatures,
+} from './buildFeatureSupport';
+export type { UnsupportedBuildFeature } from './buildFeatureSupport';
+export type { BuildCapabilities, DockerBuilder } from './engineCapabilities';

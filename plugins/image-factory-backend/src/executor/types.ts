@@ -1,5 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import Dockerode from 'dockerode';
+import { BuildNetwork } from './buildkit/buildKitBuild';
+import { BuildCapabilities, DockerBuilder } from './engineCapabilities';
 
 /** Options of {@link DockerExecutor.create}. */
 export interface DockerExecutorOptions {
@@ -15,6 +17,17 @@ export interface DockerExecutorOptions {
   concurrency?: number;
   /** Where binfmt_misc handlers are listed, for a local engine. Default `/proc/sys/fs/binfmt_misc`. */
   binfmtDir?: string;
+  /**
+   * `buildkit` (default): the engine's BuildKit, which reads `RUN --mount`,
+   * `COPY --chmod` and `FROM --platform=$BUILDPLATFORM`; `classic`: the
+   * engine's classic builder, for engines where BuildKit is unavailable.
+   */
+  builder?: DockerBuilder;
+  /**
+   * The network of BuildKit's RUN steps: `default` (the engine's bridge, or
+   * none when the engine has no bridge network), `host` or `none`.
+   */
+  network?: BuildNetwork;
 }
 
 /** What {@link DockerExecutor.ping} found out. */
@@ -35,6 +48,8 @@ export type DockerExecutorHealth =
        * this process cannot see.
        */
       emulators?: Record<string, boolean>;
+      /** The builder builds use and the Dockerfile features it reads. */
+      capabilities: BuildCapabilities;
     }
   | {
       reachable: false;

@@ -216,6 +216,30 @@ describe('readProvidersConfig', () => {
     );
   });
 
+  it("reads an executor's builder and build network, and names a wrong one", () => {
+    const executor = readProvidersConfig(
+      new ConfigReader({
+        imageFactory: {
+          providers: {
+            executors: {
+              old: { builder: 'classic', buildNetwork: 'host' },
+            },
+          },
+        },
+      }),
+    ).find(p => p.id === 'old');
+    expect(executor).toMatchObject({
+      builder: 'classic',
+      buildNetwork: 'host',
+    });
+    expect(readError({ executors: { old: { builder: 'kaniko' } } })).toBe(
+      "imageFactory.providers.executors.old.builder: must be one of buildkit, classic, got 'kaniko'",
+    );
+    expect(readError({ executors: { old: { buildNetwork: 'bridge' } } })).toBe(
+      "imageFactory.providers.executors.old.buildNetwork: must be one of default, host, none, got 'bridge'",
+    );
+  });
+
   it.each([0, -1, 1.5])('rejects concurrency %p', concurrency => {
     expect(readError({ executors: { builder: { concurrency } } })).toBe(
       `imageFactory.providers.executors.builder.concurrency: must be a whole number of at least 1, got ${concurrency}`,

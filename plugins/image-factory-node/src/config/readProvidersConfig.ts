@@ -38,6 +38,10 @@ export interface ProviderConfig {
    * (otherwise the ssh agent of `SSH_AUTH_SOCK`). A path, never the key.
    */
   sshIdentityFile?: string;
+  /** An executor's builder: `buildkit` (default) or `classic`. */
+  builder?: 'buildkit' | 'classic';
+  /** The network of an executor's BuildKit RUN steps: `default`, `host` or `none`. */
+  buildNetwork?: 'default' | 'host' | 'none';
 }
 
 /**
@@ -160,6 +164,15 @@ function readKind(
           `${key}.concurrency: must be a whole number of at least 1, got ${provider.concurrency}`,
         );
       }
+      provider.builder = readChoice(c, 'builder', key, [
+        'buildkit',
+        'classic',
+      ] as const);
+      provider.buildNetwork = readChoice(c, 'buildNetwork', key, [
+        'default',
+        'host',
+        'none',
+      ] as const);
       const identityFile = c.getOptionalString('sshIdentityFile');
       if (identityFile !== undefined) {
         if (!endpoint.startsWith('ssh://')) {
@@ -172,6 +185,22 @@ function readKind(
     }
     return provider;
   });
+}
+
+function readChoice<T extends string>(
+  c: Config,
+  name: string,
+  key: string,
+  choices: readonly T[],
+): T | undefined {
+  const value = c.getOptionalString(name);
+  if (value === undefined) return undefined;
+  if (!choices.includes(value as T)) {
+    throw new InputError(
+      `${key}.${name}: must be one of ${choices.join(', ')}, got '${value}'`,
+    );
+  }
+  return value as T;
 }
 
 /**

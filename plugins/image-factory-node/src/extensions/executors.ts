@@ -12,6 +12,28 @@ export interface ImageFactoryExecutorInfo {
   emulatedPlatforms: string[];
   /** Builds it accepts at once. */
   concurrency: number;
+  /**
+   * The builder its builds use, so that a Dockerfile that needs more can be
+   * refused before it is built (at enrollment and when a run starts).
+   */
+  builder?: ImageFactoryBuilderInfo;
+}
+
+/**
+ * The builder of an executor and the Dockerfile syntax it reads.
+ *
+ * @public
+ */
+export interface ImageFactoryBuilderInfo {
+  /** `buildkit` or `classic` (Docker's builder without BuildKit). */
+  builder: 'buildkit' | 'classic';
+  /**
+   * For BuildKit, the version of its built-in Dockerfile frontend (`1.2` in
+   * Docker 20.10), which decides what a Dockerfile without `# syntax=` may use.
+   */
+  dockerfileFrontend?: string;
+  /** For people: `Docker 20.10.24 BuildKit (Dockerfile frontend 1.2)`. */
+  description: string;
 }
 
 /**
