@@ -1,5 +1,6 @@
 import { GitHubTestRepoSeed } from '@image-factory/github-test-server';
 import request from 'supertest';
+import { ensureDockerd } from '../__testUtils__/ensureDockerd';
 import {
   EnrollmentBackend,
   jane,
@@ -22,6 +23,14 @@ const SOURCES: GitHubTestRepoSeed[] = [
     owner: OWNER,
     name: 'unresolved',
     files: { Dockerfile: 'ARG BASE\nFROM ${BASE}\nRUN true\n' },
+  },
+  {
+    owner: OWNER,
+    name: 'heredoc',
+    files: {
+      Dockerfile:
+        'FROM localhost:5000/base/busybox:stable\nRUN --mount=type=cache,target=/c true\nCOPY <<EOF /greeting\nhello\nEOF\n',
+    },
   },
   {
     owner: OWNER,
@@ -101,6 +110,30 @@ describe('an enrollment that could not be built is refused before any pull reque
       },
     });
     expect(fine.status).toBe(201);
+  });
+
+  it("refuses a Dockerfile that no executor's builder reads, naming the line and the feature", async () => {
+    const dockerd = await ensureDockerd();
+    try {
+      b = await startEnrollmentBackend({
+        sourceRepos: SOURCES,
+        executorHost: `unix://${dockerd.socketPath}`,
+      });
+      // Docker 20.10's BuildKit reads RUN --mount, not heredocs.
+      expect(
+        await refusal({ ...WEB_API, source: { repo: 'acme/heredoc' } }),
+      ).toMatch(
+        /^The image cannot be built as proposed: image\.source\.dockerfile: line 3 uses heredoc \(RUN <<EOF\), which needs Dockerfile frontend 1\.4, executor local \(Docker 20\.10\.\S+ BuildKit \(Dockerfile frontend 1\.2\)\) does not have it$/,
+      );
+      await expectNothingWritten(b);
+      // Its base image is fine: with a builder that reads it, it would enroll.
+      const fine = await enroll(b, jane, {
+        image: { ...WEB_API, source: { repo: 'acme/web-api' } },
+      });
+      expect(fine.status).toBe(201);
+    } finally {
+      await dockerd.stop();
+    }
   });
 
   it('asks to confirm platforms no executor builds, naming each', async () => {

@@ -77,6 +77,8 @@ export async function startEnrollmentBackend(
     repo?: string;
     /** Source repositories next to the config repository, e.g. with Dockerfiles. */
     sourceRepos?: GitHubTestServerOptions['repos'];
+    /** The Docker host of the executor; default one that is never reached. */
+    executorHost?: string;
     /** More features, e.g. the real scheduler instead of the mock. */
     features?: Parameters<typeof startTestBackend>[0]['features'];
   } = {},
@@ -130,7 +132,8 @@ export async function startEnrollmentBackend(
               executors: {
                 local: {
                   type: 'docker',
-                  host: 'unix:///nonexistent/docker.sock',
+                  host:
+                    options.executorHost ?? 'unix:///nonexistent/docker.sock',
                   platforms: EXECUTOR_PLATFORMS,
                 },
               },
