@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { storedReferenceKey as key } from './storedReferenceKey';
 import { toDate } from './timestamps';
 
 /** A reference the factory polls, with its check schedule. */
@@ -78,7 +79,12 @@ export interface CheckOutcome {
   error?: string;
 }
 
-/** Keeps watched references, their schedule and the digests observed for them. */
+/**
+ * Keeps watched references, their schedule and the digests observed for
+ * them. References are keyed by their canonical form: any spelling Docker
+ * treats as the same image (`ubuntu`, `docker.io/library/ubuntu:latest`)
+ * finds the same rows.
+ */
 export interface DigestStore {
   /**
    * Makes `references` the watched set: new ones are due at `now`, present
@@ -162,7 +168,12 @@ export class DatabaseDigestStore implements DigestStore {
     references: Array<{ reference: string; registry: string }>,
     now: Date,
   ): Promise<void> {
-    const unique = new Map(references.map(r => [r.reference, r]));
+    const unique = new Map(
+      references.map(r => [
+        key(r.reference),
+        { ...r, reference: key(r.reference) },
+      ]),
+    );
     await this.db.transaction(async tx => {
       const existing = new Set(
         (await tx<ReferenceRow>('tracked_references').select('reference')).map(
@@ -209,7 +220,8 @@ export class DatabaseDigestStore implements DigestStore {
     return rows.map(toWatched);
   }
 
-  async recordCheck(reference: string, outcome: CheckOutcome): Promise<void> {
+  async recordCheck(spelled: string, outcome: CheckOutcome): Promise<void> {
+    const reference = key(spelled);
     const checked = {
       last_checked_at: outcome.checkedAt,
       last_error: outcome.error ?? null,
@@ -231,7 +243,7 @@ export class DatabaseDigestStore implements DigestStore {
   async markDue(references: string[], now: Date): Promise<string[]> {
     if (references.length === 0) return [];
     const watched = await this.db('tracked_references')
-      .whereIn('reference', references)
+      .whereIn('reference', [...new Set(references.map(key))])
       .select('reference');
     const found = watched.map((w: { reference: string }) => w.reference);
     if (found.length > 0) {
@@ -250,10 +262,11 @@ export class DatabaseDigestStore implements DigestStore {
   }
 
   async recordObservation(
-    reference: string,
+    spelled: string,
     observation: DigestObservation,
     now: Date,
   ): Promise<ObservationChange> {
+    const reference = key(spelled);
     return this.db.transaction(async tx => {
       const before = await tx<DigestRow>('tracked_digests')
         .where({ reference, current: true })
@@ -316,7 +329,8 @@ export class DatabaseDigestStore implements DigestStore {
     });
   }
 
-  async getCurrent(reference: string): Promise<CurrentDigests | undefined> {
+  async getCurrent(spelled: string): Promise<CurrentDigests | undefined> {
+    const reference = key(spelled);
     const rows = await this.db<DigestRow>('tracked_digests')
       .where({ reference, current: true })
       .orderBy('platform');
@@ -329,7 +343,8 @@ export class DatabaseDigestStore implements DigestStore {
     };
   }
 
-  async getHistory(reference: string, limit: number): Promise<DigestHistory> {
+  async getHistory(spelled: string, limit: number): Promise<DigestHistory> {
+    const reference = key(spelled);
     const indexRows = () =>
       this.db<DigestRow>('tracked_digests').where({
         reference,

@@ -1,3 +1,4 @@
+import { storedReferenceKey } from './storedReferenceKey';
 import {
   AuditEvent,
   BuildCause,
@@ -238,7 +239,7 @@ export class DatabaseRebuildPlanStore implements RebuildPlanStore {
     digest: string,
   ): Promise<Date | undefined> {
     const row = await this.db('tracked_digests')
-      .where({ reference, platform: '', digest })
+      .where({ reference: storedReferenceKey(reference), platform: '', digest })
       .first();
     return row ? toDate(row.last_seen_at) : undefined;
   }

@@ -8,6 +8,7 @@ export type {
   PresentImage,
 } from './ImagesStore';
 export { DatabaseDigestStore } from './DigestStore';
+export { storedReferenceKey } from './storedReferenceKey';
 export type {
   CheckOutcome,
   CurrentDigests,

@@ -9,8 +9,9 @@ import {
 import { DigestStore } from '../database';
 import {
   DependencyGraph,
-  graphKey,
   GraphImage,
+  referenceKey,
+  storedReferenceKey,
   trackingKey,
 } from '../tracking';
 import { discoveredBaseName } from './discoveredBaseName';
@@ -36,25 +37,22 @@ export class ImageGraph implements ImageGraphService {
   ) {}
 
   baseReferences(): string[] {
-    const refs = new Set<string>();
-    for (const image of this.options.resolver.list()) {
-      for (const base of image.bases) refs.add(base.reference);
-    }
-    return [...refs].sort(byString);
+    return [...this.baseUsage().keys()].sort(byString);
   }
 
-  /** Each base reference and the Image entities whose Dockerfiles use it. */
+  /**
+   * Each base reference (its {@link referenceKey}, so that `ubuntu` and
+   * `ubuntu:latest` are one) and the Image entities whose Dockerfiles use it.
+   */
   baseUsage(): Map<string, string[]> {
-    const usage = new Map<string, string[]>();
+    const usage = new Map<string, Set<string>>();
     for (const image of this.options.resolver.list()) {
       for (const base of image.bases) {
-        usage.set(base.reference, [
-          ...(usage.get(base.reference) ?? []),
-          image.entityRef,
-        ]);
+        const key = storedReferenceKey(base.reference);
+        usage.set(key, (usage.get(key) ?? new Set()).add(image.entityRef));
       }
     }
-    return usage;
+    return new Map([...usage].map(([key, users]) => [key, [...users]]));
   }
 
   async sourceProblems(): Promise<ImageSourceProblem[]> {
@@ -84,7 +82,7 @@ export class ImageGraph implements ImageGraphService {
     const published = new Map<string, string>();
     for (const image of this.options.images()) {
       const entityRef = stringifyEntityRef(image);
-      const key = graphKey(image.spec.reference);
+      const key = referenceKey(image.spec.reference);
       const other = published.get(key);
       if (other) {
         problems.push(
@@ -110,12 +108,12 @@ export class ImageGraph implements ImageGraphService {
     const usedFor = new Map<string, Set<string>>();
     const edges: DependencyGraphEdge[] = [];
     for (const [entityRef, bases] of basesByImage) {
-      const to = graphKey(entities.get(entityRef)!.spec.reference);
-      for (const from of new Set(bases.map(b => graphKey(b.reference)))) {
+      const to = referenceKey(entities.get(entityRef)!.spec.reference);
+      for (const from of new Set(bases.map(b => referenceKey(b.reference)))) {
         edges.push({ from, to });
       }
       for (const base of bases) {
-        const key = graphKey(base.reference);
+        const key = referenceKey(base.reference);
         const set = usedFor.get(key) ?? new Set();
         base.platforms.forEach(p => set.add(p));
         usedFor.set(key, set);
@@ -153,7 +151,7 @@ export class ImageGraph implements ImageGraphService {
     );
 
     const keyOf = (entityRef: string) =>
-      graphKey(entities.get(entityRef)!.spec.reference);
+      referenceKey(entities.get(entityRef)!.spec.reference);
     const response: DependencyGraphResponse = {
       nodes,
       edges,

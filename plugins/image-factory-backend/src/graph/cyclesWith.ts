@@ -1,6 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common';
-import { DependencyGraph, graphKey } from '../tracking';
+import { DependencyGraph, referenceKey } from '../tracking';
 import { ImageBasesResolver } from './ImageBasesResolver';
 
 /**
@@ -28,8 +28,8 @@ export async function cyclesWith(
     i => i.metadata.name !== candidate.metadata.name,
   );
   // A reference published twice is the images.yaml check's to report.
-  const published = graphKey(candidate.spec.reference);
-  if (others.some(i => graphKey(i.spec.reference) === published)) return [];
+  const published = referenceKey(candidate.spec.reference);
+  if (others.some(i => referenceKey(i.spec.reference) === published)) return [];
   const graph = DependencyGraph.build([
     ...others.map(image => {
       const entityRef = stringifyEntityRef(image);

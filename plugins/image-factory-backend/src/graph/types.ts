@@ -57,7 +57,7 @@ export interface ImageGraphSnapshot {
 export interface ImageGraphService {
   /** The graph as of the last images.yaml read and Dockerfile resolution. */
   getGraph(): Promise<ImageGraphSnapshot>;
-  /** Every base reference found in the Dockerfiles, canonical, deduplicated, sorted. */
+  /** Every base reference found in the Dockerfiles, as its canonical key (Docker's ParseDockerRef form), deduplicated, sorted. */
   baseReferences(): string[];
   /**
    * The images whose source could not be read or analyzed at the last

@@ -14,7 +14,7 @@ import {
   RebuildPlan,
   RebuildPlanStore,
 } from '../database';
-import { graphKey } from '../tracking';
+import { referenceKey } from '../tracking';
 import { acyclicOrder } from './acyclicOrder';
 import { PlanQueueing } from './PlanQueueing';
 import { upstreamState } from './upstreamState';
@@ -94,7 +94,7 @@ export class RebuildPlanner {
     const snapshot = await this.options.graph();
     const publishers = new Map<string, string>();
     for (const [entityRef, image] of byRef) {
-      publishers.set(graphKey(image.spec.reference), entityRef);
+      publishers.set(referenceKey(image.spec.reference), entityRef);
     }
     const cycleOf = new Map<string, string[]>();
     for (const cycle of snapshot.graph.findCycles()) {
@@ -104,7 +104,7 @@ export class RebuildPlanner {
       ...new Set(
         snapshot
           .basesOf(entityRef)
-          .map(b => publishers.get(graphKey(b)))
+          .map(b => publishers.get(referenceKey(b)))
           .filter((e): e is string => !!e && e !== entityRef && byRef.has(e)),
       ),
     ];
@@ -246,7 +246,9 @@ export class RebuildPlanner {
           .basesOf(entityRef)
           .filter(
             b =>
-              !upstreamBuilds.some(u => graphKey(u.reference) === graphKey(b)),
+              !upstreamBuilds.some(
+                u => referenceKey(u.reference) === referenceKey(b),
+              ),
           ),
         // Never built successfully: what its last attempt was built from.
         lastBuild: lastBuild ?? (await this.lastAttempt(name)),

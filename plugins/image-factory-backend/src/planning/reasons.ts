@@ -5,7 +5,7 @@ import {
   PlannedReason,
   RebuildPlanStore,
 } from '../database';
-import { graphKey, trackingKey } from '../tracking';
+import { storedReferenceKey, trackingKey } from '../tracking';
 
 /** What the planner reads of the dependency graph (the graph service's snapshot fits). */
 export interface ImageBases {
@@ -13,13 +13,8 @@ export interface ImageBases {
   basesOf(entityRef: string, platform?: string): string[];
 }
 
-const key = (reference: string) => {
-  try {
-    return graphKey(reference);
-  } catch {
-    return reference;
-  }
-};
+// Runs and plans keep references as they were spelled then: compared by key.
+const key = storedReferenceKey;
 
 /** The digest a run recorded for a base, whatever spelling the run used. */
 export function recordedDigest(

@@ -8,7 +8,7 @@ import {
 } from '@image-factory/plugin-image-factory-common';
 import { DigestStore } from '../database';
 import { DigestWatcher, DigestWatcherSummary } from './DigestWatcher';
-import { trackingKey } from './trackingReference';
+import { trackingKey } from './referenceKey';
 
 /** How many digests of each reference the status shows. */
 export const STATUS_HISTORY_LENGTH = 5;

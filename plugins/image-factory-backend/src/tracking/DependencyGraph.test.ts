@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { DependencyGraph, graphKey } from './DependencyGraph';
+import { DependencyGraph } from './DependencyGraph';
 import { DependencyCycleError } from './errors';
 
 const R = 'localhost:5000';
@@ -13,27 +13,37 @@ const e = (name: string) => `image:default/${name}`;
 const NODE = 'docker.io/library/node:22';
 const DEBIAN = 'docker.io/library/debian:12';
 
-describe('graphKey', () => {
-  it('matches by registry, repository and tag', () => {
-    expect(graphKey(`${R}/apps/a:1@sha256:${'a'.repeat(64)}`)).toBe(
-      `${R}/apps/a:1`,
-    );
-    expect(graphKey('docker.io/library/alpine')).toBe(
-      'docker.io/library/alpine:latest',
-    );
-    expect(graphKey(`${R}/apps/a@sha256:${'b'.repeat(64)}`)).toBe(
-      `${R}/apps/a@sha256:${'b'.repeat(64)}`,
-    );
-  });
-});
 
 describe('DependencyGraph', () => {
+  it('keys references in Docker canonical form: one node per image, however spelled', () => {
+    const pinned = `${R}/apps/a@sha256:${'a'.repeat(64)}`;
+    const graph = DependencyGraph.build([
+      image('a', 'ubuntu'),
+      image('b', 'library/ubuntu', 'index.docker.io/library/ubuntu:latest'),
+      image('c', 'docker.io/library/ubuntu:latest'),
+      // Pinned by digest, with or without the tag: Docker builds from the
+      // digest, so a new build of `a` does not change what `d` is built FROM.
+      image('d', `${R}/apps/a:1@sha256:${'a'.repeat(64)}`, pinned),
+    ]);
+    expect(graph.nodes().map(n => n.reference)).toEqual([
+      'docker.io/library/ubuntu:latest',
+      ref('a'),
+      pinned,
+      ref('b'),
+      ref('c'),
+      ref('d'),
+    ]);
+    expect(graph.dependentsOf('ubuntu')).toEqual([e('a'), e('b'), e('c')]);
+    expect(graph.dependentsOf(ref('a'))).toEqual([]);
+    expect(graph.dependentsOf(pinned)).toEqual([e('d')]);
+  });
+
   // base ← a ← {b, c} ← d: a diamond below a managed base image.
   const diamond = () =>
     DependencyGraph.build([
       image('d', ref('b'), ref('c')),
       image('b', ref('a')),
-      image('c', `${ref('a')}@sha256:${'c'.repeat(64)}`, DEBIAN),
+      image('c', `${R}/apps/a:1`, 'debian:12'),
       image('a', NODE),
     ]);
 
@@ -148,19 +158,14 @@ describe('DependencyGraph', () => {
     expect(graph.predictCascade(ref('fine')).rebuilds).toEqual([]);
   });
 
-  it('refuses two images that publish the same reference', () => {
+  it('refuses two images that publish the same reference, however spelled', () => {
     expect(() =>
       DependencyGraph.build([
-        image('a', DEBIAN),
-        {
-          ...image('b', DEBIAN),
-          reference: `${ref('a')}@sha256:${'d'.repeat(64)}`,
-        },
+        { ...image('a', DEBIAN), reference: 'docker.io/team/app' },
+        { ...image('b', DEBIAN), reference: 'team/app:latest' },
       ]),
     ).toThrow(
-      `image:default/b: publishes ${ref(
-        'a',
-      )}, which image:default/a publishes too`,
+      'image:default/b: publishes docker.io/team/app:latest, which image:default/a publishes too',
     );
   });
 });

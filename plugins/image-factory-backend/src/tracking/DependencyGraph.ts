@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
-import { parseImageRef } from '@image-factory/plugin-image-factory-common';
 import { DependencyCycleError } from './errors';
+import { referenceKey } from './referenceKey';
 
 /** The default depth cap of a predicted cascade. */
 export const DEFAULT_CASCADE_MAX_DEPTH = 10;
@@ -16,7 +16,7 @@ export interface GraphImage {
 
 /** A node: a managed image, or an external base no managed image publishes. */
 export interface GraphNode {
-  /** Graph key of the reference: `registry/repository:tag`. */
+  /** The reference's {@link referenceKey}: `registry/repository:tag` or `registry/repository@digest`. */
   reference: string;
   /** Set when a managed image publishes the reference. */
   entityRef?: string;
@@ -39,19 +39,6 @@ export interface CascadePrediction {
   rebuilds: CascadeStep[];
   /** Images the change reaches beyond the depth cap, not rebuilt. */
   cut: CascadeStep[];
-}
-
-/**
- * Where a reference sits in the graph: registry, repository and tag. Tag and
- * digest subtleties are left out on purpose: an image `FROM app:1@sha256:…`
- * depends on whatever publishes `app:1`. A reference with only a digest keeps it.
- */
-export function graphKey(reference: string): string {
-  const ref = parseImageRef(reference);
-  const base = `${ref.registry}/${ref.repository}`;
-  if (ref.tag !== undefined) return `${base}:${ref.tag}`;
-  if (ref.digest !== undefined) return `${base}@${ref.digest}`;
-  return `${base}:latest`;
 }
 
 const byString = (a: string, b: string) => (a < b ? -1 : Number(a > b));
@@ -78,7 +65,7 @@ export class DependencyGraph {
 
   private constructor(images: GraphImage[]) {
     for (const image of images) {
-      const key = graphKey(image.reference);
+      const key = referenceKey(image.reference);
       const other = this.publishers.get(key);
       if (other) {
         throw new InputError(
@@ -90,7 +77,7 @@ export class DependencyGraph {
       }
       this.publishers.set(key, image);
       this.publishedBy.set(image.entityRef, key);
-      const bases = new Set(image.bases.map(graphKey));
+      const bases = new Set(image.bases.map(referenceKey));
       this.basesOf.set(image.entityRef, bases);
       for (const base of bases) {
         const set = this.dependents.get(base) ?? new Set();
@@ -114,7 +101,9 @@ export class DependencyGraph {
 
   /** Entity refs of the images built directly FROM the reference, sorted. */
   dependentsOf(reference: string): string[] {
-    return [...(this.dependents.get(graphKey(reference)) ?? [])].sort(byString);
+    return [...(this.dependents.get(referenceKey(reference)) ?? [])].sort(
+      byString,
+    );
   }
 
   /** Each cycle's members (entity refs, sorted); an image FROM itself is a cycle of one. */
@@ -179,7 +168,7 @@ export class DependencyGraph {
         `maxDepth: must be a non-negative integer, got ${maxDepth}`,
       );
     }
-    const start = graphKey(reference);
+    const start = referenceKey(reference);
     const reached = new Set<string>();
     const queue = [...(this.dependents.get(start) ?? [])];
     while (queue.length) {

@@ -69,7 +69,7 @@ describe('DigestWatcher', () => {
     const { watcher, store, requests, clock } = await createWatcher();
     const osRef = `${registry.host}/base/os:1`;
     const runtimeRef = `${registry.host}/base/runtime:1`;
-    // Three images; two share the runtime, one uses both bases, one pins by digest only.
+    // Three images; two share the runtime, one uses both bases, two pin a digest.
     const bases = [
       [osRef],
       [runtimeRef, `${registry.host}/base/runtime:1@${index1}`],
@@ -77,7 +77,11 @@ describe('DigestWatcher', () => {
     ];
     expect(await watcher.setWatched(bases.flat())).toEqual({
       watched: [osRef, runtimeRef],
-      ignored: [`${registry.host}/base/os@${amd64v1.digest}`],
+      // Pinned by digest, with or without a tag: Docker builds the digest.
+      ignored: [
+        `${registry.host}/base/os@${amd64v1.digest}`,
+        `${registry.host}/base/runtime:1@${index1}`,
+      ],
     });
 
     const first = await watcher.runDue();

@@ -16,7 +16,7 @@ import {
 import { indexPlatforms } from './indexPlatforms';
 import { RegistryBudgets } from './RegistryBudgets';
 import { TrackingCheckResult, TrackingMetrics } from './TrackingMetrics';
-import { trackingKey } from './trackingReference';
+import { trackingKey } from './referenceKey';
 
 /** The default time between two checks of one reference. */
 export const DEFAULT_CHECK_INTERVAL_MS = 24 * 60 * 60 * 1000;

@@ -11,11 +11,7 @@ export type {
   DigestWatcherSummary,
   ManifestReader,
 } from './DigestWatcher';
-export {
-  DEFAULT_CASCADE_MAX_DEPTH,
-  DependencyGraph,
-  graphKey,
-} from './DependencyGraph';
+export { DEFAULT_CASCADE_MAX_DEPTH, DependencyGraph } from './DependencyGraph';
 export type {
   CascadePrediction,
   CascadeStep,
@@ -24,7 +20,12 @@ export type {
 } from './DependencyGraph';
 export { DependencyCycleError } from './errors';
 export { createSeededRandom } from './seededRandom';
-export { trackingKey, trackingReference } from './trackingReference';
+export {
+  referenceKey,
+  storedReferenceKey,
+  trackingKey,
+  trackingReference,
+} from './referenceKey';
 export { BaseImageTracker } from './BaseImageTracker';
 export { readTrackingConfig } from './readTrackingConfig';
 export { RegistryBudgets } from './RegistryBudgets';

@@ -1,31 +1,38 @@
 import {
-  formatImageRef,
+  canonicalImageRef,
+  canonicalizeImageRef,
   ImageRef,
   parseImageRef,
 } from '@image-factory/plugin-image-factory-common';
 
-/** Docker's tag when a reference names neither tag nor digest. */
-const DEFAULT_TAG = 'latest';
-
 /**
- * The reference whose digest is worth polling, in canonical form with its
- * tag made explicit (`docker.io/library/node` → `docker.io/library/node:latest`),
- * or `undefined` for a reference pinned only by digest, which cannot change.
- * A reference with both tag and digest is watched by its tag: the tag is what
- * moves when upstream publishes.
+ * The one key of an image reference in tracking, the graph, planning and
+ * the stores: Docker's canonical form (distribution/reference's
+ * `ParseDockerRef`), so that spellings Docker treats as one image are one
+ * reference (`ubuntu`, `library/ubuntu`, `index.docker.io/library/ubuntu:latest`
+ * → `docker.io/library/ubuntu:latest`), and a reference with a tag and a
+ * digest is its digest (`app:1@sha256:…` → `app@sha256:…`). Throws on a
+ * malformed reference.
  */
-export function trackingReference(reference: string): ImageRef | undefined {
-  const ref = parseImageRef(reference);
-  if (ref.digest !== undefined && ref.tag === undefined) return undefined;
-  return {
-    registry: ref.registry,
-    repository: ref.repository,
-    tag: ref.tag ?? DEFAULT_TAG,
-  };
+export function referenceKey(reference: string): string {
+  return canonicalImageRef(reference);
 }
 
-/** {@link trackingReference} as a string, or `undefined`. */
+/** {@link referenceKey} that never throws, for what was stored (see there). */
+export { storedReferenceKey } from '../database';
+
+/**
+ * The reference whose digest is worth polling, in canonical form
+ * (`docker.io/library/node` → `docker.io/library/node:latest`), or
+ * `undefined` for a reference pinned by digest, with or without a tag:
+ * Docker builds from the digest, which cannot change.
+ */
+export function trackingReference(reference: string): ImageRef | undefined {
+  const ref = canonicalizeImageRef(parseImageRef(reference));
+  return ref.digest === undefined ? ref : undefined;
+}
+
+/** {@link trackingReference} as its {@link referenceKey}, or `undefined`. */
 export function trackingKey(reference: string): string | undefined {
-  const ref = trackingReference(reference);
-  return ref && formatImageRef(ref);
+  return trackingReference(reference) && referenceKey(reference);
 }
