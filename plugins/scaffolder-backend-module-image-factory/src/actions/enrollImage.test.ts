@@ -4,6 +4,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import {
   Enrollment,
   parseImagesFile,
+  imageEntryFields,
 } from '@image-factory/plugin-image-factory-common';
 import { parse } from 'yaml';
 import {
@@ -337,6 +338,51 @@ describe('image-factory:enroll input validation', () => {
     ).rejects.toThrow(
       'Invalid image: platforms: must list at least one platform',
     );
+  });
+
+  it('offers every field of an images.yaml entry as input, watch and retention included', () => {
+    const { action } = offlineAction();
+    const input = action.schema?.input as {
+      properties: Record<
+        string,
+        { description?: string; properties?: Record<string, unknown> }
+      >;
+      required?: string[];
+    };
+    expect(Object.keys(input.properties)).toEqual(
+      expect.arrayContaining(imageEntryFields().map(f => f.name)),
+    );
+    expect(Object.keys(input.properties.watch.properties ?? {})).toEqual([
+      'interval',
+    ]);
+    expect(Object.keys(input.properties.retention.properties ?? {})).toEqual([
+      'keep',
+    ]);
+    expect(input.properties.retention.description).toBe(
+      imageEntryFields().find(f => f.name === 'retention')?.description,
+    );
+    expect(input.required).toEqual(['name', 'type', 'owner', 'reference']);
+  });
+
+  it('passes watch and retention on, checked like images.yaml checks them', async () => {
+    const { action, expectNoCall } = offlineAction();
+    await action.handler(
+      contextFor(
+        { ...WEB_API, watch: { interval: '6h' }, retention: { keep: 5 } },
+        { isDryRun: true },
+      ),
+    );
+    await expect(
+      action.handler(
+        contextFor(
+          { ...WEB_API, watch: { interval: 'often' }, retention: { keep: 0 } },
+          { isDryRun: true },
+        ),
+      ),
+    ).rejects.toThrow(
+      "Invalid image: watch.interval: must be a duration such as '30m', '6h', '2d' or '1h30m'; retention.keep: must keep at least the current build",
+    );
+    expectNoCall();
   });
 
   it('validates in a dry run without opening a pull request', async () => {

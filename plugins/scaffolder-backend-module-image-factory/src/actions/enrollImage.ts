@@ -12,28 +12,11 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   EnrollImageRequest,
   EnrollmentResponse,
-  IMAGE_TYPES,
   imageEntrySchema,
   parseFields,
-  SUPPORTED_PLATFORMS,
 } from '@image-factory/plugin-image-factory-common';
 import { examples } from './enrollImage.examples';
-
-/** The input fields that make the `images.yaml` entry, in file order. */
-const ENTRY_FIELDS = [
-  'name',
-  'type',
-  'owner',
-  'title',
-  'description',
-  'reference',
-  'platforms',
-  'source',
-  'buildArgs',
-  'rebuild',
-  'stages',
-  'tags',
-] as const;
+import { ENTRY_FIELDS, entryInput } from './entryInput';
 
 /**
  * What a form leaves behind for a field the user skipped (an empty string, an
@@ -114,111 +97,8 @@ export function createEnrollImageAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        name: z =>
-          z
-            .string()
-            .describe(
-              'Unique image name (lowercase letters, digits, dashes); also the catalog entity name.',
-            ),
-        type: z =>
-          z
-            .enum(IMAGE_TYPES)
-            .describe(
-              'managed: the factory builds it; base: others build FROM it; external: only watched.',
-            ),
-        owner: z =>
-          z
-            .string()
-            .describe(
-              "Owning group as an entity reference, e.g. 'group:default/team-web' or 'team-web'.",
-            ),
-        title: z => z.string().optional().describe('Display title.'),
-        description: z =>
-          z.string().optional().describe('What the image is for.'),
-        reference: z =>
-          z
-            .string()
-            .describe(
-              'Image reference: where a managed image is pushed, or what a base or external image is watched at.',
-            ),
-        platforms: z =>
-          z
-            .array(z.enum(SUPPORTED_PLATFORMS))
-            .optional()
-            .describe(
-              "Platforms to build or watch, each once (default ['linux/amd64']).",
-            ),
-        source: z =>
-          z
-            .object({
-              provider: z
-                .enum(['github'])
-                .optional()
-                .describe("Source host (default 'github')."),
-              repo: z
-                .string()
-                .optional()
-                .describe("Repository as 'owner/name'."),
-              branch: z
-                .string()
-                .optional()
-                .describe("Branch to build from (default 'main')."),
-              dockerfile: z
-                .string()
-                .optional()
-                .describe(
-                  "Path of the Dockerfile inside the repository (default 'Dockerfile').",
-                ),
-              context: z
-                .string()
-                .optional()
-                .describe(
-                  "Build context directory inside the repository (default '.').",
-                ),
-            })
-            .optional()
-            .describe(
-              'Where the Dockerfile lives: required for managed images, optional for base images, not allowed for external ones.',
-            ),
-        buildArgs: z =>
-          z
-            .record(z.string(), z.string())
-            .optional()
-            .describe('Build arguments passed to every build.'),
-        rebuild: z =>
-          z
-            .object({
-              auto: z
-                .boolean()
-                .optional()
-                .describe('Rebuild when a base image changes (default true).'),
-              delay: z
-                .string()
-                .optional()
-                .describe(
-                  "How long a new base digest must have been seen first, e.g. '1h' (default '0s').",
-                ),
-              coalesceWindow: z
-                .string()
-                .optional()
-                .describe(
-                  "Quiet period in which base changes coalesce into one rebuild (default '30m').",
-                ),
-            })
-            .optional()
-            .describe('When to rebuild after a base image changes.'),
-        stages: z =>
-          z
-            .array(z.string())
-            .optional()
-            .describe(
-              'Lifecycle stages a build is promoted through, in order (e.g. dev, staging, prod).',
-            ),
-        tags: z =>
-          z
-            .array(z.string())
-            .optional()
-            .describe('Catalog tags for the Image entity.'),
+        // Every field of an images.yaml entry, from its schema.
+        ...entryInput(),
         reason: z =>
           z
             .string()

@@ -7,6 +7,7 @@ import {
 } from '@image-factory/plugin-image-factory-common';
 import { stringify } from 'yaml';
 import { examples } from './validateImage.examples';
+import { ENTRY_FIELDS } from './entryInput';
 
 /**
  * `image-factory:validate`: checks an `images.yaml` entry with the same rules the
@@ -28,7 +29,7 @@ export function createValidateImageAction() {
           z
             .record(z.string(), z.unknown())
             .describe(
-              'The images.yaml entry: name, type, owner, reference, platforms, source, buildArgs, rebuild, stages.',
+              `The images.yaml entry: ${ENTRY_FIELDS.join(', ')}.`,
             ),
       },
       output: {
