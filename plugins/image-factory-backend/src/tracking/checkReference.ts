@@ -1,0 +1,127 @@
+import {
+  ImageRef,
+  parseImageRef,
+} from '@image-factory/plugin-image-factory-common';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { DigestStore, WatchedReference } from '../database';
+import { RegistryRateLimit } from '../registry';
+import { CheckSchedule } from './CheckSchedule';
+import { DigestWatcherSummary, ManifestReader } from './digestWatcherTypes';
+import { HostHeld } from './HostHeld';
+import { indexPlatforms } from './indexPlatforms';
+import { RegistryBudgets } from './RegistryBudgets';
+import { TrackingCheckResult, TrackingMetrics } from './TrackingMetrics';
+
+/** What one check of a reference works with. */
+export interface CheckContext {
+  store: DigestStore;
+  registry: ManifestReader;
+  logger: LoggerService;
+  budgets: RegistryBudgets;
+  schedule: CheckSchedule;
+  metrics?: TrackingMetrics;
+}
+
+/** Takes a token for one request to the host, or holds the host back. */
+function takeToken(
+  budgets: RegistryBudgets,
+  registry: string,
+  now: Date,
+): void {
+  const token = budgets.take(registry, now);
+  if (token !== true) throw new HostHeld(token, 'budget');
+}
+
+/**
+ * Checks one due reference: a HEAD, and a GET by digest only when the digest
+ * is new (to learn each platform's child digest of an index); records what
+ * it saw, reports a discovery or a change in `summary`, and schedules the
+ * next check. Throws {@link HostHeld} when the host's budget or its
+ * rate-limit headers say to wait, and the registry's errors otherwise.
+ */
+export async function checkReference(
+  context: CheckContext,
+  due: WatchedReference,
+  now: Date,
+  summary: DigestWatcherSummary,
+): Promise<{ result: TrackingCheckResult; rateLimit?: RegistryRateLimit }> {
+  const { store, registry, logger, budgets, schedule } = context;
+  const ref: ImageRef = parseImageRef(due.reference);
+  takeToken(budgets, due.registry, now);
+  const head = await registry.headManifest(ref);
+  let rateLimit = head.rateLimit;
+  if (rateLimit) budgets.recordReported(due.registry, rateLimit, now);
+  let result: TrackingCheckResult = 'unchanged';
+  const current = await store.getCurrent(due.reference);
+  if (current?.digest.digest === head.digest) {
+    // Unchanged: no GET; the known platforms are confirmed as seen now.
+    await store.recordObservation(
+      due.reference,
+      {
+        digest: head.digest,
+        platforms: current.platforms.map(p => ({
+          platform: p.platform,
+          digest: p.digest,
+        })),
+      },
+      now,
+    );
+  } else {
+    if (rateLimit?.remaining === 0) {
+      // A GET now would be refused (Docker Hub counts GETs, not HEADs);
+      // the reference is checked again, HEAD and GET, after the reset.
+      throw new HostHeld(
+        new Date(now.getTime() + (rateLimit.resetMs ?? schedule.retryDelayMs)),
+        'ratelimit-header',
+      );
+    }
+    // On credit: a GET without a token would only repeat the HEAD later,
+    // and a budget of one token would never get past a new digest.
+    budgets.take(due.registry, now, { onCredit: true });
+    // By digest, so that a push between the HEAD and the GET cannot mix two manifests.
+    const manifest = await registry.getManifest({
+      registry: ref.registry,
+      repository: ref.repository,
+      digest: head.digest,
+    });
+    if (manifest.rateLimit) {
+      rateLimit = manifest.rateLimit;
+      budgets.recordReported(due.registry, rateLimit, now);
+    }
+    const change = await store.recordObservation(
+      due.reference,
+      { digest: manifest.digest, platforms: indexPlatforms(manifest.json) },
+      now,
+    );
+    if (change.previousDigest === undefined) {
+      result = 'discovered';
+      summary.discovered.push({
+        reference: due.reference,
+        digest: change.digest,
+        firstSeenAt: change.firstSeenAt,
+      });
+    } else if (change.digestChanged) {
+      result = 'changed';
+      context.metrics?.digestChanged(due.registry);
+      summary.changed.push({
+        reference: due.reference,
+        oldDigest: change.previousDigest,
+        newDigest: change.digest,
+        changedPlatforms: change.changedPlatforms,
+        removedPlatforms: change.removedPlatforms,
+        firstSeenAt: change.firstSeenAt,
+      });
+      logger.info('Base image digest changed', {
+        reference: due.reference,
+        oldDigest: change.previousDigest,
+        newDigest: change.digest,
+        changedPlatforms: change.changedPlatforms.join(','),
+      });
+    }
+  }
+  await store.recordCheck(due.reference, {
+    checkedAt: now,
+    nextCheckAt: schedule.after(now, schedule.intervalOf(due)),
+  });
+  return { result, rateLimit };
+}
