@@ -10,7 +10,8 @@ import {
 } from '../database';
 import { BuildEvents } from './BuildEvents';
 import { BuildLog } from './BuildLog';
-import { BuildRunner, LeaseLostError } from './BuildRunner';
+import { BuildRunner } from './BuildRunner';
+import { LeaseLostError } from './runContext';
 import { errorTypeOf } from './errors';
 import { BuildsConfig } from './readBuildsConfig';
 import { RegistryCredentialSource } from './RegistryCredentialSource';

@@ -1,5 +1,5 @@
 import {
-  ImageFactoryExecutor,
+  ImageFactoryAnyExecutor,
   ProviderConfig,
 } from '@image-factory/plugin-image-factory-node';
 import { PlacementCandidate } from './placement';
@@ -29,7 +29,7 @@ export class Semaphore {
 
 /** One executor with what placement needs and the bound on its builds. */
 export interface PooledExecutor extends PlacementCandidate {
-  executor: ImageFactoryExecutor;
+  executor: ImageFactoryAnyExecutor;
   slots: Semaphore;
 }
 
@@ -45,7 +45,7 @@ export class ExecutorPool {
   >();
 
   constructor(
-    private readonly executors: ImageFactoryExecutor[],
+    private readonly executors: ImageFactoryAnyExecutor[],
     private readonly providers: ProviderConfig[],
   ) {}
 
@@ -55,11 +55,11 @@ export class ExecutorPool {
     return all.filter((e): e is PooledExecutor => !!e);
   }
 
-  get(id: string): ImageFactoryExecutor | undefined {
+  get(id: string): ImageFactoryAnyExecutor | undefined {
     return this.executors.find(e => e.id === id);
   }
 
-  private pool(executor: ImageFactoryExecutor) {
+  private pool(executor: ImageFactoryAnyExecutor) {
     let entry = this.pooled.get(executor.id);
     if (!entry) {
       entry = this.describe(executor);
@@ -71,7 +71,7 @@ export class ExecutorPool {
   }
 
   private async describe(
-    executor: ImageFactoryExecutor,
+    executor: ImageFactoryAnyExecutor,
   ): Promise<PooledExecutor | undefined> {
     const config = this.providers.find(
       p => p.kind === 'executor' && p.id === executor.id,

@@ -1,6 +1,6 @@
 import { ImageFactoryPushAuth } from '@image-factory/plugin-image-factory-node';
 import { OciRegistryClient, RegistryCredentials } from '../registry';
-import type { BuildRunContext } from './BuildRunner';
+import type { BuildRunContext } from './runContext';
 import { errorTypeOf } from './errors';
 import { RegistryCredentialSource } from './RegistryCredentialSource';
 

@@ -1,5 +1,5 @@
 import {
-  ImageFactoryExecutor,
+  ImageFactoryAnyExecutor,
   ProviderConfig,
 } from '@image-factory/plugin-image-factory-node';
 
@@ -11,7 +11,7 @@ import {
  * to confirm.
  */
 export async function executorPlatforms(
-  executors: ImageFactoryExecutor[],
+  executors: ImageFactoryAnyExecutor[],
   providers: ProviderConfig[],
 ): Promise<Set<string>> {
   const all = new Set<string>();

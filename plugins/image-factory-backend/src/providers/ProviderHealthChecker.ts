@@ -6,7 +6,7 @@ import {
   ProviderHealthState,
 } from '@image-factory/plugin-image-factory-common';
 import {
-  ImageFactoryExecutor,
+  ImageFactoryAnyExecutor,
   ProviderConfig,
 } from '@image-factory/plugin-image-factory-node';
 import { DockerExecutor } from '../executor';
@@ -29,7 +29,7 @@ export class ProviderHealthChecker {
   constructor(
     private readonly options: {
       providers: ProviderConfig[];
-      executors: ImageFactoryExecutor[];
+      executors: ImageFactoryAnyExecutor[];
       registryCredentials: (
         host: string,
       ) => Promise<RegistryCredentials | undefined>;
