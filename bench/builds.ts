@@ -10,8 +10,8 @@
  *   3. push only: one prebuilt image pushed by the engine's executor and by
  *      `docker push` (two images of the same size, so neither push is a no-op);
  *      ratio engine/plain, goal <= 1.05;
- *   4. cross-compiling: one Dockerfile whose build stage does real work (gzip
- *      -9 of a payload) built for linux/s390x with BuildKit, once with the
+ *   4. cross-compiling: one Dockerfile whose build stage does CPU-bound work
+ *      (checksum rounds) built for linux/s390x with BuildKit, once with the
  *      stage marked `FROM --platform=$BUILDPLATFORM` (runs natively) and once
  *      without (all of it under QEMU); ratio cross/emulated, goal <= 0.5.
  * Needs root (or a running dockerd), docker.io, docker-registry and QEMU binfmt.
@@ -48,6 +48,10 @@ const PLATFORMS = ['linux/amd64', 'linux/s390x'];
 const PAYLOAD_BYTES = Number(
   process.env.BENCH_PAYLOAD_BYTES ?? 8 * 1024 * 1024,
 );
+
+/** The cross-compiling case: a 2 MiB payload checksummed this many times. */
+const CROSS_PAYLOAD_BYTES = 2 * 1024 * 1024;
+const CROSS_ROUNDS = 60;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
@@ -298,18 +302,19 @@ async function main() {
           buildStage ? 'BUILDARCH' : 'TARGETARCH'
         }} /bin/busybox`,
         'COPY payload.bin /payload.bin',
-        'RUN ["/bin/busybox", "sh", "-c", "/bin/busybox gzip -9 -c /payload.bin > /payload.gz"]',
+        // CPU-bound like a compiler: checksum rounds over the payload.
+        `RUN ["/bin/busybox", "sh", "-c", "for i in $(/bin/busybox seq ${CROSS_ROUNDS}); do /bin/busybox sha256sum /payload.bin; done > /sums"]`,
         'FROM scratch',
         'ARG TARGETARCH',
         'COPY busybox-${TARGETARCH} /bin/busybox',
-        'COPY --from=build /payload.gz /payload.gz',
-        'RUN ["/bin/busybox", "ls", "-l", "/payload.gz"]',
+        'COPY --from=build /sums /sums',
+        'RUN ["/bin/busybox", "wc", "-l", "/sums"]',
         '',
       ].join('\n');
     const crossBuild = async (name: string, buildStage: string) => {
       await fs.writeFile(
         path.join(crossDir, 'payload.bin'),
-        contextFiles('cross', name)['payload.bin'],
+        Buffer.concat([Buffer.from(name), randomBytes(CROSS_PAYLOAD_BYTES)]),
       );
       await fs.writeFile(
         path.join(crossDir, 'Dockerfile'),
