@@ -25,6 +25,7 @@ import {
 } from '../ChangeRequestResult';
 import { SourceFields } from '../SourceFields';
 import { PlatformFields, RebuildFields } from './BuildFields';
+import { MoreFields } from './MoreFields';
 import {
   EnrollFormValues,
   FieldErrors,
@@ -119,7 +120,7 @@ export function EnrollForm(props: {
     ...validation.fields,
   })) {
     if (submitted || touched.has(field)) {
-      errors[field as FormField] = message;
+      errors[field as keyof FieldErrors] = message;
     }
   }
 
@@ -282,6 +283,14 @@ export function EnrollForm(props: {
                 )}
               </Grid>
             </Grid>
+          </Section>
+          <Section title="More fields of images.yaml">
+            <MoreFields
+              texts={values.more}
+              errors={errors}
+              onChange={more => change('more', more)}
+              disabled={request.loading}
+            />
           </Section>
           {submitted && problems > 0 && (
             <Grid item xs={12}>

@@ -229,6 +229,31 @@ describe('EnrollPage', () => {
     ]);
   });
 
+  it('offers the other fields of images.yaml from its schema, watch and retention included, and sends them', async () => {
+    const api = await renderPage();
+    await waitFor(() => expect(textbox(/^Owner/)).not.toHaveValue(''));
+
+    await fillManagedImage();
+    expect(textbox(/^watch\.interval/)).toHaveAccessibleDescription(
+      /new digest/,
+    );
+    await fill(/^watch\.interval/, '6h');
+    await fill(/^retention\.keep/, '0');
+    await userEvent.click(submitButton());
+    // The schema's own rule, named at the field.
+    expect(helperOf(/^retention\.keep/)).toBe(
+      'must keep at least the current build',
+    );
+    expect(api.requests).toEqual([]);
+
+    await fill(/^retention\.keep/, '5');
+    await userEvent.click(submitButton());
+    await waitFor(() => expect(api.requests).toHaveLength(1));
+    expect(api.requests[0].body).toMatchObject({
+      image: { watch: { interval: '6h' }, retention: { keep: 5 } },
+    });
+  });
+
   it('sends an external image without source or rebuild policy', async () => {
     const api = await renderPage();
     await waitFor(() => expect(textbox(/^Owner/)).not.toHaveValue(''));

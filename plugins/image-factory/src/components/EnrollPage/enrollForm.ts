@@ -6,6 +6,7 @@ import {
   parseFields,
 } from '@image-factory/plugin-image-factory-common';
 import { SOURCE_DEFAULTS, toSourceEntry } from '../SourceFields';
+import { moreFields, withMoreFields } from './moreFields';
 
 /** The image types in the order the form offers them. */
 export type ImageType = ImageEntryInput['type'];
@@ -31,13 +32,18 @@ export interface EnrollFormValues {
   reason: string;
   /** The user confirmed platforms no executor builds yet. */
   acceptUnbuiltPlatforms: boolean;
+  /** Texts of the schema's other fields, by path (`watch.interval`); see `moreFields`. */
+  more: Record<string, string>;
 }
 
 /** The field of the form an issue belongs to. */
 export type FormField = keyof EnrollFormValues;
 
+/** One of the schema's other fields, by path: `more.watch.interval`. */
+export type MoreFormField = `more.${string}`;
+
 /** One message per field that has a problem. */
-export type FieldErrors = Partial<Record<FormField, string>>;
+export type FieldErrors = Partial<Record<FormField | MoreFormField, string>>;
 
 /** The defaults of `images.yaml`, so that an untouched field adds nothing. */
 const DEFAULT_DELAY = '0s';
@@ -60,6 +66,7 @@ export function initialValues(owner = ''): EnrollFormValues {
     stages: '',
     reason: '',
     acceptUnbuiltPlatforms: false,
+    more: {},
   };
 }
 
@@ -118,6 +125,7 @@ export function toEnrollRequest(values: EnrollFormValues): EnrollImageRequest {
   }
   const stages = splitList(values.stages);
   if (stages.length > 0) image.stages = stages;
+  withMoreFields(image, values.more);
   // Left out when empty, so that validation says "is required" rather than
   // explaining the format of a value nobody typed yet.
   const required = image as Partial<
@@ -178,8 +186,16 @@ export function issuesToFields(
 ): { fields: FieldErrors; other: FieldIssue[] } {
   const fields: FieldErrors = {};
   const other: FieldIssue[] = [];
+  const more = new Set(moreFields().map(f => `image.${f.path}`));
   for (const issue of issues) {
     const match = /^(.*?)(?:\[(\d+)\])?$/.exec(issue.path);
+    if (match && more.has(match[1])) {
+      const key: MoreFormField = `more.${match[1].slice('image.'.length)}`;
+      fields[key] = fields[key]
+        ? `${fields[key]}; ${issue.message}`
+        : issue.message;
+      continue;
+    }
     const field = match ? FIELD_OF_PATH[match[1]] : undefined;
     if (!field) {
       other.push(issue);
