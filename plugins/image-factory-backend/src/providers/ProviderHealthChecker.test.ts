@@ -53,6 +53,12 @@ describe('ProviderHealthChecker', () => {
         endpoint: `unix://${dockerd.socketPath}`,
       },
       {
+        id: 'classic-docker',
+        kind: 'executor',
+        implementation: 'docker',
+        endpoint: `unix://${dockerd.socketPath}`,
+      },
+      {
         id: 'gone',
         kind: 'executor',
         implementation: 'docker',
@@ -84,6 +90,12 @@ describe('ProviderHealthChecker', () => {
           id: 'local-docker',
           docker: dockerd.docker,
           logger,
+        }),
+        DockerExecutor.create({
+          id: 'classic-docker',
+          docker: dockerd.docker,
+          logger,
+          builder: 'classic',
         }),
         DockerExecutor.create({
           id: 'gone',
@@ -121,6 +133,7 @@ describe('ProviderHealthChecker', () => {
       expect.arrayContaining(emulated),
     );
     expect(byId.gone.state).toBe('unreachable');
+    expect(byId.gone.builder).toBeUndefined();
     expect(byId.local).toMatchObject({
       state: 'ok',
       message: 'Reachable; credentials accepted',
@@ -131,6 +144,23 @@ describe('ProviderHealthChecker', () => {
     const text = JSON.stringify(items);
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain(github.token);
+  });
+
+  it("names each executor's builder: BuildKit with its Dockerfile frontend, or the classic builder", async () => {
+    const items = await checker(PASSWORD, github.token).check();
+    const byId = Object.fromEntries(items.map(i => [i.id, i]));
+    const version = byId['local-docker'].version;
+    const frontend = byId['local-docker'].builder?.dockerfileFrontend;
+    expect(frontend).toMatch(/^1\.\d+$/);
+    expect(byId['local-docker'].builder).toEqual({
+      builder: 'buildkit',
+      dockerfileFrontend: frontend,
+      description: `Docker ${version} BuildKit (Dockerfile frontend ${frontend})`,
+    });
+    expect(byId['classic-docker'].builder).toEqual({
+      builder: 'classic',
+      description: `Docker ${version} classic builder`,
+    });
   });
 
   it('tells a wrong registry password and a bad GitHub token apart from unreachable', async () => {

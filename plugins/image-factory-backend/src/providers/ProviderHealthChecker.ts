@@ -18,7 +18,7 @@ const SOURCE_TIMEOUT_MS = 10_000;
 
 /**
  * Checks the configured providers: executors (the engine answers, its
- * version, native platform and registered emulators), registries (`GET /v2/`
+ * version, native platform, registered emulators and builder), registries (`GET /v2/`
  * with the configured credentials) and source hosts (`GET /user` with the
  * integration's token). Answers are cached for {@link PROVIDER_HEALTH_TTL_MS}
  * and one check runs at a time; no answer holds a secret.
@@ -129,12 +129,21 @@ export class ProviderHealthChecker {
         .filter(([, usable]) => usable)
         .map(([arch]) => `linux/${arch}`)
         .sort();
+      const { capabilities } = health;
       return {
         state: 'ok',
         message: `Docker ${health.version} (${health.platform})`,
         version: health.version,
         nativePlatform: health.platform,
         emulatedPlatforms,
+        builder: {
+          ...capabilities,
+          description: `Docker ${health.version} ${
+            capabilities.builder === 'buildkit'
+              ? `BuildKit (Dockerfile frontend ${capabilities.dockerfileFrontend})`
+              : 'classic builder'
+          }`,
+        },
       };
     }
     // An executor from a module: its own checks.
@@ -146,6 +155,7 @@ export class ProviderHealthChecker {
       message: 'Reachable',
       nativePlatform: info.platforms.find(p => !emulated.includes(p)),
       emulatedPlatforms: emulated,
+      ...(info.builder && { builder: info.builder }),
     };
   }
 

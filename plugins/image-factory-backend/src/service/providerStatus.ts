@@ -35,7 +35,10 @@ export async function healthWithin(
   }
 }
 
-/** `health` and, for a checked executor, `capabilities` of one provider. */
+/**
+ * `health` and, for a checked executor, `capabilities` of one provider (its
+ * platforms and its builder).
+ */
 export function healthFields(
   health: ProviderHealth[] | undefined,
   provider: ProviderConfig,
@@ -53,6 +56,7 @@ export function healthFields(
     capabilities: {
       platforms: [found.nativePlatform, ...emulated],
       emulated,
+      ...(found.builder && { builder: found.builder }),
     },
   };
 }

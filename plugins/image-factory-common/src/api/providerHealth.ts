@@ -10,6 +10,20 @@
 export type ProviderHealthState = 'ok' | 'invalid-credentials' | 'unreachable';
 
 /**
+ * The builder an executor builds with, and the Dockerfile syntax it reads.
+ *
+ * @public
+ */
+export interface ProviderBuilder {
+  /** `buildkit`, or `classic` (Docker's builder without BuildKit). */
+  builder: 'buildkit' | 'classic';
+  /** For BuildKit, its built-in Dockerfile frontend's version, e.g. `1.2` (Docker 20.10). */
+  dockerfileFrontend?: string;
+  /** In words, e.g. `Docker 20.10.24 BuildKit (Dockerfile frontend 1.2)`. */
+  description: string;
+}
+
+/**
  * Health of one provider; never holds a secret.
  *
  * @public
@@ -31,6 +45,8 @@ export interface ProviderHealth {
   nativePlatform?: string;
   /** Executor only: the platforms it runs through QEMU emulation (binfmt registered). */
   emulatedPlatforms?: string[];
+  /** Executor only: the builder its builds use, when the executor says. */
+  builder?: ProviderBuilder;
 }
 
 /**

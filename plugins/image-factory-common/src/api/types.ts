@@ -1,5 +1,5 @@
 import type { ImagesFileIssue } from '../imagesFile';
-import type { ProviderHealth } from './providerHealth';
+import type { ProviderBuilder, ProviderHealth } from './providerHealth';
 
 /**
  * The state of the `images.yaml` source as the backend last read it.
@@ -56,6 +56,8 @@ export interface ProviderStatus {
     platforms: string[];
     /** The subset of `platforms` built through emulation. */
     emulated: string[];
+    /** The builder its builds use (BuildKit or the classic builder), when known. */
+    builder?: ProviderBuilder;
   };
 }
 
