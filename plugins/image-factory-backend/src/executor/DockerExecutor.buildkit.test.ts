@@ -264,6 +264,34 @@ describe('DockerExecutor with BuildKit', () => {
     expect(logs).toEqual([]);
   });
 
+  it('builds a Dockerfile with a # syntax= line with that frontend image, saying so, and fails clearly when the engine cannot pull it', async () => {
+    const contextDir = await context([
+      '# syntax=127.0.0.1:9/frontends/dockerfile:1.7',
+      'FROM scratch',
+      'COPY <<EOF /greeting',
+      'hello',
+      'EOF',
+    ]);
+    const logs: string[] = [];
+    const error = await thrown(() =>
+      buildkit.buildPlatform({
+        contextDir,
+        dockerfile: 'Dockerfile',
+        platform: `linux/${native}`,
+        tag: newTag('syntax'),
+        onLog: line => logs.push(line),
+      }),
+    );
+    // Not refused for the heredoc: the frontend image decides what it reads.
+    expect(logs).toContain(
+      'Dockerfile line 1 (# syntax=127.0.0.1:9/frontends/dockerfile:1.7) makes BuildKit build with that frontend image, which the engine pulls',
+    );
+    expect(error).toBeInstanceOf(BuildFailedError);
+    expect((error as Error).message).toMatch(
+      /^Build failed at Dockerfile line 1: the frontend image of '# syntax=127\.0\.0\.1:9\/frontends\/dockerfile:1\.7' could not be loaded: .*connection refused$/,
+    );
+  });
+
   it('with the classic builder: sets the platform arguments as BuildKit does, and refuses RUN --mount naming the line', async () => {
     const contextDir = await context(
       [

@@ -12,6 +12,7 @@ import { BINFMT_MISC_DIR, ociArchitecture, readEmulators } from './binfmt';
 import { normalizeDockerfilePath, readDockerfile } from './buildContext';
 import { BuildNetwork, buildKitBuild } from './buildkit/buildKitBuild';
 import {
+  syntaxDirective,
   unsupportedBuildFeatures,
   unsupportedFeaturesError,
 } from './buildFeatureSupport';
@@ -251,9 +252,21 @@ export class DockerExecutor implements ImageFactoryExecutor {
     request.onLog?.(
       `Building ${platform} with ${this.describeBuilder(engine)}`,
     );
+    const directive = syntaxDirective(dockerfileText);
+    if (directive && engine.capabilities.builder === 'buildkit') {
+      request.onLog?.(
+        `Dockerfile line ${directive.line} (${directive.text}) makes BuildKit build with that frontend image, which the engine pulls`,
+      );
+    }
     const imageId =
       engine.capabilities.builder === 'buildkit'
-        ? await buildKitBuild(engine, request, this.buildNetwork(engine))
+        ? await buildKitBuild(
+            engine,
+            request,
+            this.buildNetwork(engine),
+          ).catch(e => {
+            throw directive ? blameFrontendImage(e, directive) : e;
+          })
         : await classicBuild(engine, request);
     const [os, arch] = platform.split('/');
     const image = await inspect(engine, imageId);
@@ -334,4 +347,23 @@ export class DockerExecutor implements ImageFactoryExecutor {
       throw engineError('build', e, { endpoint: this.endpoint });
     }
   }
+}
+
+/** A failure to load the `# syntax=` frontend image, located at its line. */
+function blameFrontendImage(
+  error: unknown,
+  directive: { line: number; text: string },
+): unknown {
+  if (
+    !(error instanceof BuildFailedError) ||
+    error.line !== undefined ||
+    !/frontend gateway/.test(error.engineMessage)
+  ) {
+    return error;
+  }
+  return new BuildFailedError(
+    `the frontend image of '${directive.text}' could not be loaded: ${error.engineMessage}`,
+    { line: directive.line, instruction: directive.text },
+    { transient: error.transient },
+  );
 }

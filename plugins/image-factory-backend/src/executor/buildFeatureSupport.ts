@@ -85,3 +85,16 @@ export function unsupportedFeaturesError(
     { line: first.line, instruction: first.text },
   );
 }
+
+/**
+ * The `# syntax=` directive of a Dockerfile, when it has one: BuildKit then
+ * builds with that frontend image, which the engine pulls.
+ */
+export function syntaxDirective(
+  dockerfileText: string,
+): { line: number; text: string } | undefined {
+  const use = requiredBuildFeatures(dockerfileText).find(
+    u => u.feature === 'syntax-directive',
+  );
+  return use ? { line: use.line, text: use.text } : undefined;
+}
