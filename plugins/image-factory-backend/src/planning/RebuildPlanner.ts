@@ -1,55 +1,25 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { assertError } from '@backstage/errors';
 import {
   ImageEntityV1alpha1,
-  parseShortDuration,
   UpcomingRebuild,
 } from '@image-factory/plugin-image-factory-common';
 import { randomUUID } from 'crypto';
-import {
-  BuildRunRecord,
-  BuildStore,
-  DigestStore,
-  RebuildPlan,
-  RebuildPlanStore,
-} from '../database';
-import { referenceKey } from '../tracking';
-import { acyclicOrder } from './acyclicOrder';
+import { BuildRunRecord, RebuildPlan } from '../database';
+import { applyCircuitBreaker } from './circuitBreaker';
+import { changesSinceLastBuild } from './changesSinceLastBuild';
+import { closePlan } from './closePlan';
 import { PlanQueueing } from './PlanQueueing';
+import { planningOrder } from './planningOrder';
+import { planTiming } from './planTiming';
 import { upstreamState } from './upstreamState';
-import { BuildTriggers, DueTrigger } from './BuildTriggers';
-import {
-  affectedPlatforms,
-  externalReasons,
-  mergeReasons,
-  upstreamReasons,
-} from './reasons';
-import { RebuildMetrics } from './RebuildMetrics';
-import { computeTiming } from './timing';
-import { PlannerGraph, RebuildQueue } from './types';
+import { DueTrigger } from './BuildTriggers';
+import { affectedPlatforms, mergeReasons } from './reasons';
+import { settlePlanRun } from './settlePlanRun';
+import { PlannerGraph } from './types';
 import { describeReasons, toUpcomingRebuild } from './upcomingRebuild';
+import { RebuildPlannerOptions } from './rebuildPlannerOptions';
 
-/** Options of {@link RebuildPlanner}. */
-export interface RebuildPlannerOptions {
-  images: () => ImageEntityV1alpha1[];
-  graph: () => Promise<PlannerGraph>;
-  digests: Pick<DigestStore, 'getCurrent'>;
-  builds: Pick<BuildStore, 'get' | 'lastSucceeded' | 'list'>;
-  plans: RebuildPlanStore;
-  queue: RebuildQueue;
-  logger: LoggerService;
-  maxWaitMs: number;
-  maxDepth: number;
-  metrics?: RebuildMetrics;
-  /** Builds images.yaml asks for (enrollment, config change, schedule); none when absent. */
-  triggers?: Pick<BuildTriggers, 'collect'>;
-  clock?: () => Date;
-}
-
-const DEFAULT_COALESCE_MS = 30 * 60 * 1000;
-const ENDED_OK = new Set(['succeeded', 'skipped']);
-const ENDED_BAD = new Set(['failed', 'cancelled']);
+export type { RebuildPlannerOptions } from './rebuildPlannerOptions';
 
 /** Images the factory builds: managed ones, and base images with a source. */
 const isBuildable = (image: ImageEntityV1alpha1) =>
@@ -90,24 +60,11 @@ export class RebuildPlanner {
   async runOnce(): Promise<UpcomingRebuild[]> {
     const now = this.clock();
     const managed = this.options.images().filter(isBuildable);
-    const byRef = new Map(managed.map(i => [stringifyEntityRef(i), i]));
     const snapshot = await this.options.graph();
-    const publishers = new Map<string, string>();
-    for (const [entityRef, image] of byRef) {
-      publishers.set(referenceKey(image.spec.reference), entityRef);
-    }
-    const cycleOf = new Map<string, string[]>();
-    for (const cycle of snapshot.graph.findCycles()) {
-      for (const member of cycle) cycleOf.set(member, cycle);
-    }
-    const upstreamOf = (entityRef: string) => [
-      ...new Set(
-        snapshot
-          .basesOf(entityRef)
-          .map(b => publishers.get(referenceKey(b)))
-          .filter((e): e is string => !!e && e !== entityRef && byRef.has(e)),
-      ),
-    ];
+    const { byRef, cycleOf, upstreamOf, order } = planningOrder(
+      managed,
+      snapshot,
+    );
     const triggers =
       (await this.options.triggers?.collect(byRef, now)) ??
       new Map<string, DueTrigger>();
@@ -122,19 +79,12 @@ export class RebuildPlanner {
       );
     }
 
-    // Cycle members first: they are blocked whatever their upstream does,
-    // and their dependents then see them blocked.
-    const order = [
-      ...[...cycleOf.keys()].filter(e => byRef.has(e)).sort(),
-      ...acyclicOrder(
-        [...byRef.keys()].filter(e => !cycleOf.has(e)),
-        upstreamOf,
-      ),
-    ];
     const managedNames = new Set(managed.map(i => i.metadata.name));
     for (const [name, plan] of open) {
       // The image left images.yaml or stopped being built by the factory.
-      if (!managedNames.has(name)) await this.close(plan, 'superseded', now);
+      if (!managedNames.has(name)) {
+        await closePlan(this.options.plans, plan, 'superseded', now);
+      }
     }
     const status = new Map<string, RebuildPlan>();
     for (const entityRef of order) {
@@ -172,6 +122,11 @@ export class RebuildPlanner {
     }
   }
 
+  /**
+   * One image's plan, step by step: settle its run, see what changed since
+   * its last build, apply the circuit breaker, see where its upstream images
+   * stand, then time it and queue it when due.
+   */
   private async planImage(input: {
     image: ImageEntityV1alpha1;
     entityRef: string;
@@ -188,104 +143,39 @@ export class RebuildPlanner {
       input;
     const { plans, logger } = this.options;
     const name = image.metadata.name;
-    let plan = input.plan;
-    // What the plan was when read: a pass never overwrites a newer version.
-    let ifUpdatedAt = plan?.updatedAt;
 
-    // 1. Settle the plan's run.
-    if (plan?.runId) {
-      const run = await this.options.builds.get(plan.runId);
-      if (!run || ENDED_OK.has(run.status)) {
-        await this.close(plan, 'done', now);
-        logger.info('Rebuild finished', {
-          image: name,
-          runId: plan.runId,
-          status: run?.status ?? 'gone',
-        });
-        plan = undefined;
-      } else if (ENDED_BAD.has(run.status)) {
-        plan.failedRunId = plan.runId;
-        delete plan.runId;
-        plan.state = 'blocked';
-        plan.blockedReason = `the rebuild failed: run ${run.id} ${run.status}${
-          run.reason ? `: ${run.reason}` : ''
-        }`;
-        plan.updatedAt = now;
-        if (!(await plans.save(plan, { ifUpdatedAt }))) return undefined;
-        logger.warn('Rebuild failed; its cascade is blocked', {
-          image: name,
-          runId: run.id,
-          reason: run.reason,
-        });
-        await this.queueing.audit(
-          plan,
-          'rebuild-blocked',
-          plan.blockedReason,
-          now,
-          [run.id],
-        );
-        // A new images.yaml config is worth another try at once.
-        if (!trigger) return plan;
-        ifUpdatedAt = plan.updatedAt;
-      } else {
-        return plan;
-      }
-    }
+    // 1. Settle the plan's run. What the plan was when read: a pass never
+    // overwrites a newer version.
+    const settled = await settlePlanRun(
+      { ...this.options, queueing: this.queueing },
+      {
+        name,
+        plan: input.plan,
+        ifUpdatedAt: input.plan?.updatedAt,
+        now,
+        trigger,
+      },
+    );
+    if (settled.done) return settled.plan;
+    let plan = settled.plan;
+    const ifUpdatedAt = settled.ifUpdatedAt;
 
     // 2. What changed since the image's last successful build.
-    const lastBuild = lastBuilds.get(entityRef);
-    const upstreamBuilds = input.upstream.map(u => ({
-      entityRef: u,
-      reference: this.options.images().find(i => stringifyEntityRef(i) === u)!
-        .spec.reference,
-      lastBuild: lastBuilds.get(u),
-    }));
-    const external = (
-      await externalReasons({
-        bases: snapshot
-          .basesOf(entityRef)
-          .filter(
-            b =>
-              !upstreamBuilds.some(
-                u => referenceKey(u.reference) === referenceKey(b),
-              ),
-          ),
-        // Never built successfully: what its last attempt was built from.
-        lastBuild: lastBuild ?? (await this.lastAttempt(name)),
-        digests: this.options.digests,
-        plans,
-      })
-    ).filter(
-      r => affectedPlatforms(image, entityRef, [r], snapshot).length > 0,
+    const { lastBuild, external, fromUpstream } = await changesSinceLastBuild(
+      this.options,
+      { image, entityRef, snapshot, upstream: input.upstream, lastBuilds },
     );
-    const fromUpstream = upstreamReasons(lastBuild, upstreamBuilds);
 
     // 3. The circuit breaker: a failed plan stays blocked until something new.
-    if (plan?.failedRunId) {
-      const failedRun = await this.options.builds.get(plan.failedRunId);
-      const fixed =
-        lastBuild?.finishedAt &&
-        failedRun?.finishedAt &&
-        lastBuild.finishedAt > failedRun.finishedAt;
-      const known = new Set(plan.reasons.map(r => r.newDigest));
-      const news =
-        !!trigger ||
-        [...external, ...fromUpstream].some(r => !known.has(r.newDigest));
-      if (fixed) {
-        await this.close(plan, 'superseded', now);
-        plan = undefined;
-      } else if (news) {
-        delete plan.failedRunId;
-        delete plan.blockedReason;
-        if (!trigger && plan.cause !== 'emergency') {
-          // Tried again because a base changed, whatever it was first for.
-          plan.cause = 'base-change';
-          delete plan.causeDetail;
-        }
-      } else {
-        return plan;
-      }
-    }
+    const breaker = await applyCircuitBreaker(this.options, {
+      plan,
+      lastBuild,
+      trigger,
+      reasons: [...external, ...fromUpstream],
+      now,
+    });
+    if (breaker.hold) return breaker.plan;
+    plan = breaker.plan;
 
     // 4. Where its upstream images stand.
     const upstream = upstreamState(input.upstream, status, lastBuilds);
@@ -313,7 +203,7 @@ export class RebuildPlanner {
       !cascading
     ) {
       // The base went back, or a build of another cause already used it.
-      await this.close(plan, 'superseded', now);
+      await closePlan(plans, plan, 'superseded', now);
       return undefined;
     }
 
@@ -354,28 +244,17 @@ export class RebuildPlanner {
 
     // 5. Timing.
     const policy = image.spec.rebuild ?? {};
-    const upstreamDue = waitingFor.length > 0 ? upstreamEligible : [];
-    const timing = computeTiming({
-      // Builds images.yaml asks for skip the delays; they still go after
-      // their upstream images.
-      firstSeen: own ? [] : external.map(r => new Date(r.firstSeenAt)),
-      upstreamPushed: emergency
-        ? [plan.createdAt]
-        : [
-            ...(own ? [] : fromUpstream.map(r => new Date(r.firstSeenAt))),
-            ...upstreamDue,
-          ],
-      delayMs: parseShortDuration(policy.delay ?? '0s') ?? 0,
-      coalesceMs:
-        parseShortDuration(policy.coalesceWindow ?? '') ?? DEFAULT_COALESCE_MS,
+    const timing = planTiming(plan, {
+      image,
+      own,
+      emergency,
+      external,
+      fromUpstream,
+      upstreamDue: waitingFor.length > 0 ? upstreamEligible : [],
+      isNew,
       maxWaitMs: this.options.maxWaitMs,
-      previousMaxWaitUntil: isNew ? undefined : plan.maxWaitUntil,
       now,
     });
-    plan.eligibleAt = timing.eligibleAt;
-    plan.maxWaitUntil = timing.maxWaitUntil;
-    if (timing.quietUntil) plan.quietUntil = timing.quietUntil;
-    else delete plan.quietUntil;
     plan.waitingFor = waitingFor;
     if (blockedReason) plan.blockedReason = blockedReason;
     else delete plan.blockedReason;
@@ -415,28 +294,5 @@ export class RebuildPlanner {
       await this.queueing.audit(plan, 'rebuild-blocked', blockedReason!, now);
     }
     return plan;
-  }
-
-  /** The image's latest ended run that recorded its bases, for an image never built successfully. */
-  private async lastAttempt(
-    imageName: string,
-  ): Promise<BuildRunRecord | undefined> {
-    const runs = await this.options.builds.list({ imageName, limit: 10 });
-    return runs.find(
-      r =>
-        r.status === 'failed' &&
-        Object.keys(r.inputs.baseDigests ?? {}).length > 0,
-    );
-  }
-
-  private async close(
-    plan: RebuildPlan,
-    state: 'done' | 'superseded',
-    now: Date,
-  ): Promise<void> {
-    await this.options.plans.save(
-      { ...plan, state, open: false, closedAt: now, updatedAt: now },
-      { ifUpdatedAt: plan.updatedAt },
-    );
   }
 }
