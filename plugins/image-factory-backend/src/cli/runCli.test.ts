@@ -47,6 +47,27 @@ describe('image-factory analyze', () => {
     expect(err).toBe('');
   });
 
+  it('names the lines that need more than some builders read', async () => {
+    await fs.writeFile(
+      path.join(dir, 'Dockerfile'),
+      'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN --mount=type=cache,target=/root/.cache go build\nFROM scratch\nCOPY <<EOF /motd\nhi\nEOF\n',
+    );
+    expect(await run('analyze', 'Dockerfile')).toBe(0);
+    expect(
+      JSON.parse(out).buildFeatures.map((f: any) => [
+        f.feature,
+        f.line,
+        f.minDockerfileFrontend,
+        f.classicBuilder,
+      ]),
+    ).toEqual([
+      ['platform-flag', 1, '1.0', true],
+      ['platform-args', 1, '1.0', false],
+      ['run-mount', 2, '1.2', false],
+      ['heredoc', 4, '1.4', false],
+    ]);
+  });
+
   it('exits 1 and names the line when a base cannot be resolved', async () => {
     await fs.writeFile(path.join(dir, 'Dockerfile'), 'FROM ${NOPE}\n');
     expect(await run('analyze', '--platform=linux/s390x', 'Dockerfile')).toBe(

@@ -1,6 +1,10 @@
 import { promises as fs } from 'fs';
 import path from 'path';
-import { analyzeDockerfile } from '../analysis';
+import {
+  analyzeDockerfile,
+  BUILD_FEATURES,
+  requiredBuildFeatures,
+} from '../analysis';
 
 const USAGE = `Usage: image-factory analyze <Dockerfile> [--build-arg NAME=VALUE]... [--platform os/arch]
 
@@ -87,7 +91,14 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const analysis = analyzeDockerfile(text, { file, buildArgs, platform });
-  io.stdout(`${JSON.stringify(analysis, null, 2)}\n`);
+  // What a builder must read to build it (an engine that reads less refuses it).
+  const buildFeatures = requiredBuildFeatures(text).map(use => ({
+    ...use,
+    title: BUILD_FEATURES[use.feature].title,
+    minDockerfileFrontend: BUILD_FEATURES[use.feature].minDockerfileFrontend,
+    classicBuilder: BUILD_FEATURES[use.feature].classic,
+  }));
+  io.stdout(`${JSON.stringify({ ...analysis, buildFeatures }, null, 2)}\n`);
   for (const problem of [...analysis.warnings, ...analysis.errors]) {
     io.stderr(`${problem.message}\n`);
   }
