@@ -177,7 +177,7 @@ describe('parseBuildKitLog', () => {
     const [from, copy, run] = steps(amd64.entries);
     expect(from).toMatchObject({
       label: 'Step 1/3',
-      stage: '1/3',
+      stage: undefined,
       instruction: 'FROM',
       detail: 'alpine:3.19',
       cached: false,

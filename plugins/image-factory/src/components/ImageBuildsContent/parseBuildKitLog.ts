@@ -19,7 +19,7 @@ export interface LogStep {
   key: string;
   /** `#5` or `Step 3/5`. */
   label: string;
-  /** `build 2/3`, `internal`, `3/5`: where the step is, as the builder says. */
+  /** BuildKit's `build 2/3`, `internal`: where the step is, as it says. */
   stage?: string;
   /** The Dockerfile instruction (`RUN`), when the step is one. */
   instruction?: string;
@@ -99,7 +99,7 @@ class SectionReader {
       }
       const classic = CLASSIC_STEP.exec(text);
       if (classic) {
-        this.classic = this.step(`Step ${classic[1]}`, classic[1], classic[2]);
+        this.classic = this.step(`Step ${classic[1]}`, undefined, classic[2]);
         return;
       }
       if (this.classic) {
@@ -253,9 +253,7 @@ export function parseBuildKitLog(lines: BuildLogLine[]): LogSection[] {
 
 /** How many steps a section has, came from the cache and failed. */
 export function stepCounts(section: LogSection) {
-  const steps = section.entries.filter(
-    (e): e is LogStep => e.type === 'step',
-  );
+  const steps = section.entries.filter((e): e is LogStep => e.type === 'step');
   return {
     steps: steps.length,
     cached: steps.filter(s => s.cached).length,
