@@ -169,20 +169,20 @@ describe('ImageTrackingCard', () => {
     expect(await screen.findByText('Not watched yet')).toBeInTheDocument();
   });
 
-  it('explains that a reference pinned by digest is not watched', async () => {
-    await renderCard(
-      {
-        ...watchedBaseImage,
-        spec: {
-          ...watchedBaseImage.spec,
-          reference: `docker.io/library/alpine@sha256:${'a'.repeat(64)}`,
-        },
-      },
-      new InMemoryImageFactoryApi(statusWithDigestHistory),
-    );
+  it.each([
+    `docker.io/library/alpine@sha256:${'a'.repeat(64)}`,
+    `alpine:3.20@sha256:${'a'.repeat(64)}`,
+  ])(
+    'explains that a reference pinned by digest is not watched: %s',
+    async reference => {
+      await renderCard(
+        { ...watchedBaseImage, spec: { ...watchedBaseImage.spec, reference } },
+        new InMemoryImageFactoryApi(statusWithDigestHistory),
+      );
 
-    expect(await screen.findByText('Pinned by digest')).toBeInTheDocument();
-  });
+      expect(await screen.findByText('Pinned by digest')).toBeInTheDocument();
+    },
+  );
 
   it('says when the next check is due before the first one', async () => {
     await renderCard(

@@ -2,12 +2,10 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ImageEntityV1alpha1,
   WatchedImageStatus,
+  canonicalizeImageRef,
   formatImageRef,
   tryParseImageRef,
 } from '@image-factory/plugin-image-factory-common';
-
-/** Docker's tag when a reference names neither tag nor digest. */
-const DEFAULT_TAG = 'latest';
 
 /** Where an Image entity stands in the factory's watched references. */
 export type WatchedLookup =
@@ -16,16 +14,17 @@ export type WatchedLookup =
   | { kind: 'watched'; row: WatchedImageStatus; dependents: string[] };
 
 /**
- * The reference the backend polls for an image, as it writes it: canonical,
- * with the tag made explicit. `null` for a reference pinned only by digest,
- * which never changes and so is not watched; `undefined` when unparsable.
+ * The reference the backend polls for an image, as it writes it: Docker's
+ * canonical form, with the tag made explicit. `null` for a reference pinned
+ * by digest (with or without a tag), which never changes and so is not
+ * watched; `undefined` when unparsable.
  */
 export function watchedReference(reference: string): string | null | undefined {
   const parsed = tryParseImageRef(reference);
   if (!parsed.ok) return undefined;
-  const { registry, repository, tag, digest } = parsed.ref;
-  if (digest !== undefined && tag === undefined) return null;
-  return formatImageRef({ registry, repository, tag: tag ?? DEFAULT_TAG });
+  const canonical = canonicalizeImageRef(parsed.ref);
+  if (canonical.digest !== undefined) return null;
+  return formatImageRef(canonical);
 }
 
 /**
