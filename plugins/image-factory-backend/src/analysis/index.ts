@@ -6,3 +6,4 @@ export type {
   BuildFeatureInfo,
   BuildFeatureUse,
 } from './buildFeatures';
+export { usedWithFixedPlatform } from './usedWithFixedPlatform';

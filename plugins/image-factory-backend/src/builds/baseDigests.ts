@@ -1,4 +1,4 @@
-import { analyzeDockerfile } from '../analysis';
+import { analyzeDockerfile, usedWithFixedPlatform } from '../analysis';
 import { DigestStore } from '../database';
 import { trackingKey } from '../tracking';
 
@@ -41,7 +41,10 @@ export async function resolveBases(
     const current = key ? await digests.getCurrent(key) : undefined;
     if (!current) continue;
     resolved[base.reference] = current.digest.digest;
-    if (current.platforms.length > 0) {
+    // A stage with its own FROM --platform (a cross-compiling stage on
+    // $BUILDPLATFORM) builds every platform from one platform's image: no
+    // platform digests, so a new image of the base rebuilds every platform.
+    if (current.platforms.length > 0 && !usedWithFixedPlatform(base)) {
       platformDigests[base.reference] = Object.fromEntries(
         current.platforms.map(p => [p.platform, p.digest]),
       );

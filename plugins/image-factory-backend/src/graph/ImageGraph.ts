@@ -6,6 +6,7 @@ import {
   ImageEntityV1alpha1,
   ImageSourceProblem,
 } from '@image-factory/plugin-image-factory-common';
+import { usedWithFixedPlatform } from '../analysis';
 import { DigestStore } from '../database';
 import {
   DependencyGraph,
@@ -165,6 +166,11 @@ export class ImageGraph implements ImageGraphService {
       basesOf(entityRef: string, platform?: string) {
         return (basesByImage.get(entityRef) ?? [])
           .filter(b => !platform || b.platforms.includes(platform))
+          .map(b => b.reference);
+      },
+      fixedPlatformBasesOf(entityRef: string) {
+        return (basesByImage.get(entityRef) ?? [])
+          .filter(usedWithFixedPlatform)
           .map(b => b.reference);
       },
     };

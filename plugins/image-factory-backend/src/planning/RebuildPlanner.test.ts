@@ -422,6 +422,41 @@ describe('RebuildPlanner', () => {
     });
   });
 
+  it('lists every platform when the changed base is used by a cross-compiling stage (FROM --platform=$BUILDPLATFORM)', async () => {
+    repoCounter++;
+    const repo = {
+      registry: registry.host,
+      repository: `base/toolchain-${repoCounter}`,
+    };
+    const reference = `${registry.host}/${repo.repository}:1`;
+    const amd1 = await pushPlatformManifest(pusher, repo, amd64, 'a1');
+    const arm1 = await pushPlatformManifest(pusher, repo, arm64, 'r1');
+    await pushIndex(pusher, repo, '1', [amd1, arm1]);
+    const h = await harness([
+      {
+        name: 'cross',
+        publishes: 'apps/cross:1',
+        bases: [reference],
+        fixedPlatformBases: [reference],
+        platforms: ['linux/amd64', 'linux/arm64'],
+        rebuild: { delay: '0s', coalesceWindow: '0s' },
+      },
+    ]);
+    await h.observe(0);
+    await h.buildNow('cross');
+
+    // Only the toolchain's amd64 image changed: the arm64 build ran it too.
+    const amd2 = await pushPlatformManifest(pusher, repo, amd64, 'a2');
+    await pushIndex(pusher, repo, '1', [amd2, arm1]);
+    await h.observe(MINUTE);
+    const plans = await h.planner.runOnce();
+    expect(plans).toHaveLength(1);
+    expect(plans[0]).toMatchObject({
+      imageName: 'cross',
+      platforms: ['linux/amd64', 'linux/arm64'],
+    });
+  });
+
   it('takes emergencies first, then base changes, then scheduled runs when capacity is short', async () => {
     const h = await harness([]);
     const enqueue = (

@@ -11,6 +11,13 @@ import { storedReferenceKey, trackingKey } from '../tracking';
 export interface ImageBases {
   /** Canonical references of the bases the image is built FROM; with `platform`, those that platform's build uses. */
   basesOf(entityRef: string, platform?: string): string[];
+  /**
+   * Canonical references of the bases a stage with a fixed `FROM --platform`
+   * uses (`--platform=$BUILDPLATFORM`: a cross-compiling stage runs on the
+   * executor's own platform): a new image of any of their platforms can
+   * change every platform's build.
+   */
+  fixedPlatformBasesOf?(entityRef: string): string[];
 }
 
 // Runs and plans keep references as they were spelled then: compared by key.
@@ -135,12 +142,17 @@ export function affectedPlatforms(
 ): string[] {
   const all = image.spec.platforms;
   if (reasons.some(r => r.kind !== 'external')) return all;
+  const fixed = new Set(
+    (bases.fixedPlatformBasesOf?.(entityRef) ?? []).map(key),
+  );
   return all.filter(platform => {
     const used = new Set(bases.basesOf(entityRef, platform).map(key));
     return reasons.some(
       r =>
         (used.size === 0 || used.has(key(r.baseReference))) &&
-        (!r.platforms || r.platforms.some(p => samePlatform(platform, p))),
+        (!r.platforms ||
+          fixed.has(key(r.baseReference)) ||
+          r.platforms.some(p => samePlatform(platform, p))),
     );
   });
 }

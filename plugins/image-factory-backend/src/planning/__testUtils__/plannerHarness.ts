@@ -31,6 +31,8 @@ export interface HarnessImage {
   publishes: string;
   /** Full references of its bases. */
   bases: string[];
+  /** Those of `bases` a stage with its own FROM --platform uses ($BUILDPLATFORM). */
+  fixedPlatformBases?: string[];
   platforms?: string[];
   rebuild?: ImageEntityV1alpha1['spec']['rebuild'];
   buildArgs?: Record<string, string>;
@@ -126,6 +128,10 @@ export async function createPlannerHarness(options: {
   const plannerGraph = async () => ({
     graph,
     basesOf: (entityRef: string) => basesByRef.get(entityRef) ?? [],
+    fixedPlatformBasesOf: (entityRef: string) =>
+      options.images[
+        entities.findIndex(e => stringifyEntityRef(e) === entityRef)
+      ]?.fixedPlatformBases ?? [],
   });
   const planner = new RebuildPlanner({
     images: () => entities,
