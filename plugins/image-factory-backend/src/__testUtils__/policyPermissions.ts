@@ -53,7 +53,9 @@ export function createPolicyPermissions(
         };
         asked.push(question);
         return {
-          result: allows(question) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+          result: allows(question)
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
         };
       });
     },

@@ -25,7 +25,9 @@ const JANE = 'user:default/jane';
 /** Each test user is denied one thing by the policy below. */
 const DENIED: Record<string, { permission: string; resourceRef?: string }> = {
   'user:default/no-build': { permission: 'image-factory.image.build' },
-  'user:default/no-emergency': { permission: 'image-factory.rebuild.emergency' },
+  'user:default/no-emergency': {
+    permission: 'image-factory.rebuild.emergency',
+  },
   'user:default/no-enroll': { permission: 'image-factory.image.enroll' },
   'user:default/no-change': { permission: 'image-factory.image.change' },
   'user:default/no-unenroll': { permission: 'image-factory.image.unenroll' },
@@ -116,7 +118,9 @@ describe('permissions for every caller', () => {
       await new Promise(r => setTimeout(r, 50));
     }
     const started = await post('/images/hello/builds', as(JANE)).send({});
-    expect(started.status).toBe(202);
+    if (started.status !== 202) {
+      throw new Error(`Build now answered ${started.status}`);
+    }
     run = started.body;
   });
 
@@ -156,9 +160,7 @@ describe('permissions for every caller', () => {
     expect(emergency.body.error.message).toContain(
       `permission image-factory.rebuild.emergency on ${HELLO}`,
     );
-    expect((await get('/images/hello/audit', as(JANE))).body.items).toEqual(
-      [],
-    );
+    expect((await get('/images/hello/audit', as(JANE))).body.items).toEqual([]);
 
     const enroll = await post(
       '/enrollments',
@@ -213,7 +215,11 @@ describe('permissions for every caller', () => {
         permission: 'image-factory.image.enroll',
         resourceRef: 'group:default/team-web',
       },
-      { user: JANE, permission: 'image-factory.image.change', resourceRef: HELLO },
+      {
+        user: JANE,
+        permission: 'image-factory.image.change',
+        resourceRef: HELLO,
+      },
       {
         user: JANE,
         permission: 'image-factory.image.enroll',
@@ -254,9 +260,7 @@ describe('permissions for every caller', () => {
     expect((await runs()).map(r => [r.id, r.status])).toEqual([
       [run.id, 'queued'],
     ]);
-    expect((await get('/images/hello/audit', as(JANE))).body.items).toEqual(
-      [],
-    );
+    expect((await get('/images/hello/audit', as(JANE))).body.items).toEqual([]);
     // Reads stay open to services (the catalog module reads the factory).
     expect((await get('/images/hello/builds', service)).status).toBe(200);
   });
@@ -284,9 +288,7 @@ describe('permissions for every caller', () => {
       (await post('/images/hello/builds', outsider).send({})).body.error
         .message,
     ).toBe(noImage);
-    expect((await post(`/builds/${run.id}/cancel`, outsider)).status).toBe(
-      404,
-    );
+    expect((await post(`/builds/${run.id}/cancel`, outsider)).status).toBe(404);
     expect(
       (
         await post('/images/hello/emergency-rebuilds', outsider).send({
@@ -309,7 +311,9 @@ describe('permissions for every caller', () => {
       outsider,
     );
     expect(cascade.status).toBe(400);
-    const debian = mine.nodes.find(n => n.entityRef === 'image:default/debian')!;
+    const debian = mine.nodes.find(
+      n => n.entityRef === 'image:default/debian',
+    )!;
     const fromDebian = `/graph/cascade?node=${encodeURIComponent(debian.id)}`;
     const rebuilds = (r: request.Response) =>
       r.body.rebuilds.map((s: { entityRef: string }) => s.entityRef);

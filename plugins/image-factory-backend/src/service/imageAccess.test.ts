@@ -13,8 +13,7 @@ const HELLO = 'image:default/hello';
 describe('createImageAccess', () => {
   const access = createImageAccess({
     permissions: createPolicyPermissions(
-      q =>
-        !(q.permission === 'catalog.entity.read' && q.resourceRef === HELLO),
+      q => !(q.permission === 'catalog.entity.read' && q.resourceRef === HELLO),
     ),
   });
 

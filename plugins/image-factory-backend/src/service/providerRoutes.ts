@@ -23,7 +23,7 @@ export function providerRoutes(options: {
     await authorizeStatusRead(
       req,
       { httpAuth, permissions },
-      'the providers\' health',
+      "the providers' health",
     );
     const body: ProviderHealthList = { items: await health.check() };
     res.json(body);

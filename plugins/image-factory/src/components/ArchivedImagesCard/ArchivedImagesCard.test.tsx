@@ -1,4 +1,5 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import {
   TestApiProvider,
   mockApis,
@@ -8,6 +9,7 @@ import { identityApiRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { ArchivedImage } from '@image-factory/plugin-image-factory-common';
 import { imageFactoryApiRef } from '../../api';
+import { permissionApi } from '../../__testUtils__/permissions';
 import { rootRouteRef } from '../../routes';
 import { InMemoryImageFactoryApi } from '../../__fixtures__/InMemoryImageFactoryApi';
 import { DIGESTS, buildRunFixture } from '../../__fixtures__/builds';
@@ -43,9 +45,12 @@ const mountedRoutes = {
   '/catalog/:namespace/:kind/:name': entityRouteRef,
 };
 
-async function renderCard(api: InMemoryImageFactoryApi) {
+async function renderCard(
+  api: InMemoryImageFactoryApi,
+  denied: Parameters<typeof permissionApi>[0] = [],
+) {
   await renderInTestApp(
-    <TestApiProvider apis={[[imageFactoryApiRef, api]]}>
+    <TestApiProvider apis={[[imageFactoryApiRef, api], permissionApi(denied)]}>
       <ArchivedImagesCard />
     </TestApiProvider>,
     { mountedRoutes },
@@ -137,5 +142,28 @@ describe('ArchivedImagesCard', () => {
     expect(value(/^Image reference/)).toBe(entity.spec.reference);
     expect(value(/^GitHub repository/)).toBe(entity.spec.source!.repo);
     expect(form.getByRole('radio', { name: /^Managed/ })).toBeChecked();
+  });
+
+  it("disables Re-enroll, naming the permission on the image's owner, for a user without it", async () => {
+    const api = new InMemoryImageFactoryApi(emptyStatus);
+    // An owner of its own: usePermission caches answers per entity.
+    api.archived = {
+      items: [{ ...archived, owner: 'group:default/team-locked' }],
+    };
+    await renderCard(api, [{ name: 'image-factory.image.enroll' }]);
+    const item = within(
+      await screen.findByRole('region', { name: 'hello-web' }),
+    );
+    await waitFor(() =>
+      expect(
+        item.getByRole('button', { name: 'Re-enroll hello-web' }),
+      ).toBeDisabled(),
+    );
+    const button = item.getByRole('button', { name: 'Re-enroll hello-web' });
+    expect(button).not.toHaveAttribute('href');
+    await userEvent.hover(button.parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'You need the permission image-factory.image.enroll on group:default/team-locked',
+    );
   });
 });

@@ -9,11 +9,9 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
-import RestoreIcon from '@material-ui/icons/Restore';
 import {
   EmptyState,
   InfoCard,
-  LinkButton,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -28,7 +26,7 @@ import { enrollRouteRef } from '../../routes';
 import { BuildStatusChip } from '../ImageBuildsContent/BuildStatusChip';
 import { Digest } from '../ImageBuildsContent/Digest';
 import { CAUSE_LABELS, when } from '../ImageBuildsContent/format';
-import { reenrollLink } from './reenrollLink';
+import { ReenrollButton } from './ReenrollButton';
 
 /** The anchor of the card, for links such as "see the archive". */
 export const ARCHIVED_IMAGES_ANCHOR = 'archived-images';
@@ -125,15 +123,7 @@ function ArchivedImageItem(props: {
           owned by <EntityRefLink entityRef={image.owner} defaultKind="group" />
         </Typography>
         <Box flexGrow={1} />
-        <LinkButton
-          to={reenrollLink(enrollPath, image)}
-          variant="outlined"
-          color="primary"
-          startIcon={<RestoreIcon />}
-          aria-label={`Re-enroll ${image.name}`}
-        >
-          Re-enroll
-        </LinkButton>
+        <ReenrollButton image={image} enrollPath={enrollPath} />
       </Box>
       <Typography variant="body2">
         <code>{image.reference}</code>

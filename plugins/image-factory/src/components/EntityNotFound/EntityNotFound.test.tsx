@@ -3,6 +3,7 @@ import { Route, Routes } from 'react-router-dom';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { imageFactoryApiRef } from '../../api';
+import { permissionApi } from '../../__testUtils__/permissions';
 import { rootRouteRef } from '../../routes';
 import { InMemoryImageFactoryApi } from '../../__fixtures__/InMemoryImageFactoryApi';
 import { exampleImage } from '../../__fixtures__/images';
@@ -11,7 +12,7 @@ import { EntityNotFound } from './EntityNotFound';
 
 async function renderAt(path: string, api: InMemoryImageFactoryApi) {
   await renderInTestApp(
-    <TestApiProvider apis={[[imageFactoryApiRef, api]]}>
+    <TestApiProvider apis={[[imageFactoryApiRef, api], permissionApi()]}>
       {/* As in the app: under the entity page's route. */}
       <Routes>
         <Route

@@ -1,16 +1,11 @@
 import { Box, Typography } from '@material-ui/core';
-import {
-  Link,
-  LinkButton,
-  Progress,
-  WarningPanel,
-} from '@backstage/core-components';
+import { Link, Progress, WarningPanel } from '@backstage/core-components';
 import { useRouteRef, useRouteRefParams } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { useArchivedImages } from '../../hooks/useArchivedImages';
 import { enrollRouteRef, rootRouteRef } from '../../routes';
 import { ARCHIVED_IMAGES_ANCHOR } from '../ArchivedImagesCard';
-import { reenrollLink } from '../ArchivedImagesCard/reenrollLink';
+import { ReenrollButton } from '../ArchivedImagesCard/ReenrollButton';
 import { when } from '../ImageBuildsContent/format';
 
 /** The kinds whose missing entities may be in the factory's archive. */
@@ -53,13 +48,11 @@ function ArchiveHint(props: { kind: string; name: string }) {
         and builds are kept in the <Link to={archiveUrl}>Archived images</Link>.
       </Typography>
       <Box mt={2}>
-        <LinkButton
-          to={reenrollLink(enroll(), archived)}
-          variant="outlined"
-          color="primary"
-        >
-          Re-enroll {name}
-        </LinkButton>
+        <ReenrollButton
+          image={archived}
+          enrollPath={enroll()}
+          label={`Re-enroll ${name}`}
+        />
       </Box>
     </WarningPanel>
   );

@@ -7,11 +7,13 @@ import {
   TextField,
   Typography,
 } from '@material-ui/core';
-import type {
+import {
   BuildRun,
   BuildStatus,
+  imageFactoryBuildPermission,
 } from '@image-factory/plugin-image-factory-common';
 import { useStartBuild } from '../../hooks/useBuildActions';
+import { PermittedAction } from '../PermittedAction';
 import { BuildError } from './BuildError';
 import { BuildStatusChip } from './BuildStatusChip';
 
@@ -32,10 +34,13 @@ function statusOf(answer: BuildRun, current?: BuildRun): BuildStatus {
 
 /**
  * "Build now", with an optional reason and "force": queues a run of the
- * image, or points at the run already queued or running.
+ * image, or points at the run already queued or running. Disabled for users
+ * without `image-factory.image.build` on the image.
  */
 export function BuildNowForm(props: {
   imageName: string;
+  /** The Image entity, which the permission is checked on. */
+  entityRef: string;
   onStarted: (run: BuildRun) => void;
   /** The started run as last seen, so that its status follows the run. */
   current?: BuildRun;
@@ -82,14 +87,21 @@ export function BuildNowForm(props: {
           }
           label="Force (even if up to date)"
         />
-        <Button
-          variant="contained"
-          color="primary"
-          onClick={submit}
-          disabled={request.loading}
+        <PermittedAction
+          permission={imageFactoryBuildPermission}
+          resourceRef={props.entityRef}
         >
-          {request.loading ? 'Starting…' : 'Build now'}
-        </Button>
+          {allowed => (
+            <Button
+              variant="contained"
+              color="primary"
+              onClick={submit}
+              disabled={request.loading || !allowed}
+            >
+              {request.loading ? 'Starting…' : 'Build now'}
+            </Button>
+          )}
+        </PermittedAction>
       </Box>
       {request.error && !request.loading && (
         <Box mt={2}>

@@ -7,6 +7,10 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { imageFactoryApiRef } from '../../api';
+import {
+  findEnabledButton,
+  permissionApi,
+} from '../../__testUtils__/permissions';
 import { InMemoryImageFactoryApi } from '../../__fixtures__/InMemoryImageFactoryApi';
 import {
   DIGESTS,
@@ -45,9 +49,10 @@ async function renderTab(
   api = new InMemoryImageFactoryApi(emptyStatus),
   entity: Entity = exampleImage('hello-web'),
   path = '/',
+  denied: Parameters<typeof permissionApi>[0] = [],
 ) {
   await renderInTestApp(
-    <TestApiProvider apis={[[imageFactoryApiRef, api]]}>
+    <TestApiProvider apis={[[imageFactoryApiRef, api], permissionApi(denied)]}>
       <EntityProvider entity={entity}>
         <ImageBuildsContent refreshIntervalMs={50} />
       </EntityProvider>
@@ -104,7 +109,7 @@ describe('ImageBuildsContent', () => {
     await userEvent.click(
       screen.getByRole('checkbox', { name: 'Force (even if up to date)' }),
     );
-    await userEvent.click(buildNow());
+    await userEvent.click(await findEnabledButton('Build now'));
 
     expect(
       await screen.findByText('Build of hello-web queued.'),
@@ -127,7 +132,7 @@ describe('ImageBuildsContent', () => {
   it('the status under "Build now" follows the run: queued, running, succeeded', async () => {
     const api = await renderTab();
     expect(await screen.findByText('No builds yet')).toBeInTheDocument();
-    await userEvent.click(buildNow());
+    await userEvent.click(await findEnabledButton('Build now'));
     const status = () =>
       screen
         .getAllByRole('status')
@@ -167,9 +172,7 @@ describe('ImageBuildsContent', () => {
     api.buildResults = ['pending'];
     await renderTab(api);
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Build now' }),
-    );
+    await userEvent.click(await findEnabledButton('Build now'));
     expect(screen.getByRole('button', { name: 'Starting…' })).toBeDisabled();
     expect(screen.getByRole('textbox', { name: /Reason/ })).toBeDisabled();
     expect(api.buildRequests).toHaveLength(1);
@@ -186,9 +189,7 @@ describe('ImageBuildsContent', () => {
     ];
     await renderTab(api);
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Build now' }),
-    );
+    await userEvent.click(await findEnabledButton('Build now'));
     expect(
       await screen.findByText(/Not allowed to build this image/),
     ).toBeInTheDocument();
@@ -202,9 +203,7 @@ describe('ImageBuildsContent', () => {
     api.builds = [running, buildRunFixture({}, 2)];
     await renderTab(api);
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Build now' }),
-    );
+    await userEvent.click(await findEnabledButton('Build now'));
     expect(
       await screen.findByText(
         'A build of hello-web is already running: showing that run.',
@@ -446,9 +445,7 @@ describe('ImageBuildsContent', () => {
     api.builds = [queued];
     await renderTab(api);
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Cancel run' }),
-    );
+    await userEvent.click(await findEnabledButton('Cancel run'));
     expect(api.buildRequests).toEqual([{ call: 'cancel', target: queued.id }]);
     expect(
       await screen.findAllByText('Cancelled by user:default/guest'),
@@ -460,7 +457,7 @@ describe('ImageBuildsContent', () => {
     const api = new InMemoryImageFactoryApi(emptyStatus);
     api.builds = [queuedRunFixture({}, 6)];
     await renderTab(api);
-    await screen.findByRole('button', { name: 'Cancel run' });
+    await findEnabledButton('Cancel run');
     await waitFor(() =>
       expect(api.listBuildsCalls.length).toBeGreaterThanOrEqual(3),
     );
@@ -474,5 +471,35 @@ describe('ImageBuildsContent', () => {
     });
     expect(screen.getByText(/Not an image/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Build now' })).toBeNull();
+  });
+
+  // An image of its own: usePermission caches answers per image.
+  it('disables Build now and Cancel run, naming the missing permission, for a user without it', async () => {
+    const api = new InMemoryImageFactoryApi(emptyStatus);
+    const queued = queuedRunFixture(
+      { imageName: 'busybox-base', entityRef: 'image:default/busybox-base' },
+      5,
+    );
+    api.builds = [queued];
+    await renderTab(api, exampleImage('busybox-base'), '/', [
+      { name: 'image-factory.image.build' },
+    ]);
+    // Denied controls are re-mounted inside their tooltip: query them afresh.
+    const cancel = () => screen.getByRole('button', { name: 'Cancel run' });
+    await waitFor(() => expect(buildNow()).toBeDisabled());
+    await waitFor(() => expect(cancel()).toBeDisabled());
+
+    await userEvent.hover(buildNow().parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'You need the permission image-factory.image.build on image:default/busybox-base',
+    );
+    await userEvent.unhover(buildNow().parentElement!);
+    await userEvent.hover(cancel().parentElement!);
+    await waitFor(() =>
+      expect(screen.getByRole('tooltip')).toHaveTextContent(
+        'image-factory.image.build',
+      ),
+    );
+    expect(api.buildRequests).toEqual([]);
   });
 });

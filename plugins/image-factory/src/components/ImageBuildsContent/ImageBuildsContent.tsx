@@ -8,10 +8,11 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import type { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   BuildRun,
+  imageFactoryBuildPermission,
   isImageEntity,
 } from '@image-factory/plugin-image-factory-common';
 import { isImageFactoryBuiltImage } from '../../predicates';
@@ -19,6 +20,7 @@ import { useCancelBuild } from '../../hooks/useBuildActions';
 import { useBuildLog } from '../../hooks/useBuildLog';
 import { useBuildRun } from '../../hooks/useBuildRun';
 import { isActiveRun, useBuildRuns } from '../../hooks/useBuildRuns';
+import { PermittedAction } from '../PermittedAction';
 import { BuildError } from './BuildError';
 import { BuildLogViewer } from './BuildLogViewer';
 import { BuildNowForm } from './BuildNowForm';
@@ -69,14 +71,21 @@ function SelectedRun(props: {
           }`}
           action={
             active && (
-              <Button
-                variant="outlined"
-                color="secondary"
-                onClick={onCancel}
-                disabled={cancel.loading}
+              <PermittedAction
+                permission={imageFactoryBuildPermission}
+                resourceRef={run.entityRef}
               >
-                {cancel.loading ? 'Cancelling…' : 'Cancel run'}
-              </Button>
+                {allowed => (
+                  <Button
+                    variant="outlined"
+                    color="secondary"
+                    onClick={onCancel}
+                    disabled={cancel.loading || !allowed}
+                  >
+                    {cancel.loading ? 'Cancelling…' : 'Cancel run'}
+                  </Button>
+                )}
+              </PermittedAction>
             )
           }
         >
@@ -112,8 +121,12 @@ function SelectedRun(props: {
   );
 }
 
-function ImageBuilds(props: { imageName: string; refreshIntervalMs: number }) {
-  const { imageName, refreshIntervalMs } = props;
+function ImageBuilds(props: {
+  imageName: string;
+  entityRef: string;
+  refreshIntervalMs: number;
+}) {
+  const { imageName, entityRef, refreshIntervalMs } = props;
   const [refreshKey, setRefreshKey] = useState(0);
   const refresh = () => setRefreshKey(k => k + 1);
   const { runs, error } = useBuildRuns(imageName, {
@@ -187,6 +200,7 @@ function ImageBuilds(props: { imageName: string; refreshIntervalMs: number }) {
         >
           <BuildNowForm
             imageName={imageName}
+            entityRef={entityRef}
             current={
               started &&
               freshestRun(
@@ -249,6 +263,7 @@ export function ImageBuildsContent(props: { refreshIntervalMs?: number }) {
   return (
     <ImageBuilds
       imageName={entity.metadata.name}
+      entityRef={stringifyEntityRef(entity)}
       refreshIntervalMs={props.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS}
     />
   );

@@ -4,6 +4,10 @@ import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { imageFactoryApiRef } from '../../api';
+import {
+  findEnabledButton,
+  permissionApi,
+} from '../../__testUtils__/permissions';
 import { InMemoryImageFactoryApi } from '../../__fixtures__/InMemoryImageFactoryApi';
 import {
   enrollmentFixture,
@@ -18,9 +22,10 @@ jest.setTimeout(20_000);
 async function renderCard(
   entity: Entity,
   api = new InMemoryImageFactoryApi(emptyStatus),
+  denied: Parameters<typeof permissionApi>[0] = [],
 ) {
   await renderInTestApp(
-    <TestApiProvider apis={[[imageFactoryApiRef, api]]}>
+    <TestApiProvider apis={[[imageFactoryApiRef, api], permissionApi(denied)]}>
       <EntityProvider entity={entity}>
         <ImageEnrollmentCard />
       </EntityProvider>
@@ -102,9 +107,7 @@ describe('ImageEnrollmentCard', () => {
   it('asks for a source when an image without one becomes managed', async () => {
     const api = await renderCard(watchedBaseImage);
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Change type' }),
-    );
+    await userEvent.click(await findEnabledButton('Change type'));
     await chooseType('managed');
     await userEvent.click(
       dialog().getByRole('button', { name: 'Open pull request' }),
@@ -141,9 +144,7 @@ describe('ImageEnrollmentCard', () => {
     ];
     await renderCard(exampleImage('busybox-base'), api);
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Change type' }),
-    );
+    await userEvent.click(await findEnabledButton('Change type'));
     await chooseType('managed');
     await userEvent.click(
       dialog().getByRole('button', { name: 'Open pull request' }),
@@ -159,9 +160,7 @@ describe('ImageEnrollmentCard', () => {
   it('un-enrolls after confirmation, with the reason', async () => {
     const api = await renderCard(exampleImage('hello-web'));
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Un-enroll' }),
-    );
+    await userEvent.click(await findEnabledButton('Un-enroll'));
     expect(dialog().getByText('Un-enroll hello-web?')).toBeInTheDocument();
     expect(dialog().getByText(/history is archived/)).toBeInTheDocument();
     await userEvent.type(
@@ -192,9 +191,7 @@ describe('ImageEnrollmentCard', () => {
     ];
     await renderCard(exampleImage('hello-web'), api);
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Un-enroll' }),
-    );
+    await userEvent.click(await findEnabledButton('Un-enroll'));
     await userEvent.click(dialog().getByRole('button', { name: 'Cancel' }));
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
@@ -221,5 +218,35 @@ describe('ImageEnrollmentCard', () => {
     });
     expect(screen.getByText(/Not an image/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Un-enroll' })).toBeNull();
+  });
+
+  // An image of its own: usePermission caches answers per image.
+  it('disables Change type and Un-enroll, each naming its missing permission', async () => {
+    const api = await renderCard(
+      exampleImage('busybox-upstream'),
+      new InMemoryImageFactoryApi(emptyStatus),
+      [
+        { name: 'image-factory.image.change' },
+        { name: 'image-factory.image.unenroll' },
+      ],
+    );
+    // Denied controls are re-mounted inside their tooltip: query them afresh.
+    const change = () => screen.getByRole('button', { name: 'Change type' });
+    const unenroll = () => screen.getByRole('button', { name: 'Un-enroll' });
+    await waitFor(() => expect(change()).toBeDisabled());
+    await waitFor(() => expect(unenroll()).toBeDisabled());
+
+    await userEvent.hover(change().parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'You need the permission image-factory.image.change on image:default/busybox-upstream',
+    );
+    await userEvent.unhover(change().parentElement!);
+    await userEvent.hover(unenroll().parentElement!);
+    await waitFor(() =>
+      expect(screen.getByRole('tooltip')).toHaveTextContent(
+        'You need the permission image-factory.image.unenroll on image:default/busybox-upstream',
+      ),
+    );
+    expect(api.requests).toEqual([]);
   });
 });

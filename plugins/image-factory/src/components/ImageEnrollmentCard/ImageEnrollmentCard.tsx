@@ -15,11 +15,15 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  imageFactoryChangePermission,
+  imageFactoryUnenrollPermission,
   ImageEntityV1alpha1,
   isImageEntity,
 } from '@image-factory/plugin-image-factory-common';
 import { useEnrollments } from '../../hooks/useEnrollments';
+import { PermittedAction } from '../PermittedAction';
 import { ChangeTypeDialog } from './ChangeTypeDialog';
 import { UnenrollDialog } from './UnenrollDialog';
 
@@ -78,24 +82,41 @@ function EnrollmentActions(props: { image: ImageEntityV1alpha1 }) {
   const [opened, setOpened] = useState(0);
   const close = () => setDialog(undefined);
   const done = () => setOpened(n => n + 1);
+  const entityRef = stringifyEntityRef(image);
   return (
     <>
       <OpenRequests image={image.metadata.name} refreshKey={opened} />
       <Box display="flex" gridGap={8} mt={2}>
-        <Button
-          variant="outlined"
-          color="primary"
-          onClick={() => setDialog('change')}
+        <PermittedAction
+          permission={imageFactoryChangePermission}
+          resourceRef={entityRef}
         >
-          Change type
-        </Button>
-        <Button
-          variant="outlined"
-          color="secondary"
-          onClick={() => setDialog('unenroll')}
+          {allowed => (
+            <Button
+              variant="outlined"
+              color="primary"
+              disabled={!allowed}
+              onClick={() => setDialog('change')}
+            >
+              Change type
+            </Button>
+          )}
+        </PermittedAction>
+        <PermittedAction
+          permission={imageFactoryUnenrollPermission}
+          resourceRef={entityRef}
         >
-          Un-enroll
-        </Button>
+          {allowed => (
+            <Button
+              variant="outlined"
+              color="secondary"
+              disabled={!allowed}
+              onClick={() => setDialog('unenroll')}
+            >
+              Un-enroll
+            </Button>
+          )}
+        </PermittedAction>
       </Box>
       {/* Mounted only while open, so that each opening starts afresh. */}
       {dialog === 'change' && (

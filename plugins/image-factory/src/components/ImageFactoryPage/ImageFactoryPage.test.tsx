@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { imageFactoryApiRef } from '../../api';
+import { permissionApi } from '../../__testUtils__/permissions';
 import { rootRouteRef } from '../../routes';
 import { someEnrollments } from '../../__fixtures__/enrollments';
 import {
@@ -21,7 +22,7 @@ async function renderPage(...results: StatusResult[]) {
   const api = new InMemoryImageFactoryApi(...results);
   api.enrollments = someEnrollments;
   await renderInTestApp(
-    <TestApiProvider apis={[[imageFactoryApiRef, api]]}>
+    <TestApiProvider apis={[[imageFactoryApiRef, api], permissionApi()]}>
       <ImageFactoryPage />
     </TestApiProvider>,
     {

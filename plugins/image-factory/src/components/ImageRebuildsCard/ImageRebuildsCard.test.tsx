@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
@@ -7,6 +7,10 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { imageFactoryApiRef } from '../../api';
+import {
+  findEnabledButton,
+  permissionApi,
+} from '../../__testUtils__/permissions';
 import { InMemoryImageFactoryApi } from '../../__fixtures__/InMemoryImageFactoryApi';
 import { responseError } from '../../__fixtures__/enrollments';
 import { exampleImage, watchedBaseImage } from '../../__fixtures__/images';
@@ -24,9 +28,10 @@ jest.setTimeout(30_000);
 async function renderCard(
   api = new InMemoryImageFactoryApi(emptyStatus),
   entity: Entity = exampleImage('hello-web'),
+  denied: Parameters<typeof permissionApi>[0] = [],
 ) {
   await renderInTestApp(
-    <TestApiProvider apis={[[imageFactoryApiRef, api]]}>
+    <TestApiProvider apis={[[imageFactoryApiRef, api], permissionApi(denied)]}>
       <EntityProvider entity={entity}>
         <ImageRebuildsCard />
       </EntityProvider>
@@ -37,9 +42,7 @@ async function renderCard(
 }
 
 const openDialog = async () => {
-  await userEvent.click(
-    await screen.findByRole('button', { name: 'Emergency rebuild' }),
-  );
+  await userEvent.click(await findEnabledButton('Emergency rebuild'));
   return within(await screen.findByRole('dialog'));
 };
 const justification = (dialog: ReturnType<typeof within>) =>
@@ -48,9 +51,7 @@ const justification = (dialog: ReturnType<typeof within>) =>
 describe('ImageRebuildsCard', () => {
   it('offers an emergency rebuild of a base image with a source, and none of an external image', async () => {
     await renderCard(undefined, exampleImage('hello-web', { type: 'base' }));
-    expect(
-      await screen.findByRole('button', { name: 'Emergency rebuild' }),
-    ).toBeInTheDocument();
+    expect(await findEnabledButton('Emergency rebuild')).toBeInTheDocument();
   });
 
   it('offers no emergency rebuild of an image without a source', async () => {
@@ -189,5 +190,24 @@ describe('ImageRebuildsCard', () => {
     expect(items[1]).toHaveTextContent('rebuild-planned');
     expect(items[1]).toHaveTextContent('image-factory');
     expect(items[1]).toHaveTextContent('busybox-base changed: rebuild planned');
+  });
+
+  // An image of its own: usePermission caches answers per image.
+  it('disables Emergency rebuild, naming the missing permission, for a user without it', async () => {
+    await renderCard(undefined, exampleImage('busybox-base'), [
+      {
+        name: 'image-factory.rebuild.emergency',
+        resourceRef: 'image:default/busybox-base',
+      },
+    ]);
+    // A denied control is re-mounted inside its tooltip: query it afresh.
+    const button = () =>
+      screen.getByRole('button', { name: 'Emergency rebuild' });
+    await waitFor(() => expect(button()).toBeDisabled());
+    await userEvent.hover(button().parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'You need the permission image-factory.rebuild.emergency on image:default/busybox-base',
+    );
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 });

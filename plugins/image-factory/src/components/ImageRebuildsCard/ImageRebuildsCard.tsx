@@ -8,14 +8,23 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { isImageEntity } from '@image-factory/plugin-image-factory-common';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  imageFactoryEmergencyRebuildPermission,
+  isImageEntity,
+} from '@image-factory/plugin-image-factory-common';
 import { isImageFactoryBuiltImage } from '../../predicates';
 import { useAuditTrail } from '../../hooks/useRebuilds';
+import { PermittedAction } from '../PermittedAction';
 import { AuditTrail } from './AuditTrail';
 import { EmergencyRebuildDialog } from './EmergencyRebuildDialog';
 
-function Rebuilds(props: { imageName: string; buildable: boolean }) {
-  const { imageName, buildable } = props;
+function Rebuilds(props: {
+  imageName: string;
+  entityRef: string;
+  buildable: boolean;
+}) {
+  const { imageName, entityRef, buildable } = props;
   const [open, setOpen] = useState(false);
   // A new dialog (and request) each time it opens.
   const [dialogKey, setDialogKey] = useState(0);
@@ -46,17 +55,25 @@ function Rebuilds(props: { imageName: string; buildable: boolean }) {
       }
       action={
         buildable && (
-          <Button
-            variant="outlined"
-            color="secondary"
-            startIcon={<WhatshotIcon />}
-            onClick={() => {
-              setDialogKey(k => k + 1);
-              setOpen(true);
-            }}
+          <PermittedAction
+            permission={imageFactoryEmergencyRebuildPermission}
+            resourceRef={entityRef}
           >
-            Emergency rebuild
-          </Button>
+            {allowed => (
+              <Button
+                variant="outlined"
+                color="secondary"
+                startIcon={<WhatshotIcon />}
+                disabled={!allowed}
+                onClick={() => {
+                  setDialogKey(k => k + 1);
+                  setOpen(true);
+                }}
+              >
+                Emergency rebuild
+              </Button>
+            )}
+          </PermittedAction>
         )
       }
     >
@@ -93,6 +110,7 @@ export function ImageRebuildsCard() {
   return (
     <Rebuilds
       imageName={entity.metadata.name}
+      entityRef={stringifyEntityRef(entity)}
       buildable={isImageFactoryBuiltImage(entity)}
     />
   );

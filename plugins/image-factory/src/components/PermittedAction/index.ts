@@ -1,0 +1,1 @@
+export { PermittedAction, missingPermissionText } from './PermittedAction';
