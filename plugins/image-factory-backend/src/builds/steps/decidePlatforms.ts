@@ -1,7 +1,6 @@
 import { BuildInputs } from '@image-factory/plugin-image-factory-common';
 import { BuildRunRecord } from '../../database';
-import { PooledExecutor } from '../ExecutorPool';
-import { Placement, placePlatforms } from '../placement';
+import { Placement, PlacementCandidate, placePlatforms } from '../placement';
 import { PlatformManifest, reusablePlatforms } from '../reusablePlatforms';
 import { ActiveRun } from './activeRun';
 import { recordPlatform } from './recordRun';
@@ -79,7 +78,7 @@ export async function recordReused(
 export function placeAndLog(
   run: ActiveRun,
   platforms: string[],
-  candidates: PooledExecutor[],
+  candidates: PlacementCandidate[],
 ): Placement[] {
   const placements = placePlatforms(platforms, candidates);
   for (const p of placements) {
