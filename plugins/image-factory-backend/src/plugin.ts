@@ -195,11 +195,13 @@ export const imageFactoryPlugin = createBackendPlugin({
           await scheduler.scheduleTask({
             id: 'image-factory:tracking',
             ...trackingConfig.schedule,
-            fn: async () => {
+            // The task's signal aborts at its timeout or at shutdown; the
+            // references not checked yet stay due for the next run.
+            fn: async signal => {
               // Until images.yaml has been read there is nothing to watch.
               await imagesFile.whenRead();
               await resolver.load();
-              await tracker.runOnce();
+              await tracker.runOnce(signal);
             },
           });
           // A base the factory has just pushed is checked at once, not at

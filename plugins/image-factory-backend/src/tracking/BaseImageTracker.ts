@@ -87,12 +87,15 @@ export class BaseImageTracker {
     return due;
   }
 
-  /** Syncs the watched set with the images, then checks what is due. */
-  async runOnce(): Promise<DigestWatcherSummary> {
+  /**
+   * Syncs the watched set with the images, then checks what is due, until
+   * `signal` (the scheduled task's) aborts.
+   */
+  async runOnce(signal?: AbortSignal): Promise<DigestWatcherSummary> {
     const usage = this.usage();
     await this.options.watcher.setWatched(usage.keys(), this.intervals(usage));
     // The watcher logs each change and each failed check itself.
-    return this.options.watcher.runDue();
+    return this.options.watcher.runDue(signal);
   }
 
   /** The request budget of each registry host, for the status page. */

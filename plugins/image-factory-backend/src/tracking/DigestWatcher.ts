@@ -111,9 +111,12 @@ export class DigestWatcher {
   /**
    * Checks every reference that is due, one after another. A host whose
    * budget is spent, or whose registry asked to wait, is held back: its
-   * remaining due references move to when it may be asked again.
+   * remaining due references move to when it may be asked again. When
+   * `signal` aborts (the scheduled task's timeout, a shutdown), the pass
+   * stops: the reference being checked and those after it stay due, with
+   * no failure recorded.
    */
-  async runDue(): Promise<DigestWatcherSummary> {
+  async runDue(signal?: AbortSignal): Promise<DigestWatcherSummary> {
     const now = this.clock();
     const summary: DigestWatcherSummary = {
       checked: [],
@@ -139,6 +142,7 @@ export class DigestWatcher {
       });
     };
     for (const due of await this.options.store.listDue(now)) {
+      if (signal?.aborted) break;
       const until = heldHosts.get(due.registry);
       if (until) {
         summary.postponed.push({ reference: due.reference, until });
@@ -150,6 +154,7 @@ export class DigestWatcher {
           due,
           now,
           summary,
+          signal,
         );
         summary.checked.push(due.reference);
         this.options.metrics?.checked(due.registry, result);
@@ -163,6 +168,7 @@ export class DigestWatcher {
           );
         }
       } catch (e) {
+        if (signal?.aborted) break;
         assertError(e);
         if (e instanceof HostHeld) {
           await hold(due.registry, e.until, e.reason);

@@ -44,11 +44,13 @@ export async function checkReference(
   due: WatchedReference,
   now: Date,
   summary: DigestWatcherSummary,
+  /** Aborts the check's registry requests. */
+  signal?: AbortSignal,
 ): Promise<{ result: TrackingCheckResult; rateLimit?: RegistryRateLimit }> {
   const { store, registry, logger, budgets, schedule } = context;
   const ref: ImageRef = parseImageRef(due.reference);
   takeToken(budgets, due.registry, now);
-  const head = await registry.headManifest(ref);
+  const head = await registry.headManifest(ref, { signal });
   let rateLimit = head.rateLimit;
   if (rateLimit) budgets.recordReported(due.registry, rateLimit, now);
   let result: TrackingCheckResult = 'unchanged';
@@ -79,11 +81,14 @@ export async function checkReference(
     // and a budget of one token would never get past a new digest.
     budgets.take(due.registry, now, { onCredit: true });
     // By digest, so that a push between the HEAD and the GET cannot mix two manifests.
-    const manifest = await registry.getManifest({
-      registry: ref.registry,
-      repository: ref.repository,
-      digest: head.digest,
-    });
+    const manifest = await registry.getManifest(
+      {
+        registry: ref.registry,
+        repository: ref.repository,
+        digest: head.digest,
+      },
+      { signal },
+    );
     if (manifest.rateLimit) {
       rateLimit = manifest.rateLimit;
       budgets.recordReported(due.registry, rateLimit, now);
