@@ -24,6 +24,26 @@ const providers: ProviderStatus[] = [
     capabilities: {
       platforms: ['linux/amd64', 'linux/s390x'],
       emulated: ['linux/s390x'],
+      builder: {
+        builder: 'buildkit',
+        dockerfileFrontend: '1.2',
+        description: 'Docker 20.10.24 BuildKit (Dockerfile frontend 1.2)',
+      },
+    },
+  },
+  {
+    id: 'old-docker',
+    type: 'executor',
+    implementation: 'docker',
+    endpoint: 'tcp://old-docker:2375',
+    entityRef: 'provider:default/executor-old-docker',
+    capabilities: {
+      platforms: ['linux/arm64'],
+      emulated: [],
+      builder: {
+        builder: 'classic',
+        description: 'Docker 20.10.24 classic builder',
+      },
     },
   },
   {
@@ -50,7 +70,7 @@ const providers: ProviderStatus[] = [
 ];
 
 describe('ProvidersCard', () => {
-  it('shows each provider health and which platforms run under QEMU', async () => {
+  it("shows each provider health, which platforms run under QEMU and each executor's builder", async () => {
     await renderInTestApp(<ProvidersCard providers={providers} />, {
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
@@ -63,6 +83,11 @@ describe('ProvidersCard', () => {
     expect(
       row('localhost:5000').getByText('Invalid credentials'),
     ).toBeInTheDocument();
+    // Each executor's builder.
+    expect(
+      docker.getByText('BuildKit (Dockerfile frontend 1.2)'),
+    ).toBeInTheDocument();
+    expect(row('old-docker').getByText('classic builder')).toBeInTheDocument();
     // Not checked yet: no light, no guess.
     expect(row('github.com').getAllByText('—').length).toBeGreaterThan(0);
   });

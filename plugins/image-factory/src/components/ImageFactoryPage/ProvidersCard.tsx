@@ -9,6 +9,7 @@ import {
 } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { ProviderStatus } from '@image-factory/plugin-image-factory-common';
+import { builderLabel } from '../ProviderHealthCard/builderLabel';
 
 /** The last health check in words, with a status light; '—' before the first. */
 function Health(props: { provider: ProviderStatus }) {
@@ -66,6 +67,20 @@ const columns: TableColumn<ProviderStatus>[] = [
             />
           ))
         : '—';
+    },
+  },
+  {
+    title: 'Builder',
+    field: 'capabilities.builder.builder',
+    render: provider => {
+      const builder = provider.capabilities?.builder;
+      return builder ? (
+        <Tooltip title={builder.description}>
+          <span>{builderLabel(builder)}</span>
+        </Tooltip>
+      ) : (
+        '—'
+      );
     },
   },
   {

@@ -30,10 +30,33 @@ const status: ImageFactoryStatus = {
         state: 'ok',
         message: 'Docker 20.10.24 (linux/amd64)',
         checkedAt: '2026-11-23T10:00:00.000Z',
+        builder: {
+          builder: 'buildkit',
+          dockerfileFrontend: '1.2',
+          description: 'Docker 20.10.24 BuildKit (Dockerfile frontend 1.2)',
+        },
       },
       capabilities: {
         platforms: ['linux/amd64', 'linux/s390x'],
         emulated: ['linux/s390x'],
+      },
+    },
+    {
+      id: 'old-docker',
+      type: 'executor',
+      implementation: 'docker',
+      endpoint: 'tcp://old-docker:2375',
+      entityRef: 'provider:default/executor-old-docker',
+      health: {
+        id: 'old-docker',
+        type: 'executor',
+        state: 'ok',
+        message: 'Docker 20.10.24 (linux/arm64)',
+        checkedAt: '2026-11-23T10:00:00.000Z',
+        builder: {
+          builder: 'classic',
+          description: 'Docker 20.10.24 classic builder',
+        },
       },
     },
     {
@@ -74,6 +97,24 @@ describe('ProviderHealthCard', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('linux/amd64')).toBeInTheDocument();
     expect(screen.getByText('linux/s390x (QEMU)')).toBeInTheDocument();
+    expect(screen.getByText('Builder')).toBeInTheDocument();
+    expect(
+      screen.getByText('BuildKit (Dockerfile frontend 1.2)'),
+    ).toHaveAttribute(
+      'title',
+      'Docker 20.10.24 BuildKit (Dockerfile frontend 1.2)',
+    );
+  });
+
+  it('names the classic builder of an executor without BuildKit', async () => {
+    await renderCard(providerEntity('executor-old-docker'));
+    expect(await screen.findByText('classic builder')).toBeInTheDocument();
+  });
+
+  it('shows no builder for a registry', async () => {
+    await renderCard(providerEntity('registry-local'));
+    expect(await screen.findByText('Unreachable')).toBeInTheDocument();
+    expect(screen.queryByText('Builder')).toBeNull();
   });
 
   it('says why a registry is unreachable', async () => {

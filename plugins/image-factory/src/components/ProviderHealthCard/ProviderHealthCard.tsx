@@ -14,6 +14,7 @@ import type { ProviderHealth } from '@image-factory/plugin-image-factory-common'
 import useAsync from 'react-use/esm/useAsync';
 import { imageFactoryApiRef } from '../../api';
 import { OverviewField } from '../ImageOverviewCard/OverviewField';
+import { builderLabel } from './builderLabel';
 
 const STATES: Record<
   ProviderHealth['state'],
@@ -76,6 +77,13 @@ export function ProviderHealthCard() {
             <OverviewField label="Details" gridSizes={{ xs: 12 }}>
               {health.message}
             </OverviewField>
+            {health.builder && (
+              <OverviewField label="Builder">
+                <span title={health.builder.description}>
+                  {builderLabel(health.builder)}
+                </span>
+              </OverviewField>
+            )}
             {provider.capabilities && (
               <OverviewField label="Platforms" gridSizes={{ xs: 12 }}>
                 {provider.capabilities.platforms.map(platform => (
