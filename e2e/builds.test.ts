@@ -50,6 +50,17 @@ test('an added image builds by itself for every platform, pushes an image index 
   await expect(platforms.getByText('linux/s390x')).toBeVisible();
   await expect(platforms.getByText('QEMU')).toBeVisible();
 
+  // The log reads as BuildKit's steps, per platform: the Dockerfile's COPY is
+  // a step of its own, done (with its duration) or from the engine's cache.
+  const log = page.getByRole('log', { name: 'Build log' });
+  for (const platform of ['linux/amd64', 'linux/s390x']) {
+    const copy = log
+      .getByRole('list', { name: `${platform} steps` })
+      .getByRole('listitem', { name: /COPY hello\.txt \/hello\.txt$/ });
+    await expect(copy).toBeVisible();
+    await expect(copy.getByText(/^(\d+\.\ds|cached)$/)).toBeVisible();
+  }
+
   // The registry holds an image index with one manifest per platform.
   const index = await request.get(
     'http://127.0.0.1:5055/v2/e2e/hello-static/manifests/latest',
@@ -76,4 +87,13 @@ test('an added image builds by itself for every platform, pushes an image index 
   await expect(again.getByText('Succeeded', { exact: true })).toBeVisible({
     timeout: 180_000,
   });
+  // Built again from the same source, its steps come from BuildKit's cache.
+  await again.click();
+  const cachedCopy = log
+    .getByRole('list', { name: 'linux/s390x steps' })
+    .getByRole('listitem', { name: /COPY hello\.txt \/hello\.txt$/ });
+  await expect(cachedCopy.getByText('cached', { exact: true })).toBeVisible();
+  await log
+    .locator('xpath=ancestor::div[contains(@class, "MuiCard-root")][1]')
+    .screenshot({ path: test.info().outputPath('build-log-buildkit.png') });
 });
