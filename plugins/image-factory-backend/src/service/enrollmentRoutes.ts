@@ -6,11 +6,13 @@ import {
 import {
   AuthenticationError,
   InputError,
+  NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   changeImageRequestSchema,
+  Enrollment,
   enrollImageRequestSchema,
   EnrollmentList,
   EnrollmentResponse,
@@ -65,6 +67,16 @@ function ownerRef(field: string, owner: string): string {
   }
 }
 
+/**
+ * The Image entity a change request is about, whose readers may see it; none
+ * for an enrollment, whose image is not in the catalog before it is merged.
+ */
+function imageOf(enrollment: Enrollment): string | undefined {
+  return enrollment.action === 'enroll'
+    ? undefined
+    : imageEntityRef(enrollment.imageName);
+}
+
 /** One permission asked before a change request, with what it is about. */
 type Check = [ResourcePermission<'catalog-entity'>, string, string];
 
@@ -113,7 +125,9 @@ export function enrollmentRoutes(options: {
     res.status(result.reused ? 200 : 201).json(result);
 
   router.get('/enrollments', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const state = req.query.state;
     if (state !== undefined && !STATES.includes(state as EnrollmentState)) {
       throw new InputError(
@@ -121,14 +135,29 @@ export function enrollmentRoutes(options: {
       );
     }
     const body: EnrollmentList = {
-      items: await service().list({ state: state as EnrollmentState }),
+      items: await access.filterReadable(
+        credentials,
+        await service().list({ state: state as EnrollmentState }),
+        imageOf,
+      ),
     };
     res.json(body);
   });
 
   router.get('/enrollments/:id', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await service().get(req.params.id));
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const found = await service().get(req.params.id);
+    const image = imageOf(found);
+    if (image) {
+      await access.requireRead(
+        credentials,
+        image,
+        () => new NotFoundError(`No change request with id ${req.params.id}`),
+      );
+    }
+    res.json(found);
   });
 
   router.post('/enrollments', async (req, res) => {
