@@ -78,6 +78,7 @@ export class ImageGraph implements ImageGraphService {
     await this.options.resolver.load();
     const problems: string[] = [];
     const basesByImage = new Map<string, ResolvedBase[]>();
+    const known = new Set<string>();
     const graphImages: GraphImage[] = [];
     const entities = new Map<string, ImageEntityV1alpha1>();
     const published = new Map<string, string>();
@@ -94,6 +95,7 @@ export class ImageGraph implements ImageGraphService {
       published.set(key, entityRef);
       entities.set(entityRef, image);
       const resolved = this.options.resolver.get(entityRef);
+      if (resolved) known.add(entityRef);
       const bases = resolved?.bases ?? [];
       basesByImage.set(entityRef, bases);
 
@@ -167,6 +169,9 @@ export class ImageGraph implements ImageGraphService {
         return (basesByImage.get(entityRef) ?? [])
           .filter(b => !platform || b.platforms.includes(platform))
           .map(b => b.reference);
+      },
+      basesKnown(entityRef: string) {
+        return known.has(entityRef);
       },
       fixedPlatformBasesOf(entityRef: string) {
         return (basesByImage.get(entityRef) ?? [])

@@ -46,6 +46,10 @@ export interface ImageGraphSnapshot {
    * unknown). With `platform`, only the bases that platform's build uses.
    */
   basesOf(entityRef: string, platform?: string): string[];
+  /** Canonical references of the bases a stage with its own `FROM --platform` uses. */
+  fixedPlatformBasesOf(entityRef: string): string[];
+  /** Whether the image's Dockerfile has been read: until then its bases are unknown, not none. */
+  basesKnown(entityRef: string): boolean;
   /** The graph as `GET /graph` answers it: nodes, edges, cycles, problems. */
   response: DependencyGraphResponse;
 }

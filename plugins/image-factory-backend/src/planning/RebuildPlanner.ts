@@ -68,6 +68,12 @@ export class RebuildPlanner {
     const triggers =
       (await this.options.triggers?.collect(byRef, now)) ??
       new Map<string, DueTrigger>();
+    // An image whose Dockerfile has not been read yet may be built FROM an
+    // image that has never been built: its first build waits for a pass
+    // that knows its bases.
+    for (const entityRef of [...triggers.keys()]) {
+      if (snapshot.basesKnown?.(entityRef) === false) triggers.delete(entityRef);
+    }
     const open = new Map(
       (await this.options.plans.listOpen()).map(p => [p.imageName, p]),
     );

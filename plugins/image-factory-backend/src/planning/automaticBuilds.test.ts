@@ -50,7 +50,8 @@ describe('automatic builds (real dockerd, registry and GitHub test server)', () 
   const engines: BuildEngine[] = [];
 
   /** A backend's planner and build engine over the test's database. */
-  function backend() {
+  /** `appRead: false`: the graph has not read app's Dockerfile yet. */
+  function backend(options: { appRead?: boolean } = {}) {
     const config = new ConfigReader({
       integrations: {
         github: [
@@ -93,7 +94,9 @@ describe('automatic builds (real dockerd, registry and GitHub test server)', () 
       images: () => images,
       graph: async () => {
         const bases = (entityRef: string) =>
-          entityRef === 'image:default/app' ? [images[0].spec.reference] : [];
+          entityRef === 'image:default/app' && options.appRead !== false
+            ? [images[0].spec.reference]
+            : [];
         return {
           graph: DependencyGraph.build(
             images.map(i => ({
@@ -103,6 +106,8 @@ describe('automatic builds (real dockerd, registry and GitHub test server)', () 
             })),
           ),
           basesOf: bases,
+          basesKnown: (entityRef: string) =>
+            options.appRead !== false || entityRef !== 'image:default/app',
         };
       },
       digests: DatabaseDigestStore.create({ client: knex }),
@@ -211,6 +216,12 @@ describe('automatic builds (real dockerd, registry and GitHub test server)', () 
       .map(r => `${r.cause} ${r.status}`);
 
   it('builds a new base, then the image built FROM it, each once, even after a restart', async () => {
+    // Right after startup the graph may not have read app's Dockerfile: app
+    // must not be built before anyone knows it is built FROM base.
+    const starting = backend({ appRead: false });
+    expect(
+      (await starting.planner.runOnce()).map(p => [p.imageName, p.state]),
+    ).toEqual([['base', 'queued']]);
     const first = backend();
     const planned = await first.planner.runOnce();
     expect(

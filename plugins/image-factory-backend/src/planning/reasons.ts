@@ -18,6 +18,8 @@ export interface ImageBases {
    * change every platform's build.
    */
   fixedPlatformBasesOf?(entityRef: string): string[];
+  /** Whether the image's Dockerfile has been read yet (its bases are unknown until then). */
+  basesKnown?(entityRef: string): boolean;
 }
 
 // Runs and plans keep references as they were spelled then: compared by key.
