@@ -102,6 +102,24 @@ describe('BuildKitProgress', () => {
     expect(named.progress.failure()).toMatchObject({ line: 3, stepNumber: 2 });
   });
 
+  it('says a missing cache image is no cache to import, not a failed step', () => {
+    const { lines, progress } = replay({
+      vertexes: [
+        {
+          digest: 'sha256:e',
+          name: 'importing cache manifest from localhost:5000/apps/web:latest-linux-amd64',
+          started: 1,
+          error: 'localhost:5000/apps/web:latest-linux-amd64: not found',
+        },
+      ],
+    });
+    expect(lines).toEqual([
+      '#1 importing cache manifest from localhost:5000/apps/web:latest-linux-amd64',
+      '#1 no cache to import: localhost:5000/apps/web:latest-linux-amd64: not found',
+    ]);
+    expect(progress.failure()).toBeUndefined();
+  });
+
   it('skips a message it cannot decode instead of failing the build', () => {
     const lines: string[] = [];
     const progress = new BuildKitProgress(DOCKERFILE, line => lines.push(line));

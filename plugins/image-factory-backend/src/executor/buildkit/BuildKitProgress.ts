@@ -12,6 +12,8 @@ interface VertexState {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
+/** BuildKit's vertex for `cachefrom`; it fails harmlessly when the image does not exist yet. */
+const CACHE_IMPORT = /^importing cache manifest from /;
 
 /**
  * Turns BuildKit's status stream into log lines in the form `docker buildx
@@ -50,6 +52,11 @@ export class BuildKitProgress {
       if (v.cached) {
         this.announce(state);
         this.emit(`#${state.number} CACHED`);
+        state.finished = true;
+      } else if (v.error && CACHE_IMPORT.test(state.name)) {
+        // No earlier image to take cache from (a first build): not a failure.
+        this.announce(state);
+        this.emit(`#${state.number} no cache to import: ${v.error}`);
         state.finished = true;
       } else if (v.error) {
         this.announce(state);
