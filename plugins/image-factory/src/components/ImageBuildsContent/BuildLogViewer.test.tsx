@@ -14,7 +14,7 @@ function log(
   return entries.map(([platform, text], i) => ({
     seq: i + 1,
     platform,
-    stream: !platform || /^(placing|Building) /.test(text) ? 'system' : 'build',
+    stream: !platform || /^placing /.test(text) ? 'system' : 'build',
     time: '2026-12-04T10:00:00.000Z',
     text,
   }));

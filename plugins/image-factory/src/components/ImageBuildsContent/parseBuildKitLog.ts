@@ -86,8 +86,9 @@ class SectionReader {
 
   read(line: BuildLogLine) {
     const text = line.text.replace(ANSI, '');
-    if (line.stream === 'system') {
-      if (BUILD_STARTS.test(text)) this.newAttempt();
+    // The executor's own first line of a platform's build (`build` stream).
+    if (BUILD_STARTS.test(text)) this.newAttempt();
+    if (line.stream === 'system' || BUILD_STARTS.test(text)) {
       this.note(line.seq, text, 'system');
       return;
     }
