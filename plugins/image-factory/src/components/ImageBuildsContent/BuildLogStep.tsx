@@ -14,13 +14,14 @@ const useStyles = makeStyles(theme => ({
   header: {
     display: 'flex',
     alignItems: 'center',
-    flexWrap: 'wrap',
     gap: theme.spacing(1),
     fontFamily: 'monospace',
+    // The title wraps within its place; the chips and duration stay beside it.
+    '& > :not($title)': { flexShrink: 0 },
   },
   number: { color: theme.palette.text.secondary, minWidth: '3em' },
-  stage: { color: theme.palette.text.secondary },
-  title: { wordBreak: 'break-all' },
+  stage: { color: theme.palette.text.secondary, whiteSpace: 'nowrap' },
+  title: { flex: '0 1 auto', minWidth: 0, wordBreak: 'break-all' },
   instruction: { fontWeight: 'bold', color: theme.palette.primary.main },
   failed: {
     backgroundColor: theme.palette.error.main,
