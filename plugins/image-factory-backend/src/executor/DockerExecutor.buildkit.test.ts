@@ -65,6 +65,24 @@ describe('DockerExecutor with BuildKit', () => {
       Dockerfile: `${dockerfile.join('\n')}\n`,
       ...files,
     });
+  /** Builds and returns what the build failed with, and its log. */
+  const failedBuild = async (
+    executor: DockerExecutor,
+    contextDir: string,
+    platform: string,
+  ) => {
+    const logs: string[] = [];
+    const error = await thrown(() =>
+      executor.buildPlatform({
+        contextDir,
+        dockerfile: 'Dockerfile',
+        platform,
+        tag: newTag('failing'),
+        onLog: line => logs.push(line),
+      }),
+    );
+    return { error, logs };
+  };
   const busyboxes = async () => ({
     [`busybox-${native}`]: await busybox(native),
     'busybox-s390x': await busybox('s390x'),
@@ -72,7 +90,11 @@ describe('DockerExecutor with BuildKit', () => {
 
   beforeAll(async () => {
     dockerd = await ensureDockerd();
-    expect(await ensureBinfmt('s390x')).toBe(true);
+    if (!(await ensureBinfmt('s390x'))) {
+      throw new Error(
+        'No QEMU binfmt handler for s390x (qemu-user-static, scripts/lib/services.sh ensure_binfmt)',
+      );
+    }
     buildkit = DockerExecutor.create({ docker: dockerd.docker, logger });
     classic = DockerExecutor.create({
       id: 'old-docker',
@@ -208,16 +230,7 @@ describe('DockerExecutor with BuildKit', () => {
         ],
         await busyboxes(),
       );
-      const logs: string[] = [];
-      const error = await thrown(() =>
-        buildkit.buildPlatform({
-          contextDir,
-          dockerfile: 'Dockerfile',
-          platform: `linux/${arch}`,
-          tag: newTag('failing'),
-          onLog: line => logs.push(line),
-        }),
-      );
+      const { error, logs } = await failedBuild(buildkit, contextDir, `linux/${arch}`);
       expect(error).toBeInstanceOf(BuildFailedError);
       expect(error).toMatchObject({
         line: 5,
@@ -246,16 +259,7 @@ describe('DockerExecutor with BuildKit', () => {
       'hello',
       'EOF',
     ]);
-    const logs: string[] = [];
-    const error = await thrown(() =>
-      buildkit.buildPlatform({
-        contextDir,
-        dockerfile: 'Dockerfile',
-        platform: `linux/${native}`,
-        tag: newTag('heredoc'),
-        onLog: line => logs.push(line),
-      }),
-    );
+    const { error, logs } = await failedBuild(buildkit, contextDir, `linux/${native}`);
     expect(error).toBeInstanceOf(BuildFailedError);
     expect(error).toMatchObject({ line: 2, transient: false });
     expect((error as Error).message).toMatch(
@@ -272,16 +276,7 @@ describe('DockerExecutor with BuildKit', () => {
       'hello',
       'EOF',
     ]);
-    const logs: string[] = [];
-    const error = await thrown(() =>
-      buildkit.buildPlatform({
-        contextDir,
-        dockerfile: 'Dockerfile',
-        platform: `linux/${native}`,
-        tag: newTag('syntax'),
-        onLog: line => logs.push(line),
-      }),
-    );
+    const { error, logs } = await failedBuild(buildkit, contextDir, `linux/${native}`);
     // Not refused for the heredoc: the frontend image decides what it reads.
     expect(logs).toContain(
       'Dockerfile line 1 (# syntax=127.0.0.1:9/frontends/dockerfile:1.7) makes BuildKit build with that frontend image, which the engine pulls',
@@ -322,14 +317,7 @@ describe('DockerExecutor with BuildKit', () => {
       'FROM scratch',
       'RUN --mount=type=cache,target=/c ["/true"]',
     ]);
-    const error = await thrown(() =>
-      classic.buildPlatform({
-        contextDir: mounting,
-        dockerfile: 'Dockerfile',
-        platform: `linux/${native}`,
-        tag: newTag('classic-mount'),
-      }),
-    );
+    const { error } = await failedBuild(classic, mounting, `linux/${native}`);
     expect((error as Error).message).toMatch(
       /line 2 uses .*RUN --mount.*, which needs BuildKit; the classic builder of Docker \S+ on executor old-docker does not have it/,
     );
