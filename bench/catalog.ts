@@ -18,6 +18,7 @@ import {
   ImageFactoryEntitiesProcessor,
   ImageFactoryEntityProvider,
 } from '@image-factory/plugin-catalog-backend-module-image-factory';
+import { readImageEntities } from '@image-factory/plugin-image-factory-node';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -71,24 +72,35 @@ async function main() {
   // Provider: read, validate, map to entities and apply one full mutation.
   let mutated: Entity[] = [];
   let runTask: (() => Promise<void>) | undefined;
-  const provider = ImageFactoryEntityProvider.fromConfig(
-    new ConfigReader({
-      imageFactory: {
-        images: { location: file },
-        providers: { registries: { local: { host: 'localhost:5000' } } },
-      },
-    }),
-    {
-      logger: silentLogger,
+  // The backend reads images.yaml (as ImagesFileWatcher does) and the
+  // provider maps its answer to entities: both are timed together.
+  const readSnapshot = async () => {
+    const read = await readImageEntities({
+      location: file,
       // The file is local, so the UrlReader is never asked.
       urlReader: {} as UrlReaderService,
-      schedule: {
-        run: async task => {
-          runTask = task.fn as () => Promise<void>;
-        },
+      providers: [],
+    });
+    return {
+      location: read.location,
+      ok: !read.error,
+      imageCount: read.entities.length,
+      issues: read.issues,
+      revision: read.revision,
+      images: read.entities,
+      providers: [],
+      providerOwner: 'group:default/platform-team',
+    };
+  };
+  const provider = ImageFactoryEntityProvider.fromConfig(new ConfigReader({}), {
+    logger: silentLogger,
+    imagesFile: readSnapshot,
+    schedule: {
+      run: async task => {
+        runTask = task.fn as () => Promise<void>;
       },
     },
-  );
+  });
   await provider.connect({
     applyMutation: async mutation => {
       if (mutation.type === 'full')

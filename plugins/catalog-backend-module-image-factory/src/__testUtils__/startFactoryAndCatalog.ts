@@ -77,8 +77,9 @@ export async function startFactoryAndCatalog(
       [
         catalogProcessingExtensionPoint,
         {
-          addProcessor: (...added: Array<CatalogProcessor | CatalogProcessor[]>) =>
-            processors.push(...added.flat()),
+          addProcessor: (
+            ...added: Array<CatalogProcessor | CatalogProcessor[]>
+          ) => processors.push(...added.flat()),
           addEntityProvider: (
             ...added: Array<EntityProvider | EntityProvider[]>
           ) => providers.push(...added.flat()),
@@ -88,7 +89,14 @@ export async function startFactoryAndCatalog(
     features: [
       imageFactoryBackend,
       catalogModuleImageFactory,
-      scheduler.factory({ skipTaskRunOnStartup: true }),
+      // The mock scheduler's own factory (missing from its published type).
+      (
+        scheduler as unknown as {
+          factory(options: {
+            skipTaskRunOnStartup: boolean;
+          }): ReturnType<typeof mockServices.scheduler.factory>;
+        }
+      ).factory({ skipTaskRunOnStartup: true }),
       createServiceFactory({
         service: eventsServiceRef,
         deps: {},
