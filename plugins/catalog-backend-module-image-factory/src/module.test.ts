@@ -117,7 +117,9 @@ describe('catalogModuleImageFactory', () => {
   });
 
   it('does not warn about those keys beside the image-factory plugin, which reads them', async () => {
-    const started = await startFactoryAndCatalog({ imagesYaml: 'images: []\n' });
+    const started = await startFactoryAndCatalog({
+      imagesYaml: 'images: []\n',
+    });
     expect(
       started.logger
         .at('warn')

@@ -48,7 +48,9 @@ function encodePath(path: string): string {
  */
 export function readSourceLinks(
   config: Config,
-  providers: Array<Pick<ProviderConfig, 'kind' | 'implementation' | 'endpoint'>>,
+  providers: Array<
+    Pick<ProviderConfig, 'kind' | 'implementation' | 'endpoint'>
+  >,
 ): SourceLinks {
   const github = providers.find(
     p => p.kind === 'source' && p.implementation === 'github',

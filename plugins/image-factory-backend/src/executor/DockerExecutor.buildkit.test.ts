@@ -230,7 +230,11 @@ describe('DockerExecutor with BuildKit', () => {
         ],
         await busyboxes(),
       );
-      const { error, logs } = await failedBuild(buildkit, contextDir, `linux/${arch}`);
+      const { error, logs } = await failedBuild(
+        buildkit,
+        contextDir,
+        `linux/${arch}`,
+      );
       expect(error).toBeInstanceOf(BuildFailedError);
       expect(error).toMatchObject({
         line: 5,
@@ -259,7 +263,11 @@ describe('DockerExecutor with BuildKit', () => {
       'hello',
       'EOF',
     ]);
-    const { error, logs } = await failedBuild(buildkit, contextDir, `linux/${native}`);
+    const { error, logs } = await failedBuild(
+      buildkit,
+      contextDir,
+      `linux/${native}`,
+    );
     expect(error).toBeInstanceOf(BuildFailedError);
     expect(error).toMatchObject({ line: 2, transient: false });
     expect((error as Error).message).toMatch(
@@ -276,7 +284,11 @@ describe('DockerExecutor with BuildKit', () => {
       'hello',
       'EOF',
     ]);
-    const { error, logs } = await failedBuild(buildkit, contextDir, `linux/${native}`);
+    const { error, logs } = await failedBuild(
+      buildkit,
+      contextDir,
+      `linux/${native}`,
+    );
     // Not refused for the heredoc: the frontend image decides what it reads.
     expect(logs).toContain(
       'Dockerfile line 1 (# syntax=127.0.0.1:9/frontends/dockerfile:1.7) makes BuildKit build with that frontend image, which the engine pulls',

@@ -260,13 +260,11 @@ export class DockerExecutor implements ImageFactoryExecutor {
     }
     const imageId =
       engine.capabilities.builder === 'buildkit'
-        ? await buildKitBuild(
-            engine,
-            request,
-            this.buildNetwork(engine),
-          ).catch(e => {
-            throw directive ? blameFrontendImage(e, directive) : e;
-          })
+        ? await buildKitBuild(engine, request, this.buildNetwork(engine)).catch(
+            e => {
+              throw directive ? blameFrontendImage(e, directive) : e;
+            },
+          )
         : await classicBuild(engine, request);
     const [os, arch] = platform.split('/');
     const image = await inspect(engine, imageId);

@@ -87,9 +87,9 @@ describe('one graph node per image, however spelled', () => {
         UBUNTU,
         `docker.io/library/ubuntu@${PINNED}`,
       ]);
-      expect(
-        body!.edges.filter(e => e.from === UBUNTU).map(e => e.to),
-      ).toEqual([0, 1, 2, 3].map(i => `${R}/apps/app-${i}:1`));
+      expect(body!.edges.filter(e => e.from === UBUNTU).map(e => e.to)).toEqual(
+        [0, 1, 2, 3].map(i => `${R}/apps/app-${i}:1`),
+      );
     } finally {
       await stop();
     }

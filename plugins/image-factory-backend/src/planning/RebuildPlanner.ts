@@ -72,7 +72,8 @@ export class RebuildPlanner {
     // image that has never been built: its first build waits for a pass
     // that knows its bases.
     for (const entityRef of [...triggers.keys()]) {
-      if (snapshot.basesKnown?.(entityRef) === false) triggers.delete(entityRef);
+      if (snapshot.basesKnown?.(entityRef) === false)
+        triggers.delete(entityRef);
     }
     const open = new Map(
       (await this.options.plans.listOpen()).map(p => [p.imageName, p]),

@@ -24,7 +24,7 @@ const t2 = new Date('2026-11-02T10:00:00Z');
 
 /** A run as an earlier version stored it: only what the planner reads of it. */
 const runWithBases = (baseDigests: Record<string, string>) =>
-  ({ inputs: { baseDigests } }) as unknown as BuildRunRecord;
+  ({ inputs: { baseDigests } } as unknown as BuildRunRecord);
 
 describe('stored spellings of one reference', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
@@ -47,7 +47,12 @@ describe('stored spellings of one reference', () => {
       const plans = DatabaseRebuildPlanStore.create({ client: knex });
       // Tracking saw the old digest, then a new one, under the canonical key.
       await digests.syncWatched(
-        [{ reference: 'docker.io/library/ubuntu:latest', registry: 'docker.io' }],
+        [
+          {
+            reference: 'docker.io/library/ubuntu:latest',
+            registry: 'docker.io',
+          },
+        ],
         t1,
       );
       await digests.recordObservation(

@@ -131,7 +131,12 @@ describe('ImagesFileWatcher', () => {
   it('serves no images and no revision before a good read, then the images of the last good read', async () => {
     const { watcher } = await createWatcher({
       providers: [
-        { kind: 'registry', id: 'local', implementation: 'oci', endpoint: 'localhost:5000' },
+        {
+          kind: 'registry',
+          id: 'local',
+          implementation: 'oci',
+          endpoint: 'localhost:5000',
+        },
       ],
       providerOwner: 'group:default/ops',
     });
@@ -163,7 +168,10 @@ describe('ImagesFileWatcher', () => {
     const announced: Array<{ revision: string; imageCount: number }> = [];
     const { watcher } = await createWatcher({
       onNewRevision: async revision => {
-        announced.push({ revision, imageCount: watcher.getStatus().imageCount });
+        announced.push({
+          revision,
+          imageCount: watcher.getStatus().imageCount,
+        });
       },
     });
     await fs.writeFile(file, `images:\n${entry('alpine')}\n`);

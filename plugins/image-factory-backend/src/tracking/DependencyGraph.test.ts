@@ -13,7 +13,6 @@ const e = (name: string) => `image:default/${name}`;
 const NODE = 'docker.io/library/node:22';
 const DEBIAN = 'docker.io/library/debian:12';
 
-
 describe('DependencyGraph', () => {
   it('keys references in Docker canonical form: one node per image, however spelled', () => {
     const pinned = `${R}/apps/a@sha256:${'a'.repeat(64)}`;

@@ -8,19 +8,11 @@ describe('canonicalImageRef is ParseDockerRef', () => {
   it.each([
     ['nothing', 'busybox', 'docker.io/library/busybox:latest'],
     ['tag only', 'busybox:latest', 'docker.io/library/busybox:latest'],
-    [
-      'digest only',
-      `busybox@${DIGEST}`,
-      `docker.io/library/busybox@${DIGEST}`,
-    ],
+    ['digest only', `busybox@${DIGEST}`, `docker.io/library/busybox@${DIGEST}`],
     ['path only', 'library/busybox', 'docker.io/library/busybox:latest'],
     ['hostname only', 'docker.io/busybox', 'docker.io/library/busybox:latest'],
     ['no tag', 'docker.io/library/busybox', 'docker.io/library/busybox:latest'],
-    [
-      'no path',
-      'docker.io/busybox:latest',
-      'docker.io/library/busybox:latest',
-    ],
+    ['no path', 'docker.io/busybox:latest', 'docker.io/library/busybox:latest'],
     [
       'no hostname',
       'library/busybox:latest',
@@ -53,12 +45,18 @@ describe('canonicalImageRef is ParseDockerRef', () => {
     ['ubuntu', 'docker.io/library/ubuntu:latest'],
     ['library/ubuntu', 'docker.io/library/ubuntu:latest'],
     ['docker.io/library/ubuntu:latest', 'docker.io/library/ubuntu:latest'],
-    ['index.docker.io/library/ubuntu:latest', 'docker.io/library/ubuntu:latest'],
+    [
+      'index.docker.io/library/ubuntu:latest',
+      'docker.io/library/ubuntu:latest',
+    ],
     ['index.docker.io/fooo/bar', 'docker.io/fooo/bar:latest'],
     ['docker.io/foo', 'docker.io/library/foo:latest'],
     ['library/foo/bar', 'docker.io/library/foo/bar:latest'],
     ['127.0.0.1:8000/privatebase', '127.0.0.1:8000/privatebase:latest'],
-    ['example.com:8000/private/moonbase', 'example.com:8000/private/moonbase:latest'],
+    [
+      'example.com:8000/private/moonbase',
+      'example.com:8000/private/moonbase:latest',
+    ],
     ['localhost/app:1', 'localhost/app:1'],
   ])('%s → %s', (input, expected) => {
     expect(canonicalImageRef(input)).toBe(expected);

@@ -42,7 +42,11 @@ describe('imageEntryFields', () => {
       }),
     ]);
     expect(byName.get('retention')?.fields).toEqual([
-      expect.objectContaining({ name: 'keep', type: 'integer', required: true }),
+      expect.objectContaining({
+        name: 'keep',
+        type: 'integer',
+        required: true,
+      }),
     ]);
     expect(byName.get('rebuild')?.fields?.map(f => f.name)).toEqual([
       'auto',

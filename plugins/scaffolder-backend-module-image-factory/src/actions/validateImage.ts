@@ -28,9 +28,7 @@ export function createValidateImageAction() {
         image: z =>
           z
             .record(z.string(), z.unknown())
-            .describe(
-              `The images.yaml entry: ${ENTRY_FIELDS.join(', ')}.`,
-            ),
+            .describe(`The images.yaml entry: ${ENTRY_FIELDS.join(', ')}.`),
       },
       output: {
         reference: z =>
