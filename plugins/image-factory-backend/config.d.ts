@@ -122,6 +122,36 @@ export interface Config {
       requestTimeout?: HumanDuration | string;
     };
     /**
+     * The Versions view: how an image's tags, manifests and configs are read
+     * from its registry and cached. Requests take tokens from the upper half
+     * of the host's `tracking.registries` budget only, so that listing
+     * versions never starves digest checks.
+     */
+    versions?: {
+      /**
+       * How long a repository's tag listing is used before it is listed
+       * again (in the background; the cached one answers meanwhile).
+       *
+       * Default: 5 minutes.
+       * @example { minutes: 15 }
+       */
+      tagsCacheTime?: HumanDuration | string;
+      /**
+       * The most manifest and index details kept in the database (they never
+       * change, so they are kept until this bound evicts the oldest).
+       *
+       * Default: 20000.
+       */
+      maxCachedDetails?: number;
+      /**
+       * A repository with more tags than this is not listed (the view says
+       * so); it bounds the memory and requests of one listing.
+       *
+       * Default: 10000.
+       */
+      maxTags?: number;
+    };
+    /**
      * Rebuild planning: when a base image gets a new digest, the images built
      * FROM it are rebuilt after their `rebuild.delay` (counted from when the
      * factory first saw the digest), once their bases went quiet for

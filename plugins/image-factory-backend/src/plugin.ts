@@ -14,6 +14,7 @@ import {
   IMAGES_FILE_CHANGED_TOPIC,
   ImagesFileChangedEvent,
   ImageFactoryCredentialProvider,
+  ImageFactoryRegistryAdapter,
   ImageFactoryAnyExecutor,
   imageFactoryExecutorsExtensionPoint,
   imageFactoryRegistriesExtensionPoint,
@@ -57,6 +58,10 @@ import {
   TrackingMetrics,
   trackingKey,
 } from './tracking';
+import { createVersions, readVersionsConfig } from './versions';
+
+/** Runs of an image the Versions view joins with its registry's versions. */
+const VERSION_RUNS_LIMIT = 500;
 
 /**
  * The Image Factory backend plugin.
@@ -68,6 +73,7 @@ export const imageFactoryPlugin = createBackendPlugin({
   register(env) {
     const executors: ImageFactoryAnyExecutor[] = [];
     const credentialProviders: ImageFactoryCredentialProvider[] = [];
+    const registryAdapters: ImageFactoryRegistryAdapter[] = [];
     env.registerExtensionPoint(imageFactoryExecutorsExtensionPoint, {
       addExecutor(...added) {
         for (const executor of added) {
@@ -84,6 +90,9 @@ export const imageFactoryPlugin = createBackendPlugin({
     env.registerExtensionPoint(imageFactoryRegistriesExtensionPoint, {
       addCredentialProvider(...added) {
         credentialProviders.push(...added);
+      },
+      addRegistryAdapter(...added) {
+        registryAdapters.push(...added);
       },
     });
 
@@ -166,6 +175,11 @@ export const imageFactoryPlugin = createBackendPlugin({
           digests: digestStore,
         });
 
+        // One budget per registry host, shared by digest checks and the
+        // Versions view (which may spend only its upper half).
+        const budgets = RegistryBudgets.create({
+          registries: trackingConfig.registries,
+        });
         let tracking;
         if (trackingConfig.enabled && digestStore) {
           const store = digestStore;
@@ -179,9 +193,7 @@ export const imageFactoryPlugin = createBackendPlugin({
               store,
               logger: trackingLogger,
               intervalMs: trackingConfig.intervalMs,
-              budgets: RegistryBudgets.create({
-                registries: trackingConfig.registries,
-              }),
+              budgets,
               metrics: TrackingMetrics.create({ metrics: deps.metrics }),
               registry: OciRegistryClient.create({
                 requestTimeoutMs: registriesConfig.requestTimeoutMs,
@@ -368,6 +380,24 @@ export const imageFactoryPlugin = createBackendPlugin({
           });
         }
 
+        const versions = createVersions({
+          client,
+          config: readVersionsConfig(config),
+          budgets,
+          credentials: async host => {
+            const fromBuilds = await builds.credentials.get(host);
+            const basic = trackingConfig.credentials.get(host);
+            return fromBuilds ?? (basic && { type: 'basic', ...basic });
+          },
+          requestTimeoutMs: registriesConfig.requestTimeoutMs,
+          adapters: registryAdapters,
+          runs: name => builds.service.list(name, VERSION_RUNS_LIMIT),
+          images: () => imagesFile.getImages(),
+          graph,
+          digests: digestStore,
+          logger: logger.child({ component: 'versions' }),
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -384,6 +414,7 @@ export const imageFactoryPlugin = createBackendPlugin({
             artifacts,
             providerHealth,
             images: imagesStore,
+            versions,
           }),
         );
         for (const path of UNAUTHENTICATED_PATHS) {

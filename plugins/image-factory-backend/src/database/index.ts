@@ -45,3 +45,5 @@ export { DatabaseBuildArtifactStore } from './BuildArtifactStore';
 export type { BuildArtifactStore, SucceededRun } from './BuildArtifactStore';
 export { DatabaseBuildTriggerStore } from './BuildTriggerStore';
 export type { BuildTrigger, BuildTriggerStore } from './BuildTriggerStore';
+export { VersionCacheStore } from './VersionCacheStore';
+export type { CachedListing, CachedTag } from './VersionCacheStore';

@@ -47,6 +47,8 @@ import { providerRoutes } from './providerRoutes';
 import { graphRoutes } from './graphRoutes';
 import { imagesFileRoutes } from './imagesFileRoutes';
 import { trackingRoutes } from './trackingRoutes';
+import { versionRoutes } from './versionRoutes';
+import { Versions } from '../versions';
 import { rebuildRoutes } from './rebuildRoutes';
 import { parseRequestBody } from './parseRequestBody';
 import { withSourceIssues } from './withSourceIssues';
@@ -86,6 +88,8 @@ export async function createRouter(options: {
   providerHealth?: ProviderHealthChecker;
   /** The images' history: the archive of un-enrolled images. */
   images?: Pick<ImagesStore, 'listArchived'>;
+  /** The Versions view: images' versions from their registries. */
+  versions?: Versions;
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
   const access = createImageAccess({ permissions });
@@ -190,6 +194,11 @@ export async function createRouter(options: {
     );
   }
   router.use(buildRoutes({ httpAuth, access, builds: options.builds }));
+  if (options.versions) {
+    router.use(
+      versionRoutes({ httpAuth, access, versions: options.versions }),
+    );
+  }
   router.use(
     registryWebhookRoutes({
       logger: options.logger,

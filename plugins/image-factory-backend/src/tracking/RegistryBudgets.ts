@@ -99,11 +99,38 @@ export class RegistryBudgets {
     } else if (state.bucket && !state.bucket.tryTake(now)) {
       return state.bucket.nextTokenAt(now);
     }
+    this.count(state, now);
+    return true;
+  }
+
+  private count(state: HostState, now: Date): void {
     const minute = Math.floor(now.getTime() / MINUTE_MS);
     state.sent.set(minute, (state.sent.get(minute) ?? 0) + 1);
     for (const key of state.sent.keys()) {
       if (key <= minute - DAY_MINUTES) state.sent.delete(key);
     }
+  }
+
+  /**
+   * Takes a token for a request that is not a digest check (the Versions
+   * view) only from the upper half of the host's bucket, so that such
+   * requests never starve digest checks. Returns `true`, or when the upper
+   * half has a token again.
+   */
+  takeSurplus(host: string, now: Date): true | Date {
+    const state = this.state(host);
+    if (state.config?.enabled === false) {
+      // A host tracking must not ask is not asked for versions either.
+      return new Date(8.64e15);
+    }
+    const bucket = state.bucket;
+    if (bucket) {
+      const reserve = Math.floor(bucket.burst / 2);
+      if (!bucket.tryTakeAbove(reserve, now)) {
+        return bucket.timeWhen(reserve + 1, now);
+      }
+    }
+    this.count(state, now);
     return true;
   }
 

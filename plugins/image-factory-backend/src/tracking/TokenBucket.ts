@@ -58,6 +58,27 @@ export class TokenBucket {
   }
 
   /**
+   * Takes one token only if `reserve` whole tokens stay after it: for
+   * requests that must never starve the ones the reserve is kept for.
+   */
+  tryTakeAbove(reserve: number, now: Date): boolean {
+    this.refill(now);
+    if (this.tokens < 1 + reserve - EPSILON) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** When the bucket holds `tokens` again (now when it does); at most `burst`. */
+  timeWhen(tokens: number, now: Date): Date {
+    this.refill(now);
+    const missing = Math.min(tokens, this.burst) - this.tokens;
+    if (missing <= EPSILON) return new Date(now.getTime());
+    return new Date(
+      now.getTime() + Math.ceil((missing * HOUR_MS) / this.requestsPerHour),
+    );
+  }
+
+  /**
    * Takes one token even when there is none, leaving the bucket in debt:
    * for a request that must go with the one before it, whose cost the
    * following requests then wait for.

@@ -8,3 +8,4 @@ export * from './providerHealth';
 export * from './registryBudgets';
 export * from './archive';
 export * from './imagesFileSnapshot';
+export * from './versions';

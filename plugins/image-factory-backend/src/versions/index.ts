@@ -1,0 +1,6 @@
+export { createVersions } from './createVersions';
+export type { Versions } from './createVersions';
+export { readVersionsConfig } from './readVersionsConfig';
+export type { VersionsConfig } from './readVersionsConfig';
+export { VersionService, assertDigest } from './VersionService';
+export type { VersionTarget } from './types';
