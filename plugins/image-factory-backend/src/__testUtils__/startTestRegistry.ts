@@ -6,6 +6,7 @@ import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
 import { freePort } from './freePort';
+import { startTestTokenServer, TestTokenServer } from './startTestTokenServer';
 
 /** A running throwaway registry. */
 export interface TestRegistry {
@@ -17,12 +18,20 @@ export interface TestRegistry {
   pause(): Promise<void>;
   /** Starts a paused registry again on the same port, with the same storage. */
   resume(): Promise<void>;
+  /** The token service, when started with `bearer`. */
+  tokenServer?: TestTokenServer;
 }
 
 /** Options of {@link startTestRegistry}. */
 export interface StartTestRegistryOptions {
   /** Require these credentials (htpasswd, bcrypt). Default: open. */
   auth?: { username: string; password: string };
+  /**
+   * Require bearer tokens from a test token service that grants these
+   * credentials (distribution's `auth.token`, as Docker Hub and GHCR do).
+   * Excludes `auth`.
+   */
+  bearer?: { username: string; password: string };
   /** Send Distribution notifications (push events) here, with this bearer token. */
   notifications?: { url: string; token: string };
 }
@@ -38,6 +47,7 @@ function registryConfig(options: {
   dir: string;
   port: number;
   htpasswd?: string;
+  token?: TestTokenServer;
   notifications?: { url: string; token: string };
 }): string {
   const lines = [
@@ -61,6 +71,16 @@ function registryConfig(options: {
       '  htpasswd:',
       '    realm: image-factory-test',
       `    path: ${JSON.stringify(options.htpasswd)}`,
+    );
+  }
+  if (options.token) {
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${JSON.stringify(options.token.realm)}`,
+      `    service: ${JSON.stringify(options.token.service)}`,
+      `    issuer: ${JSON.stringify(options.token.issuer)}`,
+      `    rootcertbundle: ${JSON.stringify(options.token.certificatePath)}`,
     );
   }
   if (options.notifications) {
@@ -125,14 +145,21 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 /**
  * Starts a real registry (distribution, Debian's `docker-registry`) on a free
  * loopback port with storage in a temporary directory, optionally behind
- * htpasswd auth, and waits until `/v2/` answers.
+ * htpasswd or bearer-token auth, and waits until `/v2/` answers.
  */
 export async function startTestRegistry(
   options: StartTestRegistryOptions = {},
 ): Promise<TestRegistry> {
+  if (options.auth && options.bearer) {
+    throw new Error('auth and bearer exclude each other');
+  }
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'test-registry-'));
   let child: ChildProcess | undefined;
+  let token: TestTokenServer | undefined;
   try {
+    if (options.bearer) {
+      token = await startTestTokenServer({ dir, ...options.bearer });
+    }
     let htpasswd: string | undefined;
     if (options.auth) {
       const { stdout } = await execFileAsync('htpasswd', [
@@ -153,6 +180,7 @@ export async function startTestRegistry(
         dir,
         port,
         htpasswd,
+        token,
         notifications: options.notifications,
       }),
     );
@@ -182,8 +210,10 @@ export async function startTestRegistry(
 
     return {
       host: `127.0.0.1:${port}`,
+      tokenServer: token,
       async stop() {
         if (child) await stopProcess(child);
+        await token?.stop();
         await fs.rm(dir, { recursive: true, force: true });
       },
       async pause() {
@@ -195,6 +225,7 @@ export async function startTestRegistry(
     };
   } catch (e) {
     if (child) await stopProcess(child);
+    await token?.stop();
     await fs.rm(dir, { recursive: true, force: true });
     throw e;
   }

@@ -5,7 +5,11 @@ import {
 } from '@image-factory/plugin-image-factory-common';
 import { digestMatches, sha256Digest } from './digest';
 import { errorFromResponse } from './errorFromResponse';
-import { ManifestInvalidError, RegistryResponseError } from './errors';
+import {
+  ManifestInvalidError,
+  ManifestNotFoundError,
+  RegistryResponseError,
+} from './errors';
 import { MANIFEST_ACCEPT } from './mediaTypes';
 import { parseRateLimitHeaders } from './parseRateLimitHeaders';
 import { RegistryAuthenticator } from './RegistryAuthenticator';
@@ -23,12 +27,18 @@ import {
   readBody,
   requireHeader,
 } from './responseChecks';
+import { checkReferrersOptions, fetchReferrers } from './referrers';
+import { checkTagListOptions, fetchTagPage } from './tagList';
 import {
   Manifest,
   ManifestHead,
   OciRegistryClientOptions,
+  Referrers,
+  ReferrersOptions,
   RegistryRequestOptions,
   RepositoryRef,
+  TagListOptions,
+  TagListPage,
 } from './types';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './requestSignal';
 
@@ -328,6 +338,48 @@ export class OciRegistryClient {
       context,
     );
     return digest;
+  }
+
+  /**
+   * One page of a repository's tags (`GET /v2/<name>/tags/list?n=&last=`).
+   * Pass `next` back for the following page. A repository the registry does
+   * not know throws `ManifestNotFoundError`; one without tags gives `[]`.
+   */
+  async listTags(
+    repo: RepositoryRef,
+    options: TagListOptions = {},
+  ): Promise<TagListPage> {
+    checkTagListOptions(options);
+    const endpoint = this.endpointFor(repo);
+    return fetchTagPage(this.transport, endpoint, repo, options, this.clock);
+  }
+
+  /**
+   * The manifests whose `subject` is `digest` (signatures, SBOMs,
+   * attestations), from the referrers API or, where the registry has none,
+   * from the referrers tag that pushing clients maintain.
+   */
+  async listReferrers(
+    repo: RepositoryRef,
+    digest: string,
+    options: ReferrersOptions = {},
+  ): Promise<Referrers> {
+    if (!DIGEST.test(digest)) {
+      throw new InputError(`digest: '${digest}' is not a valid digest`);
+    }
+    checkReferrersOptions(options);
+    const endpoint = this.endpointFor(repo);
+    return fetchReferrers(this.transport, endpoint, repo, digest, options, {
+      now: this.clock,
+      readTag: async (tag, signal) => {
+        try {
+          return (await this.getManifest({ ...repo, tag }, { signal })).json;
+        } catch (e) {
+          if (e instanceof ManifestNotFoundError) return undefined;
+          throw e;
+        }
+      },
+    });
   }
 
   private endpointFor(repo: RepositoryRef): RegistryEndpoint {

@@ -6,10 +6,15 @@ export type {
   OciDescriptor,
   OciRegistryClientOptions,
   RegistryCredentials,
+  Referrers,
+  ReferrersOptions,
   RegistryCredentialsProvider,
   RegistryRequestOptions,
   RepositoryRef,
+  TagListOptions,
+  TagListPage,
 } from './types';
+export { referrersTag } from './referrers';
 export {
   ManifestInvalidError,
   ManifestNotFoundError,

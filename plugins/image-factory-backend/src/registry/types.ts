@@ -75,6 +75,8 @@ export interface OciDescriptor {
     'os.features'?: string[];
   };
   annotations?: Record<string, string>;
+  /** The artifact's type, in referrers lists (distribution-spec v1.1). */
+  artifactType?: string;
   [key: string]: unknown;
 }
 
@@ -106,4 +108,38 @@ export interface Manifest {
   json: ManifestJson;
   /** What the registry's `RateLimit-*` headers said, if it sent any. */
   rateLimit?: RegistryRateLimit;
+}
+
+/** Options of {@link OciRegistryClient.listTags}. */
+export interface TagListOptions extends RegistryRequestOptions {
+  /** Page size, 1 to 10,000. Default: whatever the registry sends (often every tag). */
+  n?: number;
+  /** Start after this tag (exclusive), as given by the previous page's `next`. */
+  last?: string;
+}
+
+/** One page of a repository's tags. */
+export interface TagListPage {
+  /** Tag names, in the registry's order (lexical, by the spec). */
+  tags: string[];
+  /** Pass as `last` (and `n`) to get the next page; absent on the last page. */
+  next?: { last: string; n?: number };
+}
+
+/** Options of {@link OciRegistryClient.listReferrers}. */
+export interface ReferrersOptions extends RegistryRequestOptions {
+  /** Only referrers of this artifact type (e.g. `application/vnd.dev.sigstore.bundle.v0.3+json`). */
+  artifactType?: string;
+}
+
+/** The manifests that name a manifest as their `subject`. */
+export interface Referrers {
+  /** Descriptors with `artifactType` and the referrers' annotations. */
+  descriptors: OciDescriptor[];
+  /**
+   * Where they came from: the registry's referrers API, or the
+   * `<alg>-<hex>` tag that clients maintain where the API is missing
+   * (distribution-spec v1.1, "Referrers Tag Schema").
+   */
+  source: 'referrers-api' | 'referrers-tag';
 }

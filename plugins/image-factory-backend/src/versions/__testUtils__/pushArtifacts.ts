@@ -114,11 +114,22 @@ export async function pushReferrer(
   subjectDigest: string,
   artifactType: string,
   options: { annotations?: Record<string, string>; seed?: string } = {},
-): Promise<{ digest: string; size: number; source: 'referrers-api' | 'referrers-tag' }> {
+): Promise<{
+  digest: string;
+  size: number;
+  source: 'referrers-api' | 'referrers-tag';
+}> {
   const subject = await client.headManifest({ ...repo, digest: subjectDigest });
   const empty = Buffer.from('{}');
-  const layer = json({ artifactType, subject: subjectDigest, seed: options.seed ?? '0' });
-  await Promise.all([client.pushBlob(repo, empty), client.pushBlob(repo, layer)]);
+  const layer = json({
+    artifactType,
+    subject: subjectDigest,
+    seed: options.seed ?? '0',
+  });
+  await Promise.all([
+    client.pushBlob(repo, empty),
+    client.pushBlob(repo, layer),
+  ]);
   const annotations = {
     'org.opencontainers.image.created': '2026-01-01T00:00:00Z',
     ...options.annotations,
@@ -127,11 +138,23 @@ export async function pushReferrer(
     schemaVersion: 2,
     mediaType: OCI_IMAGE_MANIFEST,
     artifactType,
-    config: { mediaType: OCI_EMPTY, digest: sha256Digest(empty), size: empty.length },
+    config: {
+      mediaType: OCI_EMPTY,
+      digest: sha256Digest(empty),
+      size: empty.length,
+    },
     layers: [
-      { mediaType: 'application/json', digest: sha256Digest(layer), size: layer.length },
+      {
+        mediaType: 'application/json',
+        digest: sha256Digest(layer),
+        size: layer.length,
+      },
     ],
-    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    subject: {
+      mediaType: subject.mediaType,
+      digest: subject.digest,
+      size: subject.size,
+    },
     annotations,
   });
   const digest = await client.putManifest(
@@ -150,7 +173,13 @@ export async function pushReferrer(
         mediaType: OCI_IMAGE_INDEX,
         manifests: [
           ...listed,
-          { mediaType: OCI_IMAGE_MANIFEST, digest, size: manifest.length, artifactType, annotations },
+          {
+            mediaType: OCI_IMAGE_MANIFEST,
+            digest,
+            size: manifest.length,
+            artifactType,
+            annotations,
+          },
         ],
       });
       await client.putManifest(repo, tag, index, OCI_IMAGE_INDEX);

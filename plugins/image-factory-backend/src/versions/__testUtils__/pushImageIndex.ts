@@ -103,7 +103,9 @@ async function pushPlatform(
     ...parsePlatform(platform),
     created,
     config: {
-      Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+      Env: [
+        'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      ],
       ...(options.labels && { Labels: options.labels }),
     },
     rootfs: { type: 'layers', diff_ids: layers.map(l => l.diffId) },
@@ -164,7 +166,9 @@ async function pushAttestation(
     predicateType: SLSA_PROVENANCE_V02,
     subject: [
       {
-        name: `pkg:docker/${repo.registry}/${repo.repository}?platform=${encodeURIComponent(subject.platform)}`,
+        name: `pkg:docker/${repo.registry}/${
+          repo.repository
+        }?platform=${encodeURIComponent(subject.platform)}`,
         digest: { sha256: subject.digest.slice('sha256:'.length) },
       },
     ],
@@ -208,7 +212,12 @@ async function pushAttestation(
     manifest,
     OCI_IMAGE_MANIFEST,
   );
-  return { digest, size: manifest.length, subject: subject.digest, layerDigest };
+  return {
+    digest,
+    size: manifest.length,
+    subject: subject.digest,
+    layerDigest,
+  };
 }
 
 /**

@@ -21,6 +21,9 @@ export async function tagManyTimes(
     }
   };
   await Promise.all(
-    Array.from({ length: Math.min(options.concurrency ?? 16, tags.length) }, worker),
+    Array.from(
+      { length: Math.min(options.concurrency ?? 16, tags.length) },
+      worker,
+    ),
   );
 }

@@ -4,7 +4,12 @@ import { sha256Digest } from '../../registry';
 const BLOCK = 512;
 
 function field(header: Buffer, offset: number, length: number, value: string) {
-  header.write(value, offset, Math.min(length, Buffer.byteLength(value)), 'ascii');
+  header.write(
+    value,
+    offset,
+    Math.min(length, Buffer.byteLength(value)),
+    'ascii',
+  );
 }
 
 function octal(value: number, length: number): string {
