@@ -338,6 +338,31 @@ describe('VersionService against a real registry', () => {
     const second = sent() - start - first;
     // The run tags never move: only the pages and `latest` are asked again.
     expect(second).toBe(3 + 1);
+
+    // A new index over the same platform manifests costs its own GET only.
+    const again = await pushImageIndex(client, many, {
+      seed: 'many',
+      tag: 'again',
+      annotations: { 'org.opencontainers.image.revision': 'b' },
+    });
+    expect(again.digest).not.toBe(index.digest);
+    const before = sent();
+    const later = await versions.service.list(
+      { ...target },
+      { limit: 25, sort: 'date', hideMachineTags: true },
+    );
+    await versions.service.refresh(target);
+    const relisted = await versions.service.list(target, {
+      limit: 25,
+      sort: 'date',
+      hideMachineTags: true,
+    });
+    expect(later.items).toHaveLength(1);
+    expect(relisted.items.map(v => v.digest).sort()).toEqual(
+      [index.digest, again.digest].sort(),
+    );
+    // Pages and the two moving tags, then the new index; no platform manifest or config.
+    expect(sent() - before).toBe(3 + 2 + 1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { RegistryTagPage } from '@image-factory/plugin-image-factory-node';
 import { createHash } from 'node:crypto';
 import {
   RegistryAuthError,
@@ -60,28 +61,25 @@ describe('Docker Hub adapter', () => {
     const { context, requests } = testAdapterContext();
     const repository = { host: 'docker.io', repository: 'acme/app' };
 
-    const names: string[] = [];
+    const pages: RegistryTagPage[] = [];
     let cursor: string | undefined;
-    let pages = 0;
     do {
       const page = await adapter.listTags(
         repository,
         { cursor, pageSize: 100 },
         context,
       );
-      pages += 1;
-      if (pages === 1) {
-        expect(page.tags[0]).toEqual({
-          name: 'v249',
-          digest: digestOf(`image ${249 % 7}`),
-          updatedAt: '2026-01-01T04:09:00.000Z',
-        });
-      }
-      names.push(...page.tags.map(t => t.name));
+      pages.push(page);
       cursor = page.next;
     } while (cursor);
 
-    expect(pages).toBe(3);
+    expect(pages).toHaveLength(3);
+    expect(pages[0].tags[0]).toEqual({
+      name: 'v249',
+      digest: digestOf(`image ${249 % 7}`),
+      updatedAt: '2026-01-01T04:09:00.000Z',
+    });
+    const names = pages.flatMap(p => p.tags.map(t => t.name));
     expect(names).toHaveLength(250);
     expect(new Set(names).size).toBe(250);
     expect(names.slice(-1)).toEqual(['v0']);

@@ -46,13 +46,22 @@ export async function readVersionDetails(
   registry: VersionRegistry,
   repo: RepositoryRef,
   digest: string,
-  signal?: AbortSignal,
+  options: {
+    signal?: AbortSignal;
+    /** Platforms read before (by any version), so each manifest is read once. */
+    knownPlatforms?: (digests: string[]) => Promise<Map<string, PlatformDetails>>;
+  } = {},
 ): Promise<VersionDetails> {
+  const { signal } = options;
   const manifest = await registry.getManifest(repo, digest, signal);
   const mediaType = manifest.mediaType || manifest.json.mediaType || '';
   if (INDEX_TYPES.has(mediaType) || Array.isArray(manifest.json.manifests)) {
     const attachments: ImageVersionAttachment[] = [];
     const platforms: PlatformDetails[] = [];
+    const known =
+      (await options.knownPlatforms?.(
+        (manifest.json.manifests ?? []).map(m => m.digest),
+      )) ?? new Map<string, PlatformDetails>();
     for (const entry of manifest.json.manifests ?? []) {
       if (isAttestationEntry(entry)) {
         attachments.push({
@@ -66,16 +75,22 @@ export async function readVersionDetails(
         });
         continue;
       }
-      const child = await registry.getManifest(repo, entry.digest, signal);
-      if (INDEX_TYPES.has(child.mediaType)) continue; // nested indexes are not platforms
-      const platform = await readPlatform(
-        registry,
-        repo,
-        entry.digest,
-        child.json,
-        child.bytes.length,
-        signal,
-      );
+      let platform = known.get(entry.digest);
+      if (platform) {
+        platform = { ...platform };
+        delete platform.indexPlatform;
+      } else {
+        const child = await registry.getManifest(repo, entry.digest, signal);
+        if (INDEX_TYPES.has(child.mediaType)) continue; // nested indexes are not platforms
+        platform = await readPlatform(
+          registry,
+          repo,
+          entry.digest,
+          child.json,
+          child.bytes.length,
+          signal,
+        );
+      }
       if (!platform) continue;
       if (entry.platform) {
         const claimed = platformString(entry.platform);

@@ -168,11 +168,7 @@ export async function startFakeDockerHub(
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
-      authorization: !auth
-        ? 'none'
-        : /^bearer /i.test(auth)
-        ? 'bearer'
-        : 'other',
+      authorization: authorizationKind(auth),
       status: 0,
     };
     requests.push(record);
@@ -389,6 +385,11 @@ function tagPayload(tag: FakeHubTag, index: number) {
     content_type: 'image',
     digest: tag.digest,
   };
+}
+
+function authorizationKind(header: string | undefined) {
+  if (!header) return 'none';
+  return /^bearer /i.test(header) ? 'bearer' : 'other';
 }
 
 function readBody(req: IncomingMessage) {
