@@ -321,7 +321,7 @@ describe('OciRegistryClient tag listing against distribution with bearer tokens'
   }, START_TIMEOUT_MS);
   afterAll(() => registry?.stop());
 
-  it('lists with a token for the pull scope, and refuses anonymous access', async () => {
+  it('lists tags and referrers with a token for the pull scope, and refuses anonymous access', async () => {
     const client = authedClient(registry.host);
     const repo = { registry: registry.host, repository: 'team/bearer' };
     await pushImageIndex(client, repo, { tag: 'b1' });
@@ -337,6 +337,13 @@ describe('OciRegistryClient tag listing against distribution with bearer tokens'
     expect(registry.tokenServer!.requests).toContainEqual({
       scopes: ['repository:team/bearer:pull'],
       user: auth.username,
+    });
+
+    const subject = (await client.headManifest({ ...repo, tag: 'a1' })).digest;
+    const referrer = await pushReferrer(client, repo, subject, SBOM);
+    expect(await client.listReferrers(repo, subject)).toMatchObject({
+      source: 'referrers-tag',
+      descriptors: [{ digest: referrer.digest, artifactType: SBOM }],
     });
 
     const anonymous = OciRegistryClient.create();
