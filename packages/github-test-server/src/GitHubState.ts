@@ -1,8 +1,14 @@
 import { join } from 'node:path';
 import { BareRepository } from './git/BareRepository';
 import { githubError, notFound, validationFailed } from './errors';
-import { IdSequence, PullState, RepoState, UserState } from './state';
-import { GitHubTestRepoSeed } from './types';
+import {
+  IdSequence,
+  PackageState,
+  PullState,
+  RepoState,
+  UserState,
+} from './state';
+import { GitHubTestPackageSeed, GitHubTestRepoSeed } from './types';
 
 /**
  * Everything the fake GitHub knows: users, repositories (each a bare git
@@ -13,6 +19,8 @@ export class GitHubState {
   readonly ids = new IdSequence();
   readonly repos = new Map<string, RepoState>();
   readonly users = new Map<string, UserState>();
+  /** Container packages, keyed by `org|user/owner/name` (lower case). */
+  readonly packages = new Map<string, PackageState>();
   readonly startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
   constructor(private readonly rootDir: string) {}
@@ -32,6 +40,41 @@ export class GitHubState {
     const repo = this.repos.get(`${owner}/${name}`.toLowerCase());
     if (!repo) throw notFound();
     return repo;
+  }
+
+  /**
+   * Creates or replaces a container package with its versions; ids grow in
+   * push order, so the last version given is the newest.
+   */
+  createPackage(seed: GitHubTestPackageSeed): PackageState {
+    const ownerType = seed.ownerType ?? 'org';
+    const now = timestamp();
+    const pkg: PackageState = {
+      id: this.ids.take(),
+      owner: this.user(seed.owner),
+      ownerType,
+      name: seed.name,
+      versions: seed.versions.map(v => ({
+        id: this.ids.take(),
+        digest: v.digest,
+        tags: [...(v.tags ?? [])],
+        createdAt: v.createdAt ?? now,
+        updatedAt: v.updatedAt ?? v.createdAt ?? now,
+      })),
+    };
+    this.packages.set(packageKey(ownerType, seed.owner, seed.name), pkg);
+    return pkg;
+  }
+
+  /** The container package, or GitHub's 404 (also when the owner is of the other kind). */
+  containerPackage(
+    ownerType: 'org' | 'user',
+    owner: string,
+    name: string,
+  ): PackageState {
+    const pkg = this.packages.get(packageKey(ownerType, owner, name));
+    if (!pkg) throw notFound();
+    return pkg;
   }
 
   async createRepo(seed: GitHubTestRepoSeed): Promise<RepoState> {
@@ -274,6 +317,10 @@ export class GitHubState {
       baseSha,
     });
   }
+}
+
+function packageKey(ownerType: string, owner: string, name: string) {
+  return `${ownerType}/${owner}/${name}`.toLowerCase();
 }
 
 /** The git author of commits made on behalf of a user. */

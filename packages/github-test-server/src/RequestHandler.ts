@@ -22,6 +22,8 @@ export interface RequestHandlerOptions {
   user: UserState;
   token: string;
   permissions: RepoPermissions;
+  /** The token's OAuth scopes, sent in `x-oauth-scopes`. */
+  scopes: string[];
   writeDenial: 'not-found' | 'forbidden';
   onViolation(violation: GitHubTestViolation): void;
   onPullClosed(repo: RepoState, pr: PullState): void;
@@ -180,12 +182,14 @@ export class RequestHandler {
     query: URLSearchParams,
     body: unknown,
   ): RequestContext {
-    const { state, urls, user, permissions, writeDenial } = this.options;
+    const { state, urls, user, permissions, scopes, writeDenial } =
+      this.options;
     return {
       state,
       urls,
       user,
       permissions,
+      scopes,
       params: match.params,
       query,
       body,
@@ -233,7 +237,7 @@ export class RequestHandler {
       'x-ratelimit-reset': String(reset),
       'x-ratelimit-used': '1',
       'x-ratelimit-resource': 'core',
-      'x-oauth-scopes': 'repo',
+      'x-oauth-scopes': this.options.scopes.join(', '),
       ...result.headers,
     };
     if (result.body === undefined) {

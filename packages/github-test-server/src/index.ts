@@ -10,6 +10,7 @@ export { startGitHubTestServer } from './startGitHubTestServer';
 export { signWebhookBody } from './webhooks';
 export type { FaultInjection } from './faults';
 export type {
+  GitHubTestPackageSeed,
   GitHubTestRepoSeed,
   GitHubTestServer,
   GitHubTestServerOptions,

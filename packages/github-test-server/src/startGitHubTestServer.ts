@@ -96,6 +96,7 @@ export async function startGitHubTestServer(
     user,
     token,
     permissions: PERMISSIONS[options.permission ?? 'admin'],
+    scopes: options.scopes ?? ['repo', 'read:packages'],
     writeDenial: options.writeDenial ?? 'not-found',
     onViolation: v => violations.push(v),
     onPullClosed: (repo, pr) =>
@@ -112,6 +113,7 @@ export async function startGitHubTestServer(
         continue;
       await state.createRepo(seed);
     }
+    for (const seed of options.packages ?? []) state.createPackage(seed);
     await save();
   } catch (error) {
     if (!dataDir) await rm(rootDir, { recursive: true, force: true });
@@ -176,6 +178,9 @@ export async function startGitHubTestServer(
     async createRepo(owner, name, files) {
       await state.createRepo({ owner, name, files });
       await save();
+    },
+    createPackage(seed) {
+      state.createPackage(seed);
     },
     async readFile(owner, repo, ref, path) {
       const content = await state.readFile(state.repo(owner, repo), ref, path);

@@ -87,3 +87,23 @@ export class IdSequence {
 export function nodeId(kind: string, id: number | string) {
   return Buffer.from(`${kind}:${id}`).toString('base64').replace(/=+$/, '');
 }
+
+/** One version of a container package: a manifest or index digest and its tags. */
+export interface PackageVersionState {
+  id: number;
+  /** The digest (`sha256:…`), which GitHub gives as the version's `name`. */
+  digest: string;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A container package (an image on ghcr.io) owned by an organization or a user. */
+export interface PackageState {
+  id: number;
+  owner: UserState;
+  ownerType: 'org' | 'user';
+  /** The image path below the owner (`app`, `tools/builder`). */
+  name: string;
+  versions: PackageVersionState[];
+}

@@ -18,6 +18,32 @@ export interface GitHubTestRepoSeed {
 }
 
 /**
+ * A container package (an image on ghcr.io) and its versions, listed by
+ * `GET /orgs/{org}/packages/container/{package_name}/versions` or
+ * `GET /users/{username}/packages/container/{package_name}/versions`.
+ *
+ * @public
+ */
+export interface GitHubTestPackageSeed {
+  owner: string;
+  /** Whether the owner is an organization (`/orgs/…`) or a user (`/users/…`). Default `org`. */
+  ownerType?: 'org' | 'user';
+  /** The image path below the owner (`app`, `tools/builder`). */
+  name: string;
+  /** The versions in push order: the last one is the newest. */
+  versions: Array<{
+    /** The manifest or index digest, GitHub's version `name`. */
+    digest: string;
+    /** Default: none (an untagged version). */
+    tags?: string[];
+    /** ISO 8601. Default: when the package was created. */
+    createdAt?: string;
+    /** ISO 8601. Default: `createdAt`. */
+    updatedAt?: string;
+  }>;
+}
+
+/**
  * Options of {@link startGitHubTestServer}.
  *
  * @public
@@ -37,6 +63,13 @@ export interface GitHubTestServerOptions {
    * by personal access token`, as for fine-grained tokens). Default `not-found`.
    */
   writeDenial?: 'not-found' | 'forbidden';
+  /**
+   * The OAuth scopes of the token (sent in `x-oauth-scopes`). The package
+   * endpoints answer 403 without `read:packages`. Default `['repo', 'read:packages']`.
+   */
+  scopes?: string[];
+  /** Container packages to create at start (kept in memory only, not in `dataDir`). */
+  packages?: GitHubTestPackageSeed[];
   /** Repositories to create at start (unless `dataDir` already holds them). */
   repos?: GitHubTestRepoSeed[];
   /**
@@ -101,6 +134,8 @@ export interface GitHubTestServer {
     name: string,
     files?: Record<string, string | Buffer>,
   ): Promise<void>;
+  /** Creates or replaces a container package and its versions. */
+  createPackage(seed: GitHubTestPackageSeed): void;
   /** Reads a file from a branch, tag or commit sha; undefined if absent. */
   readFile(
     owner: string,

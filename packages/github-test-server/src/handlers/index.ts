@@ -1,6 +1,7 @@
 import { downloadTarball, getCombinedStatus } from './archives';
 import { createComment, listComments } from './comments';
 import { getContent, putContent } from './contents';
+import { listOrgPackageVersions, listUserPackageVersions } from './packages';
 import { createCommit, createTree, getGitCommit, updateRef } from './gitData';
 import {
   addLabels,
@@ -48,4 +49,8 @@ export const handlers: Record<string, Handler> = {
   'post /repos/{owner}/{repo}/issues/{issue_number}/labels': addLabels,
   'post /repos/{owner}/{repo}/issues/{issue_number}/comments': createComment,
   'get /repos/{owner}/{repo}/issues/{issue_number}/comments': listComments,
+  'get /orgs/{org}/packages/{package_type}/{package_name}/versions':
+    listOrgPackageVersions,
+  'get /users/{username}/packages/{package_type}/{package_name}/versions':
+    listUserPackageVersions,
 };

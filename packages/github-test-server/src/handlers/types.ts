@@ -8,6 +8,8 @@ export interface RequestContext {
   urls: Urls;
   user: UserState;
   permissions: RepoPermissions;
+  /** The token's OAuth scopes. */
+  scopes: string[];
   params: Record<string, string>;
   query: URLSearchParams;
   body: any;
