@@ -212,6 +212,34 @@ describe('Docker Hub adapter', () => {
       expect(hub.requests.every(r => r.status < 400)).toBe(true);
     });
 
+    it('logs in again once when the API refuses a cached token', async () => {
+      const adapter = createDockerHubAdapter({
+        apiBaseUrl: hub.baseUrl,
+        now: () => clock,
+      });
+      const { context } = testAdapterContext({
+        credentials: {
+          'docker.io': { type: 'basic', username: 'ci-bot', password: secret },
+        },
+      });
+      await adapter.listTags(repository, { pageSize: 10 }, context);
+      hub.revokeTokens();
+      const page = await adapter.listTags(
+        repository,
+        { pageSize: 10 },
+        context,
+      );
+      expect(page.tags).toHaveLength(5);
+      expect(hub.tokensIssued).toBe(2);
+      expect(hub.requests.map(r => `${r.method} ${r.status}`)).toEqual([
+        'POST 200',
+        'GET 200',
+        'GET 401',
+        'POST 200',
+        'GET 200',
+      ]);
+    });
+
     it('is not served anonymously, so the OCI adapter can answer', async () => {
       const adapter = createDockerHubAdapter({ apiBaseUrl: hub.baseUrl });
       const { context } = testAdapterContext();

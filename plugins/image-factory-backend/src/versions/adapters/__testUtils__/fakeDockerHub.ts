@@ -84,6 +84,8 @@ export interface FakeDockerHub {
   /** Tokens handed out by `POST /v2/auth/token`. */
   tokensIssued: number;
   setRepository(repository: FakeHubRepository): void;
+  /** Invalidates every token handed out so far, as a revoked PAT does. */
+  revokeTokens(): void;
   stop(): Promise<void>;
 }
 
@@ -103,7 +105,7 @@ export async function startFakeDockerHub(
   options: FakeDockerHubOptions = {},
 ): Promise<FakeDockerHub> {
   const now = options.now ?? Date.now;
-  const signingKey = randomBytes(32);
+  let signingKey = randomBytes(32);
   const users = new Map(
     (options.users ?? []).map(u => [u.username.toLowerCase(), u]),
   );
@@ -335,6 +337,9 @@ export async function startFakeDockerHub(
     requests,
     get tokensIssued() {
       return tokensIssued;
+    },
+    revokeTokens() {
+      signingKey = randomBytes(32);
     },
     setRepository(repository) {
       repositories.set(
