@@ -2,7 +2,7 @@ import imageFactoryPlugin from './alpha';
 import { enrollRouteRef, rootRouteRef } from './routes';
 
 describe('image-factory plugin for the new frontend system', () => {
-  it('provides the API, the page, the Image (overview, enrollment, rebuilds, upstream digest) and Provider cards and the Builds and Dependencies tabs', () => {
+  it('provides the API, the page, the Image (overview, enrollment, rebuilds, upstream digest, latest versions) and Provider cards and the Builds, Versions and Dependencies tabs', () => {
     expect(imageFactoryPlugin.pluginId).toBe('image-factory');
     expect(imageFactoryPlugin.routes.root).toBe(rootRouteRef);
     expect(imageFactoryPlugin.routes.enroll).toBe(enrollRouteRef);
@@ -37,6 +37,16 @@ describe('image-factory plugin for the new frontend system', () => {
     expect(
       imageFactoryPlugin.getExtension(
         'entity-content:image-factory/image-dependencies',
+      ),
+    ).toBeDefined();
+    expect(
+      imageFactoryPlugin.getExtension(
+        'entity-content:image-factory/image-versions',
+      ),
+    ).toBeDefined();
+    expect(
+      imageFactoryPlugin.getExtension(
+        'entity-card:image-factory/image-latest-versions',
       ),
     ).toBeDefined();
     expect(

@@ -112,6 +112,31 @@ const entityImageDependenciesContent = EntityContentBlueprint.make({
   },
 });
 
+const entityImageVersionsContent = EntityContentBlueprint.make({
+  name: 'image-versions',
+  params: {
+    path: '/versions',
+    title: 'Versions',
+    // Every Image: managed, base, external and discovered.
+    filter: 'kind:image',
+    loader: () =>
+      import('./components/ImageVersionsContent').then(m =>
+        compatWrapper(<m.ImageVersionsContent />),
+      ),
+  },
+});
+
+const entityImageLatestVersionsCard = EntityCardBlueprint.make({
+  name: 'image-latest-versions',
+  params: {
+    filter: 'kind:image',
+    loader: () =>
+      import('./components/ImageLatestVersionsCard').then(m =>
+        compatWrapper(<m.ImageLatestVersionsCard />),
+      ),
+  },
+});
+
 const entityProviderHealthCard = EntityCardBlueprint.make({
   name: 'provider-health',
   params: {
@@ -149,9 +174,9 @@ const entityImageBuildInputsCard = EntityCardBlueprint.make({
  * The Image Factory plugin for the new frontend system: the status page at
  * `/image-factory` (with the upcoming rebuilds) and the enroll page at
  * `/image-factory/enroll`, the overview, enrollment and rebuilds cards, the
- * upstream digest card (watched images only) and the Builds and Dependencies
- * tabs on Image entity pages (Builds and rebuilds only for images with a
- * source), the build and inputs cards on ImageBuild entity pages, the health
+ * upstream digest card (watched images only), the latest versions card and
+ * the Builds, Versions and Dependencies tabs on Image entity pages (Builds
+ * and rebuilds only for images with a source), the build and inputs cards on ImageBuild entity pages, the health
  * card on Provider entity pages, and the API.
  *
  * @alpha
@@ -169,7 +194,9 @@ export default createFrontendPlugin({
     entityImageEnrollmentCard,
     entityImageRebuildsCard,
     entityImageTrackingCard,
+    entityImageLatestVersionsCard,
     entityImageBuildsContent,
+    entityImageVersionsContent,
     entityImageDependenciesContent,
     entityProviderHealthCard,
     entityImageBuildOverviewCard,

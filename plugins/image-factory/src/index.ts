@@ -12,6 +12,8 @@ export {
   EntityImageEnrollmentCard,
   EntityImageBuildsContent,
   EntityImageDependenciesContent,
+  EntityImageVersionsContent,
+  EntityImageLatestVersionsCard,
   EntityImageRebuildsCard,
   EntityImageTrackingCard,
   EntityProviderHealthCard,
@@ -24,6 +26,7 @@ export {
   enrollRouteRef as imageFactoryEnrollRouteRef,
 } from './routes';
 export { imageFactoryApiRef, ImageFactoryClient } from './api';
+export { imageVersionColumn } from './components/ImageVersionColumn';
 export type {
   BuildLogStreamOptions,
   BuildLogStreamTiming,
@@ -74,6 +77,18 @@ export type {
   EnrollmentState,
   ImageEntityV1alpha1,
   ImageFactoryStatus,
+  ImageVersion,
+  ImageVersionAttachment,
+  ImageVersionAttachmentKind,
+  ImageVersionBaseChange,
+  ImageVersionBuild,
+  ImageVersionComparison,
+  ImageVersionLineage,
+  ImageVersionList,
+  ImageVersionListQuery,
+  ImageVersionPlatform,
+  ImageVersionPlatformChange,
+  ImageVersionSource,
   ImagesFileIssue,
   ImagesFileStatus,
   ProviderStatus,

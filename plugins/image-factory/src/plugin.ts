@@ -128,6 +128,53 @@ export const EntityImageDependenciesContent: () => JSX.Element =
   );
 
 /**
+ * Entity content (a tab) for any Image (managed, base, external or
+ * discovered): its versions in the registry, one row per manifest or index
+ * digest, with tags, created date, sizes, platforms (digest and
+ * architecture), attestations and signatures as chips, and for images the
+ * factory built the run, cause, source revision and the bases it was built
+ * on; sort by semantic version or date, filter by tag, hide machine tags,
+ * refresh, copy pull references by digest or tag, pages from the server,
+ * and a comparison of two versions. `pageSize` is the versions per page
+ * (default 25).
+ *
+ * @public
+ */
+export const EntityImageVersionsContent: (props: {
+  pageSize?: number;
+}) => JSX.Element = imageFactoryPlugin.provide(
+  createComponentExtension({
+    name: 'EntityImageVersionsContent',
+    component: {
+      lazy: () =>
+        import('./components/ImageVersionsContent').then(
+          m => m.ImageVersionsContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * Entity card for any Image: its three newest versions (machine tags
+ * hidden) with their age, "newest" and "N behind" markers, a warning when a
+ * version's base has newer digests, and a link to the Versions tab.
+ *
+ * @public
+ */
+export const EntityImageLatestVersionsCard: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityImageLatestVersionsCard',
+      component: {
+        lazy: () =>
+          import('./components/ImageLatestVersionsCard').then(
+            m => m.ImageLatestVersionsCard,
+          ),
+      },
+    }),
+  );
+
+/**
  * Entity card for kind Image: "Emergency rebuild" (skips the rebuild delay;
  * needs a justification and the `image-factory.rebuild.emergency`
  * permission, optionally rebuilds the images built FROM it too) and the

@@ -18,6 +18,11 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  ImageVersion,
+  ImageVersionComparison,
+  ImageVersionList,
+  ImageVersionListQuery,
+  ImageVersionSource,
   RegistryBudgetList,
   StartBuildRequest,
   UnenrollImageRequest,
@@ -31,6 +36,7 @@ import type {
 } from '../api';
 import { queuedRunFixture } from './builds';
 import { enrollmentFixture } from './enrollments';
+import { InMemoryImageVersions } from './InMemoryImageVersions';
 
 /** What one `getStatus()` call does: resolve, reject, or never settle. */
 export type StatusResult = ImageFactoryStatus | Error | 'pending';
@@ -131,6 +137,8 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
   emergencyResults: WriteResult[] = [];
   /** Every `emergencyRebuild`, in order. */
   readonly emergencyRequests: Array<{ name: string; body: unknown }> = [];
+  /** Each image's registry versions, and the calls for them. */
+  readonly versions = new InMemoryImageVersions();
 
   constructor(...results: StatusResult[]) {
     if (results.length === 0) {
@@ -412,6 +420,29 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     };
     this.audit.unshift(audit);
     return settle({ runs, audit });
+  }
+
+  listImageVersions(
+    name: string,
+    query?: Partial<ImageVersionListQuery>,
+  ): Promise<ImageVersionList> {
+    return this.versions.list(name, query);
+  }
+
+  getImageVersion(name: string, digest: string): Promise<ImageVersion> {
+    return this.versions.get(name, digest);
+  }
+
+  compareImageVersions(
+    name: string,
+    from: string,
+    to: string,
+  ): Promise<ImageVersionComparison> {
+    return this.versions.compare(name, from, to);
+  }
+
+  refreshImageVersions(name: string): Promise<ImageVersionSource> {
+    return this.versions.refresh(name);
   }
 
   /** The open streams of a run. */

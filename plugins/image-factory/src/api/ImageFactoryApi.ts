@@ -17,6 +17,11 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  ImageVersion,
+  ImageVersionComparison,
+  ImageVersionList,
+  ImageVersionListQuery,
+  ImageVersionSource,
   RegistryBudgetList,
   StartBuildRequest,
   UnenrollImageRequest,
@@ -184,6 +189,42 @@ export interface ImageFactoryApi {
    * (`GET /api/image-factory/images/archived`).
    */
   listArchivedImages(): Promise<ArchivedImageList>;
+
+  /**
+   * A page of an image's versions in its registry, one per manifest or index
+   * digest, with where the list comes from (fresh, stale or unreachable)
+   * (`GET /api/image-factory/images/:name/versions`). Pass the previous
+   * page's `nextCursor` as `cursor` for the next one; `:name` is any Image
+   * entity's `metadata.name`.
+   */
+  listImageVersions(
+    name: string,
+    query?: Partial<ImageVersionListQuery>,
+  ): Promise<ImageVersionList>;
+
+  /**
+   * One version of an image by digest, with its attestations and referrers
+   * (`GET /api/image-factory/images/:name/versions/:digest`).
+   */
+  getImageVersion(name: string, digest: string): Promise<ImageVersion>;
+
+  /**
+   * What changed from one version to another: platforms, layers, bases,
+   * build args, source revision and a one-line summary
+   * (`GET /api/image-factory/images/:name/versions/compare?from&to`).
+   */
+  compareImageVersions(
+    name: string,
+    from: string,
+    to: string,
+  ): Promise<ImageVersionComparison>;
+
+  /**
+   * Lists the image's tags in its registry again, now
+   * (`POST /api/image-factory/images/:name/versions/refresh`), and returns
+   * where the list stands afterwards.
+   */
+  refreshImageVersions(name: string): Promise<ImageVersionSource>;
 }
 
 /**

@@ -20,6 +20,12 @@ import {
   upcomingFixture,
 } from '../__fixtures__/rebuilds';
 import { statusWithIssues } from '../__fixtures__/status';
+import {
+  VERSION_DIGESTS,
+  comparisonFixture,
+  helloWebVersions,
+  versionSource,
+} from '../__fixtures__/versions';
 import { ImageFactoryClient } from './ImageFactoryClient';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -442,6 +448,110 @@ describe('ImageFactoryClient', () => {
       expect(error.body.error.message).toBe(
         'Needs image-factory.rebuild.emergency',
       );
+    });
+  });
+  describe('image versions', () => {
+    const request = (method: string, url: string) => ({
+      method,
+      url,
+      auth: 'Bearer user-token',
+    });
+    const base = '/api/image-factory/images/hello-web/versions';
+
+    it('lists versions, passing only the query fields given', async () => {
+      const page = {
+        items: helloWebVersions().slice(0, 2),
+        nextCursor: 'c2',
+        total: 4,
+        newestDigest: VERSION_DIGESTS.v130,
+        source: versionSource(),
+      };
+      handler = (_req, res) => json(res, 200, page);
+
+      await expect(client().listImageVersions('hello-web')).resolves.toEqual(
+        page,
+      );
+      await client().listImageVersions('hello-web', {
+        cursor: 'c2',
+        limit: 25,
+        sort: 'date',
+        q: '1.2 ',
+        hideMachineTags: true,
+      });
+      await client().listImageVersions('hello-web', {
+        q: '',
+        hideMachineTags: false,
+      });
+      expect(requests).toEqual([
+        request('GET', base),
+        request(
+          'GET',
+          `${base}?cursor=c2&limit=25&sort=date&q=1.2+&hideMachineTags=true`,
+        ),
+        request('GET', `${base}?hideMachineTags=false`),
+      ]);
+    });
+
+    it('gets one version by digest and compares two', async () => {
+      const [version] = helloWebVersions();
+      const comparison = comparisonFixture();
+      handler = (req, res) =>
+        json(res, 200, req.url!.includes('/compare') ? comparison : version);
+
+      await expect(
+        client().getImageVersion('hello-web', VERSION_DIGESTS.v130),
+      ).resolves.toEqual(version);
+      await expect(
+        client().compareImageVersions(
+          'hello-web',
+          VERSION_DIGESTS.v120,
+          VERSION_DIGESTS.v130,
+        ),
+      ).resolves.toEqual(comparison);
+      expect(requests).toEqual([
+        request('GET', `${base}/sha256%3A${VERSION_DIGESTS.v130.slice(7)}`),
+        request(
+          'GET',
+          `${base}/compare?from=sha256%3A${VERSION_DIGESTS.v120.slice(
+            7,
+          )}&to=sha256%3A${VERSION_DIGESTS.v130.slice(7)}`,
+        ),
+      ]);
+    });
+
+    it('refreshes the list with a POST and returns the source', async () => {
+      const source = versionSource({ listedAt: '2026-12-05T07:00:00.000Z' });
+      handler = (_req, res) => json(res, 200, source);
+
+      await expect(client().refreshImageVersions('hello web')).resolves.toEqual(
+        source,
+      );
+      expect(requests).toEqual([
+        request(
+          'POST',
+          '/api/image-factory/images/hello%20web/versions/refresh',
+        ),
+      ]);
+    });
+
+    it('throws the 400 that names the bad field', async () => {
+      handler = (_req, res) =>
+        json(res, 400, {
+          error: {
+            name: 'InputError',
+            message: 'limit: must be from 1 to 100',
+          },
+          response: { statusCode: 400 },
+        });
+      const error = await client()
+        .listImageVersions('hello-web', { limit: 500 })
+        .then(
+          () => undefined,
+          e => e,
+        );
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(400);
+      expect(error.body.error.message).toBe('limit: must be from 1 to 100');
     });
   });
 });

@@ -17,6 +17,11 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  ImageVersion,
+  ImageVersionComparison,
+  ImageVersionList,
+  ImageVersionListQuery,
+  ImageVersionSource,
   RegistryBudgetList,
   StartBuildRequest,
   UnenrollImageRequest,
@@ -249,6 +254,57 @@ export class ImageFactoryClient implements ImageFactoryApi {
       'GET',
       `/images/${encodeURIComponent(name)}/audit`,
     );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.listImageVersions} */
+  async listImageVersions(
+    name: string,
+    query: Partial<ImageVersionListQuery> = {},
+  ): Promise<ImageVersionList> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      // Booleans and numbers as the backend's query schema reads them.
+      if (value !== undefined && value !== '') {
+        params.set(key, String(value));
+      }
+    }
+    const search = params.toString();
+    return this.request<ImageVersionList>(
+      'GET',
+      `${this.versionsPath(name)}${search ? `?${search}` : ''}`,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.getImageVersion} */
+  async getImageVersion(name: string, digest: string): Promise<ImageVersion> {
+    return this.request<ImageVersion>(
+      'GET',
+      `${this.versionsPath(name)}/${encodeURIComponent(digest)}`,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.compareImageVersions} */
+  async compareImageVersions(
+    name: string,
+    from: string,
+    to: string,
+  ): Promise<ImageVersionComparison> {
+    return this.request<ImageVersionComparison>(
+      'GET',
+      `${this.versionsPath(name)}/compare?${new URLSearchParams({ from, to })}`,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.refreshImageVersions} */
+  async refreshImageVersions(name: string): Promise<ImageVersionSource> {
+    return this.request<ImageVersionSource>(
+      'POST',
+      `${this.versionsPath(name)}/refresh`,
+    );
+  }
+
+  private versionsPath(name: string): string {
+    return `/images/${encodeURIComponent(name)}/versions`;
   }
 
   private async request<T>(

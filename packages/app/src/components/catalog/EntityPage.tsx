@@ -40,9 +40,11 @@ import {
   EntityImageBuildsContent,
   EntityImageDependenciesContent,
   EntityImageEnrollmentCard,
+  EntityImageLatestVersionsCard,
   EntityImageOverviewCard,
   EntityImageRebuildsCard,
   EntityImageTrackingCard,
+  EntityImageVersionsContent,
   EntityProviderHealthCard,
   ImageFactoryEntityNotFound,
   RELATION_PROVIDED_BY,
@@ -152,6 +154,9 @@ const imagePage = (
           <EntityImageOverviewCard />
         </Grid>
         <Grid item md={6} xs={12}>
+          <EntityImageLatestVersionsCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
           <EntityImageEnrollmentCard />
         </Grid>
         {/* Only images the factory builds (a source) can be rebuilt. */}
@@ -193,6 +198,10 @@ const imagePage = (
       if={isImageFactoryBuiltImage}
     >
       <EntityImageBuildsContent />
+    </EntityLayout.Route>
+    {/* Every Image has versions in a registry: managed, base, external, discovered. */}
+    <EntityLayout.Route path="/versions" title="Versions">
+      <EntityImageVersionsContent />
     </EntityLayout.Route>
     <EntityLayout.Route path="/dependencies" title="Dependencies">
       <EntityImageDependenciesContent />

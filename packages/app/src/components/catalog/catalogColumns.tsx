@@ -4,7 +4,10 @@ import {
   CatalogTableColumnsFunc,
   CatalogTableRow,
 } from '@backstage/plugin-catalog';
-import { isImageFactoryImage } from '@image-factory/plugin-image-factory';
+import {
+  imageVersionColumn,
+  isImageFactoryImage,
+} from '@image-factory/plugin-image-factory';
 
 const platformsColumn: TableColumn<CatalogTableRow> = {
   title: 'Platforms',
@@ -25,9 +28,14 @@ const sourceColumn: TableColumn<CatalogTableRow> = {
   },
 };
 
+// Created once, so its cache of each image's newest version lasts as long
+// as the page: one request per Image row, however often the table renders.
+const versionColumn = imageVersionColumn<CatalogTableRow>();
+
 /**
  * The catalog table shows, for kind Image, what people look for first: owner,
- * type, platforms and where the image comes from.
+ * type, its newest version in the registry, platforms and where the image
+ * comes from.
  */
 export const catalogColumns: CatalogTableColumnsFunc = context => {
   if (context.filters.kind?.value?.toLocaleLowerCase('en-US') !== 'image') {
@@ -38,6 +46,7 @@ export const catalogColumns: CatalogTableColumnsFunc = context => {
     CatalogTable.columns.createNameColumn({ defaultKind: 'image' }),
     CatalogTable.columns.createOwnerColumn(),
     CatalogTable.columns.createSpecTypeColumn(),
+    versionColumn,
     platformsColumn,
     sourceColumn,
     CatalogTable.columns.createMetadataDescriptionColumn(),

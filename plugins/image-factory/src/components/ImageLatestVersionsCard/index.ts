@@ -1,0 +1,1 @@
+export { ImageLatestVersionsCard } from './ImageLatestVersionsCard';

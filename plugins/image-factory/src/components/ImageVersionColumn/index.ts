@@ -1,0 +1,1 @@
+export { imageVersionColumn } from './imageVersionColumn';

@@ -1,0 +1,1 @@
+export { ImageVersionsContent } from './ImageVersionsContent';
