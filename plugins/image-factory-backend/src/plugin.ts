@@ -58,7 +58,12 @@ import {
   TrackingMetrics,
   trackingKey,
 } from './tracking';
-import { createVersions, readVersionsConfig } from './versions';
+import {
+  createDockerHubAdapter,
+  createGhcrAdapter,
+  createVersions,
+  readVersionsConfig,
+} from './versions';
 
 /** Runs of an image the Versions view joins with its registry's versions. */
 const VERSION_RUNS_LIMIT = 500;
@@ -390,7 +395,14 @@ export const imageFactoryPlugin = createBackendPlugin({
             return fromBuilds ?? (basic && { type: 'basic', ...basic });
           },
           requestTimeoutMs: registriesConfig.requestTimeoutMs,
-          adapters: registryAdapters,
+          // Modules' adapters first; the OCI adapter serves every host last.
+          adapters: [
+            ...registryAdapters,
+            createDockerHubAdapter(),
+            createGhcrAdapter({
+              integrations: ScmIntegrations.fromConfig(config),
+            }),
+          ],
           runs: name => builds.service.list(name, VERSION_RUNS_LIMIT),
           images: () => imagesFile.getImages(),
           graph,

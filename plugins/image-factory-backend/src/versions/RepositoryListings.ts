@@ -12,7 +12,7 @@ import { isImmutableTag } from './tags/immutableTags';
 import { VersionRegistry } from './VersionRegistry';
 
 const PAGE_SIZE = 100;
-const HEAD_CONCURRENCY = 8;
+const HEAD_CONCURRENCY = 16;
 
 /** A repository holds more tags than `imageFactory.versions.maxTags`. */
 export class TooManyTagsError extends CustomErrorBase {
@@ -102,7 +102,8 @@ export class RepositoryListings {
     }
     await store.saveListingError(repo.registry, repo.repository, {
       adapter: adapters[adapters.length - 1]?.id ?? 'oci',
-      error: lastError?.message ?? `No registry adapter handles ${repo.registry}`,
+      error:
+        lastError?.message ?? `No registry adapter handles ${repo.registry}`,
       at: this.now(),
     });
   }

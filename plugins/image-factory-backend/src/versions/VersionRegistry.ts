@@ -18,10 +18,7 @@ import { RegistryBudgets } from '../tracking';
 /** The registry host's request budget is kept for digest checks until `until`. */
 export class VersionBudgetSpentError extends CustomErrorBase {
   name = 'VersionBudgetSpentError' as const;
-  constructor(
-    readonly host: string,
-    readonly until: Date,
-  ) {
+  constructor(readonly host: string, readonly until: Date) {
     super(
       `The request budget of ${host} is kept for digest checks until ${until.toISOString()}`,
     );

@@ -1,6 +1,9 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { BuildRun } from '@image-factory/plugin-image-factory-common';
-import { startTestRegistry, TestRegistry } from '../__testUtils__/startTestRegistry';
+import {
+  startTestRegistry,
+  TestRegistry,
+} from '../__testUtils__/startTestRegistry';
 import { DatabaseDigestStore, migrateDatabase } from '../database';
 import { OciRegistryClient } from '../registry';
 import { RegistryBudgets } from '../tracking';
@@ -43,9 +46,13 @@ describe('VersionService against a real registry', () => {
       platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'],
     });
     await tagManyTimes(client, repo(), v2.digest, ['latest']);
-    await tagManyTimes(client, repo(), v1.digest, ['latest-20260101T000000.000Z']);
+    await tagManyTimes(client, repo(), v1.digest, [
+      'latest-20260101T000000.000Z',
+    ]);
     // The factory's per-platform tag: a platform of v2, not a version.
-    await tagManyTimes(client, repo(), v2.platforms[0].digest, ['latest-linux-amd64']);
+    await tagManyTimes(client, repo(), v2.platforms[0].digest, [
+      'latest-linux-amd64',
+    ]);
     signature = await pushCosignSignature(client, repo(), v2.digest);
   });
 
@@ -135,7 +142,10 @@ describe('VersionService against a real registry', () => {
         byDigest: `${registry.host}/apps/web@${v2.digest}`,
         byTag: `${registry.host}/apps/web:1.1.0`,
       });
-      expect(second.build).toMatchObject({ runId: 'run-2', cause: 'base-change' });
+      expect(second.build).toMatchObject({
+        runId: 'run-2',
+        cause: 'base-change',
+      });
       expect(second.lineage).toEqual([
         {
           reference: BASE,
@@ -224,7 +234,9 @@ describe('VersionService against a real registry', () => {
     await expect(
       versions.service.get(target, `sha256:${'0'.repeat(64)}`),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
-    await expect(versions.service.get(target, 'sha256:xyz')).rejects.toMatchObject({
+    await expect(
+      versions.service.get(target, 'sha256:xyz'),
+    ).rejects.toMatchObject({
       name: 'InputError',
       message: expect.stringMatching(/^digest: /),
     });
@@ -238,9 +250,16 @@ describe('VersionService against a real registry', () => {
       seed: 'odd',
       mislabel: { 'linux/arm64': 'linux/riscv64' },
     });
-    const target = { ...odd, imageName: 'odd', entityRef: 'image:default/odd', managed: false };
+    const target = {
+      ...odd,
+      imageName: 'odd',
+      entityRef: 'image:default/odd',
+      managed: false,
+    };
     const version = await versions.service.get(target, index.digest);
-    expect(version.platforms.map(p => [p.platform, p.architecture, p.indexPlatform])).toEqual([
+    expect(
+      version.platforms.map(p => [p.platform, p.architecture, p.indexPlatform]),
+    ).toEqual([
       ['linux/amd64', 'amd64', undefined],
       ['linux/arm64', 'arm64', 'linux/riscv64'],
     ]);
@@ -298,7 +317,12 @@ describe('VersionService against a real registry', () => {
     });
     expect(list.source.state).toBe('unreachable');
     expect(list.source.error).toMatch(
-      new RegExp(`request budget of ${registry.host.replace(/\./g, '\\.')} is kept for digest checks until`),
+      new RegExp(
+        `request budget of ${registry.host.replace(
+          /\./g,
+          '\\.',
+        )} is kept for digest checks until`,
+      ),
     );
     // Two of four tokens were the Versions view's; digest checks keep two.
     const now = new Date();
@@ -317,7 +341,12 @@ describe('VersionService against a real registry', () => {
       (_, i) => `main-20260101T${String(i).padStart(6, '0')}Z`,
     );
     await tagManyTimes(client, many, index.digest, [...runTags, 'latest']);
-    const target = { ...many, imageName: 'many', entityRef: 'image:default/many', managed: false };
+    const target = {
+      ...many,
+      imageName: 'many',
+      entityRef: 'image:default/many',
+      managed: false,
+    };
     const sent = () =>
       budgets.snapshot(new Date(), [], 0).find(b => b.host === registry.host)
         ?.requestsLastHour ?? 0;

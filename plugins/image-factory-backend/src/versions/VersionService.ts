@@ -9,12 +9,7 @@ import {
   ImageVersionSource,
 } from '@image-factory/plugin-image-factory-common';
 import { CachedListing } from '../database';
-import {
-  BaseFacts,
-  basesOf,
-  lineageOf,
-  runsByDigest,
-} from './buildProvenance';
+import { BaseFacts, basesOf, lineageOf, runsByDigest } from './buildProvenance';
 import { compareVersions } from './compareVersions';
 import { DetailsCache } from './details/DetailsCache';
 import { VersionDetails } from './details/types';
@@ -76,7 +71,9 @@ export class VersionService {
     const offset = decodeCursor(query.cursor);
     const { listing, refreshing } = await this.options.listings.read(target);
     const tags = listing?.tags ?? [];
-    const digests = [...new Set(tags.flatMap(t => (t.digest ? [t.digest] : [])))];
+    const digests = [
+      ...new Set(tags.flatMap(t => (t.digest ? [t.digest] : []))),
+    ];
     // Date order needs every version's date: the first such list reads them all.
     const { details, error } = await this.options.details.get(target, digests, {
       fetchMissing: query.sort === 'date',
@@ -179,7 +176,9 @@ export class VersionService {
       }
       details.set(digest, found);
     }
-    const entry = groupVersions(tags, details).find(e => e.digest === digest) ?? {
+    const entry = groupVersions(tags, details).find(
+      e => e.digest === digest,
+    ) ?? {
       digest,
       tags: [],
       platformTags: new Map(),

@@ -50,9 +50,9 @@ export function buildOf(run: BuildRun): ImageVersionBuild {
 export function basesOf(runs: BuildRun[]): string[] {
   return [
     ...new Set(
-      runs.flatMap(r => Object.keys(r.inputs.baseDigests ?? {})).map(
-        canonicalOrSpelled,
-      ),
+      runs
+        .flatMap(r => Object.keys(r.inputs.baseDigests ?? {}))
+        .map(canonicalOrSpelled),
     ),
   ];
 }

@@ -36,7 +36,13 @@ export function compareVersions(
   const platforms: ImageVersionPlatformChange[] = names.map(platform => {
     const a = from.platforms.find(p => p.platform === platform);
     const b = to.platforms.find(p => p.platform === platform);
-    const change = !a ? 'added' : !b ? 'removed' : a.digest === b.digest ? 'same' : 'changed';
+    const change = !a
+      ? 'added'
+      : !b
+      ? 'removed'
+      : a.digest === b.digest
+      ? 'same'
+      : 'changed';
     return {
       platform,
       change,
@@ -72,18 +78,26 @@ export function compareVersions(
 
   const reasons: string[] = [];
   for (const b of bases.filter(x => x.from !== x.to)) {
-    reasons.push(`base ${b.reference} changed ${short(b.from)} → ${short(b.to)}`);
+    reasons.push(
+      `base ${b.reference} changed ${short(b.from)} → ${short(b.to)}`,
+    );
   }
   if (revA !== revB && (revA || revB)) {
     reasons.push(
-      `source ${revA?.slice(0, 7) ?? 'unknown'} → ${revB?.slice(0, 7) ?? 'unknown'}`,
+      `source ${revA?.slice(0, 7) ?? 'unknown'} → ${
+        revB?.slice(0, 7) ?? 'unknown'
+      }`,
     );
   }
   if (buildArgs.length > 0) {
     reasons.push(`build args ${buildArgs.map(a => a.name).join(', ')} changed`);
   }
-  const added = platforms.filter(p => p.change === 'added').map(p => p.platform);
-  const removed = platforms.filter(p => p.change === 'removed').map(p => p.platform);
+  const added = platforms
+    .filter(p => p.change === 'added')
+    .map(p => p.platform);
+  const removed = platforms
+    .filter(p => p.change === 'removed')
+    .map(p => p.platform);
   if (added.length) reasons.push(`platforms added: ${added.join(', ')}`);
   if (removed.length) reasons.push(`platforms removed: ${removed.join(', ')}`);
   if (reasons.length === 0) {
@@ -95,7 +109,9 @@ export function compareVersions(
     );
   }
   const cause = to.build
-    ? ` (${to.build.cause}${to.build.causeDetail ? `: ${to.build.causeDetail}` : ''})`
+    ? ` (${to.build.cause}${
+        to.build.causeDetail ? `: ${to.build.causeDetail}` : ''
+      })`
     : '';
   return {
     from,
@@ -104,7 +120,10 @@ export function compareVersions(
     bases,
     buildArgs,
     ...((revA || revB) && {
-      sourceRevision: { ...(revA && { from: revA }), ...(revB && { to: revB }) },
+      sourceRevision: {
+        ...(revA && { from: revA }),
+        ...(revB && { to: revB }),
+      },
     }),
     summary: `${reasons.join('; ')}${cause}`,
   };

@@ -39,8 +39,11 @@ export function createVersions(options: {
   graph?: ImageGraphService;
   digests?: DigestStore;
   logger: LoggerService;
+  /** The fetch of registry requests (default: the global one); benchmarks count through it. */
+  fetch?: typeof fetch;
 }): Versions {
   const client = OciRegistryClient.create({
+    fetch: options.fetch,
     credentials: options.credentials,
     requestTimeoutMs: options.requestTimeoutMs,
   });

@@ -78,7 +78,7 @@ export function groupVersions(
       byDigest.get(parent)!.platformTags.set(digest, entry.tags);
       byDigest.delete(digest);
     } else if (detail?.kind === 'artifact') {
-      const subject = detail.subject && byDigest.get(detail.subject);
+      const subject = detail.subject ? byDigest.get(detail.subject) : undefined;
       subject?.attachments.push({
         kind: 'artifact',
         digest,
@@ -98,10 +98,10 @@ export function groupVersions(
         a.kind === 'signature'
           ? 'signature'
           : a.kind === 'sbom'
-            ? 'sbom'
-            : a.kind === 'attestation'
-              ? 'attestation'
-              : 'artifact',
+          ? 'sbom'
+          : a.kind === 'attestation'
+          ? 'attestation'
+          : 'artifact',
       // The tag's own digest is read on the version's detail view.
       digest: '',
       source: a.kind === 'referrers' ? 'referrers-tag' : 'cosign-tag',

@@ -60,7 +60,11 @@ describe('groupVersions and queryVersions', () => {
     const entries = groupVersions(tags, known);
     expect(entries.map(e => e.digest).sort()).toEqual([d(1), d(2), d(3)]);
     const second = entries.find(e => e.digest === d(2))!;
-    expect(second.tags).toEqual(['1.1.0', 'latest', 'latest-20261204T101010.000Z']);
+    expect(second.tags).toEqual([
+      '1.1.0',
+      'latest',
+      'latest-20261204T101010.000Z',
+    ]);
     expect(second.platformTags.get(d(20))).toEqual(['latest-linux-amd64']);
     expect(second.attachments).toEqual([
       expect.objectContaining({ kind: 'signature', source: 'cosign-tag' }),
@@ -72,9 +76,15 @@ describe('groupVersions and queryVersions', () => {
 
   it('sorts by semantic version then date, or by date', () => {
     const entries = groupVersions(tags, known);
-    const semver = queryVersions(entries, known, { sort: 'semver', hideMachineTags: false });
+    const semver = queryVersions(entries, known, {
+      sort: 'semver',
+      hideMachineTags: false,
+    });
     expect(semver.map(e => e.digest)).toEqual([d(2), d(1), d(3)]);
-    const date = queryVersions(entries, known, { sort: 'date', hideMachineTags: false });
+    const date = queryVersions(entries, known, {
+      sort: 'date',
+      hideMachineTags: false,
+    });
     expect(date.map(e => e.digest)).toEqual([d(3), d(2), d(1)]);
   });
 
@@ -86,13 +96,27 @@ describe('groupVersions and queryVersions', () => {
       hideMachineTags: false,
     });
     expect(found.map(e => e.digest)).toEqual([d(3)]);
-    const hidden = queryVersions(entries, known, { sort: 'semver', hideMachineTags: true });
-    expect(hidden.find(e => e.digest === d(2))!.tags).toEqual(['1.1.0', 'latest']);
+    const hidden = queryVersions(entries, known, {
+      sort: 'semver',
+      hideMachineTags: true,
+    });
+    expect(hidden.find(e => e.digest === d(2))!.tags).toEqual([
+      '1.1.0',
+      'latest',
+    ]);
   });
 
   it('hides a version that has only machine tags', () => {
-    const entries = groupVersions([{ tag: 'sha-1a2b3c4', digest: d(5) }], new Map());
-    expect(queryVersions(entries, new Map(), { sort: 'date', hideMachineTags: true })).toEqual([]);
+    const entries = groupVersions(
+      [{ tag: 'sha-1a2b3c4', digest: d(5) }],
+      new Map(),
+    );
+    expect(
+      queryVersions(entries, new Map(), {
+        sort: 'date',
+        hideMachineTags: true,
+      }),
+    ).toEqual([]);
   });
 
   it('dates versions without details from their run tags', () => {
@@ -103,7 +127,10 @@ describe('groupVersions and queryVersions', () => {
       ],
       new Map(),
     );
-    const sorted = queryVersions(entries, new Map(), { sort: 'date', hideMachineTags: false });
+    const sorted = queryVersions(entries, new Map(), {
+      sort: 'date',
+      hideMachineTags: false,
+    });
     expect(sorted.map(e => e.digest)).toEqual([d(7), d(6)]);
   });
 
@@ -111,8 +138,8 @@ describe('groupVersions and queryVersions', () => {
     expect(decodeCursor(encodeCursor(50))).toBe(50);
     expect(decodeCursor(undefined)).toBe(0);
     expect(() => decodeCursor('garbage')).toThrow(/^cursor: /);
-    expect(() => decodeCursor(Buffer.from('{"o":-1}').toString('base64url'))).toThrow(
-      /cursor/,
-    );
+    expect(() =>
+      decodeCursor(Buffer.from('{"o":-1}').toString('base64url')),
+    ).toThrow(/cursor/);
   });
 });

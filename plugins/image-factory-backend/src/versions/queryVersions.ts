@@ -2,7 +2,7 @@ import { ImageVersionListQuery } from '@image-factory/plugin-image-factory-commo
 import { InputError } from '@backstage/errors';
 import { VersionDetails } from './details/types';
 import { runTagTime, VersionEntry } from './groupVersions';
-import { isMachineTag } from './tags/machineTags';
+import { isMachineTag } from '@image-factory/plugin-image-factory-common';
 import { compareTagsBySemver, semverOfTag } from './tags/semverOfTag';
 
 /** The best date known for a version: its config, else the registry's push time, else a run tag's time. */
@@ -64,9 +64,7 @@ export function queryVersions(
         : e,
     )
     .filter(e => e.tags.length > 0)
-    .filter(
-      e => !needle || e.tags.some(t => t.toLowerCase().includes(needle)),
-    );
+    .filter(e => !needle || e.tags.some(t => t.toLowerCase().includes(needle)));
   const compare = query.sort === 'date' ? byDate : bySemver;
   return shown.sort((a, b) => compare(a, b, details));
 }
@@ -92,7 +90,5 @@ export function decodeCursor(cursor: string | undefined): number {
   } catch {
     // Falls through to the error below.
   }
-  throw new InputError(
-    `cursor: '${cursor}' is not a cursor this API returned`,
-  );
+  throw new InputError(`cursor: '${cursor}' is not a cursor this API returned`);
 }

@@ -14,7 +14,11 @@ export function attachmentKindOf(
 ): ImageVersionAttachmentKind {
   const type = (artifactType ?? '').toLowerCase();
   if (type.includes('sig') || type.includes('notary')) return 'signature';
-  if (type.includes('spdx') || type.includes('cyclonedx') || type.includes('sbom'))
+  if (
+    type.includes('spdx') ||
+    type.includes('cyclonedx') ||
+    type.includes('sbom')
+  )
     return 'sbom';
   if (type.includes('in-toto') || type.includes('attestation'))
     return 'attestation';

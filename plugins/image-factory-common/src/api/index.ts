@@ -9,3 +9,4 @@ export * from './registryBudgets';
 export * from './archive';
 export * from './imagesFileSnapshot';
 export * from './versions';
+export * from './versionTags';

@@ -280,4 +280,6 @@ export const imageVersionListQuerySchema = z
  *
  * @public
  */
-export type ImageVersionListQuery = z.output<typeof imageVersionListQuerySchema>;
+export type ImageVersionListQuery = z.output<
+  typeof imageVersionListQuerySchema
+>;

@@ -48,8 +48,14 @@ export async function readVersionDetails(
   digest: string,
   options: {
     signal?: AbortSignal;
-    /** Platforms read before (by any version), so each manifest is read once. */
-    knownPlatforms?: (digests: string[]) => Promise<Map<string, PlatformDetails>>;
+    /**
+     * Reads a platform through a cache, so that each platform manifest is
+     * read once whichever index names it; `read` does the requests.
+     */
+    platform?: (
+      digest: string,
+      read: () => Promise<PlatformDetails | undefined>,
+    ) => Promise<PlatformDetails | undefined>;
   } = {},
 ): Promise<VersionDetails> {
   const { signal } = options;
@@ -58,10 +64,6 @@ export async function readVersionDetails(
   if (INDEX_TYPES.has(mediaType) || Array.isArray(manifest.json.manifests)) {
     const attachments: ImageVersionAttachment[] = [];
     const platforms: PlatformDetails[] = [];
-    const known =
-      (await options.knownPlatforms?.(
-        (manifest.json.manifests ?? []).map(m => m.digest),
-      )) ?? new Map<string, PlatformDetails>();
     for (const entry of manifest.json.manifests ?? []) {
       if (isAttestationEntry(entry)) {
         attachments.push({
@@ -75,14 +77,11 @@ export async function readVersionDetails(
         });
         continue;
       }
-      let platform = known.get(entry.digest);
-      if (platform) {
-        platform = { ...platform };
-        delete platform.indexPlatform;
-      } else {
+      const readChild = async () => {
         const child = await registry.getManifest(repo, entry.digest, signal);
-        if (INDEX_TYPES.has(child.mediaType)) continue; // nested indexes are not platforms
-        platform = await readPlatform(
+        // Nested indexes are not platforms.
+        if (INDEX_TYPES.has(child.mediaType)) return undefined;
+        return readPlatform(
           registry,
           repo,
           entry.digest,
@@ -90,8 +89,14 @@ export async function readVersionDetails(
           child.bytes.length,
           signal,
         );
-      }
-      if (!platform) continue;
+      };
+      const read = options.platform
+        ? await options.platform(entry.digest, readChild)
+        : await readChild();
+      if (!read) continue;
+      // A copy: what the index claims belongs to this index only.
+      const { indexPlatform: _other, ...own } = read;
+      const platform: PlatformDetails = own;
       if (entry.platform) {
         const claimed = platformString(entry.platform);
         if (claimed !== platform.platform) platform.indexPlatform = claimed;

@@ -16,7 +16,8 @@ const COSIGN_SUFFIX_KIND = {
 } as const;
 
 // The tag schema truncates the algorithm to 32 and the hex to 64 characters.
-const ATTACHMENT_TAG = /^([a-z0-9]{1,32})-([a-f0-9]{32,64})(?:\.(sig|att|sbom))?$/;
+const ATTACHMENT_TAG =
+  /^([a-z0-9]{1,32})-([a-f0-9]{32,64})(?:\.(sig|att|sbom))?$/;
 
 /** The subject and kind of an attachment tag, or undefined for any other tag. */
 export function parseAttachmentTag(tag: string): AttachmentTag | undefined {

@@ -1,30 +1,10 @@
 import { parseAttachmentTag } from './attachmentTags';
 import { isImmutableTag } from './immutableTags';
-import { isMachineTag } from './machineTags';
 import { compareTagsBySemver, semverOfTag } from './semverOfTag';
 
 const hex = 'ab'.repeat(32);
 
-describe('machine tags', () => {
-  it.each([
-    'latest-20261123T201500.123Z',
-    '1.2-20261123T201500Z',
-    '20261204',
-    '20261204101010',
-    '2026-12-04',
-    'sha-1a2b3c4',
-    'git-1a2b3c4d5e6f',
-    '1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d',
-    'latest-linux-arm64-v8',
-    'main-linux-s390x',
-    'buildcache',
-  ])('%p is machine-made', tag => expect(isMachineTag(tag)).toBe(true));
-
-  it.each(['latest', '1.2.3', 'v1.2', '3.11-slim', 'stable', 'deadbeef', 'main'])(
-    '%p is for people',
-    tag => expect(isMachineTag(tag)).toBe(false),
-  );
-
+describe('immutable tags', () => {
   it('keeps digests only for tags that never move', () => {
     expect(isImmutableTag('latest-20261123T201500.123Z')).toBe(true);
     expect(isImmutableTag('sha-1a2b3c4')).toBe(true);
@@ -47,9 +27,14 @@ describe('attachment tags', () => {
     });
   });
 
-  it.each(['latest', 'sha-1a2b3c4', `md5-${hex}`, `sha256-${hex}.txt`, 'sha256-abc'])(
-    '%p is not an attachment tag',
-    tag => expect(parseAttachmentTag(tag)).toBeUndefined(),
+  it.each([
+    'latest',
+    'sha-1a2b3c4',
+    `md5-${hex}`,
+    `sha256-${hex}.txt`,
+    'sha256-abc',
+  ])('%p is not an attachment tag', tag =>
+    expect(parseAttachmentTag(tag)).toBeUndefined(),
   );
 });
 
@@ -71,7 +56,16 @@ describe('semantic version tags', () => {
   );
 
   it('orders highest first, a plain version before its variants, others last', () => {
-    const tags = ['latest', '1.2', '3.11-slim', '1.10.0', 'v2', '3.11', '1.2.3-rc.1', '1.2.3'];
+    const tags = [
+      'latest',
+      '1.2',
+      '3.11-slim',
+      '1.10.0',
+      'v2',
+      '3.11',
+      '1.2.3-rc.1',
+      '1.2.3',
+    ];
     expect([...tags].sort(compareTagsBySemver)).toEqual([
       '3.11',
       '3.11-slim',

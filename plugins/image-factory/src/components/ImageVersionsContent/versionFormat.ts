@@ -1,32 +1,13 @@
-/**
- * A tag that names a semantic version: `1.2.3`, `v1.2`, `3.11-slim`,
- * `1.27.0-alpine3.20`. A bare number (`22`) counts too, but not a long one,
- * which is a timestamp.
- */
-const SEMVER_TAG = /^v?\d{1,6}(\.\d+){0,3}([-+][0-9A-Za-z][0-9A-Za-z.+-]*)?$/;
+import {
+  isMachineTag,
+  isVersionTag,
+} from '@image-factory/plugin-image-factory-common';
 
-/**
- * Tags a machine wrote for traceability rather than a person for pulling:
- * `sha-1a2b3c4`, cosign's `sha256-….sig|att|sbom`, timestamps
- * (`20261123T201500.123Z`, `2026-11-23`, Unix seconds) and the factory's
- * versioned run tags (`latest-20261123T201500.123Z`). The backend hides the
- * same ones with `hideMachineTags`; here they are only greyed.
- */
-const MACHINE_TAG = [
-  /^sha-[0-9a-f]{7,64}$/i,
-  /^sha256-[0-9a-f]{64}(\.[a-z]+)?$/i,
-  /\d{8}T?\d{4,6}(\.\d+)?Z?$/,
-  /(^|-)\d{4}-\d{2}-\d{2}([T_-]\d{2}[-:.]?\d{2}([-:.]?\d{2})?)?Z?$/,
-  /^\d{9,}$/,
-];
+// One rule with the backend's `hideMachineTags`: here such tags are greyed.
+export { isMachineTag };
 
-/** True for a tag a machine wrote (see {@link MACHINE_TAG}). */
-export const isMachineTag = (tag: string) =>
-  MACHINE_TAG.some(pattern => pattern.test(tag));
-
-/** True for a tag that reads as a semantic version and not as a timestamp. */
-export const isSemverTag = (tag: string) =>
-  SEMVER_TAG.test(tag) && !isMachineTag(tag);
+/** True for a tag that reads as a version and not as a timestamp. */
+export const isSemverTag = isVersionTag;
 
 /** The tags in the order the table shows them: semantic versions first, machine tags last. */
 export function orderTags(tags: string[]): string[] {
