@@ -115,14 +115,13 @@ export class RegistryBudgets {
    * Takes a token for a request that is not a digest check (the Versions
    * view) only from the upper half of the host's bucket, so that such
    * requests never starve digest checks. Returns `true`, or when the upper
-   * half has a token again.
+   * half has a token again; `'disabled'` for a host the config says
+   * never to ask.
    */
-  takeSurplus(host: string, now: Date): true | Date {
+  takeSurplus(host: string, now: Date): true | Date | 'disabled' {
     const state = this.state(host);
-    if (state.config?.enabled === false) {
-      // A host tracking must not ask is not asked for versions either.
-      return new Date(8.64e15);
-    }
+    // A host tracking must not ask is not asked for versions either.
+    if (state.config?.enabled === false) return 'disabled';
     const bucket = state.bucket;
     if (bucket) {
       const reserve = Math.floor(bucket.burst / 2);

@@ -25,6 +25,16 @@ export class VersionBudgetSpentError extends CustomErrorBase {
   }
 }
 
+/** The config says never to ask this registry host. */
+export class RegistryDisabledError extends CustomErrorBase {
+  name = 'RegistryDisabledError' as const;
+  constructor(readonly host: string) {
+    super(
+      `${host} is switched off in imageFactory.tracking.registries (enabled: false): the factory does not ask it`,
+    );
+  }
+}
+
 /**
  * The registry as the Versions view reads it: every request first takes a
  * token from the upper half of the host's budget (digest checks keep the
@@ -113,6 +123,7 @@ export class VersionRegistry {
   private take(host: string): void {
     const now = (this.options.clock ?? (() => new Date()))();
     const taken = this.options.budgets.takeSurplus(host, now);
+    if (taken === 'disabled') throw new RegistryDisabledError(host);
     if (taken !== true) throw new VersionBudgetSpentError(host, taken);
   }
 

@@ -6,8 +6,10 @@ import type {
 } from '@image-factory/plugin-image-factory-common';
 import {
   CAUSE_LABELS,
+  relativeTime,
   shortDigest,
   shortRevision,
+  when,
 } from '../ImageBuildsContent/format';
 import { useVersionLinks } from './versionLinks';
 
@@ -68,6 +70,14 @@ export function VersionBuild(props: { version: ImageVersion; links: Links }) {
               <code title={build.sourceRevision}>
                 {shortRevision(build.sourceRevision)}
               </code>
+            </>
+          )}
+          {build.finishedAt && (
+            <>
+              {', '}
+              <time dateTime={build.finishedAt} title={when(build.finishedAt)}>
+                {relativeTime(build.finishedAt)}
+              </time>
             </>
           )}
           {build.causeDetail && (

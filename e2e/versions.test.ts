@@ -1,0 +1,108 @@
+import { expect, test } from '@playwright/test';
+import { readImagesYaml, writeImagesYaml } from './configRepository';
+import { pushBusyboxVariant } from './registryPush';
+import { openAsGuest, reloadUntilVisible } from './signIn';
+
+const short = (digest: string) => digest.slice(7, 19);
+
+let original: string;
+test.beforeEach(async () => {
+  original = (await readImagesYaml()).text;
+});
+test.afterEach(async () => {
+  await writeImagesYaml(original, 'Restore images.yaml');
+});
+
+test('an image built twice with a base change in between shows two versions, and comparing them says the base changed', async ({
+  page,
+}) => {
+  test.setTimeout(600_000);
+  const firstBase = await pushBusyboxVariant(
+    'base/versions-upstream',
+    '1',
+    'one',
+  );
+  await writeImagesYaml(
+    `${original}
+  - name: versions-e2e-upstream
+    type: external
+    owner: platform-team
+    reference: 127.0.0.1:5055/base/versions-upstream:1
+    platforms: [linux/amd64]
+  - name: versions-e2e
+    type: managed
+    owner: team-web
+    title: Versions (e2e)
+    reference: 127.0.0.1:5055/e2e/versions:1.0.0
+    platforms: [linux/amd64]
+    source:
+      repo: image-factory/examples
+      dockerfile: dockerfiles/busybox-base/Dockerfile
+      context: dockerfiles/busybox-base
+    buildArgs:
+      UPSTREAM: 127.0.0.1:5055/base/versions-upstream:1
+    rebuild:
+      auto: true
+      delay: 0s
+      coalesceWindow: 0s
+`,
+    'Add versions-e2e',
+  );
+
+  // The first build, by itself.
+  await openAsGuest(page, '/catalog/default/image/versions-e2e/builds');
+  const enrollment = page
+    .getByRole('row')
+    .filter({ hasText: 'first seen in images.yaml' });
+  await reloadUntilVisible(page, enrollment.first());
+  await expect(enrollment.getByText('Succeeded', { exact: true })).toBeVisible({
+    timeout: 300_000,
+  });
+
+  // The base changes upstream: the registry tells the factory, which rebuilds.
+  const secondBase = await pushBusyboxVariant(
+    'base/versions-upstream',
+    '1',
+    'two',
+  );
+  expect(secondBase).not.toBe(firstBase);
+  const rebuild = page
+    .getByRole('row')
+    .filter({ hasText: 'Base image changed' });
+  await reloadUntilVisible(page, rebuild.first(), 180_000);
+  await expect(
+    rebuild.first().getByText('Succeeded', { exact: true }),
+  ).toBeVisible({ timeout: 300_000 });
+
+  // The Versions tab: two versions, the newer one tagged 1.0.0, each built
+  // on its own base digest.
+  await page.goto('/catalog/default/image/versions-e2e/versions');
+  const rows = page
+    .getByRole('row')
+    .filter({ has: page.getByRole('checkbox') });
+  await reloadUntilVisible(page, rows.nth(1), 60_000);
+  await expect(rows).toHaveCount(2);
+  const newer = rows
+    .filter({ hasText: '1.0.0' })
+    .filter({ hasText: short(secondBase) });
+  await expect(newer).toHaveCount(1);
+  await expect(newer.getByText('linux/amd64')).toBeVisible();
+  await expect(rows.filter({ hasText: short(firstBase) })).toHaveCount(1);
+
+  // Compare: the summary says why the newer one exists.
+  await rows.nth(0).getByRole('checkbox').check();
+  await rows.nth(1).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Compare' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByLabel('Summary')).toContainText(
+    `base 127.0.0.1:5055/base/versions-upstream:1 changed sha256:${short(
+      firstBase,
+    )}… → sha256:${short(secondBase)}…`,
+  );
+  const bases = dialog.getByRole('table', { name: 'Bases' });
+  await expect(bases).toContainText(short(firstBase));
+  await expect(bases).toContainText(short(secondBase));
+  await expect(
+    dialog.getByRole('table', { name: 'Platforms' }).getByText('linux/amd64'),
+  ).toBeVisible();
+});
