@@ -189,8 +189,11 @@ export function CompareVersionsDialog(props: {
   versions: [ImageVersion, ImageVersion];
   onClose: () => void;
 }) {
+  // The older one first: by when the factory built it, else by the image's
+  // `created` (which a reproducible or cached build may share with others).
+  const age = (v: ImageVersion) => v.build?.finishedAt ?? v.createdAt ?? '';
   const [from, to] = [...props.versions].sort((a, b) =>
-    (a.createdAt ?? '').localeCompare(b.createdAt ?? ''),
+    age(a).localeCompare(age(b)),
   );
   const { comparison, error } = useImageVersionComparison(
     props.imageName,
