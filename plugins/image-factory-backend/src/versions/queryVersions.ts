@@ -5,18 +5,23 @@ import { runTagTime, VersionEntry } from './groupVersions';
 import { isMachineTag } from '@image-factory/plugin-image-factory-common';
 import { compareTagsBySemver, semverOfTag } from './tags/semverOfTag';
 
-/** The best date known for a version: its config, else the registry's push time, else a run tag's time. */
+/**
+ * The best date known for a version: when the factory built it (its run
+ * tag), else its config's `created`, else the registry's push time. A
+ * build whose steps all came from the cache keeps an older `created`, so
+ * the run tag goes first.
+ */
 export function versionTime(
   entry: VersionEntry,
   details?: VersionDetails,
 ): number | undefined {
-  if (details?.createdAt) return Date.parse(details.createdAt);
-  if (entry.pushedAt) return entry.pushedAt.getTime();
-  const times = entry.tags
+  const runTimes = entry.tags
     .map(runTagTime)
     .filter((t): t is Date => !!t)
     .map(t => t.getTime());
-  return times.length > 0 ? Math.max(...times) : undefined;
+  if (runTimes.length > 0) return Math.max(...runTimes);
+  if (details?.createdAt) return Date.parse(details.createdAt);
+  return entry.pushedAt?.getTime();
 }
 
 /** Newest first; versions without a known date last, by digest. */
