@@ -94,6 +94,16 @@ test('an image built twice with a base change in between shows two versions, and
   await expect(older).toContainText(short(firstBase));
   await expect(older).not.toContainText(short(secondBase));
 
+  // README_SCREENSHOTS=1 refreshes the README's pictures from this run.
+  const picture = async (name: string, tall = false) => {
+    if (!process.env.README_SCREENSHOTS) return;
+    // The portal scrolls inside its own pane: a tall window shows the whole table.
+    if (tall) await page.setViewportSize({ width: 1400, height: 1250 });
+    await page.screenshot({ path: `docs/images/${name}.png` });
+    if (tall) await page.setViewportSize({ width: 1280, height: 720 });
+  };
+  await picture('versions-tab', true);
+
   // Compare: the summary says why the newer one exists.
   await rows.nth(0).getByRole('checkbox').check();
   await rows.nth(1).getByRole('checkbox').check();
@@ -110,4 +120,16 @@ test('an image built twice with a base change in between shows two versions, and
   await expect(
     dialog.getByRole('table', { name: 'Platforms' }).getByText('linux/amd64'),
   ).toBeVisible();
+  await picture('versions-compare');
+
+  // The overview's card: the newest first, the other one behind.
+  await page.goto('/catalog/default/image/versions-e2e');
+  const card = page
+    .getByText('Latest versions', { exact: true })
+    .locator('xpath=ancestor::div[contains(@class, "MuiCard-root")][1]');
+  await expect(card.getByText('newest')).toBeVisible();
+  await expect(card.getByText('1 behind', { exact: true })).toBeVisible();
+  if (process.env.README_SCREENSHOTS) {
+    await card.screenshot({ path: 'docs/images/versions-card.png' });
+  }
 });

@@ -155,8 +155,8 @@ export const EntityImageVersionsContent: (props: {
 );
 
 /**
- * Entity card for any Image: its three newest versions (machine tags
- * hidden) with their age, "newest" and "N behind" markers, a warning when a
+ * Entity card for any Image: its three newest versions (a person's tag
+ * shown first) with their age, "newest" and "N behind" markers, a warning when a
  * version's base has newer digests, and a link to the Versions tab.
  *
  * @public

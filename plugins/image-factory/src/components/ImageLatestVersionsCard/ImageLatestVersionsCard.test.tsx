@@ -23,7 +23,7 @@ async function renderCard(api: InMemoryImageFactoryApi) {
 }
 
 describe('ImageLatestVersionsCard', () => {
-  it('shows the newest three versions without machine tags, with markers and a stale-base warning', async () => {
+  it("shows the newest three versions, a person's tag first, with markers and a stale-base warning", async () => {
     const api = new InMemoryImageFactoryApi(emptyStatus);
     api.versions.versions['hello-web'] = helloWebVersions();
     await renderCard(api);
@@ -34,7 +34,7 @@ describe('ImageLatestVersionsCard', () => {
     expect(api.versions.listCalls).toEqual([
       {
         name: 'hello-web',
-        query: { sort: 'date', hideMachineTags: true, limit: 3 },
+        query: { sort: 'date', hideMachineTags: false, limit: 3 },
       },
     ]);
     const items = list.getAllByRole('listitem');
@@ -45,9 +45,10 @@ describe('ImageLatestVersionsCard', () => {
     ]);
     const newest = within(items[0]);
     expect(newest.getByText('newest')).toBeInTheDocument();
-    expect(newest.getByText('latest')).toBeInTheDocument();
-    // Machine tags are hidden by the query.
-    expect(newest.queryByText(/20261201T/)).toBeNull();
+    // The version tag leads; the others, run tags last, follow it.
+    expect(
+      newest.getByText('latest, latest-20261201T100000.000Z'),
+    ).toBeInTheDocument();
     expect(newest.getByText('base 3 behind')).toBeInTheDocument();
     expect(within(items[1]).getByText('1 behind')).toBeInTheDocument();
     expect(within(items[1]).getByText('base 4 behind')).toBeInTheDocument();

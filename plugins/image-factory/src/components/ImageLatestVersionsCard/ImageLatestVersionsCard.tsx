@@ -95,7 +95,8 @@ function LatestVersions(props: { image: ImageRoute }) {
   const links = useVersionLinks(props.image);
   const { list, error } = useImageVersions(props.image.name, {
     sort: 'date',
-    hideMachineTags: true,
+    // The factory's earlier builds keep only their run tags: they count here.
+    hideMachineTags: false,
     limit: SHOWN,
   });
   let content;
@@ -110,7 +111,7 @@ function LatestVersions(props: { image: ImageRoute }) {
       <EmptyState
         missing="data"
         title="No versions yet"
-        description={`${list.source.registry}/${list.source.repository} has no tags a person wrote.`}
+        description={`${list.source.registry}/${list.source.repository} has no tags yet.`}
       />
     );
   } else {
@@ -143,8 +144,8 @@ function LatestVersions(props: { image: ImageRoute }) {
 }
 
 /**
- * The overview card of an Image: its newest versions by date (machine tags
- * hidden) with their age, "newest" / "N behind" markers, and a warning when
+ * The overview card of an Image: its newest versions by date (a person's
+ * tag shown first) with their age, "newest" / "N behind" markers, and a warning when
  * a version was built on a base that has newer digests since.
  */
 export function ImageLatestVersionsCard() {
