@@ -52,9 +52,11 @@ export type ImageVersionAttachmentKind =
  * @public
  */
 export interface ImageVersionAttachment {
+  /** What it is. */
   kind: ImageVersionAttachmentKind;
   /** Digest of the attestation manifest, signature or referrer. */
   digest: string;
+  /** Its manifest's media type, when known. */
   mediaType?: string;
   /** `artifactType` of an OCI referrer, or the in-toto predicate type. */
   artifactType?: string;
@@ -97,10 +99,15 @@ export interface ImageVersionLineage {
 export interface ImageVersionBuild {
   /** The build run (link to the Builds tab). */
   runId: string;
+  /** Why the run was started. */
   cause: BuildCause;
+  /** E.g. which base changed, old → new digest. */
   causeDetail?: string;
+  /** Entity ref of the user who asked, for manual and emergency runs. */
   requestedBy?: string;
+  /** The commit of the source repository that was built. */
   sourceRevision?: string;
+  /** Build arguments from images.yaml. */
   buildArgs?: Record<string, string>;
   /** When the run finished (ISO 8601). */
   finishedAt?: string;
@@ -115,6 +122,7 @@ export interface ImageVersionBuild {
 export interface ImageVersion {
   /** Digest of the index or manifest. */
   digest: string;
+  /** Media type of the index or manifest (empty while `partial`). */
   mediaType: string;
   /** Every tag naming this digest, semantic versions first. */
   tags: string[];
@@ -171,6 +179,7 @@ export interface ImageVersionSource {
  * @public
  */
 export interface ImageVersionList {
+  /** The page's versions, in the asked order. */
   items: ImageVersion[];
   /** Pass as `cursor` for the next page; absent on the last page. */
   nextCursor?: string;
@@ -178,6 +187,7 @@ export interface ImageVersionList {
   total: number;
   /** Digest of the newest version (by date) of all, for "behind" markers. */
   newestDigest?: string;
+  /** Where the list comes from and how fresh it is. */
   source: ImageVersionSource;
 }
 
@@ -187,8 +197,11 @@ export interface ImageVersionList {
  * @public
  */
 export interface ImageVersionBaseChange {
+  /** The base reference (canonical form). */
   reference: string;
+  /** Its digest in the older version's build. */
   from?: string;
+  /** Its digest in the newer version's build. */
   to?: string;
 }
 
@@ -198,11 +211,17 @@ export interface ImageVersionBaseChange {
  * @public
  */
 export interface ImageVersionPlatformChange {
+  /** `os/arch[/variant]`. */
   platform: string;
+  /** What became of the platform from `from` to `to`. */
   change: 'added' | 'removed' | 'changed' | 'same';
+  /** The platform's manifest digest in `from`. */
   fromDigest?: string;
+  /** The platform's manifest digest in `to`. */
   toDigest?: string;
+  /** Compressed size in `from`, in bytes. */
   fromSize?: number;
+  /** Compressed size in `to`, in bytes. */
   toSize?: number;
   /** Layer digests only in the newer version (compressed size each). */
   layersAdded: Array<{ digest: string; size: number }>;
@@ -218,11 +237,17 @@ export interface ImageVersionPlatformChange {
  * @public
  */
 export interface ImageVersionComparison {
+  /** The older version, as asked. */
   from: ImageVersion;
+  /** The newer version, as asked. */
   to: ImageVersion;
+  /** Every platform of either, sorted. */
   platforms: ImageVersionPlatformChange[];
+  /** Every base of either build (from the ledger), sorted. */
   bases: ImageVersionBaseChange[];
+  /** The build args that differ. */
   buildArgs: Array<{ name: string; from?: string; to?: string }>;
+  /** The source revisions of both builds, when either has one. */
   sourceRevision?: { from?: string; to?: string };
   /** One line for a person: why `to` exists compared with `from`. */
   summary: string;

@@ -45,6 +45,7 @@ export interface RegistryRepository {
  * @public
  */
 export interface RegistryTag {
+  /** The tag (`1.2.3`, `latest`). */
   name: string;
   /** Digest of the manifest or index the tag names, when the listing says. */
   digest?: string;
@@ -58,6 +59,7 @@ export interface RegistryTag {
  * @public
  */
 export interface RegistryTagPage {
+  /** The page's tags, in the registry's order. */
   tags: RegistryTag[];
   /** Opaque: pass back as `cursor` for the next page; absent on the last page. */
   next?: string;
