@@ -41,7 +41,9 @@ exports.up = async function up(knex) {
     table.primary(['registry', 'repository', 'tag']);
   });
   await knex.schema.createTable('version_details', table => {
-    table.comment('Platforms, sizes and configs of a manifest or index, by digest');
+    table.comment(
+      'Platforms, sizes and configs of a manifest or index, by digest',
+    );
     table.string('digest', 255).notNullable().primary();
     table.text('details').notNullable().comment('JSON');
     table.timestamp('fetched_at', { useTz: true }).notNullable();

@@ -180,9 +180,7 @@ export class VersionCacheStore {
         .select('digest')
         .orderBy('fetched_at')
         .limit(excess);
-      await this.db('version_details')
-        .whereIn('digest', oldest)
-        .delete();
+      await this.db('version_details').whereIn('digest', oldest).delete();
     }
   }
 }

@@ -195,9 +195,7 @@ export async function createRouter(options: {
   }
   router.use(buildRoutes({ httpAuth, access, builds: options.builds }));
   if (options.versions) {
-    router.use(
-      versionRoutes({ httpAuth, access, versions: options.versions }),
-    );
+    router.use(versionRoutes({ httpAuth, access, versions: options.versions }));
   }
   router.use(
     registryWebhookRoutes({

@@ -61,7 +61,11 @@ describe('version routes', () => {
       // Bob may not read the image: its versions must not leak.
       features: [
         policyPermissions(
-          q => !(q.user === 'user:default/bob' && q.resourceRef === 'image:default/web'),
+          q =>
+            !(
+              q.user === 'user:default/bob' &&
+              q.resourceRef === 'image:default/web'
+            ),
         ),
       ],
     });
@@ -98,7 +102,9 @@ describe('version routes', () => {
       `/images/web/versions/compare?from=${pushed.digest}&to=${pushed.digest}`,
     );
     expect(compare.status).toBe(200);
-    expect(compare.body.summary).toBe('same platforms, bases, source and build args');
+    expect(compare.body.summary).toBe(
+      'same platforms, bases, source and build args',
+    );
   });
 
   it.each([
@@ -108,7 +114,7 @@ describe('version routes', () => {
     ['hideMachineTags=yes', /hideMachineTags: must be 'true' or 'false'/],
     ['cursor=not-ours', /^cursor: /],
     ['color=red', /color/],
-    ['q=' + 'x'.repeat(129), /q: must be at most 128 characters/],
+    [`q=${'x'.repeat(129)}`, /q: must be at most 128 characters/],
   ])('rejects ?%s with a 400 naming the field', async (query, message) => {
     const res = await get(`/images/web/versions?${query}`);
     expect(res.status).toBe(400);
@@ -119,7 +125,9 @@ describe('version routes', () => {
     const bad = await get('/images/web/versions/sha256:nope');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^digest: /);
-    const noFrom = await get(`/images/web/versions/compare?to=${pushed.digest}`);
+    const noFrom = await get(
+      `/images/web/versions/compare?to=${pushed.digest}`,
+    );
     expect(noFrom.status).toBe(400);
     expect(noFrom.body.error.message).toMatch(/^from: /);
   });

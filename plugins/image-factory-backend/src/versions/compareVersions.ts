@@ -36,13 +36,10 @@ export function compareVersions(
   const platforms: ImageVersionPlatformChange[] = names.map(platform => {
     const a = from.platforms.find(p => p.platform === platform);
     const b = to.platforms.find(p => p.platform === platform);
-    const change = !a
-      ? 'added'
-      : !b
-      ? 'removed'
-      : a.digest === b.digest
-      ? 'same'
-      : 'changed';
+    let change: ImageVersionPlatformChange['change'] = 'changed';
+    if (!a) change = 'added';
+    else if (!b) change = 'removed';
+    else if (a.digest === b.digest) change = 'same';
     return {
       platform,
       change,

@@ -1,7 +1,7 @@
 import { ImageVersionAttachment } from '@image-factory/plugin-image-factory-common';
 import { CachedTag } from '../database';
 import { VersionDetails } from './details/types';
-import { parseAttachmentTag } from './tags/attachmentTags';
+import { AttachmentTag, parseAttachmentTag } from './tags/attachmentTags';
 import { compareTagsBySemver } from './tags/semverOfTag';
 
 /** One version of a listing before its details are joined. */
@@ -16,6 +16,17 @@ export interface VersionEntry {
   /** The latest push time a registry reported for one of its tags. */
   pushedAt?: Date;
 }
+
+/** The attachment kind of each kind of attachment tag. */
+const ATTACHMENT_KINDS: Record<
+  AttachmentTag['kind'],
+  ImageVersionAttachment['kind']
+> = {
+  signature: 'signature',
+  attestation: 'attestation',
+  sbom: 'sbom',
+  referrers: 'artifact',
+};
 
 const RUN_TAG_TIME = /-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d+)?Z$/;
 
@@ -39,8 +50,7 @@ export function groupVersions(
   details: Map<string, VersionDetails>,
 ): VersionEntry[] {
   const byDigest = new Map<string, VersionEntry>();
-  const attachmentTags: Array<{ tag: string; subject: string; kind: string }> =
-    [];
+  const attachmentTags: Array<{ tag: string } & AttachmentTag> = [];
   for (const t of tags) {
     const attachment = parseAttachmentTag(t.tag);
     if (attachment) {
@@ -94,14 +104,7 @@ export function groupVersions(
     const entry = byDigest.get(a.subject);
     if (!entry) continue;
     entry.attachments.push({
-      kind:
-        a.kind === 'signature'
-          ? 'signature'
-          : a.kind === 'sbom'
-          ? 'sbom'
-          : a.kind === 'attestation'
-          ? 'attestation'
-          : 'artifact',
+      kind: ATTACHMENT_KINDS[a.kind],
       // The tag's own digest is read on the version's detail view.
       digest: '',
       source: a.kind === 'referrers' ? 'referrers-tag' : 'cosign-tag',

@@ -35,7 +35,7 @@ function byDate(
   if (ta !== undefined && tb !== undefined && ta !== tb) return tb - ta;
   if (ta !== undefined && tb === undefined) return -1;
   if (ta === undefined && tb !== undefined) return 1;
-  return a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0;
+  return a.digest.localeCompare(b.digest, 'en');
 }
 
 /** Highest semantic version tag first, then by date. */

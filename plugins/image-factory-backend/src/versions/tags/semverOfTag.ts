@@ -48,5 +48,6 @@ export function compareTagsBySemver(a: string, b: string): number {
     if (!va.variant && vb.variant) return -1;
     if (va.variant && !vb.variant) return 1;
   }
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
