@@ -410,6 +410,23 @@ export const imageFactoryPlugin = createBackendPlugin({
           logger: logger.child({ component: 'versions' }),
         });
 
+        // The Versions tab shows a build's version without waiting for the
+        // tag cache to expire.
+        await deps.events.subscribe({
+          id: 'image-factory-versions-pushed',
+          topics: [BUILD_FINISHED_TOPIC],
+          onEvent: async ({ eventPayload }) => {
+            const { imageName } = eventPayload as BuildFinishedEvent;
+            const image = builds.service.findImage(imageName);
+            if (image) {
+              await versions.service.repositoryChanged({
+                registry: image.spec.registry,
+                repository: image.spec.repository,
+              });
+            }
+          },
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,

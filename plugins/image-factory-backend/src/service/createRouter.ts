@@ -5,6 +5,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
+  parseImageRef,
   analyzeDockerfileRequestSchema,
   DockerfileAnalysis,
   HealthResponse,
@@ -202,6 +203,13 @@ export async function createRouter(options: {
       logger: options.logger,
       tracker: tracking?.tracker,
       token: tracking?.notificationsToken,
+      onPushed: async references => {
+        for (const reference of references) {
+          await options.versions?.service.repositoryChanged(
+            parseImageRef(reference),
+          );
+        }
+      },
     }),
   );
   router.use(

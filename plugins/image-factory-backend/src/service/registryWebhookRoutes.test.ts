@@ -123,6 +123,13 @@ describe('registry push notifications', () => {
       throw new Error(`digest never became ${digest}; is ${await digestNow()}`);
     };
     await waitForDigest(first.digest);
+    const versionsNow = async () => {
+      const res = await request(server)
+        .get('/api/image-factory/images/alpine/versions')
+        .set('Authorization', mockCredentials.user.header());
+      return (res.body.items as Array<{ digest: string }>).map(v => v.digest);
+    };
+    expect(await versionsNow()).toEqual([first.digest]);
 
     // A new push of the tag: the registry notifies, the factory checks at once.
     const second = await pushPlatformManifest(
@@ -134,6 +141,12 @@ describe('registry push notifications', () => {
     );
     expect(second.digest).not.toBe(first.digest);
     await waitForDigest(second.digest);
+    // The Versions tab lists the repository again at once, not after its cache time.
+    for (let i = 0; i < 100; i++) {
+      if ((await versionsNow())[0] === second.digest) break;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    expect(await versionsNow()).toEqual([second.digest]);
 
     // Refused without the token or without the envelope; nothing changes.
     const forged = await request(server)

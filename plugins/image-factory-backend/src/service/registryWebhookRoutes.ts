@@ -53,6 +53,8 @@ export function registryWebhookRoutes(options: {
   /** Absent when tracking is disabled. */
   tracker?: BaseImageTracker;
   token?: string;
+  /** Told of every pushed reference, watched or not (the Versions view lists it again). */
+  onPushed?: (references: string[]) => Promise<void>;
 }): express.Router {
   const router = Router();
   router.post(
@@ -90,6 +92,7 @@ export function registryWebhookRoutes(options: {
         ),
       ];
       const due = await tracker.markPushed(pushed);
+      await options.onPushed?.(pushed);
       if (due.length > 0) {
         logger.info('Registry reported a push of watched references', {
           references: due.join(','),

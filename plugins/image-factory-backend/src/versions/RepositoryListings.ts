@@ -65,6 +65,19 @@ export class RepositoryListings {
     return { listing, refreshing: this.inFlight.has(key(repo)) };
   }
 
+  /**
+   * Lists the repository again in the background if it was listed before
+   * (someone looks at it): after a push, its Versions tab shows the new
+   * version without waiting for the cache time.
+   */
+  async changed(repo: RepositoryRef): Promise<void> {
+    const listing = await this.options.store.getListing(
+      repo.registry,
+      repo.repository,
+    );
+    if (listing) void this.refresh(repo);
+  }
+
   /** Lists the repository again; failures are stored, not thrown. */
   refresh(repo: RepositoryRef): Promise<void> {
     const k = key(repo);

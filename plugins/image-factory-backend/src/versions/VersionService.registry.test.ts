@@ -18,6 +18,19 @@ import { VersionTarget } from './types';
 
 jest.setTimeout(120_000);
 
+async function waitFor(check: () => Promise<void>, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise(r => setTimeout(r, 100));
+    }
+  }
+}
+
 const BASE = 'docker.io/library/busybox:latest';
 const baseDigest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 
@@ -100,7 +113,7 @@ describe('VersionService against a real registry', () => {
       entityRef: 'image:default/web',
       managed: true,
     };
-    return { versions, target, budgets };
+    return { versions, target, budgets, knex };
   }
 
   it.each(databases.eachSupportedId())(
@@ -240,6 +253,41 @@ describe('VersionService against a real registry', () => {
       name: 'InputError',
       message: expect.stringMatching(/^digest: /),
     });
+  });
+
+  it('lists a repository again after a push, but only one that was looked at', async () => {
+    const { versions, knex } = await setUp('SQLITE_3');
+    const pushedTo = { registry: registry.host, repository: 'apps/pushed' };
+    const target = {
+      ...pushedTo,
+      imageName: 'pushed',
+      entityRef: 'image:default/pushed',
+      managed: false,
+    };
+    const query = {
+      limit: 25,
+      sort: 'semver',
+      hideMachineTags: false,
+    } as const;
+    await pushImageIndex(client, pushedTo, { tag: '1.0.0', seed: 'p1' });
+    expect((await versions.service.list(target, query)).items).toHaveLength(1);
+
+    await pushImageIndex(client, pushedTo, { tag: '1.1.0', seed: 'p2' });
+    // Within the cache time, the listing is the cached one…
+    expect((await versions.service.list(target, query)).items).toHaveLength(1);
+    // …until the push is reported.
+    await versions.service.repositoryChanged(pushedTo);
+    await waitFor(async () =>
+      expect(
+        (await versions.service.list(target, query)).items.map(v => v.tags[0]),
+      ).toEqual(['1.1.0', '1.0.0']),
+    );
+
+    // A repository nobody looked at is not listed because of a push.
+    const other = { registry: registry.host, repository: 'apps/unseen' };
+    await versions.service.repositoryChanged(other);
+    expect(await knex('version_listings').where(other)).toEqual([]);
+    expect(await knex('version_listings').where(pushedTo)).toHaveLength(1);
   });
 
   it('trusts the image config, not the index entry, for the platform', async () => {

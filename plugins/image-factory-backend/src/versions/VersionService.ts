@@ -9,6 +9,7 @@ import {
   ImageVersionSource,
 } from '@image-factory/plugin-image-factory-common';
 import { CachedListing } from '../database';
+import { RepositoryRef } from '../registry';
 import { BaseFacts, basesOf, lineageOf, runsByDigest } from './buildProvenance';
 import { compareVersions } from './compareVersions';
 import { DetailsCache } from './details/DetailsCache';
@@ -139,6 +140,11 @@ export class VersionService {
       fetchMissing: false,
     });
     return compareVersions(a, b, layers.details);
+  }
+
+  /** A push to the repository (a build, a registry notification): list it again soon. */
+  async repositoryChanged(repo: RepositoryRef): Promise<void> {
+    await this.options.listings.changed(repo);
   }
 
   /** Lists the repository again now, and says how that went. */
