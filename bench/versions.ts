@@ -141,6 +141,7 @@ async function main() {
         tagsCacheTimeMs: 3_600_000,
         maxCachedDetails: 20_000,
         maxTags: 10_000,
+        webUrls: new Map(),
       },
       budgets: RegistryBudgets.create(),
       credentials: async () => undefined,

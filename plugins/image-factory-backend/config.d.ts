@@ -150,6 +150,20 @@ export interface Config {
        * Default: 10000.
        */
       maxTags?: number;
+      /**
+       * The web page of a repository in a registry's own UI, for registries
+       * whose page the factory cannot derive (Harbor, Nexus, Artifactory):
+       * per registry host, an URL template with `{repository}` (`team/app`),
+       * `{namespace}` (`team`), `{name}` (`app`) and `{tag}` (empty on the
+       * repository's page). Docker Hub, GHCR and Quay need none.
+       * @example [{ host: harbor.example.com, url: "https://harbor.example.com/harbor/projects/{namespace}/repositories/{name}/artifacts-tab" }]
+       */
+      webUrls?: Array<{
+        /** Registry host as written in image references. */
+        host: string;
+        /** The URL template. */
+        url: string;
+      }>;
     };
     /**
      * Rebuild planning: when a base image gets a new digest, the images built

@@ -128,6 +128,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         const enrollmentConfig = readEnrollmentConfig(config);
         const buildsConfig = readBuildsConfig(config);
         const catalogEntitiesPerImage = readCatalogEntitiesPerImage(config);
+        const versionsConfig = readVersionsConfig(config);
 
         deps.permissionsRegistry.addPermissions(imageFactoryPermissions);
         const client = await migrateDatabase(database);
@@ -387,7 +388,7 @@ export const imageFactoryPlugin = createBackendPlugin({
 
         const versions = createVersions({
           client,
-          config: readVersionsConfig(config),
+          config: versionsConfig,
           budgets,
           credentials: async host => {
             const fromBuilds = await builds.credentials.get(host);

@@ -97,6 +97,9 @@ describe('VersionService against a real registry', () => {
         tagsCacheTimeMs: options.cacheTimeMs ?? 60_000,
         maxCachedDetails: 1000,
         maxTags: 10_000,
+        webUrls: new Map([
+          [registry.host, 'https://ui.example/{namespace}/{name}?tag={tag}'],
+        ]),
       },
       budgets,
       credentials: async () => undefined,
@@ -155,6 +158,7 @@ describe('VersionService against a real registry', () => {
         byDigest: `${registry.host}/apps/web@${v2.digest}`,
         byTag: `${registry.host}/apps/web:1.1.0`,
       });
+      expect(second.webUrl).toBe('https://ui.example/apps/web?tag=1.1.0');
       expect(second.build).toMatchObject({
         runId: 'run-2',
         cause: 'base-change',

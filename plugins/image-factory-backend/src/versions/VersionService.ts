@@ -8,6 +8,7 @@ import {
   ImageVersionListQuery,
   ImageVersionSource,
 } from '@image-factory/plugin-image-factory-common';
+import { ImageFactoryRegistryAdapter } from '@image-factory/plugin-image-factory-node';
 import { CachedListing } from '../database';
 import { RepositoryRef } from '../registry';
 import { BaseFacts, basesOf, lineageOf, runsByDigest } from './buildProvenance';
@@ -24,6 +25,7 @@ import {
 import { readAttachments } from './readAttachments';
 import { RepositoryListings } from './RepositoryListings';
 import { toImageVersion } from './toImageVersion';
+import { fillWebUrl } from './fillWebUrl';
 import { VersionTarget } from './types';
 import { VersionRegistry } from './VersionRegistry';
 
@@ -60,6 +62,8 @@ export class VersionService {
       /** What the factory knows of base references (canonical form). */
       baseFacts: (references: string[]) => Promise<Map<string, BaseFacts>>;
       cacheTimeMs: number;
+      /** URL templates of registries' web pages, by host (config). */
+      webUrls?: Map<string, string>;
       logger: LoggerService;
       clock?: () => Date;
     },
@@ -99,7 +103,7 @@ export class VersionService {
     }
     this.prefetch(target, digests, details);
 
-    const items = await this.present(target, page, details, listing);
+    const items = await this.present(target, page, details);
     const newest = newestVersion(entries, details);
     const next = offset + query.limit;
     return {
@@ -190,7 +194,7 @@ export class VersionService {
       platformTags: new Map(),
       attachments: [],
     };
-    const [version] = await this.present(target, [entry], details, listing);
+    const [version] = await this.present(target, [entry], details);
     return version;
   }
 
@@ -198,17 +202,16 @@ export class VersionService {
     target: VersionTarget,
     page: VersionEntry[],
     details: Map<string, VersionDetails>,
-    listing: CachedListing | undefined,
   ): Promise<ImageVersion[]> {
     const runs = target.managed
       ? runsByDigest(await this.options.runs(target.imageName))
       : new Map<string, BuildRun>();
     const pageRuns = page.flatMap(e => runs.get(e.digest) ?? []);
     const facts = await this.options.baseFacts(basesOf(pageRuns));
+    // A hub's page is right even when its API did not list (OCI did).
     const adapter = this.options.registry
       .adaptersFor(target.registry)
-      .find(a => a.webUrl && (!listing || a.id === listing.adapter));
-    const repo = { host: target.registry, repository: target.repository };
+      .find(a => a.webUrl);
     return page.map(entry => {
       const run = runs.get(entry.digest);
       return toImageVersion({
@@ -217,9 +220,20 @@ export class VersionService {
         details: details.get(entry.digest),
         run,
         lineage: run && lineageOf(run, r => facts.get(r) ?? {}),
-        webUrl: adapter?.webUrl && (tag => adapter.webUrl!(repo, tag)),
+        webUrl: this.webUrl(target, adapter),
       });
     });
+  }
+
+  /** The registry's web page: the configured template, else the adapter's. */
+  private webUrl(
+    target: VersionTarget,
+    adapter: ImageFactoryRegistryAdapter | undefined,
+  ): ((tag?: string) => string | undefined) | undefined {
+    const template = this.options.webUrls?.get(target.registry);
+    if (template) return tag => fillWebUrl(template, target.repository, tag);
+    const repo = { host: target.registry, repository: target.repository };
+    return adapter?.webUrl && (tag => adapter.webUrl!(repo, tag));
   }
 
   private source(

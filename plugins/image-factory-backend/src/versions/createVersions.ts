@@ -76,6 +76,7 @@ export function createVersions(options: {
       digests: options.digests,
     }),
     cacheTimeMs: options.config.tagsCacheTimeMs,
+    webUrls: options.config.webUrls,
     logger: options.logger,
   });
   return {

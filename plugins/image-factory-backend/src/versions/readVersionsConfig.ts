@@ -7,6 +7,8 @@ export interface VersionsConfig {
   tagsCacheTimeMs: number;
   maxCachedDetails: number;
   maxTags: number;
+  /** The web page of a repository or tag, per registry host (`{repository}`, `{namespace}`, `{name}`, `{tag}`). */
+  webUrls: Map<string, string>;
 }
 
 const PREFIX = 'imageFactory.versions';
@@ -31,6 +33,33 @@ function positiveInteger(
   return value;
 }
 
+const PLACEHOLDER = /\{([a-z]+)\}/g;
+const PLACEHOLDERS = new Set(['repository', 'namespace', 'name', 'tag']);
+
+function readWebUrls(config: Config | undefined): Map<string, string> {
+  const webUrls = new Map<string, string>();
+  const entries = config?.getOptionalConfigArray('webUrls') ?? [];
+  entries.forEach((entry, i) => {
+    const key = `${PREFIX}.webUrls[${i}]`;
+    const host = entry.getString('host');
+    const template = entry.getString('url');
+    if (!/^https?:\/\/[^/]/.test(template)) {
+      throw new InputError(
+        `${key}.url: must be an http(s) URL template, got '${template}'`,
+      );
+    }
+    for (const [, name] of template.matchAll(PLACEHOLDER)) {
+      if (!PLACEHOLDERS.has(name)) {
+        throw new InputError(
+          `${key}.url: unknown placeholder {${name}}; use {repository}, {namespace}, {name} or {tag}`,
+        );
+      }
+    }
+    webUrls.set(host, template);
+  });
+  return webUrls;
+}
+
 /** Reads `imageFactory.versions`; a bad value stops startup, naming the key. */
 export function readVersionsConfig(config: Config): VersionsConfig {
   const versions = config.getOptionalConfig(PREFIX);
@@ -53,5 +82,6 @@ export function readVersionsConfig(config: Config): VersionsConfig {
     tagsCacheTimeMs,
     maxCachedDetails: positiveInteger(versions, 'maxCachedDetails', 20_000),
     maxTags: positiveInteger(versions, 'maxTags', 10_000),
+    webUrls: readWebUrls(versions),
   };
 }
