@@ -4,6 +4,6 @@ export { readVersionsConfig } from './readVersionsConfig';
 export type { VersionsConfig } from './readVersionsConfig';
 export { VersionService, assertDigest } from './VersionService';
 export type { VersionTarget } from './types';
-export { createDockerHubAdapter } from './adapters/dockerHubAdapter';
-export { createGhcrAdapter } from './adapters/ghcrAdapter';
+export { createDockerHubAdapter } from './adapters/dockerHub';
+export { createGhcrAdapter } from './adapters/ghcr';
 export { createOciRegistryAdapter } from './adapters/ociAdapter';

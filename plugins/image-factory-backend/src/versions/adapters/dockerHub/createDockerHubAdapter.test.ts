@@ -5,15 +5,15 @@ import {
   RegistryAuthError,
   RegistryRateLimitError,
   RegistryResponseError,
-} from '../../registry';
+} from '../../../registry';
 import {
   FakeDockerHub,
   FakeHubTag,
   startFakeDockerHub,
-} from './__testUtils__/fakeDockerHub';
-import { testAdapterContext } from './__testUtils__/testAdapterContext';
-import { createDockerHubAdapter } from './dockerHubAdapter';
-import { RegistryAdapterCannotServeError } from './errors';
+} from '../__testUtils__/fakeDockerHub';
+import { testAdapterContext } from '../__testUtils__/testAdapterContext';
+import { createDockerHubAdapter } from './createDockerHubAdapter';
+import { RegistryAdapterCannotServeError } from '../errors';
 
 const T0 = Date.parse('2026-03-01T12:00:10Z');
 

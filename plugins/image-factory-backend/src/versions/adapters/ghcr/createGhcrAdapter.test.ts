@@ -7,10 +7,10 @@ import {
   startGitHubTestServer,
 } from '@image-factory/github-test-server';
 import { createHash } from 'node:crypto';
-import { RegistryRateLimitError } from '../../registry';
-import { testAdapterContext } from './__testUtils__/testAdapterContext';
-import { RegistryAdapterCannotServeError } from './errors';
-import { createGhcrAdapter } from './ghcrAdapter';
+import { RegistryRateLimitError } from '../../../registry';
+import { testAdapterContext } from '../__testUtils__/testAdapterContext';
+import { RegistryAdapterCannotServeError } from '../errors';
+import { createGhcrAdapter } from './createGhcrAdapter';
 
 jest.setTimeout(60_000);
 

@@ -1,0 +1,2 @@
+export { createDockerHubAdapter } from './createDockerHubAdapter';
+export type { DockerHubAdapterOptions } from './createDockerHubAdapter';

@@ -1,0 +1,2 @@
+export { createGhcrAdapter } from './createGhcrAdapter';
+export type { GhcrAdapterOptions } from './createGhcrAdapter';
