@@ -35,7 +35,9 @@ import {
   DatabaseImageBasesStore,
   DatabaseImagesStore,
   migrateDatabase,
+  StageStore,
 } from './database';
+import { LifecycleService } from './lifecycle';
 import {
   EnrollmentService,
   executorBuilders,
@@ -411,6 +413,25 @@ export const imageFactoryPlugin = createBackendPlugin({
           logger: logger.child({ component: 'versions' }),
         });
 
+        const lifecycle = new LifecycleService({
+          store: StageStore.create({ client }),
+          // A client per move: a refreshed credential must not meet a cached token.
+          registry: () =>
+            OciRegistryClient.create({
+              credentials: host => builds.credentials.get(host),
+              requestTimeoutMs: registriesConfig.requestTimeoutMs,
+            }),
+          runs: name => builds.service.list(name, VERSION_RUNS_LIMIT),
+          logger: logger.child({ component: 'lifecycle' }),
+        });
+        // A move a stopped backend left pending finishes (or fails) now.
+        void imagesFile
+          .whenRead()
+          .then(() => lifecycle.recover(imagesFile.getImages()))
+          .catch(e =>
+            logger.error(`Recovering pending stage moves failed: ${e}`),
+          );
+
         // The Versions tab shows a build's version without waiting for the
         // tag cache to expire.
         await deps.events.subscribe({
@@ -445,6 +466,7 @@ export const imageFactoryPlugin = createBackendPlugin({
             providerHealth,
             images: imagesStore,
             versions,
+            lifecycle,
           }),
         );
         for (const path of UNAUTHENTICATED_PATHS) {

@@ -47,3 +47,5 @@ export { DatabaseBuildTriggerStore } from './BuildTriggerStore';
 export type { BuildTrigger, BuildTriggerStore } from './BuildTriggerStore';
 export { VersionCacheStore } from './VersionCacheStore';
 export type { CachedListing, CachedTag } from './VersionCacheStore';
+export { StageStore } from './StageStore';
+export type { StageMoveRecord, StageStateRecord } from './StageStore';

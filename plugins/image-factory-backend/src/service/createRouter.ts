@@ -49,6 +49,8 @@ import { graphRoutes } from './graphRoutes';
 import { imagesFileRoutes } from './imagesFileRoutes';
 import { trackingRoutes } from './trackingRoutes';
 import { versionRoutes } from './versionRoutes';
+import { stageRoutes } from './stageRoutes';
+import { LifecycleService } from '../lifecycle';
 import { Versions } from '../versions';
 import { rebuildRoutes } from './rebuildRoutes';
 import { parseRequestBody } from './parseRequestBody';
@@ -91,6 +93,8 @@ export async function createRouter(options: {
   images?: Pick<ImagesStore, 'listArchived'>;
   /** The Versions view: images' versions from their registries. */
   versions?: Versions;
+  /** Lifecycle stages: promotions and rollbacks of stage tags. */
+  lifecycle?: LifecycleService;
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
   const access = createImageAccess({ permissions });
@@ -195,6 +199,16 @@ export async function createRouter(options: {
     );
   }
   router.use(buildRoutes({ httpAuth, access, builds: options.builds }));
+  if (options.lifecycle) {
+    router.use(
+      stageRoutes({
+        httpAuth,
+        access,
+        lifecycle: options.lifecycle,
+        findImage: name => options.builds.findImage(name),
+      }),
+    );
+  }
   if (options.versions) {
     router.use(versionRoutes({ httpAuth, access, versions: options.versions }));
   }

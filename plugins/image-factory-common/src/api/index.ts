@@ -10,3 +10,4 @@ export * from './archive';
 export * from './imagesFileSnapshot';
 export * from './versions';
 export * from './versionTags';
+export * from './stages';

@@ -63,12 +63,13 @@ export const imageFactoryEmergencyRebuildPermission = createPermission({
 });
 
 /**
- * Promote a build to a lifecycle stage. Checked against the Image entity.
+ * Promote a version to a lifecycle stage of an image, or roll a stage back.
+ * Checked against the Image entity.
  *
  * @public
  */
 export const imageFactoryPromotePermission = createPermission({
-  name: 'image-factory.build.promote',
+  name: 'image-factory.stage.promote',
   attributes: { action: 'update' },
   resourceType: 'catalog-entity',
 });

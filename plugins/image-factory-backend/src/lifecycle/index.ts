@@ -1,0 +1,2 @@
+export { LifecycleService } from './LifecycleService';
+export { moveStageTag } from './moveStageTag';

@@ -1,0 +1,137 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  GitHubTestServer,
+  startGitHubTestServer,
+} from '@image-factory/github-test-server';
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import request from 'supertest';
+import { policyPermissions } from '../__testUtils__/policyPermissions';
+import { startRouteTestBackend } from './__testUtils__/startRouteTestBackend';
+
+jest.setTimeout(60_000);
+
+const digest = `sha256:${'a'.repeat(64)}`;
+
+describe('stage routes', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let github: GitHubTestServer;
+  let dir: string;
+  let backend: Awaited<ReturnType<typeof startRouteTestBackend>>;
+  const as = (user: string) => mockCredentials.user.header(user);
+
+  beforeAll(async () => {
+    github = await startGitHubTestServer();
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stage-routes-'));
+    await fs.writeFile(
+      path.join(dir, 'images.yaml'),
+      [
+        'apiVersion: imagefactory.dev/v1alpha1',
+        'images:',
+        '  - name: web',
+        '    type: external',
+        '    owner: team-web',
+        '    reference: 127.0.0.1:9/apps/web:1',
+        '    platforms: [linux/amd64]',
+        '    stages: [dev, staging, prod]',
+        '',
+      ].join('\n'),
+    );
+    backend = await startRouteTestBackend({
+      knex: await databases.init('SQLITE_3'),
+      github,
+      imagesLocation: path.join(dir, 'images.yaml'),
+      // Bob may read the image but not move its stages; Carol may not read it.
+      features: [
+        policyPermissions(
+          q =>
+            !(
+              (q.user === 'user:default/bob' &&
+                q.permission === 'image-factory.stage.promote') ||
+              q.user === 'user:default/carol'
+            ),
+        ),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await github?.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const post = (url: string, body: unknown, user = 'user:default/alice') =>
+    request(backend.server)
+      .post(`/api/image-factory${url}`)
+      .set('Authorization', as(user))
+      .send(body as object);
+
+  it('lists the stages in their order, empty before any promotion', async () => {
+    const res = await request(backend.server)
+      .get('/api/image-factory/images/web/stages')
+      .set('Authorization', as('user:default/alice'));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      stages: [
+        { name: 'dev', tag: 'dev' },
+        { name: 'staging', tag: 'staging' },
+        { name: 'prod', tag: 'prod' },
+      ],
+      moves: [],
+    });
+  });
+
+  it.each([
+    [{}, /digest: /],
+    [{ digest: 'latest' }, /digest: must be a digest/],
+    [
+      { digest, reason: 'x'.repeat(501) },
+      /reason: must be at most 500 characters/,
+    ],
+    [{ digest, force: true }, /force/],
+  ])(
+    'rejects the body %j with a 400 naming the field',
+    async (body, message) => {
+      const res = await post('/images/web/stages/dev/promotions', body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    },
+  );
+
+  it('names an unknown stage, and a version the factory did not build', async () => {
+    const unknown = await post('/images/web/stages/qa/promotions', { digest });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/^stage: web has no stage 'qa'/);
+    const notBuilt = await post('/images/web/stages/dev/promotions', {
+      digest,
+    });
+    expect(notBuilt.status).toBe(400);
+    expect(notBuilt.body.error.message).toMatch(
+      /^digest: .* is no version the factory built/,
+    );
+    const rollback = await post('/images/web/stages/dev/rollback', {});
+    expect(rollback.status).toBe(409);
+  });
+
+  it('needs image-factory.stage.promote on the Image, and hides images the caller may not read', async () => {
+    const denied = await post(
+      '/images/web/stages/dev/promotions',
+      { digest },
+      'user:default/bob',
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toMatch(/image-factory\.stage\.promote/);
+    const hidden = await post(
+      '/images/web/stages/dev/promotions',
+      { digest },
+      'user:default/carol',
+    );
+    expect(hidden.status).toBe(404);
+    const unknown = await post('/images/nope/stages/dev/promotions', {
+      digest,
+    });
+    expect(unknown.status).toBe(404);
+  });
+});

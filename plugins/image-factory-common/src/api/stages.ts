@@ -1,0 +1,122 @@
+import { z } from 'zod/v4';
+
+/**
+ * What one lifecycle stage of an image holds.
+ *
+ * @public
+ */
+export interface ImageStage {
+  /** The stage's name from images.yaml (`dev`, `staging`, `prod`). */
+  name: string;
+  /** The tag that names the stage's version in the registry. */
+  tag: string;
+  /** The digest the stage holds; absent before its first promotion. */
+  digest?: string;
+  /** What it held before, for a rollback. */
+  previousDigest?: string;
+  /** When it last changed (ISO 8601). */
+  updatedAt?: string;
+  /** Who changed it (entity ref). */
+  updatedBy?: string;
+}
+
+/**
+ * One promotion or rollback of a stage.
+ *
+ * @public
+ */
+export interface ImageStageMove {
+  /** Stable id (UUID). */
+  id: string;
+  /** The stage moved. */
+  stage: string;
+  /** What kind of move it is. */
+  action: 'promote' | 'rollback';
+  /** What the stage held before. */
+  fromDigest?: string;
+  /** What it holds after. */
+  toDigest: string;
+  /** Who asked (entity ref). */
+  requestedBy?: string;
+  /** Why, as they said. */
+  reason?: string;
+  /** `pending` until the stage tag moved in the registry. */
+  status: 'pending' | 'done' | 'failed';
+  /** Why it failed. */
+  error?: string;
+  /** When it was asked (ISO 8601). */
+  createdAt: string;
+  /** When it ended (ISO 8601). */
+  finishedAt?: string;
+}
+
+/**
+ * The answer of `GET /api/image-factory/images/:name/stages`.
+ *
+ * @public
+ */
+export interface ImageStageList {
+  /** The image's stages in their order. */
+  stages: ImageStage[];
+  /** Its last moves, newest first. */
+  moves: ImageStageMove[];
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * The body of `POST /api/image-factory/images/:name/stages/:stage/promotions`.
+ *
+ * @public
+ */
+export const promoteStageRequestSchema = z
+  .object({
+    digest: z
+      .string()
+      .regex(DIGEST, 'must be a digest such as sha256:<64 hex characters>')
+      .describe('The version to put in the stage.'),
+    reason: z
+      .string()
+      .trim()
+      .max(500, 'must be at most 500 characters')
+      .optional()
+      .describe('Why; kept with the move.'),
+  })
+  .strict();
+
+/**
+ * The body of `POST /api/image-factory/images/:name/stages/:stage/rollback`.
+ *
+ * @public
+ */
+export const rollbackStageRequestSchema = z
+  .object({
+    digest: z
+      .string()
+      .regex(DIGEST, 'must be a digest such as sha256:<64 hex characters>')
+      .optional()
+      .describe(
+        'The earlier version to go back to; default: what the stage held before.',
+      ),
+    reason: z
+      .string()
+      .trim()
+      .max(500, 'must be at most 500 characters')
+      .optional()
+      .describe('Why; kept with the move.'),
+  })
+  .strict();
+
+/**
+ * The body of a promotion.
+ *
+ * @public
+ */
+export type PromoteStageRequest = z.input<typeof promoteStageRequestSchema>;
+
+/**
+ * The body of a rollback.
+ *
+ * @public
+ */
+export type RollbackStageRequest = z.input<typeof rollbackStageRequestSchema>;
