@@ -46,6 +46,11 @@ describe('image-factory plugin for the new frontend system', () => {
     ).toBeDefined();
     expect(
       imageFactoryPlugin.getExtension(
+        'entity-content:image-factory/image-lifecycle',
+      ),
+    ).toBeDefined();
+    expect(
+      imageFactoryPlugin.getExtension(
         'entity-card:image-factory/image-latest-versions',
       ),
     ).toBeDefined();

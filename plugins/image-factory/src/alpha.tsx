@@ -126,6 +126,20 @@ const entityImageVersionsContent = EntityContentBlueprint.make({
   },
 });
 
+const entityImageLifecycleContent = EntityContentBlueprint.make({
+  name: 'image-lifecycle',
+  params: {
+    path: '/lifecycle',
+    title: 'Lifecycle',
+    // Images without stages get the empty state that says how to declare them.
+    filter: 'kind:image',
+    loader: () =>
+      import('./components/ImageLifecycleContent').then(m =>
+        compatWrapper(<m.ImageLifecycleContent />),
+      ),
+  },
+});
+
 const entityImageLatestVersionsCard = EntityCardBlueprint.make({
   name: 'image-latest-versions',
   params: {
@@ -197,6 +211,7 @@ export default createFrontendPlugin({
     entityImageLatestVersionsCard,
     entityImageBuildsContent,
     entityImageVersionsContent,
+    entityImageLifecycleContent,
     entityImageDependenciesContent,
     entityProviderHealthCard,
     entityImageBuildOverviewCard,

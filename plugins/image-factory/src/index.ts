@@ -13,6 +13,7 @@ export {
   EntityImageBuildsContent,
   EntityImageDependenciesContent,
   EntityImageVersionsContent,
+  EntityImageLifecycleContent,
   EntityImageLatestVersionsCard,
   EntityImageRebuildsCard,
   EntityImageTrackingCard,
@@ -35,6 +36,7 @@ export type {
 } from './api';
 export {
   isImageFactoryImage,
+  isImageFactoryStagedImage,
   isImageFactoryWatchedImage,
   isImageFactoryBuiltImage,
   isImageFactoryBuild,

@@ -155,6 +155,28 @@ export const EntityImageVersionsContent: (props: {
 );
 
 /**
+ * Entity content (tab) for an Image with stages: the stages as columns, each
+ * with the digest it holds, when and by whom, and what it held before;
+ * "Promote a build" into the first stage, "Promote from <previous>" and
+ * "Roll back" (with a reason, behind `image-factory.stage.promote`), and the
+ * history of moves.
+ *
+ * @public
+ */
+export const EntityImageLifecycleContent: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityImageLifecycleContent',
+      component: {
+        lazy: () =>
+          import('./components/ImageLifecycleContent').then(
+            m => m.ImageLifecycleContent,
+          ),
+      },
+    }),
+  );
+
+/**
  * Entity card for any Image: its three newest versions (a person's tag
  * shown first) with their age, "newest" and "N behind" markers, a warning when a
  * version's base has newer digests, and a link to the Versions tab.

@@ -53,6 +53,18 @@ export function isImageFactoryBuiltImage(
 }
 
 /**
+ * True for Image entities that declare lifecycle stages (`stages` in
+ * images.yaml), for the Lifecycle tab.
+ *
+ * @public
+ */
+export function isImageFactoryStagedImage(
+  entity: Entity,
+): entity is ImageEntityV1alpha1 {
+  return isImageEntity(entity) && (entity.spec.stages?.length ?? 0) > 0;
+}
+
+/**
  * True for ImageBuild entities.
  *
  * @public

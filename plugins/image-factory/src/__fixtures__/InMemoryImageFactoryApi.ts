@@ -18,12 +18,16 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  ImageStageList,
+  ImageStageMove,
   ImageVersion,
   ImageVersionComparison,
   ImageVersionList,
   ImageVersionListQuery,
   ImageVersionSource,
+  PromoteStageRequest,
   RegistryBudgetList,
+  RollbackStageRequest,
   StartBuildRequest,
   UnenrollImageRequest,
   UpcomingRebuild,
@@ -139,6 +143,17 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
   readonly emergencyRequests: Array<{ name: string; body: unknown }> = [];
   /** Each image's registry versions, and the calls for them. */
   readonly versions = new InMemoryImageVersions();
+  /** Each image's stages and moves, by image name (none: no stages). */
+  stages: Record<string, ImageStageList> = {};
+  /** The stage moves asked for, in order. */
+  readonly stageRequests: Array<{
+    action: ImageStageMove['action'];
+    name: string;
+    stage: string;
+    body: unknown;
+  }> = [];
+  /** Makes the next stage moves fail in the registry (the error) or reject. */
+  stageResults: Array<{ failed: string } | Error> = [];
 
   constructor(...results: StatusResult[]) {
     if (results.length === 0) {
@@ -443,6 +458,75 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
 
   refreshImageVersions(name: string): Promise<ImageVersionSource> {
     return this.versions.refresh(name);
+  }
+
+  listImageStages(name: string): Promise<ImageStageList> {
+    return settle(this.stages[name] ?? { stages: [], moves: [] });
+  }
+
+  promoteImageStage(
+    name: string,
+    stage: string,
+    request: PromoteStageRequest,
+  ): Promise<ImageStageMove> {
+    return this.moveStage('promote', name, stage, request, request.digest);
+  }
+
+  rollbackImageStage(
+    name: string,
+    stage: string,
+    request: RollbackStageRequest = {},
+  ): Promise<ImageStageMove> {
+    const held = this.stages[name]?.stages.find(s => s.name === stage);
+    return this.moveStage(
+      'rollback',
+      name,
+      stage,
+      request,
+      request.digest ?? held?.previousDigest,
+    );
+  }
+
+  // Like the backend: a done move changes the stage, a failed one only joins the history.
+  private moveStage(
+    action: ImageStageMove['action'],
+    name: string,
+    stage: string,
+    body: PromoteStageRequest | RollbackStageRequest,
+    toDigest: string | undefined,
+  ): Promise<ImageStageMove> {
+    this.stageRequests.push({ action, name, stage, body });
+    const result = this.stageResults.shift();
+    if (result instanceof Error) return settle<ImageStageMove>(result);
+    const list = (this.stages[name] ??= { stages: [], moves: [] });
+    const held = list.stages.find(s => s.name === stage);
+    if (!held || !toDigest) {
+      return settle<ImageStageMove>(new Error(`Unknown stage '${stage}'`));
+    }
+    const now = new Date().toISOString();
+    const move: ImageStageMove = {
+      id: `move-${list.moves.length + 1}`,
+      stage,
+      action,
+      fromDigest: held.digest,
+      toDigest,
+      requestedBy: 'user:default/guest',
+      reason: body.reason,
+      status: result ? 'failed' : 'done',
+      error: result?.failed,
+      createdAt: now,
+      finishedAt: now,
+    };
+    list.moves.unshift(move);
+    if (!result) {
+      Object.assign(held, {
+        previousDigest: held.digest,
+        digest: toDigest,
+        updatedAt: now,
+        updatedBy: move.requestedBy,
+      });
+    }
+    return settle(move);
   }
 
   /** The open streams of a run. */

@@ -17,12 +17,16 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  ImageStageList,
+  ImageStageMove,
   ImageVersion,
   ImageVersionComparison,
   ImageVersionList,
   ImageVersionListQuery,
   ImageVersionSource,
+  PromoteStageRequest,
   RegistryBudgetList,
+  RollbackStageRequest,
   StartBuildRequest,
   UnenrollImageRequest,
   UpcomingRebuildList,
@@ -225,6 +229,36 @@ export interface ImageFactoryApi {
    * where the list stands afterwards.
    */
   refreshImageVersions(name: string): Promise<ImageVersionSource>;
+
+  /**
+   * What each lifecycle stage of an image holds, in order, and its last moves,
+   * newest first (`GET /api/image-factory/images/:name/stages`).
+   */
+  listImageStages(name: string): Promise<ImageStageList>;
+
+  /**
+   * Puts a digest in a stage
+   * (`POST /api/image-factory/images/:name/stages/:stage/promotions`). Needs
+   * `image-factory.stage.promote` on the image. Resolves to the move, with
+   * `status: 'failed'` and its `error` when the stage tag could not be moved
+   * (502); throws for a refused request (400, 403, 409).
+   */
+  promoteImageStage(
+    name: string,
+    stage: string,
+    request: PromoteStageRequest,
+  ): Promise<ImageStageMove>;
+
+  /**
+   * Puts a stage back on an earlier digest, by default what it held before
+   * (`POST /api/image-factory/images/:name/stages/:stage/rollback`). Resolves
+   * and throws as {@link ImageFactoryApi.promoteImageStage} does.
+   */
+  rollbackImageStage(
+    name: string,
+    stage: string,
+    request?: RollbackStageRequest,
+  ): Promise<ImageStageMove>;
 }
 
 /**

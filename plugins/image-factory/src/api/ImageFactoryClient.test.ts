@@ -554,4 +554,83 @@ describe('ImageFactoryClient', () => {
       expect(error.body.error.message).toBe('limit: must be from 1 to 100');
     });
   });
+
+  describe('lifecycle stages', () => {
+    const base = '/api/image-factory/images/hello%20web/stages';
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const move = {
+      id: 'm1',
+      stage: 'staging',
+      action: 'promote',
+      toDigest: digest,
+      status: 'done',
+      createdAt: '2026-12-05T08:00:00.000Z',
+    };
+
+    it('lists the stages and posts a promotion and a rollback', async () => {
+      const list = { stages: [{ name: 'dev', tag: 'dev', digest }], moves: [] };
+      handler = (req, res) =>
+        json(res, 200, req.method === 'GET' ? list : move);
+
+      await expect(client().listImageStages('hello web')).resolves.toEqual(
+        list,
+      );
+      await expect(
+        client().promoteImageStage('hello web', 'pre prod', {
+          digest,
+          reason: 'ok',
+        }),
+      ).resolves.toEqual(move);
+      await client().rollbackImageStage('hello web', 'prod');
+      expect(requests.map(r => `${r.method} ${r.url}`)).toEqual([
+        `GET ${base}`,
+        `POST ${base}/pre%20prod/promotions`,
+        `POST ${base}/prod/rollback`,
+      ]);
+      expect(bodies).toEqual([
+        { type: 'application/json', body: { digest, reason: 'ok' } },
+        { type: 'application/json', body: {} },
+      ]);
+    });
+
+    it('resolves a 502 carrying the failed move to that move', async () => {
+      const failed = {
+        ...move,
+        status: 'failed',
+        error: 'registry answered 503',
+      };
+      handler = (_req, res) => json(res, 502, failed);
+
+      await expect(
+        client().rollbackImageStage('hello web', 'prod', { reason: 'bad' }),
+      ).resolves.toEqual(failed);
+    });
+
+    it('throws the 409 of a stage already moving and a bare 502', async () => {
+      handler = (req, res) =>
+        req.url!.endsWith('/promotions')
+          ? json(res, 409, {
+              error: {
+                name: 'ConflictError',
+                message: "Stage 'prod' is already moving",
+              },
+              response: { statusCode: 409 },
+            })
+          : json(res, 502, { error: { name: 'Error', message: 'gateway' } });
+
+      const conflict = await client()
+        .promoteImageStage('hello web', 'prod', { digest })
+        .catch(e => e);
+      expect(conflict).toBeInstanceOf(ResponseError);
+      expect(conflict.statusCode).toBe(409);
+      expect(conflict.body.error.message).toBe(
+        "Stage 'prod' is already moving",
+      );
+      const gateway = await client()
+        .rollbackImageStage('hello web', 'prod')
+        .catch(e => e);
+      expect(gateway).toBeInstanceOf(ResponseError);
+      expect(gateway.statusCode).toBe(502);
+    });
+  });
 });

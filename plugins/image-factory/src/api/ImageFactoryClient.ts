@@ -17,12 +17,16 @@ import type {
   EnrollmentResponse,
   EnrollmentState,
   ImageFactoryStatus,
+  ImageStageList,
+  ImageStageMove,
   ImageVersion,
   ImageVersionComparison,
   ImageVersionList,
   ImageVersionListQuery,
   ImageVersionSource,
+  PromoteStageRequest,
   RegistryBudgetList,
+  RollbackStageRequest,
   StartBuildRequest,
   UnenrollImageRequest,
   UpcomingRebuildList,
@@ -301,6 +305,69 @@ export class ImageFactoryClient implements ImageFactoryApi {
       'POST',
       `${this.versionsPath(name)}/refresh`,
     );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.listImageStages} */
+  async listImageStages(name: string): Promise<ImageStageList> {
+    return this.request<ImageStageList>('GET', this.stagesPath(name));
+  }
+
+  /** {@inheritDoc ImageFactoryApi.promoteImageStage} */
+  async promoteImageStage(
+    name: string,
+    stage: string,
+    request: PromoteStageRequest,
+  ): Promise<ImageStageMove> {
+    return this.moveStage(
+      `${this.stagesPath(name)}/${encodeURIComponent(stage)}/promotions`,
+      request,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.rollbackImageStage} */
+  async rollbackImageStage(
+    name: string,
+    stage: string,
+    request: RollbackStageRequest = {},
+  ): Promise<ImageStageMove> {
+    return this.moveStage(
+      `${this.stagesPath(name)}/${encodeURIComponent(stage)}/rollback`,
+      request,
+    );
+  }
+
+  // A move the registry refused answers 502 with the failed move as its body:
+  // that is a result to show, not an error of the request.
+  private async moveStage(
+    path: string,
+    body: unknown,
+  ): Promise<ImageStageMove> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('image-factory');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    if (response.ok) {
+      return (await response.json()) as ImageStageMove;
+    }
+    if (response.status === 502) {
+      const move = (await response
+        .clone()
+        .json()
+        .catch(() => undefined)) as ImageStageMove | undefined;
+      if (move && move.status === 'failed' && typeof move.id === 'string') {
+        return move;
+      }
+    }
+    throw await ResponseError.fromResponse(response);
+  }
+
+  private stagesPath(name: string): string {
+    return `/images/${encodeURIComponent(name)}/stages`;
   }
 
   private versionsPath(name: string): string {

@@ -41,6 +41,7 @@ import {
   EntityImageDependenciesContent,
   EntityImageEnrollmentCard,
   EntityImageLatestVersionsCard,
+  EntityImageLifecycleContent,
   EntityImageOverviewCard,
   EntityImageRebuildsCard,
   EntityImageTrackingCard,
@@ -56,6 +57,7 @@ import {
   isImageFactoryBuiltImage,
   isImageFactoryImage,
   isImageFactoryProvider,
+  isImageFactoryStagedImage,
   isImageFactoryWatchedImage,
 } from '@image-factory/plugin-image-factory';
 
@@ -202,6 +204,13 @@ const imagePage = (
     {/* Every Image has versions in a registry: managed, base, external, discovered. */}
     <EntityLayout.Route path="/versions" title="Versions">
       <EntityImageVersionsContent />
+    </EntityLayout.Route>
+    <EntityLayout.Route
+      path="/lifecycle"
+      title="Lifecycle"
+      if={isImageFactoryStagedImage}
+    >
+      <EntityImageLifecycleContent />
     </EntityLayout.Route>
     <EntityLayout.Route path="/dependencies" title="Dependencies">
       <EntityImageDependenciesContent />

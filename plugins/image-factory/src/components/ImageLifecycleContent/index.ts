@@ -1,0 +1,1 @@
+export { ImageLifecycleContent } from './ImageLifecycleContent';
