@@ -18,17 +18,11 @@ import { RebuildPlanStore } from '../database';
 import { EmergencyRebuilds, RebuildPlanner } from '../planning';
 import { ImageAccess } from './imageAccess';
 import { parseRequestBody } from './parseRequestBody';
+import { callerRef } from './callerRef';
 
 const AUDIT_LIMIT = 100;
 
 /** Who asked: the user's entity ref, or the calling service's subject. */
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.userEntityRef ?? principal.subject ?? 'unknown';
-}
 
 /**
  * Routes of the rebuild planner: the upcoming rebuilds, emergency rebuilds
@@ -100,7 +94,7 @@ export function rebuildRoutes(options: {
       image,
       justification: body.justification,
       cascade: body.cascade ?? false,
-      actor: actorOf(credentials),
+      actor: callerRef(credentials) ?? 'unknown',
     });
     res.status(202).json(response);
   });

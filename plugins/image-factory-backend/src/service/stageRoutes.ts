@@ -15,14 +15,7 @@ import Router from 'express-promise-router';
 import { LifecycleService } from '../lifecycle';
 import { ImageAccess } from './imageAccess';
 import { parseRequestBody } from './parseRequestBody';
-
-function actorOf(credentials: BackstageCredentials): string | undefined {
-  const principal = credentials.principal as {
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.userEntityRef ?? principal.subject;
-}
+import { callerRef } from './callerRef';
 
 /**
  * Routes of lifecycle stages: what each stage of an image holds and its
@@ -77,7 +70,7 @@ export function stageRoutes(options: {
     const move = await lifecycle.promote(image, {
       stage: req.params.stage,
       digest: body.digest,
-      by: actorOf(credentials),
+      by: callerRef(credentials),
       reason: body.reason,
     });
     res.status(move.status === 'done' ? 200 : 502).json(move);
@@ -90,7 +83,7 @@ export function stageRoutes(options: {
     const move = await lifecycle.rollback(image, {
       stage: req.params.stage,
       digest: body.digest,
-      by: actorOf(credentials),
+      by: callerRef(credentials),
       reason: body.reason,
     });
     res.status(move.status === 'done' ? 200 : 502).json(move);

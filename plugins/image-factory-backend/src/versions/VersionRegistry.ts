@@ -13,6 +13,7 @@ import {
   RegistryCredentials,
   RepositoryRef,
 } from '../registry';
+import { requestSignal } from '../registry/requestSignal';
 import { RegistryBudgets } from '../tracking';
 
 /** The registry host's request budget is kept for digest checks until `until`. */
@@ -70,7 +71,13 @@ export class VersionRegistry {
         this.take(budgetHost ?? repository.host);
         return fetch(url, {
           ...rest,
-          signal: this.requestSignal(rest.signal ?? signal),
+          // Times out with a RegistryTimeoutError naming the host, as the OCI client's requests do.
+          signal: requestSignal({
+            registry: budgetHost ?? repository.host,
+            operation: `${adapter.id} tag listing of ${repository.host}/${repository.repository}`,
+            timeoutMs: this.options.requestTimeoutMs,
+            signal: rest.signal ?? signal,
+          }),
         });
       },
       credentials: host => this.options.credentials(host),
@@ -125,10 +132,5 @@ export class VersionRegistry {
     const taken = this.options.budgets.takeSurplus(host, now);
     if (taken === 'disabled') throw new RegistryDisabledError(host);
     if (taken !== true) throw new VersionBudgetSpentError(host, taken);
-  }
-
-  private requestSignal(signal?: AbortSignal | null): AbortSignal {
-    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
-    return signal ? AbortSignal.any([signal, timeout]) : timeout;
   }
 }
