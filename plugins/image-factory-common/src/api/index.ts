@@ -11,3 +11,4 @@ export * from './imagesFileSnapshot';
 export * from './versions';
 export * from './versionTags';
 export * from './stages';
+export * from './stagePolicy';

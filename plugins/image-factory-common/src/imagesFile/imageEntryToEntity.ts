@@ -94,7 +94,18 @@ export function imageEntryToEntity(
       ...(entry.rebuild ? { rebuild: { ...entry.rebuild } } : {}),
       ...(entry.watch ? { watch: { ...entry.watch } } : {}),
       ...(entry.retention ? { retention: { ...entry.retention } } : {}),
-      ...(entry.stages ? { stages: [...entry.stages] } : {}),
+      ...(entry.stages
+        ? {
+            stages: entry.stages.map(s => (typeof s === 'string' ? s : s.name)),
+          }
+        : {}),
+      ...(entry.stages?.some(s => typeof s !== 'string')
+        ? {
+            stagePolicies: entry.stages.map(s =>
+              typeof s === 'string' ? { name: s } : structuredClone(s),
+            ),
+          }
+        : {}),
       ...(origin.providedBy ? { providedBy: origin.providedBy } : {}),
     },
   };

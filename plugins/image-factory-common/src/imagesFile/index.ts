@@ -4,3 +4,4 @@ export * from './schema';
 export * from './parseImagesFile';
 export * from './imageEntryToEntity';
 export * from './imageEntryFields';
+export { stagesSchema } from './stageSchema';

@@ -2,6 +2,7 @@ import { z } from 'zod/v4';
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import { tryParseImageRef } from '../imageRef';
 import { parseShortDuration, SHORT_DURATION } from './duration';
+import { stagesSchema } from './stageSchema';
 import {
   parseRebuildSchedule,
   REBUILD_SCHEDULE,
@@ -222,19 +223,7 @@ const imageEntryFields = z
       .describe(
         'Which earlier builds stay in the registry (default: imageFactory.builds.retention.keep, 10).',
       ),
-    stages: z
-      .array(
-        z
-          .string()
-          .regex(
-            NAME,
-            'stage names must be lowercase letters, digits or dashes',
-          ),
-      )
-      .optional()
-      .describe(
-        'Lifecycle stages a build is promoted through, in order (e.g. dev, staging, prod).',
-      ),
+    stages: stagesSchema.optional(),
     tags: z
       .array(
         z
@@ -292,6 +281,21 @@ const crossFieldRules = z.check<z.output<typeof imageEntryFields>>(payload => {
     new Set(entry.platforms).size !== entry.platforms.length
   ) {
     fail('platforms', 'must not list a platform twice');
+  }
+  if (valid('platforms', 'stages')) {
+    for (const stage of entry.stages ?? []) {
+      if (typeof stage === 'string') continue;
+      for (const check of stage.verify ?? []) {
+        const platforms: readonly string[] = entry.platforms;
+        const other = check.platforms?.find(p => !platforms.includes(p));
+        if (other) {
+          fail(
+            'stages',
+            `stage ${stage.name}: check ${check.name} runs on ${other}, which the image is not built for`,
+          );
+        }
+      }
+    }
   }
 });
 crossFieldRules._zod.def.when = () => true;

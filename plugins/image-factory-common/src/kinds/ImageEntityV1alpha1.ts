@@ -3,6 +3,7 @@ import {
   entityKindSchemaValidator,
   KindValidator,
 } from '@backstage/catalog-model';
+import type { ImageStagePolicy } from '../api/stagePolicy';
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import schema from './Image.v1alpha1.schema.json';
 
@@ -54,7 +55,10 @@ export interface ImageEntityV1alpha1 extends Entity {
     watch?: { interval: string };
     /** How many builds stay in the registry under their versioned tags. */
     retention?: { keep: number };
+    /** Lifecycle stage names, in order. */
     stages?: string[];
+    /** Stage policies, when images.yaml gives more than the names. */
+    stagePolicies?: ImageStagePolicy[];
     /** Entity references of the Images this image is built FROM. */
     dependsOn?: string[];
     /** Entity reference of the registry Provider. */
