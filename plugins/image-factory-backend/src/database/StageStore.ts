@@ -14,10 +14,11 @@ export interface StageStateRecord {
 
 /** A move as the store keeps it. */
 export interface StageMoveRecord
-  extends Omit<ImageStageMove, 'createdAt' | 'finishedAt'> {
+  extends Omit<ImageStageMove, 'createdAt' | 'finishedAt' | 'decidedAt'> {
   imageName: string;
   createdAt: Date;
   finishedAt?: Date;
+  decidedAt?: Date;
 }
 
 type StateRow = {
@@ -38,11 +39,20 @@ type MoveRow = {
   to_digest: string;
   requested_by: string | null;
   reason: string | null;
-  status: 'pending' | 'done' | 'failed';
+  status: StageMoveRecord['status'];
   error: string | null;
   created_at: string | number | Date;
   finished_at: string | number | Date | null;
+  waiting_for: 'verification' | 'approval' | null;
+  trigger: 'user' | 'auto';
+  verification_id: string | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  decided_at: string | number | Date | null;
 };
+
+/** A move not ended yet. */
+const ACTIVE = ['waiting', 'pending'];
 
 function toMove(row: MoveRow): StageMoveRecord {
   return {
@@ -58,6 +68,12 @@ function toMove(row: MoveRow): StageMoveRecord {
     ...(row.error && { error: row.error }),
     createdAt: toDate(row.created_at),
     ...(row.finished_at && { finishedAt: toDate(row.finished_at) }),
+    ...(row.waiting_for && { waitingFor: row.waiting_for }),
+    trigger: row.trigger ?? 'user',
+    ...(row.verification_id && { verificationId: row.verification_id }),
+    ...(row.decided_by && { decidedBy: row.decided_by }),
+    ...(row.decision_reason && { decisionReason: row.decision_reason }),
+    ...(row.decided_at && { decidedAt: toDate(row.decided_at) }),
   };
 }
 
@@ -87,19 +103,23 @@ export class StageStore {
     }));
   }
 
-  /** Records a move as pending; a stage with a pending move takes no other. */
+  /**
+   * Records a move as pending (or waiting for its gates); a stage with a
+   * move not ended yet takes no other.
+   */
   async begin(move: StageMoveRecord): Promise<void> {
     await this.db.transaction(async tx => {
-      const pending = await tx<MoveRow>('stage_moves')
-        .where({
-          image_name: move.imageName,
-          stage: move.stage,
-          status: 'pending',
-        })
+      const active = await tx<MoveRow>('stage_moves')
+        .where({ image_name: move.imageName, stage: move.stage })
+        .whereIn('status', ACTIVE)
         .first();
-      if (pending) {
+      if (active) {
         throw new ConflictError(
-          `stage: ${move.stage} of ${move.imageName} is being moved already (move ${pending.id})`,
+          `stage: ${move.stage} of ${
+            move.imageName
+          } is being moved already (move ${active.id}, ${
+            active.waiting_for ? `waiting for ${active.waiting_for}` : 'pending'
+          })`,
         );
       }
       await tx('stage_moves').insert({
@@ -111,10 +131,13 @@ export class StageStore {
         to_digest: move.toDigest,
         requested_by: move.requestedBy ?? null,
         reason: move.reason ?? null,
-        status: 'pending',
+        status: move.status,
         error: null,
         created_at: move.createdAt,
         finished_at: null,
+        waiting_for: move.waitingFor ?? null,
+        trigger: move.trigger,
+        verification_id: move.verificationId ?? null,
       });
     });
   }
@@ -143,18 +166,88 @@ export class StageStore {
         .merge();
       await tx('stage_moves')
         .where({ id })
-        .update({ status: 'done', finished_at: now });
-      return toMove({ ...row, status: 'done', finished_at: now });
+        .update({ status: 'done', finished_at: now, waiting_for: null });
+      return toMove({
+        ...row,
+        status: 'done',
+        finished_at: now,
+        waiting_for: null,
+      });
     });
   }
 
-  /** The tag did not move: the stage keeps what it held. */
-  async fail(id: string, error: string, now: Date): Promise<StageMoveRecord> {
+  /** The move ended without moving the tag: the stage keeps what it held. */
+  async fail(
+    id: string,
+    error: string,
+    now: Date,
+    status: 'failed' | 'rejected' = 'failed',
+  ): Promise<StageMoveRecord> {
     await this.db('stage_moves')
-      .where({ id, status: 'pending' })
-      .update({ status: 'failed', error, finished_at: now });
+      .where({ id })
+      .whereIn('status', ACTIVE)
+      .update({ status, error, finished_at: now, waiting_for: null });
+    return this.move(id);
+  }
+
+  /**
+   * A waiting move passes a gate: it waits for the next one, or becomes
+   * pending (its tag is moved next). False when it was not waiting any more
+   * (another replica or request decided it first).
+   */
+  async advance(
+    id: string,
+    next: { waitingFor?: 'verification' | 'approval'; verificationId?: string },
+  ): Promise<boolean> {
+    const changed = await this.db('stage_moves')
+      .where({ id, status: 'waiting' })
+      .update({
+        status: next.waitingFor ? 'waiting' : 'pending',
+        waiting_for: next.waitingFor ?? null,
+        ...(next.verificationId && { verification_id: next.verificationId }),
+      });
+    return changed === 1;
+  }
+
+  /** Records who approved or rejected a move waiting for approval. */
+  async decide(
+    id: string,
+    decision: { by: string; reason?: string; at: Date },
+  ): Promise<void> {
+    await this.db('stage_moves')
+      .where({ id, status: 'waiting', waiting_for: 'approval' })
+      .update({
+        decided_by: decision.by,
+        decision_reason: decision.reason ?? null,
+        decided_at: decision.at,
+      });
+  }
+
+  async move(id: string): Promise<StageMoveRecord> {
     const row = await this.db<MoveRow>('stage_moves').where({ id }).first();
-    return toMove(row!);
+    if (!row) throw new Error(`No stage move ${id}`);
+    return toMove(row);
+  }
+
+  /** Moves waiting for a gate, oldest first. */
+  async waiting(): Promise<StageMoveRecord[]> {
+    const rows = await this.db<MoveRow>('stage_moves')
+      .where({ status: 'waiting' })
+      .orderBy('created_at');
+    return rows.map(toMove);
+  }
+
+  /** Whether a move of the digest into the stage ended without moving it. */
+  async endedWithout(
+    imageName: string,
+    stage: string,
+    digest: string,
+  ): Promise<boolean> {
+    const row = await this.db<MoveRow>('stage_moves')
+      .where({ image_name: imageName, stage, to_digest: digest })
+      .whereIn('status', ['failed', 'rejected'])
+      .first();
+    return Boolean(row);
   }
 
   /** Moves a backend stopped in the middle of, oldest first. */

@@ -201,6 +201,7 @@ describe('LifecycleService against a real registry', () => {
       action: 'promote',
       toDigest: v2.digest,
       status: 'pending',
+      trigger: 'user',
       createdAt: new Date(),
     });
     // A second move of the stage waits for the pending one.

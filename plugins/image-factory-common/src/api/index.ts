@@ -12,3 +12,4 @@ export * from './versions';
 export * from './versionTags';
 export * from './stages';
 export * from './stagePolicy';
+export * from './lifecycleOverview';

@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { ImageStagePromotion, ImageStageUpdate } from './stagePolicy';
 
 /**
  * What one lifecycle stage of an image holds.
@@ -18,6 +19,16 @@ export interface ImageStage {
   updatedAt?: string;
   /** Who changed it (entity ref). */
   updatedBy?: string;
+  /** How versions enter it. */
+  promotion: ImageStagePromotion;
+  /** For `approval`: the groups whose members may approve. */
+  approvers?: string[];
+  /** Minimum time in the stage before (`1h`). */
+  soak?: string;
+  /** Names of the checks a version must pass to enter. */
+  checks?: string[];
+  /** Repositories whose files are pinned when a version enters. */
+  updates?: ImageStageUpdate[];
 }
 
 /**
@@ -40,8 +51,24 @@ export interface ImageStageMove {
   requestedBy?: string;
   /** Why, as they said. */
   reason?: string;
-  /** `pending` until the stage tag moved in the registry. */
-  status: 'pending' | 'done' | 'failed';
+  /**
+   * `waiting` for its verification or an approval, then `pending` until the
+   * stage tag moved in the registry, then `done`; or `failed`, or
+   * `rejected` by an approver.
+   */
+  status: 'waiting' | 'pending' | 'done' | 'failed' | 'rejected';
+  /** What a `waiting` move waits for. */
+  waitingFor?: 'verification' | 'approval';
+  /** `auto` when the stage policy promoted it, `user` when a person asked. */
+  trigger: 'user' | 'auto';
+  /** The verification run of the digest for this stage. */
+  verificationId?: string;
+  /** Who approved or rejected it (entity ref). */
+  decidedBy?: string;
+  /** Why, as they said. */
+  decisionReason?: string;
+  /** When (ISO 8601). */
+  decidedAt?: string;
   /** Why it failed. */
   error?: string;
   /** When it was asked (ISO 8601). */
@@ -120,3 +147,29 @@ export type PromoteStageRequest = z.input<typeof promoteStageRequestSchema>;
  * @public
  */
 export type RollbackStageRequest = z.input<typeof rollbackStageRequestSchema>;
+
+/**
+ * The body of `POST /api/image-factory/images/:name/stages/:stage/moves/:id/approve`
+ * (and `/reject`).
+ *
+ * @public
+ */
+export const decideStageMoveRequestSchema = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .max(500, 'must be at most 500 characters')
+      .optional()
+      .describe('Why; kept with the move.'),
+  })
+  .strict();
+
+/**
+ * The body of an approval or a rejection.
+ *
+ * @public
+ */
+export type DecideStageMoveRequest = z.input<
+  typeof decideStageMoveRequestSchema
+>;

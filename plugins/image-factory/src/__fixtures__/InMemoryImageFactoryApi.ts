@@ -513,6 +513,7 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
       requestedBy: 'user:default/guest',
       reason: body.reason,
       status: result ? 'failed' : 'done',
+      trigger: 'user',
       error: result?.failed,
       createdAt: now,
       finishedAt: now,

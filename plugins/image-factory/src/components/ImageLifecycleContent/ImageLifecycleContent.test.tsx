@@ -30,6 +30,7 @@ function stageList(): ImageStageList {
       {
         name: 'dev',
         tag: 'dev',
+        promotion: 'auto',
         digest: D.v3,
         previousDigest: D.v2,
         updatedAt: '2026-12-05T07:00:00.000Z',
@@ -38,12 +39,13 @@ function stageList(): ImageStageList {
       {
         name: 'staging',
         tag: 'staging',
+        promotion: 'manual',
         digest: D.v2,
         previousDigest: D.v1,
         updatedAt: '2026-12-04T07:00:00.000Z',
         updatedBy: 'user:default/joe',
       },
-      { name: 'prod', tag: 'prod' },
+      { name: 'prod', tag: 'prod', promotion: 'manual' },
     ],
     moves: [
       {
@@ -55,6 +57,7 @@ function stageList(): ImageStageList {
         requestedBy: 'user:default/joe',
         reason: 'tests green',
         status: 'done',
+        trigger: 'user',
         createdAt: '2026-12-04T07:00:00.000Z',
         finishedAt: '2026-12-04T07:00:01.000Z',
       },
