@@ -7,7 +7,18 @@ import { assertError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { imageFactoryPermissions } from '@image-factory/plugin-image-factory-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import {
+  isImageOwnerRule,
+  isStageRule,
+  resolveStageResource,
+  stageResourceRef,
+} from './permissions/stageResource';
+import {
+  imageFactoryApprovePermission,
+  imageFactoryPermissions,
+  imageFactoryPromotePermission,
+} from '@image-factory/plugin-image-factory-common';
 import {
   BUILD_FINISHED_TOPIC,
   BuildFinishedEvent,
@@ -35,9 +46,8 @@ import {
   DatabaseImageBasesStore,
   DatabaseImagesStore,
   migrateDatabase,
-  StageStore,
 } from './database';
-import { LifecycleService } from './lifecycle';
+import { createLifecycle, readLifecycleConfig } from './lifecycle';
 import {
   EnrollmentService,
   executorBuilders,
@@ -119,6 +129,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         events: eventsServiceRef,
         metrics: metricsServiceRef,
         notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
@@ -131,6 +142,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         const buildsConfig = readBuildsConfig(config);
         const catalogEntitiesPerImage = readCatalogEntitiesPerImage(config);
         const versionsConfig = readVersionsConfig(config);
+        const lifecycleConfig = readLifecycleConfig(config);
 
         deps.permissionsRegistry.addPermissions(imageFactoryPermissions);
         const client = await migrateDatabase(database);
@@ -153,6 +165,21 @@ export const imageFactoryPlugin = createBackendPlugin({
               eventPayload,
             });
           },
+        });
+        // Policies may decide per stage (IS_STAGE, IS_IMAGE_OWNER).
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: stageResourceRef,
+          permissions: [
+            imageFactoryPromotePermission,
+            imageFactoryApprovePermission,
+          ],
+          rules: [isStageRule, isImageOwnerRule],
+          getResources: async refs =>
+            refs.map(ref =>
+              resolveStageResource(ref, name =>
+                imagesFile.getImages().find(i => i.metadata.name === name),
+              ),
+            ),
         });
         await imagesFile.start(
           scheduler.createScheduledTaskRunner(source.schedule),
@@ -413,8 +440,9 @@ export const imageFactoryPlugin = createBackendPlugin({
           logger: logger.child({ component: 'versions' }),
         });
 
-        const lifecycle = new LifecycleService({
-          store: StageStore.create({ client }),
+        const lifecycle = await createLifecycle({
+          client,
+          config: lifecycleConfig,
           // A client per move: a refreshed credential must not meet a cached token.
           registry: () =>
             OciRegistryClient.create({
@@ -422,15 +450,30 @@ export const imageFactoryPlugin = createBackendPlugin({
               requestTimeoutMs: registriesConfig.requestTimeoutMs,
             }),
           runs: name => builds.service.list(name, VERSION_RUNS_LIMIT),
+          images: () => imagesFile.getImages(),
+          digests: digestStore ?? DatabaseDigestStore.create({ client }),
+          scheduler,
+          signals: deps.signals,
+          audit: event => rebuilds.plans.addAudit(event),
           logger: logger.child({ component: 'lifecycle' }),
         });
         // A move a stopped backend left pending finishes (or fails) now.
         void imagesFile
           .whenRead()
-          .then(() => lifecycle.recover(imagesFile.getImages()))
+          .then(() => lifecycle.service.recover(imagesFile.getImages()))
           .catch(e =>
             logger.error(`Recovering pending stage moves failed: ${e}`),
           );
+        // A successful build enters the first stage when its policy is auto.
+        await deps.events.subscribe({
+          id: 'image-factory-lifecycle-builds',
+          topics: [BUILD_FINISHED_TOPIC],
+          onEvent: async ({ eventPayload }) => {
+            const { imageName } = eventPayload as BuildFinishedEvent;
+            const image = builds.service.findImage(imageName);
+            if (image) await lifecycle.service.reconcile(image);
+          },
+        });
 
         // The Versions tab shows a build's version without waiting for the
         // tag cache to expire.

@@ -5,6 +5,7 @@ import { toDate } from './timestamps';
 
 /** What one stage of an image holds. */
 export interface StageStateRecord {
+  imageName: string;
   stage: string;
   digest: string;
   previousDigest?: string;
@@ -91,10 +92,18 @@ export class StageStore {
   private constructor(private readonly db: Knex) {}
 
   async states(imageName: string): Promise<StageStateRecord[]> {
-    const rows = await this.db<StateRow>('stage_states').where({
-      image_name: imageName,
-    });
+    return this.statesOf([imageName]);
+  }
+
+  /** The stage states of several images in one query. */
+  async statesOf(imageNames: string[]): Promise<StageStateRecord[]> {
+    if (imageNames.length === 0) return [];
+    const rows = await this.db<StateRow>('stage_states').whereIn(
+      'image_name',
+      imageNames,
+    );
     return rows.map(r => ({
+      imageName: r.image_name,
       stage: r.stage,
       digest: r.digest,
       ...(r.previous_digest && { previousDigest: r.previous_digest }),

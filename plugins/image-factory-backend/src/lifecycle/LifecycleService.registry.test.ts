@@ -122,7 +122,7 @@ describe('LifecycleService against a real registry', () => {
           digest: v1.digest,
           previousDigest: v2.digest,
         }),
-        { name: 'prod', tag: 'prod' },
+        { name: 'prod', tag: 'prod', promotion: 'manual' },
       ]);
       expect(list.moves.map(m => [m.action, m.stage, m.status])).toEqual([
         ['rollback', 'staging', 'done'],

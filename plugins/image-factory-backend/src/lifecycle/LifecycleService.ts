@@ -386,7 +386,8 @@ export class LifecycleService {
     }
   }
 
-  private stageOf(image: ImageEntityV1alpha1, stage: string): StagePolicy {
+  /** The stage's policy; an InputError naming the image's stages for an unknown one. */
+  stageOf(image: ImageEntityV1alpha1, stage: string): StagePolicy {
     const stages = stagePolicies(image);
     const policy = stages.find(s => s.name === stage);
     if (!policy) {

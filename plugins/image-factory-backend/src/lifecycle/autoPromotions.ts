@@ -14,7 +14,9 @@ export interface AutoPromotion {
 /**
  * The promotions the `auto` stages of an image ask for now: the first stage
  * takes the newest successful build, a later one what the stage before
- * holds once it soaked there (an emergency build skips the soak). A stage
+ * holds once it soaked there (an emergency build skips the soak). Only
+ * what is newer than the stage's last change counts, so that a person's
+ * promotion or rollback is not undone. A stage
  * takes a digest it never held and whose move never failed or was rejected
  * (a failed verification is not retried on its own, and a rollback is not
  * undone), never while another move of it is under way, and a manual
@@ -35,9 +37,11 @@ export function autoPromotions(input: {
   for (const stage of stages) {
     if (stage.promotion !== 'auto') continue;
     let candidate: AutoPromotion | undefined;
+    const changedAt = held(stage.name)?.updatedAt.getTime() ?? -Infinity;
     if (stage.index === 0) {
       const run = runs.find(r => r.status === 'succeeded' && r.indexDigest);
-      if (run?.indexDigest) {
+      const builtAt = run && new Date(run.finishedAt ?? run.createdAt).getTime();
+      if (run?.indexDigest && builtAt! > changedAt) {
         candidate = {
           stage: stage.name,
           digest: run.indexDigest,
@@ -48,7 +52,7 @@ export function autoPromotions(input: {
     } else {
       const before = stages[stage.index - 1];
       const state = held(before.name);
-      if (!state) continue;
+      if (!state || state.updatedAt.getTime() <= changedAt) continue;
       const run = runs.find(r => r.indexDigest === state.digest);
       if (run?.cause === 'manual') continue;
       const soakedAt = state.updatedAt.getTime() + stage.soakMs;

@@ -10,6 +10,8 @@ import {
   DockerfileAnalysis,
   HealthResponse,
   ImageFactoryStatus,
+  ImageEntityV1alpha1,
+  LifecycleOverviewRow,
 } from '@image-factory/plugin-image-factory-common';
 import {
   ProviderConfig,
@@ -94,7 +96,12 @@ export async function createRouter(options: {
   /** The Versions view: images' versions from their registries. */
   versions?: Versions;
   /** Lifecycle stages: promotions and rollbacks of stage tags. */
-  lifecycle?: LifecycleService;
+  lifecycle?: {
+    service: LifecycleService;
+    overview: (
+      images: ImageEntityV1alpha1[],
+    ) => Promise<{ items: LifecycleOverviewRow[]; staleAfter: string }>;
+  };
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
   const access = createImageAccess({ permissions });
@@ -203,9 +210,12 @@ export async function createRouter(options: {
     router.use(
       stageRoutes({
         httpAuth,
+        userInfo: options.userInfo,
         access,
-        lifecycle: options.lifecycle,
+        lifecycle: options.lifecycle.service,
+        overview: options.lifecycle.overview,
         findImage: name => options.builds.findImage(name),
+        images: () => options.imagesFile.getImages(),
       }),
     );
   }

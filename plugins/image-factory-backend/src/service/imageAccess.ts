@@ -30,7 +30,7 @@ export interface ImageAccess {
   /** Throws NotAllowedError (403) naming the permission unless allowed. */
   authorize(
     credentials: BackstageCredentials,
-    permission: ResourcePermission<'catalog-entity'>,
+    permission: ResourcePermission,
     resourceRef: string,
     what: string,
   ): Promise<void>;
@@ -61,7 +61,7 @@ export function imageEntityRef(name: string): string {
 /** Whether the token of a service principal grants this permission by name. */
 function serviceMayAct(
   credentials: BackstageCredentials,
-  permission: ResourcePermission<'catalog-entity'>,
+  permission: ResourcePermission,
 ): boolean {
   const principal = credentials.principal as BackstageServicePrincipal;
   return (

@@ -75,9 +75,9 @@ describe('stage routes', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       stages: [
-        { name: 'dev', tag: 'dev' },
-        { name: 'staging', tag: 'staging' },
-        { name: 'prod', tag: 'prod' },
+        { name: 'dev', tag: 'dev', promotion: 'auto' },
+        { name: 'staging', tag: 'staging', promotion: 'manual' },
+        { name: 'prod', tag: 'prod', promotion: 'manual' },
       ],
       moves: [],
     });

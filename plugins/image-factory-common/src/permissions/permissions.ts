@@ -63,15 +63,47 @@ export const imageFactoryEmergencyRebuildPermission = createPermission({
 });
 
 /**
+ * The resource type of a lifecycle stage of an image, so that a policy can
+ * decide per stage (rules `IS_STAGE`, `IS_IMAGE_OWNER`), e.g. restrict
+ * promotions into prod to one group.
+ *
+ * @public
+ */
+export const IMAGE_FACTORY_STAGE_RESOURCE_TYPE = 'image-factory-stage';
+
+/**
+ * The resource ref of a stage: the Image entity ref, `/`, the stage name
+ * (`image:default/web/prod`).
+ *
+ * @public
+ */
+export function stageResourceRef(imageEntityRef: string, stage: string) {
+  return `${imageEntityRef}/${stage}`;
+}
+
+/**
  * Promote a version to a lifecycle stage of an image, or roll a stage back.
- * Checked against the Image entity.
+ * Checked against the stage (see {@link stageResourceRef}).
  *
  * @public
  */
 export const imageFactoryPromotePermission = createPermission({
   name: 'image-factory.stage.promote',
   attributes: { action: 'update' },
-  resourceType: 'catalog-entity',
+  resourceType: IMAGE_FACTORY_STAGE_RESOURCE_TYPE,
+});
+
+/**
+ * Approve or reject a promotion waiting for approval. Checked against the
+ * stage (see {@link stageResourceRef}); the stage's `approvers` in
+ * images.yaml narrow it further to their members.
+ *
+ * @public
+ */
+export const imageFactoryApprovePermission = createPermission({
+  name: 'image-factory.stage.approve',
+  attributes: { action: 'update' },
+  resourceType: IMAGE_FACTORY_STAGE_RESOURCE_TYPE,
 });
 
 /**
@@ -96,5 +128,6 @@ export const imageFactoryPermissions = [
   imageFactoryBuildPermission,
   imageFactoryEmergencyRebuildPermission,
   imageFactoryPromotePermission,
+  imageFactoryApprovePermission,
   imageFactoryStatusReadPermission,
 ];
