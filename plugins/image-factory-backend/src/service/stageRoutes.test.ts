@@ -42,13 +42,16 @@ describe('stage routes', () => {
       knex: await databases.init('SQLITE_3'),
       github,
       imagesLocation: path.join(dir, 'images.yaml'),
-      // Bob may read the image but not move its stages; Carol may not read it.
+      // Bob may read the image but not move its stages, Dave not approve;
+      // Carol may not read it.
       features: [
         policyPermissions(
           q =>
             !(
               (q.user === 'user:default/bob' &&
                 q.permission === 'image-factory.stage.promote') ||
+              (q.user === 'user:default/dave' &&
+                q.permission === 'image-factory.stage.approve') ||
               q.user === 'user:default/carol'
             ),
         ),
@@ -133,5 +136,65 @@ describe('stage routes', () => {
       digest,
     });
     expect(unknown.status).toBe(404);
+  });
+
+  it('asks image-factory.stage.approve on the stage before an approval, and names what is wrong', async () => {
+    const move = 'f0f0f0f0-0000-4000-8000-000000000001';
+    const denied = await post(
+      `/images/web/stages/prod/moves/${move}/approve`,
+      {},
+      'user:default/dave',
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toMatch(
+      /image-factory\.stage\.approve on image:default\/web\/prod/,
+    );
+    const missing = await post(`/images/web/stages/prod/moves/${move}/reject`, {
+      reason: 'no',
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toMatch(/No move .* of web into prod/);
+    const badBody = await post(`/images/web/stages/prod/moves/${move}/approve`, {
+      reason: 7,
+    });
+    expect(badBody.status).toBe(400);
+    expect(badBody.body.error.message).toMatch(/reason: must be a string/);
+    const badStage = await post(`/images/web/stages/qa/moves/${move}/approve`, {});
+    expect(badStage.status).toBe(400);
+    expect(badStage.body.error.message).toMatch(/^stage: web has no stage 'qa'/);
+  });
+
+  it('lists every image with stages on the factory-wide overview, by owner, hiding what the caller may not read', async () => {
+    const get = (query: string, user = 'user:default/alice') =>
+      request(backend.server)
+        .get(`/api/image-factory/lifecycle${query}`)
+        .set('Authorization', as(user));
+    const all = await get('');
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual({
+      staleAfter: '7d',
+      items: [
+        {
+          imageName: 'web',
+          entityRef: 'image:default/web',
+          owner: 'group:default/team-web',
+          stages: [
+            { name: 'dev', tag: 'dev' },
+            { name: 'staging', tag: 'staging' },
+            { name: 'prod', tag: 'prod' },
+          ],
+        },
+      ],
+    });
+    expect((await get('?owner=group:default/team-web')).body.items).toHaveLength(1);
+    expect((await get('?owner=team-web')).body.items).toHaveLength(1);
+    expect((await get('?owner=group:default/other')).body.items).toEqual([]);
+    expect((await get('', 'user:default/carol')).body.items).toEqual([]);
+    const bad = await get('?owner=a:b:c');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^owner: /);
+    const unknown = await get('?sort=lag');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/^sort: unknown parameter/);
   });
 });
