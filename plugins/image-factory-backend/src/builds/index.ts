@@ -11,3 +11,7 @@ export {
   MAX_ARTIFACTS_PER_IMAGE,
   readCatalogEntitiesPerImage,
 } from './BuildArtifacts';
+export { ExecutorPool } from './ExecutorPool';
+export type { PooledExecutor } from './ExecutorPool';
+export { placePlatforms } from './placement';
+export type { PlacementCandidate } from './placement';

@@ -49,3 +49,11 @@ export { VersionCacheStore } from './VersionCacheStore';
 export type { CachedListing, CachedTag } from './VersionCacheStore';
 export { StageStore } from './StageStore';
 export type { StageMoveRecord, StageStateRecord } from './StageStore';
+export { INTERRUPTED, VerificationStore } from './VerificationStore';
+export type { StageCheckResult, VerificationRecord } from './VerificationStore';
+export { VerificationLogStore } from './VerificationLogStore';
+export { UpdateRequestStore } from './UpdateRequestStore';
+export type {
+  UpdateRequestRecord,
+  UpdateRequestState,
+} from './UpdateRequestStore';

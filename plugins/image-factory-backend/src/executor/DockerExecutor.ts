@@ -2,6 +2,8 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ImageFactoryBuildRequest,
   ImageFactoryBuildResult,
+  ImageFactoryContainerRunRequest,
+  ImageFactoryContainerRunResult,
   ImageFactoryExecutor,
   ImageFactoryExecutorInfo,
   ImageFactoryPushRequest,
@@ -28,6 +30,7 @@ import { BuildFailedError, BuildRequestError, PushFailedError } from './errors';
 import { ProgressLog } from './progressLog';
 import { readProgress } from './readProgress';
 import { createRedactor } from './redact';
+import { runContainer } from './runContainer';
 import { DockerExecutorHealth, DockerExecutorOptions } from './types';
 import { withDeadline } from './withDeadline';
 
@@ -334,6 +337,28 @@ export class DockerExecutor implements ImageFactoryExecutor {
       executor: this.id,
     });
     return { digest, durationMs };
+  }
+
+  /** Pulls an image for a platform and runs it once (a stage's verification check); see {@link runContainer}. */
+  async runContainer(
+    request: ImageFactoryContainerRunRequest,
+  ): Promise<ImageFactoryContainerRunResult> {
+    this.logger.debug('Container run started', {
+      image: request.image,
+      platform: request.platform,
+      executor: this.id,
+    });
+    const result = await runContainer(
+      { docker: this.docker, endpoint: this.endpoint },
+      request,
+    );
+    this.logger.info('Container run finished', {
+      image: request.image,
+      platform: request.platform,
+      executor: this.id,
+      ...result,
+    });
+    return result;
   }
 
   /** Removes a tag from the engine (and the image when no other tag holds it); a missing tag is fine. */

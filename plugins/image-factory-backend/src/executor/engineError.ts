@@ -17,7 +17,8 @@ import {
 import { Redactor } from './redact';
 import { Operation } from './withDeadline';
 
-function engineMessage(error: unknown): string {
+/** The engine's own message of a dockerode error (its JSON body), else the error's message. */
+export function engineMessage(error: unknown): string {
   const json = (error as { json?: { message?: unknown } }).json;
   if (json && typeof json.message === 'string') return json.message;
   return error instanceof Error ? error.message : String(error);

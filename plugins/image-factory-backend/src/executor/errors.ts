@@ -85,29 +85,51 @@ export class PushFailedError extends CustomErrorBase {
   }
 }
 
-/** A build or push took longer than its `timeoutMs`; the engine was told to stop. */
+/** A build, push or pull took longer than its `timeoutMs`; the engine was told to stop. */
 export class ExecutorTimeoutError extends CustomErrorBase {
   name = 'ExecutorTimeoutError' as const;
   readonly transient: boolean = true;
-  readonly operation: 'build' | 'push';
+  readonly operation: 'build' | 'push' | 'run';
   readonly timeoutMs: number;
 
-  constructor(operation: 'build' | 'push', timeoutMs: number) {
+  constructor(operation: 'build' | 'push' | 'run', timeoutMs: number) {
     super(`The ${operation} did not finish within ${timeoutMs} ms`);
     this.operation = operation;
     this.timeoutMs = timeoutMs;
   }
 }
 
-/** The caller's `signal` aborted a build or push. */
+/** The caller's `signal` aborted a build, push or container run. */
 export class ExecutorCancelledError extends CustomErrorBase {
   name = 'ExecutorCancelledError' as const;
   readonly transient: boolean = false;
-  readonly operation: 'build' | 'push';
+  readonly operation: 'build' | 'push' | 'run';
 
-  constructor(operation: 'build' | 'push') {
+  constructor(operation: 'build' | 'push' | 'run') {
     super(`The ${operation} was cancelled`);
     this.operation = operation;
+  }
+}
+
+/**
+ * The image of a container run cannot be pulled (no such image or platform,
+ * credentials refused, registry unreachable); `transient` when the network
+ * is to blame.
+ */
+export class ImagePullError extends CustomErrorBase {
+  name = 'ImagePullError' as const;
+  readonly transient: boolean;
+  /** The reference that could not be pulled. */
+  readonly image: string;
+
+  constructor(
+    image: string,
+    message: string,
+    options: { cause?: unknown; transient?: boolean } = {},
+  ) {
+    super(message, options.cause);
+    this.image = image;
+    this.transient = options.transient ?? false;
   }
 }
 

@@ -7,6 +7,7 @@ export {
   ExecutorError,
   ExecutorTimeoutError,
   ExecutorUnreachableError,
+  ImagePullError,
   PushFailedError,
 } from './errors';
 export type { BuildFailureLocation } from './errors';

@@ -1,7 +1,7 @@
 import { ExecutorCancelledError, ExecutorTimeoutError } from './errors';
 
 /** What the executor does on the engine. */
-export type Operation = 'build' | 'push';
+export type Operation = 'build' | 'push' | 'run';
 
 /**
  * Runs `fn` with a signal that aborts on the caller's signal or after

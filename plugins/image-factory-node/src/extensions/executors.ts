@@ -132,6 +132,53 @@ export interface ImageFactoryPushResult {
 }
 
 /**
+ * One container run on an executor, e.g. a verification check of a
+ * lifecycle stage: the image is pulled for `platform`, run without a
+ * network, and removed afterwards.
+ *
+ * @public
+ */
+export interface ImageFactoryContainerRunRequest {
+  /**
+   * The image to run: `registry/repository@sha256:…` for a version under
+   * test (pulled by digest), or another reference such as a test runner.
+   */
+  image: string;
+  /** The platform to pull and run, as `os/arch[/variant]`; foreign ones run through QEMU. */
+  platform: string;
+  /** Replaces the image's entrypoint and command (exec form). Default: the image's own. */
+  command?: string[];
+  /** Environment variables of the container. */
+  env?: Record<string, string>;
+  /** Credentials for the registry of `image`; never logged. Default: anonymous. */
+  pullAuth?: ImageFactoryPushAuth;
+  /** Receives each line the container writes (stdout and stderr), without the trailing newline. */
+  onLog?: (line: string) => void;
+  /** Cancels the run; the container is killed and removed. */
+  signal?: AbortSignal;
+  /**
+   * Kills the container when it runs longer (the pull not counted) and
+   * reports `timedOut`. Default: no limit.
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * The outcome of a container run that started: its exit code, or that it
+ * was killed after its timeout.
+ *
+ * @public
+ */
+export interface ImageFactoryContainerRunResult {
+  /** The container's exit code (for a killed one, what the engine reports, e.g. 137). */
+  exitCode: number;
+  /** Wall time from the start of the container to its end. */
+  durationMs: number;
+  /** True when the container ran past `timeoutMs` and was killed. */
+  timedOut: boolean;
+}
+
+/**
  * A place where image builds run (a Docker engine, a Kubernetes cluster, …).
  *
  * Builds and pushes reject with errors that carry `transient: boolean`:
@@ -154,6 +201,14 @@ export interface ImageFactoryExecutor {
   ): Promise<ImageFactoryBuildResult>;
   /** Pushes a tag built by {@link ImageFactoryExecutor.buildPlatform}. */
   push(request: ImageFactoryPushRequest): Promise<ImageFactoryPushResult>;
+  /**
+   * Pulls an image and runs it as a container (a stage's verification
+   * check). Optional: stages with checks need an executor that has it for
+   * each platform. An image that cannot be pulled rejects, naming it.
+   */
+  runContainer?(
+    request: ImageFactoryContainerRunRequest,
+  ): Promise<ImageFactoryContainerRunResult>;
 }
 
 /**
@@ -208,6 +263,10 @@ export interface ImageFactorySelfPushingExecutor {
   buildAndPush(
     request: ImageFactoryBuildAndPushRequest,
   ): Promise<ImageFactoryBuildAndPushResult>;
+  /** As {@link ImageFactoryExecutor.runContainer}, for a service that can also run containers. */
+  runContainer?(
+    request: ImageFactoryContainerRunRequest,
+  ): Promise<ImageFactoryContainerRunResult>;
 }
 
 /**

@@ -1,0 +1,8 @@
+export { runStageChecks } from './runStageChecks';
+export type {
+  StageChecksOutcome,
+  StageChecksRequest,
+  VerificationLogSink,
+} from './runStageChecks';
+export { DEFAULT_CHECK_TIMEOUT } from './planCheckRuns';
+export type { VersionUnderTest } from './planCheckRuns';
