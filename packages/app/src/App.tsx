@@ -86,7 +86,7 @@ const routes = (
     <Route path="/settings" element={<UserSettingsPage />} />
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
     <Route path="/notifications" element={<NotificationsPage />} />
-    {/* Also serves the enroll page, /image-factory/enroll (imageFactoryEnrollRouteRef). */}
+    {/* Also serves /image-factory/enroll and /image-factory/lifecycle (imageFactoryEnrollRouteRef, imageFactoryLifecycleRouteRef). */}
     <Route path="/image-factory" element={<ImageFactoryPage />} />
   </FlatRoutes>
 );

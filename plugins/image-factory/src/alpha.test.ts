@@ -1,11 +1,12 @@
 import imageFactoryPlugin from './alpha';
-import { enrollRouteRef, rootRouteRef } from './routes';
+import { enrollRouteRef, lifecycleRouteRef, rootRouteRef } from './routes';
 
 describe('image-factory plugin for the new frontend system', () => {
   it('provides the API, the page, the Image (overview, enrollment, rebuilds, upstream digest, latest versions) and Provider cards and the Builds, Versions and Dependencies tabs', () => {
     expect(imageFactoryPlugin.pluginId).toBe('image-factory');
     expect(imageFactoryPlugin.routes.root).toBe(rootRouteRef);
     expect(imageFactoryPlugin.routes.enroll).toBe(enrollRouteRef);
+    expect(imageFactoryPlugin.routes.lifecycle).toBe(lifecycleRouteRef);
     // getExtension is typed by id, so a renamed extension fails tsc as well.
     expect(imageFactoryPlugin.getExtension('api:image-factory')).toBeDefined();
     expect(imageFactoryPlugin.getExtension('page:image-factory')).toBeDefined();

@@ -16,7 +16,7 @@ import {
   isImageFactoryBuiltImage,
   isImageFactoryWatchedImage,
 } from './predicates';
-import { enrollRouteRef, rootRouteRef } from './routes';
+import { enrollRouteRef, lifecycleRouteRef, rootRouteRef } from './routes';
 
 const imageFactoryApi = ApiBlueprint.make({
   params: defineParams =>
@@ -34,7 +34,7 @@ const imageFactoryPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     // The page brings its own Header, shared with the legacy system.
     noHeader: true,
-    // The status page and, under it, the enroll page (enrollRouteRef).
+    // The status page and, under it, the enroll and lifecycle pages.
     loader: () =>
       import('./components/Router').then(m => compatWrapper(<m.Router />)),
   },
@@ -186,8 +186,8 @@ const entityImageBuildInputsCard = EntityCardBlueprint.make({
 
 /**
  * The Image Factory plugin for the new frontend system: the status page at
- * `/image-factory` (with the upcoming rebuilds) and the enroll page at
- * `/image-factory/enroll`, the overview, enrollment and rebuilds cards, the
+ * `/image-factory` (with the upcoming rebuilds), the enroll page at
+ * `/image-factory/enroll` and the lifecycle page at `/image-factory/lifecycle`, the overview, enrollment and rebuilds cards, the
  * upstream digest card (watched images only), the latest versions card and
  * the Builds, Versions and Dependencies tabs on Image entity pages (Builds
  * and rebuilds only for images with a source), the build and inputs cards on ImageBuild entity pages, the health
@@ -200,7 +200,11 @@ export default createFrontendPlugin({
   title: 'Image Factory',
   icon: <LayersIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
-  routes: { root: rootRouteRef, enroll: enrollRouteRef },
+  routes: {
+    root: rootRouteRef,
+    enroll: enrollRouteRef,
+    lifecycle: lifecycleRouteRef,
+  },
   extensions: [
     imageFactoryApi,
     imageFactoryPage,

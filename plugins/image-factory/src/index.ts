@@ -25,6 +25,7 @@ export {
 export {
   rootRouteRef as imageFactoryRootRouteRef,
   enrollRouteRef as imageFactoryEnrollRouteRef,
+  lifecycleRouteRef as imageFactoryLifecycleRouteRef,
 } from './routes';
 export { imageFactoryApiRef, ImageFactoryClient } from './api';
 export { imageVersionColumn } from './components/ImageVersionColumn';

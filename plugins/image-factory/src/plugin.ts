@@ -8,7 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import type { JSX } from 'react';
 import { ImageFactoryClient, imageFactoryApiRef } from './api';
-import { enrollRouteRef, rootRouteRef } from './routes';
+import { enrollRouteRef, lifecycleRouteRef, rootRouteRef } from './routes';
 
 /**
  * The Image Factory frontend plugin (legacy frontend system).
@@ -28,13 +28,16 @@ export const imageFactoryPlugin = createPlugin({
   routes: {
     root: rootRouteRef,
     enroll: enrollRouteRef,
+    lifecycle: lifecycleRouteRef,
   },
 });
 
 /**
  * The plugin's pages: the factory status page (images.yaml state, providers,
- * change requests) at its mount point, and the enroll page under it at
- * `/enroll` ({@link imageFactoryEnrollRouteRef}).
+ * change requests) at its mount point, the enroll page under it at
+ * `/enroll` ({@link imageFactoryEnrollRouteRef}), and the lifecycle page
+ * (every image × stage) at `/lifecycle`
+ * ({@link imageFactoryLifecycleRouteRef}).
  *
  * @public
  */
@@ -156,10 +159,12 @@ export const EntityImageVersionsContent: (props: {
 
 /**
  * Entity content (tab) for an Image with stages: the stages as columns, each
- * with the digest it holds, when and by whom, and what it held before;
- * "Promote a build" into the first stage, "Promote from <previous>" and
- * "Roll back" (with a reason, behind `image-factory.stage.promote`), and the
- * history of moves.
+ * with its policy, the digest it holds, when and by whom, and what it held
+ * before; "Promote a build" into the first stage, "Promote from <previous>"
+ * and "Roll back" (with a reason, behind `image-factory.stage.promote`), the
+ * move waiting for verification or for an approval ("Approve" and "Reject",
+ * behind `image-factory.stage.approve`), and the history of moves. Reloads
+ * when the backend signals a change (Backstage signals).
  *
  * @public
  */

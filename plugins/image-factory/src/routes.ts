@@ -19,3 +19,15 @@ export const enrollRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/enroll',
 });
+
+/**
+ * The factory-wide lifecycle page (every image × stage, how far each stage
+ * lags), `/lifecycle` under the status page.
+ *
+ * @public
+ */
+export const lifecycleRouteRef = createSubRouteRef({
+  id: 'image-factory/lifecycle',
+  parent: rootRouteRef,
+  path: '/lifecycle',
+});

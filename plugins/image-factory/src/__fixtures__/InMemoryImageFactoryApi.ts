@@ -8,6 +8,7 @@ import type {
   BuildRunList,
   CascadePredictionResponse,
   ChangeImageRequest,
+  DecideStageMoveRequest,
   DependencyGraphResponse,
   EmergencyRebuildRequest,
   EmergencyRebuildResponse,
@@ -25,6 +26,7 @@ import type {
   ImageVersionList,
   ImageVersionListQuery,
   ImageVersionSource,
+  LifecycleOverview,
   PromoteStageRequest,
   RegistryBudgetList,
   RollbackStageRequest,
@@ -40,6 +42,7 @@ import type {
 } from '../api';
 import { queuedRunFixture } from './builds';
 import { enrollmentFixture } from './enrollments';
+import { InMemoryImageStages } from './InMemoryImageStages';
 import { InMemoryImageVersions } from './InMemoryImageVersions';
 
 /** What one `getStatus()` call does: resolve, reject, or never settle. */
@@ -143,17 +146,8 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
   readonly emergencyRequests: Array<{ name: string; body: unknown }> = [];
   /** Each image's registry versions, and the calls for them. */
   readonly versions = new InMemoryImageVersions();
-  /** Each image's stages and moves, by image name (none: no stages). */
-  stages: Record<string, ImageStageList> = {};
-  /** The stage moves asked for, in order. */
-  readonly stageRequests: Array<{
-    action: ImageStageMove['action'];
-    name: string;
-    stage: string;
-    body: unknown;
-  }> = [];
-  /** Makes the next stage moves fail in the registry (the error) or reject. */
-  stageResults: Array<{ failed: string } | Error> = [];
+  /** Each image's stages and moves, the stage requests, and the overview. */
+  readonly lifecycle = new InMemoryImageStages();
 
   constructor(...results: StatusResult[]) {
     if (results.length === 0) {
@@ -461,7 +455,7 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
   }
 
   listImageStages(name: string): Promise<ImageStageList> {
-    return settle(this.stages[name] ?? { stages: [], moves: [] });
+    return this.lifecycle.list(name);
   }
 
   promoteImageStage(
@@ -469,7 +463,7 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     stage: string,
     request: PromoteStageRequest,
   ): Promise<ImageStageMove> {
-    return this.moveStage('promote', name, stage, request, request.digest);
+    return this.lifecycle.promote(name, stage, request);
   }
 
   rollbackImageStage(
@@ -477,57 +471,31 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     stage: string,
     request: RollbackStageRequest = {},
   ): Promise<ImageStageMove> {
-    const held = this.stages[name]?.stages.find(s => s.name === stage);
-    return this.moveStage(
-      'rollback',
-      name,
-      stage,
-      request,
-      request.digest ?? held?.previousDigest,
-    );
+    return this.lifecycle.rollback(name, stage, request);
   }
 
-  // Like the backend: a done move changes the stage, a failed one only joins the history.
-  private moveStage(
-    action: ImageStageMove['action'],
+  approveStageMove(
     name: string,
     stage: string,
-    body: PromoteStageRequest | RollbackStageRequest,
-    toDigest: string | undefined,
+    moveId: string,
+    request: DecideStageMoveRequest = {},
   ): Promise<ImageStageMove> {
-    this.stageRequests.push({ action, name, stage, body });
-    const result = this.stageResults.shift();
-    if (result instanceof Error) return settle<ImageStageMove>(result);
-    const list = (this.stages[name] ??= { stages: [], moves: [] });
-    const held = list.stages.find(s => s.name === stage);
-    if (!held || !toDigest) {
-      return settle<ImageStageMove>(new Error(`Unknown stage '${stage}'`));
-    }
-    const now = new Date().toISOString();
-    const move: ImageStageMove = {
-      id: `move-${list.moves.length + 1}`,
-      stage,
-      action,
-      fromDigest: held.digest,
-      toDigest,
-      requestedBy: 'user:default/guest',
-      reason: body.reason,
-      status: result ? 'failed' : 'done',
-      trigger: 'user',
-      error: result?.failed,
-      createdAt: now,
-      finishedAt: now,
-    };
-    list.moves.unshift(move);
-    if (!result) {
-      Object.assign(held, {
-        previousDigest: held.digest,
-        digest: toDigest,
-        updatedAt: now,
-        updatedBy: move.requestedBy,
-      });
-    }
-    return settle(move);
+    return this.lifecycle.approve(name, stage, moveId, request);
+  }
+
+  rejectStageMove(
+    name: string,
+    stage: string,
+    moveId: string,
+    request: DecideStageMoveRequest = {},
+  ): Promise<ImageStageMove> {
+    return this.lifecycle.reject(name, stage, moveId, request);
+  }
+
+  getLifecycleOverview(
+    options: { owner?: string } = {},
+  ): Promise<LifecycleOverview> {
+    return this.lifecycle.getOverview(options);
   }
 
   /** The open streams of a run. */

@@ -16,6 +16,7 @@ import type {
   EnrollmentList,
   EnrollmentResponse,
   EnrollmentState,
+  DecideStageMoveRequest,
   ImageFactoryStatus,
   ImageStageList,
   ImageStageMove,
@@ -24,6 +25,7 @@ import type {
   ImageVersionList,
   ImageVersionListQuery,
   ImageVersionSource,
+  LifecycleOverview,
   PromoteStageRequest,
   RegistryBudgetList,
   RollbackStageRequest,
@@ -259,6 +261,41 @@ export interface ImageFactoryApi {
     stage: string,
     request?: RollbackStageRequest,
   ): Promise<ImageStageMove>;
+
+  /**
+   * Approves a promotion waiting for approval
+   * (`POST /api/image-factory/images/:name/stages/:stage/moves/:id/approve`).
+   * Needs `image-factory.stage.approve` on the stage and membership of one of
+   * its approver groups; throws a 403 for one's own promotion and a 409 when
+   * the move no longer waits for approval. Resolves to the move as decided.
+   */
+  approveStageMove(
+    name: string,
+    stage: string,
+    moveId: string,
+    request?: DecideStageMoveRequest,
+  ): Promise<ImageStageMove>;
+
+  /**
+   * Rejects a promotion waiting for approval (`.../moves/:id/reject`); the
+   * stage keeps what it holds. Throws as
+   * {@link ImageFactoryApi.approveStageMove} does.
+   */
+  rejectStageMove(
+    name: string,
+    stage: string,
+    moveId: string,
+    request?: DecideStageMoveRequest,
+  ): Promise<ImageStageMove>;
+
+  /**
+   * Every image with stages, each stage with what it holds and how far it
+   * lags the image's newest build (`GET /api/image-factory/lifecycle`),
+   * optionally only the images of one owner (entity ref).
+   */
+  getLifecycleOverview(options?: {
+    owner?: string;
+  }): Promise<LifecycleOverview>;
 }
 
 /**

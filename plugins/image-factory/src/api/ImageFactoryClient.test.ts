@@ -606,6 +606,57 @@ describe('ImageFactoryClient', () => {
       ).resolves.toEqual(failed);
     });
 
+    it('approves and rejects a waiting move with its reason', async () => {
+      handler = (req, res) =>
+        json(res, 200, {
+          ...move,
+          status: req.url!.endsWith('/approve') ? 'pending' : 'rejected',
+        });
+
+      await expect(
+        client().approveStageMove('hello web', 'pre prod', 'm 1', {
+          reason: 'looks good',
+        }),
+      ).resolves.toMatchObject({ id: 'm1', status: 'pending' });
+      await expect(
+        client().rejectStageMove('hello web', 'prod', 'm1'),
+      ).resolves.toMatchObject({ status: 'rejected' });
+      expect(requests.map(r => `${r.method} ${r.url}`)).toEqual([
+        `POST ${base}/pre%20prod/moves/m%201/approve`,
+        `POST ${base}/prod/moves/m1/reject`,
+      ]);
+      expect(bodies.map(b => b.body)).toEqual([{ reason: 'looks good' }, {}]);
+    });
+
+    it("throws the 403 of an approval of one's own promotion", async () => {
+      const message =
+        "user:default/jane may not approve a promotion of 'prod' they asked for";
+      handler = (_req, res) =>
+        json(res, 403, {
+          error: { name: 'NotAllowedError', message },
+          response: { statusCode: 403 },
+        });
+
+      const refused = await client()
+        .approveStageMove('hello web', 'prod', 'm1')
+        .catch(e => e);
+      expect(refused).toBeInstanceOf(ResponseError);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.body.error.message).toBe(message);
+    });
+
+    it('gets the lifecycle overview, of one owner when asked', async () => {
+      const overview = { items: [], staleAfter: '7d' };
+      handler = (_req, res) => json(res, 200, overview);
+
+      await expect(client().getLifecycleOverview()).resolves.toEqual(overview);
+      await client().getLifecycleOverview({ owner: 'group:default/web team' });
+      expect(requests.map(r => r.url)).toEqual([
+        '/api/image-factory/lifecycle',
+        '/api/image-factory/lifecycle?owner=group%3Adefault%2Fweb+team',
+      ]);
+    });
+
     it('throws the 409 of a stage already moving and a bare 502', async () => {
       handler = (req, res) =>
         req.url!.endsWith('/promotions')

@@ -16,6 +16,7 @@ import type {
   EnrollmentList,
   EnrollmentResponse,
   EnrollmentState,
+  DecideStageMoveRequest,
   ImageFactoryStatus,
   ImageStageList,
   ImageStageMove,
@@ -24,6 +25,7 @@ import type {
   ImageVersionList,
   ImageVersionListQuery,
   ImageVersionSource,
+  LifecycleOverview,
   PromoteStageRequest,
   RegistryBudgetList,
   RollbackStageRequest,
@@ -336,6 +338,42 @@ export class ImageFactoryClient implements ImageFactoryApi {
     );
   }
 
+  /** {@inheritDoc ImageFactoryApi.approveStageMove} */
+  async approveStageMove(
+    name: string,
+    stage: string,
+    moveId: string,
+    request: DecideStageMoveRequest = {},
+  ): Promise<ImageStageMove> {
+    return this.moveStage(
+      `${this.movePath(name, stage, moveId)}/approve`,
+      request,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.rejectStageMove} */
+  async rejectStageMove(
+    name: string,
+    stage: string,
+    moveId: string,
+    request: DecideStageMoveRequest = {},
+  ): Promise<ImageStageMove> {
+    return this.moveStage(
+      `${this.movePath(name, stage, moveId)}/reject`,
+      request,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.getLifecycleOverview} */
+  async getLifecycleOverview(
+    options: { owner?: string } = {},
+  ): Promise<LifecycleOverview> {
+    const query = options.owner
+      ? `?${new URLSearchParams({ owner: options.owner })}`
+      : '';
+    return this.request<LifecycleOverview>('GET', `/lifecycle${query}`);
+  }
+
   // A move the registry refused answers 502 with the failed move as its body:
   // that is a result to show, not an error of the request.
   private async moveStage(
@@ -368,6 +406,12 @@ export class ImageFactoryClient implements ImageFactoryApi {
 
   private stagesPath(name: string): string {
     return `/images/${encodeURIComponent(name)}/stages`;
+  }
+
+  private movePath(name: string, stage: string, moveId: string): string {
+    return `${this.stagesPath(name)}/${encodeURIComponent(
+      stage,
+    )}/moves/${encodeURIComponent(moveId)}`;
   }
 
   private versionsPath(name: string): string {

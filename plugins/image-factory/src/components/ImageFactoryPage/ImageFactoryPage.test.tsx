@@ -192,13 +192,17 @@ describe('ImageFactoryPage', () => {
     expect(api.calls).toBe(2);
   });
 
-  it('links to the enroll page and lists the open change requests', async () => {
+  it('links to the enroll and lifecycle pages and lists the open change requests', async () => {
     await renderPage(emptyStatus);
 
     // LinkButton renders an <a> with role button.
     expect(
       screen.getByRole('button', { name: 'Enroll image' }),
     ).toHaveAttribute('href', '/image-factory/enroll');
+    expect(screen.getByRole('button', { name: 'Lifecycle' })).toHaveAttribute(
+      'href',
+      '/image-factory/lifecycle',
+    );
     expect(await screen.findByText('Change requests')).toBeInTheDocument();
     expect(await screen.findByRole('link', { name: /^#12,/ })).toHaveAttribute(
       'href',

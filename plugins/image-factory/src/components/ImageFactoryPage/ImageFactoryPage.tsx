@@ -13,7 +13,7 @@ import {
 } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { useFactoryStatus } from '../../hooks/useFactoryStatus';
-import { enrollRouteRef } from '../../routes';
+import { enrollRouteRef, lifecycleRouteRef } from '../../routes';
 import { ArchivedImagesCard } from '../ArchivedImagesCard';
 import { PendingEnrollmentsCard } from '../PendingEnrollmentsCard';
 import { RegistryBudgetCard } from '../RegistryBudgetCard';
@@ -25,6 +25,7 @@ import { WatchedImagesCard } from './WatchedImagesCard';
 function StatusContent() {
   const { status, loading, error, retry } = useFactoryStatus();
   const enrollLink = useRouteRef(enrollRouteRef);
+  const lifecycleLink = useRouteRef(lifecycleRouteRef);
 
   let body;
   if (error) {
@@ -81,6 +82,9 @@ function StatusContent() {
           >
             Refresh
           </Button>
+          <LinkButton to={lifecycleLink()} variant="outlined" color="primary">
+            Lifecycle
+          </LinkButton>
           <LinkButton
             to={enrollLink()}
             variant="contained"
@@ -109,7 +113,7 @@ function StatusContent() {
  * The factory's status page: the state of images.yaml, the watched base
  * images and the registries' request budgets, the configured providers, the
  * upcoming rebuilds, the change requests and the archived (un-enrolled)
- * images, with a link to the enroll page.
+ * images, with links to the lifecycle and enroll pages.
  *
  * @public
  */

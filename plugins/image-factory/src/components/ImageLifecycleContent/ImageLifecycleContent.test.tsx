@@ -1,26 +1,23 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
-  ImageEntityV1alpha1,
   ImageStageList,
   imageFactoryPromotePermission,
 } from '@image-factory/plugin-image-factory-common';
-import { imageFactoryApiRef } from '../../api';
 import { InMemoryImageFactoryApi } from '../../__fixtures__/InMemoryImageFactoryApi';
 import { buildRunFixture } from '../../__fixtures__/builds';
-import { exampleImage } from '../../__fixtures__/images';
 import { emptyStatus } from '../../__fixtures__/status';
+import { findEnabledButton } from '../../__testUtils__/permissions';
 import {
-  findEnabledButton,
-  permissionApi,
-} from '../../__testUtils__/permissions';
-import { ImageLifecycleContent } from './ImageLifecycleContent';
+  column,
+  digest,
+  renderTab,
+  stagedImage as image,
+  submitDialog,
+} from '../../__testUtils__/lifecycleTab';
 
 jest.setTimeout(30_000);
 
-const digest = (hex: string) => `sha256:${hex.repeat(64 / hex.length)}`;
 const D = { v1: digest('11aa'), v2: digest('22bb'), v3: digest('33cc') };
 
 /** dev holds v3, staging v2 (v1 before), prod nothing. */
@@ -67,7 +64,7 @@ function stageList(): ImageStageList {
 
 function setup(name: string) {
   const api = new InMemoryImageFactoryApi(emptyStatus);
-  api.stages[name] = stageList();
+  api.lifecycle.lists[name] = stageList();
   api.builds = [
     buildRunFixture({ imageName: name, indexDigest: D.v3 }, 1),
     buildRunFixture(
@@ -76,38 +73,6 @@ function setup(name: string) {
     ),
   ];
   return api;
-}
-
-async function renderTab(
-  api: InMemoryImageFactoryApi,
-  entity: ImageEntityV1alpha1,
-  denied: Array<{ name: string }> = [],
-) {
-  await renderInTestApp(
-    <TestApiProvider apis={[[imageFactoryApiRef, api], permissionApi(denied)]}>
-      <EntityProvider entity={entity}>
-        <ImageLifecycleContent />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
-}
-
-const image = (name: string) =>
-  ({
-    ...exampleImage('hello-web', { stages: ['dev', 'staging', 'prod'] }),
-    metadata: { name, namespace: 'default' },
-  } as ImageEntityV1alpha1);
-
-const column = (stage: string) =>
-  within(screen.getByRole('region', { name: `Stage ${stage}` }));
-
-async function submitDialog(reason: string, submit: string) {
-  const dialog = within(await screen.findByRole('dialog'));
-  if (reason) {
-    await userEvent.type(dialog.getByLabelText('Reason'), reason);
-  }
-  await userEvent.click(dialog.getByRole('button', { name: submit }));
-  await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
 }
 
 describe('ImageLifecycleContent', () => {
@@ -146,7 +111,7 @@ describe('ImageLifecycleContent', () => {
     await userEvent.click(await findEnabledButton('Promote from dev'));
     await submitDialog('soak done', 'Promote');
 
-    expect(api.stageRequests).toEqual([
+    expect(api.lifecycle.requests).toEqual([
       {
         action: 'promote',
         name: 'promote',
@@ -179,7 +144,7 @@ describe('ImageLifecycleContent', () => {
     );
     await submitDialog('broke checkout', 'Roll back');
 
-    expect(api.stageRequests).toEqual([
+    expect(api.lifecycle.requests).toEqual([
       {
         action: 'rollback',
         name: 'rollback',
@@ -203,7 +168,7 @@ describe('ImageLifecycleContent', () => {
     await userEvent.click(options[0]);
     await submitDialog('first deploy', 'Promote');
 
-    expect(api.stageRequests).toEqual([
+    expect(api.lifecycle.requests).toEqual([
       {
         action: 'promote',
         name: 'build',
@@ -215,7 +180,7 @@ describe('ImageLifecycleContent', () => {
 
   it('shows the error of a move the registry refused, and keeps the stage as it was', async () => {
     const api = setup('failed');
-    api.stageResults = [
+    api.lifecycle.results = [
       { failed: 'registry answered 503 to the manifest PUT' },
     ];
     await renderTab(api, image('failed'));
@@ -232,7 +197,7 @@ describe('ImageLifecycleContent', () => {
     expect(
       column('prod').getByText('Nothing promoted yet'),
     ).toBeInTheDocument();
-    expect(api.stageRequests[0].body).toEqual({ digest: D.v2 });
+    expect(api.lifecycle.requests[0].body).toEqual({ digest: D.v2 });
   });
 
   it('disables every move, with a tooltip, when stage.promote is denied', async () => {
@@ -258,7 +223,7 @@ describe('ImageLifecycleContent', () => {
       screen.getByRole('button', { name: 'Promote from dev' }).parentElement!,
     );
     expect(await screen.findByRole('tooltip')).toHaveTextContent(
-      'You need the permission image-factory.stage.promote on image:default/denied',
+      'You need the permission image-factory.stage.promote on image:default/denied/staging',
     );
   });
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Box, Button, Grid } from '@material-ui/core';
+import { Box, Grid } from '@material-ui/core';
 import {
   EmptyState,
   InfoCard,
@@ -7,100 +7,47 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ImageEntityV1alpha1,
   ImageStage,
   ImageStageMove,
+  imageFactoryApprovePermission,
   imageFactoryPromotePermission,
+  stageResourceRef,
 } from '@image-factory/plugin-image-factory-common';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { imageFactoryApiRef } from '../../api';
 import { isImageFactoryImage } from '../../predicates';
-import { backendMessage } from '../ChangeRequestResult';
-import { shortDigest, when } from '../ImageBuildsContent/format';
-import { PermittedAction } from '../PermittedAction';
-import { DigestChoice, MoveDialog } from './MoveDialog';
+import { openMoveOf } from './expectedMoves';
+import { GuardedButton } from './GuardedButton';
+import { Asking, LifecycleDialog } from './LifecycleDialog';
 import { MovesTable } from './MovesTable';
 import { StageColumn } from './StageColumn';
-
-/** Which dialog is open: a build into the first stage, a promotion from the previous stage, or a rollback. */
-type Asking =
-  | { kind: 'build'; stage: ImageStage }
-  | { kind: 'promote'; stage: ImageStage; from: ImageStage }
-  | { kind: 'rollback'; stage: ImageStage };
-
-/** What the last move left to say: a refused request or a failed tag move. */
-type Outcome = { title: string; message: string } | undefined;
+import { useBuildChoices } from './useBuildChoices';
+import { useStageMoves } from './useStageMoves';
+import { WaitingMove } from './WaitingMove';
 
 function Lifecycle(props: { image: ImageEntityV1alpha1 }) {
   const { image } = props;
-  const api = useApi(imageFactoryApiRef);
   const name = image.metadata.name;
   const entityRef = stringifyEntityRef(image);
   const repository = `${image.spec.registry}/${image.spec.repository}`;
   const [asking, setAsking] = useState<Asking>();
-  const [outcome, setOutcome] = useState<Outcome>();
+  const moves = useStageMoves(name);
+  const builds = useBuildChoices(name);
 
-  const state = useAsyncRetry(() => api.listImageStages(name), [api, name]);
-  // The first stage takes only versions the factory built: succeeded runs' index digests.
-  const builds = useAsyncRetry(async () => {
-    const { items } = await api.listBuilds(name, { limit: 50 });
-    const seen = new Set<string>();
-    return items.flatMap((run): DigestChoice[] => {
-      if (run.status !== 'succeeded' || !run.indexDigest) return [];
-      if (seen.has(run.indexDigest)) return [];
-      seen.add(run.indexDigest);
-      const tag = run.versionTag ? ` ${run.versionTag}` : '';
-      return [
-        {
-          digest: run.indexDigest,
-          label: `${shortDigest(run.indexDigest)}${tag} (${when(
-            run.finishedAt ?? run.createdAt,
-          )})`,
-        },
-      ];
-    });
-  }, [api, name]);
-
-  const move = async (
-    action: string,
-    run: () => Promise<ImageStageMove>,
-  ): Promise<void> => {
-    try {
-      const done = await run();
-      setOutcome(
-        done.status === 'failed'
-          ? {
-              title: `The ${action} failed`,
-              message: done.error ?? 'The registry did not move the tag.',
-            }
-          : undefined,
-      );
-    } catch (e) {
-      setOutcome({
-        title: `The ${action} was refused`,
-        message: backendMessage(e as Error),
-      });
-    }
-    setAsking(undefined);
-    state.retry();
-  };
-
-  if (state.error && !state.value) {
+  if (moves.error && !moves.value) {
     return (
       <ResponseErrorPanel
-        error={state.error}
+        error={moves.error}
         title="Could not load the stages"
       />
     );
   }
-  if (!state.value) {
+  if (!moves.value) {
     return <Progress />;
   }
-  const { stages, moves } = state.value;
+  const { stages } = moves.value;
   if (stages.length === 0) {
     return (
       <EmptyState
@@ -111,130 +58,95 @@ function Lifecycle(props: { image: ImageEntityV1alpha1 }) {
     );
   }
 
-  const guarded = (label: string, enabled: boolean, onClick: () => void) => (
-    <PermittedAction
-      key={label}
-      permission={imageFactoryPromotePermission}
-      resourceRef={entityRef}
-    >
-      {allowed => (
-        <Button
-          size="small"
-          variant="outlined"
-          color="primary"
-          disabled={!allowed || !enabled}
-          onClick={onClick}
-        >
-          {label}
-        </Button>
-      )}
-    </PermittedAction>
-  );
+  const column = (stage: ImageStage, from?: ImageStage) => {
+    const resourceRef = stageResourceRef(entityRef, stage.name);
+    const idle = !moves.busy.includes(stage.name);
+    const open = openMoveOf(moves.value!.moves, stage.name);
+    const decide = (move: ImageStageMove) =>
+      (['approve', 'reject'] as const).map(kind => (
+        <GuardedButton
+          key={kind}
+          label={kind === 'approve' ? 'Approve' : 'Reject'}
+          permission={imageFactoryApprovePermission}
+          resourceRef={resourceRef}
+          enabled={idle}
+          onClick={() => setAsking({ kind, stage, move })}
+        />
+      ));
+    const waitsForApproval =
+      open?.status === 'waiting' && open.waitingFor === 'approval';
+    return (
+      <StageColumn
+        key={stage.name}
+        stage={stage}
+        repository={repository}
+        underWay={
+          open && (
+            <WaitingMove move={open} tag={stage.tag}>
+              {waitsForApproval && decide(open)}
+            </WaitingMove>
+          )
+        }
+      >
+        {from ? (
+          <GuardedButton
+            label={`Promote from ${from.name}`}
+            permission={imageFactoryPromotePermission}
+            resourceRef={resourceRef}
+            enabled={idle && !!from.digest && from.digest !== stage.digest}
+            onClick={() => setAsking({ kind: 'promote', stage, from })}
+          />
+        ) : (
+          <GuardedButton
+            label="Promote a build"
+            permission={imageFactoryPromotePermission}
+            resourceRef={resourceRef}
+            enabled={idle}
+            onClick={() => setAsking({ kind: 'build', stage })}
+          />
+        )}
+        <GuardedButton
+          label="Roll back"
+          permission={imageFactoryPromotePermission}
+          resourceRef={resourceRef}
+          enabled={idle && !!stage.previousDigest}
+          onClick={() => setAsking({ kind: 'rollback', stage })}
+        />
+      </StageColumn>
+    );
+  };
 
   return (
     <Grid container spacing={3}>
-      {outcome && (
+      {moves.outcome && (
         <Grid item xs={12}>
           <WarningPanel
             severity="error"
             defaultExpanded
-            title={outcome.title}
-            message={outcome.message}
+            title={moves.outcome.title}
+            message={moves.outcome.message}
           />
         </Grid>
       )}
       <Grid item xs={12}>
         <InfoCard
           title="Lifecycle"
-          subheader="Each stage holds one digest; a version enters the first from a build and moves right one stage at a time"
+          subheader="Each stage holds one digest; a version enters the first from a build and moves right one stage at a time, as each stage's policy allows"
         >
           <Box display="flex" gridGap={16} overflow="auto">
-            {stages.map((stage, i) => {
-              const from = i > 0 ? stages[i - 1] : undefined;
-              return (
-                <StageColumn
-                  key={stage.name}
-                  stage={stage}
-                  repository={repository}
-                >
-                  {from
-                    ? guarded(
-                        `Promote from ${from.name}`,
-                        !!from.digest && from.digest !== stage.digest,
-                        () => setAsking({ kind: 'promote', stage, from }),
-                      )
-                    : guarded('Promote a build', true, () =>
-                        setAsking({ kind: 'build', stage }),
-                      )}
-                  {guarded('Roll back', !!stage.previousDigest, () =>
-                    setAsking({ kind: 'rollback', stage }),
-                  )}
-                </StageColumn>
-              );
-            })}
+            {stages.map((stage, i) => column(stage, stages[i - 1]))}
           </Box>
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <MovesTable moves={moves} />
+        <MovesTable moves={moves.value.moves} />
       </Grid>
-      {asking?.kind === 'build' && (
-        <MoveDialog
-          title={`Promote a build to ${asking.stage.name}`}
-          description={
-            builds.error
-              ? `Could not list the builds: ${backendMessage(builds.error)}`
-              : `Moves the :${asking.stage.tag} tag to the version chosen.`
-          }
-          submitLabel="Promote"
-          choices={builds.value ?? []}
+      {asking && (
+        <LifecycleDialog
+          asking={asking}
+          builds={builds}
+          moves={moves}
           onClose={() => setAsking(undefined)}
-          onSubmit={({ digest, reason }) =>
-            move('promotion', () =>
-              api.promoteImageStage(name, asking.stage.name, {
-                digest: digest!,
-                reason,
-              }),
-            )
-          }
-        />
-      )}
-      {asking?.kind === 'promote' && (
-        <MoveDialog
-          title={`Promote ${asking.stage.name} from ${asking.from.name}`}
-          description={`Moves the :${asking.stage.tag} tag to ${shortDigest(
-            asking.from.digest!,
-          )}, what ${asking.from.name} holds.`}
-          submitLabel="Promote"
-          onClose={() => setAsking(undefined)}
-          onSubmit={({ reason }) =>
-            move('promotion', () =>
-              api.promoteImageStage(name, asking.stage.name, {
-                digest: asking.from.digest!,
-                reason,
-              }),
-            )
-          }
-        />
-      )}
-      {asking?.kind === 'rollback' && (
-        <MoveDialog
-          title={`Roll back ${asking.stage.name}`}
-          description={`Moves the :${
-            asking.stage.tag
-          } tag back to ${shortDigest(
-            asking.stage.previousDigest!,
-          )}, what it held before.`}
-          submitLabel="Roll back"
-          onClose={() => setAsking(undefined)}
-          onSubmit={({ reason }) =>
-            move('rollback', () =>
-              api.rollbackImageStage(name, asking.stage.name, {
-                digest: asking.stage.previousDigest,
-                reason,
-              }),
-            )
-          }
         />
       )}
     </Grid>
@@ -243,9 +155,13 @@ function Lifecycle(props: { image: ImageEntityV1alpha1 }) {
 
 /**
  * The Lifecycle tab of an Image entity with stages: the stages as columns,
- * left to right, each with the digest it holds, and buttons to promote a
- * build into the first, promote from the stage before, and roll back; then
- * every move. Moves need `image-factory.stage.promote` on the image.
+ * left to right, each with its policy, the digest it holds, buttons to
+ * promote a build into the first, promote from the stage before and roll
+ * back, and the move under way into it (waiting for verification, or for an
+ * approval with Approve and Reject); then every move. Moves need
+ * `image-factory.stage.promote`, decisions `image-factory.stage.approve`,
+ * on the stage. Requests show their expected result at once, and the tab
+ * reloads when the backend signals a change.
  */
 export function ImageLifecycleContent() {
   const { entity } = useEntity();

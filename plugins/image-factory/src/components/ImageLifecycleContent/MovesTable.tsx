@@ -1,6 +1,20 @@
+import { Chip } from '@material-ui/core';
 import { Table, TableColumn } from '@backstage/core-components';
 import type { ImageStageMove } from '@image-factory/plugin-image-factory-common';
 import { shortDigest, when } from '../ImageBuildsContent/format';
+
+function statusText(m: ImageStageMove): string {
+  if (m.status === 'waiting') return `waiting for ${m.waitingFor ?? 'a gate'}`;
+  if (m.error) return `${m.status}: ${m.error}`;
+  return m.status;
+}
+
+function decisionText(m: ImageStageMove): string {
+  if (!m.decidedBy) return '—';
+  const verb = m.status === 'rejected' ? 'rejected' : 'approved';
+  const why = m.decisionReason ? `: ${m.decisionReason}` : '';
+  return `${verb} by ${m.decidedBy}${why}`;
+}
 
 const columns: TableColumn<ImageStageMove>[] = [
   { title: 'Action', field: 'action' },
@@ -12,16 +26,26 @@ const columns: TableColumn<ImageStageMove>[] = [
         m.toDigest,
       )}`,
   },
-  { title: 'By', render: m => m.requestedBy ?? '—' },
-  { title: 'Reason', render: m => m.reason ?? '—' },
   {
-    title: 'Status',
-    render: m => (m.error ? `${m.status}: ${m.error}` : m.status),
+    title: 'By',
+    render: m =>
+      m.trigger === 'auto' ? (
+        <Chip size="small" label="auto" title="Promoted by the stage policy" />
+      ) : (
+        m.requestedBy ?? '—'
+      ),
   },
+  { title: 'Reason', render: m => m.reason ?? '—' },
+  { title: 'Status', render: statusText },
+  { title: 'Decision', render: decisionText },
   { title: 'Time', render: m => when(m.finishedAt ?? m.createdAt) },
 ];
 
-/** Every promotion and rollback of the image's stages, newest first. */
+/**
+ * Every promotion and rollback of the image's stages, newest first: who
+ * asked (or `auto` for the stage policy), why, its status, and who approved
+ * or rejected it.
+ */
 export function MovesTable(props: { moves: ImageStageMove[] }) {
   return (
     <Table<ImageStageMove>

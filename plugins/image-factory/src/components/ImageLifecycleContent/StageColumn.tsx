@@ -3,19 +3,22 @@ import { Box, Card, CardContent, Typography } from '@material-ui/core';
 import type { ImageStage } from '@image-factory/plugin-image-factory-common';
 import { CopyableCode } from '../ImageBuildsContent/Digest';
 import { shortDigest, when } from '../ImageBuildsContent/format';
+import { PolicyChips } from './PolicyChips';
 
 /**
- * One stage of the freight line: the digest it holds (copyable as
- * `registry/repository@digest`), when and by whom it changed, what it held
- * before, and its buttons.
+ * One stage of the freight line: its policy, the digest it holds (copyable
+ * as `registry/repository@digest`), when and by whom it changed, what it
+ * held before, its buttons, and the move under way into it.
  */
 export function StageColumn(props: {
   stage: ImageStage;
   /** `registry/repository`, to copy a pullable reference. */
   repository: string;
+  /** The move under way, if any. */
+  underWay?: ReactNode;
   children: ReactNode;
 }) {
-  const { stage, repository, children } = props;
+  const { stage, repository, underWay, children } = props;
   return (
     <Card
       variant="outlined"
@@ -28,6 +31,7 @@ export function StageColumn(props: {
         <Typography variant="caption" color="textSecondary">
           tag :{stage.tag}
         </Typography>
+        <PolicyChips stage={stage} />
         <Box mt={1}>
           {stage.digest ? (
             <CopyableCode
@@ -55,6 +59,7 @@ export function StageColumn(props: {
         <Box mt={2} display="flex" flexWrap="wrap" gridGap={8}>
           {children}
         </Box>
+        {underWay}
       </CardContent>
     </Card>
   );

@@ -1,14 +1,19 @@
 import { ReactElement } from 'react';
 import { Tooltip } from '@material-ui/core';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { imageFactoryBuildPermission } from '@image-factory/plugin-image-factory-common';
 
-/** A permission checked on a catalog entity, as all of the factory's actions are. */
-type EntityPermission = typeof imageFactoryBuildPermission;
+/**
+ * A permission checked on a resource: a catalog entity, or a stage of an
+ * image (`image:default/web/prod`), as all of the factory's actions are.
+ */
+type CheckedPermission = Extract<
+  Parameters<typeof usePermission>[0],
+  { resourceRef: string | undefined }
+>['permission'];
 
 /** The tooltip of a control the user may not use. */
 export function missingPermissionText(
-  permission: EntityPermission,
+  permission: CheckedPermission,
   resourceRef: string,
 ): string {
   return `You need the permission ${permission.name} on ${resourceRef}`;
@@ -22,7 +27,7 @@ export function missingPermissionText(
  * disabled without one. The backend checks again on every request.
  */
 export function PermittedAction(props: {
-  permission: EntityPermission;
+  permission: CheckedPermission;
   resourceRef: string;
   /** The control, told whether it may be used. */
   children: (allowed: boolean) => ReactElement;

@@ -1,17 +1,20 @@
 import { Route, Routes } from 'react-router-dom';
-import { enrollRouteRef } from '../../routes';
+import { enrollRouteRef, lifecycleRouteRef } from '../../routes';
 import { EnrollPage } from '../EnrollPage';
 import { ImageFactoryPage } from '../ImageFactoryPage';
+import { LifecyclePage } from '../LifecyclePage';
 
 /**
- * The plugin's pages under its mount point: the status page at its root and
- * the enroll page at `enrollRouteRef`'s path.
+ * The plugin's pages under its mount point: the status page at its root,
+ * the enroll page at `enrollRouteRef`'s path and the lifecycle page at
+ * `lifecycleRouteRef`'s.
  */
 export function Router() {
   return (
     <Routes>
       <Route path="/" element={<ImageFactoryPage />} />
       <Route path={enrollRouteRef.path} element={<EnrollPage />} />
+      <Route path={lifecycleRouteRef.path} element={<LifecyclePage />} />
     </Routes>
   );
 }

@@ -1,0 +1,1 @@
+export { LifecyclePage } from './LifecyclePage';
