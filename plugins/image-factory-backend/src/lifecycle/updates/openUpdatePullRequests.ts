@@ -26,7 +26,7 @@ export interface UpdatePullRequestResult {
   /**
    * `opened` a new pull request, `updated` the open one of the branch,
    * `unchanged` (the base branch pins the version already; nothing opened),
-   * or `failed` (see `error`; nothing written in that repository).
+   * or `failed` (see `error`).
    */
   status: 'opened' | 'updated' | 'unchanged' | 'failed';
   number?: number;
@@ -99,8 +99,10 @@ async function openOrUpdate(
  * that use the image: one pull request per repository, on the branch
  * `image-factory/<image>/<stage>`, with one commit holding all its changed
  * files, opened or, when one is open already, updated in place. Each
- * repository succeeds or fails on its own; a failed one (a file that does
- * not reference the image, GitHub refusing) has nothing written.
+ * repository succeeds or fails on its own. Files are read and pinned
+ * before anything is written, so a file that does not reference the image
+ * fails its repository with nothing written there; a GitHub failure after
+ * the branch moved leaves the branch for the next attempt to force again.
  */
 export async function openUpdatePullRequests(options: {
   octokit: OctokitSource;
