@@ -122,6 +122,33 @@ export interface Config {
       requestTimeout?: HumanDuration | string;
     };
     /**
+     * Lifecycle stages (images.yaml `stages`): staleness, auto-promotion
+     * passes and the following of update pull requests.
+     */
+    lifecycle?: {
+      /**
+       * How long a stage may hold a version built on a base digest that has
+       * been replaced before the stage is flagged stale, e.g. `7d`.
+       *
+       * Default: `7d`.
+       */
+      staleAfter?: string;
+      /**
+       * How often `auto` stages are looked at for versions whose soak
+       * ended (a successful build enters the first stage at once).
+       *
+       * Default: `1m`.
+       */
+      reconcileInterval?: string;
+      /**
+       * How often open update pull requests are read to see them merged or
+       * closed.
+       *
+       * Default: `5m`.
+       */
+      updateRequestsInterval?: string;
+    };
+    /**
      * The Versions view: how an image's tags, manifests and configs are read
      * from its registry and cached. Requests take tokens from the upper half
      * of the host's `tracking.registries` budget only, so that listing

@@ -48,6 +48,7 @@ import {
   migrateDatabase,
 } from './database';
 import { createLifecycle, readLifecycleConfig } from './lifecycle';
+import { updatesOctokit } from './lifecycle/updates';
 import {
   EnrollmentService,
   executorBuilders,
@@ -454,13 +455,22 @@ export const imageFactoryPlugin = createBackendPlugin({
           digests: digestStore ?? DatabaseDigestStore.create({ client }),
           scheduler,
           signals: deps.signals,
+          events: deps.events,
           audit: event => rebuilds.plans.addAudit(event),
+          verification: {
+            executors: builds.pool,
+            credentials: builds.credentials,
+          },
+          octokit: updatesOctokit({
+            providers,
+            integrations: ScmIntegrations.fromConfig(config),
+          }),
           logger: logger.child({ component: 'lifecycle' }),
         });
         // A move a stopped backend left pending finishes (or fails) now.
         void imagesFile
           .whenRead()
-          .then(() => lifecycle.service.recover(imagesFile.getImages()))
+          .then(() => lifecycle.recover(imagesFile.getImages()))
           .catch(e =>
             logger.error(`Recovering pending stage moves failed: ${e}`),
           );

@@ -73,3 +73,21 @@ export const RELATION_BUILD_OF = 'buildOf';
  * @public
  */
 export const RELATION_HAS_BUILD = 'hasBuild';
+
+/**
+ * Annotation prefix of an Image's stage digests: `stage.imagefactory.dev/<stage>`
+ * holds the digest the stage holds (`stage.imagefactory.dev/prod: sha256:…`),
+ * so that the catalog can be searched by them.
+ *
+ * @public
+ */
+export const ANNOTATION_STAGE_PREFIX = `stage.${ANNOTATION_PREFIX}`;
+
+/**
+ * Annotation listing the stages of an Image whose version was built on a base
+ * digest replaced longer than `imageFactory.lifecycle.staleAfter` ago
+ * (`prod,staging`), for catalog filters such as "images whose prod is stale".
+ *
+ * @public
+ */
+export const ANNOTATION_IMAGE_FACTORY_STALE_STAGES = `${ANNOTATION_PREFIX}/stale-stages`;

@@ -10,6 +10,7 @@ import {
 } from '../database';
 import { BuildEvents } from './BuildEvents';
 import { BuildLog } from './BuildLog';
+import { redactor } from './redactor';
 import { BuildRunner } from './BuildRunner';
 import { LeaseLostError } from './runContext';
 import { errorTypeOf } from './errors';
@@ -22,18 +23,6 @@ class CancelRequested extends Error {
 }
 class ShuttingDown extends Error {
   name = 'ShuttingDown';
-}
-
-const REDACTED = '[redacted]';
-
-function redactor(secrets: Set<string>) {
-  return (text: string) => {
-    let clean = text;
-    for (const secret of secrets) {
-      if (secret.length >= 3) clean = clean.split(secret).join(REDACTED);
-    }
-    return clean;
-  };
 }
 
 function summary(end: BuildRunEnd): string {

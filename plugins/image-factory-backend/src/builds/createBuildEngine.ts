@@ -102,6 +102,8 @@ export interface BuildEngine {
   worker: BuildWorker;
   /** Every executor builds run on. */
   executors: ImageFactoryAnyExecutor[];
+  /** The same executors with their build slots, for verification runs too. */
+  pool: ExecutorPool;
   /** Registry credentials, from modules or config (for health checks). */
   credentials: RegistryCredentialSource;
 }
@@ -160,10 +162,11 @@ export function createBuildEngine(options: {
     configured: config.registryCredentials,
     requestTimeoutMs: config.registryRequestTimeoutMs,
   });
+  const pool = new ExecutorPool(executors, providers);
   const runner = new BuildRunner({
     images: options.images,
     sources: new SourceFetcher({ urlReader: options.urlReader, providers }),
-    executors: new ExecutorPool(executors, providers),
+    executors: pool,
     credentials,
     store,
     digests: DatabaseDigestStore.create({ client: options.client }),
@@ -198,5 +201,5 @@ export function createBuildEngine(options: {
     worker: config.workerEnabled ? worker : undefined,
     clock,
   });
-  return { service, worker, executors, credentials };
+  return { service, worker, executors, pool, credentials };
 }

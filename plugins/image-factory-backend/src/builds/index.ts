@@ -15,3 +15,7 @@ export { ExecutorPool } from './ExecutorPool';
 export type { PooledExecutor } from './ExecutorPool';
 export { placePlatforms } from './placement';
 export type { PlacementCandidate } from './placement';
+export { BuildLog } from './BuildLog';
+export { redactor } from './redactor';
+export { engineAuth } from './RunRegistryAccess';
+export { RegistryCredentialSource } from './RegistryCredentialSource';

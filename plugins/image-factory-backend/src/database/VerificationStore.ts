@@ -1,27 +1,9 @@
+import { ImageStageCheckResult } from '@image-factory/plugin-image-factory-common';
 import { Knex } from 'knex';
 import { toDate } from './timestamps';
 
 /** The outcome of one check on one platform. */
-export interface StageCheckResult {
-  /** The check's name. */
-  check: string;
-  /** `os/arch[/variant]`. */
-  platform: string;
-  /** The executor it ran on; absent when none could run it. */
-  executor?: string;
-  /** Whether the executor ran it through QEMU. */
-  emulated?: boolean;
-  /**
-   * `passed` (exit code 0), `failed` (another exit code), `timedOut` (killed
-   * past its timeout) or `error` (it could not run: image not pullable, no
-   * executor, executor down, cancelled).
-   */
-  status: 'passed' | 'failed' | 'timedOut' | 'error';
-  exitCode?: number;
-  durationMs: number;
-  /** Why it could not run, for `error`. */
-  error?: string;
-}
+export type StageCheckResult = ImageStageCheckResult;
 
 /** One run of a stage's checks for one digest. */
 export interface VerificationRecord {

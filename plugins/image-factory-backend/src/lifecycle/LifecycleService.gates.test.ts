@@ -30,7 +30,11 @@ class ScriptedVerifier implements StageVerifier {
   }> = [];
   readonly passes = new Set<string>();
 
-  async passed(_image: ImageEntityV1alpha1, stage: { name: string }, digest: string) {
+  async passed(
+    _image: ImageEntityV1alpha1,
+    stage: { name: string },
+    digest: string,
+  ) {
     return this.passes.has(`${stage.name}:${digest}`)
       ? `v-${stage.name}`
       : undefined;
@@ -47,7 +51,11 @@ class ScriptedVerifier implements StageVerifier {
       if (o.passed) this.passes.add(`${request.stage.name}:${request.digest}`);
       return o;
     });
-    this.started.push({ stage: request.stage.name, digest: request.digest, settle });
+    this.started.push({
+      stage: request.stage.name,
+      digest: request.digest,
+      settle,
+    });
     return { id: `v-${this.started.length}`, outcome };
   }
 }
@@ -153,7 +161,12 @@ describe('LifecycleService gates against a real registry', () => {
       );
       const image = imageWith([
         { name: 'dev', verify: [{ name: 'smoke' }] },
-        { name: 'prod', tag: 'production', promotion: 'approval', approvers: ['group:default/release'] },
+        {
+          name: 'prod',
+          tag: 'production',
+          promotion: 'approval',
+          approvers: ['group:default/release'],
+        },
       ]);
       const now = new Date().toISOString();
       const { lifecycle, verifier, audit } = await setUp(databaseId, [
@@ -173,8 +186,13 @@ describe('LifecycleService gates against a real registry', () => {
         verificationId: 'v-1',
       });
       await expect(tagDigest('dev')).rejects.toThrow();
-      verifier.started[0].settle({ passed: true, summary: 'smoke passed on linux/amd64' });
-      await until(async () => (await lifecycle.list(image)).stages[0].digest === digest);
+      verifier.started[0].settle({
+        passed: true,
+        summary: 'smoke passed on linux/amd64',
+      });
+      await until(
+        async () => (await lifecycle.list(image)).stages[0].digest === digest,
+      );
       expect(await tagDigest('dev')).toBe(digest);
 
       // prod waits for an approver; the requester and non-members may not.
@@ -184,7 +202,10 @@ describe('LifecycleService gates against a real registry', () => {
         by: 'user:default/alice',
         reason: 'release 1',
       });
-      expect(asked).toMatchObject({ status: 'waiting', waitingFor: 'approval' });
+      expect(asked).toMatchObject({
+        status: 'waiting',
+        waitingFor: 'approval',
+      });
       const request = { stage: 'prod', moveId: asked.id, reason: 'ok' };
       await expect(
         lifecycle.approve(image, request, {
@@ -234,8 +255,13 @@ describe('LifecycleService gates against a real registry', () => {
       run('r2', v2.digest, 'base-change', new Date().toISOString()),
     ]);
     await lifecycle.reconcile(image);
-    verifier.started[0].settle({ passed: false, summary: 'smoke on linux/amd64 exited 3' });
-    await until(async () => (await lifecycle.list(image)).moves[0].status === 'failed');
+    verifier.started[0].settle({
+      passed: false,
+      summary: 'smoke on linux/amd64 exited 3',
+    });
+    await until(
+      async () => (await lifecycle.list(image)).moves[0].status === 'failed',
+    );
     const list = await lifecycle.list(image);
     expect(list.moves[0].error).toBe(
       'Verification failed: smoke on linux/amd64 exited 3',
@@ -253,7 +279,11 @@ describe('LifecycleService gates against a real registry', () => {
     const { lifecycle } = await setUp('SQLITE_3', [
       run('r1', v1.digest, 'manual', new Date().toISOString()),
     ]);
-    await lifecycle.promote(image, { stage: 'dev', digest: v1.digest, by: 'user:default/alice' });
+    await lifecycle.promote(image, {
+      stage: 'dev',
+      digest: v1.digest,
+      by: 'user:default/alice',
+    });
     const asked = await lifecycle.promote(image, {
       stage: 'prod',
       digest: v1.digest,
@@ -281,7 +311,9 @@ describe('LifecycleService gates against a real registry', () => {
     const runs = [run('r1', v1.digest, 'base-change', '2026-12-05T09:59:00Z')];
     const { lifecycle, audit } = await setUp('SQLITE_3', runs, () => now);
     await lifecycle.reconcile(image);
-    await until(async () => (await lifecycle.list(image)).stages[0].digest === v1.digest);
+    await until(
+      async () => (await lifecycle.list(image)).stages[0].digest === v1.digest,
+    );
     // Manual promotion within the soak: refused, naming the field and the time.
     await expect(
       lifecycle.promote(image, { stage: 'staging', digest: v1.digest }),
@@ -293,26 +325,35 @@ describe('LifecycleService gates against a real registry', () => {
 
     now = new Date('2026-12-05T11:00:01Z');
     await lifecycle.reconcile(image);
-    await until(async () => (await lifecycle.list(image)).stages[1].digest === v1.digest);
+    await until(
+      async () => (await lifecycle.list(image)).stages[1].digest === v1.digest,
+    );
     expect(await tagDigest('staging')).toBe(v1.digest);
 
     // An emergency build goes through at once, and the skip is audited.
     runs.unshift(run('r2', v2.digest, 'emergency', '2026-12-05T11:05:00Z'));
     now = new Date('2026-12-05T11:06:00Z');
     await lifecycle.reconcile(image);
-    await until(async () => (await lifecycle.list(image)).stages[1].digest === v2.digest);
+    await until(
+      async () => (await lifecycle.list(image)).stages[1].digest === v2.digest,
+    );
     expect(audit.find(a => a.action === 'stage-soak-skipped')?.summary).toMatch(
       /soak skipped for sha256:.* emergency run r2/,
     );
   });
 
   it('a manual build enters the first stage only', async () => {
-    const image = imageWith([{ name: 'dev' }, { name: 'staging', promotion: 'auto' }]);
+    const image = imageWith([
+      { name: 'dev' },
+      { name: 'staging', promotion: 'auto' },
+    ]);
     const { lifecycle } = await setUp('SQLITE_3', [
       run('r1', v1.digest, 'manual', new Date(Date.now() - 1000).toISOString()),
     ]);
     await lifecycle.reconcile(image);
-    await until(async () => (await lifecycle.list(image)).stages[0].digest === v1.digest);
+    await until(
+      async () => (await lifecycle.list(image)).stages[0].digest === v1.digest,
+    );
     await lifecycle.reconcile(image);
     await new Promise(r => setTimeout(r, 200));
     expect((await lifecycle.list(image)).stages[1].digest).toBeUndefined();
@@ -320,7 +361,9 @@ describe('LifecycleService gates against a real registry', () => {
 
   it('runs the checks again after a restart for a move that waited for them', async () => {
     const image = imageWith([{ name: 'dev', verify: [{ name: 'smoke' }] }]);
-    const runs = [run('r1', v1.digest, 'base-change', new Date().toISOString())];
+    const runs = [
+      run('r1', v1.digest, 'base-change', new Date().toISOString()),
+    ];
     const first = await setUp('SQLITE_3', runs);
     await first.lifecycle.reconcile(image);
     expect(first.verifier.started).toHaveLength(1);
@@ -336,6 +379,8 @@ describe('LifecycleService gates against a real registry', () => {
     await second.recover([image]);
     expect(verifier.started).toHaveLength(1);
     verifier.started[0].settle({ passed: true, summary: 'ok' });
-    await until(async () => (await second.list(image)).stages[0].digest === v1.digest);
+    await until(
+      async () => (await second.list(image)).stages[0].digest === v1.digest,
+    );
   });
 });

@@ -14,6 +14,8 @@ import {
   ImageStage,
   ImageStageList,
   ImageStageMove,
+  ImageStageUpdateRequest,
+  ImageStageVerification,
 } from '@image-factory/plugin-image-factory-common';
 import { randomUUID } from 'crypto';
 import { StageMoveRecord, StageStore } from '../database';
@@ -68,6 +70,12 @@ export class LifecycleService {
       runs: (imageName: string) => Promise<BuildRun[]>;
       logger: LoggerService;
       verifier?: StageVerifier;
+      /** An image's last verifications, newest first. */
+      verifications?: (imageName: string) => Promise<ImageStageVerification[]>;
+      /** An image's update pull requests. */
+      updateRequests?: (
+        imageName: string,
+      ) => Promise<ImageStageUpdateRequest[]>;
       onStageEntered?: StageEnteredListener;
       /** Told whenever a stage or a move of the image changed. */
       onChange?: (imageName: string) => void;
@@ -100,7 +108,14 @@ export class LifecycleService {
       };
     });
     const moves = await this.options.store.moves(name, 50);
-    return { stages, moves: moves.map(toApiMove) };
+    const verifications = await this.options.verifications?.(name);
+    const updateRequests = await this.options.updateRequests?.(name);
+    return {
+      stages,
+      moves: moves.map(toApiMove),
+      ...(verifications && { verifications }),
+      ...(updateRequests && { updateRequests }),
+    };
   }
 
   /**

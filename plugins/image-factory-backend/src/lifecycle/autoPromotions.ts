@@ -40,7 +40,8 @@ export function autoPromotions(input: {
     const changedAt = held(stage.name)?.updatedAt.getTime() ?? -Infinity;
     if (stage.index === 0) {
       const run = runs.find(r => r.status === 'succeeded' && r.indexDigest);
-      const builtAt = run && new Date(run.finishedAt ?? run.createdAt).getTime();
+      const builtAt =
+        run && new Date(run.finishedAt ?? run.createdAt).getTime();
       if (run?.indexDigest && builtAt! > changedAt) {
         candidate = {
           stage: stage.name,

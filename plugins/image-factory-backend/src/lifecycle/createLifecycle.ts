@@ -8,10 +8,18 @@ import {
   LifecycleSignal,
 } from '@image-factory/plugin-image-factory-common';
 import { SignalsService } from '@backstage/plugin-signals-node';
+import { EventsService } from '@backstage/plugin-events-node';
+import {
+  STAGE_CHANGED_TOPIC,
+  StageChangedEvent,
+} from '@image-factory/plugin-image-factory-node';
 import { Knex } from 'knex';
 import { DigestStore, StageStore } from '../database';
 import { OciRegistryClient } from '../registry';
-import { StageEnteredListener, StageVerifier } from './gates';
+import { ExecutorPool, RegistryCredentialSource } from '../builds';
+import { createStageUpdater, OctokitSource } from './updates';
+import { randomUUID } from 'crypto';
+import { createStageVerifier, toApiVerification } from './verification';
 import { LifecycleService } from './LifecycleService';
 import { lifecycleOverview } from './lifecycleOverview';
 import { LifecycleConfig } from './readLifecycleConfig';
@@ -30,31 +38,76 @@ export async function createLifecycle(options: {
   digests: DigestStore;
   scheduler: SchedulerService;
   signals?: SignalsService;
+  events?: EventsService;
   audit: (event: AuditEvent) => Promise<void>;
-  verifier?: StageVerifier;
-  onStageEntered?: StageEnteredListener;
+  /** Where verification checks run, with the credentials to pull. */
+  verification?: {
+    executors: ExecutorPool;
+    credentials: RegistryCredentialSource;
+  };
+  /** GitHub for the update pull requests; without it, stages update no repository. */
+  octokit?: OctokitSource;
   logger: LoggerService;
 }) {
   const { logger } = options;
   const store = StageStore.create({ client: options.client });
+  const verifier =
+    options.verification &&
+    createStageVerifier({
+      client: options.client,
+      executors: options.verification.executors,
+      credentials: options.verification.credentials,
+      logger: logger.child({ component: 'verification' }),
+    });
+  const signal = (imageName: string) => {
+    const message: LifecycleSignal = { imageName };
+    void options.signals
+      ?.publish({
+        recipients: { type: 'broadcast' },
+        channel: LIFECYCLE_SIGNAL_CHANNEL,
+        message,
+      })
+      .catch(e => logger.warn(`Lifecycle signal not sent: ${e}`));
+  };
+  const updater =
+    options.octokit &&
+    createStageUpdater({
+      client: options.client,
+      octokit: options.octokit,
+      runs: options.runs,
+      audit: event =>
+        options.audit({
+          ...event,
+          id: randomUUID(),
+          at: new Date().toISOString(),
+        }),
+      onChange: signal,
+      logger: logger.child({ component: 'stage-updates' }),
+    });
   const service = new LifecycleService({
     store,
     registry: options.registry,
     runs: options.runs,
     logger,
     audit: options.audit,
-    verifier: options.verifier,
-    onStageEntered: options.onStageEntered,
-    onChange: imageName => {
-      const message: LifecycleSignal = { imageName };
-      void options.signals
-        ?.publish({
-          recipients: { type: 'broadcast' },
-          channel: LIFECYCLE_SIGNAL_CHANNEL,
-          message,
-        })
-        .catch(e => logger.warn(`Lifecycle signal not sent: ${e}`));
+    verifier,
+    verifications: verifier
+      ? async name =>
+          (await verifier.store.list(name, 20)).map(toApiVerification)
+      : undefined,
+    onStageEntered: async event => {
+      const changed: StageChangedEvent = {
+        imageName: event.image.metadata.name,
+        stage: event.stage.name,
+        digest: event.digest,
+      };
+      await options.events
+        ?.publish({ topic: STAGE_CHANGED_TOPIC, eventPayload: changed })
+        .catch(e => logger.warn(`Stage change not announced: ${e}`));
+      await updater?.onStageEntered(event);
     },
+    updateRequests: updater?.list,
+    onChange: signal,
   });
 
   const reconcileAll = async () => {
@@ -74,6 +127,16 @@ export async function createLifecycle(options: {
     initialDelay: { seconds: 10 },
     fn: reconcileAll,
   });
+
+  if (updater) {
+    await options.scheduler.scheduleTask({
+      id: 'image-factory:lifecycle-update-requests',
+      frequency: { milliseconds: options.config.followIntervalMs },
+      timeout: { minutes: 10 },
+      initialDelay: { seconds: 30 },
+      fn: updater.follow,
+    });
+  }
 
   const overview = async (images: ImageEntityV1alpha1[]) => ({
     items: await lifecycleOverview(
@@ -97,5 +160,22 @@ export async function createLifecycle(options: {
     staleAfter: options.config.staleAfter,
   });
 
-  return { service, overview, store, reconcileAll };
+  /**
+   * After a restart: verifications a stopped backend left running are
+   * failed, then moves are finished and awaited checks run again.
+   */
+  const recover = async (images: ImageEntityV1alpha1[]) => {
+    await verifier?.recover();
+    await service.recover(images);
+  };
+
+  return {
+    service,
+    overview,
+    store,
+    verifier,
+    updater,
+    recover,
+    reconcileAll,
+  };
 }

@@ -8,6 +8,8 @@ export interface LifecycleConfig {
   staleAfterMs: number;
   /** How often soaked versions are looked for (auto stages with a soak). */
   reconcileIntervalMs: number;
+  /** How often open update pull requests are read (merged, closed). */
+  followIntervalMs: number;
 }
 
 /** Reads `imageFactory.lifecycle`; a bad duration stops startup naming the key. */
@@ -28,5 +30,6 @@ export function readLifecycleConfig(config: Config): LifecycleConfig {
     staleAfter: staleAfter.value,
     staleAfterMs: staleAfter.ms,
     reconcileIntervalMs: read('reconcileInterval', '1m').ms,
+    followIntervalMs: read('updateRequestsInterval', '5m').ms,
   };
 }

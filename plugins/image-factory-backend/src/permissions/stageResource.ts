@@ -7,7 +7,6 @@ import {
   createPermissionResourceRef,
   PermissionRule,
 } from '@backstage/plugin-permission-node';
-import { z } from 'zod';
 
 /** A lifecycle stage of an image, as permission rules see it. */
 export interface StageResource {
@@ -38,13 +37,9 @@ export const isStageRule: PermissionRule<
   { stages: string[] }
 > = {
   name: 'IS_STAGE',
-  description: 'Allow only the lifecycle stages named',
+  description:
+    'Allow only the lifecycle stages named (params: { stages: string[] })',
   resourceType: IMAGE_FACTORY_STAGE_RESOURCE_TYPE,
-  paramsSchema: z.object({
-    stages: z
-      .array(z.string())
-      .describe('Stage names, e.g. ["dev", "staging"]'),
-  }),
   apply: (resource, { stages }) => stages.includes(resource.stage),
   toQuery: ({ stages }) => ({ stages }),
 };
@@ -57,13 +52,9 @@ export const isImageOwnerRule: PermissionRule<
   { claims: string[] }
 > = {
   name: 'IS_IMAGE_OWNER',
-  description: 'Allow only the stages of images owned by one of the claims',
+  description:
+    'Allow only the stages of images owned by one of the claims (params: { claims: string[] }, usually the user and their groups)',
   resourceType: IMAGE_FACTORY_STAGE_RESOURCE_TYPE,
-  paramsSchema: z.object({
-    claims: z
-      .array(z.string())
-      .describe('Entity refs, usually the user and their groups'),
-  }),
   apply: (resource, { claims }) => claims.includes(resource.owner),
   toQuery: ({ claims }) => ({ owners: claims }),
 };

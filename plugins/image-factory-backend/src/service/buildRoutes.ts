@@ -17,6 +17,7 @@ import { BuildService, isFinished } from '../builds';
 import { BuildRunRecord } from '../database';
 import { ImageAccess, imageEntityRef } from './imageAccess';
 import { parseRequestBody } from './parseRequestBody';
+import { wholeNumber } from './wholeNumber';
 
 const DEFAULT_LIST_LIMIT = 20;
 const MAX_LIST_LIMIT = 100;
@@ -28,25 +29,6 @@ const STREAM_POLL_MS = 1_000;
 const KEEPALIVE_MS = 15_000;
 /** Lines read per query while a stream catches up. */
 const STREAM_PAGE = 500;
-
-function wholeNumber(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (value === undefined || value === '') return fallback;
-  const n = typeof value === 'string' ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new InputError(
-      `${name}: must be a whole number from ${min}${
-        max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`
-      }, got '${String(value)}'`,
-    );
-  }
-  return n;
-}
 
 function userRef(credentials: BackstageCredentials): string | undefined {
   const principal = credentials.principal as { userEntityRef?: string };

@@ -21,7 +21,11 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { analyzeDockerfile } from '../analysis';
 import { BuildArtifacts, BuildService } from '../builds';
-import { ImagesStore } from '../database';
+import {
+  ImagesStore,
+  VerificationLogStore,
+  VerificationStore,
+} from '../database';
 import { EnrollmentService } from '../enrollment';
 import { ImageGraphService } from '../graph';
 import { RebuildPlanning } from '../planning';
@@ -101,6 +105,7 @@ export async function createRouter(options: {
     overview: (
       images: ImageEntityV1alpha1[],
     ) => Promise<{ items: LifecycleOverviewRow[]; staleAfter: string }>;
+    verifier?: { store: VerificationStore; logs: VerificationLogStore };
   };
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
@@ -214,6 +219,7 @@ export async function createRouter(options: {
         access,
         lifecycle: options.lifecycle.service,
         overview: options.lifecycle.overview,
+        verifications: options.lifecycle.verifier,
         findImage: name => options.builds.findImage(name),
         images: () => options.imagesFile.getImages(),
       }),

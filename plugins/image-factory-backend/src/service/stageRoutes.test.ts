@@ -154,14 +154,22 @@ describe('stage routes', () => {
     });
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toMatch(/No move .* of web into prod/);
-    const badBody = await post(`/images/web/stages/prod/moves/${move}/approve`, {
-      reason: 7,
-    });
+    const badBody = await post(
+      `/images/web/stages/prod/moves/${move}/approve`,
+      {
+        reason: 7,
+      },
+    );
     expect(badBody.status).toBe(400);
     expect(badBody.body.error.message).toMatch(/reason: must be a string/);
-    const badStage = await post(`/images/web/stages/qa/moves/${move}/approve`, {});
+    const badStage = await post(
+      `/images/web/stages/qa/moves/${move}/approve`,
+      {},
+    );
     expect(badStage.status).toBe(400);
-    expect(badStage.body.error.message).toMatch(/^stage: web has no stage 'qa'/);
+    expect(badStage.body.error.message).toMatch(
+      /^stage: web has no stage 'qa'/,
+    );
   });
 
   it('lists every image with stages on the factory-wide overview, by owner, hiding what the caller may not read', async () => {
@@ -186,7 +194,9 @@ describe('stage routes', () => {
         },
       ],
     });
-    expect((await get('?owner=group:default/team-web')).body.items).toHaveLength(1);
+    expect(
+      (await get('?owner=group:default/team-web')).body.items,
+    ).toHaveLength(1);
     expect((await get('?owner=team-web')).body.items).toHaveLength(1);
     expect((await get('?owner=group:default/other')).body.items).toEqual([]);
     expect((await get('', 'user:default/carol')).body.items).toEqual([]);

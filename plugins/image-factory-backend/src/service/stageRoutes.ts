@@ -25,6 +25,8 @@ import { LifecycleService, StageActor } from '../lifecycle';
 import { ImageAccess } from './imageAccess';
 import { parseRequestBody } from './parseRequestBody';
 import { callerRef } from './callerRef';
+import { wholeNumber } from './wholeNumber';
+import { VerificationLogStore, VerificationStore } from '../database';
 
 /** 200 once the tag moved, 202 while a gate is waited for, 502 when it failed. */
 function moveStatus(move: ImageStageMove): number {
@@ -52,6 +54,7 @@ export function stageRoutes(options: {
   overview: (
     images: ImageEntityV1alpha1[],
   ) => Promise<{ items: LifecycleOverviewRow[]; staleAfter: string }>;
+  verifications?: { store: VerificationStore; logs: VerificationLogStore };
 }): express.Router {
   const { httpAuth, userInfo, access, lifecycle, findImage } = options;
   const router = Router();
@@ -90,12 +93,10 @@ export function stageRoutes(options: {
     credentials: BackstageCredentials,
   ): Promise<StageActor> => {
     const ref = callerRef(credentials);
-    if (credentials.principal.type !== 'user') return { ref };
+    const principal = credentials.principal as { type?: string };
+    if (principal.type !== 'user') return { ref };
     const info = await userInfo.getUserInfo(
-      credentials as BackstageCredentials<{
-        type: 'user';
-        userEntityRef: string;
-      }>,
+      credentials as BackstageCredentials<BackstageUserPrincipal>,
     );
     return { ref, ownership: info.ownershipEntityRefs };
   };
@@ -143,6 +144,24 @@ export function stageRoutes(options: {
     );
     const body: LifecycleOverview = await options.overview(images);
     res.json(body);
+  });
+
+  router.get('/images/:name/verifications/:id/logs', async (req, res) => {
+    const after = wholeNumber('after', req.query.after, 0, 0);
+    const limit = wholeNumber('limit', req.query.limit, 1000, 1, 5000);
+    const { image } = await readable(req);
+    const record = await options.verifications?.store.get(req.params.id);
+    if (!record || record.imageName !== image.metadata.name) {
+      throw new NotFoundError(
+        `No verification ${req.params.id} of ${image.metadata.name}`,
+      );
+    }
+    const items = await options.verifications!.logs.read(record.id, {
+      after,
+      limit,
+    });
+    const ended = record.status === 'passed' || record.status === 'failed';
+    res.json({ items, done: ended && items.length < limit });
   });
 
   router.get('/images/:name/stages', async (req, res) => {

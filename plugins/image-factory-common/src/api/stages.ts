@@ -87,6 +87,10 @@ export interface ImageStageList {
   stages: ImageStage[];
   /** Its last moves, newest first. */
   moves: ImageStageMove[];
+  /** Its last verifications, newest first. */
+  verifications?: ImageStageVerification[];
+  /** The update pull requests of its stages, by stage and repository. */
+  updateRequests?: ImageStageUpdateRequest[];
 }
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -173,3 +177,83 @@ export const decideStageMoveRequestSchema = z
 export type DecideStageMoveRequest = z.input<
   typeof decideStageMoveRequestSchema
 >;
+
+/**
+ * The outcome of one check of a stage on one platform.
+ *
+ * @public
+ */
+export interface ImageStageCheckResult {
+  /** The check's name. */
+  check: string;
+  /** `os/arch[/variant]`. */
+  platform: string;
+  /** The executor it ran on; absent when none could run it. */
+  executor?: string;
+  /** Whether the executor ran it through QEMU. */
+  emulated?: boolean;
+  /** `passed` (exit 0), `failed` (another exit code), `timedOut`, or `error` (it could not run). */
+  status: 'passed' | 'failed' | 'timedOut' | 'error';
+  /** The container's exit code. */
+  exitCode?: number;
+  /** Wall time of the run. */
+  durationMs: number;
+  /** Why it could not run, for `error`. */
+  error?: string;
+}
+
+/**
+ * One run of a stage's checks for one digest; a pass certifies that digest
+ * for that stage only.
+ *
+ * @public
+ */
+export interface ImageStageVerification {
+  /** Stable id (UUID); its log is at `/images/:name/verifications/:id/logs`. */
+  id: string;
+  /** The stage verified for. */
+  stage: string;
+  /** The digest verified. */
+  digest: string;
+  /** Where it stands. */
+  status: 'pending' | 'running' | 'passed' | 'failed';
+  /** Who asked for the promotion it gates (entity ref). */
+  requestedBy?: string;
+  /** Per check and platform, once finished. */
+  results: ImageStageCheckResult[];
+  /** Why it failed when no check result tells (interrupted, no executor). */
+  error?: string;
+  /** When it was created (ISO 8601). */
+  createdAt: string;
+  /** When it started (ISO 8601). */
+  startedAt?: string;
+  /** When it ended (ISO 8601). */
+  finishedAt?: string;
+}
+
+/**
+ * The latest pull request pinning a stage's digest in one repository that
+ * uses the image.
+ *
+ * @public
+ */
+export interface ImageStageUpdateRequest {
+  /** The stage whose version it pins. */
+  stage: string;
+  /** `owner/name`. */
+  repository: string;
+  /** The digest pinned. */
+  digest: string;
+  /** The pull request's branch. */
+  branch: string;
+  /** Its number, once opened. */
+  number?: number;
+  /** Its web address, once opened. */
+  url?: string;
+  /** `open`, `merged`, `closed`, or `failed` (it could not be opened or updated). */
+  state: 'open' | 'merged' | 'closed' | 'failed';
+  /** Why it failed. */
+  error?: string;
+  /** When it last changed (ISO 8601). */
+  updatedAt: string;
+}

@@ -9,3 +9,5 @@ export { followUpdatePullRequests } from './followUpdatePullRequests';
 export type { UpdatePullRequestState } from './followUpdatePullRequests';
 export type { UpdateDescription } from './describeUpdate';
 export type { OctokitSource } from './githubCall';
+export { createStageUpdater } from './createStageUpdater';
+export { updatesOctokit } from './updatesOctokit';

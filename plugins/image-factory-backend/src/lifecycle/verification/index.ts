@@ -6,3 +6,5 @@ export type {
 } from './runStageChecks';
 export { DEFAULT_CHECK_TIMEOUT } from './planCheckRuns';
 export type { VersionUnderTest } from './planCheckRuns';
+export { createStageVerifier } from './createStageVerifier';
+export { toApiVerification } from './toApiVerification';

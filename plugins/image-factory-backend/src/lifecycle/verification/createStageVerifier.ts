@@ -1,0 +1,121 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { assertError } from '@backstage/errors';
+import { randomUUID } from 'crypto';
+import { Knex } from 'knex';
+import {
+  BuildLog,
+  engineAuth,
+  ExecutorPool,
+  redactor,
+  RegistryCredentialSource,
+} from '../../builds';
+import { VerificationLogStore, VerificationStore } from '../../database';
+import { StageVerifier } from '../gates';
+import { runStageChecks } from './runStageChecks';
+
+/**
+ * The stage verifier of the factory: each verification is a row (pending,
+ * running, passed or failed) with its log, run on the build executors
+ * (sharing their slots); a pass certifies the digest for the stage.
+ */
+export function createStageVerifier(options: {
+  client: Knex;
+  executors: ExecutorPool;
+  credentials: RegistryCredentialSource;
+  logger: LoggerService;
+  /** Told when a verification's log or state changed. */
+  onChange?: (verificationId: string) => void;
+  clock?: () => Date;
+}): StageVerifier & {
+  store: VerificationStore;
+  logs: VerificationLogStore;
+  /** Marks what a stopped backend left running as failed ("interrupted"). */
+  recover(): Promise<void>;
+} {
+  const store = VerificationStore.create({ client: options.client });
+  const logs = VerificationLogStore.create({ client: options.client });
+  const now = options.clock ?? (() => new Date());
+  const changed = (id: string) => options.onChange?.(id);
+  return {
+    store,
+    logs,
+    async recover() {
+      await store.interrupted(now());
+    },
+    async passed(image, stage, digest) {
+      const latest = await store.latestFor(
+        image.metadata.name,
+        stage.name,
+        digest,
+      );
+      return latest?.status === 'passed' ? latest.id : undefined;
+    },
+    async start({ image, stage, digest, requestedBy }) {
+      const id = randomUUID();
+      await store.create({
+        id,
+        imageName: image.metadata.name,
+        stage: stage.name,
+        digest,
+        requestedBy,
+        createdAt: now(),
+      });
+      const secrets = new Set(options.credentials.secrets());
+      const log = await BuildLog.open({
+        runId: id,
+        store: logs,
+        logger: options.logger,
+        redact: redactor(secrets),
+        onWritten: () => changed(id),
+        clock: now,
+      });
+      const reference = `${image.spec.registry}/${image.spec.repository}@${digest}`;
+      const outcome = (async () => {
+        await store.start(id, now());
+        changed(id);
+        log.system(
+          `Verifying ${reference} for ${stage.name}: ${stage.verify
+            .map(c => c.name)
+            .join(', ')}`,
+        );
+        try {
+          const result = await runStageChecks({
+            checks: stage.verify,
+            version: { reference, platforms: image.spec.platforms },
+            executors: options.executors,
+            pullAuth: async host => {
+              const credentials = await options.credentials.get(host);
+              if (credentials?.type === 'basic')
+                secrets.add(credentials.password);
+              if (credentials?.type === 'bearer')
+                secrets.add(credentials.token);
+              return engineAuth(host, credentials);
+            },
+            log,
+          });
+          await log.flush();
+          await store.finish(id, {
+            status: result.passed ? 'passed' : 'failed',
+            results: result.results,
+            now: now(),
+          });
+          return { passed: result.passed, summary: result.summary };
+        } catch (e) {
+          assertError(e);
+          log.system(`Verification failed: ${e.message}`);
+          await log.flush();
+          await store.finish(id, {
+            status: 'failed',
+            results: [],
+            error: e.message,
+            now: now(),
+          });
+          return { passed: false, summary: e.message };
+        } finally {
+          changed(id);
+        }
+      })();
+      return { id, outcome };
+    },
+  };
+}
