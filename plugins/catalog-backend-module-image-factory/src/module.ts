@@ -8,10 +8,12 @@ import {
   BuildArtifactList,
   DependencyGraphResponse,
   ImagesFileSnapshot,
+  LifecycleOverview,
 } from '@image-factory/plugin-image-factory-common';
 import {
   BUILD_FINISHED_TOPIC,
   IMAGES_FILE_CHANGED_TOPIC,
+  STAGE_CHANGED_TOPIC,
 } from '@image-factory/plugin-image-factory-node';
 import { ImageFactoryEntitiesProcessor } from './processor/ImageFactoryEntitiesProcessor';
 import { ImageFactoryBuildsEntityProvider } from './provider/ImageFactoryBuildsEntityProvider';
@@ -63,6 +65,8 @@ export const catalogModuleImageFactory = createBackendModule({
             readBackend('images-file', backend) as Promise<ImagesFileSnapshot>,
           graph: () =>
             readBackend('graph', backend) as Promise<DependencyGraphResponse>,
+          lifecycle: () =>
+            readBackend('lifecycle', backend) as Promise<LifecycleOverview>,
         });
         catalog.addEntityProvider(provider);
         const builds = ImageFactoryBuildsEntityProvider.fromConfig(config, {
@@ -88,10 +92,11 @@ export const catalogModuleImageFactory = createBackendModule({
           },
         });
         // New content of images.yaml (a read of the backend, a merged
-        // enrollment) shows in the catalog at once, not at the next run.
+        // enrollment) and a moved stage show in the catalog at once, not at
+        // the next run.
         await events.subscribe({
           id: 'catalog-image-factory',
-          topics: [IMAGES_FILE_CHANGED_TOPIC],
+          topics: [IMAGES_FILE_CHANGED_TOPIC, STAGE_CHANGED_TOPIC],
           onEvent: async () => {
             try {
               await provider.refresh();

@@ -14,9 +14,11 @@ import {
 import {
   DependencyGraphResponse,
   ImagesFileSnapshot,
+  LifecycleOverview,
 } from '@image-factory/plugin-image-factory-common';
 import { readImagesSourceConfig } from '@image-factory/plugin-image-factory-node';
 import { withGraph } from './graphEntities';
+import { withStageAnnotations } from './stageAnnotations';
 import { readSourceLinks, withSourceLinks } from './sourceLinks';
 import { taskRunnerFor } from './taskRunnerFor';
 
@@ -56,6 +58,8 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       imagesFile: () => Promise<ImagesFileSnapshot>;
       /** Reads the backend's dependency graph (`GET /api/image-factory/graph`). */
       graph?: () => Promise<DependencyGraphResponse>;
+      /** Reads the backend's stage states (`GET /api/image-factory/lifecycle`). */
+      lifecycle?: () => Promise<LifecycleOverview>;
     },
   ): ImageFactoryEntityProvider {
     const taskRunner = taskRunnerFor(
@@ -69,6 +73,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       taskRunner,
       imagesFile: deps.imagesFile,
       graph: deps.graph,
+      lifecycle: deps.lifecycle,
     });
   }
 
@@ -80,6 +85,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       taskRunner: SchedulerServiceTaskRunner;
       imagesFile: () => Promise<ImagesFileSnapshot>;
       graph?: () => Promise<DependencyGraphResponse>;
+      lifecycle?: () => Promise<LifecycleOverview>;
     },
   ) {}
 
@@ -138,9 +144,12 @@ export class ImageFactoryEntityProvider implements EntityProvider {
         })),
       );
       const images = (
-        await this.imagesWithGraph(
-          snapshot.images,
-          snapshot.providerOwner,
+        await this.imagesWithStages(
+          await this.imagesWithGraph(
+            snapshot.images,
+            snapshot.providerOwner,
+            logger,
+          ),
           logger,
         )
       ).map(e => withSourceLinks(e, links, snapshot.location));
@@ -194,6 +203,23 @@ export class ImageFactoryEntityProvider implements EntityProvider {
    * Adds dependsOn and the discovered bases from the backend's graph; without
    * the graph, the images go out without them.
    */
+  /** Adds the stage state; without it (backend unreadable) images go as they are. */
+  private async imagesWithStages(
+    images: Entity[],
+    logger: LoggerService,
+  ): Promise<Entity[]> {
+    if (!this.options.lifecycle) return images;
+    try {
+      return withStageAnnotations(images, await this.options.lifecycle());
+    } catch (error) {
+      assertError(error);
+      logger.warn('Image Factory stage states unavailable', {
+        error: error.message,
+      });
+      return images;
+    }
+  }
+
   private async imagesWithGraph(
     images: Entity[],
     owner: string,

@@ -46,3 +46,26 @@ export interface BuildFinishedEvent {
   /** Digest of the pushed image index. */
   indexDigest?: string;
 }
+
+/**
+ * Events topic on which the Image Factory backend announces that a version
+ * entered a lifecycle stage (a promotion or a rollback moved its tag), so
+ * that the catalog module shows the stage state at once.
+ *
+ * @public
+ */
+export const STAGE_CHANGED_TOPIC = 'image-factory.stage.changed';
+
+/**
+ * Payload of {@link STAGE_CHANGED_TOPIC} events.
+ *
+ * @public
+ */
+export interface StageChangedEvent {
+  /** The image's name in images.yaml. */
+  imageName: string;
+  /** The stage. */
+  stage: string;
+  /** The digest it holds now. */
+  digest: string;
+}
