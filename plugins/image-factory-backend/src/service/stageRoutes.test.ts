@@ -83,6 +83,8 @@ describe('stage routes', () => {
         { name: 'prod', tag: 'prod', promotion: 'manual' },
       ],
       moves: [],
+      verifications: [],
+      updateRequests: [],
     });
   });
 
