@@ -28,8 +28,11 @@ export interface LifecycleOverviewStage {
   };
   /** A promotion into it that waits for verification or approval. */
   waiting?: {
+    /** The waiting move. */
     moveId: string;
+    /** The digest it would put in the stage. */
     digest: string;
+    /** What it waits for. */
     waitingFor: 'verification' | 'approval';
   };
 }
@@ -40,6 +43,7 @@ export interface LifecycleOverviewStage {
  * @public
  */
 export interface LifecycleOverviewRow {
+  /** The image's name in images.yaml. */
   imageName: string;
   /** The Image entity. */
   entityRef: string;
@@ -49,6 +53,7 @@ export interface LifecycleOverviewRow {
   newestDigest?: string;
   /** When that build finished (ISO 8601). */
   newestBuiltAt?: string;
+  /** Its stages in their order. */
   stages: LifecycleOverviewStage[];
 }
 
@@ -59,6 +64,7 @@ export interface LifecycleOverviewRow {
  * @public
  */
 export interface LifecycleOverview {
+  /** One row per image with stages, in images.yaml order. */
   items: LifecycleOverviewRow[];
   /** How long a replaced base may stay in a stage before it is stale (`7d`). */
   staleAfter: string;
