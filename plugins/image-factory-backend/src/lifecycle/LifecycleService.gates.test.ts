@@ -176,9 +176,9 @@ describe('LifecycleService gates against a real registry', () => {
       // The build enters dev on its own, through its check.
       await lifecycle.reconcile(image);
       expect(verifier.started).toEqual([
-        expect.objectContaining({ stage: 'dev', digest: digest }),
+        expect.objectContaining({ stage: 'dev', digest }),
       ]);
-      let dev = (await lifecycle.list(image)).moves[0];
+      const dev = (await lifecycle.list(image)).moves[0];
       expect(dev).toMatchObject({
         status: 'waiting',
         waitingFor: 'verification',
