@@ -59,6 +59,8 @@ export class BuildRunner {
       credentials: RegistryCredentialSource;
       /** Current digests of base images, from tracking; without it inputs name only pinned bases. */
       digests?: Pick<DigestStore, 'getCurrent'>;
+      /** Digests an image's lifecycle stages hold or held before; retention keeps them. */
+      heldDigests?: (imageName: string) => Promise<string[]>;
       logger: LoggerService;
     },
   ) {}
@@ -190,6 +192,7 @@ export class BuildRunner {
       registry: run.registry,
       log: ctx.log,
       current: { id: record.id, indexDigest, platforms: manifests },
+      held: await this.options.heldDigests?.(image.metadata.name),
       now: clock(),
     });
 

@@ -26,7 +26,7 @@ import {
   startTestRegistry,
   TestRegistry,
 } from '../__testUtils__/startTestRegistry';
-import { DatabaseBuildStore, migrateDatabase } from '../database';
+import { DatabaseBuildStore, migrateDatabase, StageStore } from '../database';
 import { staticElf } from '../executor/__testUtils__/staticElf';
 import { startTestSshd } from '../__testUtils__/startTestSshd';
 import { OCI_IMAGE_INDEX, OciRegistryClient } from '../registry';
@@ -580,6 +580,56 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
     expect(await logOf(builds, newest.id)).toContain(
       'Retention (keep 2): removed 1 older build(s), 2 manifest(s)',
     );
+  });
+
+  it('keeps the builds a lifecycle stage holds, or held just before, whatever their age', async () => {
+    const builds = engine();
+    const staged = imageEntity({
+      name: 'staged',
+      registry: registry.host,
+      repository: 'engine-test/staged',
+      platforms: ['linux/amd64'],
+      source: {
+        repo: 'acme/hello',
+        dockerfile: 'app/Dockerfile',
+        context: 'app',
+      },
+    });
+    staged.spec.retention = { keep: 1 };
+    staged.spec.stages = ['prod'];
+    images.push(staged);
+    offsetMs += 61_000;
+    const first = await runToEnd(builds, staged, true);
+    // prod holds the first build.
+    const stages = StageStore.create({ client: knex });
+    await stages.begin({
+      id: 'a0a0a0a0-0000-4000-8000-000000000001',
+      imageName: 'staged',
+      stage: 'prod',
+      action: 'promote',
+      toDigest: first.indexDigest!,
+      status: 'pending',
+      trigger: 'user',
+      createdAt: clock(),
+    });
+    await stages.complete('a0a0a0a0-0000-4000-8000-000000000001', clock());
+    offsetMs += 61_000;
+    const second = await runToEnd(builds, staged, true);
+    offsetMs += 61_000;
+    const third = await runToEnd(builds, staged, true);
+
+    const client = registryClient();
+    const repo = { registry: registry.host, repository: 'engine-test/staged' };
+    expect(
+      (await client.headManifest({ ...repo, digest: first.indexDigest! }))
+        .digest,
+    ).toBe(first.indexDigest);
+    await expect(
+      client.headManifest({ ...repo, digest: second.indexDigest! }),
+    ).rejects.toThrow(/not found/i);
+    expect((await builds.service.get(first.id))?.prunedAt).toBeUndefined();
+    expect((await builds.service.get(second.id))?.prunedAt).toBeDefined();
+    expect(third.status).toBe('succeeded');
   });
 
   it('queues a run again when the backend holding it stopped, and completes it once', async () => {

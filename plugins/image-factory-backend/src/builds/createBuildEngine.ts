@@ -16,6 +16,7 @@ import {
   DatabaseBuildLogStore,
   DatabaseBuildStore,
   DatabaseDigestStore,
+  StageStore,
   toBuildRun,
 } from '../database';
 import { DockerExecutor } from '../executor';
@@ -163,6 +164,7 @@ export function createBuildEngine(options: {
     requestTimeoutMs: config.registryRequestTimeoutMs,
   });
   const pool = new ExecutorPool(executors, providers);
+  const stages = StageStore.create({ client: options.client });
   const runner = new BuildRunner({
     images: options.images,
     sources: new SourceFetcher({ urlReader: options.urlReader, providers }),
@@ -170,6 +172,7 @@ export function createBuildEngine(options: {
     credentials,
     store,
     digests: DatabaseDigestStore.create({ client: options.client }),
+    heldDigests: name => stages.heldDigests(name),
     config,
     logger,
     clock,

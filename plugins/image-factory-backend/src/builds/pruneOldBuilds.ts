@@ -27,7 +27,8 @@ function digestsOf(run: {
 
 /**
  * The retention policy: keeps the newest `keep` successful runs of an image
- * (the current one among them)
+ * (the current one among them) and those whose version a lifecycle stage
+ * holds or held just before,
  * in the registry and deletes the manifests of the older ones (their
  * versioned tags go with them). A manifest that a kept run still uses (a
  * platform reused from an older run, an index identical to a newer one) is
@@ -46,16 +47,22 @@ export async function pruneOldBuilds(options: {
     platforms: Array<{ digest?: string }>;
   };
   keep: number;
+  /**
+   * Index digests that lifecycle stages hold or held just before (for a
+   * rollback): their runs stay whatever their age.
+   */
+  held?: string[];
   now: Date;
 }): Promise<PruneOutcome> {
   const runs = (await options.store.listRetained(options.imageName)).filter(
     r => r.id !== options.current.id,
   );
-  const kept = [
-    options.current,
-    ...runs.slice(0, Math.max(0, options.keep - 1)),
-  ];
-  const old = runs.slice(kept.length - 1);
+  const newest = runs.slice(0, Math.max(0, options.keep - 1));
+  const held = new Set(options.held ?? []);
+  const old = runs
+    .slice(newest.length)
+    .filter(r => !r.indexDigest || !held.has(r.indexDigest));
+  const kept = [options.current, ...runs.filter(r => !old.includes(r))];
   const inUse = new Set(kept.flatMap(digestsOf));
   const outcome: PruneOutcome = { pruned: [], deleted: [] };
   const done = new Set<string>();
@@ -91,6 +98,8 @@ export async function applyRetention(options: {
   registry: RunRegistryAccess;
   log: BuildLog;
   current: Parameters<typeof pruneOldBuilds>[0]['current'];
+  /** Digests the image's stages hold (and held before), never pruned. */
+  held?: string[];
   now: Date;
 }): Promise<void> {
   const { spec } = options.image;
@@ -104,6 +113,7 @@ export async function applyRetention(options: {
         imageName: options.image.metadata.name,
         current: options.current,
         keep,
+        held: options.held,
         now: options.now,
       }),
     );

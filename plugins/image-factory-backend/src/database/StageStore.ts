@@ -95,6 +95,19 @@ export class StageStore {
     return this.statesOf([imageName]);
   }
 
+  /** Every digest the image's stages hold or held just before (for a rollback). */
+  async heldDigests(imageName: string): Promise<string[]> {
+    const states = await this.states(imageName);
+    return [
+      ...new Set(
+        states.flatMap(s => [
+          s.digest,
+          ...(s.previousDigest ? [s.previousDigest] : []),
+        ]),
+      ),
+    ];
+  }
+
   /** The stage states of several images in one query. */
   async statesOf(imageNames: string[]): Promise<StageStateRecord[]> {
     if (imageNames.length === 0) return [];
