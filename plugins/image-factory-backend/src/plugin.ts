@@ -456,6 +456,7 @@ export const imageFactoryPlugin = createBackendPlugin({
           scheduler,
           signals: deps.signals,
           events: deps.events,
+          metrics: deps.metrics,
           audit: event => rebuilds.plans.addAudit(event),
           verification: {
             executors: builds.pool,

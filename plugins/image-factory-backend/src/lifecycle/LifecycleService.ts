@@ -80,6 +80,8 @@ export class LifecycleService {
       /** Told whenever a stage or a move of the image changed. */
       onChange?: (imageName: string) => void;
       audit?: (event: AuditEvent) => Promise<void>;
+      /** Told of every ended move, with the run that built its digest. */
+      onMoveEnded?: (move: StageMoveRecord, run?: BuildRun) => void;
       retryDelayMs?: number;
       clock?: () => Date;
     },
@@ -272,6 +274,7 @@ export class LifecycleService {
       this.now(),
       'rejected',
     );
+    await this.ended(ended);
     await this.audit(image, {
       action: 'stage-rejected',
       actor: by,
@@ -545,6 +548,7 @@ export class LifecycleService {
     error: string,
   ): Promise<StageMoveRecord> {
     const ended = await this.options.store.fail(move.id, error, this.now());
+    await this.ended(ended);
     await this.audit(image, {
       action: 'stage-move-failed',
       actor: move.requestedBy ?? 'image-factory',
@@ -654,6 +658,19 @@ export class LifecycleService {
     } catch (e) {
       // The move happened; a lost audit line is logged, not thrown.
       this.options.logger.error(`Audit of ${image.metadata.name} failed: ${e}`);
+    }
+  }
+
+  /** Tells the metrics of an ended move, with the run that built it. */
+  private async ended(move: StageMoveRecord): Promise<void> {
+    if (!this.options.onMoveEnded) return;
+    try {
+      const run = (await this.options.runs(move.imageName)).find(
+        r => r.indexDigest === move.toDigest,
+      );
+      this.options.onMoveEnded(move, run);
+    } catch (e) {
+      this.options.logger.warn(`Metrics of move ${move.id}: ${e}`);
     }
   }
 

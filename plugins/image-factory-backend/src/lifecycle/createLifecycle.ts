@@ -14,6 +14,8 @@ import {
   StageChangedEvent,
 } from '@image-factory/plugin-image-factory-node';
 import { Knex } from 'knex';
+import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import { LifecycleMetrics } from './LifecycleMetrics';
 import { DigestStore, StageStore } from '../database';
 import { OciRegistryClient } from '../registry';
 import { ExecutorPool, RegistryCredentialSource } from '../builds';
@@ -47,10 +49,12 @@ export async function createLifecycle(options: {
   };
   /** GitHub for the update pull requests; without it, stages update no repository. */
   octokit?: OctokitSource;
+  metrics?: MetricsService;
   logger: LoggerService;
 }) {
   const { logger } = options;
   const store = StageStore.create({ client: options.client });
+  const metrics = options.metrics && new LifecycleMetrics(options.metrics);
   const verifier =
     options.verification &&
     createStageVerifier({
@@ -58,6 +62,8 @@ export async function createLifecycle(options: {
       executors: options.verification.executors,
       credentials: options.verification.credentials,
       logger: logger.child({ component: 'verification' }),
+      onFinished: (stage, passed, ms) =>
+        metrics?.verificationEnded(stage, passed, ms),
     });
   const signal = (imageName: string) => {
     const message: LifecycleSignal = { imageName };
@@ -107,6 +113,7 @@ export async function createLifecycle(options: {
       await updater?.onStageEntered(event);
     },
     updateRequests: updater?.list,
+    onMoveEnded: (move, run) => metrics?.moveEnded(move, run),
     onChange: signal,
   });
 

@@ -25,6 +25,8 @@ export function createStageVerifier(options: {
   logger: LoggerService;
   /** Told when a verification's log or state changed. */
   onChange?: (verificationId: string) => void;
+  /** Told when a verification ended. */
+  onFinished?: (stage: string, passed: boolean, durationMs: number) => void;
   clock?: () => Date;
 }): StageVerifier & {
   store: VerificationStore;
@@ -71,7 +73,8 @@ export function createStageVerifier(options: {
       });
       const reference = `${image.spec.registry}/${image.spec.repository}@${digest}`;
       const outcome = (async () => {
-        await store.start(id, now());
+        const startedAt = now();
+        await store.start(id, startedAt);
         changed(id);
         log.system(
           `Verifying ${reference} for ${stage.name}: ${stage.verify
@@ -99,6 +102,11 @@ export function createStageVerifier(options: {
             results: result.results,
             now: now(),
           });
+          options.onFinished?.(
+            stage.name,
+            result.passed,
+            now().getTime() - startedAt.getTime(),
+          );
           return { passed: result.passed, summary: result.summary };
         } catch (e) {
           assertError(e);
