@@ -28,12 +28,33 @@ export function buildImagesFileJsonSchema(): Record<string, unknown> {
     // no JSON Schema form; parseImagesFile checks them.
     unrepresentable: 'any',
   }) as Record<string, unknown>;
+  allowStageNames(schema);
   return {
     $schema,
     title: 'Image Factory images.yaml',
     description:
       'The images the Image Factory knows: what it builds (managed), what others build FROM (base) and what it watches (external).',
     ...schema,
+  };
+}
+
+/**
+ * zod reads a stage given by name alone as a mapping (so that errors in a
+ * mapping name their field); editors must accept the name alone too.
+ */
+function allowStageNames(schema: Record<string, any>) {
+  const stages = schema.properties?.images?.items?.properties?.stages;
+  if (!stages?.items) return;
+  const mapping = stages.items;
+  stages.items = {
+    anyOf: [
+      {
+        description: 'A stage name with the default policy.',
+        type: 'string',
+        pattern: mapping.properties.name.pattern,
+      },
+      mapping,
+    ],
   };
 }
 

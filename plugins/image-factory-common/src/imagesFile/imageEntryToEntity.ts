@@ -94,17 +94,10 @@ export function imageEntryToEntity(
       ...(entry.rebuild ? { rebuild: { ...entry.rebuild } } : {}),
       ...(entry.watch ? { watch: { ...entry.watch } } : {}),
       ...(entry.retention ? { retention: { ...entry.retention } } : {}),
-      ...(entry.stages
-        ? {
-            stages: entry.stages.map(s => (typeof s === 'string' ? s : s.name)),
-          }
-        : {}),
-      ...(entry.stages?.some(s => typeof s !== 'string')
-        ? {
-            stagePolicies: entry.stages.map(s =>
-              typeof s === 'string' ? { name: s } : structuredClone(s),
-            ),
-          }
+      ...(entry.stages ? { stages: entry.stages.map(s => s.name) } : {}),
+      // Policies only when images.yaml gives more than the names.
+      ...(entry.stages?.some(s => Object.keys(s).length > 1)
+        ? { stagePolicies: entry.stages.map(s => structuredClone(s)) }
         : {}),
       ...(origin.providedBy ? { providedBy: origin.providedBy } : {}),
     },

@@ -284,7 +284,6 @@ const crossFieldRules = z.check<z.output<typeof imageEntryFields>>(payload => {
   }
   if (valid('platforms', 'stages')) {
     for (const stage of entry.stages ?? []) {
-      if (typeof stage === 'string') continue;
       for (const check of stage.verify ?? []) {
         const platforms: readonly string[] = entry.platforms;
         const other = check.platforms?.find(p => !platforms.includes(p));

@@ -106,7 +106,8 @@ const stageObject = z
   .object({
     name: z
       .string()
-      .regex(NAME, 'stage names must be lowercase letters, digits or dashes'),
+      .regex(NAME, 'stage names must be lowercase letters, digits or dashes')
+      .describe('The stage name (dev, staging, prod).'),
     tag: z
       .string()
       .regex(TAG, 'must be a registry tag (letters, digits, _ . -)')
@@ -177,16 +178,16 @@ const stageObject = z
  */
 export const stagesSchema = z
   .array(
-    z.union([
-      z
-        .string()
-        .regex(NAME, 'stage names must be lowercase letters, digits or dashes'),
+    // A name alone is a stage with the default policy; read as a mapping so
+    // that an error inside a mapping names its field (a union would not).
+    z.preprocess(
+      value => (typeof value === 'string' ? { name: value } : value),
       stageObject,
-    ]),
+    ),
   )
   .superRefine((stages, ctx) => {
-    const names = stages.map(s => (typeof s === 'string' ? s : s.name));
-    const tags = stages.map(s => (typeof s === 'string' ? s : s.tag ?? s.name));
+    const names = stages.map(s => s.name);
+    const tags = stages.map(s => s.tag ?? s.name);
     names.forEach((n, i) => {
       if (names.indexOf(n) !== i) {
         ctx.addIssue({
