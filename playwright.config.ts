@@ -6,7 +6,9 @@ import path from 'path';
  * End-to-end tests run the real backend (serving the built frontend) on
  * 127.0.0.1:7007, with the factory's config repository `image-factory/examples`
  * (seeded from examples/) on the GitHub test server on 127.0.0.1:7011: the
- * tests open, merge and edit through it as users and reviewers would.
+ * tests open, merge and edit through it as users and reviewers would. The
+ * repository `image-factory/deploy-e2e` (seeded from e2e/deploy/) uses an
+ * image, and receives the lifecycle's update pull requests.
  * Build the frontend first (`yarn workspace app build`); ./scripts/test does.
  */
 const runDir = path.resolve(__dirname, '.run/e2e');
@@ -47,6 +49,9 @@ export default defineConfig({
       command: `yarn workspace @image-factory/github-test-server start --port 7011 --token e2e-token --repo image-factory/examples=${path.resolve(
         __dirname,
         'examples',
+      )} --repo image-factory/deploy-e2e=${path.resolve(
+        __dirname,
+        'e2e/deploy',
       )}`,
       url: 'http://127.0.0.1:7011/',
       env: {
