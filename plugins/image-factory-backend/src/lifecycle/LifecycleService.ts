@@ -232,13 +232,7 @@ export class LifecycleService {
     request: { stage: string; moveId: string; reason?: string },
     actor: StageActor,
   ): Promise<ImageStageMove> {
-    const { policy, move } = await this.awaitingApproval(image, request, actor);
-    const by = actor.ref ?? 'unknown';
-    await this.options.store.decide(move.id, {
-      by,
-      reason: request.reason,
-      at: this.now(),
-    });
+    const { policy, move, by } = await this.decide(image, request, actor);
     if (!(await this.options.store.advance(move.id, {}))) {
       throw new ConflictError(`move ${move.id} was decided meanwhile`);
     }
@@ -261,13 +255,7 @@ export class LifecycleService {
     request: { stage: string; moveId: string; reason?: string },
     actor: StageActor,
   ): Promise<ImageStageMove> {
-    const { policy, move } = await this.awaitingApproval(image, request, actor);
-    const by = actor.ref ?? 'unknown';
-    await this.options.store.decide(move.id, {
-      by,
-      reason: request.reason,
-      at: this.now(),
-    });
+    const { policy, move, by } = await this.decide(image, request, actor);
     const ended = await this.options.store.fail(
       move.id,
       `Rejected by ${by}${request.reason ? `: ${request.reason}` : ''}`,
@@ -429,11 +417,15 @@ export class LifecycleService {
     return policy.promotion === 'approval' ? 'approval' : undefined;
   }
 
-  private async awaitingApproval(
+  /**
+   * Checks that the actor may decide the move waiting for approval, and
+   * records who decides it and why.
+   */
+  private async decide(
     image: ImageEntityV1alpha1,
-    request: { stage: string; moveId: string },
+    request: { stage: string; moveId: string; reason?: string },
     actor: StageActor,
-  ): Promise<{ policy: StagePolicy; move: StageMoveRecord }> {
+  ): Promise<{ policy: StagePolicy; move: StageMoveRecord; by: string }> {
     const policy = this.stageOf(image, request.stage);
     const move = await this.options.store
       .move(request.moveId)
@@ -473,7 +465,13 @@ export class LifecycleService {
         )} approve promotions into ${policy.name}`,
       );
     }
-    return { policy, move };
+    const by = actor.ref ?? 'unknown';
+    await this.options.store.decide(move.id, {
+      by,
+      reason: request.reason,
+      at: this.now(),
+    });
+    return { policy, move, by };
   }
 
   /** Runs the stage's checks for the move's digest; the move goes on or fails. */
