@@ -3,7 +3,6 @@ import { Knex } from 'knex';
 import { toDate } from './timestamps';
 
 type LogRow = {
-  run_id: string;
   seq: number;
   platform: string | null;
   stream: string;
@@ -26,19 +25,35 @@ export interface BuildLogStore {
   lastSeq(runId: string): Promise<number>;
 }
 
-/** {@link BuildLogStore} on the plugin's database. */
+/**
+ * {@link BuildLogStore} on the plugin's database: build runs' logs in
+ * `build_logs`, or another table of the same shape keyed by another id
+ * (stage verifications' logs).
+ */
 export class DatabaseBuildLogStore implements BuildLogStore {
-  static create(options: { client: Knex }): DatabaseBuildLogStore {
-    return new DatabaseBuildLogStore(options.client);
+  static create(options: {
+    client: Knex;
+    table?: string;
+    keyColumn?: string;
+  }): DatabaseBuildLogStore {
+    return new DatabaseBuildLogStore(
+      options.client,
+      options.table ?? 'build_logs',
+      options.keyColumn ?? 'run_id',
+    );
   }
 
-  private constructor(private readonly db: Knex) {}
+  private constructor(
+    private readonly db: Knex,
+    private readonly table: string,
+    private readonly keyColumn: string,
+  ) {}
 
   async append(runId: string, lines: BuildLogLine[]): Promise<void> {
     for (let i = 0; i < lines.length; i += INSERT_CHUNK) {
-      await this.db('build_logs').insert(
+      await this.db(this.table).insert(
         lines.slice(i, i + INSERT_CHUNK).map(line => ({
-          run_id: runId,
+          [this.keyColumn]: runId,
           seq: line.seq,
           platform: line.platform ?? null,
           stream: line.stream,
@@ -53,8 +68,8 @@ export class DatabaseBuildLogStore implements BuildLogStore {
     runId: string,
     options: { after: number; limit: number },
   ): Promise<BuildLogLine[]> {
-    const rows = await this.db<LogRow>('build_logs')
-      .where('run_id', runId)
+    const rows = await this.db<LogRow>(this.table)
+      .where(this.keyColumn, runId)
       .where('seq', '>', options.after)
       .orderBy('seq')
       .limit(options.limit);
@@ -68,8 +83,8 @@ export class DatabaseBuildLogStore implements BuildLogStore {
   }
 
   async lastSeq(runId: string): Promise<number> {
-    const row = await this.db('build_logs')
-      .where('run_id', runId)
+    const row = await this.db(this.table)
+      .where(this.keyColumn, runId)
       .max({ seq: 'seq' })
       .first();
     return Number(row?.seq ?? 0);
