@@ -73,6 +73,14 @@ function Lifecycle(props: { image: ImageEntityV1alpha1 }) {
           onClick={() => setAsking({ kind, stage, move })}
         />
       ));
+    // The backend takes one move of a stage at a time (409 otherwise).
+    const blockedBy = open
+      ? `${stage.name} is being moved already (${
+          open.status === 'waiting'
+            ? `waiting for ${open.waitingFor ?? 'a gate'}`
+            : open.status
+        }); decide or wait for that move first`
+      : undefined;
     const waitsForApproval =
       open?.status === 'waiting' && open.waitingFor === 'approval';
     return (
@@ -94,6 +102,7 @@ function Lifecycle(props: { image: ImageEntityV1alpha1 }) {
             permission={imageFactoryPromotePermission}
             resourceRef={resourceRef}
             enabled={idle && !!from.digest && from.digest !== stage.digest}
+            blockedBy={blockedBy}
             onClick={() => setAsking({ kind: 'promote', stage, from })}
           />
         ) : (
@@ -102,6 +111,7 @@ function Lifecycle(props: { image: ImageEntityV1alpha1 }) {
             permission={imageFactoryPromotePermission}
             resourceRef={resourceRef}
             enabled={idle}
+            blockedBy={blockedBy}
             onClick={() => setAsking({ kind: 'build', stage })}
           />
         )}
@@ -110,6 +120,7 @@ function Lifecycle(props: { image: ImageEntityV1alpha1 }) {
           permission={imageFactoryPromotePermission}
           resourceRef={resourceRef}
           enabled={idle && !!stage.previousDigest}
+          blockedBy={blockedBy}
           onClick={() => setAsking({ kind: 'rollback', stage })}
         />
       </StageColumn>

@@ -157,6 +157,17 @@ describe('ImageLifecycleContent gates', () => {
       column('prod').getByText(/promoted by user:default\/joe/),
     ).toBeInTheDocument();
     expect(column('prod').queryByRole('progressbar')).toBeNull();
+    // While a move waits, the stage takes no other (the backend answers 409).
+    await findEnabledButton('Approve');
+    for (const name of ['Promote from staging', 'Roll back']) {
+      expect(column('prod').getByRole('button', { name })).toBeDisabled();
+    }
+    await userEvent.hover(
+      column('prod').getByRole('button', { name: 'Roll back' }).parentElement!,
+    );
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'prod is being moved already (waiting for approval); decide or wait for that move first',
+    );
 
     // The history: auto, waiting and rejected with who and why.
     expect(
@@ -172,11 +183,6 @@ describe('ImageLifecycleContent gates', () => {
     api.lifecycle.results = ['pending'];
     await renderTab(api, image('approve'));
 
-    await waitFor(() =>
-      expect(
-        column('prod').getByRole('button', { name: 'Roll back' }),
-      ).toBeEnabled(),
-    );
     await userEvent.click(await findEnabledButton('Approve'));
     expect(
       within(await screen.findByRole('dialog')).getByText(
@@ -278,7 +284,7 @@ describe('ImageLifecycleContent gates', () => {
       { name: imageFactoryApprovePermission.name },
     ]);
 
-    await findEnabledButton('Promote from staging');
+    await findEnabledButton('Promote a build');
     await waitFor(() =>
       expect(screen.getByRole('button', { name: 'Approve' })).toBeDisabled(),
     );
@@ -339,5 +345,30 @@ describe('ImageLifecycleContent gates', () => {
     );
     expect(column('prod').queryByText('Waiting for approval')).toBeNull();
     expect(api.lifecycle.listCalls.length).toBe(calls + 1);
+  });
+
+  it('catches up when the page becomes visible again or the browser is back online, since missed signals are not replayed', async () => {
+    const api = setup('asleep');
+    await renderTab(api, image('asleep'));
+    await screen.findAllByRole('region', { name: /^Stage / });
+
+    const list = api.lifecycle.lists.asleep;
+    list.stages[2].digest = D.v2;
+    list.moves = list.moves.filter(m => m.id !== 'w-prod');
+    const calls = api.lifecycle.listCalls.length;
+
+    document.dispatchEvent(new Event('visibilitychange'));
+    await waitFor(() =>
+      expect(api.lifecycle.listCalls.length).toBe(calls + 1),
+    );
+    await waitFor(() =>
+      expect(column('prod').queryByText('Waiting for approval')).toBeNull(),
+    );
+    expect(column('prod').getByText('sha256:22bb22bb22bb…')).toBeInTheDocument();
+
+    window.dispatchEvent(new Event('online'));
+    await waitFor(() =>
+      expect(api.lifecycle.listCalls.length).toBe(calls + 2),
+    );
   });
 });
