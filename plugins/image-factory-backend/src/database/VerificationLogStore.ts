@@ -10,12 +10,12 @@ import { BuildLogStore, DatabaseBuildLogStore } from './BuildLogStore';
 export type VerificationLogStore = BuildLogStore;
 
 /** Creates the {@link VerificationLogStore} on the plugin's database. */
-export const VerificationLogStore = {
-  create(options: { client: Knex }): VerificationLogStore {
-    return DatabaseBuildLogStore.create({
-      client: options.client,
-      table: 'stage_verification_logs',
-      keyColumn: 'verification_id',
-    });
-  },
-};
+export function createVerificationLogStore(options: {
+  client: Knex;
+}): VerificationLogStore {
+  return DatabaseBuildLogStore.create({
+    client: options.client,
+    table: 'stage_verification_logs',
+    keyColumn: 'verification_id',
+  });
+}

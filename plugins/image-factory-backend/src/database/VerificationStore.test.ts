@@ -1,7 +1,7 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { migrateDatabase } from './migrateDatabase';
-import { VerificationLogStore } from './VerificationLogStore';
+import { createVerificationLogStore } from './VerificationLogStore';
 import {
   INTERRUPTED,
   StageCheckResult,
@@ -56,7 +56,7 @@ describe('VerificationStore', () => {
     return {
       knex,
       verifications: VerificationStore.create({ client: knex }),
-      logs: VerificationLogStore.create({ client: knex }),
+      logs: createVerificationLogStore({ client: knex }),
     };
   }
 

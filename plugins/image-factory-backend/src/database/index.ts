@@ -51,7 +51,10 @@ export { StageStore } from './StageStore';
 export type { StageMoveRecord, StageStateRecord } from './StageStore';
 export { INTERRUPTED, VerificationStore } from './VerificationStore';
 export type { StageCheckResult, VerificationRecord } from './VerificationStore';
-export { VerificationLogStore } from './VerificationLogStore';
+export {
+  type VerificationLogStore,
+  createVerificationLogStore,
+} from './VerificationLogStore';
 export { UpdateRequestStore } from './UpdateRequestStore';
 export type {
   UpdateRequestRecord,

@@ -9,7 +9,11 @@ import {
   redactor,
   RegistryCredentialSource,
 } from '../../builds';
-import { VerificationLogStore, VerificationStore } from '../../database';
+import {
+  VerificationLogStore,
+  VerificationStore,
+  createVerificationLogStore,
+} from '../../database';
 import { StageVerifier } from '../gates';
 import { runStageChecks } from './runStageChecks';
 
@@ -35,7 +39,7 @@ export function createStageVerifier(options: {
   recover(): Promise<void>;
 } {
   const store = VerificationStore.create({ client: options.client });
-  const logs = VerificationLogStore.create({ client: options.client });
+  const logs = createVerificationLogStore({ client: options.client });
   const now = options.clock ?? (() => new Date());
   const changed = (id: string) => options.onChange?.(id);
   return {
