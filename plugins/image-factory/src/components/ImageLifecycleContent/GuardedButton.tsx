@@ -16,8 +16,7 @@ export function GuardedButton(props: {
   blockedBy?: string;
   onClick(): void;
 }) {
-  const { label, permission, resourceRef, enabled, blockedBy, onClick } =
-    props;
+  const { label, permission, resourceRef, enabled, blockedBy, onClick } = props;
   return (
     <PermittedAction permission={permission} resourceRef={resourceRef}>
       {allowed => {

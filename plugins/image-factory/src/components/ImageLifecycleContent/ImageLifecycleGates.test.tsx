@@ -358,17 +358,15 @@ describe('ImageLifecycleContent gates', () => {
     const calls = api.lifecycle.listCalls.length;
 
     document.dispatchEvent(new Event('visibilitychange'));
-    await waitFor(() =>
-      expect(api.lifecycle.listCalls.length).toBe(calls + 1),
-    );
+    await waitFor(() => expect(api.lifecycle.listCalls.length).toBe(calls + 1));
     await waitFor(() =>
       expect(column('prod').queryByText('Waiting for approval')).toBeNull(),
     );
-    expect(column('prod').getByText('sha256:22bb22bb22bb…')).toBeInTheDocument();
+    expect(
+      column('prod').getByText('sha256:22bb22bb22bb…'),
+    ).toBeInTheDocument();
 
     window.dispatchEvent(new Event('online'));
-    await waitFor(() =>
-      expect(api.lifecycle.listCalls.length).toBe(calls + 2),
-    );
+    await waitFor(() => expect(api.lifecycle.listCalls.length).toBe(calls + 2));
   });
 });
