@@ -125,6 +125,24 @@ export interface Config {
      * Lifecycle stages (images.yaml `stages`): staleness, auto-promotion
      * passes and the following of update pull requests.
      */
+    /** The wheel refinery: its wheel store and its pip index. */
+    refinery?: {
+      store?: {
+        /**
+         * Directory of the content-addressed wheel store (relative to the
+         * backend's working directory). Default: `.run/refinery`.
+         */
+        directory?: string;
+      };
+      index?: {
+        /**
+         * Whether the simple index (`/api/image-factory/refinery/simple/`)
+         * answers without a Backstage token. Default: false; pip then puts
+         * a token in the index URL as Basic auth (`https://token:<TOKEN>@…`).
+         */
+        public?: boolean;
+      };
+    };
     lifecycle?: {
       /**
        * How long a stage may hold a version built on a base digest that has

@@ -62,6 +62,11 @@ import { createRebuildPlanning, readRebuildsConfig } from './planning';
 import { ProviderHealthChecker } from './providers';
 import { OciRegistryClient, readRegistriesConfig } from './registry';
 import { createRouter, UNAUTHENTICATED_PATHS } from './service';
+import {
+  DirectoryWheelBlobStore,
+  readRefineryConfig,
+  WheelFileStore,
+} from './refinery';
 import { ImagesFileWatcher } from './sources';
 import {
   BaseImageTracker,
@@ -122,6 +127,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
@@ -144,6 +150,7 @@ export const imageFactoryPlugin = createBackendPlugin({
         const catalogEntitiesPerImage = readCatalogEntitiesPerImage(config);
         const versionsConfig = readVersionsConfig(config);
         const lifecycleConfig = readLifecycleConfig(config);
+        const refineryConfig = readRefineryConfig(config);
 
         deps.permissionsRegistry.addPermissions(imageFactoryPermissions);
         const client = await migrateDatabase(database);
@@ -521,6 +528,12 @@ export const imageFactoryPlugin = createBackendPlugin({
             images: imagesStore,
             versions,
             lifecycle,
+            refinery: {
+              auth: deps.auth,
+              files: WheelFileStore.create({ client }),
+              blobs: new DirectoryWheelBlobStore(refineryConfig.storeDirectory),
+              publicIndex: refineryConfig.publicIndex,
+            },
           }),
         );
         for (const path of UNAUTHENTICATED_PATHS) {

@@ -1,4 +1,5 @@
 import {
+  AuthService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -59,6 +60,11 @@ import { stageRoutes } from './stageRoutes';
 import { LifecycleService } from '../lifecycle';
 import { Versions } from '../versions';
 import { rebuildRoutes } from './rebuildRoutes';
+import {
+  REFINERY_INDEX_PATHS,
+  refineryIndexRoutes,
+} from './refineryIndexRoutes';
+import { WheelBlobStore, WheelFileStore } from '../refinery';
 import { parseRequestBody } from './parseRequestBody';
 import { withSourceIssues } from './withSourceIssues';
 
@@ -67,6 +73,8 @@ export const UNAUTHENTICATED_PATHS = [
   '/health',
   ...ENROLLMENT_UNAUTHENTICATED_PATHS,
   REGISTRY_WEBHOOK_PATH,
+  // They check credentials themselves (pip sends tokens as Basic auth).
+  ...REFINERY_INDEX_PATHS,
 ];
 
 export async function createRouter(options: {
@@ -106,6 +114,13 @@ export async function createRouter(options: {
       images: ImageEntityV1alpha1[],
     ) => Promise<{ items: LifecycleOverviewRow[]; staleAfter: string }>;
     verifier?: { store: VerificationStore; logs: VerificationLogStore };
+  };
+  /** The wheel refinery's simple index and its files. */
+  refinery?: {
+    auth: AuthService;
+    files: WheelFileStore;
+    blobs: WheelBlobStore;
+    publicIndex: boolean;
   };
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
@@ -262,6 +277,9 @@ export async function createRouter(options: {
         ...options.rebuilds,
       }),
     );
+  }
+  if (options.refinery) {
+    router.use(refineryIndexRoutes({ httpAuth, ...options.refinery }));
   }
   return router;
 }

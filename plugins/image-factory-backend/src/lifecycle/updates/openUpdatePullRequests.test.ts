@@ -80,6 +80,10 @@ function commitsAbove(server: GitHubTestServer, repo: string, base = 'main') {
     .split('\n');
 }
 
+// The GitHub test server validates every request against the OpenAPI
+// description; on a busy 2-core CI machine a test takes longer than 5 s.
+jest.setTimeout(60_000);
+
 describe('openUpdatePullRequests', () => {
   let server: GitHubTestServer;
   let octokit: Octokit;

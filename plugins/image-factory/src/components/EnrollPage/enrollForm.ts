@@ -177,7 +177,8 @@ const FIELD_OF_PATH: Record<string, FormField> = {
 
 /**
  * Sorts issues (paths of the request body, `image.source.repo`) onto the
- * form's fields; an issue of a list item (`image.stages[1]`) names the item.
+ * form's fields; an issue of a list item (`image.stages[1]`, or a field of
+ * it) names the item.
  * Issues no field shows are returned apart.
  */
 export function issuesToFields(
@@ -188,7 +189,8 @@ export function issuesToFields(
   const other: FieldIssue[] = [];
   const more = new Set(moreFields().map(f => `image.${f.path}`));
   for (const issue of issues) {
-    const match = /^(.*?)(?:\[(\d+)\])?$/.exec(issue.path);
+    // `image.stages[1].name`: a stage given as a string is read as {name}.
+    const match = /^(.*?)(?:\[(\d+)\](?:\..*)?)?$/.exec(issue.path);
     if (match && more.has(match[1])) {
       const key: MoreFormField = `more.${match[1].slice('image.'.length)}`;
       fields[key] = fields[key]

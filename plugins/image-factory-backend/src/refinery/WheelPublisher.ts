@@ -1,0 +1,46 @@
+import { checkWheel, CheckedWheel } from './wheels/checkWheel';
+import { WheelBlobStore } from './store/WheelBlobStore';
+import { WheelFileRecord, WheelFileStore } from './store/WheelFileStore';
+
+/**
+ * The one way into the simple index: a wheel is checked, its bytes and
+ * METADATA stored by digest, and only then its row written, so that the
+ * index never lists a file it cannot serve or one that failed a check.
+ */
+export class WheelPublisher {
+  constructor(
+    private readonly options: {
+      blobs: WheelBlobStore;
+      files: WheelFileStore;
+      now?: () => Date;
+    },
+  ) {}
+
+  async publish(
+    filename: string,
+    bytes: Buffer,
+    options: { platform?: string; buildKey?: string } = {},
+  ): Promise<{ file: WheelFileRecord; added: boolean; wheel: CheckedWheel }> {
+    const wheel = await checkWheel(filename, bytes, {
+      platform: options.platform,
+    });
+    const { blobs, files } = this.options;
+    await blobs.put(wheel.sha256, bytes);
+    await blobs.put(wheel.metadataSha256, wheel.metadataFile);
+    const record = {
+      project: wheel.project,
+      filename: wheel.filename,
+      version: wheel.version,
+      sha256: wheel.sha256,
+      size: wheel.size,
+      metadataSha256: wheel.metadataSha256,
+      requiresPython: wheel.requiresPython,
+      architecture: wheel.architecture?.arch,
+      buildKey: options.buildKey,
+      uploadedAt: this.options.now?.() ?? new Date(),
+    };
+    const added = await files.add(record);
+    const file = (await files.get(wheel.project, wheel.filename))!;
+    return { file, added, wheel };
+  }
+}

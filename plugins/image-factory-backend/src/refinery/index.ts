@@ -1,0 +1,18 @@
+export { WheelPublisher } from './WheelPublisher';
+export { readRefineryConfig, type RefineryConfig } from './readRefineryConfig';
+export { DirectoryWheelBlobStore } from './store/DirectoryWheelBlobStore';
+export type { WheelBlobStore } from './store/WheelBlobStore';
+export { WheelFileStore, type WheelFileRecord } from './store/WheelFileStore';
+export {
+  formatOf,
+  OFFERED_TYPES,
+  responseContentType,
+} from './index/simpleIndexFormats';
+export {
+  projectListHtml,
+  projectListJson,
+  projectPageHtml,
+  projectPageJson,
+} from './index/renderSimpleIndex';
+export { normalizeProjectName } from './wheels/normalizeProjectName';
+export { parseWheelFilename } from './wheels/parseWheelFilename';

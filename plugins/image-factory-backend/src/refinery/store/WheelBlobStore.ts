@@ -1,0 +1,10 @@
+/**
+ * Where wheel bytes live, by sha256: the directory store for the embedded
+ * default, the factory's OCI registry (artifacts) when it is configured.
+ */
+export interface WheelBlobStore {
+  /** Stores bytes under their sha256; storing them again changes nothing. */
+  put(sha256: string, bytes: Buffer): Promise<void>;
+  /** The bytes, or undefined when the store does not hold them. */
+  get(sha256: string): Promise<Buffer | undefined>;
+}
