@@ -2,6 +2,7 @@ import { expect, Page, test } from '@playwright/test';
 import { LIFECYCLE_SIGNAL_CHANNEL } from '@image-factory/plugin-image-factory-common';
 import { readImagesYaml, writeImagesYaml } from './configRepository';
 import {
+  closeDeployPull,
   decideMove,
   guestToken,
   listStages,
@@ -276,6 +277,25 @@ test('a build enters dev once verified, a user promotes it to staging, a second 
     status: 'done',
     requestedBy: 'user:default/guest',
   });
+
+  // 8. The tab lists that pull request and each verification with its
+  // checks; closing the pull request on GitHub shows within seconds (its
+  // webhook), not at the next poll (5 min).
+  const updateRow = page.getByRole('row').filter({
+    has: page.getByRole('link', {
+      name: new RegExp(`image-factory/deploy-e2e#${pull.number}\\b`),
+    }),
+  });
+  await expect(updateRow.getByText('open', { exact: true })).toBeVisible();
+  await expect(
+    page.getByText('smoke · linux/amd64: passed', { exact: false }).first(),
+  ).toBeVisible();
+  await closeDeployPull(pull.number);
+  await reloadUntilVisible(
+    page,
+    updateRow.getByText('closed', { exact: true }),
+    60_000,
+  );
 
   // The factory-wide page: every image's stages.
   await page.goto('/image-factory/lifecycle');

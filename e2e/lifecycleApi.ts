@@ -169,6 +169,14 @@ export async function writeDeployFile(path: string, text: string) {
   });
 }
 
+/** Closes a pull request of image-factory/deploy-e2e without merging it. */
+export async function closeDeployPull(number: number) {
+  await deployRepo(`/pulls/${number}`, {
+    method: 'PATCH',
+    body: JSON.stringify({ state: 'closed' }),
+  });
+}
+
 /** The open pull requests of image-factory/deploy-e2e. */
 export async function openDeployPulls() {
   return deployRepo<

@@ -7,6 +7,19 @@ mkdir -p "$RUN_DIR"
 
 is_root() { [ "$(id -u)" = 0 ]; }
 
+# ensure_ports_free PORT... stops with the name of what listens on a port
+# the portal needs (often a portal or test server left from an earlier start).
+ensure_ports_free() {
+  local port owner
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      owner=$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+      [ -n "$owner" ] && owner=" by pid $owner: $(ps -o args= -p "$owner" 2>/dev/null | cut -c1-120)"
+      die "port $port is already in use$owner. Is a portal from an earlier ./scripts/start still running? Stop it (Ctrl-C, or kill that process) and start again."
+    fi
+  done
+}
+
 # ensure_debian_packages CMD:PACKAGE ... installs each package whose command is missing.
 ensure_debian_packages() {
   local missing=() pair cmd pkg

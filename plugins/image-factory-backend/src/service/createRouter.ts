@@ -114,6 +114,8 @@ export async function createRouter(options: {
       images: ImageEntityV1alpha1[],
     ) => Promise<{ items: LifecycleOverviewRow[]; staleAfter: string }>;
     verifier?: { store: VerificationStore; logs: VerificationLogStore };
+    /** Reads the open update pull requests' states again. */
+    updater?: { follow: () => Promise<void> };
   };
   /** The wheel refinery's simple index and its files. */
   refinery?: {
@@ -198,6 +200,7 @@ export async function createRouter(options: {
       access,
       logger: options.logger,
       enrollment: options.enrollment,
+      onOtherPullRequestClosed: options.lifecycle?.updater?.follow,
     }),
   );
   if (options.artifacts) {

@@ -96,6 +96,12 @@ export function enrollmentRoutes(options: {
   logger: LoggerService;
   /** Absent when enrollment is not configured. */
   enrollment?: { service: EnrollmentService; webhookSecret?: string };
+  /**
+   * Told of a closed pull request that is not an enrollment's (an update
+   * pull request of a stage, say), so its state shows without waiting for
+   * the next poll.
+   */
+  onOtherPullRequestClosed?: () => Promise<void>;
 }): express.Router {
   const { httpAuth, userInfo, access, enrollment, logger } = options;
   const router = Router();
@@ -278,6 +284,11 @@ export function enrollmentRoutes(options: {
       payload.pull_request.number,
       payload.pull_request.merged === true,
     );
+    if (result === 'unknown' && options.onOtherPullRequestClosed) {
+      await options.onOtherPullRequestClosed();
+      res.status(200).json({ result: 'followed' });
+      return;
+    }
     res.status(result === 'unknown' ? 202 : 200).json({ result });
   });
 

@@ -458,6 +458,29 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     return this.lifecycle.list(name);
   }
 
+  /** Verification log lines by verification id. */
+  verificationLogs: Record<string, BuildLogLine[]> = {};
+
+  getVerificationLogs(
+    name: string,
+    id: string,
+    options: { after?: number } = {},
+  ): Promise<BuildLogPage> {
+    const verification = this.lifecycle.lists[name]?.verifications?.find(
+      v => v.id === id,
+    );
+    if (!verification) {
+      return settle<BuildLogPage>(new Error(`No verification ${id} of ${name}`));
+    }
+    return settle({
+      items: (this.verificationLogs[id] ?? []).filter(
+        l => l.seq > (options.after ?? 0),
+      ),
+      done:
+        verification.status === 'passed' || verification.status === 'failed',
+    });
+  }
+
   promoteImageStage(
     name: string,
     stage: string,

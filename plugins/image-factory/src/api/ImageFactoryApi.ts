@@ -239,6 +239,17 @@ export interface ImageFactoryApi {
   listImageStages(name: string): Promise<ImageStageList>;
 
   /**
+   * A page of a stage verification's log: the lines after `after`
+   * (`GET /api/image-factory/images/:name/verifications/:id/logs`); `done`
+   * once the verification has ended and every line is in.
+   */
+  getVerificationLogs(
+    name: string,
+    id: string,
+    options?: { after?: number },
+  ): Promise<BuildLogPage>;
+
+  /**
    * Puts a digest in a stage
    * (`POST /api/image-factory/images/:name/stages/:stage/promotions`). Needs
    * `image-factory.stage.promote` on the image. Resolves to the move, with

@@ -314,6 +314,24 @@ export class ImageFactoryClient implements ImageFactoryApi {
     return this.request<ImageStageList>('GET', this.stagesPath(name));
   }
 
+  /** {@inheritDoc ImageFactoryApi.getVerificationLogs} */
+  async getVerificationLogs(
+    name: string,
+    id: string,
+    options: { after?: number } = {},
+  ): Promise<BuildLogPage> {
+    const query =
+      options.after !== undefined
+        ? `?${new URLSearchParams({ after: String(options.after) })}`
+        : '';
+    return this.request<BuildLogPage>(
+      'GET',
+      `/images/${encodeURIComponent(name)}/verifications/${encodeURIComponent(
+        id,
+      )}/logs${query}`,
+    );
+  }
+
   /** {@inheritDoc ImageFactoryApi.promoteImageStage} */
   async promoteImageStage(
     name: string,

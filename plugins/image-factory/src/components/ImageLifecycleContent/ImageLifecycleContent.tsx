@@ -23,8 +23,10 @@ import { GuardedButton } from './GuardedButton';
 import { Asking, LifecycleDialog } from './LifecycleDialog';
 import { MovesTable } from './MovesTable';
 import { StageColumn } from './StageColumn';
+import { UpdateRequestsTable } from './UpdateRequestsTable';
 import { useBuildChoices } from './useBuildChoices';
 import { useStageMoves } from './useStageMoves';
+import { VerificationsTable } from './VerificationsTable';
 import { WaitingMove } from './WaitingMove';
 
 function Lifecycle(props: { image: ImageEntityV1alpha1 }) {
@@ -152,6 +154,19 @@ function Lifecycle(props: { image: ImageEntityV1alpha1 }) {
       <Grid item xs={12}>
         <MovesTable moves={moves.value.moves} />
       </Grid>
+      {(moves.value.updateRequests ?? []).length > 0 && (
+        <Grid item xs={12}>
+          <UpdateRequestsTable requests={moves.value.updateRequests!} />
+        </Grid>
+      )}
+      {stages.some(s => (s.checks ?? []).length > 0) && (
+        <Grid item xs={12}>
+          <VerificationsTable
+            image={name}
+            verifications={moves.value.verifications ?? []}
+          />
+        </Grid>
+      )}
       {asking && (
         <LifecycleDialog
           asking={asking}

@@ -3,6 +3,9 @@ import { Table, TableColumn } from '@backstage/core-components';
 import type { ImageStageMove } from '@image-factory/plugin-image-factory-common';
 import { shortDigest, when } from '../ImageBuildsContent/format';
 
+const UUID =
+  /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+
 function statusText(m: ImageStageMove): string {
   if (m.status === 'waiting') return `waiting for ${m.waitingFor ?? 'a gate'}`;
   if (m.error) return `${m.status}: ${m.error}`;
@@ -21,10 +24,13 @@ const columns: TableColumn<ImageStageMove>[] = [
   { title: 'Stage', field: 'stage' },
   {
     title: 'From → to',
-    render: m =>
-      `${m.fromDigest ? shortDigest(m.fromDigest) : '—'} → ${shortDigest(
-        m.toDigest,
-      )}`,
+    // Each digest on its own line: a digest wrapped mid-way reads as two.
+    render: m => (
+      <code style={{ whiteSpace: 'nowrap' }} title={m.toDigest}>
+        {m.fromDigest ? shortDigest(m.fromDigest) : '—'}
+        <br />→ {shortDigest(m.toDigest)}
+      </code>
+    ),
   },
   {
     title: 'By',
@@ -35,7 +41,18 @@ const columns: TableColumn<ImageStageMove>[] = [
         m.requestedBy ?? '—'
       ),
   },
-  { title: 'Reason', render: m => m.reason ?? '—' },
+  {
+    title: 'Reason',
+    // Run ids are shortened as on the Builds tab; the whole reason is the title.
+    render: m =>
+      m.reason ? (
+        <span title={m.reason}>
+          {m.reason.replace(UUID, id => id.slice(0, 8))}
+        </span>
+      ) : (
+        '—'
+      ),
+  },
   { title: 'Status', render: statusText },
   { title: 'Decision', render: decisionText },
   { title: 'Time', render: m => when(m.finishedAt ?? m.createdAt) },
