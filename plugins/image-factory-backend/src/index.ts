@@ -5,3 +5,8 @@
  */
 
 export { imageFactoryPlugin as default } from './plugin';
+export {
+  createImageFactoryStageConditionalDecision,
+  imageFactoryStageConditions,
+} from './permissions/stageConditions';
+export type { StageQuery, StageResource } from './permissions/stageResource';

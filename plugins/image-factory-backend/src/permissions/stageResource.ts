@@ -8,17 +8,31 @@ import {
   PermissionRule,
 } from '@backstage/plugin-permission-node';
 
-/** A lifecycle stage of an image, as permission rules see it. */
+/**
+ * A lifecycle stage of an image, as permission rules see it.
+ *
+ * @public
+ */
 export interface StageResource {
   /** The Image entity ref. */
   imageRef: string;
+  /** The stage's name, e.g. `prod`. */
   stage: string;
   /** The image's owner (entity ref). */
   owner: string;
 }
 
-/** A filter the rules give for queries; stages are never listed by query. */
-export type StageQuery = { stages?: string[]; owners?: string[] };
+/**
+ * A filter the rules give for queries; stages are never listed by query.
+ *
+ * @public
+ */
+export type StageQuery = {
+  /** Only these stages. */
+  stages?: string[];
+  /** Only stages of images owned by these (entity refs). */
+  owners?: string[];
+};
 
 /** The stage resource type of the `image-factory` plugin. */
 export const stageResourceRef = createPermissionResourceRef<

@@ -1,3 +1,4 @@
+import { ServiceFactory } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -21,6 +22,10 @@ export async function startRouteTestBackend(options: {
   github: GitHubTestServer;
   imagesLocation: string;
   imageFactory?: Record<string, unknown>;
+  /** Replaces the mock httpAuth (which accepts mock tokens, default none). */
+  httpAuth?: ServiceFactory;
+  /** Other top-level configuration, such as `permission.enabled`. */
+  config?: Record<string, unknown>;
   features?: Parameters<typeof startTestBackend>[0]['features'];
 }): Promise<{ server: Server; stop: () => Promise<void> }> {
   const host = new URL(options.github.webUrl).host;
@@ -28,12 +33,14 @@ export async function startRouteTestBackend(options: {
     features: [
       imageFactoryPlugin,
       mockServices.database.factory({ knex: options.knex }),
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
+      options.httpAuth ??
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
       ...(options.features ?? []),
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           integrations: {
             github: [
               {
