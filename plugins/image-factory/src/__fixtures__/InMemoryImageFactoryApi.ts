@@ -470,7 +470,9 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
       v => v.id === id,
     );
     if (!verification) {
-      return settle<BuildLogPage>(new Error(`No verification ${id} of ${name}`));
+      return settle<BuildLogPage>(
+        new Error(`No verification ${id} of ${name}`),
+      );
     }
     return settle({
       items: (this.verificationLogs[id] ?? []).filter(

@@ -1,0 +1,20 @@
+export {
+  classifyBuildFailure,
+  type BuildFailure,
+  type BuildFailureCause,
+} from './classifyBuildFailure';
+export {
+  DEFAULT_HINT_RULES,
+  describeHints,
+  hintsAfter,
+  hintsFor,
+  NO_HINTS,
+  type BuildHints,
+  type HintRule,
+} from './hints';
+export {
+  refineSdist,
+  type RefineResult,
+  type WheelBuildAttempt,
+} from './refineSdist';
+export { runWheelBuild, WHEEL_BUILD_LABEL } from './runWheelBuild';

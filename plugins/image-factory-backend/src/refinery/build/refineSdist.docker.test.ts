@@ -1,0 +1,125 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import { ensureDockerd, TestDockerd } from '../../__testUtils__/ensureDockerd';
+import { migrateDatabase } from '../../database/migrateDatabase';
+import { AMD64_BUILDER, readTestSdist } from '../__testUtils__/wheelBuilder';
+import { DirectoryWheelBlobStore } from '../store/DirectoryWheelBlobStore';
+import { WheelFileStore } from '../store/WheelFileStore';
+import { WheelPublisher } from '../WheelPublisher';
+import { DEFAULT_HINT_RULES } from './hints';
+import { refineSdist } from './refineSdist';
+
+// Real builds: Debian's gcc and pip in the debootstrapped builder, and for
+// the hint, libffi-dev from the Debian mirror.
+jest.setTimeout(600_000);
+
+describe('refineSdist (real builder, real sdists)', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let dockerd: TestDockerd;
+  let dir: string;
+  let files: WheelFileStore;
+  let publisher: WheelPublisher;
+
+  beforeAll(async () => {
+    dockerd = await ensureDockerd();
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'refine-'));
+    const knex = await databases.init('SQLITE_3');
+    await migrateDatabase({ getClient: async () => knex });
+    files = WheelFileStore.create({ client: knex });
+    publisher = new WheelPublisher({
+      files,
+      blobs: new DirectoryWheelBlobStore(dir),
+    });
+  });
+  afterAll(async () => {
+    await dockerd?.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const refine = async (filename: string, project: string) => {
+    const log: string[] = [];
+    const result = await refineSdist({
+      docker: dockerd.docker,
+      publisher,
+      files,
+      builder: AMD64_BUILDER,
+      platform: 'linux/amd64',
+      project,
+      sdist: await readTestSdist(filename),
+      hintRules: DEFAULT_HINT_RULES,
+      timeoutMs: 300_000,
+      onLog: line => log.push(line),
+    });
+    return { result, log };
+  };
+
+  it('builds MarkupSafe from its sdist, checks and publishes the wheel, and reuses it on a re-run', async () => {
+    const { result, log } = await refine(
+      'MarkupSafe-2.1.2.tar.gz',
+      'markupsafe',
+    );
+    expect(result.status).toBe('published');
+    expect(result.attempts).toHaveLength(1);
+    expect(result.files.map(f => f.filename)).toEqual([
+      'MarkupSafe-2.1.2-cp311-cp311-linux_x86_64.whl',
+    ]);
+    expect(log).toContain('Successfully built MarkupSafe');
+    const listed = await files.listFiles('markupsafe');
+    expect(listed).toEqual([
+      expect.objectContaining({
+        filename: 'MarkupSafe-2.1.2-cp311-cp311-linux_x86_64.whl',
+        architecture: 'x86_64',
+        buildKey: result.buildKey,
+      }),
+    ]);
+
+    const again = await refine('MarkupSafe-2.1.2.tar.gz', 'markupsafe');
+    expect(again.result).toMatchObject({
+      status: 'reused',
+      buildKey: result.buildKey,
+      attempts: [],
+    });
+    expect(again.log).toEqual([
+      'Reused MarkupSafe-2.1.2-cp311-cp311-linux_x86_64.whl: built before from the same sdist, builder, hints and platform',
+    ]);
+  });
+
+  it('fails cffi on the missing ffi.h, then passes with the hint that installs libffi-dev', async () => {
+    const { result, log } = await refine('cffi-1.15.1.tar.gz', 'cffi');
+    expect(
+      result.attempts.map(a => [
+        a.failure?.cause,
+        a.failure?.missing,
+        a.hints.debianPackages,
+      ]),
+    ).toEqual([
+      ['missing-header', 'ffi.h', []],
+      [undefined, undefined, ['libffi-dev']],
+    ]);
+    expect(log).toContain('A hint applies: apt:libffi-dev');
+    expect(result.status).toBe('published');
+    expect(result.files.map(f => f.filename)).toEqual([
+      'cffi-1.15.1-cp311-cp311-linux_x86_64.whl',
+    ]);
+  });
+
+  it('refuses an sdist name that is not one, naming the field, before starting anything', async () => {
+    await expect(
+      refineSdist({
+        docker: dockerd.docker,
+        publisher,
+        files,
+        builder: AMD64_BUILDER,
+        platform: 'linux/amd64',
+        project: 'x',
+        sdist: { filename: 'x; rm -rf /.tar.gz', bytes: Buffer.from('') },
+        hintRules: [],
+        timeoutMs: 1000,
+      }),
+    ).rejects.toThrow(
+      "sdist: 'x; rm -rf /.tar.gz' is not a source distribution file name (name-version.tar.gz or .zip)",
+    );
+  });
+});

@@ -1,0 +1,205 @@
+import Dockerode from 'dockerode';
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import tar from 'tar-fs';
+import { pipeline } from 'stream/promises';
+import { followOutput } from '../../executor/containerOutput';
+import type { BuildHints } from './hints';
+
+/** Marks the refinery's build containers, so that an operator can tell them apart. */
+export const WHEEL_BUILD_LABEL = 'io.image-factory.wheel-build';
+
+const SDIST = /^[A-Za-z0-9][A-Za-z0-9._+-]*\.(?:tar\.gz|tar\.bz2|tar\.xz|zip)$/;
+const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** One wheel build: an sdist, in a builder image, for a platform. */
+export interface WheelBuildRequest {
+  /** The builder image (a tag or digest the engine has). */
+  builder: string;
+  /** `linux/s390x`: the builder's platform, run through QEMU when foreign. */
+  platform: string;
+  sdist: { filename: string; bytes: Buffer };
+  hints: BuildHints;
+  timeoutMs: number;
+  onLog?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** What came out: the wheels made (none when it failed), the exit and the log. */
+export interface WheelBuildOutcome {
+  exitCode: number;
+  timedOut: boolean;
+  durationMs: number;
+  wheels: Array<{ filename: string; bytes: Buffer }>;
+  log: string[];
+}
+
+/** Refuses what could reach the shell or the engine as something else, naming the field. */
+export function validateWheelBuild(request: WheelBuildRequest) {
+  if (!SDIST.test(request.sdist.filename)) {
+    throw new Error(
+      `sdist: '${request.sdist.filename}' is not a source distribution file name (name-version.tar.gz or .zip)`,
+    );
+  }
+  for (const p of request.hints.debianPackages) {
+    if (!DEBIAN_PACKAGE.test(p)) {
+      throw new Error(
+        `hints.debianPackages: '${p}' is not a Debian package name`,
+      );
+    }
+  }
+  for (const name of Object.keys(request.hints.env)) {
+    if (!ENV_NAME.test(name)) {
+      throw new Error(`hints.env: '${name}' is not a variable name`);
+    }
+  }
+  if (!(request.timeoutMs > 0)) {
+    throw new Error(`timeoutMs: must be positive, got ${request.timeoutMs}`);
+  }
+}
+
+/**
+ * The builder's command: Debian packages from the hints first (the only
+ * step that needs the network), then `pip wheel` of the sdist alone (no
+ * index, no dependencies, no build isolation: build dependencies come from
+ * the builder or the hints, so a build is reproducible). Dynamic values are
+ * arguments of the script, never part of it, except validated package names.
+ */
+function command(request: WheelBuildRequest): string[] {
+  const packages = request.hints.debianPackages;
+  const script = [
+    'set -e',
+    ...(packages.length
+      ? [
+          `echo "Installing Debian packages (hints): ${packages.join(' ')}"`,
+          'apt-get update -qq',
+          `DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${packages.join(
+            ' ',
+          )}`,
+        ]
+      : []),
+    'mkdir -p /out',
+    'exec python3 -m pip wheel --no-deps --no-build-isolation --no-index --no-cache-dir -w /out "$@"',
+  ].join('\n');
+  const settings = Object.entries(request.hints.configSettings).map(
+    ([k, v]) => `--config-settings=${k}=${v}`,
+  );
+  return [
+    'sh',
+    '-c',
+    script,
+    'sh',
+    ...settings,
+    `/in/${request.sdist.filename}`,
+  ];
+}
+
+async function copyIn(
+  container: Dockerode.Container,
+  sdist: WheelBuildRequest['sdist'],
+) {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wheel-build-in-'));
+  try {
+    // The engine extracts into an existing directory: / with in/<sdist>.
+    await fs.mkdir(path.join(dir, 'in'));
+    await fs.writeFile(path.join(dir, 'in', sdist.filename), sdist.bytes);
+    await container.putArchive(tar.pack(dir, { entries: ['in'] }), {
+      path: '/',
+    });
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function copyOut(container: Dockerode.Container) {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wheel-build-out-'));
+  try {
+    const archive = await container.getArchive({ path: '/out' });
+    await pipeline(archive, tar.extract(dir));
+    const out = path.join(dir, 'out');
+    const names = (await fs.readdir(out)).filter(n => n.endsWith('.whl'));
+    return Promise.all(
+      names.sort().map(async filename => ({
+        filename,
+        bytes: await fs.readFile(path.join(out, filename)),
+      })),
+    );
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return [];
+    throw e;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds the wheels of one sdist in a fresh container of the builder: the
+ * sdist is copied in, the build's output goes line by line to `onLog`, the
+ * container is killed past `timeoutMs` or when `signal` aborts, and the
+ * wheels in `/out` are copied back. Without Debian packages to install the
+ * container has no network at all. The container is removed in every case.
+ */
+export async function runWheelBuild(
+  docker: Dockerode,
+  request: WheelBuildRequest,
+): Promise<WheelBuildOutcome> {
+  validateWheelBuild(request);
+  const log: string[] = [];
+  const onLine = (line: string) => {
+    log.push(line);
+    request.onLog?.(line);
+  };
+  const container = await docker.createContainer({
+    _query: { platform: request.platform },
+    _body: {
+      Image: request.builder,
+      Entrypoint: [],
+      Cmd: command(request),
+      Env: Object.entries(request.hints.env).map(([k, v]) => `${k}=${v}`),
+      WorkingDir: '/tmp',
+      Labels: { [WHEEL_BUILD_LABEL]: request.sdist.filename },
+      Tty: false,
+      AttachStdout: true,
+      AttachStderr: true,
+      HostConfig: {
+        NetworkMode: request.hints.debianPackages.length ? 'host' : 'none',
+      },
+    },
+  } as Dockerode.ContainerCreateOptions);
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const kill = () =>
+    container.kill({ signal: 'SIGKILL' }).catch(() => {
+      // It exited meanwhile.
+    });
+  request.signal?.addEventListener('abort', kill, { once: true });
+  try {
+    await copyIn(container, request.sdist);
+    const attached = (await container.attach({
+      stream: true,
+      stdout: true,
+      stderr: true,
+    })) as NodeJS.ReadWriteStream;
+    const output = followOutput(docker, attached, onLine);
+    const started = Date.now();
+    await container.start();
+    timer = setTimeout(() => {
+      timedOut = true;
+      void kill();
+    }, request.timeoutMs);
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    const durationMs = Date.now() - started;
+    await output.drained();
+    output.stop();
+    const wheels = StatusCode === 0 ? await copyOut(container) : [];
+    return { exitCode: StatusCode, timedOut, durationMs, wheels, log };
+  } finally {
+    clearTimeout(timer);
+    request.signal?.removeEventListener('abort', kill);
+    await container.remove({ force: true, v: true }).catch(() => {
+      // Already gone.
+    });
+  }
+}

@@ -1,0 +1,66 @@
+# Sourced by scripts/test (and scripts/start): the refinery's builder images.
+# There is no Docker Hub here, so a builder is a minimal Debian rootfs made
+# with debootstrap from the Debian mirror (python3, its headers, pip, wheel,
+# setuptools, gcc), imported into the Docker engine once and kept there.
+# Foreign architectures are made with --foreign and finished through QEMU.
+
+WHEEL_BUILDER_REPO=image-factory/wheel-builder
+WHEEL_BUILDER_SUITE=bookworm
+WHEEL_BUILDER_PACKAGES=python3,python3-dev,python3-pip,python3-setuptools,python3-wheel,gcc,libc6-dev
+
+# ensure_wheel_builder ARCH: the builder image for a Debian architecture
+# (amd64, s390x, arm64) as image-factory/wheel-builder:bookworm-ARCH.
+ensure_wheel_builder() {
+  local arch="$1" tag="$WHEEL_BUILDER_REPO:$WHEEL_BUILDER_SUITE-$1"
+  docker image inspect "$tag" >/dev/null 2>&1 && return 0
+  ensure_debian_packages debootstrap:debootstrap
+  local native root started
+  native="$(dpkg --print-architecture)"
+  root="$(mktemp -d "$RUN_DIR/wheel-builder-$arch.XXXX")"
+  started=$SECONDS
+  log "Making the wheel builder $tag with debootstrap (once; log: .run/debootstrap-$arch.log)"
+  if [ "$arch" = "$native" ]; then
+    debootstrap --variant=minbase --include="$WHEEL_BUILDER_PACKAGES" \
+      "$WHEEL_BUILDER_SUITE" "$root" http://deb.debian.org/debian \
+      >"$RUN_DIR/debootstrap-$arch.log" 2>&1 \
+      || die "debootstrap $arch failed (see .run/debootstrap-$arch.log)"
+  else
+    # The second stage runs the foreign binaries through binfmt + QEMU.
+    debootstrap --foreign --arch="$arch" --variant=minbase --include="$WHEEL_BUILDER_PACKAGES" \
+      "$WHEEL_BUILDER_SUITE" "$root" http://deb.debian.org/debian \
+      >"$RUN_DIR/debootstrap-$arch.log" 2>&1 \
+      && chroot "$root" /debootstrap/debootstrap --second-stage >>"$RUN_DIR/debootstrap-$arch.log" 2>&1 \
+      || die "debootstrap $arch failed (see .run/debootstrap-$arch.log)"
+  fi
+  # Only what a build needs: no apt lists, caches or docs.
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
+    "$root"/usr/share/doc "$root"/usr/share/man
+  local platform="linux/$arch"
+  tar -C "$root" -c . | docker import --platform "$platform" \
+    --change 'ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1' \
+    --change 'CMD ["python3"]' - "$tag" >/dev/null \
+    || die "docker import of the $arch builder failed"
+  rm -rf "$root"
+  log "Wheel builder $tag ready in $((SECONDS - started)) s"
+}
+
+# Real upstream sdists for the refinery's tests, from Debian's source
+# packages (the .orig tarball is the upstream sdist), renamed as PyPI names
+# them, into .tools/sdists (once).
+TEST_SDISTS=(
+  "m/markupsafe/markupsafe_2.1.2.orig.tar.gz MarkupSafe-2.1.2.tar.gz"
+  "p/python-cffi/python-cffi_1.15.1.orig.tar.gz cffi-1.15.1.tar.gz"
+)
+ensure_test_sdists() {
+  local dir="$TOOLS_DIR/sdists" entry pool name
+  mkdir -p "$dir"
+  for entry in "${TEST_SDISTS[@]}"; do
+    read -r pool name <<<"$entry"
+    [ -s "$dir/$name" ] && continue
+    log "Downloading the sdist $name from Debian's pool/main/$pool"
+    curl -fsS -o "$dir/$name.part" "http://deb.debian.org/debian/pool/main/$pool" \
+      && tar -tzf "$dir/$name.part" | grep -q '/PKG-INFO$' \
+      && mv "$dir/$name.part" "$dir/$name" \
+      || die "could not download $pool (or it is not an sdist)"
+  done
+}
