@@ -52,6 +52,9 @@ export interface RefineRequest {
   onLog?: (line: string) => void;
 }
 
+const sleep = (ms: number) =>
+  new Promise<void>(resolve => setTimeout(resolve, ms));
+
 const sha256 = (data: string | Buffer) =>
   createHash('sha256').update(data).digest('hex');
 
@@ -139,7 +142,7 @@ export async function refineSdist(
     if (failure.transient && transientLeft > 0) {
       transientLeft--;
       request.onLog?.(`Transient: trying again in ${backoff} ms`);
-      await new Promise(resolve => setTimeout(resolve, backoff));
+      await sleep(backoff);
       backoff *= 2;
       continue;
     }
