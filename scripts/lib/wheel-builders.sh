@@ -59,7 +59,7 @@ ensure_test_sdists() {
     [ -s "$dir/$name" ] && continue
     log "Downloading the sdist $name from Debian's pool/main/$pool"
     curl -fsS -o "$dir/$name.part" "http://deb.debian.org/debian/pool/main/$pool" \
-      && tar -tzf "$dir/$name.part" | grep -q '/PKG-INFO$' \
+      && tar -tzf "$dir/$name.part" | grep '/PKG-INFO$' >/dev/null \
       && mv "$dir/$name.part" "$dir/$name" \
       || die "could not download $pool (or it is not an sdist)"
   done

@@ -11,3 +11,4 @@ export * from './imagesFile';
 export * from './permissions';
 export * from './api';
 export * from './validation';
+export * from './wheelsFile';

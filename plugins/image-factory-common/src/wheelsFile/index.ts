@@ -1,0 +1,3 @@
+export * from './parseWheelsFile';
+export * from './requirement';
+export { wheelSetSchema, type WheelSet } from './wheelSetSchema';
