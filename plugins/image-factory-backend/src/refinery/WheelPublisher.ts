@@ -19,11 +19,17 @@ export class WheelPublisher {
   async publish(
     filename: string,
     bytes: Buffer,
-    options: { platform?: string; buildKey?: string } = {},
+    options: {
+      platform?: string;
+      buildKey?: string;
+      /** A further check (install and import) between the static checks and storing; throws to refuse. */
+      verify?: (wheel: CheckedWheel) => Promise<void>;
+    } = {},
   ): Promise<{ file: WheelFileRecord; added: boolean; wheel: CheckedWheel }> {
     const wheel = await checkWheel(filename, bytes, {
       platform: options.platform,
     });
+    await options.verify?.(wheel);
     const { blobs, files } = this.options;
     await blobs.put(wheel.sha256, bytes);
     await blobs.put(wheel.metadataSha256, wheel.metadataFile);

@@ -36,6 +36,8 @@ export async function buildTestWheel(options: {
   version: string;
   requiresPython?: string;
   extension?: boolean;
+  /** The package's __init__.py instead of the default one. */
+  initSource?: string;
 }): Promise<{ filename: string; bytes: Buffer }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'refinery-wheel-'));
   try {
@@ -43,7 +45,7 @@ export async function buildTestWheel(options: {
     await fs.mkdir(path.join(dir, 'src', pkg), { recursive: true });
     await fs.writeFile(
       path.join(dir, 'src', pkg, '__init__.py'),
-      `VERSION = ${JSON.stringify(options.version)}\n`,
+      options.initSource ?? `VERSION = ${JSON.stringify(options.version)}\n`,
     );
     const extension = options.extension
       ? `ext_modules=[Extension("${pkg}._speed", ["src/${pkg}/_speed.c"])],`

@@ -12,6 +12,7 @@ export type BuildFailureCause =
   | 'out-of-memory'
   | 'timeout'
   | 'network'
+  | 'import-check'
   | 'unknown';
 
 /** A classified failure: its cause, what is missing (a header, a library, a module) and a sentence for people. */

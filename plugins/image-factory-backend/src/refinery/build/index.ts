@@ -17,4 +17,5 @@ export {
   type RefineResult,
   type WheelBuildAttempt,
 } from './refineSdist';
-export { runWheelBuild, WHEEL_BUILD_LABEL } from './runWheelBuild';
+export { runWheelBuild } from './runWheelBuild';
+export { REFINERY_CONTAINER_LABEL } from './runBuilderContainer';

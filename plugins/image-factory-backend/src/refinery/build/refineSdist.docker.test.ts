@@ -10,6 +10,8 @@ import { WheelFileStore } from '../store/WheelFileStore';
 import { WheelPublisher } from '../WheelPublisher';
 import { DEFAULT_HINT_RULES } from './hints';
 import { refineSdist } from './refineSdist';
+import { checkWheelImports } from './checkWheelImports';
+import { buildTestWheel } from '../__testUtils__/buildTestWheel';
 
 // Real builds: Debian's gcc and pip in the debootstrapped builder, and for
 // the hint, libffi-dev from the Debian mirror.
@@ -66,6 +68,13 @@ describe('refineSdist (real builder, real sdists)', () => {
       'MarkupSafe-2.1.2-cp311-cp311-linux_x86_64.whl',
     ]);
     expect(log).toContain('Successfully built MarkupSafe');
+    // Installed and imported in a fresh container before it was published.
+    expect(log).toEqual(
+      expect.arrayContaining([
+        'imported markupsafe',
+        'imported markupsafe._speedups',
+      ]),
+    );
     const listed = await files.listFiles('markupsafe');
     expect(listed).toEqual([
       expect.objectContaining({
@@ -99,10 +108,41 @@ describe('refineSdist (real builder, real sdists)', () => {
       [undefined, undefined, ['libffi-dev']],
     ]);
     expect(log).toContain('A hint applies: apt:libffi-dev');
+    expect(log).toEqual(
+      expect.arrayContaining(['imported _cffi_backend', 'imported cffi']),
+    );
     expect(result.status).toBe('published');
     expect(result.files.map(f => f.filename)).toEqual([
       'cffi-1.15.1-cp311-cp311-linux_x86_64.whl',
     ]);
+  });
+
+  it('refuses to publish a wheel that does not import on its platform, saying why', async () => {
+    const wheel = await buildTestWheel({
+      name: 'needs-lib',
+      version: '1.0',
+      initSource:
+        "raise ImportError('libneeds.so.1: cannot open shared object file')\n",
+    });
+    const check = await checkWheelImports(dockerd.docker, {
+      image: AMD64_BUILDER,
+      platform: 'linux/amd64',
+      wheel,
+      modules: ['needs_lib'],
+      timeoutMs: 120_000,
+    });
+    expect(check).toMatchObject({ passed: false, emulated: false });
+    expect(check.error).toBe(
+      'Installing and importing needs_lib-1.0-py3-none-any.whl on linux/amd64 failed: ImportError: libneeds.so.1: cannot open shared object file',
+    );
+    await expect(
+      publisher.publish(wheel.filename, wheel.bytes, {
+        verify: async () => {
+          throw new Error(check.error);
+        },
+      }),
+    ).rejects.toThrow('libneeds.so.1');
+    expect(await files.listFiles('needs-lib')).toEqual([]);
   });
 
   it('refuses an sdist name that is not one, naming the field, before starting anything', async () => {

@@ -11,6 +11,11 @@ import {
   hintsFor,
 } from './hints';
 import { runWheelBuild, validateWheelBuild } from './runWheelBuild';
+import { checkWheelImports } from './checkWheelImports';
+import type { CheckedWheel } from '../wheels/checkWheel';
+
+/** An install-and-import check refused the wheel: it is not published. */
+class ImportCheckFailed extends Error {}
 
 /** One try of a build, with the hints it had and how it ended. */
 export interface WheelBuildAttempt {
@@ -45,6 +50,12 @@ export interface RefineRequest {
   sdist: { filename: string; bytes: Buffer };
   hintRules: HintRule[];
   timeoutMs: number;
+  /**
+   * The image each wheel is installed and imported in before it is
+   * published (a fresh container of the target platform); default the
+   * builder.
+   */
+  checkImage?: string;
   /** Retries of a transient failure (network, timeout) with the same hints; default 1. */
   transientRetries?: number;
   /** Waits before a transient retry; default 2 s, doubled each time. */
@@ -118,13 +129,36 @@ export async function refineSdist(
       });
       const files: WheelFileRecord[] = [];
       for (const wheel of outcome.wheels) {
-        const { file } = await request.publisher.publish(
-          wheel.filename,
-          wheel.bytes,
-          { platform: request.platform, buildKey },
-        );
-        request.onLog?.(`Published ${file.filename} (sha256 ${file.sha256})`);
-        files.push(file);
+        const verify = async (checked: CheckedWheel) => {
+          const check = await checkWheelImports(request.docker, {
+            image: request.checkImage ?? request.builder,
+            platform: request.platform,
+            wheel,
+            modules: checked.importNames,
+            timeoutMs: request.timeoutMs,
+            onLog: request.onLog,
+          });
+          if (!check.passed) throw new ImportCheckFailed(check.error!);
+        };
+        try {
+          const { file } = await request.publisher.publish(
+            wheel.filename,
+            wheel.bytes,
+            { platform: request.platform, buildKey, verify },
+          );
+          request.onLog?.(`Published ${file.filename} (sha256 ${file.sha256})`);
+          files.push(file);
+        } catch (e) {
+          if (!(e instanceof ImportCheckFailed)) throw e;
+          const failure: BuildFailure = {
+            cause: 'import-check',
+            transient: false,
+            message: e.message,
+          };
+          attempts[attempts.length - 1].failure = failure;
+          request.onLog?.(`Not published: ${e.message}`);
+          return { status: 'failed', buildKey, attempts, files, failure };
+        }
       }
       return { status: 'published', buildKey, attempts, files };
     }

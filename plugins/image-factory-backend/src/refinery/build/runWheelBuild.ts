@@ -1,14 +1,6 @@
 import Dockerode from 'dockerode';
-import { promises as fs } from 'fs';
-import os from 'os';
-import path from 'path';
-import tar from 'tar-fs';
-import { pipeline } from 'stream/promises';
-import { followOutput } from '../../executor/containerOutput';
 import type { BuildHints } from './hints';
-
-/** Marks the refinery's build containers, so that an operator can tell them apart. */
-export const WHEEL_BUILD_LABEL = 'io.image-factory.wheel-build';
+import { runBuilderContainer } from './runBuilderContainer';
 
 const SDIST = /^[A-Za-z0-9][A-Za-z0-9._+-]*\.(?:tar\.gz|tar\.bz2|tar\.xz|zip)$/;
 const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -96,44 +88,6 @@ function command(request: WheelBuildRequest): string[] {
   ];
 }
 
-async function copyIn(
-  container: Dockerode.Container,
-  sdist: WheelBuildRequest['sdist'],
-) {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wheel-build-in-'));
-  try {
-    // The engine extracts into an existing directory: / with in/<sdist>.
-    await fs.mkdir(path.join(dir, 'in'));
-    await fs.writeFile(path.join(dir, 'in', sdist.filename), sdist.bytes);
-    await container.putArchive(tar.pack(dir, { entries: ['in'] }), {
-      path: '/',
-    });
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function copyOut(container: Dockerode.Container) {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wheel-build-out-'));
-  try {
-    const archive = await container.getArchive({ path: '/out' });
-    await pipeline(archive, tar.extract(dir));
-    const out = path.join(dir, 'out');
-    const names = (await fs.readdir(out)).filter(n => n.endsWith('.whl'));
-    return Promise.all(
-      names.sort().map(async filename => ({
-        filename,
-        bytes: await fs.readFile(path.join(out, filename)),
-      })),
-    );
-  } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 404) return [];
-    throw e;
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * Builds the wheels of one sdist in a fresh container of the builder: the
  * sdist is copied in, the build's output goes line by line to `onLog`, the
@@ -147,59 +101,27 @@ export async function runWheelBuild(
 ): Promise<WheelBuildOutcome> {
   validateWheelBuild(request);
   const log: string[] = [];
-  const onLine = (line: string) => {
-    log.push(line);
-    request.onLog?.(line);
-  };
-  const container = await docker.createContainer({
-    _query: { platform: request.platform },
-    _body: {
-      Image: request.builder,
-      Entrypoint: [],
-      Cmd: command(request),
-      Env: Object.entries(request.hints.env).map(([k, v]) => `${k}=${v}`),
-      WorkingDir: '/tmp',
-      Labels: { [WHEEL_BUILD_LABEL]: request.sdist.filename },
-      Tty: false,
-      AttachStdout: true,
-      AttachStderr: true,
-      HostConfig: {
-        NetworkMode: request.hints.debianPackages.length ? 'host' : 'none',
-      },
+  const outcome = await runBuilderContainer(docker, {
+    image: request.builder,
+    platform: request.platform,
+    cmd: command(request),
+    env: request.hints.env,
+    files: [request.sdist],
+    network: request.hints.debianPackages.length ? 'host' : 'none',
+    timeoutMs: request.timeoutMs,
+    collect: '/out',
+    purpose: `build ${request.sdist.filename}`,
+    onLog: line => {
+      log.push(line);
+      request.onLog?.(line);
     },
-  } as Dockerode.ContainerCreateOptions);
-  let timer: NodeJS.Timeout | undefined;
-  let timedOut = false;
-  const kill = () =>
-    container.kill({ signal: 'SIGKILL' }).catch(() => {
-      // It exited meanwhile.
-    });
-  request.signal?.addEventListener('abort', kill, { once: true });
-  try {
-    await copyIn(container, request.sdist);
-    const attached = (await container.attach({
-      stream: true,
-      stdout: true,
-      stderr: true,
-    })) as NodeJS.ReadWriteStream;
-    const output = followOutput(docker, attached, onLine);
-    const started = Date.now();
-    await container.start();
-    timer = setTimeout(() => {
-      timedOut = true;
-      void kill();
-    }, request.timeoutMs);
-    const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    const durationMs = Date.now() - started;
-    await output.drained();
-    output.stop();
-    const wheels = StatusCode === 0 ? await copyOut(container) : [];
-    return { exitCode: StatusCode, timedOut, durationMs, wheels, log };
-  } finally {
-    clearTimeout(timer);
-    request.signal?.removeEventListener('abort', kill);
-    await container.remove({ force: true, v: true }).catch(() => {
-      // Already gone.
-    });
-  }
+    signal: request.signal,
+  });
+  return {
+    exitCode: outcome.exitCode,
+    timedOut: outcome.timedOut,
+    durationMs: outcome.durationMs,
+    wheels: outcome.collected.filter(f => f.filename.endsWith('.whl')),
+    log,
+  };
 }

@@ -19,6 +19,8 @@ export type CheckedWheel = WheelFilename & {
   requiresPython?: string;
   /** The one architecture of a platform wheel; undefined for a pure one. */
   architecture?: WheelArchitecture;
+  /** What the install-and-import check imports. */
+  importNames: string[];
 };
 
 const sha256 = (bytes: Buffer) =>
@@ -97,6 +99,7 @@ export async function checkWheel(
     metadataSha256: sha256(contents.metadataFile),
     requiresPython: metadata.requiresPython,
     architecture,
+    importNames: contents.importNames,
   };
 }
 

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import JSZip from 'jszip';
 import { CoreMetadata, readCoreMetadata } from './readCoreMetadata';
 import { ElfHeader, readElfHeader } from './readElfHeader';
+import { importNames } from './importNames';
 
 /** What a wheel holds that the refinery checks and the index serves. */
 export type WheelContents = {
@@ -12,6 +13,8 @@ export type WheelContents = {
   metadata: CoreMetadata;
   /** Every file of the wheel that is an ELF object, with its header. */
   elfFiles: Array<{ path: string; header: ElfHeader }>;
+  /** What an import check imports: top-level names and compiled modules. */
+  importNames: string[];
 };
 
 /** Files that are text by their name: not read when looking for ELF objects. */
@@ -59,10 +62,16 @@ export async function readWheel(
     const header = readElfHeader(await file.async('uint8array'));
     if (header) elfFiles.push({ path: file.name, header });
   }
+  const topLevel = await zip.file(`${distInfo}/top_level.txt`)?.async('string');
   return {
     distInfo,
     metadataFile,
     metadata: readCoreMetadata(metadataFile.toString('utf8')),
     elfFiles,
+    importNames: importNames(
+      files.map(f => f.name),
+      distInfo,
+      topLevel,
+    ),
   };
 }
