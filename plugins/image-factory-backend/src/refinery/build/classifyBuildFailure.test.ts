@@ -1,5 +1,12 @@
 import { classifyBuildFailure } from './classifyBuildFailure';
-import { DEFAULT_HINT_RULES, hintsAfter, hintsFor, NO_HINTS } from './hints';
+import { parseWheelsFile } from '@image-factory/plugin-image-factory-common';
+import {
+  DEFAULT_HINT_RULES,
+  hintRulesOf,
+  hintsAfter,
+  hintsFor,
+  NO_HINTS,
+} from './hints';
 
 const failed = { exitCode: 1, timedOut: false };
 
@@ -131,5 +138,44 @@ describe('hints', () => {
       env: {},
       configSettings: {},
     });
+  });
+
+  it("reads a wheels.yaml set's hints into rules that come before the defaults", () => {
+    const [set] = parseWheelsFile(`wheelSets:
+  - name: s
+    owner: team-data
+    requirements: [PyYAML, lxml]
+    targets: [{ python: cp311, platforms: [linux/s390x] }]
+    builder: b
+    hints:
+      - project: PyYAML
+        env: { PYYAML_FORCE_CYTHON: '1' }
+      - when: { header: yaml.h }
+        debianPackages: [libyaml-0-2, libyaml-dev]
+`).sets;
+    const rules = hintRulesOf(set);
+    expect(rules.slice(0, 2)).toEqual([
+      {
+        project: 'pyyaml',
+        debianPackages: undefined,
+        env: { PYYAML_FORCE_CYTHON: '1' },
+        configSettings: undefined,
+      },
+      {
+        when: { cause: 'missing-header', missing: 'yaml.h' },
+        debianPackages: ['libyaml-0-2', 'libyaml-dev'],
+        env: undefined,
+        configSettings: undefined,
+      },
+    ]);
+    expect(rules.length).toBe(2 + DEFAULT_HINT_RULES.length);
+    expect(hintsFor('pyyaml', rules).env).toEqual({ PYYAML_FORCE_CYTHON: '1' });
+    const failure = classifyBuildFailure(
+      ['_yaml.c:1:10: fatal error: yaml.h: No such file or directory'],
+      failed,
+    );
+    expect(
+      hintsAfter('pyyaml', failure, NO_HINTS, rules)?.debianPackages,
+    ).toEqual(['libyaml-0-2', 'libyaml-dev']);
   });
 });

@@ -1,3 +1,7 @@
+import {
+  normalizeProjectName,
+  type WheelSet,
+} from '@image-factory/plugin-image-factory-common';
 import type { BuildFailure } from './classifyBuildFailure';
 
 /**
@@ -134,4 +138,36 @@ export function describeHints(hints: BuildHints): string {
       .map(([k, v]) => `config:${k}=${v}`),
   ];
   return parts.join(' ') || 'none';
+}
+
+/** The `when` keys of wheels.yaml, as failure causes. */
+const WHEN_CAUSES = {
+  header: 'missing-header',
+  library: 'missing-library',
+  module: 'missing-build-dependency',
+} as const;
+
+/**
+ * A wheel set's own hints (wheels.yaml) as catalog rules, before the
+ * factory's defaults, so that a set can override what a default installs.
+ */
+export function hintRulesOf(set: Pick<WheelSet, 'hints'>): HintRule[] {
+  const own = (set.hints ?? []).map(h => {
+    const [key, missing] = Object.entries(h.when ?? {})[0] ?? [];
+    return {
+      ...(h.project ? { project: normalizeProjectName(h.project) } : {}),
+      ...(key
+        ? {
+            when: {
+              cause: WHEN_CAUSES[key as keyof typeof WHEN_CAUSES],
+              missing: missing as string,
+            },
+          }
+        : {}),
+      debianPackages: h.debianPackages,
+      env: h.env,
+      configSettings: h.configSettings,
+    };
+  });
+  return [...own, ...DEFAULT_HINT_RULES];
 }

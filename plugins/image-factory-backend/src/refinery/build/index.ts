@@ -8,6 +8,7 @@ export {
   describeHints,
   hintsAfter,
   hintsFor,
+  hintRulesOf,
   NO_HINTS,
   type BuildHints,
   type HintRule,
