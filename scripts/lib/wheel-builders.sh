@@ -46,7 +46,9 @@ ensure_wheel_builder() {
 
 # Real upstream sdists for the refinery's tests, from Debian's source
 # packages (the .orig tarball is the upstream sdist), renamed as PyPI names
-# them, into .tools/sdists (once).
+# them, into .tools/sdists (once). Not every orig tarball is an sdist
+# (python-msgpack's is a git export without PKG-INFO; pycparser's is not on
+# the mirror), hence the check.
 TEST_SDISTS=(
   "m/markupsafe/markupsafe_2.1.2.orig.tar.gz MarkupSafe-2.1.2.tar.gz"
   "p/python-cffi/python-cffi_1.15.1.orig.tar.gz cffi-1.15.1.tar.gz"
