@@ -1,0 +1,42 @@
+import type { WheelFileRecord } from '../store/WheelFileStore';
+import { architectureOfDockerPlatform } from '../wheels/wheelPlatforms';
+import type { ResolvedDistribution } from './resolveTarget';
+import type { PlannedItem } from './planRounds';
+
+/**
+ * What to do with each distribution pip resolved for a target: nothing for
+ * a wheel upstream already has for it, nothing for one the refinery built
+ * before (same project, version and architecture), else build its sdist.
+ */
+export async function planTarget(
+  platform: string,
+  distributions: ResolvedDistribution[],
+  filesOf: (project: string) => Promise<WheelFileRecord[]>,
+): Promise<PlannedItem[]> {
+  const arch = architectureOfDockerPlatform(platform)?.arch;
+  const items: PlannedItem[] = [];
+  for (const d of distributions) {
+    let action: PlannedItem['action'] = 'build';
+    if (d.kind === 'wheel') action = 'upstream-wheel';
+    else {
+      const files = await filesOf(d.project);
+      const built = files.some(
+        f =>
+          f.version === d.version &&
+          !f.yanked &&
+          (f.architecture === arch || f.architecture === undefined),
+      );
+      if (built) action = 'built';
+    }
+    // Build requirements come from the builder (no build isolation); a
+    // set's own build requirements are ordered once sdists' pyproject.toml
+    // is read (not yet).
+    items.push({
+      project: d.project,
+      version: d.version,
+      action,
+      buildAfter: [],
+    });
+  }
+  return items;
+}

@@ -1,0 +1,115 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { parseWheelsFile } from '@image-factory/plugin-image-factory-common';
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import { ensureDockerd, TestDockerd } from '../__testUtils__/ensureDockerd';
+import { migrateDatabase } from '../database/migrateDatabase';
+import { startSdistIndex } from './__testUtils__/startSdistIndex';
+import { AMD64_BUILDER } from './__testUtils__/wheelBuilder';
+import { runWheelSet } from './runWheelSet';
+import { DirectoryWheelBlobStore } from './store/DirectoryWheelBlobStore';
+import { WheelFileStore } from './store/WheelFileStore';
+import { WheelPublisher } from './WheelPublisher';
+
+jest.setTimeout(600_000);
+
+describe('runWheelSet (real builder, real sdists on a local index)', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let dockerd: TestDockerd;
+  let index: Awaited<ReturnType<typeof startSdistIndex>>;
+  let dir: string;
+  let files: WheelFileStore;
+  let publisher: WheelPublisher;
+
+  beforeAll(async () => {
+    dockerd = await ensureDockerd();
+    index = await startSdistIndex([
+      'MarkupSafe-2.1.2.tar.gz',
+      'cffi-1.15.1.tar.gz',
+    ]);
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wheel-set-'));
+    const knex = await databases.init('SQLITE_3');
+    await migrateDatabase({ getClient: async () => knex });
+    files = WheelFileStore.create({ client: knex });
+    publisher = new WheelPublisher({
+      files,
+      blobs: new DirectoryWheelBlobStore(dir),
+    });
+  });
+  afterAll(async () => {
+    await index?.stop();
+    await dockerd?.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const setOf = (requirements: string[], platforms = '[linux/amd64]') =>
+    parseWheelsFile(`wheelSets:
+  - name: web
+    owner: team-web
+    requirements: ${JSON.stringify(requirements)}
+    targets: [{ python: cp311, platforms: ${platforms} }]
+    builder: wheel-builder
+    upstream: ${index.url}
+    timeout: 5m
+`).sets[0];
+
+  const run = (
+    requirements: string[],
+    extra: { dryRun?: boolean; platforms?: string } = {},
+  ) =>
+    runWheelSet({
+      docker: dockerd.docker,
+      publisher,
+      files,
+      set: setOf(requirements, extra.platforms),
+      builders: { 'linux/amd64': AMD64_BUILDER },
+      dryRun: extra.dryRun,
+    });
+
+  it('plans, builds and publishes a set; planned again, it builds nothing', async () => {
+    const [dry] = await run(['MarkupSafe>=2.1'], { dryRun: true });
+    expect(dry).toMatchObject({
+      platform: 'linux/amd64',
+      items: [{ project: 'markupsafe', version: '2.1.2', action: 'build' }],
+      rounds: [['markupsafe']],
+      results: [],
+    });
+    expect(await files.listFiles('markupsafe')).toEqual([]);
+
+    const [first] = await run(['MarkupSafe>=2.1']);
+    expect(first.results).toEqual([
+      expect.objectContaining({
+        project: 'markupsafe',
+        version: '2.1.2',
+        status: 'published',
+        files: ['MarkupSafe-2.1.2-cp311-cp311-linux_x86_64.whl'],
+      }),
+    ]);
+    expect(index.requests).toContain('/files/MarkupSafe-2.1.2.tar.gz');
+
+    const [again] = await run(['MarkupSafe>=2.1']);
+    expect(again).toMatchObject({
+      items: [{ project: 'markupsafe', action: 'built' }],
+      rounds: [],
+      results: [],
+    });
+  });
+
+  it('reports a target it cannot plan, and one it has no builder for, and goes on with the others', async () => {
+    const runs = await run(['cffi'], {
+      dryRun: true,
+      platforms: '[linux/amd64, linux/riscv64]',
+    });
+    expect(runs.map(r => [r.platform, r.error?.split(' (from')[0]])).toEqual([
+      [
+        'linux/amd64',
+        'Resolving on linux/amd64: Could not find a version that satisfies the requirement pycparser',
+      ],
+      [
+        'linux/riscv64',
+        'No builder for linux/riscv64: the refinery has builders for linux/amd64',
+      ],
+    ]);
+  });
+});
