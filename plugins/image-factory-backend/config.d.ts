@@ -142,6 +142,24 @@ export interface Config {
          */
         public?: boolean;
       };
+      wheels?: {
+        /**
+         * Where `wheels.yaml` (the wheel sets) is: a path relative to the
+         * backend's working directory or a URL the UrlReader reads, such as
+         * the config repository's file on GitHub.
+         */
+        location?: string;
+      };
+      /**
+       * The builder image of each platform. Default: linux/amd64 →
+       * `image-factory/wheel-builder:bookworm-amd64`, which ./scripts/test
+       * makes with debootstrap.
+       */
+      builders?: Array<{ platform: string; image: string }>;
+      docker?: {
+        /** The Docker engine builds run on. Default: `/var/run/docker.sock`. */
+        socketPath?: string;
+      };
     };
     lifecycle?: {
       /**

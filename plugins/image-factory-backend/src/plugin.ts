@@ -59,6 +59,7 @@ import {
 } from './enrollment';
 import { cyclesWith, ImageBasesResolver, ImageGraph } from './graph';
 import { createRebuildPlanning, readRebuildsConfig } from './planning';
+import Dockerode from 'dockerode';
 import { ProviderHealthChecker } from './providers';
 import { OciRegistryClient, readRegistriesConfig } from './registry';
 import { createRouter, UNAUTHENTICATED_PATHS } from './service';
@@ -66,6 +67,7 @@ import {
   DirectoryWheelBlobStore,
   readRefineryConfig,
   WheelFileStore,
+  WheelPublisher,
 } from './refinery';
 import { ImagesFileWatcher } from './sources';
 import {
@@ -510,6 +512,10 @@ export const imageFactoryPlugin = createBackendPlugin({
           },
         });
 
+        const wheelFiles = WheelFileStore.create({ client });
+        const wheelBlobs = new DirectoryWheelBlobStore(
+          refineryConfig.storeDirectory,
+        );
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -530,9 +536,21 @@ export const imageFactoryPlugin = createBackendPlugin({
             lifecycle,
             refinery: {
               auth: deps.auth,
-              files: WheelFileStore.create({ client }),
-              blobs: new DirectoryWheelBlobStore(refineryConfig.storeDirectory),
+              files: wheelFiles,
+              blobs: wheelBlobs,
               publicIndex: refineryConfig.publicIndex,
+              sets: {
+                urlReader: deps.urlReader,
+                location: refineryConfig.wheelsLocation,
+                builders: refineryConfig.builders,
+                docker: new Dockerode({
+                  socketPath: refineryConfig.dockerSocketPath,
+                }),
+                publisher: new WheelPublisher({
+                  files: wheelFiles,
+                  blobs: wheelBlobs,
+                }),
+              },
             },
           }),
         );

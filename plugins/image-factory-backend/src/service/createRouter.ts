@@ -64,6 +64,7 @@ import {
   REFINERY_INDEX_PATHS,
   refineryIndexRoutes,
 } from './refineryIndexRoutes';
+import { refinerySetRoutes } from './refinerySetRoutes';
 import { WheelBlobStore, WheelFileStore } from '../refinery';
 import { parseRequestBody } from './parseRequestBody';
 import { withSourceIssues } from './withSourceIssues';
@@ -123,6 +124,8 @@ export async function createRouter(options: {
     files: WheelFileStore;
     blobs: WheelBlobStore;
     publicIndex: boolean;
+    /** The wheel sets and their plans; absent: no set routes. */
+    sets?: Omit<Parameters<typeof refinerySetRoutes>[0], 'httpAuth' | 'files'>;
   };
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
@@ -283,6 +286,15 @@ export async function createRouter(options: {
   }
   if (options.refinery) {
     router.use(refineryIndexRoutes({ httpAuth, ...options.refinery }));
+    if (options.refinery.sets) {
+      router.use(
+        refinerySetRoutes({
+          httpAuth,
+          files: options.refinery.files,
+          ...options.refinery.sets,
+        }),
+      );
+    }
   }
   return router;
 }

@@ -166,6 +166,8 @@ export const wheelSetSchema = z
   .refine(s => s.requirements || s.requirementsFile, {
     message: 'must have requirements, a requirementsFile, or both',
     path: ['requirements'],
+    // Invalid requirements are reported as such, not as missing ones.
+    when: payload => payload.issues.length === 0,
   })
   .superRefine((set, ctx) => {
     const seen = new Set<string>();

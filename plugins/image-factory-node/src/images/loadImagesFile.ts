@@ -51,6 +51,8 @@ export function resolveImagesLocation(location: string): string {
 export async function loadImagesFile(
   location: string,
   urlReader: UrlReaderService,
+  /** The config key errors name; default `imageFactory.images.location`. */
+  configKey: string = 'imageFactory.images.location',
 ): Promise<LoadedImagesFile> {
   if (isUrlLocation(location)) {
     const response = await urlReader.readUrl(location);
@@ -60,20 +62,16 @@ export async function loadImagesFile(
   const path = resolveImagesLocation(location);
   const stat = await fs.stat(path).catch(error => {
     if (isError(error) && error.code === 'ENOENT') {
-      throw new NotFoundError(
-        `imageFactory.images.location: '${path}' does not exist`,
-      );
+      throw new NotFoundError(`${configKey}: '${path}' does not exist`);
     }
     throw error;
   });
   if (!stat.isFile()) {
-    throw new InputError(
-      `imageFactory.images.location: '${path}' is not a file`,
-    );
+    throw new InputError(`${configKey}: '${path}' is not a file`);
   }
   if (stat.size > MAX_FILE_BYTES) {
     throw new InputError(
-      `imageFactory.images.location: '${path}' is larger than ${MAX_FILE_BYTES} bytes`,
+      `${configKey}: '${path}' is larger than ${MAX_FILE_BYTES} bytes`,
     );
   }
   return { text: await fs.readFile(path, 'utf8'), location: path };
