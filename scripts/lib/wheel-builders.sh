@@ -16,7 +16,9 @@ ensure_wheel_builder() {
   ensure_debian_packages debootstrap:debootstrap
   local native root started
   native="$(dpkg --print-architecture)"
-  root="$(mktemp -d "$RUN_DIR/wheel-builder-$arch.XXXX")"
+  # Outside the repository: the tools that scan it must not meet the
+  # rootfs (or the /proc and /sys debootstrap mounts in it).
+  root="$(mktemp -d "${TMPDIR:-/tmp}/wheel-builder-$arch.XXXX")"
   started=$SECONDS
   log "Making the wheel builder $tag with debootstrap (once; log: .run/debootstrap-$arch.log)"
   if [ "$arch" = "$native" ]; then
@@ -32,11 +34,15 @@ ensure_wheel_builder() {
       && chroot "$root" /debootstrap/debootstrap --second-stage >>"$RUN_DIR/debootstrap-$arch.log" 2>&1 \
       || die "debootstrap $arch failed (see .run/debootstrap-$arch.log)"
   fi
+  local mount
+  for mount in proc sys; do
+    mountpoint -q "$root/$mount" && umount -l "$root/$mount"
+  done
   # Only what a build needs: no apt lists, caches or docs.
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
     "$root"/usr/share/doc "$root"/usr/share/man
   local platform="linux/$arch"
-  tar -C "$root" -c . | docker import --platform "$platform" \
+  tar -C "$root" --one-file-system -c . | docker import --platform "$platform" \
     --change 'ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1' \
     --change 'CMD ["python3"]' - "$tag" >/dev/null \
     || die "docker import of the $arch builder failed"
