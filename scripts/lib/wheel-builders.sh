@@ -1,7 +1,7 @@
-# Sourced by scripts/test (and scripts/start): the refinery's builder images.
-# There is no Docker Hub here, so a builder is a minimal Debian rootfs made
-# with debootstrap from the Debian mirror (python3, its headers, pip, wheel,
-# setuptools, gcc), imported into the Docker engine once and kept there.
+# Sourced by scripts/test: the refinery's builder images. There is no Docker
+# Hub here, so a builder is a minimal Debian rootfs made with debootstrap
+# from the Debian mirror (python3, its headers, pip, wheel, setuptools, gcc),
+# built into an image FROM scratch once and kept in the engine.
 # Foreign architectures are made with --foreign and finished through QEMU.
 
 WHEEL_BUILDER_REPO=image-factory/wheel-builder
@@ -41,12 +41,24 @@ ensure_wheel_builder() {
   # Only what a build needs: no apt lists, caches or docs.
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
     "$root"/usr/share/doc "$root"/usr/share/man
-  local platform="linux/$arch"
-  tar -C "$root" --one-file-system -c . | docker import --platform "$platform" \
-    --change 'ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1' \
-    --change 'CMD ["python3"]' - "$tag" >/dev/null \
-    || die "docker import of the $arch builder failed"
+  # A BuildKit build FROM scratch records the image's platform (this
+  # engine's `docker import` records its own), so s390x runs through QEMU.
+  local context docker_cli=/usr/bin/docker
+  [ -x "$docker_cli" ] || docker_cli="$(command -v docker)"
+  context="$(mktemp -d "${TMPDIR:-/tmp}/wheel-builder-context.XXXX")"
+  tar -C "$root" --one-file-system -cf "$context/rootfs.tar" . \
+    || die "packing the $arch builder's rootfs failed"
   rm -rf "$root"
+  cat >"$context/Dockerfile" <<'DOCKERFILE'
+FROM scratch
+ADD rootfs.tar /
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+CMD ["python3"]
+DOCKERFILE
+  DOCKER_BUILDKIT=1 "$docker_cli" build -q --network none --platform "linux/$arch" \
+    -t "$tag" "$context" >>"$RUN_DIR/debootstrap-$arch.log" 2>&1 \
+    || die "building the $arch builder image failed (see .run/debootstrap-$arch.log)"
+  rm -rf "$context"
   log "Wheel builder $tag ready in $((SECONDS - started)) s"
 }
 
