@@ -16,3 +16,5 @@ export {
 } from './index/renderSimpleIndex';
 export { normalizeProjectName } from './wheels/normalizeProjectName';
 export { parseWheelFilename } from './wheels/parseWheelFilename';
+export { RefineryMetrics } from './RefineryMetrics';
+export { runWheelSet, type TargetRun } from './runWheelSet';

@@ -11,6 +11,8 @@ import { runWheelSet } from './runWheelSet';
 import { DirectoryWheelBlobStore } from './store/DirectoryWheelBlobStore';
 import { WheelFileStore } from './store/WheelFileStore';
 import { WheelPublisher } from './WheelPublisher';
+import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
+import { RefineryMetrics } from './RefineryMetrics';
 
 jest.setTimeout(600_000);
 
@@ -54,11 +56,14 @@ describe('runWheelSet (real builder, real sdists on a local index)', () => {
     timeout: 5m
 `).sets[0];
 
+  const metricsService = metricsServiceMock.mock();
+  const metrics = new RefineryMetrics(metricsService);
   const run = (
     requirements: string[],
     extra: { dryRun?: boolean; platforms?: string } = {},
   ) =>
     runWheelSet({
+      metrics,
       docker: dockerd.docker,
       publisher,
       files,
@@ -87,6 +92,14 @@ describe('runWheelSet (real builder, real sdists on a local index)', () => {
       }),
     ]);
     expect(index.requests).toContain('/files/MarkupSafe-2.1.2.tar.gz');
+
+    const counter = (metricsService.createCounter as jest.Mock).mock.results[0]
+      .value;
+    expect(counter.add).toHaveBeenCalledWith(1, {
+      platform: 'linux/amd64',
+      result: 'published',
+      cause: 'none',
+    });
 
     const [again] = await run(['MarkupSafe>=2.1']);
     expect(again).toMatchObject({

@@ -9,6 +9,7 @@ import { planTarget } from './plan/planTarget';
 import { resolveTarget, ResolvedDistribution } from './plan/resolveTarget';
 import type { WheelFileStore } from './store/WheelFileStore';
 import type { WheelPublisher } from './WheelPublisher';
+import type { RefineryMetrics } from './RefineryMetrics';
 
 /** One target of a set: its plan, and what each build came to. */
 export interface TargetRun {
@@ -61,6 +62,7 @@ export async function runWheelSet(options: {
   /** The builder image of each platform. */
   builders: Record<string, string>;
   dryRun?: boolean;
+  metrics?: RefineryMetrics;
   onLog?: (line: string) => void;
 }): Promise<TargetRun[]> {
   const { set } = options;
@@ -121,6 +123,7 @@ export async function runWheelSet(options: {
             timeoutMs,
             onLog: options.onLog,
           });
+          options.metrics?.refined(platform, result);
           run.results.push({
             ...result,
             project,
