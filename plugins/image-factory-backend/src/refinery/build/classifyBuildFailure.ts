@@ -13,6 +13,7 @@ export type BuildFailureCause =
   | 'timeout'
   | 'network'
   | 'import-check'
+  | 'wheel-check'
   | 'unknown';
 
 /** A classified failure: its cause, what is missing (a header, a library, a module) and a sentence for people. */

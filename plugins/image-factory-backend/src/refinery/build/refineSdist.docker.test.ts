@@ -145,6 +145,37 @@ describe('refineSdist (real builder, real sdists)', () => {
     expect(await files.listFiles('needs-lib')).toEqual([]);
   });
 
+  it('fails a build whose wheel lies about its platform, naming the file, and publishes nothing', async () => {
+    // A set's hint that makes setuptools tag an x86_64 build linux_aarch64.
+    const log: string[] = [];
+    const result = await refineSdist({
+      docker: dockerd.docker,
+      publisher,
+      files,
+      builder: AMD64_BUILDER,
+      platform: 'linux/amd64',
+      project: 'markupsafe',
+      sdist: await readTestSdist('MarkupSafe-2.1.2.tar.gz'),
+      hintRules: [
+        {
+          project: 'markupsafe',
+          env: { _PYTHON_HOST_PLATFORM: 'linux-aarch64' },
+        },
+      ],
+      timeoutMs: 300_000,
+      onLog: line => log.push(line),
+    });
+    expect(result).toMatchObject({
+      status: 'failed',
+      files: [],
+      failure: { cause: 'wheel-check', transient: false },
+    });
+    expect(result.failure!.message).toContain(
+      'MarkupSafe-2.1.2-cp311-cp311-linux_aarch64.whl',
+    );
+    expect(await files.listFiles('markupsafe')).toHaveLength(1); // only the honest one
+  });
+
   it('refuses an sdist name that is not one, naming the field, before starting anything', async () => {
     await expect(
       refineSdist({

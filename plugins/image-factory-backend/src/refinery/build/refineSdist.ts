@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { isError } from '@backstage/errors';
 import Dockerode from 'dockerode';
 import type { WheelPublisher } from '../WheelPublisher';
 import type { WheelFileRecord, WheelFileStore } from '../store/WheelFileStore';
@@ -149,9 +150,18 @@ export async function refineSdist(
           request.onLog?.(`Published ${file.filename} (sha256 ${file.sha256})`);
           files.push(file);
         } catch (e) {
-          if (!(e instanceof ImportCheckFailed)) throw e;
+          // A wheel the checks refuse is this build's failure, not the run's.
+          if (
+            !(
+              e instanceof ImportCheckFailed ||
+              (isError(e) && e.name === 'InputError')
+            )
+          ) {
+            throw e;
+          }
           const failure: BuildFailure = {
-            cause: 'import-check',
+            cause:
+              e instanceof ImportCheckFailed ? 'import-check' : 'wheel-check',
             transient: false,
             message: e.message,
           };
