@@ -4,15 +4,14 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import { ensureDockerd, TestDockerd } from '../__testUtils__/ensureDockerd';
-import { migrateDatabase } from '../database/migrateDatabase';
 import { startSdistIndex } from './__testUtils__/startSdistIndex';
 import { AMD64_BUILDER } from './__testUtils__/wheelBuilder';
 import { runWheelSet } from './runWheelSet';
-import { DirectoryWheelBlobStore } from './store/DirectoryWheelBlobStore';
-import { WheelFileStore } from './store/WheelFileStore';
-import { WheelPublisher } from './WheelPublisher';
+import type { WheelFileStore } from './store/WheelFileStore';
+import type { WheelPublisher } from './WheelPublisher';
 import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { RefineryMetrics } from './RefineryMetrics';
+import { createTestWheelStore } from './__testUtils__/testWheelStore';
 
 jest.setTimeout(600_000);
 
@@ -31,13 +30,10 @@ describe('runWheelSet (real builder, real sdists on a local index)', () => {
       'cffi-1.15.1.tar.gz',
     ]);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wheel-set-'));
-    const knex = await databases.init('SQLITE_3');
-    await migrateDatabase({ getClient: async () => knex });
-    files = WheelFileStore.create({ client: knex });
-    publisher = new WheelPublisher({
-      files,
-      blobs: new DirectoryWheelBlobStore(dir),
-    });
+    ({ files, publisher } = await createTestWheelStore(
+      await databases.init('SQLITE_3'),
+      dir,
+    ));
   });
   afterAll(async () => {
     await index?.stop();

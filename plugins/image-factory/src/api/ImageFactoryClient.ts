@@ -44,6 +44,14 @@ import type {
   StartBuildResult,
 } from './ImageFactoryApi';
 
+/** `?name=value` of the numeric parameters given, or nothing. */
+function queryOf(params: Record<string, number | undefined>): string {
+  const given = Object.entries(params).filter(([, v]) => v !== undefined);
+  return given.length
+    ? `?${new URLSearchParams(given.map(([k, v]) => [k, String(v)]))}`
+    : '';
+}
+
 /**
  * Talks to the Image Factory backend plugin (`pluginId: 'image-factory'`).
  *
@@ -145,10 +153,7 @@ export class ImageFactoryClient implements ImageFactoryApi {
     name: string,
     options: { limit?: number } = {},
   ): Promise<BuildRunList> {
-    const query =
-      options.limit !== undefined
-        ? `?${new URLSearchParams({ limit: String(options.limit) })}`
-        : '';
+    const query = queryOf({ limit: options.limit });
     return this.request<BuildRunList>(
       'GET',
       `/images/${encodeURIComponent(name)}/builds${query}`,
@@ -165,10 +170,7 @@ export class ImageFactoryClient implements ImageFactoryApi {
     id: string,
     options: { after?: number } = {},
   ): Promise<BuildLogPage> {
-    const query =
-      options.after !== undefined
-        ? `?${new URLSearchParams({ after: String(options.after) })}`
-        : '';
+    const query = queryOf({ after: options.after });
     return this.request<BuildLogPage>(
       'GET',
       `/builds/${encodeURIComponent(id)}/logs${query}`,
@@ -320,10 +322,7 @@ export class ImageFactoryClient implements ImageFactoryApi {
     id: string,
     options: { after?: number } = {},
   ): Promise<BuildLogPage> {
-    const query =
-      options.after !== undefined
-        ? `?${new URLSearchParams({ after: String(options.after) })}`
-        : '';
+    const query = queryOf({ after: options.after });
     return this.request<BuildLogPage>(
       'GET',
       `/images/${encodeURIComponent(name)}/verifications/${encodeURIComponent(

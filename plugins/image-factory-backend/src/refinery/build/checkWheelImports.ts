@@ -1,5 +1,5 @@
 import Dockerode from 'dockerode';
-import { runBuilderContainer } from './runBuilderContainer';
+import { inspectBuilder, runBuilderContainer } from './runBuilderContainer';
 
 const MODULE = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
@@ -36,10 +36,7 @@ export async function checkWheelImports(
   const bad = request.modules.find(m => !MODULE.test(m));
   if (bad !== undefined)
     throw new Error(`modules: '${bad}' is not a module name`);
-  const [image, engine] = await Promise.all([
-    docker.getImage(request.image).inspect(),
-    docker.version(),
-  ]);
+  const { emulated } = await inspectBuilder(docker, request.image);
   const log: string[] = [];
   const script = [
     'set -e',
@@ -73,7 +70,7 @@ export async function checkWheelImports(
   }
   return {
     passed,
-    emulated: image.Architecture !== engine.Arch,
+    emulated,
     durationMs: outcome.durationMs,
     log,
     error,

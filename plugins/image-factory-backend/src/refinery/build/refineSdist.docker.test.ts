@@ -3,15 +3,14 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import { ensureDockerd, TestDockerd } from '../../__testUtils__/ensureDockerd';
-import { migrateDatabase } from '../../database/migrateDatabase';
 import { AMD64_BUILDER, readTestSdist } from '../__testUtils__/wheelBuilder';
-import { DirectoryWheelBlobStore } from '../store/DirectoryWheelBlobStore';
-import { WheelFileStore } from '../store/WheelFileStore';
-import { WheelPublisher } from '../WheelPublisher';
+import type { WheelFileStore } from '../store/WheelFileStore';
+import type { WheelPublisher } from '../WheelPublisher';
 import { DEFAULT_HINT_RULES } from './hints';
 import { refineSdist } from './refineSdist';
 import { checkWheelImports } from './checkWheelImports';
 import { buildTestWheel } from '../__testUtils__/buildTestWheel';
+import { createTestWheelStore } from '../__testUtils__/testWheelStore';
 
 // Real builds: Debian's gcc and pip in the debootstrapped builder, and for
 // the hint, libffi-dev from the Debian mirror.
@@ -27,13 +26,10 @@ describe('refineSdist (real builder, real sdists)', () => {
   beforeAll(async () => {
     dockerd = await ensureDockerd();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'refine-'));
-    const knex = await databases.init('SQLITE_3');
-    await migrateDatabase({ getClient: async () => knex });
-    files = WheelFileStore.create({ client: knex });
-    publisher = new WheelPublisher({
-      files,
-      blobs: new DirectoryWheelBlobStore(dir),
-    });
+    ({ files, publisher } = await createTestWheelStore(
+      await databases.init('SQLITE_3'),
+      dir,
+    ));
   });
   afterAll(async () => {
     await dockerd?.stop();

@@ -13,6 +13,7 @@ import {
 } from './hints';
 import { runWheelBuild, validateWheelBuild } from './runWheelBuild';
 import { checkWheelImports } from './checkWheelImports';
+import { inspectBuilder } from './runBuilderContainer';
 import type { CheckedWheel } from '../wheels/checkWheel';
 
 /** An install-and-import check refused the wheel: it is not published. */
@@ -83,14 +84,12 @@ export async function refineSdist(
 ): Promise<RefineResult> {
   const firstHints = hintsFor(request.project, request.hintRules);
   validateWheelBuild({ ...request, hints: firstHints });
-  const image = await request.docker.getImage(request.builder).inspect();
-  // The engine's own architecture: anything else runs through QEMU.
-  const engine = await request.docker.version();
-  const emulated = image.Architecture !== engine.Arch;
+  const builder = await inspectBuilder(request.docker, request.builder);
+  const emulated = builder.emulated;
   const buildKey = sha256(
     JSON.stringify([
       sha256(request.sdist.bytes),
-      image.Id,
+      builder.id,
       request.hintRules,
       request.platform,
     ]),

@@ -9,6 +9,18 @@ import { followOutput } from '../../executor/containerOutput';
 /** Marks the refinery's containers, so that an operator can tell them apart. */
 export const REFINERY_CONTAINER_LABEL = 'io.image-factory.refinery';
 
+/**
+ * An image the engine has: its id and whether it runs through QEMU (an
+ * architecture other than the engine's own).
+ */
+export async function inspectBuilder(docker: Dockerode, image: string) {
+  const [info, engine] = await Promise.all([
+    docker.getImage(image).inspect(),
+    docker.version(),
+  ]);
+  return { id: info.Id, emulated: info.Architecture !== engine.Arch };
+}
+
 /** One run of a command in a fresh container of an image the engine has. */
 export interface BuilderContainerRun {
   image: string;

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/test-utils';
 import type { BuildLogLine } from '@image-factory/plugin-image-factory-common';
 import { BuildLogViewer } from './BuildLogViewer';
+import { mockLogViewerLayout } from '../../__testUtils__/logViewerLayout';
 
 const S390X = 'linux/s390x';
 const AMD64 = 'linux/amd64';
@@ -39,21 +40,7 @@ const BUILDKIT = log(
   [AMD64, '#1 DONE 2.1s'],
 );
 
-// jsdom lays nothing out, and the LogViewer renders its window of lines only
-// into a box with a size.
-beforeEach(() => {
-  jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
-    x: 0,
-    y: 0,
-    top: 0,
-    left: 0,
-    bottom: 480,
-    right: 800,
-    width: 800,
-    height: 480,
-    toJSON: () => ({}),
-  });
-});
+beforeEach(mockLogViewerLayout);
 afterEach(() => jest.restoreAllMocks());
 
 const render = (lines: BuildLogLine[]) =>

@@ -22,24 +22,11 @@ import { responseError } from '../../__fixtures__/enrollments';
 import { exampleImage, watchedBaseImage } from '../../__fixtures__/images';
 import { emptyStatus } from '../../__fixtures__/status';
 import { ImageBuildsContent } from './ImageBuildsContent';
+import { mockLogViewerLayout } from '../../__testUtils__/logViewerLayout';
 
 jest.setTimeout(30_000);
 
-// jsdom lays nothing out, and the LogViewer renders its window of lines only
-// into a box with a size.
-beforeEach(() => {
-  jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
-    x: 0,
-    y: 0,
-    top: 0,
-    left: 0,
-    bottom: 480,
-    right: 800,
-    width: 800,
-    height: 480,
-    toJSON: () => ({}),
-  });
-});
+beforeEach(mockLogViewerLayout);
 
 afterEach(() => {
   jest.restoreAllMocks();

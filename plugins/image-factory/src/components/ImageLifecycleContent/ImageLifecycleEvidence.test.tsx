@@ -8,6 +8,7 @@ import {
   renderTab,
   stagedImage as image,
 } from '../../__testUtils__/lifecycleTab';
+import { mockLogViewerLayout } from '../../__testUtils__/logViewerLayout';
 
 jest.setTimeout(30_000);
 
@@ -133,18 +134,7 @@ describe('ImageLifecycleContent: verifications and update pull requests', () => 
   });
 
   it("opens a verification's log, each line with its platform", async () => {
-    // jsdom lays nothing out; the LogViewer renders lines only into a box with a size.
-    jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
-      x: 0,
-      y: 0,
-      top: 0,
-      left: 0,
-      bottom: 480,
-      right: 800,
-      width: 800,
-      height: 480,
-      toJSON: () => ({}),
-    });
+    mockLogViewerLayout();
     const api = setup('log');
     api.verificationLogs['ver-1'] = [
       {
