@@ -1,7 +1,14 @@
 import { z } from 'zod/v4';
 import { IMAGE_FACTORY_API_VERSION } from '../constants';
 import { tryParseImageRef } from '../imageRef';
-import { parseShortDuration, SHORT_DURATION } from './duration';
+import {
+  BRANCH,
+  duration,
+  GITHUB_REPO,
+  NAME,
+  OWNER,
+  repoRelativePath,
+} from './fieldRules';
 import { stagesSchema } from './stageSchema';
 import {
   parseRebuildSchedule,
@@ -24,46 +31,9 @@ export const SUPPORTED_PLATFORMS = [
 /** The image types: `managed` (the factory builds it), `base` (others build FROM it), `external` (used as is). @public */
 export const IMAGE_TYPES = ['managed', 'base', 'external'] as const;
 
-/** Image names become catalog entity names, so they follow the same rules. */
-const NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const GITHUB_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-const BRANCH = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{)[^\s~^:?*[\\]+$/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const OWNER =
-  /^(?:(?:user|group):)?(?:[a-z0-9_.-]+\/)?[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** Catalog tags follow Backstage's rule (catalog-model, makeValidator's isValidTag). */
 const CATALOG_TAG = /^[a-z0-9:+#]+(?:-[a-z0-9:+#]+)*$/;
-
-/**
- * A path inside the source repository: relative, with forward slashes, and never
- * leaving the repository through `..`.
- */
-function repoRelativePath() {
-  return z.string().refine(
-    p => {
-      if (p.length === 0 || p.startsWith('/') || p.includes('\\')) return false;
-      if (/^[A-Za-z]:/.test(p) || p.includes('\0')) return false;
-      let depth = 0;
-      for (const part of p.split('/')) {
-        if (part === '..') depth -= 1;
-        else if (part !== '.' && part !== '') depth += 1;
-        if (depth < 0) return false;
-      }
-      return true;
-    },
-    { message: 'must be a relative path inside the repository' },
-  );
-}
-
-const duration = z
-  .string()
-  .regex(
-    SHORT_DURATION,
-    "must be a duration such as '30m', '6h', '2d' or '1h30m'",
-  )
-  .refine(d => !SHORT_DURATION.test(d) || parseShortDuration(d) !== undefined, {
-    message: 'is too long to count in milliseconds',
-  });
 
 const imageReference = z.string().superRefine((value, ctx) => {
   const result = tryParseImageRef(value);

@@ -1,13 +1,15 @@
 import { z } from 'zod/v4';
-import { parseShortDuration, SHORT_DURATION } from '../imagesFile/duration';
+import {
+  BRANCH,
+  duration,
+  GITHUB_REPO,
+  NAME,
+  OWNER,
+  repoRelativePath,
+} from '../imagesFile/fieldRules';
 import { SUPPORTED_PLATFORMS } from '../imagesFile/schema';
 import { parseRequirement } from './requirement';
 
-/** Set names become catalog entity names, as image names do. */
-const NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const OWNER =
-  /^(?:(?:group|user):)?(?:[a-z0-9_.-]+\/)?[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const GITHUB_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const CPYTHON = /^cp3\d{1,2}$/;
 const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -18,18 +20,6 @@ const requirement = z.string().superRefine((text, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
 });
 
-const relativeFile = z
-  .string()
-  .min(1)
-  .refine(
-    p =>
-      !p.startsWith('/') &&
-      !p.includes('\\') &&
-      !p.includes('\0') &&
-      !p.split('/').includes('..'),
-    'must be a relative path inside the repository',
-  );
-
 /** Where a requirements (or constraints) file lives. */
 const requirementsFileSchema = z
   .object({
@@ -37,8 +27,14 @@ const requirementsFileSchema = z
       .string()
       .regex(GITHUB_REPO, "must be 'owner/name'")
       .describe('The GitHub repository holding the file.'),
-    path: relativeFile.describe('The file, relative to the repository root.'),
-    branch: z.string().min(1).default('main').describe('Default main.'),
+    path: repoRelativePath().describe(
+      'The file, relative to the repository root.',
+    ),
+    branch: z
+      .string()
+      .regex(BRANCH, 'must be a valid git branch name')
+      .default('main')
+      .describe('Default main.'),
   })
   .strict();
 
@@ -154,10 +150,7 @@ export const wheelSetSchema = z
       .describe(
         'Whether the refinery index serves upstream files it did not build.',
       ),
-    timeout: z
-      .string()
-      .regex(SHORT_DURATION, "must be a duration such as '30m' or '1h'")
-      .refine(d => parseShortDuration(d) !== undefined, 'is too long')
+    timeout: duration
       .default('30m')
       .describe('Per package build (default 30m).'),
     hints: z.array(hintSchema).optional(),
