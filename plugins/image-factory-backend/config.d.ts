@@ -160,6 +160,23 @@ export interface Config {
         /** The Docker engine builds run on. Default: `/var/run/docker.sock`. */
         socketPath?: string;
       };
+      /** The workers that plan runs and build wheels on this backend. */
+      workers?: {
+        /** Whether this backend takes refinery work at all. Default: true. */
+        enabled?: boolean;
+        /** Plans and builds at once on this backend. Default: 1. */
+        concurrency?: number;
+        /**
+         * How long a claimed plan or build stays this backend's without a
+         * renewal; past it, another backend takes it over. Default: 60 s.
+         */
+        leaseDuration?: HumanDuration | string;
+        /**
+         * Claims of one plan or build before work whose backend stopped
+         * fails as interrupted. Default: 3.
+         */
+        maxAttempts?: number;
+      };
     };
     lifecycle?: {
       /**

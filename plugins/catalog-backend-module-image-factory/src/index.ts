@@ -8,3 +8,4 @@ export { catalogModuleImageFactory as default } from './module';
 export { ImageFactoryEntitiesProcessor } from './processor/ImageFactoryEntitiesProcessor';
 export { ImageFactoryEntityProvider } from './provider/ImageFactoryEntityProvider';
 export { ImageFactoryBuildsEntityProvider } from './provider/ImageFactoryBuildsEntityProvider';
+export { ImageFactoryWheelsEntityProvider } from './provider/ImageFactoryWheelsEntityProvider';

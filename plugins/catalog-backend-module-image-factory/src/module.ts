@@ -9,14 +9,17 @@ import {
   DependencyGraphResponse,
   ImagesFileSnapshot,
   LifecycleOverview,
+  RefineryWheelSummary,
 } from '@image-factory/plugin-image-factory-common';
 import {
   BUILD_FINISHED_TOPIC,
   IMAGES_FILE_CHANGED_TOPIC,
+  REFINERY_CHANGED_TOPIC,
   STAGE_CHANGED_TOPIC,
 } from '@image-factory/plugin-image-factory-node';
 import { ImageFactoryEntitiesProcessor } from './processor/ImageFactoryEntitiesProcessor';
 import { ImageFactoryBuildsEntityProvider } from './provider/ImageFactoryBuildsEntityProvider';
+import { ImageFactoryWheelsEntityProvider } from './provider/ImageFactoryWheelsEntityProvider';
 import { ImageFactoryEntityProvider } from './provider/ImageFactoryEntityProvider';
 import { readBackend } from './provider/readBackend';
 import { warnUnusedConfig } from './warnUnusedConfig';
@@ -24,7 +27,8 @@ import { warnUnusedConfig } from './warnUnusedConfig';
 /**
  * Catalog module of the Image Factory: validates its four kinds and provides
  * the Image and Provider entities the image-factory backend serves (its read
- * of `images.yaml` and its providers), and ImageBuild entities of its builds.
+ * of `images.yaml` and its providers), ImageBuild entities of its builds and
+ * Wheel entities of its wheel refinery.
  *
  * @public
  */
@@ -76,6 +80,30 @@ export const catalogModuleImageFactory = createBackendModule({
             readBackend('artifacts', backend) as Promise<BuildArtifactList>,
         });
         catalog.addEntityProvider(builds);
+        const wheels = ImageFactoryWheelsEntityProvider.fromConfig(config, {
+          logger,
+          scheduler,
+          wheels: () =>
+            readBackend('refinery/wheels', backend) as Promise<{
+              items: RefineryWheelSummary[];
+            }>,
+        });
+        catalog.addEntityProvider(wheels);
+        // A refinery run's wheels show in the catalog as they are built.
+        await events.subscribe({
+          id: 'catalog-image-factory-wheels',
+          topics: [REFINERY_CHANGED_TOPIC],
+          onEvent: async () => {
+            try {
+              await wheels.refresh();
+            } catch (error) {
+              logger.error(
+                'Image Factory Wheel refresh failed',
+                error as Error,
+              );
+            }
+          },
+        });
         // A finished build shows in the catalog at once.
         await events.subscribe({
           id: 'catalog-image-factory-builds',

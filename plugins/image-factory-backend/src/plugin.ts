@@ -21,6 +21,7 @@ import {
 } from '@image-factory/plugin-image-factory-common';
 import {
   BUILD_FINISHED_TOPIC,
+  REFINERY_CHANGED_TOPIC,
   BuildFinishedEvent,
   IMAGES_FILE_CHANGED_TOPIC,
   ImagesFileChangedEvent,
@@ -64,8 +65,10 @@ import { ProviderHealthChecker } from './providers';
 import { OciRegistryClient, readRegistriesConfig } from './registry';
 import { createRouter, UNAUTHENTICATED_PATHS } from './service';
 import {
+  createRefineryQueue,
   DirectoryWheelBlobStore,
   readRefineryConfig,
+  RefineryMetrics,
   WheelFileStore,
   WheelPublisher,
 } from './refinery';
@@ -516,6 +519,35 @@ export const imageFactoryPlugin = createBackendPlugin({
         const wheelBlobs = new DirectoryWheelBlobStore(
           refineryConfig.storeDirectory,
         );
+        const refineryDocker = new Dockerode({
+          socketPath: refineryConfig.dockerSocketPath,
+        });
+        const wheelPublisher = new WheelPublisher({
+          files: wheelFiles,
+          blobs: wheelBlobs,
+        });
+        const refineryMetrics = new RefineryMetrics(deps.metrics, () =>
+          refineryQueue.store.queueState(),
+        );
+        const refineryQueue = createRefineryQueue({
+          client,
+          docker: refineryDocker,
+          files: wheelFiles,
+          publisher: wheelPublisher,
+          builders: refineryConfig.builders,
+          config: refineryConfig.workers,
+          logger,
+          metrics: refineryMetrics,
+          // The catalog's Wheel entities follow the refinery's work.
+          onChanged: () =>
+            void deps.events
+              .publish({ topic: REFINERY_CHANGED_TOPIC, eventPayload: {} })
+              .catch(() => {}),
+        });
+        if (refineryConfig.workersEnabled) {
+          refineryQueue.worker.start();
+          deps.lifecycle.addShutdownHook(() => refineryQueue.worker.stop());
+        }
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -543,14 +575,10 @@ export const imageFactoryPlugin = createBackendPlugin({
                 urlReader: deps.urlReader,
                 location: refineryConfig.wheelsLocation,
                 builders: refineryConfig.builders,
-                docker: new Dockerode({
-                  socketPath: refineryConfig.dockerSocketPath,
-                }),
-                publisher: new WheelPublisher({
-                  files: wheelFiles,
-                  blobs: wheelBlobs,
-                }),
+                docker: refineryDocker,
+                publisher: wheelPublisher,
               },
+              queue: refineryQueue,
             },
           }),
         );

@@ -3,6 +3,7 @@ import type {
   MetricsServiceCounter,
   MetricsServiceHistogram,
 } from '@backstage/backend-plugin-api/alpha';
+import type { RefineryQueueState } from '@image-factory/plugin-image-factory-common';
 import type { RefineResult } from './build/refineSdist';
 
 /**
@@ -12,7 +13,9 @@ import type { RefineResult } from './build/refineSdist';
  *   sdists by outcome (`published`, `reused`: a cache hit, nothing ran,
  *   `failed` with its cause);
  * - `image_factory_refinery_build_attempt_duration_seconds{platform,emulated,result}`:
- *   each attempt in a builder container, so QEMU and native builds compare.
+ *   each attempt in a builder container, so QEMU and native builds compare;
+ * - `image_factory_refinery_queue_depth{state}`: builds queued, running and
+ *   waiting for an earlier round, and runs being planned.
  */
 export class RefineryMetrics {
   private readonly builds: MetricsServiceCounter<{
@@ -26,7 +29,25 @@ export class RefineryMetrics {
     result: string;
   }>;
 
-  constructor(metrics: MetricsService) {
+  constructor(
+    metrics: MetricsService,
+    /** Reads the queue, for `image_factory_refinery_queue_depth{state}`. */
+    queueState?: () => Promise<RefineryQueueState>,
+  ) {
+    if (queueState) {
+      metrics
+        .createObservableGauge<{ state: string }>(
+          'image_factory_refinery_queue_depth',
+          { description: 'Refinery builds by state, and runs being planned' },
+        )
+        .addCallback(async result => {
+          // A database hiccup costs one sample, not the whole collection.
+          const state = await queueState().catch(() => undefined);
+          for (const [key, value] of Object.entries(state ?? {})) {
+            result.observe(value, { state: key });
+          }
+        });
+    }
     this.builds = metrics.createCounter('image_factory_refinery_builds_total', {
       description: 'Sdists refined by platform and outcome (reused: cache hit)',
     });

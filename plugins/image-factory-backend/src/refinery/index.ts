@@ -18,3 +18,8 @@ export { normalizeProjectName } from './wheels/normalizeProjectName';
 export { parseWheelFilename } from './wheels/parseWheelFilename';
 export { RefineryMetrics } from './RefineryMetrics';
 export { runWheelSet, type TargetRun } from './runWheelSet';
+export {
+  createRefineryQueue,
+  type RefineryQueue,
+} from './queue/createRefineryQueue';
+export type { RefineryWorkerConfig } from './queue/RefineryWorker';

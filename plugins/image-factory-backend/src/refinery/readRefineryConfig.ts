@@ -1,5 +1,8 @@
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { durationToMilliseconds } from '@backstage/types';
 import path from 'node:path';
+import type { RefineryWorkerConfig } from './queue/RefineryWorker';
 
 export type RefineryConfig = {
   /** Directory of the content-addressed wheel store. */
@@ -12,7 +15,46 @@ export type RefineryConfig = {
   builders: Record<string, string>;
   /** The Docker engine builds run on. */
   dockerSocketPath: string;
+  /** Whether this backend plans and builds queued runs. */
+  workersEnabled: boolean;
+  workers: RefineryWorkerConfig;
 };
+
+const WORKERS = 'imageFactory.refinery.workers';
+
+function wholeNumberAtLeast(
+  config: Config | undefined,
+  key: string,
+  min: number,
+  fallback: number,
+) {
+  const value = config?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < min) {
+    throw new InputError(
+      `${WORKERS}.${key}: must be a whole number of at least ${min}, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function readWorkers(workers: Config | undefined): RefineryWorkerConfig {
+  const leaseMs = workers?.has('leaseDuration')
+    ? durationToMilliseconds(
+        readDurationFromConfig(workers, { key: 'leaseDuration' }),
+      )
+    : 60_000;
+  if (!(leaseMs >= 3_000)) {
+    throw new InputError(
+      `${WORKERS}.leaseDuration: must be at least 3 seconds`,
+    );
+  }
+  return {
+    concurrency: wholeNumberAtLeast(workers, 'concurrency', 1, 1),
+    maxAttempts: wholeNumberAtLeast(workers, 'maxAttempts', 1, 3),
+    leaseMs,
+    pollIntervalMs: 2_000,
+  };
+}
 
 /** The builder ./scripts/start and ./scripts/test make with debootstrap. */
 export const DEFAULT_BUILDERS = {
@@ -38,5 +80,7 @@ export function readRefineryConfig(config: Config): RefineryConfig {
     dockerSocketPath:
       refinery?.getOptionalString('docker.socketPath') ??
       '/var/run/docker.sock',
+    workersEnabled: refinery?.getOptionalBoolean('workers.enabled') ?? true,
+    workers: readWorkers(refinery?.getOptionalConfig('workers')),
   };
 }

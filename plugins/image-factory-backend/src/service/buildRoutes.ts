@@ -6,29 +6,23 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   BuildLogLine,
-  BuildRun,
   BuildRunList,
   imageFactoryBuildPermission,
   startBuildRequestSchema,
 } from '@image-factory/plugin-image-factory-common';
-import express, { Request, Response } from 'express';
+import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { BuildService, isFinished } from '../builds';
 import { BuildRunRecord } from '../database';
 import { ImageAccess, imageEntityRef } from './imageAccess';
 import { parseRequestBody } from './parseRequestBody';
+import { streamLogEvents } from './streamLogEvents';
 import { wholeNumber } from './wholeNumber';
 
 const DEFAULT_LIST_LIMIT = 20;
 const MAX_LIST_LIMIT = 100;
 const DEFAULT_LOG_LIMIT = 1_000;
 const MAX_LOG_LIMIT = 5_000;
-/** How long a log stream waits for news before it looks at the database again. */
-const STREAM_POLL_MS = 1_000;
-/** The longest a stream stays silent. */
-const KEEPALIVE_MS = 15_000;
-/** Lines read per query while a stream catches up. */
-const STREAM_PAGE = 500;
 
 function userRef(credentials: BackstageCredentials): string | undefined {
   const principal = credentials.principal as { userEntityRef?: string };
@@ -148,7 +142,25 @@ export function buildRoutes(options: {
       0,
     );
     await readableRun(credentials, req.params.id);
-    await streamLog(res, builds, req.params.id, after);
+    const runId = req.params.id;
+    await streamLogEvents(
+      res,
+      {
+        stateEvent: 'run',
+        state: async () => {
+          const run = await builds.get(runId);
+          return (
+            run && { data: run, status: run.status, finished: isFinished(run) }
+          );
+        },
+        lines: async (from, limit) =>
+          (
+            await builds.logs(runId, from, limit)
+          ).items as BuildLogLine[],
+        next: (ms, signal) => builds.events.next(runId, ms, signal),
+      },
+      after,
+    );
   });
 
   router.post('/builds/:id/cancel', async (req, res) => {
@@ -164,65 +176,4 @@ export function buildRoutes(options: {
   });
 
   return router;
-}
-
-/**
- * Server-sent events of a run: `log` (id = seq, data = BuildLogLine) for
- * every line after `after`, `run` (data = BuildRun) at the start and on every
- * change, and `end` once the run has ended and every line was sent.
- */
-async function streamLog(
-  res: Response,
-  builds: BuildService,
-  runId: string,
-  after: number,
-) {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  let lastSent = Date.now();
-  const closed = new AbortController();
-  // The response's close is the connection's; the request's comes once its body is read.
-  res.on('close', () => closed.abort());
-  const send = (text: string) => {
-    lastSent = Date.now();
-    res.write(text);
-    // The compression middleware holds output until it is flushed.
-    (res as Response & { flush?: () => void }).flush?.();
-  };
-  send('retry: 2000\n\n');
-
-  let seq = after;
-  let lastRun = '';
-  while (!closed.signal.aborted) {
-    // The run first: a run seen ended has all its lines written.
-    const run: BuildRun | undefined = await builds.get(runId);
-    if (!run) break;
-    const runJson = JSON.stringify(run);
-    if (runJson !== lastRun) {
-      send(`event: run\ndata: ${runJson}\n\n`);
-      lastRun = runJson;
-    }
-    for (;;) {
-      const page = await builds.logs(runId, seq, STREAM_PAGE);
-      for (const line of page.items as BuildLogLine[]) {
-        send(`id: ${line.seq}\nevent: log\ndata: ${JSON.stringify(line)}\n\n`);
-        seq = line.seq;
-      }
-      if (page.items.length < STREAM_PAGE || closed.signal.aborted) break;
-    }
-    if (isFinished(run)) {
-      send(`event: end\ndata: ${JSON.stringify({ status: run.status })}\n\n`);
-      break;
-    }
-    await builds.events.next(runId, STREAM_POLL_MS, closed.signal);
-    if (Date.now() - lastSent > KEEPALIVE_MS) {
-      // A comment, so that proxies do not close a quiet stream.
-      send(': keepalive\n\n');
-    }
-  }
-  res.end();
 }

@@ -65,6 +65,8 @@ import {
   refineryIndexRoutes,
 } from './refineryIndexRoutes';
 import { refinerySetRoutes } from './refinerySetRoutes';
+import { refineryRunRoutes } from './refineryRunRoutes';
+import type { RefineryQueue } from '../refinery/queue/createRefineryQueue';
 import { WheelBlobStore, WheelFileStore } from '../refinery';
 import { parseRequestBody } from './parseRequestBody';
 import { withSourceIssues } from './withSourceIssues';
@@ -125,7 +127,12 @@ export async function createRouter(options: {
     blobs: WheelBlobStore;
     publicIndex: boolean;
     /** The wheel sets and their plans; absent: no set routes. */
-    sets?: Omit<Parameters<typeof refinerySetRoutes>[0], 'httpAuth' | 'files'>;
+    sets?: Omit<
+      Parameters<typeof refinerySetRoutes>[0],
+      'httpAuth' | 'files' | 'permissions' | 'queue'
+    >;
+    /** The queue of runs and builds; absent: the refinery only plans. */
+    queue?: RefineryQueue;
   };
 }): Promise<express.Router> {
   const { httpAuth, permissions, imagesFile, providers, tracking } = options;
@@ -290,9 +297,16 @@ export async function createRouter(options: {
       router.use(
         refinerySetRoutes({
           httpAuth,
+          permissions,
           files: options.refinery.files,
+          queue: options.refinery.queue,
           ...options.refinery.sets,
         }),
+      );
+    }
+    if (options.refinery.queue) {
+      router.use(
+        refineryRunRoutes({ httpAuth, queue: options.refinery.queue }),
       );
     }
   }

@@ -1,17 +1,26 @@
 import {
   HttpAuthService,
+  PermissionsService,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   formatImagesFileIssue,
+  imageFactoryRefineryRunPermission,
   parseWheelsFile,
 } from '@image-factory/plugin-image-factory-common';
 import { loadImagesFile } from '@image-factory/plugin-image-factory-node';
 import Dockerode from 'dockerode';
 import express from 'express';
 import Router from 'express-promise-router';
+import type { RefineryQueue } from '../refinery/queue/createRefineryQueue';
 import { runWheelSet } from '../refinery/runWheelSet';
+import { callerRef } from './callerRef';
 import type { WheelFileStore } from '../refinery/store/WheelFileStore';
 import type { WheelPublisher } from '../refinery/WheelPublisher';
 
@@ -19,12 +28,16 @@ const LOCATION_KEY = 'imageFactory.refinery.wheels.location';
 
 /**
  * The wheel sets of `wheels.yaml` (`GET /refinery/sets`, with every problem
- * of the file) and their plans (`POST /refinery/sets/:name/plan`: pip's
+ * of the file), their plans (`POST /refinery/sets/:name/plan`: pip's
  * resolver in each target's builder, what would be built and what is
- * skipped; nothing is built).
+ * skipped; nothing is built) and their runs (`POST
+ * /refinery/sets/:name/runs`: queued, planned and built by the refinery's
+ * workers; needs `image-factory.refinery.run`).
  */
 export function refinerySetRoutes(options: {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  queue?: RefineryQueue;
   urlReader: UrlReaderService;
   location?: string;
   builders: Record<string, string>;
@@ -61,20 +74,48 @@ export function refinerySetRoutes(options: {
     });
   });
 
-  router.post('/refinery/sets/:name/plan', async (req, res) => {
-    await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
+  /** The set of that name, or a 404 that says why there is none. */
+  const setNamed = async (name: string) => {
     const parsed = await readSets();
-    const set = parsed.sets.find(s => s.name === req.params.name);
+    const set = parsed.sets.find(s => s.name === name);
     if (!set) {
-      const issue = parsed.issues.find(i => i.entry === req.params.name);
+      const issue = parsed.issues.find(i => i.entry === name);
       throw new NotFoundError(
         issue
-          ? `Wheel set '${
-              req.params.name
-            }' is not valid: ${formatImagesFileIssue(issue)}`
-          : `No wheel set named '${req.params.name}' in ${options.location}`,
+          ? `Wheel set '${name}' is not valid: ${formatImagesFileIssue(issue)}`
+          : `No wheel set named '${name}' in ${options.location}`,
       );
     }
+    return set;
+  };
+
+  router.post('/refinery/sets/:name/runs', async (req, res) => {
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [decision] = await options.permissions.authorize(
+      [{ permission: imageFactoryRefineryRunPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to run wheel sets (permission ${imageFactoryRefineryRunPermission.name})`,
+      );
+    }
+    if (!options.queue) {
+      throw new ServiceUnavailableError(
+        'The refinery does not run builds on this backend',
+      );
+    }
+    const set = await setNamed(req.params.name);
+    res
+      .status(202)
+      .json(await options.queue.request(set, callerRef(credentials)));
+  });
+
+  router.post('/refinery/sets/:name/plan', async (req, res) => {
+    await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const set = await setNamed(req.params.name);
     const targets = await runWheelSet({
       docker: options.docker,
       publisher: options.publisher,

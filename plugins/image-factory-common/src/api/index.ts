@@ -13,3 +13,4 @@ export * from './versionTags';
 export * from './stages';
 export * from './stagePolicy';
 export * from './lifecycleOverview';
+export * from './refinery';

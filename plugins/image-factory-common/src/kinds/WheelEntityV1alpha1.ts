@@ -25,6 +25,10 @@ export interface WheelEntityV1alpha1 extends Entity {
     status: 'pending' | 'building' | 'built' | 'failed';
     /** Entity reference of the executor Provider. */
     builtBy?: string;
+    /** The wheel sets (in wheels.yaml) whose runs built it. */
+    sets?: string[];
+    /** The builder images that built it. */
+    builtWith?: string[];
   };
 }
 

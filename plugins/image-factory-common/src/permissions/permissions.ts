@@ -117,6 +117,17 @@ export const imageFactoryStatusReadPermission = createPermission({
 });
 
 /**
+ * Start a run of a wheel set in the refinery (plan it, then build what it
+ * needs). Not tied to a resource: wheel sets are not catalog entities.
+ *
+ * @public
+ */
+export const imageFactoryRefineryRunPermission = createPermission({
+  name: 'image-factory.refinery.run',
+  attributes: { action: 'create' },
+});
+
+/**
  * Every permission of the Image Factory, for `permissionsRegistry.addPermissions`.
  *
  * @public
@@ -130,4 +141,5 @@ export const imageFactoryPermissions = [
   imageFactoryPromotePermission,
   imageFactoryApprovePermission,
   imageFactoryStatusReadPermission,
+  imageFactoryRefineryRunPermission,
 ];

@@ -69,3 +69,12 @@ export interface StageChangedEvent {
   /** The digest it holds now. */
   digest: string;
 }
+
+/**
+ * Events topic on which the Image Factory backend announces that the wheel
+ * refinery's wheels changed (a run ended, a build published or failed), so
+ * that the catalog module updates the `Wheel` entities at once.
+ *
+ * @public
+ */
+export const REFINERY_CHANGED_TOPIC = 'image-factory.refinery.changed';

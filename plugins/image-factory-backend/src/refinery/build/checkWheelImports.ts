@@ -31,6 +31,7 @@ export async function checkWheelImports(
     modules: string[];
     timeoutMs: number;
     onLog?: (line: string) => void;
+    signal?: AbortSignal;
   },
 ): Promise<ImportCheckOutcome> {
   const bad = request.modules.find(m => !MODULE.test(m));
@@ -54,6 +55,7 @@ export async function checkWheelImports(
     network: 'none',
     timeoutMs: request.timeoutMs,
     purpose: `import check ${request.wheel.filename}`,
+    signal: request.signal,
     onLog: line => {
       log.push(line);
       request.onLog?.(line);

@@ -63,6 +63,8 @@ export interface RefineRequest {
   /** Waits before a transient retry; default 2 s, doubled each time. */
   backoffMs?: number;
   onLog?: (line: string) => void;
+  /** Stops the build (its container is killed); refineSdist then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 const sleep = (ms: number) =>
@@ -107,6 +109,7 @@ export async function refineSdist(
   let transientLeft = request.transientRetries ?? 1;
   let backoff = request.backoffMs ?? 2000;
   for (let attempt = 1; ; attempt++) {
+    request.signal?.throwIfAborted();
     request.onLog?.(
       `Attempt ${attempt}: ${request.sdist.filename} for ${request.platform}${
         emulated ? ' (QEMU)' : ''
@@ -119,7 +122,9 @@ export async function refineSdist(
       hints,
       timeoutMs: request.timeoutMs,
       onLog: request.onLog,
+      signal: request.signal,
     });
+    request.signal?.throwIfAborted();
     if (outcome.exitCode === 0 && !outcome.timedOut && outcome.wheels.length) {
       attempts.push({
         attempt,
@@ -137,7 +142,9 @@ export async function refineSdist(
             modules: checked.importNames,
             timeoutMs: request.timeoutMs,
             onLog: request.onLog,
+            signal: request.signal,
           });
+          request.signal?.throwIfAborted();
           if (!check.passed) throw new ImportCheckFailed(check.error!);
         };
         try {

@@ -1,0 +1,196 @@
+/**
+ * Where a refinery run stands: `queued`, `planning` (pip resolves each
+ * target), `building` (its jobs run round after round), then `succeeded`
+ * (every build published or reused) or `failed`.
+ *
+ * @public
+ */
+export type RefineryRunStatus =
+  | 'queued'
+  | 'planning'
+  | 'building'
+  | 'succeeded'
+  | 'failed';
+
+/**
+ * Where one build of a run stands: `waiting` for an earlier round,
+ * `queued`, `running`, then `built` (published), `reused` (built before
+ * from the same inputs), `failed` or `skipped` (a build it needs failed).
+ *
+ * @public
+ */
+export type RefineryJobStatus =
+  | 'waiting'
+  | 'queued'
+  | 'running'
+  | 'built'
+  | 'reused'
+  | 'failed'
+  | 'skipped';
+
+/**
+ * What a plan does with one resolved distribution on one target.
+ *
+ * @public
+ */
+export interface RefineryPlanItem {
+  /** PEP 503 name. */
+  project: string;
+  version: string;
+  /** `build` it, or skip it: a wheel upstream has, or one the refinery built. */
+  action: 'build' | 'upstream-wheel' | 'built';
+  /** What it needs built first, among this plan's builds. */
+  buildAfter: string[];
+}
+
+/**
+ * The plan of one target (a Python version on a platform) of a wheel set.
+ *
+ * @public
+ */
+export interface RefineryTargetPlan {
+  python: string;
+  platform: string;
+  /** Why it could not be planned (no builder, a requirement pip cannot meet). */
+  error?: string;
+  items: RefineryPlanItem[];
+  /** Projects to build, in rounds: a round needs only what earlier rounds built. */
+  rounds: string[][];
+}
+
+/**
+ * How far a run's builds are.
+ *
+ * @public
+ */
+export interface RefineryRunProgress {
+  total: number;
+  /** Built, reused, failed or skipped. */
+  finished: number;
+  failed: number;
+  running: number;
+}
+
+/**
+ * One run of a wheel set: its plan, then its builds.
+ *
+ * @public
+ */
+export interface RefineryRun {
+  id: string;
+  /** The wheel set's name. */
+  set: string;
+  status: RefineryRunStatus;
+  requestedBy?: string;
+  /** Empty until planned. */
+  targets: RefineryTargetPlan[];
+  progress: RefineryRunProgress;
+  /** Failed builds by classified cause (`missing-header`: 1). */
+  failuresByCause: Record<string, number>;
+  /** Why the run failed, in a sentence. */
+  error?: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/**
+ * One try of a build in a builder container.
+ *
+ * @public
+ */
+export interface RefineryJobAttempt {
+  attempt: number;
+  /** The hints it had, in words. */
+  hints: string;
+  durationMs: number;
+  emulated: boolean;
+  /** Why it failed, classified; absent when it passed. */
+  cause?: string;
+  message?: string;
+}
+
+/**
+ * One sdist built for one target of a run.
+ *
+ * @public
+ */
+export interface RefineryJob {
+  id: string;
+  runId: string;
+  python: string;
+  platform: string;
+  /** PEP 503 name. */
+  project: string;
+  version: string;
+  round: number;
+  status: RefineryJobStatus;
+  /** Whether it ran through QEMU; known once it ran. */
+  emulated?: boolean;
+  /** The classified cause of a failure. */
+  cause?: string;
+  error?: string;
+  attempts: RefineryJobAttempt[];
+  /** Wheel files published (or reused). */
+  files: string[];
+  /** Time in builder containers, over all attempts. */
+  durationMs?: number;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/**
+ * A run with its builds.
+ *
+ * @public
+ */
+export interface RefineryRunDetail extends RefineryRun {
+  jobs: RefineryJob[];
+}
+
+/**
+ * The refinery's queue now.
+ *
+ * @public
+ */
+export interface RefineryQueueState {
+  /** Builds waiting for a worker. */
+  queued: number;
+  running: number;
+  /** Builds waiting for an earlier round. */
+  waiting: number;
+  /** Runs waiting to be planned or planning. */
+  planning: number;
+}
+
+/**
+ * A Python project as the refinery knows it: the wheels it serves and its
+ * latest builds, for the Refinery page and the Wheel entities.
+ *
+ * @public
+ */
+export interface RefineryWheelSummary {
+  /** PEP 503 name. */
+  project: string;
+  /** Versions with a wheel in the index, newest build first. */
+  versions: string[];
+  /** Each published file with its target. */
+  files: Array<{
+    filename: string;
+    version: string;
+    /** The platform architecture, absent for a pure-Python wheel. */
+    architecture?: string;
+    sha256: string;
+    yanked: boolean;
+  }>;
+  /** The sets whose latest run built it. */
+  sets: string[];
+  /** The owner of the first of those sets (an entity ref or a group name). */
+  owner?: string;
+  /** The builder image of each platform it was built for. */
+  builders: Record<string, string>;
+  /** The latest job per target (python × platform). */
+  latest: RefineryJob[];
+  /** `built` when the latest job of every target passed, `failed` when one failed, `building` while one runs. */
+  status: 'pending' | 'building' | 'built' | 'failed';
+}
