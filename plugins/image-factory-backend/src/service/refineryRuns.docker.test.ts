@@ -1,0 +1,332 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  GitHubTestServer,
+  startGitHubTestServer,
+} from '@image-factory/github-test-server';
+import type {
+  RefineryRunDetail,
+  RefineryWheelSummary,
+} from '@image-factory/plugin-image-factory-common';
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import Dockerode from 'dockerode';
+import request from 'supertest';
+import { REFINERY_CONTAINER_LABEL } from '../refinery/build/runBuilderContainer';
+import { policyPermissions } from '../__testUtils__/policyPermissions';
+import { startSdistIndex } from '../refinery/__testUtils__/startSdistIndex';
+import { AMD64_BUILDER } from '../refinery/__testUtils__/wheelBuilder';
+import { startRouteTestBackend } from './__testUtils__/startRouteTestBackend';
+
+jest.setTimeout(600_000);
+
+const WHEEL = 'MarkupSafe-2.1.2-cp311-cp311-linux_x86_64.whl';
+
+describe('refinery runs (real builder, a local upstream index, leased workers)', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+  let github: GitHubTestServer;
+  let index: Awaited<ReturnType<typeof startSdistIndex>>;
+  const ada = mockCredentials.user.header('user:default/ada');
+  const guest = mockCredentials.user.header('user:default/guest');
+
+  beforeAll(async () => {
+    github = await startGitHubTestServer();
+    index = await startSdistIndex(['MarkupSafe-2.1.2.tar.gz']);
+  });
+  afterAll(async () => {
+    await github?.stop();
+    await index?.stop();
+  });
+
+  async function workspace() {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'refinery-runs-'));
+    await fs.writeFile(
+      path.join(dir, 'images.yaml'),
+      'apiVersion: imagefactory.dev/v1alpha1\nimages: []\n',
+    );
+    await fs.writeFile(
+      path.join(dir, 'wheels.yaml'),
+      `apiVersion: imagefactory.dev/v1alpha1
+wheelSets:
+  - name: web
+    owner: team-web
+    requirements: [MarkupSafe==2.1.2]
+    targets: [{ python: cp311, platforms: [linux/amd64] }]
+    builder: wheel-builder
+    upstream: ${index.url}
+`,
+    );
+    return dir;
+  }
+
+  const start = (
+    knex: Awaited<ReturnType<typeof databases.init>>,
+    dir: string,
+    workers: Record<string, unknown> = {},
+  ) =>
+    startRouteTestBackend({
+      knex,
+      github,
+      imagesLocation: path.join(dir, 'images.yaml'),
+      // Only ada may start runs; everyone may read.
+      features: [
+        policyPermissions(
+          q =>
+            q.permission !== 'image-factory.refinery.run' ||
+            q.user === 'user:default/ada',
+        ),
+      ],
+      imageFactory: {
+        refinery: {
+          store: { directory: path.join(dir, 'store') },
+          wheels: { location: path.join(dir, 'wheels.yaml') },
+          builders: [{ platform: 'linux/amd64', image: AMD64_BUILDER }],
+          workers: { leaseDuration: { seconds: 5 }, ...workers },
+        },
+      },
+    });
+
+  async function until(
+    server: Parameters<typeof request>[0],
+    runId: string,
+    done: (run: RefineryRunDetail) => boolean,
+  ): Promise<RefineryRunDetail> {
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const res = await request(server)
+        .get(`/api/image-factory/refinery/runs/${runId}`)
+        .set('Authorization', ada);
+      expect(res.status).toBe(200);
+      if (done(res.body)) return res.body;
+      if (Date.now() > deadline) {
+        throw new Error(`Run ${runId} still ${res.body.status}`);
+      }
+      await new Promise(r => setTimeout(r, 500));
+    }
+  }
+
+  it.each(databases.eachSupportedId())(
+    'plans and builds a set on the queue, streams its log, serves the wheel, and builds nothing the second time, on %p',
+    async databaseId => {
+      const dir = await workspace();
+      const backend = await start(await databases.init(databaseId), dir);
+      try {
+        const denied = await request(backend.server)
+          .post('/api/image-factory/refinery/sets/web/runs')
+          .set('Authorization', guest);
+        expect(denied.status).toBe(403);
+        expect(denied.body.error.message).toBe(
+          'Not allowed to run wheel sets (permission image-factory.refinery.run)',
+        );
+        const unknown = await request(backend.server)
+          .post('/api/image-factory/refinery/sets/nope/runs')
+          .set('Authorization', ada);
+        expect(unknown.status).toBe(404);
+
+        const started = await request(backend.server)
+          .post('/api/image-factory/refinery/sets/web/runs')
+          .set('Authorization', ada);
+        expect(started.status).toBe(202);
+        expect(started.body).toMatchObject({
+          set: 'web',
+          status: 'queued',
+          requestedBy: 'user:default/ada',
+        });
+        const run = await until(
+          backend.server,
+          started.body.id,
+          r => r.status === 'succeeded' || r.status === 'failed',
+        );
+        expect(run).toMatchObject({
+          status: 'succeeded',
+          progress: { total: 1, finished: 1, failed: 0, running: 0 },
+          failuresByCause: {},
+          targets: [
+            {
+              python: 'cp311',
+              platform: 'linux/amd64',
+              items: [
+                {
+                  project: 'markupsafe',
+                  version: '2.1.2',
+                  action: 'build',
+                  buildAfter: [],
+                },
+              ],
+              rounds: [['markupsafe']],
+            },
+          ],
+        });
+        expect(run.jobs).toEqual([
+          expect.objectContaining({
+            project: 'markupsafe',
+            version: '2.1.2',
+            status: 'built',
+            emulated: false,
+            files: [WHEEL],
+            attempts: [
+              expect.objectContaining({
+                attempt: 1,
+                hints: 'none',
+                emulated: false,
+              }),
+            ],
+          }),
+        ]);
+        const jobId = run.jobs[0].id;
+
+        const planLog = await request(backend.server)
+          .get(`/api/image-factory/refinery/runs/${run.id}/logs`)
+          .set('Authorization', ada);
+        expect(planLog.body.done).toBe(true);
+        expect(planLog.body.items.map((l: { text: string }) => l.text)).toEqual(
+          expect.arrayContaining([
+            'Plan for cp311 linux/amd64: markupsafe 2.1.2 (build)',
+            '1 builds planned',
+          ]),
+        );
+
+        // The log stream of a finished build: the job, every line, the end.
+        const stream = await request(backend.server)
+          .get(`/api/image-factory/refinery/jobs/${jobId}/logs/stream`)
+          .set('Authorization', ada)
+          .buffer(true)
+          .parse((res, callback) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => callback(null, text));
+          });
+        expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
+        const events = String(stream.body);
+        expect(events).toMatch(/^retry: 2000\n\nevent: job\ndata: \{/);
+        expect(events).toContain(`Published ${WHEEL}`);
+        expect(events).toContain('imported markupsafe._speedups');
+        expect(events.trimEnd()).toMatch(
+          /event: end\ndata: \{"status":"built"\}$/,
+        );
+
+        const wheels = await request(backend.server)
+          .get('/api/image-factory/refinery/wheels')
+          .set('Authorization', ada);
+        const markupsafe: RefineryWheelSummary = wheels.body.items[0];
+        expect(markupsafe).toMatchObject({
+          project: 'markupsafe',
+          versions: ['2.1.2'],
+          sets: ['web'],
+          owner: 'team-web',
+          builders: { 'linux/amd64': AMD64_BUILDER },
+          status: 'built',
+          files: [
+            expect.objectContaining({
+              filename: WHEEL,
+              architecture: 'x86_64',
+            }),
+          ],
+        });
+        const page = await request(backend.server)
+          .get('/api/image-factory/refinery/simple/markupsafe/')
+          .set('Authorization', ada)
+          .set('Accept', 'application/vnd.pypi.simple.v1+json');
+        expect(
+          page.body.files.map((f: { filename: string }) => f.filename),
+        ).toEqual([WHEEL]);
+
+        // Planned again: the wheel exists, nothing is queued.
+        const again = await request(backend.server)
+          .post('/api/image-factory/refinery/sets/web/runs')
+          .set('Authorization', ada);
+        const second = await until(
+          backend.server,
+          again.body.id,
+          r => r.status === 'succeeded' || r.status === 'failed',
+        );
+        expect(second.status).toBe('succeeded');
+        expect(second.targets[0].items[0].action).toBe('built');
+        expect(second.jobs).toEqual([]);
+
+        const runs = await request(backend.server)
+          .get('/api/image-factory/refinery/runs?set=web')
+          .set('Authorization', ada);
+        expect(runs.body.items.map((r: { id: string }) => r.id)).toEqual([
+          second.id,
+          run.id,
+        ]);
+        const queue = await request(backend.server)
+          .get('/api/image-factory/refinery/queue')
+          .set('Authorization', ada);
+        expect(queue.body).toEqual({
+          queued: 0,
+          running: 0,
+          waiting: 0,
+          planning: 0,
+        });
+      } finally {
+        await backend.stop();
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('gives a build back when its backend stops, and the next backend builds it once', async () => {
+    const dir = await workspace();
+    const knex = await databases.init('SQLITE_3');
+    const first = await start(knex, dir);
+    let runId: string;
+    try {
+      const started = await request(first.server)
+        .post('/api/image-factory/refinery/sets/web/runs')
+        .set('Authorization', ada);
+      runId = started.body.id;
+      await until(first.server, runId, r =>
+        r.jobs.some(j => j.status === 'running'),
+      );
+    } finally {
+      // Stopped mid-build: the container is killed, the build goes back to the queue.
+      await first.stop();
+    }
+    const [stopped] = await knex('refinery_jobs').where({ run_id: runId });
+    expect(stopped).toMatchObject({ status: 'queued', attempts: 0 });
+
+    const second = await start(knex, dir);
+    try {
+      const run = await until(
+        second.server,
+        runId,
+        r => r.status === 'succeeded' || r.status === 'failed',
+      );
+      expect(run.status).toBe('succeeded');
+      expect(run.jobs).toEqual([
+        expect.objectContaining({ status: 'built', files: [WHEEL] }),
+      ]);
+      const log = await request(second.server)
+        .get(`/api/image-factory/refinery/jobs/${run.jobs[0].id}/logs`)
+        .set('Authorization', ada);
+      const texts: string[] = log.body.items.map(
+        (l: { text: string }) => l.text,
+      );
+      const stop = texts.indexOf(
+        'The backend is stopping; this goes back to the queue',
+      );
+      const starts = texts.filter(t => /^Building markupsafe/.test(t));
+      expect(stop).toBeGreaterThan(0);
+      // Both attempts are the first: the stopped one did not count.
+      expect(starts).toEqual([
+        expect.stringMatching(/\(attempt 1\) on /),
+        expect.stringMatching(/\(attempt 1\) on /),
+      ]);
+      expect(texts.lastIndexOf(starts[1])).toBeGreaterThan(stop);
+      expect(
+        texts.filter(t => t.startsWith(`Published ${WHEEL}`)),
+      ).toHaveLength(1);
+      // No container of the stopped build is left behind.
+      const left = await new Dockerode().listContainers({
+        all: true,
+        filters: { label: [REFINERY_CONTAINER_LABEL] },
+      });
+      expect(left).toEqual([]);
+    } finally {
+      await second.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
