@@ -26,6 +26,7 @@ export {
   rootRouteRef as imageFactoryRootRouteRef,
   enrollRouteRef as imageFactoryEnrollRouteRef,
   lifecycleRouteRef as imageFactoryLifecycleRouteRef,
+  refineryRouteRef as imageFactoryRefineryRouteRef,
 } from './routes';
 export { imageFactoryApiRef, ImageFactoryClient } from './api';
 export { imageVersionColumn } from './components/ImageVersionColumn';

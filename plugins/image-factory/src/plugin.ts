@@ -8,7 +8,12 @@ import {
 } from '@backstage/core-plugin-api';
 import type { JSX } from 'react';
 import { ImageFactoryClient, imageFactoryApiRef } from './api';
-import { enrollRouteRef, lifecycleRouteRef, rootRouteRef } from './routes';
+import {
+  enrollRouteRef,
+  lifecycleRouteRef,
+  refineryRouteRef,
+  rootRouteRef,
+} from './routes';
 
 /**
  * The Image Factory frontend plugin (legacy frontend system).
@@ -29,6 +34,7 @@ export const imageFactoryPlugin = createPlugin({
     root: rootRouteRef,
     enroll: enrollRouteRef,
     lifecycle: lifecycleRouteRef,
+    refinery: refineryRouteRef,
   },
 });
 
@@ -37,7 +43,8 @@ export const imageFactoryPlugin = createPlugin({
  * change requests) at its mount point, the enroll page under it at
  * `/enroll` ({@link imageFactoryEnrollRouteRef}), and the lifecycle page
  * (every image × stage) at `/lifecycle`
- * ({@link imageFactoryLifecycleRouteRef}).
+ * ({@link imageFactoryLifecycleRouteRef}), and the wheel refinery at
+ * `/refinery` ({@link imageFactoryRefineryRouteRef}).
  *
  * @public
  */

@@ -31,3 +31,15 @@ export const lifecycleRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/lifecycle',
 });
+
+/**
+ * The wheel refinery page (wheel sets, runs, builds and wheels),
+ * `/refinery` under the status page.
+ *
+ * @public
+ */
+export const refineryRouteRef = createSubRouteRef({
+  id: 'image-factory/refinery',
+  parent: rootRouteRef,
+  path: '/refinery',
+});

@@ -1,3 +1,6 @@
+import type { ImagesFileIssue } from '../imagesFile';
+import type { WheelSet } from '../wheelsFile';
+
 /**
  * Where a refinery run stands: `queued`, `planning` (pip resolves each
  * target), `building` (its jobs run round after round), then `succeeded`
@@ -193,4 +196,17 @@ export interface RefineryWheelSummary {
   latest: RefineryJob[];
   /** `built` when the latest job of every target passed, `failed` when one failed, `building` while one runs. */
   status: 'pending' | 'building' | 'built' | 'failed';
+}
+
+/**
+ * The wheel sets of `wheels.yaml` (`GET /refinery/sets`): the valid ones,
+ * and a problem for each field that is not, with its line.
+ *
+ * @public
+ */
+export interface WheelSetList {
+  /** Where wheels.yaml is read from. */
+  location?: string;
+  sets: WheelSet[];
+  issues: Array<ImagesFileIssue & { text: string }>;
 }

@@ -34,6 +34,11 @@ import type {
   UnenrollImageRequest,
   UpcomingRebuild,
   UpcomingRebuildList,
+  RefineryQueueState,
+  RefineryRun,
+  RefineryRunDetail,
+  RefineryWheelSummary,
+  WheelSetList,
 } from '@image-factory/plugin-image-factory-common';
 import type {
   BuildLogStreamOptions,
@@ -136,6 +141,26 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
   upcomingCalls = 0;
   /** What `listRegistryBudgets` answers. */
   registryBudgets: RegistryBudgetList | Error = { enabled: true, items: [] };
+  /** The refinery as the wheel routes would show it; runs newest first. */
+  refinery: {
+    sets: WheelSetList | Error;
+    runs: RefineryRunDetail[];
+    queue: RefineryQueueState;
+    wheels: RefineryWheelSummary[];
+    /** Log lines by build id or run id (plan logs). */
+    logs: Record<string, BuildLogLine[]>;
+    /** What `startRefineryRun` does instead of queueing a run. */
+    startResult?: WriteResult;
+    /** The set of each `startRefineryRun` call, in order. */
+    started: string[];
+  } = {
+    sets: { sets: [], issues: [] },
+    runs: [],
+    queue: { queued: 0, running: 0, waiting: 0, planning: 0 },
+    wheels: [],
+    logs: {},
+    started: [],
+  };
   /** What `listArchivedImages` answers. */
   archived: ArchivedImageList | Error = { items: [] };
   /** Every image's audit trail, newest first. */
@@ -460,6 +485,66 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
 
   /** Verification log lines by verification id. */
   verificationLogs: Record<string, BuildLogLine[]> = {};
+
+  listWheelSets(): Promise<WheelSetList> {
+    return settle(this.refinery.sets);
+  }
+
+  listRefineryRuns(
+    options: { set?: string; limit?: number } = {},
+  ): Promise<{ items: RefineryRun[] }> {
+    const items = this.refinery.runs
+      .filter(r => !options.set || r.set === options.set)
+      .slice(0, options.limit ?? 20)
+      .map(({ jobs, ...run }) => run);
+    return settle({ items });
+  }
+
+  getRefineryRun(id: string): Promise<RefineryRunDetail> {
+    const run = this.refinery.runs.find(r => r.id === id);
+    return settle<RefineryRunDetail>(
+      run ?? new Error(`No refinery run with id '${id}'`),
+    );
+  }
+
+  startRefineryRun(set: string): Promise<RefineryRun> {
+    this.refinery.started.push(set);
+    const scripted = this.refinery.startResult;
+    if (scripted) return settle<RefineryRun>(scripted);
+    const run: RefineryRunDetail = {
+      id: `run-${this.refinery.runs.length + 1}`,
+      set,
+      status: 'queued',
+      targets: [],
+      progress: { total: 0, finished: 0, failed: 0, running: 0 },
+      failuresByCause: {},
+      createdAt: new Date(0).toISOString(),
+      jobs: [],
+    };
+    this.refinery.runs.unshift(run);
+    const { jobs, ...summary } = run;
+    return settle(summary);
+  }
+
+  getRefineryQueue(): Promise<RefineryQueueState> {
+    return settle(this.refinery.queue);
+  }
+
+  listRefineryWheels(): Promise<{ items: RefineryWheelSummary[] }> {
+    return settle({ items: this.refinery.wheels });
+  }
+
+  getRefineryLogs(
+    _kind: 'jobs' | 'runs',
+    id: string,
+    options: { after?: number } = {},
+  ): Promise<BuildLogPage> {
+    const lines = this.refinery.logs[id] ?? [];
+    return settle({
+      items: lines.filter(l => l.seq > (options.after ?? 0)),
+      done: true,
+    });
+  }
 
   getVerificationLogs(
     name: string,

@@ -32,6 +32,11 @@ import type {
   StartBuildRequest,
   UnenrollImageRequest,
   UpcomingRebuildList,
+  RefineryQueueState,
+  RefineryRun,
+  RefineryRunDetail,
+  RefineryWheelSummary,
+  WheelSetList,
 } from '@image-factory/plugin-image-factory-common';
 
 /**
@@ -245,6 +250,41 @@ export interface ImageFactoryApi {
    */
   getVerificationLogs(
     name: string,
+    id: string,
+    options?: { after?: number },
+  ): Promise<BuildLogPage>;
+
+  /** The wheel sets of wheels.yaml and its problems (`GET /api/image-factory/refinery/sets`). */
+  listWheelSets(): Promise<WheelSetList>;
+
+  /** Refinery runs, newest first, of one set or all (`GET /api/image-factory/refinery/runs`). */
+  listRefineryRuns(options?: {
+    set?: string;
+    limit?: number;
+  }): Promise<{ items: RefineryRun[] }>;
+
+  /** One refinery run with its plan and builds (`GET /api/image-factory/refinery/runs/:id`). */
+  getRefineryRun(id: string): Promise<RefineryRunDetail>;
+
+  /**
+   * Queues a run of a wheel set: planned, then built by the refinery's
+   * workers (`POST /api/image-factory/refinery/sets/:name/runs`). Needs
+   * `image-factory.refinery.run`.
+   */
+  startRefineryRun(set: string): Promise<RefineryRun>;
+
+  /** Builds queued, running and waiting (`GET /api/image-factory/refinery/queue`). */
+  getRefineryQueue(): Promise<RefineryQueueState>;
+
+  /** Every project the refinery built or tried to (`GET /api/image-factory/refinery/wheels`). */
+  listRefineryWheels(): Promise<{ items: RefineryWheelSummary[] }>;
+
+  /**
+   * A page of a refinery log: a build's (`kind: 'jobs'`) or a run's plan
+   * (`kind: 'runs'`), `done` once it can get no more lines.
+   */
+  getRefineryLogs(
+    kind: 'jobs' | 'runs',
     id: string,
     options?: { after?: number },
   ): Promise<BuildLogPage>;

@@ -32,6 +32,11 @@ import type {
   StartBuildRequest,
   UnenrollImageRequest,
   UpcomingRebuildList,
+  RefineryQueueState,
+  RefineryRun,
+  RefineryRunDetail,
+  RefineryWheelSummary,
+  WheelSetList,
 } from '@image-factory/plugin-image-factory-common';
 import {
   BuildLogStreamTiming,
@@ -45,7 +50,7 @@ import type {
 } from './ImageFactoryApi';
 
 /** `?name=value` of the numeric parameters given, or nothing. */
-function queryOf(params: Record<string, number | undefined>): string {
+function queryOf(params: Record<string, number | string | undefined>): string {
   const given = Object.entries(params).filter(([, v]) => v !== undefined);
   return given.length
     ? `?${new URLSearchParams(given.map(([k, v]) => [k, String(v)]))}`
@@ -314,6 +319,55 @@ export class ImageFactoryClient implements ImageFactoryApi {
   /** {@inheritDoc ImageFactoryApi.listImageStages} */
   async listImageStages(name: string): Promise<ImageStageList> {
     return this.request<ImageStageList>('GET', this.stagesPath(name));
+  }
+
+  /** {@inheritDoc ImageFactoryApi.listWheelSets} */
+  async listWheelSets(): Promise<WheelSetList> {
+    return this.request<WheelSetList>('GET', '/refinery/sets');
+  }
+
+  /** {@inheritDoc ImageFactoryApi.listRefineryRuns} */
+  async listRefineryRuns(
+    options: { set?: string; limit?: number } = {},
+  ): Promise<{ items: RefineryRun[] }> {
+    return this.request('GET', `/refinery/runs${queryOf(options)}`);
+  }
+
+  /** {@inheritDoc ImageFactoryApi.getRefineryRun} */
+  async getRefineryRun(id: string): Promise<RefineryRunDetail> {
+    return this.request('GET', `/refinery/runs/${encodeURIComponent(id)}`);
+  }
+
+  /** {@inheritDoc ImageFactoryApi.startRefineryRun} */
+  async startRefineryRun(set: string): Promise<RefineryRun> {
+    return this.request(
+      'POST',
+      `/refinery/sets/${encodeURIComponent(set)}/runs`,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.getRefineryQueue} */
+  async getRefineryQueue(): Promise<RefineryQueueState> {
+    return this.request('GET', '/refinery/queue');
+  }
+
+  /** {@inheritDoc ImageFactoryApi.listRefineryWheels} */
+  async listRefineryWheels(): Promise<{ items: RefineryWheelSummary[] }> {
+    return this.request('GET', '/refinery/wheels');
+  }
+
+  /** {@inheritDoc ImageFactoryApi.getRefineryLogs} */
+  async getRefineryLogs(
+    kind: 'jobs' | 'runs',
+    id: string,
+    options: { after?: number } = {},
+  ): Promise<BuildLogPage> {
+    return this.request(
+      'GET',
+      `/refinery/${kind}/${encodeURIComponent(id)}/logs${queryOf({
+        after: options.after,
+      })}`,
+    );
   }
 
   /** {@inheritDoc ImageFactoryApi.getVerificationLogs} */

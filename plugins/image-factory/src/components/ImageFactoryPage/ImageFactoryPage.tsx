@@ -13,7 +13,11 @@ import {
 } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { useFactoryStatus } from '../../hooks/useFactoryStatus';
-import { enrollRouteRef, lifecycleRouteRef } from '../../routes';
+import {
+  enrollRouteRef,
+  lifecycleRouteRef,
+  refineryRouteRef,
+} from '../../routes';
 import { ArchivedImagesCard } from '../ArchivedImagesCard';
 import { PendingEnrollmentsCard } from '../PendingEnrollmentsCard';
 import { RegistryBudgetCard } from '../RegistryBudgetCard';
@@ -26,6 +30,7 @@ function StatusContent() {
   const { status, loading, error, retry } = useFactoryStatus();
   const enrollLink = useRouteRef(enrollRouteRef);
   const lifecycleLink = useRouteRef(lifecycleRouteRef);
+  const refineryLink = useRouteRef(refineryRouteRef);
 
   let body;
   if (error) {
@@ -84,6 +89,9 @@ function StatusContent() {
           </Button>
           <LinkButton to={lifecycleLink()} variant="outlined" color="primary">
             Lifecycle
+          </LinkButton>
+          <LinkButton to={refineryLink()} variant="outlined" color="primary">
+            Refinery
           </LinkButton>
           <LinkButton
             to={enrollLink()}

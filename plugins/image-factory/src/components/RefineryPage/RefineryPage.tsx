@@ -1,0 +1,129 @@
+import { useState } from 'react';
+import { Box, Chip, Grid } from '@material-ui/core';
+import {
+  Content,
+  ContentHeader,
+  Header,
+  LinkButton,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { alertApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
+import type { RefineryQueueState } from '@image-factory/plugin-image-factory-common';
+import { imageFactoryApiRef } from '../../api';
+import { useRefinery } from '../../hooks/useRefinery';
+import { rootRouteRef } from '../../routes';
+import { backendMessage } from '../ChangeRequestResult';
+import { RefineryRunDetail } from './RefineryRunDetail';
+import { RefineryRunsCard } from './RefineryRunsCard';
+import { RefineryWheelsCard } from './RefineryWheelsCard';
+import { WheelSetsCard } from './WheelSetsCard';
+
+function QueueChips(props: { queue: RefineryQueueState }) {
+  const { queue } = props;
+  return (
+    <Box display="flex" gridGap={8} aria-label="Refinery queue">
+      <Chip size="small" label={`queued ${queue.queued}`} />
+      <Chip size="small" label={`running ${queue.running}`} />
+      <Chip size="small" label={`waiting for a round ${queue.waiting}`} />
+      <Chip size="small" label={`planning ${queue.planning}`} />
+    </Box>
+  );
+}
+
+/**
+ * The wheel refinery: the wheel sets of wheels.yaml with a Run button, the
+ * queue, the runs (progress, failures by cause), the chosen run's plan and
+ * builds with their logs, and the wheels the index serves. Follows active
+ * runs as they plan and build.
+ */
+export function RefineryPage() {
+  const statusLink = useRouteRef(rootRouteRef);
+  const api = useApi(imageFactoryApiRef);
+  const alerts = useApi(alertApiRef);
+  const [selected, setSelected] = useState<string>();
+  const [starting, setStarting] = useState<string>();
+  const { value, error, reload } = useRefinery(selected);
+
+  const run = async (set: string) => {
+    setStarting(set);
+    try {
+      const started = await api.startRefineryRun(set);
+      setSelected(started.id);
+      alerts.post({
+        message: `Run of ${set} queued`,
+        severity: 'success',
+        display: 'transient',
+      });
+      reload();
+    } catch (e) {
+      alerts.post({
+        message: `Could not run ${set}: ${backendMessage(e as Error)}`,
+        severity: 'error',
+      });
+    } finally {
+      setStarting(undefined);
+    }
+  };
+
+  let body;
+  if (error && !value) {
+    body = (
+      <ResponseErrorPanel error={error} title="Could not load the refinery" />
+    );
+  } else if (!value) {
+    body = <Progress />;
+  } else {
+    body = (
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          {value.sets instanceof Error ? (
+            <WarningPanel
+              title="No wheel sets"
+              message={backendMessage(value.sets)}
+            />
+          ) : (
+            <WheelSetsCard sets={value.sets} starting={starting} onRun={run} />
+          )}
+        </Grid>
+        <Grid item xs={12}>
+          <RefineryRunsCard
+            runs={value.runs}
+            selected={value.run?.id}
+            onSelect={setSelected}
+          />
+        </Grid>
+        {value.run && (
+          <Grid item xs={12}>
+            <RefineryRunDetail run={value.run} />
+          </Grid>
+        )}
+        <Grid item xs={12}>
+          <RefineryWheelsCard wheels={value.wheels} />
+        </Grid>
+      </Grid>
+    );
+  }
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Image Factory"
+        subtitle="Wheel refinery: Python wheels built from source for every platform"
+      />
+      <Content>
+        <ContentHeader title="Refinery">
+          <Box display="flex" gridGap={8} alignItems="center">
+            {value && <QueueChips queue={value.queue} />}
+            <LinkButton to={statusLink()} variant="outlined">
+              Factory status
+            </LinkButton>
+          </Box>
+        </ContentHeader>
+        {body}
+      </Content>
+    </Page>
+  );
+}

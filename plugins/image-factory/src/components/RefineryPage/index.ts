@@ -1,0 +1,1 @@
+export { RefineryPage } from './RefineryPage';
