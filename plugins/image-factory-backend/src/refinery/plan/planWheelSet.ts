@@ -56,6 +56,20 @@ export async function planWheelSet(options: {
         continue;
       }
       plan.builder = builder;
+      const present = await options.docker
+        .getImage(builder)
+        .inspect()
+        .then(() => true)
+        .catch((e: { statusCode?: number }) => {
+          // Only a missing image; an engine that cannot be reached fails the plan.
+          if (e.statusCode === 404) return false;
+          throw e;
+        });
+      if (!present) {
+        plan.error = `The builder image ${builder} for ${platform} is not in the Docker engine (yet): make it as the README's wheel refinery section says (./scripts/start makes it in the background)`;
+        options.onLog?.(plan.error);
+        continue;
+      }
       options.onLog?.(`Resolving ${target.python} ${platform} in ${builder}`);
       const resolved = await resolveTarget(options.docker, {
         builder,
