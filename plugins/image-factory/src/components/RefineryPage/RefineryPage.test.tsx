@@ -11,6 +11,7 @@ import { rootRouteRef } from '../../routes';
 import { InMemoryImageFactoryApi } from '../../__fixtures__/InMemoryImageFactoryApi';
 import { mockLogViewerLayout } from '../../__testUtils__/logViewerLayout';
 import { permissionApi } from '../../__testUtils__/permissions';
+import { emptyStatus } from '../../__fixtures__/status';
 import { RefineryPage } from './RefineryPage';
 
 jest.setTimeout(30_000);
@@ -133,7 +134,7 @@ async function renderPage(api: InMemoryImageFactoryApi, denied: string[] = []) {
 }
 
 function refinery() {
-  const api = new InMemoryImageFactoryApi([]);
+  const api = new InMemoryImageFactoryApi(emptyStatus);
   api.refinery.sets = sets;
   api.refinery.runs = [failedRun()];
   api.refinery.queue = { queued: 2, running: 1, waiting: 0, planning: 0 };
