@@ -1,5 +1,10 @@
 import imageFactoryPlugin from './alpha';
-import { enrollRouteRef, lifecycleRouteRef, rootRouteRef } from './routes';
+import {
+  enrollRouteRef,
+  lifecycleRouteRef,
+  refineryRouteRef,
+  rootRouteRef,
+} from './routes';
 
 describe('image-factory plugin for the new frontend system', () => {
   it('provides the API, the page, the Image (overview, enrollment, rebuilds, upstream digest, latest versions) and Provider cards and the Builds, Versions and Dependencies tabs', () => {
@@ -7,6 +12,10 @@ describe('image-factory plugin for the new frontend system', () => {
     expect(imageFactoryPlugin.routes.root).toBe(rootRouteRef);
     expect(imageFactoryPlugin.routes.enroll).toBe(enrollRouteRef);
     expect(imageFactoryPlugin.routes.lifecycle).toBe(lifecycleRouteRef);
+    expect(imageFactoryPlugin.routes.refinery).toBe(refineryRouteRef);
+    expect(
+      imageFactoryPlugin.getExtension('entity-card:image-factory/wheel-builds'),
+    ).toBeDefined();
     // getExtension is typed by id, so a renamed extension fails tsc as well.
     expect(imageFactoryPlugin.getExtension('api:image-factory')).toBeDefined();
     expect(imageFactoryPlugin.getExtension('page:image-factory')).toBeDefined();

@@ -16,7 +16,12 @@ import {
   isImageFactoryBuiltImage,
   isImageFactoryWatchedImage,
 } from './predicates';
-import { enrollRouteRef, lifecycleRouteRef, rootRouteRef } from './routes';
+import {
+  enrollRouteRef,
+  lifecycleRouteRef,
+  refineryRouteRef,
+  rootRouteRef,
+} from './routes';
 
 const imageFactoryApi = ApiBlueprint.make({
   params: defineParams =>
@@ -184,14 +189,25 @@ const entityImageBuildInputsCard = EntityCardBlueprint.make({
   },
 });
 
+const entityWheelBuildsCard = EntityCardBlueprint.make({
+  name: 'wheel-builds',
+  params: {
+    filter: 'kind:wheel',
+    loader: () =>
+      import('./components/WheelBuildsCard').then(m =>
+        compatWrapper(<m.WheelBuildsCard />),
+      ),
+  },
+});
+
 /**
  * The Image Factory plugin for the new frontend system: the status page at
  * `/image-factory` (with the upcoming rebuilds), the enroll page at
- * `/image-factory/enroll` and the lifecycle page at `/image-factory/lifecycle`, the overview, enrollment and rebuilds cards, the
+ * `/image-factory/enroll`, the lifecycle page at `/image-factory/lifecycle` and the refinery at `/image-factory/refinery`, the overview, enrollment and rebuilds cards, the
  * upstream digest card (watched images only), the latest versions card and
  * the Builds, Versions and Dependencies tabs on Image entity pages (Builds
  * and rebuilds only for images with a source), the build and inputs cards on ImageBuild entity pages, the health
- * card on Provider entity pages, and the API.
+ * card on Provider entity pages, the refinery card on Wheel entity pages, and the API.
  *
  * @alpha
  */
@@ -204,6 +220,7 @@ export default createFrontendPlugin({
     root: rootRouteRef,
     enroll: enrollRouteRef,
     lifecycle: lifecycleRouteRef,
+    refinery: refineryRouteRef,
   },
   extensions: [
     imageFactoryApi,
@@ -220,5 +237,6 @@ export default createFrontendPlugin({
     entityProviderHealthCard,
     entityImageBuildOverviewCard,
     entityImageBuildInputsCard,
+    entityWheelBuildsCard,
   ],
 });

@@ -20,6 +20,7 @@ export {
   EntityProviderHealthCard,
   EntityImageBuildOverviewCard,
   EntityImageBuildInputsCard,
+  EntityWheelBuildsCard,
   ImageFactoryEntityNotFound,
 } from './plugin';
 export {

@@ -327,3 +327,20 @@ export const ImageFactoryEntityNotFound: () => JSX.Element =
       },
     }),
   );
+
+/**
+ * Entity card for kind Wheel: the wheel files the refinery's index serves,
+ * and the latest build per target with its attempts, hints and log.
+ *
+ * @public
+ */
+export const EntityWheelBuildsCard: () => JSX.Element =
+  imageFactoryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityWheelBuildsCard',
+      component: {
+        lazy: () =>
+          import('./components/WheelBuildsCard').then(m => m.WheelBuildsCard),
+      },
+    }),
+  );

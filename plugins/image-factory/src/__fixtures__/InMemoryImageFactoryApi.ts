@@ -534,6 +534,13 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     return settle({ items: this.refinery.wheels });
   }
 
+  getRefineryWheel(project: string): Promise<RefineryWheelSummary> {
+    const wheel = this.refinery.wheels.find(w => w.project === project);
+    return settle<RefineryWheelSummary>(
+      wheel ?? new Error(`The refinery knows no project '${project}'`),
+    );
+  }
+
   getRefineryLogs(
     _kind: 'jobs' | 'runs',
     id: string,

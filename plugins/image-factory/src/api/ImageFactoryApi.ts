@@ -279,6 +279,9 @@ export interface ImageFactoryApi {
   /** Every project the refinery built or tried to (`GET /api/image-factory/refinery/wheels`). */
   listRefineryWheels(): Promise<{ items: RefineryWheelSummary[] }>;
 
+  /** One project the refinery built or tried to (`GET /api/image-factory/refinery/wheels/:project`). */
+  getRefineryWheel(project: string): Promise<RefineryWheelSummary>;
+
   /**
    * A page of a refinery log: a build's (`kind: 'jobs'`) or a run's plan
    * (`kind: 'runs'`), `done` once it can get no more lines.

@@ -356,6 +356,14 @@ export class ImageFactoryClient implements ImageFactoryApi {
     return this.request('GET', '/refinery/wheels');
   }
 
+  /** {@inheritDoc ImageFactoryApi.getRefineryWheel} */
+  async getRefineryWheel(project: string): Promise<RefineryWheelSummary> {
+    return this.request(
+      'GET',
+      `/refinery/wheels/${encodeURIComponent(project)}`,
+    );
+  }
+
   /** {@inheritDoc ImageFactoryApi.getRefineryLogs} */
   async getRefineryLogs(
     kind: 'jobs' | 'runs',

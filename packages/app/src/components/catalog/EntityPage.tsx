@@ -38,6 +38,7 @@ import {
   EntityImageBuildInputsCard,
   EntityImageBuildOverviewCard,
   EntityImageBuildsContent,
+  EntityWheelBuildsCard,
   EntityImageDependenciesContent,
   EntityImageEnrollmentCard,
   EntityImageLatestVersionsCard,
@@ -57,6 +58,7 @@ import {
   isImageFactoryBuiltImage,
   isImageFactoryImage,
   isImageFactoryProvider,
+  isImageFactoryWheel,
   isImageFactoryStagedImage,
   isImageFactoryWatchedImage,
 } from '@image-factory/plugin-image-factory';
@@ -341,6 +343,25 @@ const systemPage = (
   </EntityLayout>
 );
 
+const wheelPage = (
+  <EntityLayout>
+    <EntityLayout.Route path="/" title="Overview">
+      <Grid container spacing={3} alignItems="stretch">
+        {entityWarningContent}
+        <Grid item md={5} xs={12}>
+          <EntityAboutCard />
+        </Grid>
+        <Grid item md={7} xs={12}>
+          <EntityCatalogGraphCard height={300} />
+        </Grid>
+        <Grid item xs={12}>
+          <EntityWheelBuildsCard />
+        </Grid>
+      </Grid>
+    </EntityLayout.Route>
+  </EntityLayout>
+);
+
 const domainPage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
@@ -365,6 +386,7 @@ export const entityPage = (
     <EntitySwitch.Case if={isImageFactoryImage} children={imagePage} />
     <EntitySwitch.Case if={isImageFactoryBuild} children={imageBuildPage} />
     <EntitySwitch.Case if={isImageFactoryProvider} children={providerPage} />
+    <EntitySwitch.Case if={isImageFactoryWheel} children={wheelPage} />
     <EntitySwitch.Case if={isKind('component')} children={componentPage} />
     <EntitySwitch.Case if={isKind('group')} children={groupPage} />
     <EntitySwitch.Case if={isKind('user')} children={userPage} />

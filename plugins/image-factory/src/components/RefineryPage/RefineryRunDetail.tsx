@@ -1,19 +1,10 @@
 import { useState } from 'react';
 import { Box, Button, Chip, Typography } from '@material-ui/core';
-import {
-  InfoCard,
-  Table,
-  TableColumn,
-  WarningPanel,
-} from '@backstage/core-components';
-import type {
-  RefineryJob,
-  RefineryRunDetail as Run,
-} from '@image-factory/plugin-image-factory-common';
-import { formatDuration } from '../ImageBuildsContent/format';
+import { InfoCard, WarningPanel } from '@backstage/core-components';
+import type { RefineryRunDetail as Run } from '@image-factory/plugin-image-factory-common';
+import { RefineryJobsTable } from './RefineryJobsTable';
 import { RefineryLogDialog } from './RefineryLogDialog';
 import { FailureCauses } from './RefineryRunsCard';
-import { RefineryStatus } from './RefineryStatus';
 
 const ACTION_WORDS = {
   build: 'build',
@@ -63,84 +54,17 @@ function Plans(props: { run: Run }) {
   );
 }
 
-/**
- * One run: its plan per target and its builds (status, QEMU or native,
- * attempts with the hints they had, files), each build's log a click away.
- */
+/** One run: its plan per target and its builds, with the plan's log. */
 export function RefineryRunDetail(props: { run: Run }) {
   const { run } = props;
-  const [log, setLog] = useState<
-    { kind: 'jobs' | 'runs'; id: string; title: string } | undefined
-  >();
-  const columns: TableColumn<RefineryJob>[] = [
-    {
-      title: 'Package',
-      render: j => `${j.project} ${j.version}`,
-      highlight: true,
-    },
-    { title: 'Target', render: j => `${j.python} · ${j.platform}` },
-    { title: 'Round', render: j => j.round + 1 },
-    { title: 'Status', render: j => <RefineryStatus status={j.status} /> },
-    {
-      title: 'Ran',
-      render: j => {
-        if (j.emulated === undefined) return '';
-        return j.emulated ? 'QEMU' : 'native';
-      },
-    },
-    { title: 'Time', render: j => formatDuration(j.durationMs) },
-    {
-      title: 'Attempts',
-      render: j =>
-        j.attempts.map(a => (
-          <Typography key={a.attempt} variant="body2">
-            {a.attempt}. hints {a.hints}
-            {a.cause ? `: ${a.cause}` : ': passed'}
-          </Typography>
-        )),
-    },
-    {
-      title: 'Result',
-      render: j =>
-        j.error ? (
-          <Typography variant="body2" color="error">
-            {j.cause ? `${j.cause}: ` : ''}
-            {j.error}
-          </Typography>
-        ) : (
-          j.files.join(', ')
-        ),
-    },
-    {
-      title: '',
-      render: j => (
-        <Button
-          size="small"
-          onClick={() =>
-            setLog({
-              kind: 'jobs',
-              id: j.id,
-              title: `${j.project} ${j.version} for ${j.python} · ${j.platform}`,
-            })
-          }
-        >
-          Log
-        </Button>
-      ),
-    },
-  ];
+  const [planLog, setPlanLog] = useState(false);
   return (
     <InfoCard
       title={`Run of ${run.set}`}
       subheader={run.id}
       action={
         <Box pt={1} pr={1}>
-          <Button
-            size="small"
-            onClick={() =>
-              setLog({ kind: 'runs', id: run.id, title: `Plan of ${run.set}` })
-            }
-          >
+          <Button size="small" onClick={() => setPlanLog(true)}>
             Plan log
           </Button>
         </Box>
@@ -166,19 +90,14 @@ export function RefineryRunDetail(props: { run: Run }) {
         <Plans run={run} />
       )}
       {run.jobs.length > 0 && (
-        <Table
-          title="Builds"
-          options={{ paging: false, search: false, padding: 'dense' }}
-          columns={columns}
-          data={run.jobs}
-        />
+        <RefineryJobsTable title="Builds" jobs={run.jobs} />
       )}
-      {log && (
+      {planLog && (
         <RefineryLogDialog
-          kind={log.kind}
-          id={log.id}
-          title={log.title}
-          onClose={() => setLog(undefined)}
+          kind="runs"
+          id={run.id}
+          title={`Plan of ${run.set}`}
+          onClose={() => setPlanLog(false)}
         />
       )}
     </InfoCard>

@@ -1,0 +1,1 @@
+export { WheelBuildsCard } from './WheelBuildsCard';
