@@ -526,9 +526,7 @@ export const imageFactoryPlugin = createBackendPlugin({
           files: wheelFiles,
           blobs: wheelBlobs,
         });
-        const refineryMetrics = new RefineryMetrics(deps.metrics, () =>
-          refineryQueue.store.queueState(),
-        );
+        const refineryMetrics = new RefineryMetrics(deps.metrics);
         const refineryQueue = createRefineryQueue({
           client,
           docker: refineryDocker,
@@ -544,6 +542,7 @@ export const imageFactoryPlugin = createBackendPlugin({
               .publish({ topic: REFINERY_CHANGED_TOPIC, eventPayload: {} })
               .catch(() => {}),
         });
+        refineryMetrics.observeQueue(() => refineryQueue.store.queueState());
         if (refineryConfig.workersEnabled) {
           refineryQueue.worker.start();
           deps.lifecycle.addShutdownHook(() => refineryQueue.worker.stop());

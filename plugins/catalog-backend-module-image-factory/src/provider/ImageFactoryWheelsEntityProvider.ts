@@ -20,8 +20,8 @@ const LOCATION_KEY = `${PROVIDER_NAME}:backend`;
 
 /**
  * Provides a `Wheel` entity for each project the wheel refinery built or
- * tried to build, read from the backend's `GET
- * /api/image-factory/refinery/wheels`. Each refresh is a full mutation.
+ * tried to build, read from the backend's
+ * `GET /api/image-factory/refinery/wheels`. Each refresh is a full mutation.
  * When the backend cannot be read (or runs no refinery), the catalog keeps
  * what it has and the failure is logged once.
  *

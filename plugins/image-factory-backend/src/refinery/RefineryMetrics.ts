@@ -29,25 +29,7 @@ export class RefineryMetrics {
     result: string;
   }>;
 
-  constructor(
-    metrics: MetricsService,
-    /** Reads the queue, for `image_factory_refinery_queue_depth{state}`. */
-    queueState?: () => Promise<RefineryQueueState>,
-  ) {
-    if (queueState) {
-      metrics
-        .createObservableGauge<{ state: string }>(
-          'image_factory_refinery_queue_depth',
-          { description: 'Refinery builds by state, and runs being planned' },
-        )
-        .addCallback(async result => {
-          // A database hiccup costs one sample, not the whole collection.
-          const state = await queueState().catch(() => undefined);
-          for (const [key, value] of Object.entries(state ?? {})) {
-            result.observe(value, { state: key });
-          }
-        });
-    }
+  constructor(private readonly metrics: MetricsService) {
     this.builds = metrics.createCounter('image_factory_refinery_builds_total', {
       description: 'Sdists refined by platform and outcome (reused: cache hit)',
     });
@@ -58,6 +40,22 @@ export class RefineryMetrics {
         unit: 's',
       },
     );
+  }
+
+  /** Observes the queue as `image_factory_refinery_queue_depth{state}`. */
+  observeQueue(queueState: () => Promise<RefineryQueueState>): void {
+    this.metrics
+      .createObservableGauge<{ state: string }>(
+        'image_factory_refinery_queue_depth',
+        { description: 'Refinery builds by state, and runs being planned' },
+      )
+      .addCallback(async result => {
+        // A database hiccup costs one sample, not the whole collection.
+        const state = await queueState().catch(() => undefined);
+        for (const [key, value] of Object.entries(state ?? {})) {
+          result.observe(value, { state: key });
+        }
+      });
   }
 
   /** One sdist was refined for `platform`. */

@@ -39,6 +39,7 @@ export type RefineryJobStatus =
 export interface RefineryPlanItem {
   /** PEP 503 name. */
   project: string;
+  /** The version built. */
   version: string;
   /** `build` it, or skip it: a wheel upstream has, or one the refinery built. */
   action: 'build' | 'upstream-wheel' | 'built';
@@ -52,10 +53,13 @@ export interface RefineryPlanItem {
  * @public
  */
 export interface RefineryTargetPlan {
+  /** The CPython tag, such as `cp311`. */
   python: string;
+  /** `os/arch`, such as `linux/s390x`. */
   platform: string;
   /** Why it could not be planned (no builder, a requirement pip cannot meet). */
   error?: string;
+  /** What pip resolved, and what the plan does with each. */
   items: RefineryPlanItem[];
   /** Projects to build, in rounds: a round needs only what earlier rounds built. */
   rounds: string[][];
@@ -67,10 +71,13 @@ export interface RefineryTargetPlan {
  * @public
  */
 export interface RefineryRunProgress {
+  /** Builds planned. */
   total: number;
   /** Built, reused, failed or skipped. */
   finished: number;
+  /** Builds that failed. */
   failed: number;
+  /** Builds running now. */
   running: number;
 }
 
@@ -80,20 +87,27 @@ export interface RefineryRunProgress {
  * @public
  */
 export interface RefineryRun {
+  /** Its id (a UUID). */
   id: string;
   /** The wheel set's name. */
   set: string;
+  /** Where it stands. */
   status: RefineryRunStatus;
+  /** Who asked for it (an entity ref). */
   requestedBy?: string;
   /** Empty until planned. */
   targets: RefineryTargetPlan[];
+  /** How far its builds are. */
   progress: RefineryRunProgress;
   /** Failed builds by classified cause (`missing-header`: 1). */
   failuresByCause: Record<string, number>;
   /** Why the run failed, in a sentence. */
   error?: string;
+  /** When it was asked for (ISO 8601). */
   createdAt: string;
+  /** When a worker took it (ISO 8601). */
   startedAt?: string;
+  /** When it ended (ISO 8601). */
   finishedAt?: string;
 }
 
@@ -103,13 +117,17 @@ export interface RefineryRun {
  * @public
  */
 export interface RefineryJobAttempt {
+  /** From 1. */
   attempt: number;
   /** The hints it had, in words. */
   hints: string;
+  /** Time in the builder container. */
   durationMs: number;
+  /** Whether the builder ran through QEMU. */
   emulated: boolean;
   /** Why it failed, classified; absent when it passed. */
   cause?: string;
+  /** The failure in a sentence. */
   message?: string;
 }
 
@@ -119,26 +137,37 @@ export interface RefineryJobAttempt {
  * @public
  */
 export interface RefineryJob {
+  /** Its id (a UUID). */
   id: string;
+  /** The run it belongs to. */
   runId: string;
+  /** The CPython tag, such as `cp311`. */
   python: string;
+  /** `os/arch`, such as `linux/s390x`. */
   platform: string;
   /** PEP 503 name. */
   project: string;
+  /** The version built. */
   version: string;
+  /** Its round (from 0): it waits for the earlier ones. */
   round: number;
+  /** Where it stands. */
   status: RefineryJobStatus;
   /** Whether it ran through QEMU; known once it ran. */
   emulated?: boolean;
   /** The classified cause of a failure. */
   cause?: string;
+  /** The failure in a sentence. */
   error?: string;
+  /** Each try in a builder container, with its hints. */
   attempts: RefineryJobAttempt[];
   /** Wheel files published (or reused). */
   files: string[];
   /** Time in builder containers, over all attempts. */
   durationMs?: number;
+  /** When a worker took it (ISO 8601). */
   startedAt?: string;
+  /** When it ended (ISO 8601). */
   finishedAt?: string;
 }
 
@@ -148,6 +177,7 @@ export interface RefineryJob {
  * @public
  */
 export interface RefineryRunDetail extends RefineryRun {
+  /** Its builds, per target and round. */
   jobs: RefineryJob[];
 }
 
@@ -159,6 +189,7 @@ export interface RefineryRunDetail extends RefineryRun {
 export interface RefineryQueueState {
   /** Builds waiting for a worker. */
   queued: number;
+  /** Builds running now. */
   running: number;
   /** Builds waiting for an earlier round. */
   waiting: number;
@@ -180,6 +211,7 @@ export interface RefineryWheelSummary {
   /** Each published file with its target. */
   files: Array<{
     filename: string;
+    /** The version built. */
     version: string;
     /** The platform architecture, absent for a pure-Python wheel. */
     architecture?: string;
@@ -207,6 +239,8 @@ export interface RefineryWheelSummary {
 export interface WheelSetList {
   /** Where wheels.yaml is read from. */
   location?: string;
+  /** The valid wheel sets. */
   sets: WheelSet[];
+  /** Each problem of the file, with its field, line and a sentence (`text`). */
   issues: Array<ImagesFileIssue & { text: string }>;
 }
