@@ -41,7 +41,7 @@ function recorder() {
 }
 
 describe('catalogModuleImageFactory', () => {
-  it('adds the kinds processor and the entity provider to the catalog', async () => {
+  it('adds the kinds processor and the entity providers (images, builds, wheels) to the catalog', async () => {
     const catalog = recorder();
 
     const backend = await startTestBackend({
@@ -62,8 +62,9 @@ describe('catalogModuleImageFactory', () => {
     });
 
     expect(catalog.processors).toEqual([new ImageFactoryEntitiesProcessor()]);
-    expect(catalog.providers).toHaveLength(2);
+    expect(catalog.providers).toHaveLength(3);
     expect(catalog.providers[1].getProviderName()).toBe('image-factory-builds');
+    expect(catalog.providers[2].getProviderName()).toBe('image-factory-wheels');
     expect(catalog.providers[0]).toBeInstanceOf(ImageFactoryEntityProvider);
     expect(catalog.providers[0].getProviderName()).toBe('image-factory');
     await backend.stop();

@@ -117,7 +117,7 @@ describe('runWheelSet (real builder, real sdists on a local index)', () => {
       ],
       [
         'linux/riscv64',
-        'No builder for linux/riscv64: the refinery has builders for linux/amd64',
+        'No builder for linux/riscv64: the refinery has builders for linux/amd64 (imageFactory.refinery.builders)',
       ],
     ]);
   });
