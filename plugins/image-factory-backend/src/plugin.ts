@@ -51,6 +51,7 @@ import {
 import { createLifecycle, readLifecycleConfig } from './lifecycle';
 import { updatesOctokit } from './lifecycle/updates';
 import {
+  assertWheelSetBuildable,
   EnrollmentService,
   executorBuilders,
   executorPlatforms,
@@ -342,7 +343,18 @@ export const imageFactoryPlugin = createBackendPlugin({
               findCycles: (candidate, bases) =>
                 cyclesWith(candidate, imagesFile.getImages(), resolver, bases),
             },
+            // Wheel sets are read from wheels.yaml on each request; the
+            // catalog's Wheel entities follow the event.
+            checkWheelSet: set =>
+              assertWheelSetBuildable(set, refineryConfig.builders),
             onMerged: async merged => {
+              if (merged.subject === 'wheel-set') {
+                await deps.events.publish({
+                  topic: REFINERY_CHANGED_TOPIC,
+                  eventPayload: { pullRequestUrl: merged.pullRequest.url },
+                });
+                return;
+              }
               await imagesFile.refresh();
               const eventPayload: ImagesFileChangedEvent = {
                 reason: 'pull-request-merged',

@@ -2,6 +2,7 @@ import {
   Enrollment,
   EnrollmentAction,
   EnrollmentState,
+  EnrollmentSubject,
   EnrollmentSync,
   EnrollmentSyncState,
 } from '@image-factory/plugin-image-factory-common';
@@ -11,6 +12,7 @@ import { toDate } from './timestamps';
 type Row = {
   id: string;
   action: string;
+  subject?: string;
   image_name: string;
   state: string;
   requested_by: string;
@@ -52,6 +54,7 @@ function toEnrollment(row: Row): Enrollment {
   return {
     id: row.id,
     action: row.action as EnrollmentAction,
+    subject: (row.subject ?? 'image') as EnrollmentSubject,
     imageName: row.image_name,
     state: row.state as EnrollmentState,
     requestedBy: row.requested_by,
@@ -108,10 +111,11 @@ export interface EnrollmentStore {
     repo: string,
     number: number,
   ): Promise<Enrollment | undefined>;
-  /** The open request of an action on an image, if any. */
+  /** The open request of an action on an image (or wheel set), if any. */
   findOpen(
     action: EnrollmentAction,
     imageName: string,
+    subject?: EnrollmentSubject,
   ): Promise<Enrollment | undefined>;
   /** Sets the state if it changed; returns whether it did. */
   setState(id: string, state: EnrollmentState, now: Date): Promise<boolean>;
@@ -129,6 +133,7 @@ export class DatabaseEnrollmentStore implements EnrollmentStore {
     await this.db<Row>('enrollments').insert({
       id: e.id,
       action: e.action,
+      subject: e.subject ?? 'image',
       image_name: e.imageName,
       state: e.state,
       requested_by: e.requestedBy,
@@ -196,9 +201,13 @@ export class DatabaseEnrollmentStore implements EnrollmentStore {
     return row && toEnrollment(row);
   }
 
-  async findOpen(action: EnrollmentAction, imageName: string) {
+  async findOpen(
+    action: EnrollmentAction,
+    imageName: string,
+    subject: EnrollmentSubject = 'image',
+  ) {
     const row = await this.db<Row>('enrollments')
-      .where({ action, image_name: imageName, state: 'open' })
+      .where({ action, subject, image_name: imageName, state: 'open' })
       .orderBy('created_at', 'desc')
       .first();
     return row && toEnrollment(row);

@@ -5,6 +5,7 @@ import {
 } from '@image-factory/plugin-image-factory-common';
 import { EnrollmentBranchState, EnrollmentStore } from '../database';
 import { GitHubConfigRepository } from './GitHubConfigRepository';
+import { configListOf } from './configLists';
 import { reapplyEdit } from './reapplyEdit';
 
 /** What one pass did to one change request, for logs and tests. */
@@ -87,8 +88,12 @@ export class BranchSync {
       return 'foreign-commits';
     }
 
-    const where = `${repository.target.path} on ${repository.target.branch}`;
-    const file = await repository.readFile(pr.baseSha);
+    const file = await repository.readListFile(
+      pr.baseSha,
+      configListOf(enrollment.subject),
+    );
+    const path = file.path;
+    const where = `${path} on ${repository.target.branch}`;
     const result = reapplyEdit(enrollment, branch, file.text, where);
     if (!result.ok) {
       await this.record(
@@ -101,6 +106,7 @@ export class BranchSync {
     }
     const sha = await repository.commitOnto({
       parent: pr.baseSha,
+      path,
       text: result.text,
       message: `${enrollment.summary}\n\nRe-applied by the Image Factory on ${
         repository.target.branch

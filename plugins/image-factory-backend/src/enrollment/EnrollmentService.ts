@@ -5,10 +5,20 @@ import {
   EnrollmentAction,
   EnrollmentResponse,
   EnrollmentState,
+  WheelSet,
 } from '@image-factory/plugin-image-factory-common';
 import { EnrollmentStore } from '../database/EnrollmentStore';
 import { assertBuildable, ProposalChecks } from './assertBuildable';
-import { changeEdit, EditPlan, enrollEdit, unenrollEdit } from './entryEdits';
+import { ConfigList, IMAGE_LIST, WHEEL_SET_LIST } from './configLists';
+import {
+  changeEdit,
+  EditPlan,
+  enrollEdit,
+  EntryKind,
+  IMAGE_ENTRIES,
+  unenrollEdit,
+  WHEEL_SET_ENTRIES,
+} from './entryEdits';
 import { findSameOpenRequest } from './findSameOpenRequest';
 import { GitHubConfigRepository } from './GitHubConfigRepository';
 import { openChangeRequest } from './openChangeRequest';
@@ -36,6 +46,8 @@ export class EnrollmentService {
       allowAnyOwner: boolean;
       /** What a proposed image must pass before anything is written. */
       checks?: ProposalChecks;
+      /** What a proposed wheel set must pass before anything is written. */
+      checkWheelSet?: (set: WheelSet) => Promise<void> | void;
       /** Called after a pull request of the factory was merged. */
       onMerged: (enrollment: Enrollment) => Promise<void>;
       now?: () => Date;
@@ -59,7 +71,73 @@ export class EnrollmentService {
       what: 'enroll images for',
       allowAnyOwner: this.options.allowAnyOwner,
     });
-    return this.propose('enroll', name, request, requester, plan);
+    return this.propose('enroll', name, request, requester, plan, IMAGE_LIST);
+  }
+
+  /** A pull request that adds a wheel set to the refinery's wheels.yaml. */
+  async enrollWheelSet(
+    request: { set: unknown; reason?: string },
+    requester: Requester,
+  ): Promise<EnrollmentResponse> {
+    const { name, owner, plan } = enrollEdit(request.set, WHEEL_SET_ENTRIES);
+    assertOwns(requester, [owner], {
+      what: 'enroll wheel sets for',
+      allowAnyOwner: this.options.allowAnyOwner,
+    });
+    return this.propose(
+      'enroll',
+      name,
+      request,
+      requester,
+      plan,
+      WHEEL_SET_LIST,
+    );
+  }
+
+  /** A pull request that removes a wheel set from wheels.yaml. */
+  async unenrollWheelSet(
+    name: string,
+    request: { reason?: string },
+    requester: Requester,
+  ) {
+    return this.proposeOn(WHEEL_SET_ENTRIES, 'unenroll', name, request, {
+      requester,
+    });
+  }
+
+  /** A pull request that changes fields of a wheel set. */
+  async changeWheelSet(
+    name: string,
+    request: { changes: Record<string, unknown>; reason?: string },
+    requester: Requester,
+  ) {
+    return this.proposeOn(WHEEL_SET_ENTRIES, 'change', name, request, {
+      requester,
+      changes: request.changes,
+    });
+  }
+
+  /** An un-enrollment or a change, of an entry in the file of `kind`. */
+  private proposeOn(
+    kind: EntryKind,
+    action: 'unenroll' | 'change',
+    name: string,
+    request: { reason?: string; acceptUnbuiltPlatforms?: boolean },
+    options: { requester: Requester; changes?: Record<string, unknown> },
+  ) {
+    const path = this.options.repository.pathOf(kind.list);
+    const plan =
+      action === 'unenroll'
+        ? unenrollEdit(name, path, kind)
+        : changeEdit(name, options.changes ?? {}, path, kind);
+    return this.propose(
+      action,
+      name,
+      request,
+      options.requester,
+      plan,
+      kind.list,
+    );
   }
 
   async unenroll(
@@ -67,8 +145,9 @@ export class EnrollmentService {
     request: { reason?: string },
     requester: Requester,
   ): Promise<EnrollmentResponse> {
-    const plan = unenrollEdit(name, this.options.repository.target.path);
-    return this.propose('unenroll', name, request, requester, plan);
+    return this.proposeOn(IMAGE_ENTRIES, 'unenroll', name, request, {
+      requester,
+    });
   }
 
   async change(
@@ -80,12 +159,10 @@ export class EnrollmentService {
     },
     requester: Requester,
   ): Promise<EnrollmentResponse> {
-    const plan = changeEdit(
-      name,
-      request.changes,
-      this.options.repository.target.path,
-    );
-    return this.propose('change', name, request, requester, plan);
+    return this.proposeOn(IMAGE_ENTRIES, 'change', name, request, {
+      requester,
+      changes: request.changes,
+    });
   }
 
   async list(filter: { state?: EnrollmentState } = {}) {
@@ -124,33 +201,45 @@ export class EnrollmentService {
     request: { reason?: string; acceptUnbuiltPlatforms?: boolean },
     requester: Requester,
     plan: EditPlan,
+    list: ConfigList,
   ): Promise<EnrollmentResponse> {
     const { repository, store } = this.options;
-    const branch = `image-factory/${action}-${name}`;
+    const branch =
+      list.subject === 'image'
+        ? `image-factory/${action}-${name}`
+        : `image-factory/${list.subject}-${action}-${name}`;
 
+    // Before GitHub is asked anything: wheel sets may not be enrolled here.
+    repository.pathOf(list);
     const { baseSha } = await repository.preflight();
-    const file = await repository.readFile(baseSha);
+    const file = await repository.readListFile(baseSha, list);
     const edit = planEdit(
       plan,
       file.text,
-      `${repository.repoName}/${repository.target.path}`,
+      `${repository.repoName}/${file.path}`,
+      list,
     );
     assertOwns(requester, edit.owners, {
-      what: `${action} images of`,
+      what: `${action} ${list.noun}s of`,
       allowAnyOwner: this.options.allowAnyOwner,
     });
-    await assertBuildable(edit.parsed, {
-      checks: this.options.checks ?? {},
-      location: repository.target.path,
-      acceptUnbuiltPlatforms: request.acceptUnbuiltPlatforms,
-      scope: edit.scope,
-    });
+    if (list.subject === 'image') {
+      await assertBuildable(edit.parsed, {
+        checks: this.options.checks ?? {},
+        location: file.path,
+        acceptUnbuiltPlatforms: request.acceptUnbuiltPlatforms,
+        scope: edit.scope,
+      });
+    } else if (edit.parsedSet) {
+      await this.options.checkWheelSet?.(edit.parsedSet);
+    }
 
     const reused = await findSameOpenRequest(
       { repository, store, follower: this.follower },
       action,
       name,
       edit.entry,
+      list,
     );
     if (reused) return { enrollment: reused, reused: true };
     const other = await repository.findOpenPullRequest(branch);
@@ -173,6 +262,8 @@ export class EnrollmentService {
       edit,
       requester,
       reason: request.reason,
+      list,
+      path: file.path,
     });
     return { enrollment, reused: false };
   }

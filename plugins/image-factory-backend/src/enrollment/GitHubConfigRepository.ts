@@ -3,7 +3,9 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { Octokit } from '@octokit/rest';
+import { ConfigList } from './configLists';
 import { GitHubRequestError } from './githubErrors';
 import { withRetries } from './withRetries';
 import { EnrollmentConfig, EnrollmentTarget } from './readEnrollmentConfig';
@@ -11,8 +13,11 @@ import { EnrollmentConfig, EnrollmentTarget } from './readEnrollmentConfig';
 /** `images.yaml` as read from a branch. */
 export interface ConfigFile {
   text: string;
-  /** The blob sha, which the commit that replaces the file must name. */
-  blobSha: string;
+  /**
+   * The blob sha, which the commit that replaces the file must name; absent
+   * for a file that does not exist yet.
+   */
+  blobSha?: string;
 }
 
 /** The part of a pull request the factory follows. */
@@ -127,9 +132,9 @@ export class GitHubConfigRepository {
     }
   }
 
-  /** Reads images.yaml from a branch or commit. */
-  async readFile(ref: string): Promise<ConfigFile> {
-    const { owner, repo, path } = this.target;
+  /** Reads images.yaml (or the file at `path`) from a branch or commit. */
+  async readFile(ref: string, path = this.target.path): Promise<ConfigFile> {
+    const { owner, repo } = this.target;
     const answer = await this.call(`read ${path}`, o =>
       o.rest.repos.getContent({ owner, repo, path, ref }),
     );
@@ -140,7 +145,7 @@ export class GitHubConfigRepository {
     };
     if (data.type !== 'file' || data.content === undefined) {
       throw new GitHubRequestError(
-        `${path} in ${this.repoName} is not a file (imageFactory.enrollment.target)`,
+        `${path} in ${this.repoName} is not a file`,
         503,
       );
     }
@@ -148,6 +153,43 @@ export class GitHubConfigRepository {
       text: Buffer.from(data.content, 'base64').toString('utf8'),
       blobSha: data.sha,
     };
+  }
+
+  /**
+   * Where the file of `list` is in the repository: images.yaml, or the
+   * refinery's wheels.yaml when its location is in this repository.
+   */
+  pathOf(list: ConfigList): string {
+    if (list.subject === 'image') return this.target.path;
+    if (!this.target.wheelsPath) {
+      throw new ServiceUnavailableError(
+        `Wheel sets are not enrolled by pull request here: set imageFactory.refinery.wheels.location to the URL of wheels.yaml in ${this.repoName} on ${this.target.branch} (the repository of images.yaml)`,
+      );
+    }
+    return this.target.wheelsPath;
+  }
+
+  /**
+   * Reads the file of `list` from a branch or commit; one that may be
+   * created (wheels.yaml) reads as its empty form while it does not exist.
+   */
+  async readListFile(
+    ref: string,
+    list: ConfigList,
+  ): Promise<ConfigFile & { path: string }> {
+    const path = this.pathOf(list);
+    try {
+      return { ...(await this.readFile(ref, path)), path };
+    } catch (error) {
+      if (
+        list.emptyFile !== undefined &&
+        error instanceof GitHubRequestError &&
+        error.githubStatus === 404
+      ) {
+        return { text: list.emptyFile, path };
+      }
+      throw error;
+    }
   }
 
   async createBranch(branch: string, sha: string): Promise<void> {
@@ -196,10 +238,13 @@ export class GitHubConfigRepository {
   async commitFile(options: {
     branch: string;
     text: string;
-    blobSha: string;
+    blobSha?: string;
     message: string;
+    /** The file to replace; images.yaml when absent. */
+    path?: string;
   }): Promise<string> {
-    const { owner, repo, path } = this.target;
+    const { owner, repo } = this.target;
+    const path = options.path ?? this.target.path;
     const answer = await this.call(`commit ${path} to ${options.branch}`, o =>
       o.rest.repos.createOrUpdateFileContents({
         owner,
@@ -222,8 +267,11 @@ export class GitHubConfigRepository {
     parent: string;
     text: string;
     message: string;
+    /** The file to replace; images.yaml when absent. */
+    path?: string;
   }): Promise<string> {
-    const { owner, repo, path } = this.target;
+    const { owner, repo } = this.target;
+    const path = options.path ?? this.target.path;
     const parent = await this.call(`read the commit ${options.parent}`, o =>
       o.rest.git.getCommit({ owner, repo, commit_sha: options.parent }),
     );

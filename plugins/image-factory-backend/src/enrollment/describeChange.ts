@@ -1,5 +1,6 @@
 import { EnrollmentAction } from '@image-factory/plugin-image-factory-common';
 import { stringify } from 'yaml';
+import { ConfigList, IMAGE_LIST } from './configLists';
 
 /** What a reviewer needs to judge a change request. */
 export interface ChangeDescription {
@@ -13,6 +14,8 @@ export interface ChangeDescription {
   previous?: Record<string, unknown>;
   /** Config repository and path, for the closing line. */
   file: string;
+  /** What is edited; images when absent. */
+  list?: ConfigList;
 }
 
 const VERBS: Record<EnrollmentAction, string> = {
@@ -50,6 +53,8 @@ function changedFields(
 /** The pull request's title, also the change request's summary. */
 export function changeTitle(d: ChangeDescription): string {
   const verb = VERBS[d.action];
+  const list = d.list ?? IMAGE_LIST;
+  if (list.subject === 'wheel-set') return wheelSetTitle(d, verb);
   if (d.action === 'enroll' && d.entry) {
     return `${verb} image ${d.imageName} (${show(d.entry.type)}, owner ${show(
       d.entry.owner,
@@ -69,6 +74,19 @@ export function changeTitle(d: ChangeDescription): string {
   return `${verb} image ${d.imageName}`;
 }
 
+function wheelSetTitle(d: ChangeDescription, verb: string): string {
+  if (d.action === 'enroll' && d.entry) {
+    return `${verb} wheel set ${d.imageName} (owner ${show(d.entry.owner)})`;
+  }
+  if (d.action === 'change' && d.previous && d.entry) {
+    return `${verb} wheel set ${d.imageName}: ${changedFields(
+      d.previous,
+      d.entry,
+    ).join(', ')}`;
+  }
+  return `${verb} wheel set ${d.imageName}`;
+}
+
 const ROWS: Array<[string, string]> = [
   ['type', 'Type'],
   ['owner', 'Owner'],
@@ -83,15 +101,41 @@ const ROWS: Array<[string, string]> = [
   ['tags', 'Tags'],
 ];
 
-/** The pull request's body: what changes, who asked, why, and the entry. */
-export function changeBody(d: ChangeDescription): string {
-  const lines: string[] = [];
-  const what = {
+const WHEEL_SET_ROWS: Array<[string, string]> = [
+  ['owner', 'Owner'],
+  ['requirements', 'Requirements'],
+  ['requirementsFile', 'Requirements file'],
+  ['targets', 'Targets'],
+  ['builder', 'Builder'],
+  ['upstream', 'Upstream index'],
+  ['proxyUpstream', 'Proxy upstream'],
+  ['timeout', 'Timeout per build'],
+  ['hints', 'Hints'],
+  ['title', 'Title'],
+  ['description', 'Description'],
+];
+
+function what(d: ChangeDescription, list: ConfigList) {
+  if (list.subject === 'wheel-set') {
+    return {
+      enroll: `adds the wheel set \`${d.imageName}\` to the refinery: once merged, it can be planned and built`,
+      unenroll: `removes the wheel set \`${d.imageName}\` from the refinery. Wheels it built stay in the index`,
+      change: `changes the wheel set \`${d.imageName}\`; the next run plans it as changed`,
+    }[d.action];
+  }
+  return {
     enroll: `adds the image \`${d.imageName}\` to the Image Factory`,
     unenroll: `removes the image \`${d.imageName}\` from the Image Factory. Its catalog entity is archived with its history (builds, digests); enrolling it again restores it`,
     change: `changes the image \`${d.imageName}\`; its name, catalog entity and history stay`,
   }[d.action];
-  lines.push(`This pull request ${what}.`, '');
+}
+
+/** The pull request's body: what changes, who asked, why, and the entry. */
+export function changeBody(d: ChangeDescription): string {
+  const lines: string[] = [];
+  const list = d.list ?? IMAGE_LIST;
+  const rows = list.subject === 'wheel-set' ? WHEEL_SET_ROWS : ROWS;
+  lines.push(`This pull request ${what(d, list)}.`, '');
   lines.push(`Requested by \`${d.requestedBy}\` from Backstage.`, '');
   if (d.reason) {
     lines.push(...d.reason.split(/\r?\n/).map(l => `> ${l}`), '');
@@ -100,7 +144,7 @@ export function changeBody(d: ChangeDescription): string {
   const after = d.entry ?? {};
   if (d.action === 'change') {
     lines.push('| Field | Before | After |', '| --- | --- | --- |');
-    for (const [key] of ROWS.filter(([k]) =>
+    for (const [key] of rows.filter(([k]) =>
       changedFields(before, after).includes(k),
     )) {
       lines.push(`| ${key} | ${cell(before[key])} | ${cell(after[key])} |`);
@@ -108,7 +152,7 @@ export function changeBody(d: ChangeDescription): string {
   } else {
     const shown = d.action === 'enroll' ? after : before;
     lines.push('| Field | Value |', '| --- | --- |');
-    for (const [key, label] of ROWS) {
+    for (const [key, label] of rows) {
       if (shown[key] !== undefined) {
         lines.push(`| ${label} | ${cell(shown[key])} |`);
       }
@@ -117,7 +161,7 @@ export function changeBody(d: ChangeDescription): string {
   if (d.entry) {
     lines.push(
       '',
-      '<details><summary>The entry in images.yaml after this change</summary>',
+      `<details><summary>The entry in ${list.file} after this change</summary>`,
       '',
       '```yaml',
       stringify(d.entry).trimEnd(),

@@ -4,6 +4,7 @@ import {
   EnrollmentAction,
 } from '@image-factory/plugin-image-factory-common';
 import { EnrollmentStore } from '../database/EnrollmentStore';
+import { ConfigList } from './configLists';
 import { GitHubConfigRepository } from './GitHubConfigRepository';
 import { PullRequestFollower } from './PullRequestFollower';
 import { sameEntry } from './sameEntry';
@@ -24,8 +25,9 @@ export async function findSameOpenRequest(
   action: EnrollmentAction,
   name: string,
   entry: Record<string, unknown> | undefined,
+  list: ConfigList,
 ): Promise<Enrollment | undefined> {
-  const open = await deps.store.findOpen(action, name);
+  const open = await deps.store.findOpen(action, name, list.subject);
   if (!open) return undefined;
   const pr = await deps.repository.getPullRequest(open.pullRequest.number);
   if (pr.state !== 'open') {
@@ -36,7 +38,7 @@ export async function findSameOpenRequest(
     // A dead end the factory made: asking again replaces it.
     await deps.repository.comment(
       open.pullRequest.number,
-      'Closed by the Image Factory: the same change was asked for again, and a new pull request starts from images.yaml as it is now.',
+      `Closed by the Image Factory: the same change was asked for again, and a new pull request starts from ${list.file} as it is now.`,
     );
     await deps.repository.closePullRequest(open.pullRequest.number);
     await deps.follower.settle(open, 'closed');

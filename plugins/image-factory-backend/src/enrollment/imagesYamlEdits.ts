@@ -26,6 +26,7 @@ import {
   entrySpan,
   lineEnd,
 } from './imagesYamlEditsSpans';
+import { ConfigList, IMAGE_LIST } from './configLists';
 
 /**
  * Why an edit of `images.yaml` was refused, so that a caller can answer with
@@ -65,11 +66,12 @@ interface LoadedFile {
   doc: Document.Parsed;
   /** The root mapping; undefined when the file is empty or only comments. */
   root?: YAMLMap;
-  /** The `images` value: a list, or undefined/null when there is none yet. */
+  /** The list's value: a list, or undefined/null when there is none yet. */
   images?: YAMLSeq | Scalar;
+  list: ConfigList;
 }
 
-function load(original: string): LoadedFile {
+function load(original: string, list: ConfigList): LoadedFile {
   const eol = original.includes('\r\n') ? '\r\n' : '\n';
   const text = original.replace(/\r\n/g, '\n');
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
@@ -82,28 +84,28 @@ function load(original: string): LoadedFile {
   }
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) {
-    return { text, eol, doc };
+    return { text, eol, doc, list };
   }
   if (!isMap(contents)) {
     throw new ImagesYamlEditError(
       '(file)',
-      "must be a mapping with an 'images' list",
+      `must be a mapping with an '${list.key}' list`,
       'invalid-file',
     );
   }
-  const images = contents.get('images', true);
+  const images = contents.get(list.key, true);
   if (
     images !== undefined &&
     !isSeq(images) &&
     !(isScalar(images) && images.value === null)
   ) {
     throw new ImagesYamlEditError(
-      'images',
-      'must be a list of image entries',
+      list.key,
+      `must be a list of ${list.noun} entries`,
       'invalid-file',
     );
   }
-  return { text, eol, doc, root: contents, images };
+  return { text, eol, doc, root: contents, images, list };
 }
 
 function finish(file: LoadedFile, text: string): string {
@@ -125,7 +127,7 @@ function indexesOf(images: LoadedFile['images'], name: string): number[] {
 /** Whether nested block lists are indented under their key, as in the file. */
 function indentSeqOf(file: LoadedFile): boolean {
   const pair = file.root?.items.find(
-    p => isScalar(p.key) && p.key.value === 'images',
+    p => isScalar(p.key) && p.key.value === file.list.key,
   );
   const seq = file.images;
   if (!pair || !isScalar(pair.key) || !isSeq(seq) || seq.flow) return true;
@@ -148,7 +150,11 @@ function assertEntrySpanEditable(seq: YAMLSeq, item: unknown): boolean {
  * @throws ImagesYamlEditError when the file cannot be read as an images file
  *   or an entry with the same name exists.
  */
-export function addImageEntry(text: string, entry: ImageEntryInput): string {
+export function addImageEntry(
+  text: string,
+  entry: ImageEntryInput | Record<string, unknown>,
+  list: ConfigList = IMAGE_LIST,
+): string {
   if (!isPlainObject(entry) || typeof entry.name !== 'string' || !entry.name) {
     throw new ImagesYamlEditError(
       'name',
@@ -156,12 +162,12 @@ export function addImageEntry(text: string, entry: ImageEntryInput): string {
       'invalid-change',
     );
   }
-  const file = load(text);
+  const file = load(text, list);
   const [existing] = indexesOf(file.images, entry.name);
   if (existing !== undefined) {
     throw new ImagesYamlEditError(
-      `images[${existing}].name`,
-      `an image named '${entry.name}' already exists`,
+      `${list.key}[${existing}].name`,
+      `${article(list.noun)} ${list.noun} named '${entry.name}' already exists`,
       'already-exists',
     );
   }
@@ -177,7 +183,7 @@ export function addImageEntry(text: string, entry: ImageEntryInput): string {
     } else {
       const seq = new YAMLSeq();
       seq.items.push(node);
-      file.root!.set('images', seq);
+      file.root!.set(list.key, seq);
     }
     return finish(file, file.doc.toString(STRINGIFY_OPTIONS));
   }
@@ -187,7 +193,7 @@ export function addImageEntry(text: string, entry: ImageEntryInput): string {
     const last = items[items.length - 1];
     if (!isMap(last) || !last.range) {
       throw new ImagesYamlEditError(
-        `images[${items.length - 1}]`,
+        `${list.key}[${items.length - 1}]`,
         'must be a mapping',
         'invalid-file',
       );
@@ -215,7 +221,7 @@ export function addImageEntry(text: string, entry: ImageEntryInput): string {
     indentSeq: true,
   });
   const pair = file.root?.items.find(
-    p => isScalar(p.key) && p.key.value === 'images',
+    p => isScalar(p.key) && p.key.value === list.key,
   );
   if (pair && isNode(pair.value) && pair.value.range) {
     const [valueStart, valueEnd] = pair.value.range;
@@ -238,7 +244,10 @@ export function addImageEntry(text: string, entry: ImageEntryInput): string {
     );
   }
   const prefix = src === '' || src.endsWith('\n') ? src : `${src}\n`;
-  return finish(file, `${prefix}${' '.repeat(keyColumn)}images:\n${block}`);
+  return finish(
+    file,
+    `${prefix}${' '.repeat(keyColumn)}${list.key}:\n${block}`,
+  );
 }
 
 /**
@@ -250,11 +259,15 @@ export function addImageEntry(text: string, entry: ImageEntryInput): string {
  * @throws ImagesYamlEditError when the file cannot be read as an images file
  *   or has no entry of that name.
  */
-export function removeImageEntry(text: string, name: string): string {
-  let file = load(text);
+export function removeImageEntry(
+  text: string,
+  name: string,
+  list: ConfigList = IMAGE_LIST,
+): string {
+  let file = load(text, list);
   const found = indexesOf(file.images, name);
   if (found.length === 0) {
-    throw notFound(name);
+    throw notFound(name, list);
   }
   let result = file.text;
   // Last first, so that the offsets of the earlier ones stay right.
@@ -264,7 +277,7 @@ export function removeImageEntry(text: string, name: string): string {
     if (!assertEntrySpanEditable(seq, item)) {
       seq.items.splice(index, 1);
       result = file.doc.toString(STRINGIFY_OPTIONS);
-      file = load(result);
+      file = load(result, list);
       continue;
     }
     const span = entrySpan(result, item as YAMLMap);
@@ -284,12 +297,16 @@ export function removeImageEntry(text: string, name: string): string {
   return finish(file, result);
 }
 
-function notFound(name: string): ImagesYamlEditError {
+function notFound(name: string, list: ConfigList): ImagesYamlEditError {
   return new ImagesYamlEditError(
     'name',
-    `no image named '${name}' in images.yaml`,
+    `no ${list.noun} named '${name}' in ${list.file}`,
     'not-found',
   );
+}
+
+function article(noun: string) {
+  return /^[aeiou]/.test(noun) ? 'an' : 'a';
 }
 /**
  * Changes fields of the entry named `name`: each given field is set to its
@@ -304,6 +321,7 @@ export function changeImageEntry(
   text: string,
   name: string,
   changes: Record<string, unknown>,
+  list: ConfigList = IMAGE_LIST,
 ): string {
   if (
     'name' in changes &&
@@ -312,16 +330,18 @@ export function changeImageEntry(
   ) {
     throw new ImagesYamlEditError(
       'name',
-      `cannot change: the name is the image's identity (asked to rename '${name}' to ${JSON.stringify(
+      `cannot change: the name is the ${
+        list.noun
+      }'s identity (asked to rename '${name}' to ${JSON.stringify(
         changes.name,
       )})`,
       'invalid-change',
     );
   }
-  const file = load(text);
+  const file = load(text, list);
   const [index] = indexesOf(file.images, name);
   if (index === undefined) {
-    throw notFound(name);
+    throw notFound(name, list);
   }
   const seq = file.images as YAMLSeq;
   const item = seq.items[index] as YAMLMap;
@@ -362,8 +382,9 @@ export function changeImageEntry(
 export function findImageEntry(
   text: string,
   name: string,
+  list: ConfigList = IMAGE_LIST,
 ): Record<string, unknown> | undefined {
-  const file = load(text);
+  const file = load(text, list);
   const [index] = indexesOf(file.images, name);
   if (index === undefined) return undefined;
   return (file.images as YAMLSeq).items[index] instanceof YAMLMap

@@ -8,3 +8,4 @@ export { SourceChecker } from './SourceChecker';
 export { executorPlatforms } from './executorPlatforms';
 export { executorBuilders } from './executorBuilders';
 export type { ExecutorBuilder } from './executorBuilders';
+export { assertWheelSetBuildable } from './assertWheelSetBuildable';

@@ -7,6 +7,7 @@ import {
 import { EnrollmentStore } from '../database/EnrollmentStore';
 import { changeBody, changeTitle } from './describeChange';
 import { ConfigFile, GitHubConfigRepository } from './GitHubConfigRepository';
+import { ConfigList } from './configLists';
 import { PlannedEdit } from './planEdit';
 import { Requester } from './requester';
 
@@ -30,6 +31,9 @@ export interface Proposal {
   edit: PlannedEdit;
   requester: Requester;
   reason?: string;
+  /** What is edited, and the file's path in the config repository. */
+  list: ConfigList;
+  path: string;
 }
 
 /**
@@ -44,6 +48,7 @@ export async function openChangeRequest(
   const { repository, store } = deps;
   const { action, name, branch, baseSha, file, edit, requester, reason } =
     proposal;
+  const { list, path } = proposal;
   const description = {
     action,
     imageName: name,
@@ -51,13 +56,15 @@ export async function openChangeRequest(
     reason,
     entry: edit.entry,
     previous: edit.previous,
-    file: `${repository.repoName}/${repository.target.path}`,
+    file: `${repository.repoName}/${path}`,
+    list,
   };
   const title = changeTitle(description);
   await repository.createBranch(branch, baseSha);
   let number: number | undefined;
   try {
     const headSha = await repository.commitFile({
+      path,
       branch,
       text: edit.text,
       blobSha: file.blobSha,
@@ -78,6 +85,7 @@ export async function openChangeRequest(
     const enrollment: Enrollment = {
       id: randomUUID(),
       action,
+      subject: list.subject,
       imageName: name,
       state: 'open',
       requestedBy: requester.userEntityRef,

@@ -1,5 +1,9 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { parseImagesFile } from '@image-factory/plugin-image-factory-common';
+import {
+  parseImagesFile,
+  parseWheelsFile,
+} from '@image-factory/plugin-image-factory-common';
+import { ConfigList, IMAGE_LIST } from './configLists';
 import { GitHubRequestError } from './githubErrors';
 import { ImagesYamlEditError } from './imagesYamlEdits';
 
@@ -25,6 +29,7 @@ export function planEdit(
   plan: (text: string) => PlannedEdit,
   text: string,
   where: string,
+  list: ConfigList = IMAGE_LIST,
 ) {
   let edit: PlannedEdit;
   try {
@@ -45,17 +50,20 @@ export function planEdit(
         );
     }
   }
-  // The edited file must read back as valid for this image.
-  const after = parseImagesFile(edit.text);
+  // The edited file must read back as valid for this entry.
+  const after = readBack(edit.text, list);
   const broken = after.issues.filter(i =>
     edit.entry ? i.entry === edit.entry.name : false,
   );
   const parsed = edit.entry
     ? after.images.find(i => i.name === edit.entry!.name)
     : undefined;
+  const parsedSet = edit.entry
+    ? after.sets.find(s => s.name === edit.entry!.name)
+    : undefined;
   if (after.fatal || broken.length > 0) {
     throw new InputError(
-      `The change would make images.yaml invalid: ${(after.fatal
+      `The change would make ${list.file} invalid: ${(after.fatal
         ? after.issues
         : broken
       )
@@ -63,5 +71,15 @@ export function planEdit(
         .join('; ')}`,
     );
   }
-  return { ...edit, parsed };
+  return { ...edit, parsed, parsedSet };
+}
+
+/** The edited file parsed with its own rules. */
+function readBack(text: string, list: ConfigList) {
+  if (list.subject === 'wheel-set') {
+    const { sets, issues, fatal } = parseWheelsFile(text);
+    return { sets, issues, fatal, images: [] };
+  }
+  const { images, issues, fatal } = parseImagesFile(text);
+  return { images, issues, fatal, sets: [] };
 }

@@ -19,6 +19,12 @@ export interface EnrollmentTarget {
   branch: string;
   /** Path of images.yaml in the repository. */
   path: string;
+  /**
+   * Path of the refinery's wheels.yaml, when `imageFactory.refinery.wheels.location`
+   * is a file of the same repository and branch: wheel sets are then
+   * enrolled by pull request too.
+   */
+  wheelsPath?: string;
   /** The REST API root of the host, from `integrations.github`. */
   apiBaseUrl: string;
 }
@@ -58,6 +64,28 @@ export function parseGitHubFileUrl(url: string) {
   if (parts.length < 5 || parts[2] !== 'blob') return undefined;
   const [owner, repo, , branch, ...path] = parts;
   return { host: parsed.host, owner, repo, branch, path: path.join('/') };
+}
+
+/** Where wheels.yaml is in the config repository, if it is there. */
+function wheelsPathOf(
+  config: Config,
+  target: NonNullable<ReturnType<typeof parseGitHubFileUrl>>,
+) {
+  const location = config.getOptionalString(
+    'imageFactory.refinery.wheels.location',
+  );
+  const wheels = location ? parseGitHubFileUrl(location) : undefined;
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  if (
+    !wheels ||
+    !same(wheels.host, target.host) ||
+    !same(wheels.owner, target.owner) ||
+    !same(wheels.repo, target.repo) ||
+    wheels.branch !== target.branch
+  ) {
+    return {};
+  }
+  return { wheelsPath: wheels.path };
 }
 
 /**
@@ -107,7 +135,7 @@ export function readEnrollmentConfig(
     );
   }
   return {
-    target: { url, ...file, apiBaseUrl },
+    target: { url, ...file, apiBaseUrl, ...wheelsPathOf(config, file) },
     labels: enrollment?.getOptionalStringArray('labels') ?? ['image-factory'],
     reviewers: enrollment?.getOptionalStringArray('reviewers') ?? [],
     allowAnyOwner: enrollment?.getOptionalBoolean('allowAnyOwner') ?? false,

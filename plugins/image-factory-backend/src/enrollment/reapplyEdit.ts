@@ -1,5 +1,6 @@
 import { Enrollment } from '@image-factory/plugin-image-factory-common';
 import { EnrollmentBranchState } from '../database';
+import { configListOf } from './configLists';
 import { sameEntry } from './sameEntry';
 import {
   addImageEntry,
@@ -28,7 +29,8 @@ export function reapplyEdit(
   where: string,
 ): Reapplied {
   const name = enrollment.imageName;
-  const current = findImageEntry(text, name);
+  const list = configListOf(enrollment.subject);
+  const current = findImageEntry(text, name, list);
   const gone = `${name} is no longer in ${where}: another change removed it. Close this pull request`;
   try {
     switch (enrollment.action) {
@@ -38,33 +40,35 @@ export function reapplyEdit(
             ok: false,
             conflict: sameEntry(current, enrollment.entry)
               ? `${where} has this very entry for ${name} now (added by another change), so there is nothing left to merge: close this pull request`
-              : `${where} has an image named ${name} now (added by another change). Close this pull request, then ask for a change of ${name} from its page, or enroll this one under another name`,
+              : `${where} has ${
+                  list.subject === 'image' ? 'an image' : 'a wheel set'
+                } named ${name} now (added by another change). Close this pull request, then ask for a change of ${name} from its page, or enroll this one under another name`,
           };
         }
         return {
           ok: true,
-          text: addImageEntry(text, enrollment.entry as never),
+          text: addImageEntry(text, enrollment.entry ?? {}, list),
         };
       case 'unenroll':
         if (!current) return { ok: false, conflict: gone };
-        return { ok: true, text: removeImageEntry(text, name) };
+        return { ok: true, text: removeImageEntry(text, name, list) };
       default: {
         if (!current) {
           return {
             ok: false,
-            conflict: `${gone}, and enroll the image again if it is still wanted`,
+            conflict: `${gone}, and enroll the ${list.noun} again if it is still wanted`,
           };
         }
         const previous = branch.edit?.previous;
         if (previous && !sameEntry(previous, current)) {
           return {
             ok: false,
-            conflict: `${name} was changed in ${where} by another change since this request. Close this pull request and ask for the change again from the image's page: it starts from the entry as it is now`,
+            conflict: `${name} was changed in ${where} by another change since this request. Close this pull request and ask for the change again from the ${list.noun}'s page: it starts from the entry as it is now`,
           };
         }
         return {
           ok: true,
-          text: changeImageEntry(text, name, branch.edit?.changes ?? {}),
+          text: changeImageEntry(text, name, branch.edit?.changes ?? {}, list),
         };
       }
     }

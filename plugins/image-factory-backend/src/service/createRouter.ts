@@ -66,6 +66,7 @@ import {
 } from './refineryIndexRoutes';
 import { refinerySetRoutes } from './refinerySetRoutes';
 import { refineryRunRoutes } from './refineryRunRoutes';
+import { wheelSetEnrollmentRoutes } from './wheelSetEnrollmentRoutes';
 import type { RefineryQueue } from '../refinery/queue/createRefineryQueue';
 import { WheelBlobStore, WheelFileStore } from '../refinery';
 import { parseRequestBody } from './parseRequestBody';
@@ -293,6 +294,14 @@ export async function createRouter(options: {
   }
   if (options.refinery) {
     router.use(refineryIndexRoutes({ httpAuth, ...options.refinery }));
+    router.use(
+      wheelSetEnrollmentRoutes({
+        httpAuth,
+        userInfo: options.userInfo,
+        permissions,
+        enrollment: options.enrollment?.service,
+      }),
+    );
     if (options.refinery.sets) {
       router.use(
         refinerySetRoutes({

@@ -53,11 +53,11 @@ function signatureMatches(secret: string, body: Buffer, signature: string) {
 export const ENROLLMENT_UNAUTHENTICATED_PATHS = ['/webhooks/github'];
 
 /** Where to set up enrollment, for the 503 of an unconfigured factory. */
-const NOT_CONFIGURED =
+export const NOT_CONFIGURED =
   'Enrollment is not configured: set imageFactory.enrollment.target (or imageFactory.images.location) to the URL of images.yaml in a GitHub repository, with an integrations.github entry for its host';
 
 /** The owner's entity ref, or a 400 naming the field. */
-function ownerRef(field: string, owner: string): string {
+export function ownerRef(field: string, owner: string): string {
   try {
     return fullOwnerRef(owner);
   } catch {
@@ -72,7 +72,8 @@ function ownerRef(field: string, owner: string): string {
  * for an enrollment, whose image is not in the catalog before it is merged.
  */
 function imageOf(enrollment: Enrollment): string | undefined {
-  return enrollment.action === 'enroll'
+  // Wheel sets are not entities: their requests are read like the sets.
+  return enrollment.action === 'enroll' || enrollment.subject === 'wheel-set'
     ? undefined
     : imageEntityRef(enrollment.imageName);
 }

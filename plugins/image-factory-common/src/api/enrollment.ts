@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import { IMAGE_TYPES, imageEntrySchema } from '../imagesFile/schema';
+import { wheelSetSchema } from '../wheelsFile/wheelSetSchema';
 
 /**
  * What a change request does to `images.yaml`: add an entry, remove one, or
@@ -16,6 +17,14 @@ export type EnrollmentAction = 'enroll' | 'unenroll' | 'change';
  * @public
  */
 export type EnrollmentState = 'open' | 'merged' | 'closed';
+
+/**
+ * What a change request edits: an image of `images.yaml` or a wheel set of
+ * the refinery's `wheels.yaml` (in the same config repository).
+ *
+ * @public
+ */
+export type EnrollmentSubject = 'image' | 'wheel-set';
 
 /**
  * The pull request that carries a change request.
@@ -42,9 +51,14 @@ export interface EnrollmentPullRequest {
 export interface Enrollment {
   /** Stable id (UUID). */
   id: string;
-  /** What the change does to images.yaml. */
+  /** What the change does to images.yaml (or wheels.yaml). */
   action: EnrollmentAction;
-  /** The image's name in `images.yaml`, also its catalog entity name. */
+  /** What it edits; `image` when absent. */
+  subject?: EnrollmentSubject;
+  /**
+   * The image's name in `images.yaml`, also its catalog entity name; for a
+   * `wheel-set` request, the set's name in `wheels.yaml`.
+   */
   imageName: string;
   /** The state of the pull request, as last seen. */
   state: EnrollmentState;
@@ -217,3 +231,67 @@ export const changeImageRequestSchema = z
  * @public
  */
 export type ChangeImageRequest = z.input<typeof changeImageRequestSchema>;
+
+/**
+ * The body of `POST /api/image-factory/refinery/sets`: the new `wheels.yaml`
+ * entry, validated like the file itself.
+ *
+ * @public
+ */
+export const enrollWheelSetRequestSchema = z
+  .object({
+    set: wheelSetSchema.describe('The new entry of wheels.yaml.'),
+    reason,
+  })
+  .strict();
+
+/**
+ * The body of `POST /api/image-factory/refinery/sets`.
+ *
+ * @public
+ */
+export type EnrollWheelSetRequest = z.input<typeof enrollWheelSetRequestSchema>;
+
+/**
+ * The body of `POST /api/image-factory/refinery/sets/:name/changes`: fields
+ * of the set to set; `null` removes an optional field. The name cannot
+ * change. The changed set is validated like `wheels.yaml` itself.
+ *
+ * @public
+ */
+export const changeWheelSetRequestSchema = z
+  .object({
+    changes: z
+      .object({
+        owner: z.string().optional(),
+        title: z.string().nullable().optional(),
+        description: z.string().nullable().optional(),
+        requirements: z.array(z.string()).nullable().optional(),
+        requirementsFile: z
+          .record(z.string(), z.unknown())
+          .nullable()
+          .optional(),
+        targets: z.array(z.record(z.string(), z.unknown())).optional(),
+        builder: z.string().optional(),
+        upstream: z.string().nullable().optional(),
+        proxyUpstream: z.boolean().nullable().optional(),
+        timeout: z.string().nullable().optional(),
+        hints: z.array(z.record(z.string(), z.unknown())).nullable().optional(),
+      })
+      .strict()
+      .refine(c => Object.keys(c).length > 0, {
+        message: 'must change at least one field',
+      })
+      .describe(
+        'Fields to set; null removes an optional field. Checked again as a whole set.',
+      ),
+    reason,
+  })
+  .strict();
+
+/**
+ * The body of `POST /api/image-factory/refinery/sets/:name/changes`.
+ *
+ * @public
+ */
+export type ChangeWheelSetRequest = z.input<typeof changeWheelSetRequestSchema>;

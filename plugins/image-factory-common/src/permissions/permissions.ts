@@ -128,6 +128,18 @@ export const imageFactoryRefineryRunPermission = createPermission({
 });
 
 /**
+ * Ask for a wheel set to be enrolled, changed or un-enrolled (a pull request
+ * against wheels.yaml). Not tied to a resource: wheel sets are not catalog
+ * entities; the requester must also belong to the set's owner.
+ *
+ * @public
+ */
+export const imageFactoryWheelSetEnrollPermission = createPermission({
+  name: 'image-factory.wheel-set.enroll',
+  attributes: { action: 'create' },
+});
+
+/**
  * Every permission of the Image Factory, for `permissionsRegistry.addPermissions`.
  *
  * @public
@@ -142,4 +154,5 @@ export const imageFactoryPermissions = [
   imageFactoryApprovePermission,
   imageFactoryStatusReadPermission,
   imageFactoryRefineryRunPermission,
+  imageFactoryWheelSetEnrollPermission,
 ];

@@ -73,6 +73,10 @@ export async function startEnrollmentBackend(
     /** Token the backend uses; default: the one the server accepts. */
     token?: string;
     enrollment?: Record<string, unknown>;
+    /** `imageFactory.refinery`, given the test server's web URL; default: none. */
+    refinery?: (webUrl: string) => Record<string, unknown>;
+    /** More files of the config repository next to images.yaml. */
+    configFiles?: Record<string, string>;
     /** Repository named in the target; default acme/factory-config. */
     repo?: string;
     /** Source repositories next to the config repository, e.g. with Dockerfiles. */
@@ -88,7 +92,7 @@ export async function startEnrollmentBackend(
       {
         owner: OWNER,
         name: REPO,
-        files: { 'images.yaml': EXAMPLE_IMAGES_YAML },
+        files: { 'images.yaml': EXAMPLE_IMAGES_YAML, ...options.configFiles },
       },
       // The source of the image most tests enroll.
       {
@@ -126,6 +130,9 @@ export async function startEnrollmentBackend(
           imageFactory: {
             images: { location },
             tracking: { enabled: false },
+            ...(options.refinery
+              ? { refinery: options.refinery(github.webUrl) }
+              : {}),
             providers: {
               sources: { github: { host } },
               // Never reached: enrollment only reads the platforms it builds.
