@@ -14,9 +14,9 @@ export function assertWheelSetBuildable(
       builders[platform]
         ? []
         : [
-            `set.targets[${i}].platforms[${j}]: the refinery has no builder for ${platform}; configured: ${
+            `set.targets[${i}].platforms[${j}]: the refinery has no builder for ${platform} (imageFactory.refinery.builders has ${
               Object.keys(builders).join(', ') || 'none'
-            } (imageFactory.refinery.builders)`,
+            })`,
           ],
     ),
   );

@@ -207,7 +207,7 @@ describe('wheel sets enrolled through GitHub pull requests', () => {
     });
     expect(noBuilder.status).toBe(400);
     expect(noBuilder.body.error.message).toContain(
-      'set.targets[0].platforms[1]: the refinery has no builder for linux/ppc64le; configured: linux/amd64, linux/s390x (imageFactory.refinery.builders)',
+      'set.targets[0].platforms[1]: the refinery has no builder for linux/ppc64le (imageFactory.refinery.builders has linux/amd64, linux/s390x)',
     );
 
     const badRequirement = await post(b, jane, '/sets', {

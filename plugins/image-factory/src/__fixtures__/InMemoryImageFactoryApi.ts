@@ -32,6 +32,8 @@ import type {
   RollbackStageRequest,
   StartBuildRequest,
   UnenrollImageRequest,
+  EnrollWheelSetRequest,
+  ChangeWheelSetRequest,
   UpcomingRebuild,
   UpcomingRebuildList,
   RefineryQueueState,
@@ -231,6 +233,35 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     });
   }
 
+  enrollWheelSet(request: EnrollWheelSetRequest): Promise<EnrollmentResponse> {
+    return this.write({ action: 'enroll', body: request }, request.set.name, {
+      subject: 'wheel-set',
+      entry: request.set as Record<string, unknown>,
+      reason: request.reason,
+      summary: `Enroll wheel set ${request.set.name} (owner ${request.set.owner})`,
+    });
+  }
+
+  changeWheelSet(
+    name: string,
+    request: ChangeWheelSetRequest,
+  ): Promise<EnrollmentResponse> {
+    return this.write({ action: 'change', name, body: request }, name, {
+      subject: 'wheel-set',
+      reason: request.reason,
+    });
+  }
+
+  unenrollWheelSet(
+    name: string,
+    request: UnenrollImageRequest = {},
+  ): Promise<EnrollmentResponse> {
+    return this.write({ action: 'unenroll', name, body: request }, name, {
+      subject: 'wheel-set',
+      reason: request.reason,
+    });
+  }
+
   private write(
     recorded: RecordedRequest,
     imageName: string,
@@ -245,6 +276,7 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
       e =>
         e.state === 'open' &&
         e.action === recorded.action &&
+        (e.subject ?? 'image') === (fields.subject ?? 'image') &&
         e.imageName === imageName,
     );
     if (open) {

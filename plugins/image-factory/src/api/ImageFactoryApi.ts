@@ -31,6 +31,8 @@ import type {
   RollbackStageRequest,
   StartBuildRequest,
   UnenrollImageRequest,
+  EnrollWheelSetRequest,
+  ChangeWheelSetRequest,
   UpcomingRebuildList,
   RefineryQueueState,
   RefineryRun,
@@ -272,6 +274,25 @@ export interface ImageFactoryApi {
    * `image-factory.refinery.run`.
    */
   startRefineryRun(set: string): Promise<RefineryRun>;
+
+  /**
+   * Asks for a new wheel set: a pull request against wheels.yaml
+   * (`POST /api/image-factory/refinery/sets`). Needs
+   * `image-factory.wheel-set.enroll` and membership of the set's owner.
+   */
+  enrollWheelSet(request: EnrollWheelSetRequest): Promise<EnrollmentResponse>;
+
+  /** Asks for a change of a wheel set (`POST /api/image-factory/refinery/sets/:name/changes`). */
+  changeWheelSet(
+    name: string,
+    request: ChangeWheelSetRequest,
+  ): Promise<EnrollmentResponse>;
+
+  /** Asks for a wheel set to be removed (`POST /api/image-factory/refinery/sets/:name/unenroll`). */
+  unenrollWheelSet(
+    name: string,
+    request?: UnenrollImageRequest,
+  ): Promise<EnrollmentResponse>;
 
   /** Builds queued, running and waiting (`GET /api/image-factory/refinery/queue`). */
   getRefineryQueue(): Promise<RefineryQueueState>;

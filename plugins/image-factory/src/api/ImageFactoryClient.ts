@@ -31,6 +31,8 @@ import type {
   RollbackStageRequest,
   StartBuildRequest,
   UnenrollImageRequest,
+  EnrollWheelSetRequest,
+  ChangeWheelSetRequest,
   UpcomingRebuildList,
   RefineryQueueState,
   RefineryRun,
@@ -109,6 +111,37 @@ export class ImageFactoryClient implements ImageFactoryApi {
     return this.request<Enrollment>(
       'GET',
       `/enrollments/${encodeURIComponent(id)}`,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.enrollWheelSet} */
+  async enrollWheelSet(
+    request: EnrollWheelSetRequest,
+  ): Promise<EnrollmentResponse> {
+    return this.request<EnrollmentResponse>('POST', '/refinery/sets', request);
+  }
+
+  /** {@inheritDoc ImageFactoryApi.changeWheelSet} */
+  async changeWheelSet(
+    name: string,
+    request: ChangeWheelSetRequest,
+  ): Promise<EnrollmentResponse> {
+    return this.request<EnrollmentResponse>(
+      'POST',
+      `/refinery/sets/${encodeURIComponent(name)}/changes`,
+      request,
+    );
+  }
+
+  /** {@inheritDoc ImageFactoryApi.unenrollWheelSet} */
+  async unenrollWheelSet(
+    name: string,
+    request: UnenrollImageRequest = {},
+  ): Promise<EnrollmentResponse> {
+    return this.request<EnrollmentResponse>(
+      'POST',
+      `/refinery/sets/${encodeURIComponent(name)}/unenroll`,
+      request,
     );
   }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { JsonObject } from '@backstage/types';
 import { resolve } from 'node:path';
 import {
   coreServices,
@@ -74,7 +75,7 @@ export async function startEnrollmentBackend(
     token?: string;
     enrollment?: Record<string, unknown>;
     /** `imageFactory.refinery`, given the test server's web URL; default: none. */
-    refinery?: (webUrl: string) => Record<string, unknown>;
+    refinery?: (webUrl: string) => JsonObject;
     /** More files of the config repository next to images.yaml. */
     configFiles?: Record<string, string>;
     /** Repository named in the target; default acme/factory-config. */

@@ -1,7 +1,10 @@
 import { Box, Typography, makeStyles } from '@material-ui/core';
 import { Link, StatusOK, WarningPanel } from '@backstage/core-components';
 import { ResponseError } from '@backstage/errors';
-import type { EnrollmentResponse } from '@image-factory/plugin-image-factory-common';
+import type {
+  EnrollmentResponse,
+  EnrollmentSubject,
+} from '@image-factory/plugin-image-factory-common';
 
 const useStyles = makeStyles(theme => ({
   success: {
@@ -23,15 +26,21 @@ export function backendMessage(error: Error): string {
   return error.message;
 }
 
-function titleOf(error: Error, action: string): string {
+function titleOf(
+  error: Error,
+  action: string,
+  subject: EnrollmentSubject,
+): string {
+  const noun = subject === 'wheel-set' ? 'wheel set' : 'image';
+  const file = subject === 'wheel-set' ? 'wheels.yaml' : 'images.yaml';
   const status = error instanceof ResponseError ? error.statusCode : undefined;
   switch (status) {
     case 400:
       return `The ${action} request is not valid`;
     case 403:
-      return `Not allowed to ${action} this image`;
+      return `Not allowed to ${action} this ${noun}`;
     case 409:
-      return `The ${action} request conflicts with images.yaml`;
+      return `The ${action} request conflicts with ${file}`;
     case 429:
       return "GitHub's rate limit is used up: no pull request was opened";
     case 502:
@@ -39,7 +48,7 @@ function titleOf(error: Error, action: string): string {
     case 503:
       return "The factory's GitHub setup needs fixing: no pull request was opened";
     default:
-      return `Could not ${action} the image`;
+      return `Could not ${action} the ${noun}`;
   }
 }
 
@@ -47,12 +56,17 @@ function titleOf(error: Error, action: string): string {
  * A failed change request: the backend's message in an error panel, titled by
  * the kind of failure.
  */
-export function ChangeRequestError(props: { error: Error; action: string }) {
+export function ChangeRequestError(props: {
+  error: Error;
+  action: string;
+  /** What the request was about; an image when absent. */
+  subject?: EnrollmentSubject;
+}) {
   return (
     <WarningPanel
       severity="error"
       defaultExpanded
-      title={titleOf(props.error, props.action)}
+      title={titleOf(props.error, props.action, props.subject ?? 'image')}
       message={backendMessage(props.error)}
     />
   );

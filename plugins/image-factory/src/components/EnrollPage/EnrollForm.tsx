@@ -14,10 +14,10 @@ import {
   Typography,
 } from '@material-ui/core';
 import { InfoCard } from '@backstage/core-components';
-import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type { EnrollmentResponse } from '@image-factory/plugin-image-factory-common';
 import { useChangeRequest } from '../../hooks/useChangeRequest';
+import { useDefaultOwner } from '../../hooks/useDefaultOwner';
 import {
   ChangeRequestError,
   ChangeRequestSuccess,
@@ -45,28 +45,6 @@ const TYPES: Array<{ type: ImageType; label: string }> = [
   { type: 'base', label: 'Base: other images build FROM it' },
   { type: 'external', label: 'External: used as is, only watched' },
 ];
-
-/** The signed-in user's first group, the likeliest owner of a new image. */
-function useDefaultOwner(): string | undefined {
-  const identityApi = useApi(identityApiRef);
-  const [owner, setOwner] = useState<string>();
-  useEffect(() => {
-    let active = true;
-    identityApi.getBackstageIdentity().then(
-      identity => {
-        const group = identity.ownershipEntityRefs.find(ref =>
-          ref.startsWith('group:'),
-        );
-        if (active && group) setOwner(group);
-      },
-      () => {}, // Without an identity the owner stays empty for the user to fill.
-    );
-    return () => {
-      active = false;
-    };
-  }, [identityApi]);
-  return owner;
-}
 
 function Section(props: { title: string; children: ReactNode }) {
   return (

@@ -13,6 +13,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type {
   Enrollment,
   EnrollmentState,
+  EnrollmentSubject,
   EnrollmentSync,
 } from '@image-factory/plugin-image-factory-common';
 import { useEnrollments } from '../../hooks/useEnrollments';
@@ -38,9 +39,19 @@ const FILTERS: Array<{ value: Filter; label: string }> = [
   { value: 'all', label: 'All' },
 ];
 
-/** The image's catalog page exists unless the image is not enrolled yet. */
+/**
+ * The image's catalog page exists unless the image is not enrolled yet; a
+ * wheel set is no entity.
+ */
 function ImageName(props: { enrollment: Enrollment }) {
-  const { action, imageName, state } = props.enrollment;
+  const { action, imageName, state, subject } = props.enrollment;
+  if (subject === 'wheel-set') {
+    return (
+      <>
+        {imageName} <Chip label="wheel set" size="small" variant="outlined" />
+      </>
+    );
+  }
   if (action === 'enroll' && state !== 'merged') {
     return <>{imageName}</>;
   }
@@ -94,7 +105,7 @@ const columns: TableColumn<Enrollment>[] = [
     render: e => ACTION_LABELS[e.action] ?? e.action,
   },
   {
-    title: 'Image',
+    title: 'Name',
     field: 'imageName',
     render: e => <ImageName enrollment={e} />,
   },
@@ -134,17 +145,34 @@ const columns: TableColumn<Enrollment>[] = [
   },
 ];
 
+const FILES: Record<EnrollmentSubject, string> = {
+  image: 'images.yaml',
+  'wheel-set': 'wheels.yaml',
+};
+
 /**
- * The change requests to images.yaml (enroll, un-enroll, change) with their
- * pull requests, open ones first by default. A change of `refreshKey` loads
- * them again.
+ * The change requests to images.yaml (enroll, un-enroll, change) and to the
+ * refinery's wheels.yaml with their pull requests, open ones first by
+ * default; `subject` shows only those of images or of wheel sets. A change
+ * of `refreshKey` loads them again.
  */
-export function PendingEnrollmentsCard(props: { refreshKey?: unknown }) {
+export function PendingEnrollmentsCard(props: {
+  refreshKey?: unknown;
+  subject?: EnrollmentSubject;
+}) {
+  const { subject } = props;
   const [filter, setFilter] = useState<Filter>('open');
-  const { enrollments, loading, error } = useEnrollments(
+  const loaded = useEnrollments(
     filter === 'all' ? undefined : filter,
     props.refreshKey,
   );
+  const { loading, error } = loaded;
+  const enrollments = subject
+    ? loaded.enrollments?.filter(e => (e.subject ?? 'image') === subject)
+    : loaded.enrollments;
+  const files = subject
+    ? FILES[subject]
+    : `${FILES.image} and ${FILES['wheel-set']}`;
 
   let body;
   if (error) {
@@ -165,7 +193,11 @@ export function PendingEnrollmentsCard(props: { refreshKey?: unknown }) {
             ? 'No change requests yet'
             : `No ${filter} change requests`
         }
-        description="Enrolling, changing or un-enrolling an image opens a pull request against images.yaml; it is listed here."
+        description={`Enrolling, changing or un-enrolling ${
+          subject === 'wheel-set' ? 'a wheel set' : 'an image'
+        } opens a pull request against ${
+          subject ? FILES[subject] : FILES.image
+        }; it is listed here.`}
       />
     );
   } else {
@@ -188,7 +220,7 @@ export function PendingEnrollmentsCard(props: { refreshKey?: unknown }) {
   return (
     <InfoCard
       title="Change requests"
-      subheader="Pull requests against images.yaml; merging one is the approval"
+      subheader={`Pull requests against ${files}; merging one is the approval`}
       action={
         <TextField
           select

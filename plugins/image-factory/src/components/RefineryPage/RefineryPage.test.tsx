@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { discoveryApiRef } from '@backstage/core-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import type {
   RefineryRunDetail,
   WheelSetList,
@@ -12,6 +13,7 @@ import { InMemoryImageFactoryApi } from '../../__fixtures__/InMemoryImageFactory
 import { mockLogViewerLayout } from '../../__testUtils__/logViewerLayout';
 import { permissionApi } from '../../__testUtils__/permissions';
 import { emptyStatus } from '../../__fixtures__/status';
+import { responseError } from '../../__fixtures__/enrollments';
 import { RefineryPage } from './RefineryPage';
 
 jest.setTimeout(30_000);
@@ -129,7 +131,12 @@ async function renderPage(api: InMemoryImageFactoryApi, denied: string[] = []) {
     >
       <RefineryPage />
     </TestApiProvider>,
-    { mountedRoutes: { '/image-factory': rootRouteRef } },
+    {
+      mountedRoutes: {
+        '/image-factory': rootRouteRef,
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+      },
+    },
   );
 }
 
@@ -262,6 +269,120 @@ describe('RefineryPage', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByText('No run yet: press Run on a wheel set'),
+    ).toBeInTheDocument();
+  });
+
+  it('enrolls a wheel set through a pull request, checking each field as it is filled', async () => {
+    const api = refinery();
+    await renderPage(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Enroll wheel set' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    const field = (name: RegExp) =>
+      within(dialog).getByRole('textbox', { name });
+    // Where the sets already come from is where a new one likely does.
+    expect(field(/Upstream index/)).toHaveValue(
+      'http://127.0.0.1:7011/simple/',
+    );
+    await userEvent.type(field(/^Name/), 'Numeric');
+    await userEvent.type(field(/^Requirements/), 'msgpack=1.0.3');
+    await userEvent.click(field(/^Python/));
+    expect(
+      within(dialog).getByText(
+        'must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit',
+      ),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByText(/^line 1: /)).toBeInTheDocument();
+    await userEvent.clear(field(/^Name/));
+    await userEvent.type(field(/^Name/), 'numeric');
+    await userEvent.clear(field(/^Requirements/));
+    await userEvent.type(field(/^Requirements/), 'msgpack==1.0.3');
+    await userEvent.clear(field(/^Owner/));
+    await userEvent.type(field(/^Owner/), 'group:default/data');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Open pull request' }),
+    );
+    expect(
+      await within(dialog).findByText('Pull request opened'),
+    ).toBeInTheDocument();
+    expect(api.requests).toEqual([
+      {
+        action: 'enroll',
+        body: {
+          set: {
+            name: 'numeric',
+            owner: 'group:default/data',
+            requirements: ['msgpack==1.0.3'],
+            targets: [
+              { python: 'cp311', platforms: ['linux/amd64', 'linux/s390x'] },
+            ],
+            builder: 'wheel-builder',
+            upstream: 'http://127.0.0.1:7011/simple/',
+          },
+        },
+      },
+    ]);
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Close' }),
+    );
+    // The change request is listed on the page until it is merged.
+    expect(await screen.findByText('wheel set')).toBeInTheDocument();
+    expect(screen.getByText('numeric')).toBeInTheDocument();
+  });
+
+  it("shows the backend's refusal of a set at its field", async () => {
+    const api = refinery();
+    api.writeResults.push(
+      await responseError(
+        400,
+        'InputError',
+        'Invalid request body: set.targets[0].platforms[1]: the refinery has no builder for linux/ppc64le (imageFactory.refinery.builders has linux/amd64)',
+      ),
+    );
+    await renderPage(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Enroll wheel set' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(
+      within(dialog).getByRole('textbox', { name: /^Name/ }),
+      'numeric',
+    );
+    await userEvent.type(
+      within(dialog).getByRole('textbox', { name: /^Requirements/ }),
+      'msgpack==1.0.3',
+    );
+    await userEvent.type(
+      within(dialog).getByRole('textbox', { name: /^Owner/ }),
+      'group:default/data',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('checkbox', { name: 'linux/ppc64le' }),
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Open pull request' }),
+    );
+    expect(
+      await within(dialog).findByText(/The enroll request is not valid/),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(
+        'the refinery has no builder for linux/ppc64le (imageFactory.refinery.builders has linux/amd64)',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('disables Enroll wheel set without the permission, and says why', async () => {
+    await renderPage(refinery(), ['image-factory.wheel-set.enroll']);
+    const button = await screen.findByRole('button', {
+      name: 'Enroll wheel set',
+    });
+    await waitFor(() => expect(button).toBeDisabled());
+    expect(
+      screen.getByTitle(
+        'You need the permission image-factory.wheel-set.enroll',
+      ),
     ).toBeInTheDocument();
   });
 });

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Box, Chip, Grid } from '@material-ui/core';
+import { Box, Button, Chip, Grid } from '@material-ui/core';
+import AddIcon from '@material-ui/icons/Add';
 import {
   Content,
   ContentHeader,
@@ -11,11 +12,18 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { alertApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
-import type { RefineryQueueState } from '@image-factory/plugin-image-factory-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  imageFactoryWheelSetEnrollPermission,
+  RefineryQueueState,
+  WheelSetList,
+} from '@image-factory/plugin-image-factory-common';
 import { imageFactoryApiRef } from '../../api';
 import { useRefinery } from '../../hooks/useRefinery';
 import { rootRouteRef } from '../../routes';
 import { backendMessage } from '../ChangeRequestResult';
+import { EnrollWheelSetDialog } from '../EnrollWheelSetDialog';
+import { PendingEnrollmentsCard } from '../PendingEnrollmentsCard';
 import { RefineryRunDetail } from './RefineryRunDetail';
 import { RefineryRunsCard } from './RefineryRunsCard';
 import { RefineryWheelsCard } from './RefineryWheelsCard';
@@ -33,6 +41,20 @@ function QueueChips(props: { queue: RefineryQueueState }) {
   );
 }
 
+/** The builder and upstream most sets use: where a new set likely starts. */
+function commonDefaults(sets: WheelSetList | Error | undefined) {
+  if (!sets || sets instanceof Error || sets.sets.length === 0) return {};
+  const mostCommon = (values: string[]) =>
+    [...values].sort(
+      (a, b) =>
+        values.filter(v => v === b).length - values.filter(v => v === a).length,
+    )[0];
+  return {
+    builder: mostCommon(sets.sets.map(s => s.builder)),
+    upstream: mostCommon(sets.sets.map(s => s.upstream)),
+  };
+}
+
 /**
  * The wheel refinery: the wheel sets of wheels.yaml with a Run button, the
  * queue, the runs (progress, failures by cause), the chosen run's plan and
@@ -46,6 +68,11 @@ export function RefineryPage() {
   const [selected, setSelected] = useState<string>();
   const [starting, setStarting] = useState<string>();
   const { value, error, reload } = useRefinery(selected);
+  const [enrolling, setEnrolling] = useState(false);
+  const [enrolled, setEnrolled] = useState(0);
+  const enrollPermission = usePermission({
+    permission: imageFactoryWheelSetEnrollPermission,
+  });
 
   const run = async (set: string) => {
     setStarting(set);
@@ -89,6 +116,9 @@ export function RefineryPage() {
           )}
         </Grid>
         <Grid item xs={12}>
+          <PendingEnrollmentsCard subject="wheel-set" refreshKey={enrolled} />
+        </Grid>
+        <Grid item xs={12}>
           <RefineryRunsCard
             runs={value.runs}
             selected={value.run?.id}
@@ -117,12 +147,37 @@ export function RefineryPage() {
         <ContentHeader title="Refinery">
           <Box display="flex" gridGap={8} alignItems="center">
             {value && <QueueChips queue={value.queue} />}
+            <span
+              title={
+                !enrollPermission.loading && !enrollPermission.allowed
+                  ? `You need the permission ${imageFactoryWheelSetEnrollPermission.name}`
+                  : undefined
+              }
+            >
+              <Button
+                variant="contained"
+                color="primary"
+                startIcon={<AddIcon />}
+                disabled={enrollPermission.loading || !enrollPermission.allowed}
+                onClick={() => setEnrolling(true)}
+              >
+                Enroll wheel set
+              </Button>
+            </span>
             <LinkButton to={statusLink()} variant="outlined">
               Factory status
             </LinkButton>
           </Box>
         </ContentHeader>
         {body}
+        {enrolling && (
+          <EnrollWheelSetDialog
+            open
+            defaults={commonDefaults(value?.sets)}
+            onClose={() => setEnrolling(false)}
+            onEnrolled={() => setEnrolled(n => n + 1)}
+          />
+        )}
       </Content>
     </Page>
   );

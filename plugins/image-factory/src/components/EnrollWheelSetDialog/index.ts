@@ -1,0 +1,1 @@
+export { EnrollWheelSetDialog } from './EnrollWheelSetDialog';
