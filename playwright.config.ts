@@ -65,6 +65,19 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
+      // The wheel sets' upstream index: real sdists from Debian's pool
+      // (./scripts/test makes .tools/upstream), as PEP 503 pages.
+      command: `python3 -m http.server 7013 --bind 127.0.0.1 --directory ${path.resolve(
+        __dirname,
+        '.tools/upstream',
+      )}`,
+      url: 'http://127.0.0.1:7013/simple/',
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
       command:
         'yarn workspace backend start --config ../../app-config.yaml --config ../../e2e/app-config.e2e.yaml',
       url: 'http://127.0.0.1:7007/api/image-factory/health',

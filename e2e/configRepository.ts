@@ -28,19 +28,33 @@ async function github(path: string, init: RequestInit = {}) {
   return response.json();
 }
 
-/** images.yaml on main, with the blob sha a commit replacing it must name. */
-export async function readImagesYaml() {
-  const file = await github('/contents/images.yaml?ref=main');
+/** A file on main, with the blob sha a commit replacing it must name. */
+export async function readConfigFile(path: string) {
+  const file = await github(`/contents/${path}?ref=main`);
   return {
     text: Buffer.from(file.content, 'base64').toString('utf8'),
     sha: file.sha as string,
   };
 }
 
+/** images.yaml on main, with the blob sha a commit replacing it must name. */
+export function readImagesYaml() {
+  return readConfigFile('images.yaml');
+}
+
 /** Commits a new images.yaml to main. */
-export async function writeImagesYaml(text: string, message: string) {
-  const { sha } = await readImagesYaml();
-  await github('/contents/images.yaml', {
+export function writeImagesYaml(text: string, message: string) {
+  return writeConfigFile('images.yaml', text, message);
+}
+
+/** Commits a new version of a file to main. */
+export async function writeConfigFile(
+  path: string,
+  text: string,
+  message: string,
+) {
+  const { sha } = await readConfigFile(path);
+  await github(`/contents/${path}`, {
     method: 'PUT',
     body: JSON.stringify({
       message,

@@ -184,6 +184,18 @@ export function PendingEnrollmentsCard(props: {
     );
   } else if (!enrollments) {
     body = <Progress />;
+  } else if (enrollments.length === 0 && subject) {
+    // Beside other cards, one line says it.
+    body = (
+      <Typography variant="body2" color="textSecondary">
+        {filter === 'all'
+          ? 'No change requests yet.'
+          : `No ${filter} change requests.`}{' '}
+        Enrolling, changing or un-enrolling{' '}
+        {subject === 'wheel-set' ? 'a wheel set' : 'an image'} opens a pull
+        request against {FILES[subject]}; it is listed here.
+      </Typography>
+    );
   } else if (enrollments.length === 0) {
     body = (
       <EmptyState
@@ -193,11 +205,7 @@ export function PendingEnrollmentsCard(props: {
             ? 'No change requests yet'
             : `No ${filter} change requests`
         }
-        description={`Enrolling, changing or un-enrolling ${
-          subject === 'wheel-set' ? 'a wheel set' : 'an image'
-        } opens a pull request against ${
-          subject ? FILES[subject] : FILES.image
-        }; it is listed here.`}
+        description="Enrolling, changing or un-enrolling an image opens a pull request against images.yaml, and a wheel set one against wheels.yaml; it is listed here."
       />
     );
   } else {
