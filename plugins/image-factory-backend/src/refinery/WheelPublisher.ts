@@ -1,4 +1,5 @@
 import { checkWheel, CheckedWheel } from './wheels/checkWheel';
+import { architectureOfDockerPlatform } from './wheels/wheelPlatforms';
 import { WheelBlobStore } from './store/WheelBlobStore';
 import { WheelFileRecord, WheelFileStore } from './store/WheelFileStore';
 
@@ -15,6 +16,31 @@ export class WheelPublisher {
       now?: () => Date;
     },
   ) {}
+
+  /**
+   * The published wheels of a project version for a platform (its own
+   * architecture's, or pure-Python ones), with their bytes: what a later
+   * build installs as a build requirement.
+   */
+  async published(
+    project: string,
+    version: string,
+    platform: string,
+  ): Promise<Array<{ filename: string; bytes: Buffer }>> {
+    const arch = architectureOfDockerPlatform(platform)?.arch;
+    const candidates = (await this.options.files.listFiles(project)).filter(
+      f =>
+        f.version === version &&
+        !f.yanked &&
+        (f.architecture === arch || f.architecture === undefined),
+    );
+    const found: Array<{ filename: string; bytes: Buffer }> = [];
+    for (const file of candidates) {
+      const bytes = await this.options.blobs.get(file.sha256);
+      if (bytes) found.push({ filename: file.filename, bytes });
+    }
+    return found;
+  }
 
   async publish(
     filename: string,

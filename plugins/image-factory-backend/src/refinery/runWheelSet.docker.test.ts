@@ -1,6 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { parseWheelsFile } from '@image-factory/plugin-image-factory-common';
 import { promises as fs } from 'fs';
+import JSZip from 'jszip';
 import os from 'os';
 import path from 'path';
 import { ensureDockerd, TestDockerd } from '../__testUtils__/ensureDockerd';
@@ -12,6 +13,8 @@ import type { WheelPublisher } from './WheelPublisher';
 import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { RefineryMetrics } from './RefineryMetrics';
 import { createTestWheelStore } from './__testUtils__/testWheelStore';
+import { buildTestSdist } from './__testUtils__/buildTestSdist';
+import { USES_MARKUPSAFE } from './__testUtils__/usesMarkupSafe';
 
 jest.setTimeout(600_000);
 
@@ -25,10 +28,10 @@ describe('runWheelSet (real builder, real sdists on a local index)', () => {
 
   beforeAll(async () => {
     dockerd = await ensureDockerd();
-    index = await startSdistIndex([
-      'MarkupSafe-2.1.2.tar.gz',
-      'cffi-1.15.1.tar.gz',
-    ]);
+    index = await startSdistIndex(
+      ['MarkupSafe-2.1.2.tar.gz', 'cffi-1.15.1.tar.gz'],
+      [await buildTestSdist(USES_MARKUPSAFE)],
+    );
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wheel-set-'));
     ({ files, publisher } = await createTestWheelStore(
       await databases.init('SQLITE_3'),
@@ -56,13 +59,19 @@ describe('runWheelSet (real builder, real sdists on a local index)', () => {
   const metrics = new RefineryMetrics(metricsService);
   const run = (
     requirements: string[],
-    extra: { dryRun?: boolean; platforms?: string } = {},
+    extra: {
+      dryRun?: boolean;
+      platforms?: string;
+      store?: { files: WheelFileStore; publisher: WheelPublisher };
+      onLog?: (line: string) => void;
+    } = {},
   ) =>
     runWheelSet({
       metrics,
       docker: dockerd.docker,
-      publisher,
-      files,
+      publisher: extra.store?.publisher ?? publisher,
+      files: extra.store?.files ?? files,
+      onLog: extra.onLog,
       set: setOf(requirements, extra.platforms),
       builders: { 'linux/amd64': AMD64_BUILDER },
       dryRun: extra.dryRun,
@@ -120,5 +129,63 @@ describe('runWheelSet (real builder, real sdists on a local index)', () => {
         'No builder for linux/riscv64: the refinery has builders for linux/amd64 (imageFactory.refinery.builders)',
       ],
     ]);
+  });
+
+  it("builds a set's build requirement in an earlier round and installs it in the builder of what needs it", async () => {
+    const store = await createTestWheelStore(
+      await databases.init('SQLITE_3'),
+      await fs.mkdtemp(path.join(dir, 'order-')),
+    );
+    // Alone, the builder has no MarkupSafe: the build fails on it.
+    const [alone] = await run(['uses-markupsafe==1.0'], { store });
+    expect(alone.results).toEqual([
+      expect.objectContaining({
+        project: 'uses-markupsafe',
+        status: 'failed',
+        failure: expect.objectContaining({
+          cause: 'missing-build-dependency',
+        }),
+      }),
+    ]);
+
+    // With MarkupSafe in the set, it is built first and installed.
+    const log: string[] = [];
+    const [ordered] = await run(['uses-markupsafe==1.0', 'MarkupSafe==2.1.2'], {
+      store,
+      onLog: line => log.push(line),
+    });
+    expect(
+      ordered.items.map(i => [i.project, i.action, i.buildAfter]).sort(),
+    ).toEqual([
+      ['markupsafe', 'build', []],
+      ['uses-markupsafe', 'build', ['markupsafe']],
+    ]);
+    expect(ordered.rounds).toEqual([['markupsafe'], ['uses-markupsafe']]);
+    expect(log).toContain(
+      "uses-markupsafe 1.0 is built with setuptools, markupsafe: the refinery's markupsafe first",
+    );
+    expect(
+      log.some(l =>
+        l.startsWith(
+          'Installing build requirements built in earlier rounds: /in/MarkupSafe-2.1.2-cp311-cp311-linux_x86_64.whl',
+        ),
+      ),
+    ).toBe(true);
+    expect(ordered.results.map(r => [r.project, r.status])).toEqual([
+      ['markupsafe', 'published'],
+      ['uses-markupsafe', 'published'],
+    ]);
+    // The wheel holds what MarkupSafe generated at build time.
+    const [wheel] = await store.files.listFiles('uses-markupsafe');
+    const bytes = await store.publisher.published(
+      'uses-markupsafe',
+      '1.0',
+      'linux/amd64',
+    );
+    expect(wheel.filename).toBe('uses_markupsafe-1.0-py3-none-any.whl');
+    const zip = await JSZip.loadAsync(bytes[0].bytes);
+    expect(await zip.file('uses_markupsafe.py')!.async('string')).toContain(
+      "ESCAPED = '&lt;b&gt;'",
+    );
   });
 });

@@ -4,6 +4,7 @@ import { parseShortDuration } from '@image-factory/plugin-image-factory-common';
 import { hintRulesOf } from './build/hints';
 import { refineSdist, RefineResult } from './build/refineSdist';
 import { downloadSdist } from './build/downloadSdist';
+import { buildDependencyWheels } from './build/buildDependencyWheels';
 import { planWheelSet, TargetPlan } from './plan/planWheelSet';
 import type { WheelFileStore } from './store/WheelFileStore';
 import type { WheelPublisher } from './WheelPublisher';
@@ -48,6 +49,7 @@ export async function runWheelSet(options: {
     for (const round of run.rounds) {
       for (const project of round) {
         const d = distributions.find(x => x.project === project)!;
+        const item = plan.items.find(i => i.project === project)!;
         const result = await refineSdist({
           docker: options.docker,
           publisher: options.publisher,
@@ -56,6 +58,14 @@ export async function runWheelSet(options: {
           platform: plan.platform,
           project,
           sdist: await downloadSdist(d),
+          buildDependencies: await buildDependencyWheels(
+            options.publisher,
+            item.buildAfter.map(p => ({
+              project: p,
+              version: plan.items.find(i => i.project === p)!.version,
+            })),
+            plan.platform,
+          ),
           hintRules: rules,
           timeoutMs,
           onLog: options.onLog,

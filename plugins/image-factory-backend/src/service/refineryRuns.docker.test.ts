@@ -15,6 +15,8 @@ import request from 'supertest';
 import { REFINERY_CONTAINER_LABEL } from '../refinery/build/runBuilderContainer';
 import { policyPermissions } from '../__testUtils__/policyPermissions';
 import { startSdistIndex } from '../refinery/__testUtils__/startSdistIndex';
+import { buildTestSdist } from '../refinery/__testUtils__/buildTestSdist';
+import { USES_MARKUPSAFE } from '../refinery/__testUtils__/usesMarkupSafe';
 import { AMD64_BUILDER } from '../refinery/__testUtils__/wheelBuilder';
 import { startRouteTestBackend } from './__testUtils__/startRouteTestBackend';
 
@@ -31,7 +33,10 @@ describe('refinery runs (real builder, a local upstream index, leased workers)',
 
   beforeAll(async () => {
     github = await startGitHubTestServer();
-    index = await startSdistIndex(['MarkupSafe-2.1.2.tar.gz']);
+    index = await startSdistIndex(
+      ['MarkupSafe-2.1.2.tar.gz'],
+      [await buildTestSdist(USES_MARKUPSAFE)],
+    );
   });
   afterAll(async () => {
     await github?.stop();
@@ -51,6 +56,12 @@ wheelSets:
   - name: web
     owner: team-web
     requirements: [MarkupSafe==2.1.2]
+    targets: [{ python: cp311, platforms: [linux/amd64] }]
+    builder: wheel-builder
+    upstream: ${index.url}
+  - name: ordered
+    owner: team-web
+    requirements: [uses-markupsafe==1.0, MarkupSafe==2.1.2]
     targets: [{ python: cp311, platforms: [linux/amd64] }]
     builder: wheel-builder
     upstream: ${index.url}
@@ -327,6 +338,53 @@ wheelSets:
     } finally {
       await second.stop();
       await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("builds a build requirement in an earlier round and installs it in the next round's builder, on the queue", async () => {
+    const dir = await workspace();
+    const backend = await start(await databases.init('SQLITE_3'), dir);
+    try {
+      const started = await request(backend.server)
+        .post('/api/image-factory/refinery/sets/ordered/runs')
+        .set('Authorization', ada);
+      expect(started.status).toBe(202);
+      const run = await until(
+        backend.server,
+        started.body.id,
+        r => r.status === 'succeeded' || r.status === 'failed',
+      );
+      expect(run.status).toBe('succeeded');
+      expect(run.targets[0].rounds).toEqual([
+        ['markupsafe'],
+        ['uses-markupsafe'],
+      ]);
+      expect(
+        run.jobs.map(j => [j.project, j.round, j.status, j.files]),
+      ).toEqual(
+        expect.arrayContaining([
+          ['markupsafe', 0, 'built', [WHEEL]],
+          [
+            'uses-markupsafe',
+            1,
+            'built',
+            ['uses_markupsafe-1.0-py3-none-any.whl'],
+          ],
+        ]),
+      );
+      const job = run.jobs.find(j => j.project === 'uses-markupsafe')!;
+      const log = await request(backend.server)
+        .get(`/api/image-factory/refinery/jobs/${job.id}/logs`)
+        .set('Authorization', ada);
+      expect(
+        log.body.items.some((l: { text: string }) =>
+          l.text.startsWith(
+            `Installing build requirements built in earlier rounds: /in/${WHEEL}`,
+          ),
+        ),
+      ).toBe(true);
+    } finally {
+      await backend.stop();
     }
   });
 });

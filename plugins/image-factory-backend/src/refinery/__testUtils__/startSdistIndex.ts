@@ -9,8 +9,15 @@ import { readTestSdist } from './wheelBuilder';
  * .tools/sdists), as an upstream such as PyPI would: `/simple/`,
  * `/simple/<project>/` with `#sha256=` links, and the files.
  */
-export async function startSdistIndex(filenames: string[]) {
-  const files = await Promise.all(filenames.map(readTestSdist));
+export async function startSdistIndex(
+  filenames: string[],
+  /** More sdists, made by the test. */
+  extra: Array<{ filename: string; bytes: Buffer }> = [],
+) {
+  const files = [
+    ...(await Promise.all(filenames.map(readTestSdist))),
+    ...extra,
+  ];
   const byProject = new Map<string, typeof files>();
   for (const f of files) {
     const project = normalizeProjectName(

@@ -50,6 +50,8 @@ export interface RefineRequest {
   /** The PEP 503 name of the project the sdist is of. */
   project: string;
   sdist: { filename: string; bytes: Buffer };
+  /** Wheels of its build requirements built in earlier rounds; part of the build key. */
+  buildDependencies?: Array<{ filename: string; bytes: Buffer }>;
   hintRules: HintRule[];
   timeoutMs: number;
   /**
@@ -94,6 +96,10 @@ export async function refineSdist(
       builder.id,
       request.hintRules,
       request.platform,
+      // Absent rather than empty keeps the keys of builds made before.
+      ...(request.buildDependencies?.length
+        ? [request.buildDependencies.map(w => sha256(w.bytes)).sort()]
+        : []),
     ]),
   );
   const existing = await request.files.findByBuildKey(buildKey);
@@ -119,6 +125,7 @@ export async function refineSdist(
       builder: request.builder,
       platform: request.platform,
       sdist: request.sdist,
+      buildDependencies: request.buildDependencies,
       hints,
       timeoutMs: request.timeoutMs,
       onLog: request.onLog,

@@ -5,6 +5,7 @@ import { runBuilderContainer } from './runBuilderContainer';
 const SDIST = /^[A-Za-z0-9][A-Za-z0-9._+-]*\.(?:tar\.gz|tar\.bz2|tar\.xz|zip)$/;
 const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const WHEEL = /^[A-Za-z0-9][A-Za-z0-9._+-]*\.whl$/;
 
 /** One wheel build: an sdist, in a builder image, for a platform. */
 export interface WheelBuildRequest {
@@ -14,6 +15,8 @@ export interface WheelBuildRequest {
   platform: string;
   sdist: { filename: string; bytes: Buffer };
   hints: BuildHints;
+  /** Wheels of its build requirements built in earlier rounds, installed first. */
+  buildDependencies?: Array<{ filename: string; bytes: Buffer }>;
   timeoutMs: number;
   onLog?: (line: string) => void;
   signal?: AbortSignal;
@@ -34,6 +37,13 @@ export function validateWheelBuild(request: WheelBuildRequest) {
     throw new Error(
       `sdist: '${request.sdist.filename}' is not a source distribution file name (name-version.tar.gz or .zip)`,
     );
+  }
+  for (const w of request.buildDependencies ?? []) {
+    if (!WHEEL.test(w.filename)) {
+      throw new Error(
+        `buildDependencies: '${w.filename}' is not a wheel file name`,
+      );
+    }
   }
   for (const p of request.hints.debianPackages) {
     if (!DEBIAN_PACKAGE.test(p)) {
@@ -72,6 +82,11 @@ function command(request: WheelBuildRequest): string[] {
           )}`,
         ]
       : []),
+    // Build requirements this plan built in earlier rounds (Cython, cffi…).
+    'if ls /in/*.whl >/dev/null 2>&1; then',
+    '  echo "Installing build requirements built in earlier rounds:" /in/*.whl',
+    '  python3 -m pip install -q --no-deps --no-index --no-cache-dir --break-system-packages /in/*.whl',
+    'fi',
     'mkdir -p /out',
     'exec python3 -m pip wheel --no-deps --no-build-isolation --no-index --no-cache-dir -w /out "$@"',
   ].join('\n');
@@ -106,7 +121,7 @@ export async function runWheelBuild(
     platform: request.platform,
     cmd: command(request),
     env: request.hints.env,
-    files: [request.sdist],
+    files: [request.sdist, ...(request.buildDependencies ?? [])],
     network: request.hints.debianPackages.length ? 'host' : 'none',
     timeoutMs: request.timeoutMs,
     collect: '/out',

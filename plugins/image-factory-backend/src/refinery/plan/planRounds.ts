@@ -4,7 +4,10 @@ export interface PlannedItem {
   version: string;
   /** `build` it, or skip it: a wheel upstream has, or one the refinery built. */
   action: 'build' | 'upstream-wheel' | 'built';
-  /** Names (PEP 503) of what it needs built first, among this plan's builds. */
+  /**
+   * Names (PEP 503) of its build requirements the refinery builds in this
+   * plan (an earlier round) or built before, installed before it is built.
+   */
   buildAfter: string[];
 }
 

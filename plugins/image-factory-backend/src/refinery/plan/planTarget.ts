@@ -28,9 +28,8 @@ export async function planTarget(
       );
       if (built) action = 'built';
     }
-    // Build requirements come from the builder (no build isolation); a
-    // set's own build requirements are ordered once sdists' pyproject.toml
-    // is read (not yet).
+    // Build requirements come from the builder (no build isolation), or
+    // from this plan's earlier rounds (see orderBuilds).
     items.push({
       project: d.project,
       version: d.version,

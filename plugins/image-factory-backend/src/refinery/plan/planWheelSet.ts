@@ -3,6 +3,8 @@ import type { WheelSet } from '@image-factory/plugin-image-factory-common';
 import { parseShortDuration } from '@image-factory/plugin-image-factory-common';
 import type { WheelFileStore } from '../store/WheelFileStore';
 import { planRounds, PlannedItem } from './planRounds';
+import { downloadSdist } from '../build/downloadSdist';
+import { cachedBuildRequirements, orderBuilds } from './orderBuilds';
 import { planTarget } from './planTarget';
 import { resolveTarget, ResolvedDistribution } from './resolveTarget';
 
@@ -24,7 +26,8 @@ export interface TargetPlan {
 /**
  * Plans a wheel set, target by target: pip's resolver runs in the target's
  * builder against the set's upstream; wheels upstream has and wheels the
- * refinery built before are skipped; the rest are ordered in rounds.
+ * refinery built before are skipped; the rest are ordered in rounds by
+ * their sdists' build requirements.
  */
 export async function planWheelSet(options: {
   docker: Dockerode;
@@ -37,6 +40,8 @@ export async function planWheelSet(options: {
   const { set } = options;
   const timeoutMs = parseShortDuration(set.timeout)!;
   const plans: TargetPlan[] = [];
+  // The same sdist serves every target: read once.
+  const buildRequirements = cachedBuildRequirements(downloadSdist);
   for (const target of set.targets) {
     for (const platform of target.platforms) {
       const plan: TargetPlan = {
@@ -90,6 +95,10 @@ export async function planWheelSet(options: {
       plan.items = await planTarget(platform, resolved.distributions, p =>
         options.files.listFiles(p),
       );
+      await orderBuilds(plan.items, resolved.distributions, {
+        buildRequirements,
+        onLog: options.onLog,
+      });
       plan.rounds = planRounds(plan.items);
       options.onLog?.(
         `Plan for ${target.python} ${platform}: ${

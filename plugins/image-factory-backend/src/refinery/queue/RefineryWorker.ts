@@ -8,6 +8,7 @@ import { BuildLog, redactor } from '../../builds';
 import { BuildEvents } from '../../builds/BuildEvents';
 import { LeaseLostError } from '../../builds/runContext';
 import type { BuildLogStore } from '../../database';
+import { buildDependencyWheels } from '../build/buildDependencyWheels';
 import { downloadSdist } from '../build/downloadSdist';
 import { describeHints, hintRulesOf } from '../build/hints';
 import { refineSdist, RefineResult } from '../build/refineSdist';
@@ -53,6 +54,18 @@ function jobEnd(result: RefineResult): RefineryJobEnd {
     })),
     files: result.files.map(f => f.filename),
   };
+}
+
+/** The builds of the job's target its build needs first, with the versions planned. */
+function buildAfterOf(run: RefineryRunRecord, job: RefineryJobRecord) {
+  const target = run.plan?.find(
+    t => t.python === job.python && t.platform === job.platform,
+  );
+  const item = target?.items.find(i => i.project === job.project);
+  return (item?.buildAfter ?? []).flatMap(project => {
+    const need = target!.items.find(i => i.project === project);
+    return need ? [{ project, version: need.version }] : [];
+  });
 }
 
 /**
@@ -349,6 +362,11 @@ export class RefineryWorker {
         sha256: job.sdistSha256,
       });
       log.system(`Downloaded ${sdist.filename} (${sdist.bytes.length} bytes)`);
+      const buildDependencies = await buildDependencyWheels(
+        this.options.publisher,
+        buildAfterOf(run, job),
+        job.platform,
+      );
       const result = await refineSdist({
         docker: this.options.docker,
         publisher: this.options.publisher,
@@ -357,6 +375,7 @@ export class RefineryWorker {
         platform: job.platform,
         project: job.project,
         sdist,
+        buildDependencies,
         hintRules: hintRulesOf(run.wheelSet),
         timeoutMs: parseShortDuration(run.wheelSet.timeout)!,
         onLog: line => log.build(job.platform, line),
