@@ -254,6 +254,15 @@ wheelSets:
         expect(second.status).toBe('succeeded');
         expect(second.targets[0].items[0].action).toBe('built');
         expect(second.jobs).toEqual([]);
+        // Nothing changed upstream or in the builder: pip is not run again.
+        const secondLog = await request(backend.server)
+          .get(`/api/image-factory/refinery/runs/${second.id}/logs`)
+          .set('Authorization', ada);
+        expect(
+          secondLog.body.items.map((l: { text: string }) => l.text),
+        ).toContain(
+          'Resolution of cp311 linux/amd64 reused: the requirements, the builder and the upstream pages of 1 projects are unchanged',
+        );
 
         const runs = await request(backend.server)
           .get('/api/image-factory/refinery/runs?set=web')

@@ -22,6 +22,9 @@ export async function buildTestSdist(options: {
       ...options.files,
     };
     for (const [name, text] of Object.entries(files)) {
+      await fs.mkdir(path.dirname(path.join(dir, top, name)), {
+        recursive: true,
+      });
       await fs.writeFile(path.join(dir, top, name), text);
     }
     const chunks: Buffer[] = [];

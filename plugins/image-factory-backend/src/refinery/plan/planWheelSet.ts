@@ -6,6 +6,7 @@ import { planRounds, PlannedItem } from './planRounds';
 import { downloadSdist } from '../build/downloadSdist';
 import { cachedBuildRequirements, orderBuilds } from './orderBuilds';
 import { planTarget } from './planTarget';
+import { ResolutionCache } from './ResolutionCache';
 import { resolveTarget, ResolvedDistribution } from './resolveTarget';
 
 /** The plan of one target of a set (a Python version on a platform). */
@@ -35,6 +36,8 @@ export async function planWheelSet(options: {
   set: WheelSet;
   /** The builder image of each platform. */
   builders: Record<string, string>;
+  /** Reuses a resolution whose inputs did not change; absent: always resolve. */
+  resolutions?: ResolutionCache;
   onLog?: (line: string) => void;
 }): Promise<TargetPlan[]> {
   const { set } = options;
@@ -61,41 +64,61 @@ export async function planWheelSet(options: {
         continue;
       }
       plan.builder = builder;
-      const present = await options.docker
+      const builderId = await options.docker
         .getImage(builder)
         .inspect()
-        .then(() => true)
+        .then(image => image.Id)
         .catch((e: { statusCode?: number }) => {
           // Only a missing image; an engine that cannot be reached fails the plan.
-          if (e.statusCode === 404) return false;
+          if (e.statusCode === 404) return undefined;
           throw e;
         });
-      if (!present) {
+      if (!builderId) {
         plan.error = `The builder image ${builder} for ${platform} is not in the Docker engine (yet): make it as the README's wheel refinery section says (./scripts/start makes it in the background)`;
         options.onLog?.(plan.error);
         continue;
       }
-      options.onLog?.(`Resolving ${target.python} ${platform} in ${builder}`);
-      const resolved = await resolveTarget(options.docker, {
-        builder,
-        platform,
+      // A requirements file's contents are not part of the key: resolve.
+      const resolutions = set.requirementsFile
+        ? undefined
+        : options.resolutions;
+      const inputs = {
         requirements: set.requirements ?? [],
         upstream: set.upstream,
-        timeoutMs,
-        onLog: options.onLog,
-      });
-      if (!resolved.ok) {
-        plan.error = resolved.error;
+        python: target.python,
+        platform,
+        builderId,
+      };
+      let distributions = await resolutions?.get(inputs);
+      if (distributions) {
         options.onLog?.(
-          `Cannot plan ${target.python} ${platform}: ${plan.error}`,
+          `Resolution of ${target.python} ${platform} reused: the requirements, the builder and the upstream pages of ${distributions.length} projects are unchanged`,
         );
-        continue;
+      } else {
+        options.onLog?.(`Resolving ${target.python} ${platform} in ${builder}`);
+        const resolved = await resolveTarget(options.docker, {
+          builder,
+          platform,
+          requirements: set.requirements ?? [],
+          upstream: set.upstream,
+          timeoutMs,
+          onLog: options.onLog,
+        });
+        if (!resolved.ok) {
+          plan.error = resolved.error;
+          options.onLog?.(
+            `Cannot plan ${target.python} ${platform}: ${plan.error}`,
+          );
+          continue;
+        }
+        distributions = resolved.distributions;
+        await resolutions?.put(inputs, distributions, new Date());
       }
-      plan.distributions = resolved.distributions;
-      plan.items = await planTarget(platform, resolved.distributions, p =>
+      plan.distributions = distributions;
+      plan.items = await planTarget(platform, distributions, p =>
         options.files.listFiles(p),
       );
-      await orderBuilds(plan.items, resolved.distributions, {
+      await orderBuilds(plan.items, distributions, {
         buildRequirements,
         onLog: options.onLog,
       });

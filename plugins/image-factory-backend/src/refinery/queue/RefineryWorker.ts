@@ -9,6 +9,7 @@ import { BuildEvents } from '../../builds/BuildEvents';
 import { LeaseLostError } from '../../builds/runContext';
 import type { BuildLogStore } from '../../database';
 import { buildDependencyWheels } from '../build/buildDependencyWheels';
+import type { ResolutionCache } from '../plan/ResolutionCache';
 import { downloadSdist } from '../build/downloadSdist';
 import { describeHints, hintRulesOf } from '../build/hints';
 import { refineSdist, RefineResult } from '../build/refineSdist';
@@ -95,6 +96,8 @@ export class RefineryWorker {
       publisher: WheelPublisher;
       /** The builder image of each platform. */
       builders: Record<string, string>;
+      /** pip's last resolutions, reused while their inputs are unchanged. */
+      resolutions?: ResolutionCache;
       events: BuildEvents;
       config: RefineryWorkerConfig;
       logger: LoggerService;
@@ -284,6 +287,7 @@ export class RefineryWorker {
         files: this.options.files,
         set: run.wheelSet,
         builders: this.options.builders,
+        resolutions: this.options.resolutions,
         onLog: line => log.system(line),
       });
       signal.throwIfAborted();

@@ -13,6 +13,7 @@ import { BuildLogStore, DatabaseBuildLogStore } from '../../database';
 import type { RefineryMetrics } from '../RefineryMetrics';
 import type { WheelFileStore } from '../store/WheelFileStore';
 import type { WheelPublisher } from '../WheelPublisher';
+import { ResolutionCache } from '../plan/ResolutionCache';
 import { RefineryRunStore } from './RefineryRunStore';
 import { RefineryWorker, RefineryWorkerConfig } from './RefineryWorker';
 import { toApiJob, toApiRun, toApiRunDetail } from './toApiRun';
@@ -56,6 +57,7 @@ export function createRefineryQueue(options: {
   const now = options.clock ?? (() => new Date());
   const worker = new RefineryWorker({
     ...options,
+    resolutions: new ResolutionCache(options.client),
     logger: options.logger.child({ component: 'refinery' }),
     store,
     logs,
