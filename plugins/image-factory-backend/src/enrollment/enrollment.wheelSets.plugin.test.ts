@@ -111,6 +111,14 @@ describe('wheel sets enrolled through GitHub pull requests', () => {
     );
     expect(pr.data.body).toContain('> msgpack compiles on every s390x install');
     expect(await setNames(b)).toEqual(['web-templating', 'ffi']);
+    // What the enroll form offers: the platforms with a builder.
+    const listed0 = await request(b.server)
+      .get('/api/image-factory/refinery/sets')
+      .set('Authorization', header(pat));
+    expect(listed0.body.builderPlatforms).toEqual([
+      'linux/amd64',
+      'linux/s390x',
+    ]);
 
     // Asked again: the same pull request.
     const again = await post(b, jane, '/sets', { set: NUMERIC });

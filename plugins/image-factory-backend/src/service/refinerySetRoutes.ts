@@ -71,6 +71,7 @@ export function refinerySetRoutes(options: {
         ...i,
         text: formatImagesFileIssue(i),
       })),
+      builderPlatforms: Object.keys(options.builders),
     });
   });
 

@@ -243,4 +243,6 @@ export interface WheelSetList {
   sets: WheelSet[];
   /** Each problem of the file, with its field, line and a sentence (`text`). */
   issues: Array<ImagesFileIssue & { text: string }>;
+  /** The platforms the refinery has a builder for: what a set may target. */
+  builderPlatforms?: string[];
 }

@@ -67,10 +67,16 @@ export function EnrollWheelSetDialog(props: {
   onEnrolled?: (response: EnrollmentResponse) => void;
   /** Where the form starts from, e.g. the example's upstream. */
   defaults?: Partial<WheelSetFormValues>;
+  /** The platforms the refinery has builders for; every known one when absent. */
+  platforms?: string[];
 }) {
   const { open, onClose, onEnrolled, defaults } = props;
+  const offered =
+    props.platforms && props.platforms.length > 0
+      ? props.platforms
+      : WHEEL_PLATFORMS;
   const [values, setValues] = useState<WheelSetFormValues>(() => ({
-    ...initialWheelSetValues(),
+    ...initialWheelSetValues(offered),
     // A default that is not known (a set without a builder) stays the form's.
     ...Object.fromEntries(
       Object.entries(defaults ?? {}).filter(([, v]) => v !== undefined),
@@ -164,7 +170,7 @@ export function EnrollWheelSetDialog(props: {
               >
                 <FormLabel component="legend">Platforms</FormLabel>
                 <FormGroup row>
-                  {WHEEL_PLATFORMS.map(platform => (
+                  {offered.map(platform => (
                     <FormControlLabel
                       key={platform}
                       label={platform}
@@ -187,7 +193,7 @@ export function EnrollWheelSetDialog(props: {
                 </FormGroup>
                 <FormHelperText>
                   {errorOf('platforms') ??
-                    'Foreign platforms build through QEMU'}
+                    `Those the refinery has builders for; foreign ones build through QEMU`}
                 </FormHelperText>
               </FormControl>
             </Grid>

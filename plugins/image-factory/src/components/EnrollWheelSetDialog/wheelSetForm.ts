@@ -24,13 +24,17 @@ export type WheelSetField = keyof WheelSetFormValues;
 /** The platforms offered; the refinery refuses one it has no builder for. */
 export const WHEEL_PLATFORMS: readonly string[] = SUPPORTED_PLATFORMS;
 
-export function initialWheelSetValues(): WheelSetFormValues {
+/** An empty form; the platforms checked are the usual two among those offered. */
+export function initialWheelSetValues(
+  offered: readonly string[] = WHEEL_PLATFORMS,
+): WheelSetFormValues {
+  const usual = ['linux/amd64', 'linux/s390x'].filter(p => offered.includes(p));
   return {
     name: '',
     owner: '',
     requirements: '',
     python: 'cp311',
-    platforms: ['linux/amd64', 'linux/s390x'],
+    platforms: usual.length > 0 ? usual : [offered[0]],
     builder: 'wheel-builder',
     upstream: 'https://pypi.org/simple/',
     description: '',

@@ -274,11 +274,21 @@ describe('RefineryPage', () => {
 
   it('enrolls a wheel set through a pull request, checking each field as it is filled', async () => {
     const api = refinery();
+    api.refinery.sets = {
+      ...sets,
+      builderPlatforms: ['linux/amd64', 'linux/s390x'],
+    };
     await renderPage(api);
     await userEvent.click(
       await screen.findByRole('button', { name: 'Enroll wheel set' }),
     );
     const dialog = await screen.findByRole('dialog');
+    // Only the platforms the refinery has builders for are offered.
+    expect(
+      within(dialog)
+        .getAllByRole('checkbox')
+        .map(c => c.closest('label')?.textContent),
+    ).toEqual(['linux/amd64', 'linux/s390x']);
     const field = (name: RegExp) =>
       within(dialog).getByRole('textbox', { name });
     // Where the sets already come from is where a new one likely does.

@@ -174,6 +174,11 @@ export function RefineryPage() {
           <EnrollWheelSetDialog
             open
             defaults={commonDefaults(value?.sets)}
+            platforms={
+              value?.sets instanceof Error
+                ? undefined
+                : value?.sets.builderPlatforms
+            }
             onClose={() => setEnrolling(false)}
             onEnrolled={() => setEnrolled(n => n + 1)}
           />
