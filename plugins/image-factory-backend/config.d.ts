@@ -141,6 +141,19 @@ export interface Config {
          * a token in the index URL as Basic auth (`https://token:<TOKEN>@…`).
          */
         public?: boolean;
+        /**
+         * A PEP 503 simple index the refinery's index proxies to, such as
+         * PyPI: a project's page lists the upstream's files beside the
+         * refinery's (a file name the refinery has is the refinery's), with
+         * their upstream URLs, so pip downloads those from the upstream
+         * directly; a project only the upstream has is served from it. An
+         * upstream that fails or takes over 10 s leaves the refinery's own
+         * files. The project list stays the refinery's. Default: none (the
+         * index serves the refinery's wheels only).
+         * @visibility backend
+         * @example https://pypi.org/simple/
+         */
+        upstream?: string;
       };
       wheels?: {
         /**

@@ -582,6 +582,7 @@ export const imageFactoryPlugin = createBackendPlugin({
               files: wheelFiles,
               blobs: wheelBlobs,
               publicIndex: refineryConfig.publicIndex,
+              indexUpstream: refineryConfig.indexUpstream,
               sets: {
                 urlReader: deps.urlReader,
                 location: refineryConfig.wheelsLocation,

@@ -14,6 +14,10 @@ export {
   projectPageHtml,
   projectPageJson,
 } from './index/renderSimpleIndex';
+export {
+  readUpstreamProjectPage,
+  type UpstreamProjectPage,
+} from './index/readUpstreamProjectPage';
 export { normalizeProjectName } from './wheels/normalizeProjectName';
 export { parseWheelFilename } from './wheels/parseWheelFilename';
 export { RefineryMetrics } from './RefineryMetrics';

@@ -9,6 +9,11 @@ export type RefineryConfig = {
   storeDirectory: string;
   /** Whether the simple index answers without credentials. */
   publicIndex: boolean;
+  /**
+   * The PEP 503 index the simple index proxies to (ends in `/`): its files
+   * of a project join the refinery's on the project's page. Absent: none.
+   */
+  indexUpstream?: string;
   /** Where wheels.yaml is (a path or a URL the UrlReader reads), if anywhere. */
   wheelsLocation?: string;
   /** The builder image of each platform. */
@@ -56,6 +61,36 @@ function readWorkers(workers: Config | undefined): RefineryWorkerConfig {
   };
 }
 
+const INDEX_UPSTREAM = 'imageFactory.refinery.index.upstream';
+
+/** An http(s) URL without credentials, ending in `/` as PEP 503 base URLs do. */
+function readIndexUpstream(refinery: Config | undefined): string | undefined {
+  const value = refinery?.getOptionalString('index.upstream');
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`${INDEX_UPSTREAM}: '${value}' is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(
+      `${INDEX_UPSTREAM}: must be an http or https URL, got '${value}'`,
+    );
+  }
+  if (url.username || url.password) {
+    // pip downloads upstream files straight from the upstream, so its
+    // project pages would hand the credentials to every reader.
+    throw new InputError(
+      `${INDEX_UPSTREAM}: must not hold credentials; the index's pages link to the upstream's files`,
+    );
+  }
+  url.hash = '';
+  url.search = '';
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.toString();
+}
+
 /** The builder ./scripts/start and ./scripts/test make with debootstrap. */
 export const DEFAULT_BUILDERS = {
   'linux/amd64': 'image-factory/wheel-builder:bookworm-amd64',
@@ -69,6 +104,7 @@ export function readRefineryConfig(config: Config): RefineryConfig {
       refinery?.getOptionalString('store.directory') ?? '.run/refinery',
     ),
     publicIndex: refinery?.getOptionalBoolean('index.public') ?? false,
+    indexUpstream: readIndexUpstream(refinery),
     wheelsLocation: refinery?.getOptionalString('wheels.location'),
     builders: refinery?.has('builders')
       ? Object.fromEntries(

@@ -127,6 +127,8 @@ export async function createRouter(options: {
     files: WheelFileStore;
     blobs: WheelBlobStore;
     publicIndex: boolean;
+    /** The PEP 503 index project pages proxy to, if any. */
+    indexUpstream?: string;
     /** The wheel sets and their plans; absent: no set routes. */
     sets?: Omit<
       Parameters<typeof refinerySetRoutes>[0],
@@ -293,7 +295,13 @@ export async function createRouter(options: {
     );
   }
   if (options.refinery) {
-    router.use(refineryIndexRoutes({ httpAuth, ...options.refinery }));
+    router.use(
+      refineryIndexRoutes({
+        httpAuth,
+        logger: options.logger,
+        ...options.refinery,
+      }),
+    );
     router.use(
       wheelSetEnrollmentRoutes({
         httpAuth,

@@ -2,6 +2,7 @@ import {
   AuthService,
   BackstageCredentials,
   HttpAuthService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { AuthenticationError, NotFoundError } from '@backstage/errors';
 import express from 'express';
@@ -15,7 +16,9 @@ import {
   projectListJson,
   projectPageHtml,
   projectPageJson,
+  readUpstreamProjectPage,
   responseContentType,
+  UpstreamProjectPage,
   WheelBlobStore,
   WheelFileStore,
 } from '../refinery';
@@ -32,16 +35,51 @@ const REALM = 'Basic realm="image-factory refinery", charset="UTF-8"';
  * bytes (PEP 658). Reading needs a Backstage token, given as Bearer or as
  * the password of Basic auth (which is what pip sends from the index URL or
  * from `.netrc`), unless `imageFactory.refinery.index.public` is true.
+ *
+ * With `indexUpstream` (`imageFactory.refinery.index.upstream`), a project
+ * page also lists the upstream page's files the refinery does not have, at
+ * their upstream URLs: pip downloads those from the upstream, and the
+ * refinery keeps none of them.
  */
 export function refineryIndexRoutes(options: {
   auth: AuthService;
   httpAuth: HttpAuthService;
+  /** Hears of a failing upstream; without it, the failure goes unsaid. */
+  logger?: LoggerService;
   files: WheelFileStore;
   blobs: WheelBlobStore;
   publicIndex: boolean;
+  indexUpstream?: string;
 }): express.Router {
-  const { files, blobs } = options;
+  const { files, blobs, logger, indexUpstream } = options;
   const router = Router();
+
+  /** The upstream's page of a project; a failing upstream leaves the refinery's files alone. */
+  const readUpstream = async (
+    project: string,
+  ): Promise<UpstreamProjectPage | undefined> => {
+    if (!indexUpstream) return undefined;
+    try {
+      return await readUpstreamProjectPage({
+        upstream: indexUpstream,
+        project,
+      });
+    } catch (e) {
+      logger?.warn(
+        'The refinery index could not read its upstream; the page lists the refinery files only',
+        {
+          project,
+          upstream: indexUpstream,
+          // fetch's own message is "fetch failed"; the cause says why.
+          error: [e, (e as Error)?.cause]
+            .filter(Boolean)
+            .map(String)
+            .join(': '),
+        },
+      );
+      return undefined;
+    }
+  };
 
   router.use(REFINERY_INDEX_PATHS, async (req, res, next) => {
     try {
@@ -69,6 +107,8 @@ export function refineryIndexRoutes(options: {
   };
 
   // PEP 503: pages end in `/`, and other spellings of a name redirect.
+  // The project list is the refinery's own, upstream or not: PEP 503 lets an
+  // index leave projects out of its root, and pip never reads the root.
   router.get(/^\/refinery\/simple\/?$/, async (req, res) => {
     if (!req.path.endsWith('/')) {
       res.redirect(301, `${req.baseUrl}/refinery/simple/`);
@@ -91,17 +131,24 @@ export function refineryIndexRoutes(options: {
       res.redirect(301, `${req.baseUrl}/refinery/simple/${project}/`);
       return;
     }
-    const found = await files.listFiles(project);
-    if (found.length === 0) {
-      throw new NotFoundError(`The refinery has no wheels of ${project}`);
+    const [found, upstream] = await Promise.all([
+      files.listFiles(project),
+      readUpstream(project),
+    ]);
+    if (found.length === 0 && !upstream?.files.length) {
+      throw new NotFoundError(
+        indexUpstream
+          ? `Neither the refinery nor its upstream has files of ${project}`
+          : `The refinery has no wheels of ${project}`,
+      );
     }
     const format = negotiate(req, res);
     if (!format) return;
     send(
       res,
       format === 'json'
-        ? JSON.stringify(projectPageJson(project, found))
-        : projectPageHtml(project, found),
+        ? JSON.stringify(projectPageJson(project, found, upstream))
+        : projectPageHtml(project, found, upstream),
     );
   });
 
