@@ -12,6 +12,7 @@ const enrollment = (
 ): Enrollment => ({
   id: `00000000-0000-4000-8000-00000000000${n}`,
   action: 'enroll',
+  subject: 'image',
   imageName: `app-${n}`,
   state: 'open',
   requestedBy: 'user:default/jane',
@@ -58,6 +59,22 @@ describe('DatabaseEnrollmentStore', () => {
         enrollment(2).id,
       );
       expect(await store.findOpen('change', 'app-1')).toBeUndefined();
+      // A wheel set of the same name is another subject.
+      await store.add(
+        enrollment(3, {
+          action: 'unenroll',
+          subject: 'wheel-set',
+          entry: undefined,
+          imageName: 'app-1',
+        }),
+      );
+      expect((await store.get(enrollment(3).id))?.subject).toBe('wheel-set');
+      expect((await store.findOpen('unenroll', 'app-1'))?.id).toBe(
+        enrollment(2).id,
+      );
+      expect((await store.findOpen('unenroll', 'app-1', 'wheel-set'))?.id).toBe(
+        enrollment(3).id,
+      );
       expect((await store.findByPullRequest('acme/cfg', 1))?.id).toBe(
         enrollment(1).id,
       );
