@@ -15,7 +15,6 @@ import {
   Enrollment,
   enrollImageRequestSchema,
   EnrollmentList,
-  EnrollmentResponse,
   EnrollmentState,
   imageFactoryChangePermission,
   imageFactoryEnrollPermission,
@@ -32,6 +31,7 @@ import {
   Requester,
 } from '../enrollment';
 import { ImageAccess, imageEntityRef } from './imageAccess';
+import { answerChangeRequest, requesterOf } from './changeRequestAnswers';
 import { parseRequestBody } from './parseRequestBody';
 
 const STATES: EnrollmentState[] = ['open', 'merged', 'closed'];
@@ -121,15 +121,10 @@ export function enrollmentRoutes(options: {
     for (const [permission, resourceRef, what] of checks) {
       await access.authorize(credentials, permission, resourceRef, what);
     }
-    const info = await userInfo.getUserInfo(credentials);
-    return {
-      userEntityRef: info.userEntityRef,
-      ownershipEntityRefs: info.ownershipEntityRefs,
-    };
+    return requesterOf(userInfo, credentials);
   };
 
-  const answer = (res: express.Response, result: EnrollmentResponse) =>
-    res.status(result.reused ? 200 : 201).json(result);
+  const answer = answerChangeRequest;
 
   router.get('/enrollments', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {

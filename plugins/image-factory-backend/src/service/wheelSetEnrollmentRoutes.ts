@@ -7,7 +7,6 @@ import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   changeWheelSetRequestSchema,
-  EnrollmentResponse,
   enrollWheelSetRequestSchema,
   imageFactoryWheelSetEnrollPermission,
   unenrollImageRequestSchema,
@@ -16,6 +15,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { EnrollmentService, Requester } from '../enrollment';
 import { NOT_CONFIGURED, ownerRef } from './enrollmentRoutes';
+import { answerChangeRequest, requesterOf } from './changeRequestAnswers';
 import { parseRequestBody } from './parseRequestBody';
 
 /**
@@ -52,15 +52,10 @@ export function wheelSetEnrollmentRoutes(options: {
         `Not allowed to enroll or change wheel sets (permission ${imageFactoryWheelSetEnrollPermission.name})`,
       );
     }
-    const info = await userInfo.getUserInfo(credentials);
-    return {
-      userEntityRef: info.userEntityRef,
-      ownershipEntityRefs: info.ownershipEntityRefs,
-    };
+    return requesterOf(userInfo, credentials);
   };
 
-  const answer = (res: express.Response, result: EnrollmentResponse) =>
-    res.status(result.reused ? 200 : 201).json(result);
+  const answer = answerChangeRequest;
 
   router.post('/refinery/sets', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
