@@ -133,6 +133,18 @@ export interface Config {
          * backend's working directory). Default: `.run/refinery`.
          */
         directory?: string;
+        /**
+         * A repository of an OCI registry (`host[:port]/path`, no tag or
+         * digest) that keeps the wheels instead of the directory: each file
+         * is an OCI artifact tagged `sha256-<hex>` of its bytes, with its
+         * file name as the layer's title, so `oras pull` fetches it. The
+         * registry's credentials come from the registries the factory
+         * already knows (`imageFactory.providers.registries` or a
+         * credential-provider module), never from this key. Default: none
+         * (the directory store).
+         * @example localhost:5000/image-factory/wheels
+         */
+        registry?: string;
       };
       index?: {
         /**

@@ -70,6 +70,7 @@ import {
   DirectoryWheelBlobStore,
   readRefineryConfig,
   RefineryMetrics,
+  RegistryWheelBlobStore,
   WheelFileStore,
   WheelPublisher,
 } from './refinery';
@@ -528,8 +529,26 @@ export const imageFactoryPlugin = createBackendPlugin({
         });
 
         const wheelFiles = WheelFileStore.create({ client });
-        const wheelBlobs = new DirectoryWheelBlobStore(
-          refineryConfig.storeDirectory,
+        const storeRegistry = refineryConfig.storeRegistry;
+        const wheelBlobs = storeRegistry
+          ? new RegistryWheelBlobStore({
+              repository: storeRegistry,
+              // A client per call: refreshed credentials meet no cached token.
+              client: () =>
+                OciRegistryClient.create({
+                  credentials: host => builds.credentials.get(host),
+                  requestTimeoutMs: registriesConfig.requestTimeoutMs,
+                }),
+            })
+          : new DirectoryWheelBlobStore(refineryConfig.storeDirectory);
+        logger.info(
+          'Refinery wheel store',
+          storeRegistry
+            ? {
+                store: 'registry',
+                repository: `${storeRegistry.registry}/${storeRegistry.repository}`,
+              }
+            : { store: 'directory', directory: refineryConfig.storeDirectory },
         );
         const refineryDocker = new Dockerode({
           socketPath: refineryConfig.dockerSocketPath,

@@ -57,8 +57,13 @@ export class WheelPublisher {
     });
     await options.verify?.(wheel);
     const { blobs, files } = this.options;
-    await blobs.put(wheel.sha256, bytes);
-    await blobs.put(wheel.metadataSha256, wheel.metadataFile);
+    await blobs.put(wheel.sha256, bytes, wheel.filename);
+    // PEP 658 names the metadata file after its wheel.
+    await blobs.put(
+      wheel.metadataSha256,
+      wheel.metadataFile,
+      `${wheel.filename}.metadata`,
+    );
     const record = {
       project: wheel.project,
       filename: wheel.filename,

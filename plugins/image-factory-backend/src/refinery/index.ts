@@ -1,6 +1,7 @@
 export { WheelPublisher } from './WheelPublisher';
 export { readRefineryConfig, type RefineryConfig } from './readRefineryConfig';
 export { DirectoryWheelBlobStore } from './store/DirectoryWheelBlobStore';
+export { RegistryWheelBlobStore } from './store/RegistryWheelBlobStore';
 export type { WheelBlobStore } from './store/WheelBlobStore';
 export { WheelFileStore, type WheelFileRecord } from './store/WheelFileStore';
 export {

@@ -1,12 +1,19 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { durationToMilliseconds } from '@backstage/types';
+import { tryParseImageRef } from '@image-factory/plugin-image-factory-common';
 import path from 'node:path';
+import type { RepositoryRef } from '../registry';
 import type { RefineryWorkerConfig } from './queue/RefineryWorker';
 
 export type RefineryConfig = {
   /** Directory of the content-addressed wheel store. */
   storeDirectory: string;
+  /**
+   * The registry repository that keeps the wheels as OCI artifacts instead
+   * of the directory. Absent: the directory store.
+   */
+  storeRegistry?: RepositoryRef;
   /** Whether the simple index answers without credentials. */
   publicIndex: boolean;
   /**
@@ -91,6 +98,27 @@ function readIndexUpstream(refinery: Config | undefined): string | undefined {
   return url.toString();
 }
 
+const STORE_REGISTRY = 'imageFactory.refinery.store.registry';
+
+/** A repository reference (`localhost:5000/image-factory/wheels`), no tag or digest. */
+function readStoreRegistry(
+  refinery: Config | undefined,
+): RepositoryRef | undefined {
+  const value = refinery?.getOptionalString('store.registry');
+  if (value === undefined) return undefined;
+  const parsed = tryParseImageRef(value);
+  if (!parsed.ok) {
+    throw new InputError(`${STORE_REGISTRY}: ${parsed.error}`);
+  }
+  if (parsed.ref.tag !== undefined || parsed.ref.digest !== undefined) {
+    // Each wheel is its own tag in the repository.
+    throw new InputError(
+      `${STORE_REGISTRY}: must name a repository without tag or digest, got '${value}'`,
+    );
+  }
+  return { registry: parsed.ref.registry, repository: parsed.ref.repository };
+}
+
 /** The builder ./scripts/start and ./scripts/test make with debootstrap. */
 export const DEFAULT_BUILDERS = {
   'linux/amd64': 'image-factory/wheel-builder:bookworm-amd64',
@@ -103,6 +131,7 @@ export function readRefineryConfig(config: Config): RefineryConfig {
     storeDirectory: path.resolve(
       refinery?.getOptionalString('store.directory') ?? '.run/refinery',
     ),
+    storeRegistry: readStoreRegistry(refinery),
     publicIndex: refinery?.getOptionalBoolean('index.public') ?? false,
     indexUpstream: readIndexUpstream(refinery),
     wheelsLocation: refinery?.getOptionalString('wheels.location'),

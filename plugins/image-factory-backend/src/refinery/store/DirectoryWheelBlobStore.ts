@@ -9,6 +9,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
  * Wheel bytes in a directory, `sha256/ab/abcdef…`: written to a temporary
  * name and renamed, so that a reader never sees half a file and a crash
  * leaves no blob under its digest; read back only when the digest matches.
+ * File names are not kept: the index's rows hold them.
  */
 export class DirectoryWheelBlobStore implements WheelBlobStore {
   constructor(private readonly root: string) {}
