@@ -2,16 +2,18 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { readConfigFile, writeConfigFile } from './configRepository';
-import { openAsGuest } from './signIn';
+import { openAsGuest, reloadUntilVisible } from './signIn';
 
 /*
  * The wheel refinery as a user meets it: a wheel set enrolled from the
  * Refinery page by pull request, merged by a reviewer, run, planned and built
  * for linux/s390x (through QEMU), and then installed with pip from the
  * portal's index in an s390x container, where its C extension imports.
+ * The set builds in wheel-builder, an image of examples/images.yaml the
+ * factory itself builds (FROM the debootstrap builders ./scripts/test pushes
+ * to the local registry): the run's plan names that image's build.
  * The upstream index (real sdists from Debian's pool) is served on
- * 127.0.0.1:7013 (playwright.config.ts); the builders are the ones
- * ./scripts/test makes.
+ * 127.0.0.1:7013 (playwright.config.ts).
  */
 
 const run = promisify(execFile);
@@ -29,8 +31,16 @@ test.afterEach(async () => {
 test('a wheel set enrolled by pull request is built for s390x and installs with pip from the portal', async ({
   page,
 }) => {
-  test.setTimeout(600_000);
-  await openAsGuest(page, '/image-factory/refinery');
+  test.setTimeout(900_000);
+  // The factory has built the builder image (its enrollment build).
+  await openAsGuest(page, '/catalog/default/image/wheel-builder/builds');
+  const builder = page.getByRole('row').filter({ hasText: 'Enrollment' });
+  await reloadUntilVisible(page, builder.first());
+  await expect(builder.getByText('Succeeded', { exact: true })).toBeVisible({
+    timeout: 420_000,
+  });
+
+  await page.goto('/image-factory/refinery');
   await page.getByRole('button', { name: 'Enroll wheel set' }).click();
   const form = page.getByRole('dialog');
   await form.getByLabel(/^Name/).fill(SET);
@@ -71,6 +81,12 @@ test('a wheel set enrolled by pull request is built for s390x and installs with 
   }).toPass({ timeout: 60_000 });
   await runButton.click();
   await expect(page.getByText(`Run of ${SET}`)).toBeVisible();
+  // The plan ran in the factory's build of wheel-builder, pulled by digest.
+  const plan = page.getByText(/^in wheel-builder \(sha256:[0-9a-f]{12}\)$/);
+  await expect(plan).toBeVisible({ timeout: 300_000 });
+  await expect(
+    plan.getByRole('link', { name: 'wheel-builder' }),
+  ).toHaveAttribute('href', '/catalog/default/image/wheel-builder');
   const builds = page
     .getByRole('table')
     .filter({ hasText: 'markupsafe 2.1.2' });

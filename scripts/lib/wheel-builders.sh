@@ -62,6 +62,33 @@ DOCKERFILE
   log "Wheel builder $tag ready in $((SECONDS - started)) s"
 }
 
+# ensure_python_builder_upstream PORT: the amd64 and s390x builders pushed to
+# the local registry as one index, localhost:PORT/upstream/python-builder:bookworm
+# (examples/images.yaml's python-builder-upstream, the base of wheel-builder,
+# which the factory builds and the example wheel sets build in). Once.
+PYTHON_BUILDER_UPSTREAM_REPO=upstream/python-builder
+ensure_python_builder_upstream() {
+  local port="${1:-5000}" arch sources=()
+  local ref="localhost:$port/$PYTHON_BUILDER_UPSTREAM_REPO:$WHEEL_BUILDER_SUITE"
+  if curl -fsS -o /dev/null -H "Accept: $INDEX_ACCEPT" \
+    "http://127.0.0.1:$port/v2/$PYTHON_BUILDER_UPSTREAM_REPO/manifests/$WHEEL_BUILDER_SUITE" 2>/dev/null; then
+    return 0
+  fi
+  log "Pushing the wheel builders to $ref (once)"
+  for arch in amd64 s390x; do
+    docker tag "$WHEEL_BUILDER_REPO:$WHEEL_BUILDER_SUITE-$arch" "$ref-$arch" \
+      && docker push -q "$ref-$arch" >>"$RUN_DIR/examples.log" 2>&1 \
+      || die "pushing $ref-$arch failed (see .run/examples.log)"
+    sources+=("$ref-$arch")
+  done
+  docker manifest rm "$ref" >/dev/null 2>&1 || true
+  docker manifest create --insecure "$ref" "${sources[@]}" >>"$RUN_DIR/examples.log" 2>&1 \
+    && docker manifest push --insecure --purge "$ref" >>"$RUN_DIR/examples.log" 2>&1 \
+    || die "pushing the index $ref failed (see .run/examples.log)"
+  # The tags only name the builders a second time.
+  for arch in amd64 s390x; do docker rmi "$ref-$arch" >/dev/null 2>&1 || true; done
+}
+
 # Real upstream sdists for the refinery's tests, from Debian's source
 # packages (the .orig tarball is the upstream sdist), renamed as PyPI names
 # them, into .tools/sdists (once). Not every orig tarball is an sdist

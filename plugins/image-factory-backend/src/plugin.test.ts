@@ -140,7 +140,7 @@ describe('imageFactoryPlugin', () => {
       const status = await statusWhenRead(server);
       expect(status.imagesFile).toMatchObject({
         ok: true,
-        imageCount: 4,
+        imageCount: 6,
         issues: [],
       });
       expect(status.providers.map(p => p.entityRef)).toEqual([
@@ -158,6 +158,8 @@ describe('imageFactoryPlugin', () => {
         'image:default/busybox-upstream',
         'image:default/debian-bookworm',
         'image:default/hello-web',
+        'image:default/python-builder-upstream',
+        'image:default/wheel-builder',
       ]);
     },
   );

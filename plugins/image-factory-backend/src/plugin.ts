@@ -67,6 +67,9 @@ import { OciRegistryClient, readRegistriesConfig } from './registry';
 import { createRouter, UNAUTHENTICATED_PATHS } from './service';
 import {
   createRefineryQueue,
+  FactoryBuilderImages,
+  queueBuilderDependents,
+  readWheelSets,
   DirectoryWheelBlobStore,
   readRefineryConfig,
   RefineryMetrics,
@@ -92,6 +95,8 @@ import {
 
 /** Runs of an image the Versions view joins with its registry's versions. */
 const VERSION_RUNS_LIMIT = 500;
+/** Runs looked at for a wheel set's builder image: its newest build per platform. */
+const BUILDER_RUNS_LIMIT = 50;
 
 /**
  * The Image Factory backend plugin.
@@ -347,7 +352,11 @@ export const imageFactoryPlugin = createBackendPlugin({
             // Wheel sets are read from wheels.yaml on each request; the
             // catalog's Wheel entities follow the event.
             checkWheelSet: set =>
-              assertWheelSetBuildable(set, refineryConfig.builders),
+              assertWheelSetBuildable(
+                set,
+                refineryConfig.builders,
+                imagesFile.getImages(),
+              ),
             onMerged: async merged => {
               if (merged.subject === 'wheel-set') {
                 await deps.events.publish({
@@ -558,12 +567,22 @@ export const imageFactoryPlugin = createBackendPlugin({
           blobs: wheelBlobs,
         });
         const refineryMetrics = new RefineryMetrics(deps.metrics);
+        // A set's builder is an image of images.yaml the factory builds
+        // (its newest build, pulled by digest), else the configured one.
+        const builderImages = new FactoryBuilderImages({
+          docker: refineryDocker,
+          images: () => imagesFile.getImages(),
+          runs: name => builds.service.list(name, BUILDER_RUNS_LIMIT),
+          configured: refineryConfig.builders,
+          credentials: host => builds.credentials.get(host),
+        });
         const refineryQueue = createRefineryQueue({
           client,
           docker: refineryDocker,
           files: wheelFiles,
           publisher: wheelPublisher,
           builders: refineryConfig.builders,
+          builderImages,
           config: refineryConfig.workers,
           logger,
           metrics: refineryMetrics,
@@ -578,6 +597,28 @@ export const imageFactoryPlugin = createBackendPlugin({
           refineryQueue.worker.start();
           deps.lifecycle.addShutdownHook(() => refineryQueue.worker.stop());
         }
+        // A new build of a set's builder image builds the set's wheels in it.
+        await deps.events.subscribe({
+          id: 'image-factory-refinery-builders',
+          topics: [BUILD_FINISHED_TOPIC],
+          onEvent: async ({ eventPayload }) => {
+            const { imageName, entityRef } = eventPayload as BuildFinishedEvent;
+            if (!refineryConfig.wheelsLocation) return;
+            await queueBuilderDependents({
+              imageName,
+              entityRef,
+              sets: async () =>
+                (
+                  await readWheelSets(
+                    refineryConfig.wheelsLocation,
+                    deps.urlReader,
+                  )
+                ).sets,
+              queue: refineryQueue,
+              logger: logger.child({ component: 'refinery' }),
+            });
+          },
+        });
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -606,6 +647,7 @@ export const imageFactoryPlugin = createBackendPlugin({
                 urlReader: deps.urlReader,
                 location: refineryConfig.wheelsLocation,
                 builders: refineryConfig.builders,
+                builderImages,
                 docker: refineryDocker,
                 publisher: wheelPublisher,
               },

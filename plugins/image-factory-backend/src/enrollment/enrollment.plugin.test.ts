@@ -116,9 +116,10 @@ describe('enrollment through GitHub pull requests', () => {
         request(b!.server)
           .get('/api/image-factory/status')
           .set('Authorization', header(pat)),
-      r => r.body.imagesFile?.imageCount === 5,
+      // The example's six images and the one enrolled.
+      r => r.body.imagesFile?.imageCount === 7,
     );
-    expect(status.body.imagesFile.imageCount).toBe(5);
+    expect(status.body.imagesFile.imageCount).toBe(7);
     expect(await b.github.listBranches(OWNER, REPO)).toEqual(['main']);
 
     // Enrolling it once more is a conflict: it is in images.yaml now.

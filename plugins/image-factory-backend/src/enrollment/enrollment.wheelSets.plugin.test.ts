@@ -214,8 +214,23 @@ describe('wheel sets enrolled through GitHub pull requests', () => {
       },
     });
     expect(noBuilder.status).toBe(400);
+    // wheel-builder is an image of images.yaml: its platforms decide.
     expect(noBuilder.body.error.message).toContain(
-      'set.targets[0].platforms[1]: the refinery has no builder for linux/ppc64le (imageFactory.refinery.builders has linux/amd64, linux/s390x)',
+      'set.targets[0].platforms[1]: the builder image wheel-builder is not built for linux/ppc64le (its platforms in images.yaml: linux/amd64, linux/s390x)',
+    );
+    // A builder images.yaml does not have: the configured builders decide.
+    const noConfiguredBuilder = await post(b, jane, '/sets', {
+      set: {
+        ...NUMERIC,
+        builder: 'python-toolchain',
+        targets: [
+          { python: 'cp311', platforms: ['linux/s390x', 'linux/arm64'] },
+        ],
+      },
+    });
+    expect(noConfiguredBuilder.status).toBe(400);
+    expect(noConfiguredBuilder.body.error.message).toBe(
+      "Invalid request body: set.targets[0].platforms[1]: the refinery has no builder for linux/arm64 (images.yaml has no image named 'python-toolchain', and imageFactory.refinery.builders has linux/amd64, linux/s390x)",
     );
 
     const badRequirement = await post(b, jane, '/sets', {

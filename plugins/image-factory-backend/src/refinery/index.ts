@@ -28,3 +28,6 @@ export {
   type RefineryQueue,
 } from './queue/createRefineryQueue';
 export type { RefineryWorkerConfig } from './queue/RefineryWorker';
+export * from './builders';
+export { queueBuilderDependents } from './queueBuilderDependents';
+export { readWheelSets, WHEELS_LOCATION_KEY } from './readWheelSets';

@@ -9,10 +9,10 @@ import { planWheelSet, TargetPlan } from './plan/planWheelSet';
 import type { WheelFileStore } from './store/WheelFileStore';
 import type { WheelPublisher } from './WheelPublisher';
 import type { RefineryMetrics } from './RefineryMetrics';
+import type { BuilderImages } from './builders/BuilderImages';
 
 /** One target of a set: its plan, and what each build came to. */
-export interface TargetRun
-  extends Omit<TargetPlan, 'distributions' | 'builder'> {
+export interface TargetRun extends Omit<TargetPlan, 'distributions'> {
   results: Array<
     { project: string; version: string } & Omit<RefineResult, 'files'> & {
         files: string[];
@@ -31,8 +31,10 @@ export async function runWheelSet(options: {
   publisher: WheelPublisher;
   files: Pick<WheelFileStore, 'findByBuildKey' | 'listFiles'>;
   set: WheelSet;
-  /** The builder image of each platform. */
+  /** The builder image of each platform (\`imageFactory.refinery.builders\`). */
   builders: Record<string, string>;
+  /** Chooses each target's builder (a set's factory-built image); absent: the configured ones. */
+  builderImages?: BuilderImages;
   dryRun?: boolean;
   metrics?: RefineryMetrics;
   onLog?: (line: string) => void;
@@ -42,7 +44,8 @@ export async function runWheelSet(options: {
   const rules = hintRulesOf(set);
   const plans = await planWheelSet(options);
   const runs: TargetRun[] = [];
-  for (const { distributions, builder, ...plan } of plans) {
+  for (const { distributions, ...plan } of plans) {
+    const { builder } = plan;
     const run: TargetRun = { ...plan, results: [] };
     runs.push(run);
     if (options.dryRun || !builder) continue;

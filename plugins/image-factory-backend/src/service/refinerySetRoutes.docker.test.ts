@@ -95,6 +95,8 @@ wheelSets:
         {
           python: 'cp311',
           platform: 'linux/amd64',
+          // No image of images.yaml is named wheel-builder here: the configured one.
+          builder: AMD64_BUILDER,
           items: [
             {
               project: 'markupsafe',

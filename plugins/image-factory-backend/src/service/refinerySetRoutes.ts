@@ -12,19 +12,17 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   formatImagesFileIssue,
   imageFactoryRefineryRunPermission,
-  parseWheelsFile,
 } from '@image-factory/plugin-image-factory-common';
-import { loadImagesFile } from '@image-factory/plugin-image-factory-node';
 import Dockerode from 'dockerode';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RefineryQueue } from '../refinery/queue/createRefineryQueue';
+import type { BuilderImages } from '../refinery/builders';
+import { readWheelSets } from '../refinery/readWheelSets';
 import { runWheelSet } from '../refinery/runWheelSet';
 import { callerRef } from './callerRef';
 import type { WheelFileStore } from '../refinery/store/WheelFileStore';
 import type { WheelPublisher } from '../refinery/WheelPublisher';
-
-const LOCATION_KEY = 'imageFactory.refinery.wheels.location';
 
 /**
  * The wheel sets of `wheels.yaml` (`GET /refinery/sets`, with every problem
@@ -41,25 +39,15 @@ export function refinerySetRoutes(options: {
   urlReader: UrlReaderService;
   location?: string;
   builders: Record<string, string>;
+  /** Chooses each target's builder (a set's factory-built image); absent: the configured ones. */
+  builderImages?: BuilderImages;
   docker: Dockerode;
   files: WheelFileStore;
   publisher: WheelPublisher;
 }): express.Router {
   const router = Router();
 
-  const readSets = async () => {
-    if (!options.location) {
-      throw new ServiceUnavailableError(
-        `No wheel sets: set ${LOCATION_KEY} to a wheels.yaml`,
-      );
-    }
-    const { text } = await loadImagesFile(
-      options.location,
-      options.urlReader,
-      LOCATION_KEY,
-    );
-    return parseWheelsFile(text);
-  };
+  const readSets = () => readWheelSets(options.location, options.urlReader);
 
   router.get('/refinery/sets', async (req, res) => {
     await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -123,6 +111,7 @@ export function refinerySetRoutes(options: {
       files: options.files,
       set,
       builders: options.builders,
+      builderImages: options.builderImages,
       dryRun: true,
     });
     res.json({ set: set.name, targets });

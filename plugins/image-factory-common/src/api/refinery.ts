@@ -59,6 +59,13 @@ export interface RefineryTargetPlan {
   platform: string;
   /** Why it could not be planned (no builder, a requirement pip cannot meet). */
   error?: string;
+  /**
+   * The builder image it resolved in and builds in: a digest reference when
+   * it is an image the factory builds, else the configured one.
+   */
+  builder?: string;
+  /** The Image entity of the builder, when the factory builds it (`image:default/wheel-builder`). */
+  builderImage?: string;
   /** What pip resolved, and what the plan does with each. */
   items: RefineryPlanItem[];
   /** Projects to build, in rounds: a round needs only what earlier rounds built. */

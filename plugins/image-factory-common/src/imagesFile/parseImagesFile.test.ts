@@ -62,8 +62,10 @@ describe('parseImagesFile on the example file', () => {
       'busybox-upstream',
       'busybox-base',
       'hello-web',
+      'python-builder-upstream',
+      'wheel-builder',
     ]);
-    expect(result.entryIndexes).toEqual([0, 1, 2, 3]);
+    expect(result.entryIndexes).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('applies the defaults', () => {

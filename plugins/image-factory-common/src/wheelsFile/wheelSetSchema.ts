@@ -138,7 +138,7 @@ export const wheelSetSchema = z
       .string()
       .regex(NAME, 'must be the name of an image in images.yaml')
       .describe(
-        'The image (in images.yaml) builds run in; rebuilt when its base changes, which rebuilds the wheels.',
+        "The image of images.yaml builds run in (its newest build, by digest); when the factory rebuilds it, the set's wheels are built again. A name images.yaml does not have means the refinery's configured builder of each platform.",
       ),
     upstream: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })

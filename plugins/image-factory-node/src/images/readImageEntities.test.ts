@@ -40,7 +40,7 @@ describe('readImageEntities', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('turns the example images.yaml into four valid Image entities', async () => {
+  it('turns the example images.yaml into six valid Image entities', async () => {
     const result = await readImageEntities({
       location: EXAMPLES,
       urlReader,
@@ -57,6 +57,8 @@ describe('readImageEntities', () => {
       ['Image', 'busybox-upstream', 'provider:default/registry-local'],
       ['Image', 'busybox-base', 'provider:default/registry-local'],
       ['Image', 'hello-web', 'provider:default/registry-local'],
+      ['Image', 'python-builder-upstream', 'provider:default/registry-local'],
+      ['Image', 'wheel-builder', 'provider:default/registry-local'],
     ]);
     for (const [index, entity] of result.entities.entries()) {
       await expect(imageEntityV1alpha1Validator.check(entity)).resolves.toBe(
@@ -89,7 +91,7 @@ describe('readImageEntities', () => {
       urlReader,
       providers: readProvidersConfig(new ConfigReader({})),
     });
-    expect(result.entities).toHaveLength(4);
+    expect(result.entities).toHaveLength(6);
     expect(result.entities.every(e => e.spec.providedBy === undefined)).toBe(
       true,
     );
@@ -204,7 +206,7 @@ describe('readImageEntities', () => {
 
     expect(result.error).toBeUndefined();
     expect(result.location).toBe(url);
-    expect(result.entities).toHaveLength(4);
+    expect(result.entities).toHaveLength(6);
     expect(result.entities[0].metadata.annotations).toMatchObject({
       [ANNOTATION_LOCATION]: `url:${url}`,
       [ANNOTATION_IMAGE_FACTORY_IMAGES_FILE]: url,

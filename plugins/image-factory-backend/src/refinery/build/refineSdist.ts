@@ -158,7 +158,12 @@ export async function refineSdist(
           const { file } = await request.publisher.publish(
             wheel.filename,
             wheel.bytes,
-            { platform: request.platform, buildKey, verify },
+            {
+              platform: request.platform,
+              buildKey,
+              builderId: builder.id,
+              verify,
+            },
           );
           request.onLog?.(`Published ${file.filename} (sha256 ${file.sha256})`);
           files.push(file);

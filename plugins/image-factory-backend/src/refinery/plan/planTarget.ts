@@ -6,12 +6,15 @@ import type { PlannedItem } from './planRounds';
 /**
  * What to do with each distribution pip resolved for a target: nothing for
  * a wheel upstream already has for it, nothing for one the refinery built
- * before (same project, version and architecture), else build its sdist.
+ * before (same project, version and architecture) in this builder, else
+ * build its sdist: a rebuilt builder builds the wheels again.
  */
 export async function planTarget(
   platform: string,
   distributions: ResolvedDistribution[],
   filesOf: (project: string) => Promise<WheelFileRecord[]>,
+  /** Image id of the target's builder; absent: any builder's file counts. */
+  builderId?: string,
 ): Promise<PlannedItem[]> {
   const arch = architectureOfDockerPlatform(platform)?.arch;
   const items: PlannedItem[] = [];
@@ -24,7 +27,9 @@ export async function planTarget(
         f =>
           f.version === d.version &&
           !f.yanked &&
-          (f.architecture === arch || f.architecture === undefined),
+          (f.architecture === arch || f.architecture === undefined) &&
+          // Files from before builders were kept count as built.
+          (!builderId || !f.builderId || f.builderId === builderId),
       );
       if (built) action = 'built';
     }

@@ -6,6 +6,7 @@ import { planRounds, PlannedItem } from './planRounds';
 import { downloadSdist } from '../build/downloadSdist';
 import { cachedBuildRequirements, orderBuilds } from './orderBuilds';
 import { planTarget } from './planTarget';
+import { BuilderImages, configuredBuilders } from '../builders/BuilderImages';
 import { ResolutionCache } from './ResolutionCache';
 import { resolveTarget, ResolvedDistribution } from './resolveTarget';
 
@@ -15,6 +16,8 @@ export interface TargetPlan {
   platform: string;
   /** The builder image that resolved it and builds for it. */
   builder?: string;
+  /** The Image entity of the builder, when the factory builds it. */
+  builderImage?: string;
   /** Why the target could not be planned (a requirement that cannot be met, no builder). */
   error?: string;
   items: PlannedItem[];
@@ -34,8 +37,11 @@ export async function planWheelSet(options: {
   docker: Dockerode;
   files: Pick<WheelFileStore, 'listFiles'>;
   set: WheelSet;
-  /** The builder image of each platform. */
+  /** The builder image of each platform (\`imageFactory.refinery.builders\`). */
   builders: Record<string, string>;
+  /** Chooses each target's builder; absent: the configured ones. */
+  builderImages?: BuilderImages;
+  signal?: AbortSignal;
   /** Reuses a resolution whose inputs did not change; absent: always resolve. */
   resolutions?: ResolutionCache;
   onLog?: (line: string) => void;
@@ -55,15 +61,20 @@ export async function planWheelSet(options: {
         distributions: [],
       };
       plans.push(plan);
-      const builder = options.builders[platform];
-      if (!builder) {
-        plan.error = `No builder for ${platform}: the refinery has builders for ${
-          Object.keys(options.builders).join(', ') || 'no platform'
-        } (imageFactory.refinery.builders)`;
+      const choice = await (
+        options.builderImages ?? configuredBuilders(options.builders)
+      ).choose(set, platform, options.signal);
+      if (!choice.ok) {
+        plan.error = choice.error;
         options.onLog?.(plan.error);
         continue;
       }
+      const builder = choice.image;
       plan.builder = builder;
+      if (choice.imageEntityRef) plan.builderImage = choice.imageEntityRef;
+      options.onLog?.(
+        `Builder of ${target.python} ${platform}: ${builder}, ${choice.description}`,
+      );
       const builderId = await options.docker
         .getImage(builder)
         .inspect()
@@ -115,8 +126,11 @@ export async function planWheelSet(options: {
         await resolutions?.put(inputs, distributions, new Date());
       }
       plan.distributions = distributions;
-      plan.items = await planTarget(platform, distributions, p =>
-        options.files.listFiles(p),
+      plan.items = await planTarget(
+        platform,
+        distributions,
+        p => options.files.listFiles(p),
+        builderId,
       );
       await orderBuilds(plan.items, distributions, {
         buildRequirements,

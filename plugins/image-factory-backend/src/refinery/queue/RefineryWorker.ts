@@ -9,6 +9,7 @@ import { BuildEvents } from '../../builds/BuildEvents';
 import { LeaseLostError } from '../../builds/runContext';
 import type { BuildLogStore } from '../../database';
 import { buildDependencyWheels } from '../build/buildDependencyWheels';
+import type { BuilderImages } from '../builders/BuilderImages';
 import type { ResolutionCache } from '../plan/ResolutionCache';
 import { downloadSdist } from '../build/downloadSdist';
 import { describeHints, hintRulesOf } from '../build/hints';
@@ -57,11 +58,16 @@ function jobEnd(result: RefineResult): RefineryJobEnd {
   };
 }
 
-/** The builds of the job's target its build needs first, with the versions planned. */
-function buildAfterOf(run: RefineryRunRecord, job: RefineryJobRecord) {
-  const target = run.plan?.find(
+/** The plan of the job's target. */
+function targetOf(run: RefineryRunRecord, job: RefineryJobRecord) {
+  return run.plan?.find(
     t => t.python === job.python && t.platform === job.platform,
   );
+}
+
+/** The builds of the job's target its build needs first, with the versions planned. */
+function buildAfterOf(run: RefineryRunRecord, job: RefineryJobRecord) {
+  const target = targetOf(run, job);
   const item = target?.items.find(i => i.project === job.project);
   return (item?.buildAfter ?? []).flatMap(project => {
     const need = target!.items.find(i => i.project === project);
@@ -94,8 +100,10 @@ export class RefineryWorker {
       docker: Dockerode;
       files: WheelFileStore;
       publisher: WheelPublisher;
-      /** The builder image of each platform. */
+      /** The builder image of each platform (\`imageFactory.refinery.builders\`). */
       builders: Record<string, string>;
+      /** Chooses each target's builder (a set's factory-built image); absent: the configured ones. */
+      builderImages?: BuilderImages;
       /** pip's last resolutions, reused while their inputs are unchanged. */
       resolutions?: ResolutionCache;
       events: BuildEvents;
@@ -287,6 +295,8 @@ export class RefineryWorker {
         files: this.options.files,
         set: run.wheelSet,
         builders: this.options.builders,
+        builderImages: this.options.builderImages,
+        signal,
         resolutions: this.options.resolutions,
         onLog: line => log.system(line),
       });
@@ -318,7 +328,7 @@ export class RefineryWorker {
       await store.planned({
         id: runId,
         owner: this.owner,
-        plan: plans.map(({ distributions, builder, ...plan }) => plan),
+        plan: plans.map(({ distributions, ...plan }) => plan),
         jobs,
         now: this.now(),
       });
@@ -357,10 +367,18 @@ export class RefineryWorker {
     );
     let end: RefineryJobEnd;
     try {
-      const builder = this.options.builders[job.platform];
+      // The plan chose the builder (and with it the build's key); runs
+      // planned before builders were recorded take the configured one.
+      const builder =
+        targetOf(run, job)?.builder ?? this.options.builders[job.platform];
       if (!builder) {
         throw new Error(`No builder for ${job.platform}`);
       }
+      await this.options.builderImages?.ensurePresent(
+        builder,
+        job.platform,
+        signal,
+      );
       const sdist = await downloadSdist({
         url: job.sdistUrl,
         sha256: job.sdistSha256,

@@ -13,6 +13,7 @@ import { BuildLogStore, DatabaseBuildLogStore } from '../../database';
 import type { RefineryMetrics } from '../RefineryMetrics';
 import type { WheelFileStore } from '../store/WheelFileStore';
 import type { WheelPublisher } from '../WheelPublisher';
+import type { BuilderImages } from '../builders/BuilderImages';
 import { ResolutionCache } from '../plan/ResolutionCache';
 import { RefineryRunStore } from './RefineryRunStore';
 import { RefineryWorker, RefineryWorkerConfig } from './RefineryWorker';
@@ -40,6 +41,7 @@ export function createRefineryQueue(options: {
   files: WheelFileStore;
   publisher: WheelPublisher;
   builders: Record<string, string>;
+  builderImages?: BuilderImages;
   config: RefineryWorkerConfig;
   logger: LoggerService;
   metrics?: RefineryMetrics;

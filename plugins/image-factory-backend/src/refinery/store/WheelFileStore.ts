@@ -14,6 +14,8 @@ export interface WheelFileRecord {
   requiresPython?: string;
   architecture?: string;
   buildKey?: string;
+  /** Image id of the builder that built it; absent for files published before it was kept. */
+  builderId?: string;
   yanked: boolean;
   yankedReason?: string;
   uploadedAt: Date;
@@ -29,6 +31,7 @@ type Row = {
   requires_python: string | null;
   architecture: string | null;
   build_key: string | null;
+  builder_id: string | null;
   yanked: boolean | number;
   yanked_reason: string | null;
   uploaded_at: string | number | Date;
@@ -46,6 +49,7 @@ const toRecord = (row: Row): WheelFileRecord => ({
   ...(row.requires_python && { requiresPython: row.requires_python }),
   ...(row.architecture && { architecture: row.architecture }),
   ...(row.build_key && { buildKey: row.build_key }),
+  ...(row.builder_id && { builderId: row.builder_id }),
   yanked: Boolean(row.yanked),
   ...(row.yanked_reason && { yankedReason: row.yanked_reason }),
   uploadedAt: toDate(row.uploaded_at),
@@ -79,6 +83,7 @@ export class WheelFileStore {
         requires_python: record.requiresPython ?? null,
         architecture: record.architecture ?? null,
         build_key: record.buildKey ?? null,
+        builder_id: record.builderId ?? null,
         yanked: false,
         yanked_reason: null,
         uploaded_at: record.uploadedAt,

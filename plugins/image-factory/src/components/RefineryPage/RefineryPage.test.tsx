@@ -72,6 +72,9 @@ function failedRun(): RefineryRunDetail {
           },
         ],
         rounds: [['cffi']],
+        builder:
+          'localhost:5000/base/wheel-builder@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+        builderImage: 'image:default/wheel-builder',
       },
       {
         python: 'cp311',
@@ -201,6 +204,12 @@ describe('RefineryPage', () => {
     expect(
       screen.getByText('Not planned: No builder for linux/s390x'),
     ).toBeInTheDocument();
+    // The target ran in the factory's builder image, linked to its page.
+    expect(screen.getByRole('link', { name: 'wheel-builder' })).toHaveAttribute(
+      'href',
+      '/catalog/default/image/wheel-builder',
+    );
+    expect(screen.getByText(/sha256:0123456789ab\)/)).toBeInTheDocument();
     expect(screen.getAllByText('missing-header: 1').length).toBeGreaterThan(0);
     const builds = screen.getByText('Builds').closest('table') ?? document.body;
     expect(

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Box, Button, Chip, Typography } from '@material-ui/core';
 import { InfoCard, WarningPanel } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { RefineryRunDetail as Run } from '@image-factory/plugin-image-factory-common';
 import { RefineryJobsTable } from './RefineryJobsTable';
 import { RefineryLogDialog } from './RefineryLogDialog';
@@ -12,6 +13,31 @@ const ACTION_WORDS = {
   built: 'built before',
 };
 
+/** The short form of a digest reference's digest: `sha256:0123456789ab`. */
+const shortDigest = (reference: string) =>
+  reference.includes('@sha256:')
+    ? reference.slice(reference.indexOf('@') + 1, reference.indexOf('@') + 20)
+    : undefined;
+
+/** Which builder a target ran in: the factory's Image (linked) or the configured one. */
+function BuiltIn(props: { builder?: string; builderImage?: string }) {
+  const { builder, builderImage } = props;
+  if (!builder) return null;
+  return (
+    <Typography variant="body2" color="textSecondary">
+      in{' '}
+      {builderImage ? (
+        <>
+          <EntityRefLink entityRef={builderImage} /> (
+          {shortDigest(builder) ?? builder})
+        </>
+      ) : (
+        <>{builder} (configured builder)</>
+      )}
+    </Typography>
+  );
+}
+
 /** Each target's plan: what pip resolved, what is skipped, the rounds. */
 function Plans(props: { run: Run }) {
   return (
@@ -21,6 +47,7 @@ function Plans(props: { run: Run }) {
           <Typography variant="subtitle2">
             {t.python} · {t.platform}
           </Typography>
+          <BuiltIn builder={t.builder} builderImage={t.builderImage} />
           {t.error ? (
             <Typography color="error" variant="body2">
               Not planned: {t.error}

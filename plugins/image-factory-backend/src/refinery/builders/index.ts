@@ -1,0 +1,3 @@
+export type { BuilderChoice, BuilderImages } from './BuilderImages';
+export { configuredBuilder, configuredBuilders } from './BuilderImages';
+export { FactoryBuilderImages, latestBuilt } from './FactoryBuilderImages';
