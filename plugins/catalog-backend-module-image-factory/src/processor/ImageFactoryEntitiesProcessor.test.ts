@@ -275,6 +275,18 @@ describe('ImageFactoryEntitiesProcessor', () => {
       ]);
     });
 
+    it('relates a Wheel to the Images it was built in', async () => {
+      const wheel = variant(wheelEntity, e => {
+        e.spec.builderImages = ['image:default/wheel-builder'];
+      });
+      expect(await relationsOf(wheel)).toEqual(
+        expect.arrayContaining([
+          `wheel:default/numpy ${RELATION_DEPENDS_ON} image:default/wheel-builder`,
+          `image:default/wheel-builder ${RELATION_DEPENDENCY_OF} wheel:default/numpy`,
+        ]),
+      );
+    });
+
     it('emits the ownership of a Provider both ways', async () => {
       expect(await relationsOf(providerEntity)).toEqual([
         `provider:default/executor-local-docker ${RELATION_OWNED_BY} group:default/platform-team`,

@@ -105,6 +105,10 @@ export class ImageFactoryEntitiesProcessor implements CatalogProcessor {
     } else if (isWheelEntity(entity)) {
       owned(entity.spec.owner);
       providedBy(entity.spec.builtBy);
+      // Built in an image the factory builds: a rebuild of it rebuilds the wheel.
+      for (const image of entity.spec.builderImages ?? []) {
+        relate(image, 'image', RELATION_DEPENDS_ON, RELATION_DEPENDENCY_OF);
+      }
     } else if (isProviderEntity(entity)) {
       owned(entity.spec.owner);
     }

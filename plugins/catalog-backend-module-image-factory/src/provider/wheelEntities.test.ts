@@ -53,6 +53,29 @@ describe('wheelToEntity', () => {
     );
   });
 
+  it('names the factory-built Images it was built in, for dependsOn relations', async () => {
+    const entity = wheelToEntity(
+      {
+        project: 'markupsafe',
+        versions: ['2.1.2'],
+        files: [],
+        sets: ['web-templating'],
+        builders: {
+          'linux/s390x':
+            'localhost:5000/base/wheel-builder@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+        },
+        builderImages: ['image:default/wheel-builder'],
+        latest: [job('linux/s390x', 'built')],
+        status: 'built',
+      },
+      'group:default/platform-team',
+    );
+    expect(entity.spec.builderImages).toEqual(['image:default/wheel-builder']);
+    await expect(wheelEntityV1alpha1Validator.check(entity)).resolves.toBe(
+      true,
+    );
+  });
+
   it('falls back to the provider owner for a project no set owns any more', () => {
     const entity = wheelToEntity(
       {

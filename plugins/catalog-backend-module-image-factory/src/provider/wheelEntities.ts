@@ -53,6 +53,9 @@ export function wheelToEntity(
       status: wheel.status,
       sets: wheel.sets,
       builtWith: [...new Set(Object.values(wheel.builders))].sort(),
+      ...(wheel.builderImages?.length && {
+        builderImages: wheel.builderImages,
+      }),
     },
   };
 }

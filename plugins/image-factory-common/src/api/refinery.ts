@@ -231,6 +231,8 @@ export interface RefineryWheelSummary {
   owner?: string;
   /** The builder image of each platform it was built for. */
   builders: Record<string, string>;
+  /** The Image entities of those builders the factory builds (`image:default/wheel-builder`). */
+  builderImages?: string[];
   /** The latest job per target (python × platform). */
   latest: RefineryJob[];
   /** `built` when the latest job of every target passed, `failed` when one failed, `building` while one runs. */

@@ -29,6 +29,8 @@ export interface WheelEntityV1alpha1 extends Entity {
     sets?: string[];
     /** The builder images that built it. */
     builtWith?: string[];
+    /** Entity references of the Images (built by the factory) it was built in: `dependsOn` relations. */
+    builderImages?: string[];
   };
 }
 

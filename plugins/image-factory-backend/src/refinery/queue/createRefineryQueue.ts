@@ -102,10 +102,15 @@ export function createRefineryQueue(options: {
         builders: options.builders,
         latest: latest.map(j => {
           const run = runs.find(r => r.id === j.runId);
+          const target = run?.plan?.find(
+            t => t.python === j.python && t.platform === j.platform,
+          );
           return {
             job: toApiJob(j),
             set: run?.setName,
             owner: run?.wheelSet.owner,
+            builder: target?.builder,
+            builderImage: target?.builderImage,
           };
         }),
       });

@@ -26,9 +26,19 @@ function statusOf(latest: RefineryJob[]): RefineryWheelSummary['status'] {
  */
 export async function wheelSummaries(options: {
   files: Pick<WheelFileStore, 'listProjects' | 'listFiles'>;
-  /** The newest build of each project per target, with its run's set and that set's owner. */
-  latest: Array<{ job: RefineryJob; set?: string; owner?: string }>;
-  /** The builder image of each platform. */
+  /**
+   * The newest build of each project per target, with its run's set, that
+   * set's owner, and the builder its plan chose (absent for runs planned
+   * before builders were recorded).
+   */
+  latest: Array<{
+    job: RefineryJob;
+    set?: string;
+    owner?: string;
+    builder?: string;
+    builderImage?: string;
+  }>;
+  /** The configured builder image of each platform. */
   builders: Record<string, string>;
 }): Promise<RefineryWheelSummary[]> {
   const projects = new Set([
@@ -56,10 +66,16 @@ export async function wheelSummaries(options: {
         owner: latest.find(l => l.owner)!.owner,
       }),
       builders: Object.fromEntries(
-        [...new Set(latest.map(l => l.job.platform))]
-          .filter(p => options.builders[p])
-          .map(p => [p, options.builders[p]]),
+        latest.flatMap(l => {
+          const builder = l.builder ?? options.builders[l.job.platform];
+          return builder ? [[l.job.platform, builder]] : [];
+        }),
       ),
+      ...(latest.some(l => l.builderImage) && {
+        builderImages: [
+          ...new Set(latest.flatMap(l => l.builderImage ?? [])),
+        ].sort(),
+      }),
       latest: latest.map(l => l.job),
       status: statusOf(latest.map(l => l.job)),
     });

@@ -26,6 +26,7 @@ const sets: WheelSetList = {
       owner: 'group:default/data',
       requirements: ['markupsafe==2.1.2', 'cffi==1.15.1'],
       targets: [{ python: 'cp311', platforms: ['linux/amd64', 'linux/s390x'] }],
+      builder: 'wheel-builder',
       upstream: 'http://127.0.0.1:7011/simple/',
       timeout: '30m',
     } as WheelSetList['sets'][number],
@@ -192,6 +193,9 @@ describe('RefineryPage', () => {
         "wheelSets[1].requirements[0] (line 12): 'numpy>>2' is not a version specifier",
       ),
     ).toBeInTheDocument();
+    // Which image the set builds in.
+    const setRow = screen.getByRole('row', { name: /markupsafe==2\.1\.2/ });
+    expect(within(setRow).getByText('wheel-builder')).toBeInTheDocument();
     expect(screen.getByText('queued 2')).toBeInTheDocument();
     expect(screen.getByText('running 1')).toBeInTheDocument();
     // The latest run is shown: its plan per target and why it failed.
@@ -204,6 +208,11 @@ describe('RefineryPage', () => {
     expect(
       screen.getByText('Not planned: No builder for linux/s390x'),
     ).toBeInTheDocument();
+    // Who asked for the run, linked.
+    expect(screen.getAllByRole('link', { name: 'ada' })[0]).toHaveAttribute(
+      'href',
+      '/catalog/default/user/ada',
+    );
     // The target ran in the factory's builder image, linked to its page.
     expect(screen.getByRole('link', { name: 'wheel-builder' })).toHaveAttribute(
       'href',

@@ -1,5 +1,6 @@
 import { Box, Chip } from '@material-ui/core';
 import { InfoCard, Table, TableColumn } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { RefineryRun } from '@image-factory/plugin-image-factory-common';
 import { relativeTime } from '../ImageBuildsContent/format';
 import { RefineryStatus } from './RefineryStatus';
@@ -42,7 +43,12 @@ export function RefineryRunsCard(props: {
       title: 'Failures',
       render: run => <FailureCauses causes={run.failuresByCause} />,
     },
-    { title: 'Asked by', render: run => run.requestedBy ?? '' },
+    {
+      title: 'Asked by',
+      // A user, or the builder Image whose new build queued the run.
+      render: run =>
+        run.requestedBy ? <EntityRefLink entityRef={run.requestedBy} /> : '',
+    },
     { title: 'Asked', render: run => relativeTime(run.createdAt) },
   ];
   return (

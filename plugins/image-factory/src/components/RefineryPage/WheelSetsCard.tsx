@@ -52,6 +52,8 @@ export function WheelSetsCard(props: {
         </Box>
       ),
     },
+    // An image of images.yaml the factory builds, or a configured builder's name.
+    { title: 'Builder', field: 'builder' },
     { title: 'Upstream', field: 'upstream' },
     {
       title: '',
