@@ -323,7 +323,11 @@ export async function createRouter(options: {
     }
     if (options.refinery.queue) {
       router.use(
-        refineryRunRoutes({ httpAuth, queue: options.refinery.queue }),
+        refineryRunRoutes({
+          httpAuth,
+          permissions,
+          queue: options.refinery.queue,
+        }),
       );
     }
   }

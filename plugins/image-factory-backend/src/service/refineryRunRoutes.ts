@@ -1,23 +1,37 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
-import { normalizeProjectName } from '@image-factory/plugin-image-factory-common';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  imageFactoryRefineryRunPermission,
+  normalizeProjectName,
+} from '@image-factory/plugin-image-factory-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RefineryQueue } from '../refinery/queue/createRefineryQueue';
+import { JOB_FINISHED } from '../refinery/queue/rows';
 import { toApiJob } from '../refinery/queue/toApiRun';
+import { callerRef } from './callerRef';
 import { streamLogEvents } from './streamLogEvents';
 import { wholeNumber } from './wholeNumber';
-
-const FINISHED_JOB = ['built', 'reused', 'failed', 'skipped'];
 
 /**
  * What the refinery runs, for the Refinery page and the Wheel entities:
  * runs with their plans and builds, the queue, each build's log (paged or
  * streamed as server-sent events, like build runs'), a run's planning log,
- * and the projects with their wheels. Any signed-in user or service reads.
+ * and the projects with their wheels. Any signed-in user or service reads;
+ * cancelling a run (`POST /refinery/runs/:id/cancel`) needs
+ * `image-factory.refinery.run`, as starting one does.
  */
 export function refineryRunRoutes(options: {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   queue: RefineryQueue;
 }): express.Router {
   const { queue } = options;
@@ -45,6 +59,34 @@ export function refineryRunRoutes(options: {
     res.json(run);
   });
 
+  router.post('/refinery/runs/:id/cancel', async (req, res) => {
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [decision] = await options.permissions.authorize(
+      [{ permission: imageFactoryRefineryRunPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to cancel refinery runs (permission ${imageFactoryRefineryRunPermission.name})`,
+      );
+    }
+    const cancelled = await queue.cancel(
+      req.params.id,
+      callerRef(credentials) ?? 'a service',
+    );
+    if (!cancelled) {
+      throw new NotFoundError(`No refinery run with id '${req.params.id}'`);
+    }
+    if (cancelled.over) {
+      throw new ConflictError(
+        `Refinery run ${req.params.id} is ${cancelled.run.status} already; only a queued, planning or building run can be cancelled`,
+      );
+    }
+    res.json(cancelled.run);
+  });
+
   /**
    * A run's planning log, or a build's log (both kept by their id); `done`
    * once it can get no more lines.
@@ -70,7 +112,7 @@ export function refineryRunRoutes(options: {
   };
   const jobEnded = async (id: string) => {
     const job = await queue.store.getJob(id);
-    return job && FINISHED_JOB.includes(job.status);
+    return job && JOB_FINISHED.includes(job.status);
   };
   router.get('/refinery/runs/:id/logs', logOf(planEnded, 'run'));
   router.get('/refinery/jobs/:id/logs', logOf(jobEnded, 'build'));
@@ -106,7 +148,7 @@ export function refineryRunRoutes(options: {
             job && {
               data: toApiJob(job),
               status: job.status,
-              finished: FINISHED_JOB.includes(job.status),
+              finished: JOB_FINISHED.includes(job.status),
             }
           );
         },

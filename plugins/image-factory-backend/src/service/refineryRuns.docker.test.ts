@@ -24,6 +24,28 @@ jest.setTimeout(600_000);
 
 const WHEEL = 'MarkupSafe-2.1.2-cp311-cp311-linux_x86_64.whl';
 
+/** A project whose build takes five minutes: something to cancel. */
+const SLOW_BUILD = {
+  name: 'slow-build',
+  version: '1.0',
+  files: {
+    'setup.py': `import time
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+
+class Slow(build_py):
+    def run(self):
+        time.sleep(300)
+        super().run()
+
+
+setup(name="slow-build", version="1.0", py_modules=["slow_build"], cmdclass={"build_py": Slow})
+`,
+    'slow_build.py': 'ANSWER = 42\n',
+  },
+};
+
 describe('refinery runs (real builder, a local upstream index, leased workers)', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
   let github: GitHubTestServer;
@@ -35,7 +57,7 @@ describe('refinery runs (real builder, a local upstream index, leased workers)',
     github = await startGitHubTestServer();
     index = await startSdistIndex(
       ['MarkupSafe-2.1.2.tar.gz'],
-      [await buildTestSdist(USES_MARKUPSAFE)],
+      [await buildTestSdist(USES_MARKUPSAFE), await buildTestSdist(SLOW_BUILD)],
     );
   });
   afterAll(async () => {
@@ -56,6 +78,12 @@ wheelSets:
   - name: web
     owner: team-web
     requirements: [MarkupSafe==2.1.2]
+    targets: [{ python: cp311, platforms: [linux/amd64] }]
+    builder: wheel-builder
+    upstream: ${index.url}
+  - name: slow
+    owner: team-web
+    requirements: [slow-build==1.0]
     targets: [{ python: cp311, platforms: [linux/amd64] }]
     builder: wheel-builder
     upstream: ${index.url}
@@ -286,6 +314,86 @@ wheelSets:
       }
     },
   );
+
+  it('cancels a run mid-build: its container stops and the run and build end as cancelled', async () => {
+    const dir = await workspace();
+    const backend = await start(await databases.init('SQLITE_3'), dir);
+    const docker = new Dockerode();
+    const containers = () =>
+      docker.listContainers({
+        all: true,
+        filters: { label: [REFINERY_CONTAINER_LABEL] },
+      });
+    try {
+      const started = await request(backend.server)
+        .post('/api/image-factory/refinery/sets/slow/runs')
+        .set('Authorization', ada);
+      const runId: string = started.body.id;
+      const running = await until(backend.server, runId, r =>
+        r.jobs.some(j => j.status === 'running'),
+      );
+      const deadline = Date.now() + 60_000;
+      while ((await containers()).length === 0 && Date.now() < deadline) {
+        await new Promise(r => setTimeout(r, 250));
+      }
+      expect(await containers()).toHaveLength(1);
+
+      const cancel = (id: string, who: string) =>
+        request(backend.server)
+          .post(`/api/image-factory/refinery/runs/${id}/cancel`)
+          .set('Authorization', who);
+      const refused = await cancel(runId, guest);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toBe(
+        'Not allowed to cancel refinery runs (permission image-factory.refinery.run)',
+      );
+      expect((await cancel('no-such-run', ada)).status).toBe(404);
+
+      const cancelled = await cancel(runId, ada);
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({
+        status: 'cancelled',
+        error: 'Cancelled by user:default/ada',
+        jobs: [
+          {
+            id: running.jobs[0].id,
+            status: 'cancelled',
+            error: 'Cancelled by user:default/ada',
+          },
+        ],
+      });
+      // This backend builds it: the container is stopped at once.
+      const gone = Date.now() + 30_000;
+      while ((await containers()).length > 0 && Date.now() < gone) {
+        await new Promise(r => setTimeout(r, 250));
+      }
+      expect(await containers()).toEqual([]);
+      const log = await request(backend.server)
+        .get(`/api/image-factory/refinery/jobs/${running.jobs[0].id}/logs`)
+        .set('Authorization', ada);
+      expect(log.body.done).toBe(true);
+      expect(log.body.items.map((l: { text: string }) => l.text)).toContain(
+        'Cancelled by user:default/ada; stopped',
+      );
+
+      const again = await cancel(runId, ada);
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toBe(
+        `Refinery run ${runId} is cancelled already; only a queued, planning or building run can be cancelled`,
+      );
+      // The stopped build recorded nothing over the cancellation.
+      const after = await request(backend.server)
+        .get(`/api/image-factory/refinery/runs/${runId}`)
+        .set('Authorization', ada);
+      expect(after.body).toMatchObject({
+        status: 'cancelled',
+        jobs: [{ status: 'cancelled', files: [] }],
+      });
+    } finally {
+      await backend.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('gives a build back when its backend stops, and the next backend builds it once', async () => {
     const dir = await workspace();

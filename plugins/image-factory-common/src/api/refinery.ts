@@ -4,7 +4,7 @@ import type { WheelSet } from '../wheelsFile';
 /**
  * Where a refinery run stands: `queued`, `planning` (pip resolves each
  * target), `building` (its jobs run round after round), then `succeeded`
- * (every build published or reused) or `failed`.
+ * (every build published or reused), `failed` or `cancelled` (by a user).
  *
  * @public
  */
@@ -13,12 +13,14 @@ export type RefineryRunStatus =
   | 'planning'
   | 'building'
   | 'succeeded'
-  | 'failed';
+  | 'failed'
+  | 'cancelled';
 
 /**
  * Where one build of a run stands: `waiting` for an earlier round,
  * `queued`, `running`, then `built` (published), `reused` (built before
- * from the same inputs), `failed` or `skipped` (a build it needs failed).
+ * from the same inputs), `failed`, `skipped` (a build it needs failed) or
+ * `cancelled` (its run was).
  *
  * @public
  */
@@ -29,7 +31,8 @@ export type RefineryJobStatus =
   | 'built'
   | 'reused'
   | 'failed'
-  | 'skipped';
+  | 'skipped'
+  | 'cancelled';
 
 /**
  * What a plan does with one resolved distribution on one target.

@@ -118,7 +118,7 @@ export const imageFactoryStatusReadPermission = createPermission({
 
 /**
  * Start a run of a wheel set in the refinery (plan it, then build what it
- * needs). Not tied to a resource: wheel sets are not catalog entities.
+ * needs), or cancel one that has not ended. Not tied to a resource: wheel sets are not catalog entities.
  *
  * @public
  */

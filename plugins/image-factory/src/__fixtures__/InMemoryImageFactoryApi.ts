@@ -155,6 +155,10 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     startResult?: WriteResult;
     /** The set of each `startRefineryRun` call, in order. */
     started: string[];
+    /** What `cancelRefineryRun` answers instead of cancelling the run. */
+    cancelResult?: WriteResult;
+    /** The run id of each `cancelRefineryRun` call, in order. */
+    cancelled?: string[];
   } = {
     sets: { sets: [], issues: [] },
     runs: [],
@@ -537,6 +541,25 @@ export class InMemoryImageFactoryApi implements ImageFactoryApi {
     return settle<RefineryRunDetail>(
       run ?? new Error(`No refinery run with id '${id}'`),
     );
+  }
+
+  cancelRefineryRun(id: string): Promise<RefineryRunDetail> {
+    (this.refinery.cancelled ??= []).push(id);
+    const scripted = this.refinery.cancelResult;
+    if (scripted) return settle<RefineryRunDetail>(scripted);
+    const run = this.refinery.runs.find(r => r.id === id);
+    if (!run)
+      return settle<RefineryRunDetail>(
+        new Error(`No refinery run with id '${id}'`),
+      );
+    run.status = 'cancelled';
+    run.error = 'Cancelled by user:default/guest';
+    run.jobs = run.jobs.map(j =>
+      ['waiting', 'queued', 'running'].includes(j.status)
+        ? { ...j, status: 'cancelled' as const, error: run.error }
+        : j,
+    );
+    return settle({ ...run });
   }
 
   startRefineryRun(set: string): Promise<RefineryRun> {

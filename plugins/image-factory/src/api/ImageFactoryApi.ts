@@ -276,6 +276,13 @@ export interface ImageFactoryApi {
   startRefineryRun(set: string): Promise<RefineryRun>;
 
   /**
+   * Cancels a queued, planning or building run; its running builds stop
+   * (`POST /api/image-factory/refinery/runs/:id/cancel`). Needs
+   * `image-factory.refinery.run`; a run that has ended is a 409.
+   */
+  cancelRefineryRun(id: string): Promise<RefineryRunDetail>;
+
+  /**
    * Asks for a new wheel set: a pull request against wheels.yaml
    * (`POST /api/image-factory/refinery/sets`). Needs
    * `image-factory.wheel-set.enroll` and membership of the set's owner.

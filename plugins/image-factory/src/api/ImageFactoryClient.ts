@@ -379,6 +379,14 @@ export class ImageFactoryClient implements ImageFactoryApi {
     );
   }
 
+  /** {@inheritDoc ImageFactoryApi.cancelRefineryRun} */
+  async cancelRefineryRun(id: string): Promise<RefineryRunDetail> {
+    return this.request(
+      'POST',
+      `/refinery/runs/${encodeURIComponent(id)}/cancel`,
+    );
+  }
+
   /** {@inheritDoc ImageFactoryApi.getRefineryQueue} */
   async getRefineryQueue(): Promise<RefineryQueueState> {
     return this.request('GET', '/refinery/queue');

@@ -159,6 +159,86 @@ describe('RefineryRunStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'cancels a run: its open builds end, the running one loses its lease, and nothing can record a result afterwards, on %p',
+    async databaseId => {
+      const store = await storeOn(databaseId);
+      await plannedRun(store, [
+        job(10, 'pycparser', 0),
+        job(11, 'cffi', 1),
+        job(12, 'markupsafe', 0, 'linux/s390x'),
+      ]);
+      expect(
+        await store.jobLeases.claim({ owner: 'a', leaseMs: LEASE, now: at(3) }),
+      ).toBe(id(10));
+
+      expect(
+        await store.cancel({ id: id(1), by: 'user:default/ada', now: at(4) }),
+      ).toEqual({ runningJobs: [id(10)] });
+      expect(await store.getRun(id(1))).toMatchObject({
+        status: 'cancelled',
+        error: 'Cancelled by user:default/ada',
+        finishedAt: at(4),
+      });
+      for (const n of [10, 11, 12]) {
+        expect(await store.getJob(id(n))).toMatchObject({
+          status: 'cancelled',
+          error: 'Cancelled by user:default/ada',
+        });
+      }
+      // The backend that built it can neither renew nor finish it.
+      expect(
+        await store.jobLeases.renew({
+          id: id(10),
+          owner: 'a',
+          leaseMs: LEASE,
+          now: at(5),
+        }),
+      ).toBe(false);
+      expect(await finish(store, id(10), 'a', at(5))).toBe(false);
+      expect((await store.getRun(id(1)))?.status).toBe('cancelled');
+      // Nothing is left to claim, and an ended run cannot be cancelled again.
+      expect(
+        await store.jobLeases.claim({ owner: 'b', leaseMs: LEASE, now: at(6) }),
+      ).toBeUndefined();
+      expect(await store.queueState()).toEqual({
+        queued: 0,
+        running: 0,
+        waiting: 0,
+        planning: 0,
+      });
+      expect(
+        await store.cancel({ id: id(1), by: 'user:default/ada', now: at(7) }),
+      ).toBeUndefined();
+      expect(
+        await store.cancel({ id: id(99), by: 'user:default/ada', now: at(7) }),
+      ).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'cancels a run while it is planned: the planner cannot record its plan, on %p',
+    async databaseId => {
+      const store = await storeOn(databaseId);
+      await store.createRun({ id: id(1), wheelSet: set, now: at(0) });
+      await store.runLeases.claim({ owner: 'a', leaseMs: LEASE, now: at(1) });
+      expect(
+        await store.cancel({ id: id(1), by: 'user:default/ada', now: at(2) }),
+      ).toEqual({ runningJobs: [] });
+      expect(
+        await store.planned({
+          id: id(1),
+          owner: 'a',
+          plan,
+          jobs: [job(10, 'pycparser', 0)],
+          now: at(3),
+        }),
+      ).toBe(false);
+      expect(await store.jobsOf([id(1)])).toEqual([]);
+      expect((await store.getRun(id(1)))?.status).toBe('cancelled');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'skips what a failed build was needed for and says why the run failed, on %p',
     async databaseId => {
       const store = await storeOn(databaseId);

@@ -372,6 +372,48 @@ export class RefineryRunStore {
   }
 
   /**
+   * Cancels a run that has not ended: the run and its open builds become
+   * `cancelled` and lose their leases, so the backend planning or building
+   * them stops at its next lease renewal and can no longer record a result.
+   * Answers the builds that were running (their backends stop them), or
+   * undefined when the run is unknown or already over.
+   */
+  async cancel(options: {
+    id: string;
+    by: string;
+    now: Date;
+  }): Promise<{ runningJobs: string[] } | undefined> {
+    const { id, now } = options;
+    return this.db.transaction(async tx => {
+      const updated = await tx(RUNS)
+        .where({ id })
+        .whereIn('status', ['queued', 'planning', 'building'])
+        .update({
+          status: 'cancelled',
+          error: `Cancelled by ${options.by}`,
+          lease_owner: null,
+          lease_expires_at: null,
+          finished_at: now,
+        });
+      if (!updated) return undefined;
+      const running = await tx<JobRow>(JOBS)
+        .select('id')
+        .where({ run_id: id, status: 'running' });
+      await tx(JOBS)
+        .where({ run_id: id })
+        .whereIn('status', ['waiting', 'queued', 'running'])
+        .update({
+          status: 'cancelled',
+          error: `Cancelled by ${options.by}`,
+          lease_owner: null,
+          lease_expires_at: null,
+          finished_at: now,
+        });
+      return { runningJobs: running.map(r => r.id) };
+    });
+  }
+
+  /**
    * Plans and builds whose backend stopped: back to the queue while
    * attempts are left, else failed as interrupted (and their runs moved on).
    */

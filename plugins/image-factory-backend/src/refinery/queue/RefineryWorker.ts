@@ -29,6 +29,10 @@ class ShuttingDown extends Error {
   name = 'ShuttingDown';
 }
 
+class Cancelled extends Error {
+  name = 'Cancelled';
+}
+
 /** How the refinery's workers take work. */
 export interface RefineryWorkerConfig {
   /** Plans and builds at once on this backend. */
@@ -166,6 +170,13 @@ export class RefineryWorker {
     await this.idle();
   }
 
+  /** Stops the plans and builds of these ids this backend runs (their run was cancelled). */
+  cancel(ids: string[], reason: string): void {
+    for (const id of ids) {
+      this.running.get(id)?.controller.abort(new Cancelled(reason));
+    }
+  }
+
   private schedule(ms: number) {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), ms);
@@ -227,7 +238,16 @@ export class RefineryWorker {
         const held =
           (await leases.runLeases.renew(renew)) ||
           (await leases.jobLeases.renew(renew));
-        if (!held) controller.abort(new LeaseLostError('The lease was lost'));
+        if (!held) {
+          // A user cancelled it (on any backend), or another backend took it.
+          const row =
+            (await leases.getRun(id)) ?? (await leases.getJob(id));
+          controller.abort(
+            row?.status === 'cancelled'
+              ? new Cancelled(row.error ?? 'Cancelled')
+              : new LeaseLostError('The lease was lost'),
+          );
+        }
       } catch (e) {
         assertError(e);
         this.options.logger.warn('Renewing a refinery lease failed', {
@@ -270,7 +290,10 @@ export class RefineryWorker {
     log: BuildLog,
   ): Promise<boolean> {
     if (!signal.aborted) return false;
-    if (signal.reason instanceof ShuttingDown) {
+    if (signal.reason instanceof Cancelled) {
+      log.system(`${signal.reason.message}; stopped`);
+      await log.flush();
+    } else if (signal.reason instanceof ShuttingDown) {
       log.system('The backend is stopping; this goes back to the queue');
       await log.flush();
       await release();

@@ -31,6 +31,15 @@ export interface RefineryQueue {
   request(set: WheelSet, requestedBy?: string): Promise<RefineryRun>;
   listRuns(options: { set?: string; limit: number }): Promise<RefineryRun[]>;
   getRun(id: string): Promise<RefineryRunDetail | undefined>;
+  /**
+   * Cancels a run that has not ended; its running builds stop (on this
+   * backend now, on another at its next lease renewal). `over` when the run
+   * had already ended; undefined when there is no such run.
+   */
+  cancel(
+    id: string,
+    by: string,
+  ): Promise<{ run: RefineryRunDetail; over: boolean } | undefined>;
   wheels(): Promise<RefineryWheelSummary[]>;
 }
 
@@ -93,6 +102,22 @@ export function createRefineryQueue(options: {
     async getRun(id) {
       const run = await store.getRun(id);
       return run && toApiRunDetail(run, await store.jobsOf([id]));
+    },
+    async cancel(id, by) {
+      const cancelled = await store.cancel({ id, by, now: now() });
+      if (cancelled) {
+        worker.cancel([id, ...cancelled.runningJobs], `Cancelled by ${by}`);
+        for (const changed of [id, ...cancelled.runningJobs]) {
+          events.changed(changed);
+        }
+        options.onChanged?.();
+      }
+      const run = await store.getRun(id);
+      if (!run) return undefined;
+      return {
+        run: toApiRunDetail(run, await store.jobsOf([id])),
+        over: !cancelled,
+      };
     },
     async wheels() {
       const latest = await store.latestJobs();

@@ -98,6 +98,7 @@ export const JOB_FINISHED: RefineryJobStatus[] = [
   'reused',
   'failed',
   'skipped',
+  'cancelled',
 ];
 
 export const toRunRecord = (row: RunRow): RefineryRunRecord => ({

@@ -274,6 +274,38 @@ describe('RefineryPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('cancels a running run', async () => {
+    const api = refinery();
+    const running = failedRun();
+    running.status = 'building';
+    delete running.error;
+    running.jobs = running.jobs.map(j => ({
+      ...j,
+      status: 'running' as const,
+    }));
+    api.refinery.runs = [running];
+    await renderPage(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Cancel run' }),
+    );
+    await waitFor(() => expect(api.refinery.cancelled).toEqual(['run-1']));
+    expect(
+      await screen.findByText('Cancelled by user:default/guest'),
+    ).toBeInTheDocument();
+    // An ended run has no Cancel button.
+    expect(
+      screen.queryByRole('button', { name: 'Cancel run' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('disables Cancel run without the permission, and says why', async () => {
+    const api = refinery();
+    api.refinery.runs = [{ ...failedRun(), status: 'planning' }];
+    await renderPage(api, ['image-factory.refinery.run']);
+    const button = await screen.findByRole('button', { name: 'Cancel run' });
+    await waitFor(() => expect(button).toBeDisabled());
+  });
+
   it('says where wheel sets come from when none are configured', async () => {
     const api = refinery();
     api.refinery.sets = new Error(

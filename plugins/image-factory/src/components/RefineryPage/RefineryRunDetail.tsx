@@ -1,8 +1,16 @@
 import { useState } from 'react';
-import { Box, Button, Chip, Typography } from '@material-ui/core';
+import { Box, Button, Chip, Tooltip, Typography } from '@material-ui/core';
 import { InfoCard, WarningPanel } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { RefineryRunDetail as Run } from '@image-factory/plugin-image-factory-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  imageFactoryRefineryRunPermission,
+  type RefineryRunDetail as Run,
+} from '@image-factory/plugin-image-factory-common';
+import { imageFactoryApiRef } from '../../api';
+import { backendMessage } from '../ChangeRequestResult';
+import { isActiveRun } from './RefineryStatus';
 import { RefineryJobsTable } from './RefineryJobsTable';
 import { RefineryLogDialog } from './RefineryLogDialog';
 import { FailureCauses } from './RefineryRunsCard';
@@ -81,16 +89,75 @@ function Plans(props: { run: Run }) {
   );
 }
 
+/**
+ * Cancels a run that has not ended; disabled, saying why, without the
+ * permission to run sets.
+ */
+function CancelRun(props: { run: Run; onCancelled: (run: Run) => void }) {
+  const api = useApi(imageFactoryApiRef);
+  const alerts = useApi(alertApiRef);
+  const permission = usePermission({
+    permission: imageFactoryRefineryRunPermission,
+  });
+  const [cancelling, setCancelling] = useState(false);
+  const cancel = async () => {
+    setCancelling(true);
+    try {
+      props.onCancelled(await api.cancelRefineryRun(props.run.id));
+      alerts.post({
+        message: `Run of ${props.run.set} cancelled`,
+        severity: 'success',
+        display: 'transient',
+      });
+    } catch (e) {
+      alerts.post({
+        message: `Could not cancel the run of ${
+          props.run.set
+        }: ${backendMessage(e as Error)}`,
+        severity: 'error',
+      });
+    } finally {
+      setCancelling(false);
+    }
+  };
+  const button = (
+    <Button
+      size="small"
+      color="secondary"
+      disabled={!permission.allowed || cancelling}
+      onClick={cancel}
+    >
+      Cancel run
+    </Button>
+  );
+  if (permission.loading || permission.allowed) return button;
+  return (
+    <Tooltip
+      title={`You need the permission ${imageFactoryRefineryRunPermission.name}`}
+    >
+      <span>{button}</span>
+    </Tooltip>
+  );
+}
+
 /** One run: its plan per target and its builds, with the plan's log. */
 export function RefineryRunDetail(props: { run: Run }) {
-  const { run } = props;
   const [planLog, setPlanLog] = useState(false);
+  // The page polls runs; until it has seen the cancellation, show it.
+  const [cancelled, setCancelled] = useState<Run>();
+  const run =
+    cancelled?.id === props.run.id && isActiveRun(props.run.status)
+      ? cancelled
+      : props.run;
   return (
     <InfoCard
       title={`Run of ${run.set}`}
       subheader={run.id}
       action={
-        <Box pt={1} pr={1}>
+        <Box pt={1} pr={1} display="flex" gridGap={4}>
+          {isActiveRun(run.status) && (
+            <CancelRun run={run} onCancelled={setCancelled} />
+          )}
           <Button size="small" onClick={() => setPlanLog(true)}>
             Plan log
           </Button>
@@ -100,7 +167,7 @@ export function RefineryRunDetail(props: { run: Run }) {
       {run.error && (
         <Box mb={2}>
           <WarningPanel
-            severity="error"
+            severity={run.status === 'cancelled' ? 'info' : 'error'}
             title={`Run ${run.status}`}
             message={run.error}
           />

@@ -23,6 +23,7 @@ export function RefineryStatus(props: {
     case 'failed':
       return <StatusError>{status}</StatusError>;
     case 'skipped':
+    case 'cancelled':
       return <StatusAborted>{status}</StatusAborted>;
     case 'planning':
     case 'building':
