@@ -8,3 +8,4 @@ export { scaffolderModuleImageFactory as default } from './module';
 export { createValidateImageAction } from './actions/validateImage';
 export { createAnalyzeDockerfileAction } from './actions/analyzeDockerfile';
 export { createEnrollImageAction } from './actions/enrollImage';
+export { createEnrollWheelSetAction } from './actions/enrollWheelSet';

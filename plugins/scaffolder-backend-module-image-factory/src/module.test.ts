@@ -26,6 +26,7 @@ describe('scaffolderModuleImageFactory', () => {
       'image-factory:validate',
       'image-factory:analyze',
       'image-factory:enroll',
+      'image-factory:enroll-wheel-set',
     ]);
     await backend.stop();
   });

@@ -5,6 +5,7 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createAnalyzeDockerfileAction } from './actions/analyzeDockerfile';
 import { createEnrollImageAction } from './actions/enrollImage';
+import { createEnrollWheelSetAction } from './actions/enrollWheelSet';
 import { createValidateImageAction } from './actions/validateImage';
 
 /**
@@ -27,6 +28,7 @@ export const scaffolderModuleImageFactory = createBackendModule({
           createValidateImageAction(),
           createAnalyzeDockerfileAction({ discovery, auth }),
           createEnrollImageAction({ discovery, auth }),
+          createEnrollWheelSetAction({ discovery, auth }),
         );
       },
     });

@@ -21,6 +21,15 @@ export const EXAMPLE_IMAGES_YAML = readFileSync(
   'utf8',
 );
 
+/** The example wheels.yaml: comments, two sets. */
+export const EXAMPLE_WHEELS_YAML = readFileSync(
+  path.resolve(__dirname, '../../../../examples/wheels.yaml'),
+  'utf8',
+);
+
+/** The platforms the refinery has a builder for, with `wheelSets`. */
+export const WHEEL_BUILDER_PLATFORMS = ['linux/amd64', 'linux/s390x'];
+
 export const OWNER = 'acme';
 export const REPO = 'factory-config';
 
@@ -51,19 +60,35 @@ export interface ImageFactoryUnderTest {
   stop(): Promise<void>;
 }
 
+export interface StartImageFactoryOptions {
+  /**
+   * Enrolls wheel sets by pull request too: the example `wheels.yaml` next to
+   * `images.yaml` in the config repository as
+   * `imageFactory.refinery.wheels.location`, builders for
+   * {@link WHEEL_BUILDER_PLATFORMS}, and no refinery workers. Without it the
+   * refinery has no `wheels.yaml`, so wheel sets cannot be enrolled.
+   */
+  wheelSets?: boolean;
+}
+
 /**
  * The Image Factory backend plugin, started in-process on a loopback port,
  * with enrollment configured as in a portal: `images.yaml` of the example in
  * a repository of a local GitHub test server, reached through an
  * `integrations.github` entry.
  */
-export async function startImageFactory(): Promise<ImageFactoryUnderTest> {
+export async function startImageFactory(
+  options: StartImageFactoryOptions = {},
+): Promise<ImageFactoryUnderTest> {
   const github = await startGitHubTestServer({
     repos: [
       {
         owner: OWNER,
         name: REPO,
-        files: { 'images.yaml': EXAMPLE_IMAGES_YAML },
+        files: {
+          'images.yaml': EXAMPLE_IMAGES_YAML,
+          ...(options.wheelSets ? { 'wheels.yaml': EXAMPLE_WHEELS_YAML } : {}),
+        },
       },
       // The source the tests enroll web-api from: the factory reads it first.
       {
@@ -108,6 +133,21 @@ export async function startImageFactory(): Promise<ImageFactoryUnderTest> {
             enrollment: {
               target: `${github.webUrl}/${OWNER}/${REPO}/blob/main/images.yaml`,
             },
+            ...(options.wheelSets
+              ? {
+                  refinery: {
+                    wheels: {
+                      location: `${github.webUrl}/${OWNER}/${REPO}/blob/main/wheels.yaml`,
+                    },
+                    builders: WHEEL_BUILDER_PLATFORMS.map(platform => ({
+                      platform,
+                      image: `wheel-builder:${platform.split('/')[1]}`,
+                    })),
+                    // Enrollment only reads which platforms have a builder.
+                    workers: { enabled: false },
+                  },
+                }
+              : {}),
           },
         },
       }),

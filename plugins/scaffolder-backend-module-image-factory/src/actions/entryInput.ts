@@ -4,8 +4,8 @@ import {
   imageEntryFields,
 } from '@image-factory/plugin-image-factory-common';
 
-/** The zod the scaffolder hands to an action's input schema. */
-type ActionZod = Parameters<
+/** The zod the scaffolder hands to an action's input and output schemas. */
+export type ActionZod = Parameters<
   Extract<
     NonNullable<
       NonNullable<Parameters<typeof createTemplateAction>[0]['schema']>['input']
