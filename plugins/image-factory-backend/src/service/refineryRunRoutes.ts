@@ -2,22 +2,15 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  imageFactoryRefineryRunPermission,
-  normalizeProjectName,
-} from '@image-factory/plugin-image-factory-common';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import { normalizeProjectName } from '@image-factory/plugin-image-factory-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RefineryQueue } from '../refinery/queue/createRefineryQueue';
 import { JOB_FINISHED } from '../refinery/queue/rows';
 import { toApiJob } from '../refinery/queue/toApiRun';
 import { callerRef } from './callerRef';
+import { refineryRunCaller } from './refineryRunCaller';
 import { streamLogEvents } from './streamLogEvents';
 import { wholeNumber } from './wholeNumber';
 
@@ -60,18 +53,11 @@ export function refineryRunRoutes(options: {
   });
 
   router.post('/refinery/runs/:id/cancel', async (req, res) => {
-    const credentials = await options.httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await options.permissions.authorize(
-      [{ permission: imageFactoryRefineryRunPermission }],
-      { credentials },
+    const credentials = await refineryRunCaller(
+      options,
+      req,
+      'cancel refinery runs',
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to cancel refinery runs (permission ${imageFactoryRefineryRunPermission.name})`,
-      );
-    }
     const cancelled = await queue.cancel(
       req.params.id,
       callerRef(credentials) ?? 'a service',

@@ -3,16 +3,8 @@ import {
   PermissionsService,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
-import {
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  formatImagesFileIssue,
-  imageFactoryRefineryRunPermission,
-} from '@image-factory/plugin-image-factory-common';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { formatImagesFileIssue } from '@image-factory/plugin-image-factory-common';
 import Dockerode from 'dockerode';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -21,6 +13,7 @@ import type { BuilderImages } from '../refinery/builders';
 import { readWheelSets } from '../refinery/readWheelSets';
 import { runWheelSet } from '../refinery/runWheelSet';
 import { callerRef } from './callerRef';
+import { refineryRunCaller } from './refineryRunCaller';
 import type { WheelFileStore } from '../refinery/store/WheelFileStore';
 import type { WheelPublisher } from '../refinery/WheelPublisher';
 
@@ -79,18 +72,7 @@ export function refinerySetRoutes(options: {
   };
 
   router.post('/refinery/sets/:name/runs', async (req, res) => {
-    const credentials = await options.httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await options.permissions.authorize(
-      [{ permission: imageFactoryRefineryRunPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to run wheel sets (permission ${imageFactoryRefineryRunPermission.name})`,
-      );
-    }
+    const credentials = await refineryRunCaller(options, req, 'run wheel sets');
     if (!options.queue) {
       throw new ServiceUnavailableError(
         'The refinery does not run builds on this backend',
