@@ -7,6 +7,7 @@ import {
   Dialog,
   DialogActions,
   DialogContent,
+  DialogContentText,
   DialogTitle,
   FormControl,
   FormControlLabel,
@@ -17,23 +18,28 @@ import {
   TextField,
 } from '@material-ui/core';
 import { ResponseError } from '@backstage/errors';
-import type { EnrollmentResponse } from '@image-factory/plugin-image-factory-common';
+import { WarningPanel } from '@backstage/core-components';
+import type {
+  EnrollmentResponse,
+  WheelSet,
+} from '@image-factory/plugin-image-factory-common';
 import { useChangeRequest } from '../../hooks/useChangeRequest';
 import { useDefaultOwner } from '../../hooks/useDefaultOwner';
-import {
-  backendMessage,
-  ChangeRequestError,
-  ChangeRequestSuccess,
-} from '../ChangeRequestResult';
+import { backendMessage, ChangeRequestSuccess } from '../ChangeRequestResult';
 import {
   backendFieldErrors,
   initialWheelSetValues,
+  targetsEditable,
+  toChangeWheelSetRequest,
   toEnrollWheelSetRequest,
+  validateWheelSetChange,
   validateWheelSetForm,
   WHEEL_PLATFORMS,
+  wheelSetValues,
   WheelSetField,
   WheelSetFormValues,
 } from './wheelSetForm';
+import { WheelSetRequestError } from './WheelSetRequestError';
 
 const LABELS: Record<WheelSetField, string> = {
   name: 'Name',
@@ -56,32 +62,63 @@ const HINTS: Partial<Record<WheelSetField, string>> = {
   upstream: 'The PEP 503 index the sdists come from',
 };
 
-/**
- * Asks for a new wheel set: a form checked as it is filled with the schema
- * of wheels.yaml, that opens a pull request adding the set; merging it is
- * the approval, after which the set can be run.
- */
-export function EnrollWheelSetDialog(props: {
-  open: boolean;
-  onClose: () => void;
-  onEnrolled?: (response: EnrollmentResponse) => void;
-  /** Where the form starts from, e.g. the example's upstream. */
-  defaults?: Partial<WheelSetFormValues>;
-  /** The platforms the refinery has builders for; every known one when absent. */
-  platforms?: string[];
-}) {
-  const { open, onClose, onEnrolled, defaults } = props;
+/** What the dialog asks for: a new set, or a change of `set`. */
+export type WheelSetDialogMode =
+  | { mode?: 'enroll'; set?: undefined }
+  | {
+      mode: 'change';
+      /** The set as wheels.yaml has it; the form starts from it. */
+      set: WheelSet;
+    };
+
+/** Every platform offered, then those the set has that are not (to untick). */
+function offeredPlatforms(
+  builderPlatforms: string[] | undefined,
+  set: WheelSet | undefined,
+): readonly string[] {
   const offered =
-    props.platforms && props.platforms.length > 0
-      ? props.platforms
+    builderPlatforms && builderPlatforms.length > 0
+      ? builderPlatforms
       : WHEEL_PLATFORMS;
-  const [values, setValues] = useState<WheelSetFormValues>(() => ({
-    ...initialWheelSetValues(offered),
-    // A default that is not known (a set without a builder) stays the form's.
-    ...Object.fromEntries(
-      Object.entries(defaults ?? {}).filter(([, v]) => v !== undefined),
-    ),
-  }));
+  const current = set?.targets.flatMap(t => t.platforms) ?? [];
+  return [...offered, ...current.filter(p => !offered.includes(p))].filter(
+    (p, i, all) => all.indexOf(p) === i,
+  );
+}
+
+/**
+ * Asks for a new wheel set, or (`mode: 'change'`) for a change of one: a
+ * form checked as it is filled with the schema of wheels.yaml, that opens a
+ * pull request adding or changing the set; merging it is the approval, after
+ * which the set can be run as it is. A change sends only the fields changed;
+ * the name cannot change.
+ */
+export function EnrollWheelSetDialog(
+  props: {
+    open: boolean;
+    onClose: () => void;
+    /** Called with the pull request once it is open (or reused). */
+    onOpened?: (response: EnrollmentResponse) => void;
+    /** Where a new set's form starts from, e.g. the example's upstream. */
+    defaults?: Partial<WheelSetFormValues>;
+    /** The platforms the refinery has builders for; every known one when absent. */
+    platforms?: string[];
+  } & WheelSetDialogMode,
+) {
+  const { open, onClose, onOpened, defaults } = props;
+  const changing = props.mode === 'change' ? props.set : undefined;
+  const offered = offeredPlatforms(props.platforms, changing);
+  const [values, setValues] = useState<WheelSetFormValues>(() =>
+    changing
+      ? wheelSetValues(changing)
+      : {
+          ...initialWheelSetValues(offered),
+          // A default that is not known (a set without a builder) stays the form's.
+          ...Object.fromEntries(
+            Object.entries(defaults ?? {}).filter(([, v]) => v !== undefined),
+          ),
+        },
+  );
   const [touched, setTouched] = useState<Set<WheelSetField>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const request = useChangeRequest();
@@ -93,7 +130,15 @@ export function EnrollWheelSetDialog(props: {
     }
   }, [defaultOwner]);
 
-  const validation = useMemo(() => validateWheelSetForm(values), [values]);
+  const validation = useMemo(
+    () =>
+      changing
+        ? validateWheelSetChange(changing, values)
+        : { ...validateWheelSetForm(values), changed: true },
+    [changing, values],
+  );
+  const action = changing ? 'change' : 'enroll';
+  const fixedTargets = changing && !targetsEditable(changing);
   const serverErrors = useMemo(() => {
     const error = request.error;
     if (!(error instanceof ResponseError) || error.statusCode !== 400) {
@@ -116,16 +161,28 @@ export function EnrollWheelSetDialog(props: {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    if (!validation.valid) return;
+    if (!validation.valid || !validation.changed) return;
     const result = await request.send(api =>
-      api.enrollWheelSet(toEnrollWheelSetRequest(values)),
+      changing
+        ? api.changeWheelSet(
+            changing.name,
+            toChangeWheelSetRequest(changing, values),
+          )
+        : api.enrollWheelSet(toEnrollWheelSetRequest(values)),
     );
-    if (result) onEnrolled?.(result);
+    // useAsyncFn resolves with the error when the request fails.
+    if (result && !(result instanceof Error)) onOpened?.(result);
   };
 
   const text = (
     field: WheelSetField,
-    extra: { multiline?: boolean; required?: boolean } = {},
+    extra: {
+      multiline?: boolean;
+      required?: boolean;
+      readOnly?: boolean;
+      disabled?: boolean;
+      hint?: string;
+    } = {},
   ) => (
     <TextField
       id={`wheel-set-${field}`}
@@ -134,8 +191,10 @@ export function EnrollWheelSetDialog(props: {
       onChange={e => set(field, e.target.value)}
       onBlur={() => touch(field)}
       error={!!errorOf(field)}
-      helperText={errorOf(field) ?? HINTS[field]}
+      helperText={errorOf(field) ?? extra.hint ?? HINTS[field]}
       required={extra.required}
+      InputProps={extra.readOnly ? { readOnly: true } : undefined}
+      disabled={extra.disabled}
       multiline={extra.multiline}
       minRows={extra.multiline ? 3 : undefined}
       fullWidth
@@ -144,14 +203,30 @@ export function EnrollWheelSetDialog(props: {
     />
   );
 
+  const title = changing
+    ? `Change the wheel set ${changing.name}`
+    : 'Enroll a wheel set';
+
   return (
     <Dialog open={open} onClose={onClose} maxWidth="md" fullWidth>
-      <form onSubmit={submit} noValidate aria-label="Enroll a wheel set">
-        <DialogTitle>Enroll a wheel set</DialogTitle>
+      <form onSubmit={submit} noValidate aria-label={title}>
+        <DialogTitle>{title}</DialogTitle>
         <DialogContent>
+          {changing && (
+            <DialogContentText>
+              Opens a pull request that changes the set in wheels.yaml, with
+              only the fields you change. Once a reviewer merges it, the next
+              run builds the set as changed.
+            </DialogContentText>
+          )}
           <Grid container spacing={2}>
             <Grid item xs={12} sm={6}>
-              {text('name', { required: true })}
+              {text(
+                'name',
+                changing
+                  ? { readOnly: true, hint: "A set's name cannot change" }
+                  : { required: true },
+              )}
             </Grid>
             <Grid item xs={12} sm={6}>
               {text('owner', { required: true })}
@@ -160,7 +235,11 @@ export function EnrollWheelSetDialog(props: {
               {text('requirements', { multiline: true, required: true })}
             </Grid>
             <Grid item xs={12} sm={3}>
-              {text('python', { required: true })}
+              {text('python', {
+                required: true,
+                disabled: !!fixedTargets,
+                hint: fixedTargets ? 'See Platforms' : undefined,
+              })}
             </Grid>
             <Grid item xs={12} sm={9}>
               <FormControl
@@ -177,6 +256,7 @@ export function EnrollWheelSetDialog(props: {
                       control={
                         <Checkbox
                           checked={values.platforms.includes(platform)}
+                          disabled={!!fixedTargets}
                           onChange={e => {
                             touch('platforms');
                             set(
@@ -193,7 +273,9 @@ export function EnrollWheelSetDialog(props: {
                 </FormGroup>
                 <FormHelperText>
                   {errorOf('platforms') ??
-                    `Those the refinery has builders for; foreign ones build through QEMU`}
+                    (fixedTargets
+                      ? `This set has ${changing.targets.length} targets: change them in wheels.yaml`
+                      : `Those the refinery has builders for; foreign ones build through QEMU`)}
                 </FormHelperText>
               </FormControl>
             </Grid>
@@ -210,11 +292,19 @@ export function EnrollWheelSetDialog(props: {
               {text('reason', { multiline: true })}
             </Grid>
             <Grid item xs={12}>
+              {submitted && validation.valid && !validation.changed && (
+                <WarningPanel
+                  severity="info"
+                  defaultExpanded
+                  title="Nothing to change"
+                  message={`${changing?.name} already has these values: change a field, then open the pull request.`}
+                />
+              )}
               {request.error && (
-                <ChangeRequestError
+                <WheelSetRequestError
                   error={request.error}
-                  action="enroll"
-                  subject="wheel-set"
+                  action={action}
+                  name={values.name.trim()}
                 />
               )}
               {request.value && (
@@ -232,7 +322,10 @@ export function EnrollWheelSetDialog(props: {
               type="submit"
               color="primary"
               variant="contained"
-              disabled={request.loading || (submitted && !validation.valid)}
+              disabled={
+                request.loading ||
+                (submitted && (!validation.valid || !validation.changed))
+              }
             >
               Open pull request
             </Button>

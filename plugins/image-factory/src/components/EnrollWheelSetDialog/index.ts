@@ -1,1 +1,2 @@
 export { EnrollWheelSetDialog } from './EnrollWheelSetDialog';
+export { UnenrollWheelSetDialog } from './UnenrollWheelSetDialog';

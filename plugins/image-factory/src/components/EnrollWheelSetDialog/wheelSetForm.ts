@@ -1,7 +1,9 @@
 import {
+  ChangeWheelSetRequest,
   EnrollWheelSetRequest,
   parseFields,
   SUPPORTED_PLATFORMS,
+  WheelSet,
   wheelSetSchema,
 } from '@image-factory/plugin-image-factory-common';
 
@@ -42,14 +44,35 @@ export function initialWheelSetValues(
   };
 }
 
+/** The form filled with a set of wheels.yaml, to change it. */
+export function wheelSetValues(set: WheelSet): WheelSetFormValues {
+  const [target] = set.targets;
+  return {
+    name: set.name,
+    owner: set.owner,
+    requirements: (set.requirements ?? []).join('\n'),
+    python: target?.python ?? '',
+    platforms: target ? [...target.platforms] : [],
+    builder: set.builder,
+    upstream: set.upstream ?? '',
+    description: set.description ?? '',
+    reason: '',
+  };
+}
+
+/** One PEP 508 requirement per non-blank line. */
+function requirementLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map(line => line.trim())
+    .filter(Boolean);
+}
+
 /** The request the form sends: only what the user gave, defaults implicit. */
 export function toEnrollWheelSetRequest(
   values: WheelSetFormValues,
 ): EnrollWheelSetRequest {
-  const requirements = values.requirements
-    .split('\n')
-    .map(line => line.trim())
-    .filter(Boolean);
+  const requirements = requirementLines(values.requirements);
   const set: Record<string, unknown> = {
     name: values.name.trim(),
     owner: values.owner.trim(),
@@ -65,9 +88,74 @@ export function toEnrollWheelSetRequest(
   };
 }
 
-/** The form field a `set.…` path of the schema (or of the backend) is about. */
+/**
+ * What the form changes in `set`, as `POST …/changes` takes it: only the
+ * fields that differ, an emptied optional field as `null` (removed, so its
+ * default applies). The form shows one target, so a set with several keeps
+ * its targets; fields the form does not show (title, requirementsFile,
+ * hints, …) are left as they are.
+ */
+export function wheelSetChanges(
+  set: WheelSet,
+  values: WheelSetFormValues,
+): ChangeWheelSetRequest['changes'] {
+  const changes: ChangeWheelSetRequest['changes'] = {};
+  const owner = values.owner.trim();
+  if (owner !== set.owner) changes.owner = owner;
+  const builder = values.builder.trim();
+  if (builder !== set.builder) changes.builder = builder;
+  const optional = (
+    field: 'upstream' | 'description',
+    value: string,
+    was: string | undefined,
+  ) => {
+    if (value === (was ?? '')) return;
+    changes[field] = value === '' ? null : value;
+  };
+  optional('upstream', values.upstream.trim(), set.upstream);
+  optional('description', values.description.trim(), set.description);
+  const requirements = requirementLines(values.requirements);
+  if (requirements.join('\n') !== (set.requirements ?? []).join('\n')) {
+    changes.requirements = requirements.length > 0 ? requirements : null;
+  }
+  if (targetsEditable(set)) {
+    const [target] = set.targets;
+    const current: readonly string[] = target.platforms;
+    const python = values.python.trim();
+    // Platforms are a set: ticking them in another order changes nothing.
+    const samePlatforms =
+      values.platforms.length === current.length &&
+      values.platforms.every(p => current.includes(p));
+    if (python !== target.python || !samePlatforms) {
+      changes.targets = [{ python, platforms: values.platforms }];
+    }
+  }
+  return changes;
+}
+
+/** Whether the form can change the set's targets: it shows only one. */
+export function targetsEditable(set: WheelSet): boolean {
+  return set.targets.length === 1;
+}
+
+/** The body of `POST /refinery/sets/:name/changes` the form sends. */
+export function toChangeWheelSetRequest(
+  set: WheelSet,
+  values: WheelSetFormValues,
+): ChangeWheelSetRequest {
+  return {
+    changes: wheelSetChanges(set, values),
+    ...(values.reason.trim() ? { reason: values.reason.trim() } : {}),
+  };
+}
+
+/**
+ * The form field a `set.…` (or `changes.…`) path of the schema or of the
+ * backend is about.
+ */
 export function fieldOfPath(path: string): WheelSetField | undefined {
-  const match = /^(?:set\.)?([A-Za-z]+)(?:\[(\d+)\]\.([A-Za-z]+))?/.exec(path);
+  const match =
+    /^(?:set\.|changes\.)?([A-Za-z]+)(?:\[(\d+)\]\.([A-Za-z]+))?/.exec(path);
   if (!match) return undefined;
   const [, top, , inner] = match;
   if (top === 'targets') {
@@ -90,26 +178,59 @@ export function backendFieldErrors(
   message: string,
 ): Partial<Record<WheelSetField, string>> {
   const errors: Partial<Record<WheelSetField, string>> = {};
+  // An enrollment's body is checked as sent; a change's as the set would be.
   for (const part of message
-    .replace(/^Invalid request body: /, '')
+    .replace(
+      /^(?:Invalid request body|The wheel set would be invalid after this change): /,
+      '',
+    )
     .split('; ')) {
-    const match = /^((?:set|reason)[^\s:]*): (.+)$/.exec(part.trim());
+    const match = /^((?:set|changes|reason)[^\s:]*): (.+)$/.exec(part.trim());
     const field = match && fieldOfPath(match[1]);
     if (field && !errors[field]) errors[field] = match![2];
   }
   return errors;
 }
 
+/** A message per field of the form, and whether the set can be sent. */
+export interface WheelSetValidation {
+  fields: Partial<Record<WheelSetField, string>>;
+  valid: boolean;
+}
+
 /**
  * Checks the form with the schema of wheels.yaml, the one the backend uses:
  * a message per field, and whether the set can be sent.
  */
-export function validateWheelSetForm(values: WheelSetFormValues): {
-  fields: Partial<Record<WheelSetField, string>>;
-  valid: boolean;
-} {
-  const request = toEnrollWheelSetRequest(values);
-  const parsed = parseFields(wheelSetSchema, request.set, 'set');
+export function validateWheelSetForm(
+  values: WheelSetFormValues,
+): WheelSetValidation {
+  return validateWheelSet(toEnrollWheelSetRequest(values).set);
+}
+
+/**
+ * Checks a change as the backend will: the set with the form's changes
+ * applied, with the schema of wheels.yaml; `changed` is false when the form
+ * changes nothing.
+ */
+export function validateWheelSetChange(
+  set: WheelSet,
+  values: WheelSetFormValues,
+): WheelSetValidation & { changed: boolean } {
+  const changes = wheelSetChanges(set, values);
+  const entry: Record<string, unknown> = { ...set };
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === null) delete entry[field];
+    else entry[field] = value;
+  }
+  return {
+    ...validateWheelSet(entry),
+    changed: Object.keys(changes).length > 0,
+  };
+}
+
+function validateWheelSet(set: unknown): WheelSetValidation {
+  const parsed = parseFields(wheelSetSchema, set, 'set');
   const fields: Partial<Record<WheelSetField, string>> = {};
   if (!parsed.success) {
     for (const issue of parsed.issues) {

@@ -16,13 +16,17 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   imageFactoryWheelSetEnrollPermission,
   RefineryQueueState,
+  WheelSet,
   WheelSetList,
 } from '@image-factory/plugin-image-factory-common';
 import { imageFactoryApiRef } from '../../api';
 import { useRefinery } from '../../hooks/useRefinery';
 import { rootRouteRef } from '../../routes';
 import { backendMessage } from '../ChangeRequestResult';
-import { EnrollWheelSetDialog } from '../EnrollWheelSetDialog';
+import {
+  EnrollWheelSetDialog,
+  UnenrollWheelSetDialog,
+} from '../EnrollWheelSetDialog';
 import { PendingEnrollmentsCard } from '../PendingEnrollmentsCard';
 import { RefineryRunDetail } from './RefineryRunDetail';
 import { RefineryRunsCard } from './RefineryRunsCard';
@@ -55,11 +59,18 @@ function commonDefaults(sets: WheelSetList | Error | undefined) {
   };
 }
 
+/** The change-request dialog open on the page, if any. */
+type SetDialog =
+  | { kind: 'enroll' }
+  | { kind: 'change'; set: WheelSet }
+  | { kind: 'unenroll'; set: WheelSet };
+
 /**
- * The wheel refinery: the wheel sets of wheels.yaml with a Run button, the
- * queue, the runs (progress, failures by cause), the chosen run's plan and
- * builds with their logs, and the wheels the index serves. Follows active
- * runs as they plan and build.
+ * The wheel refinery: the wheel sets of wheels.yaml with Run, Change and
+ * Un-enroll buttons (the last two open pull requests, listed under Change
+ * requests), the queue, the runs (progress, failures by cause), the chosen
+ * run's plan and builds with their logs, and the wheels the index serves.
+ * Follows active runs as they plan and build.
  */
 export function RefineryPage() {
   const statusLink = useRouteRef(rootRouteRef);
@@ -68,8 +79,13 @@ export function RefineryPage() {
   const [selected, setSelected] = useState<string>();
   const [starting, setStarting] = useState<string>();
   const { value, error, reload } = useRefinery(selected);
-  const [enrolling, setEnrolling] = useState(false);
-  const [enrolled, setEnrolled] = useState(0);
+  const [dialog, setDialog] = useState<SetDialog>();
+  // Each opened pull request changes the key, so Change requests shows it.
+  const [opened, setOpened] = useState(0);
+  const closeDialog = () => setDialog(undefined);
+  const onOpened = () => setOpened(n => n + 1);
+  const builderPlatforms =
+    value?.sets instanceof Error ? undefined : value?.sets.builderPlatforms;
   const enrollPermission = usePermission({
     permission: imageFactoryWheelSetEnrollPermission,
   });
@@ -112,11 +128,18 @@ export function RefineryPage() {
               message={backendMessage(value.sets)}
             />
           ) : (
-            <WheelSetsCard sets={value.sets} starting={starting} onRun={run} />
+            <WheelSetsCard
+              sets={value.sets}
+              starting={starting}
+              onRun={run}
+              onChange={set => setDialog({ kind: 'change', set })}
+              onUnenroll={set => setDialog({ kind: 'unenroll', set })}
+              enrollPermission={enrollPermission}
+            />
           )}
         </Grid>
         <Grid item xs={12}>
-          <PendingEnrollmentsCard subject="wheel-set" refreshKey={enrolled} />
+          <PendingEnrollmentsCard subject="wheel-set" refreshKey={opened} />
         </Grid>
         <Grid item xs={12}>
           <RefineryRunsCard
@@ -159,7 +182,7 @@ export function RefineryPage() {
                 color="primary"
                 startIcon={<AddIcon />}
                 disabled={enrollPermission.loading || !enrollPermission.allowed}
-                onClick={() => setEnrolling(true)}
+                onClick={() => setDialog({ kind: 'enroll' })}
               >
                 Enroll wheel set
               </Button>
@@ -170,17 +193,32 @@ export function RefineryPage() {
           </Box>
         </ContentHeader>
         {body}
-        {enrolling && (
+        {/* Mounted only while open, so that each opening starts afresh. */}
+        {dialog?.kind === 'enroll' && (
           <EnrollWheelSetDialog
             open
             defaults={commonDefaults(value?.sets)}
-            platforms={
-              value?.sets instanceof Error
-                ? undefined
-                : value?.sets.builderPlatforms
-            }
-            onClose={() => setEnrolling(false)}
-            onEnrolled={() => setEnrolled(n => n + 1)}
+            platforms={builderPlatforms}
+            onClose={closeDialog}
+            onOpened={onOpened}
+          />
+        )}
+        {dialog?.kind === 'change' && (
+          <EnrollWheelSetDialog
+            open
+            mode="change"
+            set={dialog.set}
+            platforms={builderPlatforms}
+            onClose={closeDialog}
+            onOpened={onOpened}
+          />
+        )}
+        {dialog?.kind === 'unenroll' && (
+          <UnenrollWheelSetDialog
+            open
+            set={dialog.set}
+            onClose={closeDialog}
+            onOpened={onOpened}
           />
         )}
       </Content>

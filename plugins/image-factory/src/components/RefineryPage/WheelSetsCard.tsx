@@ -1,3 +1,4 @@
+import { ReactElement } from 'react';
 import { Box, Button, Chip, Typography } from '@material-ui/core';
 import PlayArrowIcon from '@material-ui/icons/PlayArrow';
 import {
@@ -9,23 +10,71 @@ import {
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   imageFactoryRefineryRunPermission,
+  imageFactoryWheelSetEnrollPermission,
   WheelSet,
   WheelSetList,
 } from '@image-factory/plugin-image-factory-common';
 
+/** What the permission policy answered; `loading` until it has. */
+type PermissionAnswer = { loading: boolean; allowed: boolean };
+
+/**
+ * A control behind a permission: disabled while the answer loads, and when
+ * denied also titled with the permission it needs (`why`, if given, says
+ * for what). The span stays either way, so the control is not re-mounted
+ * when the answer arrives.
+ */
+function Permitted(props: {
+  permission: { name: string };
+  answer: PermissionAnswer;
+  why?: string;
+  children: (allowed: boolean) => ReactElement;
+}) {
+  const { permission, answer, why, children } = props;
+  const denied = !answer.loading && !answer.allowed;
+  return (
+    <span
+      title={
+        denied
+          ? `You need the permission ${permission.name}${why ? ` ${why}` : ''}`
+          : undefined
+      }
+    >
+      {children(!answer.loading && answer.allowed)}
+    </span>
+  );
+}
+
+/**
+ * The set as wheels.yaml has it: material-table adds its own `tableData` to
+ * each row, which a change checked against the schema would report as an
+ * unknown field.
+ */
+function withoutTableData(row: WheelSet): WheelSet {
+  const { tableData: _, ...set } = row as WheelSet & { tableData?: unknown };
+  return set;
+}
+
 /**
  * The wheel sets of wheels.yaml, each with a Run button (for users who
- * hold `image-factory.refinery.run`), and every problem of the file.
+ * hold `image-factory.refinery.run`) and, when the page handles them,
+ * Change and Un-enroll buttons that open a pull request against
+ * wheels.yaml (for users who hold `image-factory.wheel-set.enroll`: the
+ * page passes the answer it got for its Enroll wheel set button); and every
+ * problem of the file.
  */
 export function WheelSetsCard(props: {
   sets: WheelSetList;
   starting?: string;
   onRun: (set: string) => void;
+  onChange?: (set: WheelSet) => void;
+  onUnenroll?: (set: WheelSet) => void;
+  /** The answer for `image-factory.wheel-set.enroll`; loading when absent. */
+  enrollPermission?: PermissionAnswer;
 }) {
-  const { sets, starting, onRun } = props;
-  const { loading, allowed } = usePermission({
-    permission: imageFactoryRefineryRunPermission,
-  });
+  const { sets, starting, onRun, onChange, onUnenroll } = props;
+  const run = usePermission({ permission: imageFactoryRefineryRunPermission });
+  const enroll = props.enrollPermission ?? { loading: true, allowed: false };
   const columns: TableColumn<WheelSet>[] = [
     { title: 'Set', field: 'name', highlight: true },
     { title: 'Owner', field: 'owner' },
@@ -57,30 +106,68 @@ export function WheelSetsCard(props: {
     { title: 'Upstream', field: 'upstream' },
     {
       title: '',
-      render: set => {
-        const button = (
-          <Button
-            size="small"
-            variant="outlined"
-            color="primary"
-            startIcon={<PlayArrowIcon />}
-            disabled={loading || !allowed || starting === set.name}
-            onClick={() => onRun(set.name)}
-            aria-label={`Run ${set.name}`}
+      render: set => (
+        <Box display="flex" gridGap={4} whiteSpace="nowrap">
+          <Permitted
+            permission={imageFactoryRefineryRunPermission}
+            answer={run}
           >
-            Run
-          </Button>
-        );
-        return !loading && !allowed ? (
-          <span
-            title={`You need the permission ${imageFactoryRefineryRunPermission.name}`}
-          >
-            {button}
-          </span>
-        ) : (
-          button
-        );
-      },
+            {allowed => (
+              <Button
+                size="small"
+                variant="outlined"
+                color="primary"
+                startIcon={<PlayArrowIcon />}
+                disabled={!allowed || starting === set.name}
+                onClick={() => onRun(set.name)}
+                aria-label={`Run ${set.name}`}
+              >
+                Run
+              </Button>
+            )}
+          </Permitted>
+          {onChange && (
+            <Permitted
+              permission={imageFactoryWheelSetEnrollPermission}
+              answer={enroll}
+              why={`to change ${set.name}`}
+            >
+              {allowed => (
+                <Button
+                  size="small"
+                  variant="outlined"
+                  color="primary"
+                  disabled={!allowed}
+                  onClick={() => onChange(withoutTableData(set))}
+                  aria-label={`Change ${set.name}`}
+                >
+                  Change
+                </Button>
+              )}
+            </Permitted>
+          )}
+          {onUnenroll && (
+            <Permitted
+              permission={imageFactoryWheelSetEnrollPermission}
+              answer={enroll}
+              why={`to un-enroll ${set.name}`}
+            >
+              {allowed => (
+                <Button
+                  size="small"
+                  variant="outlined"
+                  color="secondary"
+                  disabled={!allowed}
+                  onClick={() => onUnenroll(withoutTableData(set))}
+                  aria-label={`Un-enroll ${set.name}`}
+                >
+                  Un-enroll
+                </Button>
+              )}
+            </Permitted>
+          )}
+        </Box>
+      ),
     },
   ];
   return (
