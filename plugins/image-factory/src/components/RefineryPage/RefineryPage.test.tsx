@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { SWRConfig } from 'swr';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { discoveryApiRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
@@ -121,20 +122,24 @@ function failedRun(): RefineryRunDetail {
 
 async function renderPage(api: InMemoryImageFactoryApi, denied: string[] = []) {
   await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [imageFactoryApiRef, api],
-        [
-          discoveryApiRef,
-          {
-            getBaseUrl: async (id: string) => `http://localhost:7007/api/${id}`,
-          },
-        ],
-        permissionApi(denied.map(name => ({ name }))),
-      ]}
-    >
-      <RefineryPage />
-    </TestApiProvider>,
+    // usePermission keeps answers in SWR's cache: each test asks afresh.
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <TestApiProvider
+        apis={[
+          [imageFactoryApiRef, api],
+          [
+            discoveryApiRef,
+            {
+              getBaseUrl: async (id: string) =>
+                `http://localhost:7007/api/${id}`,
+            },
+          ],
+          permissionApi(denied.map(name => ({ name }))),
+        ]}
+      >
+        <RefineryPage />
+      </TestApiProvider>
+    </SWRConfig>,
     {
       mountedRoutes: {
         '/image-factory': rootRouteRef,
