@@ -56,6 +56,20 @@ describe('WheelFileStore', () => {
       expect(await store.findByBuildKey(file.buildKey)).toMatchObject({
         filename: file.filename,
       });
+
+      // The same bytes built again in another builder: the file stands
+      // for the new build from now on.
+      const rebuilt = {
+        ...file,
+        buildKey: 'e'.repeat(64),
+        builderId: `sha256:${'f'.repeat(64)}`,
+      };
+      expect(await store.add(rebuilt)).toBe(false);
+      expect(await store.findByBuildKey(rebuilt.buildKey)).toMatchObject({
+        filename: file.filename,
+        builderId: rebuilt.builderId,
+      });
+      expect(await store.findByBuildKey(file.buildKey)).toBeUndefined();
     },
   );
 

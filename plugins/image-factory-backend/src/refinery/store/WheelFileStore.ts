@@ -98,6 +98,22 @@ export class WheelFileStore {
         `${record.filename} is published already with other contents (sha256 ${existing.sha256}); a rebuild that differs needs a new build tag`,
       );
     }
+    // The same bytes from a new build (a reproducible build in a rebuilt
+    // builder): the file now stands for that build, so that the next plan
+    // counts it as built and the next run reuses it.
+    if (
+      existing &&
+      record.buildKey &&
+      (existing.buildKey !== record.buildKey ||
+        existing.builderId !== record.builderId)
+    ) {
+      await this.db<Row>(TABLE)
+        .where({ project: record.project, filename: record.filename })
+        .update({
+          build_key: record.buildKey,
+          builder_id: record.builderId ?? null,
+        });
+    }
     return false;
   }
 
