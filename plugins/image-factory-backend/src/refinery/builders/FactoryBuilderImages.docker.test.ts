@@ -251,8 +251,11 @@ describe('wheel sets built in an image the factory builds', () => {
       items: [],
     });
     expect(
-      (await plan('wheel-builder', amd64Only, [succeeded('f', digest, 'failed')]))
-        .target.error,
+      (
+        await plan('wheel-builder', amd64Only, [
+          succeeded('f', digest, 'failed'),
+        ])
+      ).target.error,
     ).toBe(
       'The builder image wheel-builder has no successful build for linux/amd64 yet: the set runs again when the factory has built it',
     );

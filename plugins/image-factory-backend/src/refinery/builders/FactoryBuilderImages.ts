@@ -69,7 +69,9 @@ export class FactoryBuilderImages implements BuilderImages {
     if (!image.spec.platforms.includes(platform)) {
       return {
         ok: false,
-        error: `The builder image ${set.builder} is not built for ${platform} (its platforms: ${image.spec.platforms.join(
+        error: `The builder image ${
+          set.builder
+        } is not built for ${platform} (its platforms: ${image.spec.platforms.join(
           ', ',
         )})`,
       };

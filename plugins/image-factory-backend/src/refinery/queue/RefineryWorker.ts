@@ -240,8 +240,7 @@ export class RefineryWorker {
           (await leases.jobLeases.renew(renew));
         if (!held) {
           // A user cancelled it (on any backend), or another backend took it.
-          const row =
-            (await leases.getRun(id)) ?? (await leases.getJob(id));
+          const row = (await leases.getRun(id)) ?? (await leases.getJob(id));
           controller.abort(
             row?.status === 'cancelled'
               ? new Cancelled(row.error ?? 'Cancelled')
