@@ -29,10 +29,14 @@ test('enrolling with the template opens a pull request; merging it puts the imag
 }) => {
   // The user runs the template "Enroll a container image".
   await openAsGuest(page, '/create');
+  // The card of this template: the innermost element with its title and a
+  // Choose button, and not the other templates' (Enroll a wheel set).
   const card = page
-    .locator('article, .MuiCard-root')
+    .locator('div')
     .filter({ hasText: 'Enroll a container image' })
-    .first();
+    .filter({ hasNotText: 'Enroll a wheel set' })
+    .filter({ has: page.getByRole('button', { name: 'Choose' }) })
+    .last();
   await card.getByRole('button', { name: 'Choose' }).click();
 
   await page.getByLabel(/^Name/).fill('e2e-web');

@@ -43,7 +43,8 @@ test('a push to images.yaml updates the catalog and reports the bad entry', asyn
   await expect(async () => {
     await page.getByRole('button', { name: /refresh/i }).click();
     await expect(
-      page.getByText('images[5].source.dockerfile').first(),
+      // examples/images.yaml has six images: escaping-path is the eighth.
+      page.getByText('images[7].source.dockerfile').first(),
     ).toBeVisible({
       timeout: 2_000,
     });
