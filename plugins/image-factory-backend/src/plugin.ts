@@ -47,6 +47,7 @@ import {
   DatabaseImageBasesStore,
   DatabaseImagesStore,
   migrateDatabase,
+  SqliteReplicaGuard,
 } from './database';
 import { createLifecycle, readLifecycleConfig } from './lifecycle';
 import { updatesOctokit } from './lifecycle/updates';
@@ -166,6 +167,11 @@ export const imageFactoryPlugin = createBackendPlugin({
 
         deps.permissionsRegistry.addPermissions(imageFactoryPermissions);
         const client = await migrateDatabase(database);
+        // SQLite serves one backend: a second one on the same file is told.
+        const replicaGuard = await SqliteReplicaGuard.start({ client, logger });
+        if (replicaGuard) {
+          deps.lifecycle.addShutdownHook(() => replicaGuard.stop());
+        }
         const imagesStore = DatabaseImagesStore.create({ client });
         const imagesFile = new ImagesFileWatcher({
           location: source.location,

@@ -1,4 +1,5 @@
 export { migrateDatabase } from './migrateDatabase';
+export { SqliteReplicaGuard } from './SqliteReplicaGuard';
 export { DatabaseImagesStore } from './ImagesStore';
 export type {
   ArchivedImageRecord,
