@@ -319,10 +319,13 @@ wheelSets:
     const dir = await workspace();
     const backend = await start(await databases.init('SQLITE_3'), dir);
     const docker = new Dockerode();
+    // This build's containers only: the engine is shared with other tests.
     const containers = () =>
       docker.listContainers({
         all: true,
-        filters: { label: [REFINERY_CONTAINER_LABEL] },
+        filters: {
+          label: [`${REFINERY_CONTAINER_LABEL}=build slow_build-1.0.tar.gz`],
+        },
       });
     try {
       const started = await request(backend.server)
@@ -449,7 +452,9 @@ wheelSets:
       // No container of the stopped build is left behind.
       const left = await new Dockerode().listContainers({
         all: true,
-        filters: { label: [REFINERY_CONTAINER_LABEL] },
+        filters: {
+          label: [`${REFINERY_CONTAINER_LABEL}=build MarkupSafe-2.1.2.tar.gz`],
+        },
       });
       expect(left).toEqual([]);
     } finally {

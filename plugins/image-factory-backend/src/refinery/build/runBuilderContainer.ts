@@ -99,6 +99,7 @@ export async function runBuilderContainer(
   docker: Dockerode,
   run: BuilderContainerRun,
 ): Promise<BuilderContainerOutcome> {
+  run.signal?.throwIfAborted();
   const container = await docker.createContainer({
     _query: { platform: run.platform },
     _body: {
@@ -129,8 +130,12 @@ export async function runBuilderContainer(
       stderr: true,
     })) as NodeJS.ReadWriteStream;
     const output = followOutput(docker, attached, run.onLog);
+    // Stopped while it was being made: it never starts (a kill before the
+    // start does nothing).
+    run.signal?.throwIfAborted();
     const started = Date.now();
     await container.start();
+    if (run.signal?.aborted) void kill();
     timer = setTimeout(() => {
       timedOut = true;
       void kill();
