@@ -4,15 +4,16 @@ import {
   DialogContent,
   DialogContentText,
   DialogTitle,
-  TextField,
 } from '@material-ui/core';
 import type {
   EnrollmentResponse,
   WheelSet,
 } from '@image-factory/plugin-image-factory-common';
 import { useChangeRequest } from '../../hooks/useChangeRequest';
-import { ChangeRequestSuccess } from '../ChangeRequestResult';
-import { ChangeRequestDialogActions } from '../ImageEnrollmentCard/ChangeRequestDialogParts';
+import {
+  ChangeRequestDialogActions,
+  ChangeRequestDialogTail,
+} from '../ImageEnrollmentCard/ChangeRequestDialogParts';
 import { WheelSetRequestError } from './WheelSetRequestError';
 
 /**
@@ -30,7 +31,6 @@ export function UnenrollWheelSetDialog(props: {
   const { name } = set;
   const [reason, setReason] = useState('');
   const request = useChangeRequest();
-  const done = !!request.value && !request.loading;
   const submit = async () => {
     const trimmed = reason.trim();
     const result = await request.send(api =>
@@ -48,28 +48,20 @@ export function UnenrollWheelSetDialog(props: {
           wheels.yaml. Once a reviewer merges it, the refinery no longer lists
           or runs the set.
         </DialogContentText>
-        <TextField
+        <ChangeRequestDialogTail
           id="unenroll-wheel-set-reason"
-          label="Reason"
-          value={reason}
-          onChange={e => setReason(e.target.value)}
-          disabled={request.loading || done}
-          helperText="Why; reviewers read it in the pull request (optional)"
-          multiline
-          fullWidth
-          variant="outlined"
-          margin="dense"
+          request={request}
+          reason={reason}
+          onReason={setReason}
+          action="un-enroll"
+          renderError={error => (
+            <WheelSetRequestError
+              error={error}
+              action="un-enroll"
+              name={name}
+            />
+          )}
         />
-        {request.error && !request.loading && (
-          <WheelSetRequestError
-            error={request.error}
-            action="un-enroll"
-            name={name}
-          />
-        )}
-        {done && request.value && (
-          <ChangeRequestSuccess response={request.value} />
-        )}
       </DialogContent>
       <ChangeRequestDialogActions
         request={request}

@@ -1,3 +1,4 @@
+import { ReactNode } from 'react';
 import { Button, DialogActions, TextField } from '@material-ui/core';
 import { useChangeRequest } from '../../hooks/useChangeRequest';
 import {
@@ -18,6 +19,8 @@ export function ChangeRequestDialogTail(props: {
   onReason: (reason: string) => void;
   /** The verb of error titles, e.g. `un-enroll`. */
   action: string;
+  /** Shows a refusal its own way (a wheel set's); default: the backend's message. */
+  renderError?: (error: Error) => ReactNode;
 }) {
   const { request } = props;
   const done = !!request.value && !request.loading;
@@ -35,9 +38,11 @@ export function ChangeRequestDialogTail(props: {
         variant="outlined"
         margin="dense"
       />
-      {request.error && !request.loading && (
-        <ChangeRequestError error={request.error} action={props.action} />
-      )}
+      {request.error &&
+        !request.loading &&
+        (props.renderError?.(request.error) ?? (
+          <ChangeRequestError error={request.error} action={props.action} />
+        ))}
       {done && request.value && (
         <ChangeRequestSuccess response={request.value} />
       )}
