@@ -46,6 +46,7 @@ import {
   DatabaseEnrollmentStore,
   DatabaseImageBasesStore,
   DatabaseImagesStore,
+  DatabaseRegistryBudgetStore,
   migrateDatabase,
   SqliteReplicaGuard,
 } from './database';
@@ -237,9 +238,11 @@ export const imageFactoryPlugin = createBackendPlugin({
         });
 
         // One budget per registry host, shared by digest checks and the
-        // Versions view (which may spend only its upper half).
+        // Versions view (which may spend only its upper half), and by every
+        // replica: it is kept in the database.
         const budgets = RegistryBudgets.create({
           registries: trackingConfig.registries,
+          store: DatabaseRegistryBudgetStore.create({ client }),
         });
         let tracking;
         if (trackingConfig.enabled && digestStore) {

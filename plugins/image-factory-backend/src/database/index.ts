@@ -61,3 +61,12 @@ export type {
   UpdateRequestRecord,
   UpdateRequestState,
 } from './UpdateRequestStore';
+export { DatabaseRegistryBudgetStore } from './RegistryBudgetStore';
+export type {
+  BucketLimits,
+  BucketState,
+  RegistryBudgetStore,
+  RegistryHostNotes,
+  RegistryHostRecord,
+  TakeNeed,
+} from './RegistryBudgetStore';

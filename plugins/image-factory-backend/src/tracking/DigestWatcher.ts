@@ -133,7 +133,7 @@ export class DigestWatcher {
     ) => {
       heldHosts.set(registry, until);
       await this.options.store.postponeRegistry(registry, until);
-      this.budgets.recordPostponed(registry, until, reason);
+      await this.budgets.recordPostponed(registry, until, reason);
       this.options.metrics?.rateLimitWait(registry, reason);
       this.options.logger.info('Registry checks postponed', {
         registry,
@@ -178,14 +178,14 @@ export class DigestWatcher {
         const failure = await recordCheckFailure(this.context, due, e, now);
         summary.errors.push(failure);
         this.options.metrics?.checked(due.registry, checkResultOf(e));
-        this.budgets.recordError(due.registry, `${e.name}: ${e.message}`, now);
+        await this.budgets.recordError(due.registry, `${e.name}: ${e.message}`, now);
         if (e instanceof RegistryRateLimitError) {
           if (e.rateLimit) {
-            this.budgets.recordReported(due.registry, e.rateLimit, now);
+            await this.budgets.recordReported(due.registry, e.rateLimit, now);
           }
           // recordFailure postponed the host's references already.
           heldHosts.set(due.registry, failure.nextCheckAt);
-          this.budgets.recordPostponed(
+          await this.budgets.recordPostponed(
             due.registry,
             failure.nextCheckAt,
             '429',
@@ -199,19 +199,16 @@ export class DigestWatcher {
 
   /**
    * The request budget of every configured or watched registry host, as
-   * this instance knows it now.
+   * the budgets' store has it now (for every replica, in the database).
    */
   async registryBudgets(): Promise<{
     countingSince: Date;
     items: RegistryBudget[];
   }> {
-    return {
-      countingSince: this.budgets.countingSince,
-      items: this.budgets.snapshot(
-        this.clock(),
-        await this.options.store.listWatched(),
-        this.schedule.intervalMs,
-      ),
-    };
+    return this.budgets.snapshot(
+      this.clock(),
+      await this.options.store.listWatched(),
+      this.schedule.intervalMs,
+    );
   }
 }

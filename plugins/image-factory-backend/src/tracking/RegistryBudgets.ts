@@ -2,9 +2,14 @@ import {
   RegistryBudget,
   RegistryWaitReason,
 } from '@image-factory/plugin-image-factory-common';
-import { WatchedReference } from '../database';
+import {
+  BucketLimits,
+  RegistryBudgetStore,
+  WatchedReference,
+} from '../database';
 import { RegistryRateLimit } from '../registry';
-import { TokenBucket } from './TokenBucket';
+import { MemoryRegistryBudgetStore } from './MemoryRegistryBudgetStore';
+import { refilledTokens, timeWhenTokens } from './TokenBucket';
 
 /** The budget of one registry host, from `imageFactory.tracking.registries`. */
 export interface RegistryBudgetConfig {
@@ -20,66 +25,60 @@ export interface RegistryBudgetConfig {
   enabled?: boolean;
 }
 
-const MINUTE_MS = 60 * 1000;
-const HOUR_MINUTES = 60;
-const DAY_MINUTES = 24 * 60;
-
-interface HostState {
-  config?: RegistryBudgetConfig;
-  bucket?: TokenBucket;
-  /** Requests sent per minute since the epoch, for the last day. */
-  sent: Map<number, number>;
-  reported?: { rateLimit: RegistryRateLimit; at: Date };
-  postponed?: { until: Date; reason: RegistryWaitReason };
-  lastError?: { message: string; at: Date };
-}
-
 /**
  * The request budgets of the registry hosts that tracking polls: a token
  * bucket per configured host, what each sent, what each registry reported
  * of its own limit, and why its checks wait.
  *
- * The state lives in memory: each backend instance has its own buckets and
- * counters, which start again (full) with it. The checks' schedule is in the
- * database and survives restarts; a restart may so spend up to one `burst`
- * more than the hourly rate.
+ * The state is in a {@link RegistryBudgetStore}: in the database (as the
+ * plugin wires it) it is one budget per host for every backend sharing the
+ * database, and survives restarts; in memory it is this process's alone.
  */
 export class RegistryBudgets {
-  private readonly hosts = new Map<string, HostState>();
-  readonly countingSince: Date;
+  private readonly configs = new Map<string, RegistryBudgetConfig>();
+  private readonly store: RegistryBudgetStore;
 
   static create(
-    options: { registries?: RegistryBudgetConfig[]; now?: Date } = {},
+    options: {
+      registries?: RegistryBudgetConfig[];
+      /** Where budgets are kept; in this process's memory when absent. */
+      store?: RegistryBudgetStore;
+      /** When an in-memory store starts counting. */
+      now?: Date;
+    } = {},
   ): RegistryBudgets {
-    return new RegistryBudgets(options.registries ?? [], options.now);
+    return new RegistryBudgets(
+      options.registries ?? [],
+      options.store ?? new MemoryRegistryBudgetStore(options.now),
+    );
   }
 
-  private constructor(registries: RegistryBudgetConfig[], now = new Date()) {
-    this.countingSince = now;
-    for (const config of registries) {
-      this.hosts.set(config.host, {
-        config,
-        sent: new Map(),
-        ...(config.requestsPerHour !== undefined && {
-          bucket: new TokenBucket({
-            requestsPerHour: config.requestsPerHour,
-            burst:
-              config.burst ?? Math.max(1, Math.ceil(config.requestsPerHour)),
-            now,
-          }),
-        }),
-      });
-    }
+  private constructor(
+    registries: RegistryBudgetConfig[],
+    store: RegistryBudgetStore,
+  ) {
+    this.store = store;
+    for (const config of registries) this.configs.set(config.host, config);
+  }
+
+  /** The host's bucket limits; undefined for a host without a budget. */
+  private limits(host: string): BucketLimits | undefined {
+    const rate = this.configs.get(host)?.requestsPerHour;
+    if (rate === undefined) return undefined;
+    return {
+      requestsPerHour: rate,
+      burst: this.configs.get(host)?.burst ?? Math.max(1, Math.ceil(rate)),
+    };
   }
 
   /** Whether tracking asks this host at all. */
   polls(host: string): boolean {
-    return this.hosts.get(host)?.config?.enabled !== false;
+    return this.configs.get(host)?.enabled !== false;
   }
 
   /** The check interval of the host's references. */
   intervalFor(host: string, fallbackMs: number): number {
-    return this.hosts.get(host)?.config?.intervalMs ?? fallbackMs;
+    return this.configs.get(host)?.intervalMs ?? fallbackMs;
   }
 
   /**
@@ -88,27 +87,20 @@ export class RegistryBudgets {
    * `onCredit`, the request goes even without a token, and the ones after
    * it wait for the debt to be paid.
    */
-  take(
+  async take(
     host: string,
     now: Date,
     options: { onCredit?: boolean } = {},
-  ): true | Date {
-    const state = this.state(host);
-    if (options.onCredit) {
-      state.bucket?.takeOnCredit(now);
-    } else if (state.bucket && !state.bucket.tryTake(now)) {
-      return state.bucket.nextTokenAt(now);
-    }
-    this.count(state, now);
-    return true;
-  }
-
-  private count(state: HostState, now: Date): void {
-    const minute = Math.floor(now.getTime() / MINUTE_MS);
-    state.sent.set(minute, (state.sent.get(minute) ?? 0) + 1);
-    for (const key of state.sent.keys()) {
-      if (key <= minute - DAY_MINUTES) state.sent.delete(key);
-    }
+  ): Promise<true | Date> {
+    const limits = this.limits(host);
+    const taken = await this.store.take(
+      host,
+      limits,
+      options.onCredit ? 'credit' : 1,
+      now,
+    );
+    if (taken === true || !limits) return true;
+    return timeWhenTokens(refilledTokens(taken, limits, now), 1, limits, now);
   }
 
   /**
@@ -118,74 +110,93 @@ export class RegistryBudgets {
    * half has a token again; `'disabled'` for a host the config says
    * never to ask.
    */
-  takeSurplus(host: string, now: Date): true | Date | 'disabled' {
-    const state = this.state(host);
+  async takeSurplus(host: string, now: Date): Promise<true | Date | 'disabled'> {
     // A host tracking must not ask is not asked for versions either.
-    if (state.config?.enabled === false) return 'disabled';
-    const bucket = state.bucket;
-    if (bucket) {
-      const reserve = Math.floor(bucket.burst / 2);
-      if (!bucket.tryTakeAbove(reserve, now)) {
-        return bucket.timeWhen(reserve + 1, now);
-      }
-    }
-    this.count(state, now);
-    return true;
+    if (!this.polls(host)) return 'disabled';
+    const limits = this.limits(host);
+    const reserve = limits ? Math.floor(limits.burst / 2) : 0;
+    const taken = await this.store.take(host, limits, reserve + 1, now);
+    if (taken === true || !limits) return true;
+    return timeWhenTokens(
+      refilledTokens(taken, limits, now),
+      reserve + 1,
+      limits,
+      now,
+    );
   }
 
   /** Keeps what the registry's `RateLimit-*` headers said. */
-  recordReported(host: string, rateLimit: RegistryRateLimit, now: Date): void {
-    this.state(host).reported = { rateLimit, at: now };
+  async recordReported(
+    host: string,
+    rateLimit: RegistryRateLimit,
+    now: Date,
+  ): Promise<void> {
+    await this.store.note(host, { reported: { rateLimit, at: now } });
   }
 
   /** Notes that the host's checks wait until `until`, and why. */
-  recordPostponed(host: string, until: Date, reason: RegistryWaitReason): void {
-    this.state(host).postponed = { until, reason };
+  async recordPostponed(
+    host: string,
+    until: Date,
+    reason: RegistryWaitReason,
+  ): Promise<void> {
+    await this.store.note(host, { postponed: { until, reason } });
   }
 
   /** Notes a failed check of one of the host's references. */
-  recordError(host: string, message: string, now: Date): void {
-    this.state(host).lastError = { message, at: now };
+  async recordError(host: string, message: string, now: Date): Promise<void> {
+    await this.store.note(host, { lastError: { message, at: now } });
   }
 
   /**
    * Every configured host and every host with watched references, sorted,
    * with what it has spent and what it waits for at `now`.
    */
-  snapshot(
+  async snapshot(
     now: Date,
     watched: WatchedReference[],
     defaultIntervalMs: number,
-  ): RegistryBudget[] {
+  ): Promise<{ countingSince: Date; items: RegistryBudget[] }> {
     const byHost = new Map<string, WatchedReference[]>();
     for (const w of watched) {
       byHost.set(w.registry, [...(byHost.get(w.registry) ?? []), w]);
     }
-    const hosts = [...new Set([...this.hosts.keys(), ...byHost.keys()])].sort();
-    return hosts.map(host => {
-      const state = this.hosts.get(host);
+    const stored = await this.store.list(now);
+    const records = new Map(stored.hosts.map(r => [r.host, r]));
+    const hosts = [
+      ...new Set([...this.configs.keys(), ...records.keys(), ...byHost.keys()]),
+    ].sort();
+    const items = hosts.map(host => {
+      const record = records.get(host);
       const references = byHost.get(host) ?? [];
       const budget: RegistryBudget = {
         host,
         intervalMs: this.intervalFor(host, defaultIntervalMs),
-        requestsLastHour: this.sentSince(state, now, HOUR_MINUTES),
-        requestsLastDay: this.sentSince(state, now, DAY_MINUTES),
+        requestsLastHour: record?.requestsLastHour ?? 0,
+        requestsLastDay: record?.requestsLastDay ?? 0,
         watchedReferences: references.length,
         ...(!this.polls(host) && { enabled: false }),
       };
-      if (state?.bucket) {
-        budget.requestsPerHour = state.bucket.requestsPerHour;
-        budget.burst = state.bucket.burst;
-        budget.tokensLeft = Math.max(
-          0,
-          Math.floor(state.bucket.available(now) + 1e-9),
-        );
+      const limits = this.limits(host);
+      if (limits) {
+        // A host not asked yet has a full bucket.
+        const tokens = record?.bucket
+          ? refilledTokens(record.bucket, limits, now)
+          : limits.burst;
+        budget.requestsPerHour = limits.requestsPerHour;
+        budget.burst = limits.burst;
+        budget.tokensLeft = Math.max(0, Math.floor(tokens + 1e-9));
         if (budget.tokensLeft < 1) {
-          budget.nextTokenAt = state.bucket.nextTokenAt(now).toISOString();
+          budget.nextTokenAt = timeWhenTokens(
+            tokens,
+            1,
+            limits,
+            now,
+          ).toISOString();
         }
       }
-      if (state?.reported) {
-        const { rateLimit, at } = state.reported;
+      if (record?.reported) {
+        const { rateLimit, at } = record.reported;
         budget.reported = {
           ...(rateLimit.limit !== undefined && { limit: rateLimit.limit }),
           ...(rateLimit.remaining !== undefined && {
@@ -200,9 +211,9 @@ export class RegistryBudgets {
           reportedAt: at.toISOString(),
         };
       }
-      if (state?.postponed && state.postponed.until > now) {
-        budget.postponedUntil = state.postponed.until.toISOString();
-        budget.postponedReason = state.postponed.reason;
+      if (record?.postponed && record.postponed.until > now) {
+        budget.postponedUntil = record.postponed.until.toISOString();
+        budget.postponedReason = record.postponed.reason;
       }
       if (references.length > 0) {
         const next = references.reduce(
@@ -211,34 +222,12 @@ export class RegistryBudgets {
         );
         budget.nextCheckAt = new Date(next).toISOString();
       }
-      if (state?.lastError) {
-        budget.lastError = state.lastError.message;
-        budget.lastErrorAt = state.lastError.at.toISOString();
+      if (record?.lastError) {
+        budget.lastError = record.lastError.message;
+        budget.lastErrorAt = record.lastError.at.toISOString();
       }
       return budget;
     });
-  }
-
-  private sentSince(
-    state: HostState | undefined,
-    now: Date,
-    minutes: number,
-  ): number {
-    if (!state) return 0;
-    const minute = Math.floor(now.getTime() / MINUTE_MS);
-    let total = 0;
-    for (const [key, count] of state.sent) {
-      if (key > minute - minutes && key <= minute) total += count;
-    }
-    return total;
-  }
-
-  private state(host: string): HostState {
-    let state = this.hosts.get(host);
-    if (!state) {
-      state = { sent: new Map() };
-      this.hosts.set(host, state);
-    }
-    return state;
+    return { countingSince: stored.countingSince, items };
   }
 }

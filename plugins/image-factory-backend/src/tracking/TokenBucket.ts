@@ -13,6 +13,33 @@ export interface TokenBucketOptions {
   now: Date;
 }
 
+/** A bucket's tokens at `now`: refilled since `state.at`, never above the burst. */
+export function refilledTokens(
+  state: { tokens: number; at: Date },
+  limits: { requestsPerHour: number; burst: number },
+  now: Date,
+): number {
+  const elapsed = Math.max(0, now.getTime() - state.at.getTime());
+  return Math.min(
+    limits.burst,
+    state.tokens + (elapsed * limits.requestsPerHour) / HOUR_MS,
+  );
+}
+
+/** When a bucket holding `tokens` at `now` has `need` whole ones (at most `burst`). */
+export function timeWhenTokens(
+  tokens: number,
+  need: number,
+  limits: { requestsPerHour: number; burst: number },
+  now: Date,
+): Date {
+  const missing = Math.min(need, limits.burst) - tokens;
+  if (missing <= EPSILON) return new Date(now.getTime());
+  return new Date(
+    now.getTime() + Math.ceil((missing * HOUR_MS) / limits.requestsPerHour),
+  );
+}
+
 /**
  * A token bucket: it starts full with `burst` tokens and refills at
  * `requestsPerHour`, never above `burst`. Time comes from the caller, so
@@ -71,11 +98,7 @@ export class TokenBucket {
   /** When the bucket holds `tokens` again (now when it does); at most `burst`. */
   timeWhen(tokens: number, now: Date): Date {
     this.refill(now);
-    const missing = Math.min(tokens, this.burst) - this.tokens;
-    if (missing <= EPSILON) return new Date(now.getTime());
-    return new Date(
-      now.getTime() + Math.ceil((missing * HOUR_MS) / this.requestsPerHour),
-    );
+    return timeWhenTokens(this.tokens, tokens, this, now);
   }
 
   /**
@@ -90,21 +113,17 @@ export class TokenBucket {
 
   /** When the next whole token is there: `now` when there is one already. */
   nextTokenAt(now: Date): Date {
-    this.refill(now);
-    if (this.tokens >= 1 - EPSILON) return new Date(now.getTime());
-    const missing = 1 - this.tokens;
-    return new Date(
-      now.getTime() + Math.ceil((missing * HOUR_MS) / this.requestsPerHour),
-    );
+    return this.timeWhen(1, now);
   }
 
   private refill(now: Date): void {
     const t = now.getTime();
     // A clock that goes back (NTP) adds nothing, and the later time stays.
     if (t <= this.updatedAt) return;
-    this.tokens = Math.min(
-      this.burst,
-      this.tokens + ((t - this.updatedAt) * this.requestsPerHour) / HOUR_MS,
+    this.tokens = refilledTokens(
+      { tokens: this.tokens, at: new Date(this.updatedAt) },
+      this,
+      now,
     );
     this.updatedAt = t;
   }

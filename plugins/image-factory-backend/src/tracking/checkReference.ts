@@ -23,12 +23,12 @@ export interface CheckContext {
 }
 
 /** Takes a token for one request to the host, or holds the host back. */
-function takeToken(
+async function takeToken(
   budgets: RegistryBudgets,
   registry: string,
   now: Date,
-): void {
-  const token = budgets.take(registry, now);
+): Promise<void> {
+  const token = await budgets.take(registry, now);
   if (token !== true) throw new HostHeld(token, 'budget');
 }
 
@@ -49,10 +49,10 @@ export async function checkReference(
 ): Promise<{ result: TrackingCheckResult; rateLimit?: RegistryRateLimit }> {
   const { store, registry, logger, budgets, schedule } = context;
   const ref: ImageRef = parseImageRef(due.reference);
-  takeToken(budgets, due.registry, now);
+  await takeToken(budgets, due.registry, now);
   const head = await registry.headManifest(ref, { signal });
   let rateLimit = head.rateLimit;
-  if (rateLimit) budgets.recordReported(due.registry, rateLimit, now);
+  if (rateLimit) await budgets.recordReported(due.registry, rateLimit, now);
   let result: TrackingCheckResult = 'unchanged';
   const current = await store.getCurrent(due.reference);
   if (current?.digest.digest === head.digest) {
@@ -79,7 +79,7 @@ export async function checkReference(
     }
     // On credit: a GET without a token would only repeat the HEAD later,
     // and a budget of one token would never get past a new digest.
-    budgets.take(due.registry, now, { onCredit: true });
+    await budgets.take(due.registry, now, { onCredit: true });
     // By digest, so that a push between the HEAD and the GET cannot mix two manifests.
     const manifest = await registry.getManifest(
       {
@@ -91,7 +91,7 @@ export async function checkReference(
     );
     if (manifest.rateLimit) {
       rateLimit = manifest.rateLimit;
-      budgets.recordReported(due.registry, rateLimit, now);
+      await budgets.recordReported(due.registry, rateLimit, now);
     }
     const change = await store.recordObservation(
       due.reference,

@@ -66,9 +66,9 @@ export class VersionRegistry {
     signal?: AbortSignal,
   ): Promise<RegistryTagPage> {
     const context: RegistryAdapterContext = {
-      fetch: (url, init = {}) => {
+      fetch: async (url, init = {}) => {
         const { budgetHost, ...rest } = init;
-        this.take(budgetHost ?? repository.host);
+        await this.take(budgetHost ?? repository.host);
         return fetch(url, {
           ...rest,
           // Times out with a RegistryTimeoutError naming the host, as the OCI client's requests do.
@@ -84,7 +84,7 @@ export class VersionRegistry {
       signal,
     };
     // The OCI adapter sends through the client, which the budget does not see.
-    if (adapter.id === 'oci') this.take(repository.host);
+    if (adapter.id === 'oci') await this.take(repository.host);
     return adapter.listTags(repository, options, context);
   }
 
@@ -93,7 +93,7 @@ export class VersionRegistry {
     tag: string,
     signal?: AbortSignal,
   ): Promise<ManifestHead> {
-    this.take(repo.registry);
+    await this.take(repo.registry);
     return this.options.client.headManifest({ ...repo, tag }, { signal });
   }
 
@@ -102,7 +102,7 @@ export class VersionRegistry {
     digest: string,
     signal?: AbortSignal,
   ): Promise<Manifest> {
-    this.take(repo.registry);
+    await this.take(repo.registry);
     return this.options.client.getManifest({ ...repo, digest }, { signal });
   }
 
@@ -111,7 +111,7 @@ export class VersionRegistry {
     digest: string,
     signal?: AbortSignal,
   ): Promise<Buffer> {
-    this.take(repo.registry);
+    await this.take(repo.registry);
     return this.options.client.getBlob(repo, digest, { signal });
   }
 
@@ -123,13 +123,13 @@ export class VersionRegistry {
     descriptors: OciDescriptor[];
     source: 'referrers-api' | 'referrers-tag';
   }> {
-    this.take(repo.registry);
+    await this.take(repo.registry);
     return this.options.client.listReferrers(repo, digest, { signal });
   }
 
-  private take(host: string): void {
+  private async take(host: string): Promise<void> {
     const now = (this.options.clock ?? (() => new Date()))();
-    const taken = this.options.budgets.takeSurplus(host, now);
+    const taken = await this.options.budgets.takeSurplus(host, now);
     if (taken === 'disabled') throw new RegistryDisabledError(host);
     if (taken !== true) throw new VersionBudgetSpentError(host, taken);
   }

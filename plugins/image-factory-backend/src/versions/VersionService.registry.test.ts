@@ -378,9 +378,9 @@ describe('VersionService against a real registry', () => {
     );
     // Two of four tokens were the Versions view's; digest checks keep two.
     const now = new Date();
-    expect(budgets.take(registry.host, now)).toBe(true);
-    expect(budgets.take(registry.host, now)).toBe(true);
-    expect(budgets.take(registry.host, now)).not.toBe(true);
+    expect(await budgets.take(registry.host, now)).toBe(true);
+    expect(await budgets.take(registry.host, now)).toBe(true);
+    expect(await budgets.take(registry.host, now)).not.toBe(true);
   });
 
   it('asks again only for tags that can move', async () => {
@@ -399,11 +399,12 @@ describe('VersionService against a real registry', () => {
       entityRef: 'image:default/many',
       managed: false,
     };
-    const sent = () =>
-      budgets.snapshot(new Date(), [], 0).find(b => b.host === registry.host)
-        ?.requestsLastHour ?? 0;
+    const sent = async () =>
+      (await budgets.snapshot(new Date(), [], 0)).items.find(
+        b => b.host === registry.host,
+      )?.requestsLastHour ?? 0;
 
-    const start = sent();
+    const start = await sent();
     const list = await versions.service.list(target, {
       limit: 25,
       sort: 'semver',
@@ -411,12 +412,12 @@ describe('VersionService against a real registry', () => {
     });
     expect(list.items).toHaveLength(1);
     expect(list.items[0].tags).toHaveLength(251);
-    const first = sent() - start;
+    const first = (await sent()) - start;
     // 3 pages of 100, a HEAD per tag, the index and 2 × (manifest + config).
     expect(first).toBe(3 + 251 + 5);
 
     await versions.service.refresh(target);
-    const second = sent() - start - first;
+    const second = (await sent()) - start - first;
     // The run tags never move: only the pages and `latest` are asked again.
     expect(second).toBe(3 + 1);
 
@@ -427,7 +428,7 @@ describe('VersionService against a real registry', () => {
       annotations: { 'org.opencontainers.image.revision': 'b' },
     });
     expect(again.digest).not.toBe(index.digest);
-    const before = sent();
+    const before = await sent();
     const later = await versions.service.list(
       { ...target },
       { limit: 25, sort: 'date', hideMachineTags: true },
@@ -443,7 +444,7 @@ describe('VersionService against a real registry', () => {
       [index.digest, again.digest].sort(),
     );
     // Pages and the two moving tags, then the new index; no platform manifest or config.
-    expect(sent() - before).toBe(3 + 2 + 1);
+    expect((await sent()) - before).toBe(3 + 2 + 1);
   });
 });
 

@@ -9,8 +9,15 @@ export interface RateLimitingProxy {
   headers: Record<string, string>;
   /** When set, manifest requests are answered 429 with these headers instead. */
   tooManyRequests?: Record<string, string>;
+  /**
+   * When set, the registry's own limit: manifest requests past this many
+   * (since `requests` was last emptied) are answered 429.
+   */
+  allowance?: number;
   /** `METHOD /path` of every manifest request that reached the proxy. */
   requests: string[];
+  /** `METHOD /path` of the manifest requests answered 429. */
+  refused: string[];
   stop(): Promise<void>;
 }
 
@@ -27,14 +34,19 @@ export async function startRateLimitingProxy(
   const proxy: Omit<RateLimitingProxy, 'host' | 'stop'> = {
     headers: {},
     requests: [],
+    refused: [],
   };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const manifest = req.url?.includes('/manifests/') ?? false;
     if (manifest) proxy.requests.push(`${req.method} ${req.url}`);
-    if (manifest && proxy.tooManyRequests) {
+    const overAllowance =
+      proxy.allowance !== undefined &&
+      proxy.requests.length > proxy.allowance;
+    if (manifest && (proxy.tooManyRequests || overAllowance)) {
+      proxy.refused.push(`${req.method} ${req.url}`);
       res.writeHead(429, {
         'Content-Type': 'application/json',
-        ...proxy.tooManyRequests,
+        ...(proxy.tooManyRequests ?? { 'Retry-After': '3600' }),
       });
       res.end(
         JSON.stringify({
