@@ -1,0 +1,182 @@
+/**
+ * The inputs of one simulated scenario. Each default says where it comes
+ * from: `measured` (a README or benchmark of this repository), `code` (a
+ * default or constant of the engine), `docs` (a vendor's documentation) or
+ * `assumed` (no measurement exists; docs/scale-out.md says why the value).
+ */
+
+/** One registry host that base references live on. */
+export interface RegistryParams {
+  host: string;
+  /** Share of the base references on this host. assumed */
+  share: number;
+  /** Token bucket for digest checks; none: unlimited. code: docker.io 16/h, burst 16 */
+  budget?: { requestsPerHour: number; burst: number };
+  /** Time between two checks of one reference. code: tracking.interval 24 h */
+  intervalHours: number;
+  /** The registry sends Distribution notifications to the factory (a push is checked at once). */
+  notifications: boolean;
+}
+
+/** Where a platform build goes when several executors can take it. */
+export type PlacementPolicy =
+  /** The engine as built: placePlatforms (native first, then fewest of this run, then config order), one semaphore per executor in each replica. */
+  | 'as-built'
+  /** Proposed: the least loaded executor across the cluster, slots shared by all replicas. */
+  | 'least-loaded';
+
+export interface ScenarioParams {
+  name: string;
+  seed: number;
+  /** Simulated days of base updates; the queue then drains (at most `drainDays`). */
+  days: number;
+  drainDays: number;
+
+  // The organisation (assumed shape, see docs/scale-out.md).
+  images: number;
+  /** Unique external base references. */
+  bases: number;
+  /** Zipf exponent of base usage: a few bases used by many images, a long tail. */
+  zipfExponent: number;
+  /** Share of images that are factory-built bases (golden images) others build FROM. */
+  internalBaseShare: number;
+  /** Share of the other images built FROM a golden image instead of an external base. */
+  fromInternalShare: number;
+  /** Share of images with a second external base (a builder stage). */
+  builderStageShare: number;
+  registries: RegistryParams[];
+
+  // Base updates: Poisson, per base, per day, by popularity rank. assumed
+  updatesPerDay: { top: number; mid: number; tail: number };
+  topBases: number;
+  midBases: number;
+
+  // Tracking and planning (code defaults).
+  trackingEverySeconds: number;
+  plannerEverySeconds: number;
+  jitter: number;
+  /** images.yaml rebuild.delay for every image. assumed (code default 0s) */
+  delayHours: number;
+  coalesceMinutes: number;
+  maxWaitMinutes: number;
+
+  // Queue and executors.
+  replicas: number;
+  /** imageFactory.builds.worker.concurrentRuns per replica. code default 2 */
+  concurrentRuns: number;
+  /** imageFactory.builds.parallelPlatforms. code default 2 */
+  parallelPlatforms: number;
+  pollIntervalSeconds: number;
+  leaseDurationSeconds: number;
+  hosts: number;
+  /** Of `hosts`, native arm64 ones; the rest are amd64 and emulate arm64 and s390x. */
+  arm64Hosts: number;
+  /** Builds at once per executor host. code: local-docker concurrency 2 */
+  hostConcurrency: number;
+  placement: PlacementPolicy;
+
+  // Build costs.
+  /** Median native build of one platform, minutes (log-normal per image). assumed */
+  buildMedianMinutes: number;
+  buildSigma: number;
+  /** Emulated (QEMU) build time over native. measured: 4 to 5.5 on this machine */
+  qemuFactor: number;
+  /** Push of one platform, seconds. assumed (measured 0.2-0.3 s for 8 MiB on loopback) */
+  pushSeconds: number;
+  /** Source fetch of a run, seconds. assumed (measured 0.9 s for 24 MiB on loopback) */
+  sourceSeconds: number;
+
+  // The emergency: a critical CVE fixed in the most used Docker Hub base.
+  emergencyDay: number;
+  /** Whether someone asks for emergency rebuilds (else the fix takes the normal path). */
+  emergency: boolean;
+  /** Time from the fix's publication to the emergency requests. assumed */
+  emergencyReactionMinutes: number;
+
+  // Database cost model (see dbLoad.ts).
+  /** Portal users with a builds page or a log open at any time. assumed */
+  viewers: number;
+  /** Log lines per platform build, and lines per insert (BuildLog flushes every 200 ms or 200 lines). assumed */
+  logLinesPerPlatform: number;
+  linesPerFlush: number;
+  /** Round trip of one statement to Postgres on the LAN, ms. assumed */
+  queryMs: number;
+  /** The planner's reads: per image (HEAD at 89266ab) or batched (the change in progress). */
+  plannerReads: 'per-image' | 'batched';
+}
+
+export const DOCKER_HUB = 'docker.io';
+
+/** The issue's organisation: 10,000 images, 1,500 base references, 100 build hosts, 5 replicas. */
+export const ISSUE_SCENARIO: ScenarioParams = {
+  name: 'issue',
+  seed: 17,
+  days: 7,
+  drainDays: 3,
+  images: 10_000,
+  bases: 1_500,
+  zipfExponent: 1,
+  internalBaseShare: 0.05,
+  fromInternalShare: 0.3,
+  builderStageShare: 0.3,
+  registries: [
+    {
+      host: DOCKER_HUB,
+      share: 0.6,
+      budget: { requestsPerHour: 16, burst: 16 },
+      intervalHours: 24,
+      notifications: false,
+    },
+    { host: 'ghcr.io', share: 0.15, intervalHours: 24, notifications: false },
+    { host: 'quay.io', share: 0.05, intervalHours: 24, notifications: false },
+    {
+      host: 'registry.internal',
+      share: 0.2,
+      intervalHours: 24,
+      notifications: true,
+    },
+  ],
+  updatesPerDay: { top: 1 / 7, mid: 1 / 14, tail: 1 / 30 },
+  topBases: 20,
+  midBases: 200,
+  trackingEverySeconds: 60,
+  plannerEverySeconds: 30,
+  jitter: 0.1,
+  delayHours: 2,
+  coalesceMinutes: 30,
+  maxWaitMinutes: 30,
+  replicas: 5,
+  concurrentRuns: 2,
+  parallelPlatforms: 2,
+  pollIntervalSeconds: 2,
+  leaseDurationSeconds: 60,
+  hosts: 100,
+  arm64Hosts: 20,
+  hostConcurrency: 2,
+  placement: 'as-built',
+  buildMedianMinutes: 4,
+  buildSigma: 0.7,
+  qemuFactor: 5,
+  pushSeconds: 15,
+  sourceSeconds: 10,
+  emergencyDay: 5,
+  emergency: false,
+  emergencyReactionMinutes: 0,
+  viewers: 30,
+  logLinesPerPlatform: 400,
+  linesPerFlush: 4,
+  queryMs: 0.3,
+  plannerReads: 'per-image',
+};
+
+/** This machine: one backend, one Docker engine (amd64, QEMU for the rest), 2 cores. */
+export const MACHINE_SCENARIO: ScenarioParams = {
+  ...ISSUE_SCENARIO,
+  name: 'machine',
+  images: 100,
+  bases: 15,
+  replicas: 1,
+  hosts: 1,
+  arm64Hosts: 0,
+  viewers: 1,
+};

@@ -1,0 +1,330 @@
+/*
+ * yarn simulate:scale-out — a discrete-event simulation of the Image Factory
+ * for an organisation (default: 10,000 images over 1,500 base references,
+ * 100 build hosts, 5 replicas) over a week of base updates, with the engine's
+ * own placement (placePlatforms) and rebuild timing (computeTiming) and the
+ * per-operation costs measured in this repository or counted in its code
+ * (bench/scaleOut/params.ts and dbLoad.ts say which is which). Deterministic
+ * (seeded), no I/O, a few seconds on 2 cores. docs/scale-out.md explains the
+ * model and its figures.
+ *
+ *   yarn simulate:scale-out                 the tables of docs/scale-out.md
+ *   yarn simulate:scale-out --scenario issue --hosts 50 --placement least-loaded
+ *                                           one scenario, any parameter changed
+ *   yarn simulate:scale-out --check         the model's invariants; exit 1 on a failure
+ *
+ * Flags (for --scenario issue|machine): --images --bases --hosts --arm64-hosts
+ * --replicas --concurrent-runs --host-concurrency --placement as-built|least-loaded
+ * --hub-budget <requests/h> --interval-hours --delay-hours --days --seed
+ * --qemu-factor --build-minutes --planner-reads per-image|batched --emergency.
+ */
+import {
+  checkDeterministic,
+  checkInvariants,
+  coalescingSaved,
+} from './scaleOut/checks';
+import {
+  DOCKER_HUB,
+  ISSUE_SCENARIO,
+  MACHINE_SCENARIO,
+  ScenarioParams,
+} from './scaleOut/params';
+import {
+  dbTable,
+  emergencyTable,
+  hubTable,
+  queueTable,
+  rebuildTable,
+  registryTable,
+} from './scaleOut/report';
+import { simulate, SimulationResult } from './scaleOut/simulate';
+import { summarize, Summary } from './scaleOut/summary';
+
+function withHubBudget(
+  p: ScenarioParams,
+  requestsPerHour: number,
+): ScenarioParams {
+  return {
+    ...p,
+    registries: p.registries.map(r =>
+      r.host === DOCKER_HUB
+        ? {
+            ...r,
+            budget: { requestsPerHour, burst: Math.ceil(requestsPerHour) },
+          }
+        : r,
+    ),
+  };
+}
+
+/** The issue's organisation as built, then one change at a time. */
+function sweep(): ScenarioParams[] {
+  const asBuilt = { ...ISSUE_SCENARIO, name: 'A as built' };
+  const runs = { ...asBuilt, name: 'B concurrentRuns 40', concurrentRuns: 40 };
+  const placed = {
+    ...runs,
+    name: 'C + least-loaded placement',
+    placement: 'least-loaded' as const,
+  };
+  const tuned = {
+    ...withHubBudget(placed, 100),
+    name: 'D + Hub budget 100/h, batched planner',
+    plannerReads: 'batched' as const,
+  };
+  return [asBuilt, runs, placed, tuned];
+}
+
+function parseFlags(argv: string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i];
+    if (!name.startsWith('--')) throw new Error(`unexpected argument ${name}`);
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--'))
+      flags.set(name.slice(2), 'true');
+    else flags.set(name.slice(2), argv[++i]);
+  }
+  return flags;
+}
+
+function scenarioFromFlags(flags: Map<string, string>): ScenarioParams {
+  const base =
+    flags.get('scenario') === 'machine' ? MACHINE_SCENARIO : ISSUE_SCENARIO;
+  let p: ScenarioParams = { ...base, name: flags.get('scenario') ?? 'issue' };
+  const num = (flag: string, key: keyof ScenarioParams) => {
+    const value = flags.get(flag);
+    if (value === undefined) return;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0)
+      throw new Error(
+        `--${flag}: must be a number of at least 0, got ${value}`,
+      );
+    p = { ...p, [key]: n };
+  };
+  num('images', 'images');
+  num('bases', 'bases');
+  num('hosts', 'hosts');
+  num('arm64-hosts', 'arm64Hosts');
+  num('replicas', 'replicas');
+  num('concurrent-runs', 'concurrentRuns');
+  num('host-concurrency', 'hostConcurrency');
+  num('delay-hours', 'delayHours');
+  num('days', 'days');
+  num('seed', 'seed');
+  num('qemu-factor', 'qemuFactor');
+  num('build-minutes', 'buildMedianMinutes');
+  const placement = flags.get('placement');
+  if (placement !== undefined) {
+    if (placement !== 'as-built' && placement !== 'least-loaded')
+      throw new Error(
+        `--placement: as-built or least-loaded, got ${placement}`,
+      );
+    p = { ...p, placement };
+  }
+  const reads = flags.get('planner-reads');
+  if (reads !== undefined) {
+    if (reads !== 'per-image' && reads !== 'batched')
+      throw new Error(`--planner-reads: per-image or batched, got ${reads}`);
+    p = { ...p, plannerReads: reads };
+  }
+  const interval = flags.get('interval-hours');
+  if (interval !== undefined) {
+    p = {
+      ...p,
+      registries: p.registries.map(r => ({
+        ...r,
+        intervalHours: Number(interval),
+      })),
+    };
+  }
+  const hub = flags.get('hub-budget');
+  if (hub !== undefined) p = withHubBudget(p, Number(hub));
+  if (flags.has('emergency')) p = { ...p, emergency: true };
+  if (p.hosts < 1 || p.replicas < 1 || p.arm64Hosts >= p.hosts) {
+    throw new Error(
+      '--hosts and --replicas: at least 1; --arm64-hosts: fewer than --hosts',
+    );
+  }
+  return p;
+}
+
+function timed(params: ScenarioParams): {
+  result: SimulationResult;
+  summary: Summary;
+} {
+  const start = Date.now();
+  const result = simulate(params);
+  const summary = summarize(result);
+  process.stderr.write(
+    `${params.name}: ${result.events.toLocaleString('en-US')} events in ${
+      Date.now() - start
+    } ms\n`,
+  );
+  return { result, summary };
+}
+
+function printAll(
+  list: Summary[],
+  emergencies: Array<{ label: string; s: Summary }>,
+  replicas: number[],
+) {
+  console.log('\n### Queue, builds and hosts\n');
+  console.log(queueTable(list));
+  console.log('\n### From a base change to every dependent rebuilt (hours)\n');
+  console.log(rebuildTable(list));
+  console.log('\n### Database statements per second\n');
+  console.log(dbTable(list, replicas));
+  console.log(
+    '\n### Docker Hub pulls (manifest GETs) in the busiest 6 hours\n',
+  );
+  console.log(hubTable(list));
+  console.log('\n### Emergency rebuilds\n');
+  console.log(emergencyTable(emergencies));
+}
+
+function runChecks(): number {
+  const small: ScenarioParams = {
+    ...withHubBudget(ISSUE_SCENARIO, 100),
+    name: 'check: 2,000 images, least-loaded',
+    images: 2_000,
+    bases: 300,
+    hosts: 20,
+    arm64Hosts: 4,
+    replicas: 3,
+    concurrentRuns: 14,
+    placement: 'least-loaded',
+    days: 3,
+    drainDays: 3,
+    emergencyDay: 2,
+    emergency: true,
+  };
+  const cases: Array<{ params: ScenarioParams; drained: boolean }> = [
+    {
+      params: {
+        ...MACHINE_SCENARIO,
+        name: 'check: machine',
+        emergency: true,
+        days: 3,
+        emergencyDay: 2,
+      },
+      drained: true,
+    },
+    { params: small, drained: true },
+    {
+      params: {
+        ...small,
+        name: 'check: 2,000 images, as built',
+        placement: 'as-built',
+      },
+      drained: false,
+    },
+    // A budget far below what the references need: it must still never be exceeded.
+    {
+      params: {
+        ...withHubBudget(small, 4),
+        name: 'check: 2,000 images, Hub budget 4/h',
+      },
+      drained: false,
+    },
+  ];
+  const failures: string[] = [];
+  for (const { params, drained } of cases) {
+    const { result } = timed(params);
+    failures.push(...checkInvariants(result, { drained }));
+    const { changes, runs } = coalescingSaved(result);
+    console.log(
+      `${params.name}: ${runs} base-change runs for ${changes} base changes seen (new digests and golden image builds) by dependents`,
+    );
+  }
+  failures.push(
+    ...checkDeterministic(simulate(cases[0].params), simulate(cases[0].params)),
+  );
+  if (failures.length > 0) {
+    console.log(
+      `\n${failures.length} invariant(s) broken:\n${failures
+        .map(f => `- ${f}`)
+        .join('\n')}`,
+    );
+    return 1;
+  }
+  console.log(
+    '\nAll invariants hold: runs conserved and claimed once, emergencies first, no pool over its concurrency, no budget exceeded in any hour, every base change rebuilt in each dependent exactly once, no rebuild of unchanged inputs, same seed same figures.',
+  );
+  return 0;
+}
+
+function main(): number {
+  const flags = parseFlags(process.argv.slice(2));
+  if (flags.has('check')) return runChecks();
+  if (flags.has('scenario')) {
+    const params = scenarioFromFlags(flags);
+    const off = timed({ ...params, emergency: false });
+    const on = timed({
+      ...params,
+      name: `${params.name}, emergency`,
+      emergency: true,
+    });
+    console.log(`\n### Registry requests per host (${params.name})\n`);
+    console.log(registryTable(off.summary));
+    printAll(
+      [off.summary],
+      [
+        { label: 'normal path', s: off.summary },
+        { label: 'emergency rebuilds', s: on.summary },
+      ],
+      [params.replicas],
+    );
+    return 0;
+  }
+  const scenarios = sweep();
+  const results = scenarios.map(timed);
+  const tuned = scenarios[scenarios.length - 1];
+  const tunedEmergency = timed({
+    ...tuned,
+    name: `${tuned.name}, emergency`,
+    emergency: true,
+  });
+  const asBuiltEmergency = timed({
+    ...scenarios[0],
+    name: `${scenarios[0].name}, emergency`,
+    emergency: true,
+  });
+  const machine = timed(MACHINE_SCENARIO);
+  const machineEmergency = timed({
+    ...MACHINE_SCENARIO,
+    name: 'machine, emergency',
+    emergency: true,
+  });
+  for (const i of [0, results.length - 1]) {
+    console.log(`\n### Registry requests per host (${scenarios[i].name})\n`);
+    console.log(registryTable(results[i].summary));
+  }
+  console.log(`\n### Registry requests per host (machine)\n`);
+  console.log(registryTable(machine.summary));
+  printAll(
+    [...results.map(r => r.summary), machine.summary],
+    [
+      { label: `${scenarios[0].name}: normal path`, s: results[0].summary },
+      {
+        label: `${scenarios[0].name}: emergency rebuilds`,
+        s: asBuiltEmergency.summary,
+      },
+      {
+        label: `${tuned.name}: normal path`,
+        s: results[results.length - 1].summary,
+      },
+      { label: `${tuned.name}: emergency rebuilds`, s: tunedEmergency.summary },
+      { label: 'machine: normal path', s: machine.summary },
+      { label: 'machine: emergency rebuilds', s: machineEmergency.summary },
+    ],
+    [...scenarios.map(s => s.replicas), MACHINE_SCENARIO.replicas],
+  );
+  return 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (e) {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+}
