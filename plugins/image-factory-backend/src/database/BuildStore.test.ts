@@ -384,4 +384,49 @@ describe('DatabaseBuildStore', () => {
       ]);
     },
   );
+  it.each(databases.eachSupportedId())(
+    'reads the last success, the latest runs and the changes of many images at once, on %p',
+    async databaseId => {
+      const { store } = await stores(databaseId);
+      const succeed = async (n: number, id: string, seconds: number) => {
+        await store.enqueue(newRun(n, { id, createdAt: at(seconds) }));
+        const claimed = await store.claim({
+          owner: 'w',
+          leaseMs: LEASE_MS,
+          now: at(seconds),
+        });
+        expect(claimed?.id).toBe(id);
+        await store.finish({
+          id,
+          owner: 'w',
+          now: at(seconds + 5),
+          end: { status: 'succeeded', indexDigest: `sha256:${id}` },
+        });
+      };
+      await succeed(1, 'one-old', 10);
+      await succeed(1, 'one-new', 20);
+      await succeed(2, 'two', 30);
+      await store.enqueue(newRun(2, { id: 'two-queued', createdAt: at(40) }));
+
+      const last = await store.lastSucceededOf(['app-1', 'app-2', 'app-3']);
+      expect([...last.keys()].sort()).toEqual(['app-1', 'app-2']);
+      expect(last.get('app-1')).toEqual(await store.lastSucceeded('app-1'));
+      expect(last.get('app-2')).toEqual(await store.lastSucceeded('app-2'));
+
+      const latest = await store.latestOf(['app-1', 'app-2'], 1);
+      expect(latest.get('app-2')).toEqual(
+        await store.list({ imageName: 'app-2', limit: 1 }),
+      );
+      expect(
+        (await store.latestOf(['app-1'], 10)).get('app-1')!.map(r => r.id),
+      ).toEqual(['one-new', 'one-old']);
+
+      expect(
+        (await store.changedSince(at(26))).map(r => [r.id, r.status]),
+      ).toEqual([
+        ['two', 'succeeded'],
+        ['two-queued', 'queued'],
+      ]);
+    },
+  );
 });

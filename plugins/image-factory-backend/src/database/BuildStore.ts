@@ -7,7 +7,7 @@ import { PlatformResults } from './buildRuns/PlatformResults';
 import { RunCancellation } from './buildRuns/RunCancellation';
 import { RunLeases } from './buildRuns/RunLeases';
 import { RunQueue } from './buildRuns/RunQueue';
-import { RunReads } from './buildRuns/RunReads';
+import { RunChange, RunReads } from './buildRuns/RunReads';
 import { RunRetention } from './buildRuns/RunRetention';
 import {
   BuildRunEnd,
@@ -17,6 +17,7 @@ import {
 } from './buildRuns/types';
 
 export { toBuildRun } from './buildRuns/types';
+export type { RunChange } from './buildRuns/RunReads';
 export type {
   BuildRunEnd,
   BuildRunRecord,
@@ -40,6 +41,15 @@ export interface BuildStore {
   }): Promise<BuildRunRecord[]>;
   /** The image's last succeeded run. */
   lastSucceeded(imageName: string): Promise<BuildRunRecord | undefined>;
+  /** The last succeeded run of each image that has one, in batched queries. */
+  lastSucceededOf(imageNames: string[]): Promise<Map<string, BuildRunRecord>>;
+  /** Up to `limit` newest runs of each image that has runs, newest first, in batched queries. */
+  latestOf(
+    imageNames: string[],
+    limit: number,
+  ): Promise<Map<string, BuildRunRecord[]>>;
+  /** The runs created or ended at or after `since`: what changed in the ledger. */
+  changedSince(since: Date): Promise<RunChange[]>;
   /** Successful runs whose images are still in the registry, newest first. */
   listRetained(imageName: string): Promise<BuildRunRecord[]>;
   /** Records that the retention policy removed these runs' images. */
@@ -129,6 +139,18 @@ export class DatabaseBuildStore implements BuildStore {
 
   lastSucceeded(imageName: string) {
     return this.reads.lastSucceeded(imageName);
+  }
+
+  lastSucceededOf(imageNames: string[]) {
+    return this.reads.lastSucceededOf(imageNames);
+  }
+
+  latestOf(imageNames: string[], limit: number) {
+    return this.reads.latestOf(imageNames, limit);
+  }
+
+  changedSince(since: Date) {
+    return this.reads.changedSince(since);
   }
 
   listRetained(imageName: string) {

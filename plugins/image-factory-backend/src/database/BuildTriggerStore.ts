@@ -17,6 +17,8 @@ export interface BuildTrigger {
 export interface BuildTriggerStore {
   /** Every image's record, by image name. */
   list(): Promise<Map<string, BuildTrigger>>;
+  /** The records of these images, by image name, in batched queries. */
+  listOf(imageNames: string[]): Promise<Map<string, BuildTrigger>>;
   /**
    * Records the config acted on. With `ifConfig`, only while the stored
    * config is still that one (`null`: while there is none); false otherwise,
@@ -35,6 +37,15 @@ type Row = {
   updated_at: string | number | Date;
 };
 
+function toTrigger(row: Row): BuildTrigger {
+  return {
+    imageName: row.image_name,
+    config: row.config,
+    firstSeenAt: toDate(row.first_seen_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
 /** {@link BuildTriggerStore} on the plugin's database. */
 export class DatabaseBuildTriggerStore implements BuildTriggerStore {
   static create(options: { client: Knex }): DatabaseBuildTriggerStore {
@@ -45,17 +56,21 @@ export class DatabaseBuildTriggerStore implements BuildTriggerStore {
 
   async list(): Promise<Map<string, BuildTrigger>> {
     const rows = await this.db<Row>('image_build_triggers');
-    return new Map(
-      rows.map(row => [
-        row.image_name,
-        {
-          imageName: row.image_name,
-          config: row.config,
-          firstSeenAt: toDate(row.first_seen_at),
-          updatedAt: toDate(row.updated_at),
-        },
-      ]),
-    );
+    return new Map(rows.map(row => [row.image_name, toTrigger(row)]));
+  }
+
+  async listOf(imageNames: string[]): Promise<Map<string, BuildTrigger>> {
+    const names = [...new Set(imageNames)];
+    const found = new Map<string, BuildTrigger>();
+    // Stays under SQLite's bound-variable limit for any number of images.
+    for (let i = 0; i < names.length; i += 500) {
+      const rows = await this.db<Row>('image_build_triggers').whereIn(
+        'image_name',
+        names.slice(i, i + 500),
+      );
+      for (const row of rows) found.set(row.image_name, toTrigger(row));
+    }
+    return found;
   }
 
   async record(

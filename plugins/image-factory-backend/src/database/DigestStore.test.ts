@@ -350,4 +350,78 @@ describe('DatabaseDigestStore', () => {
       expect(await store.getHistory(NODE, 5)).toEqual({ digests: [] });
     },
   );
+  it.each(databases.eachSupportedId())(
+    'answers many references in one read as it answers each, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.recordObservation(
+        NODE,
+        {
+          digest: digest('a'),
+          platforms: [
+            { platform: 'linux/s390x', digest: digest('2') },
+            { platform: 'linux/amd64', digest: digest('1') },
+          ],
+        },
+        t1,
+      );
+      await store.recordObservation(
+        NODE,
+        {
+          digest: digest('b'),
+          platforms: [{ platform: 'linux/amd64', digest: digest('3') }],
+        },
+        t2,
+      );
+      await store.recordObservation(
+        ALPINE,
+        { digest: digest('z'), platforms: [] },
+        t3,
+      );
+      const unknown = 'docker.io/library/busybox:1';
+      const one = {
+        current: [await store.getCurrent(NODE), await store.getCurrent(ALPINE)],
+        history: [
+          await store.getHistory(NODE, 5),
+          await store.getHistory(ALPINE, 1),
+        ],
+      };
+      expect(one.current[0]!.platforms.map(p => p.platform)).toEqual([
+        'linux/amd64',
+      ]);
+      expect(one.history[0].digests.map(d => d.digest)).toEqual([
+        digest('b'),
+        digest('a'),
+      ]);
+
+      const current = await store.getCurrentOf(['node:22', ALPINE, unknown]);
+      expect([...current.keys()].sort()).toEqual([ALPINE, NODE]);
+      expect(current.get(NODE)).toEqual(one.current[0]);
+      expect(current.get(ALPINE)).toEqual(one.current[1]);
+      expect(await store.listCurrent()).toEqual([
+        one.current[1],
+        one.current[0],
+      ]);
+      const histories = await store.getHistoryOf([NODE, unknown], 5);
+      expect(histories.get(NODE)).toEqual(one.history[0]);
+      expect(histories.get(unknown)).toEqual({ digests: [] });
+
+      // Asked together (the status page asks for every reference at once).
+      expect(
+        await Promise.all([
+          store.getCurrent(NODE),
+          store.getCurrent(ALPINE),
+          store.getCurrent(unknown),
+          store.getHistory(NODE, 5),
+          store.getHistory(ALPINE, 1),
+          store.getHistory(NODE, 1),
+        ]),
+      ).toEqual([
+        ...one.current,
+        undefined,
+        ...one.history,
+        { ...one.history[0], digests: one.history[0].digests.slice(0, 1) },
+      ]);
+    },
+  );
 });

@@ -110,8 +110,20 @@ export interface DigestStore {
   ): Promise<ObservationChange>;
   /** The digests of the last observation, if any. */
   getCurrent(reference: string): Promise<CurrentDigests | undefined>;
+  /**
+   * The current digests of every observed reference, in one query: what a
+   * planning pass or the graph compares with what it saw before.
+   */
+  listCurrent(): Promise<CurrentDigests[]>;
   /** Up to `limit` manifest or index digests of the reference, newest first, and when the first was seen. */
   getHistory(reference: string, limit: number): Promise<DigestHistory>;
+  /** {@link DigestStore.getCurrent} of many references at once, by stored key (the observed ones). */
+  getCurrentOf(references: string[]): Promise<Map<string, CurrentDigests>>;
+  /** {@link DigestStore.getHistory} of many references at once, by stored key. */
+  getHistoryOf(
+    references: string[],
+    limit: number,
+  ): Promise<Map<string, DigestHistory>>;
 }
 
 type ReferenceRow = {
@@ -156,11 +168,41 @@ function toObserved(row: DigestRow): ObservedDigest {
   };
 }
 
+/**
+ * Calls made in one synchronous run (a `Promise.all` over every reference of
+ * the status page) answered by one batched read, instead of a round trip each.
+ */
+class Coalescer<T> {
+  private pending?: { keys: Set<string>; result: Promise<Map<string, T>> };
+
+  constructor(
+    private readonly read: (keys: string[]) => Promise<Map<string, T>>,
+  ) {}
+
+  get(wanted: string): Promise<T | undefined> {
+    if (!this.pending) {
+      const keys = new Set<string>();
+      const result = new Promise<void>(resolve => queueMicrotask(resolve)).then(
+        () => {
+          this.pending = undefined;
+          return this.read([...keys]);
+        },
+      );
+      this.pending = { keys, result };
+    }
+    this.pending.keys.add(wanted);
+    return this.pending.result.then(found => found.get(wanted));
+  }
+}
+
 /** Keeps tracking state in the plugin database. */
 export class DatabaseDigestStore implements DigestStore {
   static create(options: { client: Knex }): DatabaseDigestStore {
     return new DatabaseDigestStore(options.client);
   }
+
+  private readonly current = new Coalescer(refs => this.getCurrentOf(refs));
+  private readonly histories = new Map<number, Coalescer<DigestHistory>>();
 
   private constructor(private readonly db: Knex) {}
 
@@ -330,41 +372,108 @@ export class DatabaseDigestStore implements DigestStore {
   }
 
   async getCurrent(spelled: string): Promise<CurrentDigests | undefined> {
-    const reference = key(spelled);
+    return this.current.get(key(spelled));
+  }
+
+  async getCurrentOf(spelled: string[]): Promise<Map<string, CurrentDigests>> {
+    const references = [...new Set(spelled.map(key))];
+    const found = new Map<string, CurrentDigests>();
+    for (let i = 0; i < references.length; i += CHUNK) {
+      const rows = await this.db<DigestRow>('tracked_digests')
+        .where({ current: true })
+        .whereIn('reference', references.slice(i, i + CHUNK))
+        .orderBy([
+          { column: 'reference', order: 'asc' },
+          { column: 'platform', order: 'asc' },
+        ]);
+      for (const current of groupCurrent(rows)) {
+        found.set(current.reference, current);
+      }
+    }
+    return found;
+  }
+
+  async listCurrent(): Promise<CurrentDigests[]> {
     const rows = await this.db<DigestRow>('tracked_digests')
-      .where({ reference, current: true })
-      .orderBy('platform');
-    const index = rows.find(r => r.platform === INDEX_PLATFORM);
-    if (!index) return undefined;
-    return {
-      reference,
-      digest: toObserved(index),
-      platforms: rows.filter(r => r !== index).map(toObserved),
-    };
+      .where({ current: true })
+      .orderBy([
+        { column: 'reference', order: 'asc' },
+        { column: 'platform', order: 'asc' },
+      ]);
+    return groupCurrent(rows);
   }
 
   async getHistory(spelled: string, limit: number): Promise<DigestHistory> {
-    const reference = key(spelled);
-    const indexRows = () =>
-      this.db<DigestRow>('tracked_digests').where({
-        reference,
-        platform: INDEX_PLATFORM,
-      });
-    const [{ since }] = await indexRows().min<
-      Array<{ since: DigestRow['first_seen_at'] | null }>
-    >({ since: 'first_seen_at' });
-    const rows = await indexRows()
-      .orderBy([
-        { column: 'last_seen_at', order: 'desc' },
-        { column: 'first_seen_at', order: 'desc' },
-        { column: 'digest', order: 'asc' },
-      ])
-      .limit(limit);
-    return {
-      ...(since === null || since === undefined
-        ? {}
-        : { watchedSince: toDate(since) }),
-      digests: rows.map(toObserved),
-    };
+    let batch = this.histories.get(limit);
+    if (!batch) {
+      batch = new Coalescer(refs => this.getHistoryOf(refs, limit));
+      this.histories.set(limit, batch);
+    }
+    return (await batch.get(key(spelled))) ?? { digests: [] };
   }
+
+  async getHistoryOf(
+    spelled: string[],
+    limit: number,
+  ): Promise<Map<string, DigestHistory>> {
+    const references = [...new Set(spelled.map(key))];
+    const found = new Map<string, DigestHistory>();
+    for (let i = 0; i < references.length; i += CHUNK) {
+      // Window functions (SQLite 3.25+, PostgreSQL): each reference's newest
+      // `limit` index digests and its first sighting, in one query.
+      const ranked = this.db('tracked_digests')
+        .select('*')
+        .select(
+          this.db.raw(
+            'row_number() over (partition by reference order by last_seen_at desc, first_seen_at desc, digest asc) as history_rank',
+          ),
+          this.db.raw(
+            'min(first_seen_at) over (partition by reference) as watched_since',
+          ),
+        )
+        .where({ platform: INDEX_PLATFORM })
+        .whereIn('reference', references.slice(i, i + CHUNK));
+      const rows: Array<
+        DigestRow & { watched_since: DigestRow['first_seen_at'] }
+      > = await this.db
+        .from(ranked.as('ranked'))
+        .where('history_rank', '<=', limit)
+        .orderBy([
+          { column: 'reference', order: 'asc' },
+          { column: 'history_rank', order: 'asc' },
+        ]);
+      for (const row of rows) {
+        const history = found.get(row.reference) ?? {
+          watchedSince: toDate(row.watched_since),
+          digests: [],
+        };
+        history.digests.push(toObserved(row));
+        found.set(row.reference, history);
+      }
+    }
+    for (const reference of references) {
+      if (!found.has(reference)) found.set(reference, { digests: [] });
+    }
+    return found;
+  }
+}
+
+/** Rows of current digests, sorted by reference and platform, as each reference's current digests. */
+function groupCurrent(rows: DigestRow[]): CurrentDigests[] {
+  const found: CurrentDigests[] = [];
+  for (let i = 0; i < rows.length; ) {
+    const reference = rows[i].reference;
+    let end = i;
+    while (end < rows.length && rows[end].reference === reference) end++;
+    const own = rows.slice(i, end);
+    i = end;
+    const index = own.find(r => r.platform === INDEX_PLATFORM);
+    if (!index) continue;
+    found.push({
+      reference,
+      digest: toObserved(index),
+      platforms: own.filter(r => r !== index).map(toObserved),
+    });
+  }
+  return found;
 }

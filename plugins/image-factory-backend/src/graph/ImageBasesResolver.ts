@@ -95,6 +95,7 @@ export function analyzeForPlatforms(
 export class ImageBasesResolver {
   private cache = new Map<string, ImageBases>();
   private loaded?: Promise<void>;
+  private changes = 0;
 
   constructor(
     private readonly options: {
@@ -110,7 +111,7 @@ export class ImageBasesResolver {
   load(): Promise<void> {
     this.loaded ??= this.options.store.list().then(records => {
       for (const r of records) {
-        this.cache.set(r.entityRef, {
+        this.keep({
           entityRef: r.entityRef,
           bases: r.bases as ResolvedBase[],
           problems: r.problems,
@@ -119,6 +120,28 @@ export class ImageBasesResolver {
       }
     });
     return this.loaded;
+  }
+
+  /**
+   * Grows whenever what the resolver knows changes (bases or problems of an
+   * image, an image gained or forgotten), so that the graph is built again
+   * only then.
+   */
+  version(): number {
+    return this.changes;
+  }
+
+  /** Keeps an image's record; counts a change only when its bases or problems differ. */
+  private keep(record: ImageBases) {
+    const before = this.cache.get(record.entityRef);
+    if (
+      !before ||
+      JSON.stringify([before.bases, before.problems]) !==
+        JSON.stringify([record.bases, record.problems])
+    ) {
+      this.changes++;
+    }
+    this.cache.set(record.entityRef, record);
   }
 
   /** What is known of an image, if anything. */
@@ -182,8 +205,11 @@ export class ImageBasesResolver {
     }
     await this.options.store.retain(present);
     const keep = new Set(present);
-    for (const entityRef of this.cache.keys()) {
-      if (!keep.has(entityRef)) this.cache.delete(entityRef);
+    for (const entityRef of [...this.cache.keys()]) {
+      if (!keep.has(entityRef)) {
+        this.cache.delete(entityRef);
+        this.changes++;
+      }
     }
     this.options.logger.debug('Image bases resolved', {
       analyzed: summary.analyzed.length,
@@ -212,7 +238,7 @@ export class ImageBasesResolver {
         problems,
         analyzedAt: now,
       };
-      this.cache.set(entityRef, record);
+      this.keep(record);
       return this.options.store.put({
         ...record,
         analyzedAt: now,
@@ -271,13 +297,7 @@ export class ImageBasesResolver {
         analyses.flatMap(a => a.errors.map(e => `${name}: ${e.message}`)),
       ),
     ];
-    const record: ImageBases = {
-      entityRef,
-      bases,
-      problems,
-      analyzedAt: now,
-    };
-    this.cache.set(entityRef, record);
+    this.keep({ entityRef, bases, problems, analyzedAt: now });
     await this.options.store.put({
       entityRef,
       bases,

@@ -2,7 +2,6 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   DependencyGraphEdge,
   DependencyGraphNode,
-  DependencyGraphResponse,
   ImageEntityV1alpha1,
   ImageSourceProblem,
 } from '@image-factory/plugin-image-factory-common';
@@ -21,13 +20,58 @@ import { ImageGraphService, ImageGraphSnapshot, ResolvedBase } from './types';
 
 const byString = (a: string, b: string) => (a < b ? -1 : Number(a > b));
 
+/** What the graph is built from, apart from digests: rebuilt only when it changes. */
+interface Structure {
+  images: ImageEntityV1alpha1[];
+  fingerprint: string;
+  resolverVersion: number;
+  graph: DependencyGraph;
+  basesByImage: Map<string, ResolvedBase[]>;
+  known: Set<string>;
+  /** The nodes without their digests, in the answer's order. */
+  nodes: DependencyGraphNode[];
+  /** Each node's key in the digest store, when tracking may watch it. */
+  digestKeys: Array<string | undefined>;
+  edges: DependencyGraphEdge[];
+  cycles: string[][];
+  problems: string[];
+  sourceProblems: ImageSourceProblem[];
+}
+
+/** What of an image the graph reads: another value, another graph. */
+function graphFingerprint(images: ImageEntityV1alpha1[]): string {
+  return JSON.stringify(
+    images.map(i => [
+      i.metadata.name,
+      i.metadata.namespace,
+      i.spec.reference,
+      i.spec.type,
+      i.spec.platforms,
+    ]),
+  );
+}
+
 /**
  * The dependency graph of images.yaml (each image's published reference) and
  * the bases resolved from the Dockerfiles. Bases that no entry describes
  * become `discovered` nodes with an Image entity of their own. Digests come
  * from tracking, when it watches the reference.
+ *
+ * The graph is built again only when images.yaml (a new list of images whose
+ * graph fields differ) or the resolved bases changed; each answer then costs
+ * one query of the current digests, and is the same snapshot object while
+ * those are unchanged too, so that the planner can tell a new graph from the
+ * same one.
  */
 export class ImageGraph implements ImageGraphService {
+  private structure?: Structure;
+  private usage?: { version: number; usage: Map<string, string[]> };
+  private answered?: {
+    structure: Structure;
+    digests: Array<string | undefined>;
+    snapshot: ImageGraphSnapshot;
+  };
+
   constructor(
     private readonly options: {
       images: () => ImageEntityV1alpha1[];
@@ -46,44 +90,112 @@ export class ImageGraph implements ImageGraphService {
    * `ubuntu:latest` are one) and the Image entities whose Dockerfiles use it.
    */
   baseUsage(): Map<string, string[]> {
-    const usage = new Map<string, Set<string>>();
-    for (const image of this.options.resolver.list()) {
-      for (const base of image.bases) {
-        const key = storedReferenceKey(base.reference);
-        usage.set(key, (usage.get(key) ?? new Set()).add(image.entityRef));
+    const version = this.options.resolver.version();
+    if (this.usage?.version !== version) {
+      const usage = new Map<string, Set<string>>();
+      for (const image of this.options.resolver.list()) {
+        for (const base of image.bases) {
+          const key = storedReferenceKey(base.reference);
+          usage.set(key, (usage.get(key) ?? new Set()).add(image.entityRef));
+        }
       }
+      this.usage = {
+        version,
+        usage: new Map([...usage].map(([key, users]) => [key, [...users]])),
+      };
     }
-    return new Map([...usage].map(([key, users]) => [key, [...users]]));
+    return new Map(
+      [...this.usage.usage].map(([key, users]) => [key, [...users]]),
+    );
   }
 
   async sourceProblems(): Promise<ImageSourceProblem[]> {
     await this.options.resolver.load();
-    const found: ImageSourceProblem[] = [];
-    for (const image of this.options.images()) {
-      const entityRef = stringifyEntityRef(image);
-      const name = image.metadata.name;
-      for (const problem of this.options.resolver.get(entityRef)?.problems ??
-        []) {
-        // The resolver writes `name: message` for logs; the name is a field here.
-        const message = problem.startsWith(`${name}: `)
-          ? problem.slice(name.length + 2)
-          : problem;
-        found.push({ entityRef, imageName: name, message });
-      }
-    }
-    return found;
+    return this.currentStructure().sourceProblems;
   }
 
   async getGraph(): Promise<ImageGraphSnapshot> {
     await this.options.resolver.load();
+    const structure = this.currentStructure();
+    const digests = await this.digestsOf(structure);
+    const answered = this.answered;
+    if (
+      answered?.structure === structure &&
+      answered.digests.every((d, i) => d === digests[i])
+    ) {
+      return answered.snapshot;
+    }
+    const nodes = structure.nodes.map((node, i) =>
+      digests[i] ? { ...node, digest: digests[i] } : node,
+    );
+    const { basesByImage, known } = structure;
+    const snapshot: ImageGraphSnapshot = {
+      graph: structure.graph,
+      response: {
+        nodes,
+        edges: structure.edges,
+        cycles: structure.cycles,
+        problems: structure.problems,
+        sourceProblems: structure.sourceProblems,
+      },
+      basesOf(entityRef: string, platform?: string) {
+        return (basesByImage.get(entityRef) ?? [])
+          .filter(b => !platform || b.platforms.includes(platform))
+          .map(b => b.reference);
+      },
+      basesKnown(entityRef: string) {
+        return known.has(entityRef);
+      },
+      fixedPlatformBasesOf(entityRef: string) {
+        return (basesByImage.get(entityRef) ?? [])
+          .filter(usedWithFixedPlatform)
+          .map(b => b.reference);
+      },
+    };
+    this.answered = { structure, digests, snapshot };
+    return snapshot;
+  }
+
+  /** The structure of the current images and resolved bases, built again only when they changed. */
+  private currentStructure(): Structure {
+    const images = this.options.images();
+    const resolverVersion = this.options.resolver.version();
+    const cached = this.structure;
+    if (cached?.resolverVersion === resolverVersion) {
+      if (cached.images === images) return cached;
+      // images.yaml read again: the same entries give the same graph.
+      const fingerprint = graphFingerprint(images);
+      if (cached.fingerprint === fingerprint) {
+        cached.images = images;
+        return cached;
+      }
+    }
+    this.structure = this.build(images, resolverVersion);
+    return this.structure;
+  }
+
+  private build(
+    images: ImageEntityV1alpha1[],
+    resolverVersion: number,
+  ): Structure {
+    const { resolver } = this.options;
     const problems: string[] = [];
     const basesByImage = new Map<string, ResolvedBase[]>();
     const known = new Set<string>();
     const graphImages: GraphImage[] = [];
     const entities = new Map<string, ImageEntityV1alpha1>();
     const published = new Map<string, string>();
-    for (const image of this.options.images()) {
+    const sourceProblems: ImageSourceProblem[] = [];
+    for (const image of images) {
       const entityRef = stringifyEntityRef(image);
+      const name = image.metadata.name;
+      for (const problem of resolver.get(entityRef)?.problems ?? []) {
+        // The resolver writes `name: message` for logs; the name is a field here.
+        const message = problem.startsWith(`${name}: `)
+          ? problem.slice(name.length + 2)
+          : problem;
+        sourceProblems.push({ entityRef, imageName: name, message });
+      }
       const key = referenceKey(image.spec.reference);
       const other = published.get(key);
       if (other) {
@@ -94,7 +206,7 @@ export class ImageGraph implements ImageGraphService {
       }
       published.set(key, entityRef);
       entities.set(entityRef, image);
-      const resolved = this.options.resolver.get(entityRef);
+      const resolved = resolver.get(entityRef);
       if (resolved) known.add(entityRef);
       const bases = resolved?.bases ?? [];
       basesByImage.set(entityRef, bases);
@@ -127,7 +239,6 @@ export class ImageGraph implements ImageGraphService {
     const nodes: DependencyGraphNode[] = [];
     for (const node of graph.nodes()) {
       const image = node.entityRef ? entities.get(node.entityRef) : undefined;
-      const digest = await this.digestOf(node.reference);
       if (image) {
         nodes.push({
           id: node.reference,
@@ -135,7 +246,6 @@ export class ImageGraph implements ImageGraphService {
           type: image.spec.type,
           reference: image.spec.reference,
           platforms: image.spec.platforms,
-          ...(digest ? { digest } : {}),
         });
       } else {
         nodes.push({
@@ -144,7 +254,6 @@ export class ImageGraph implements ImageGraphService {
           type: 'discovered',
           reference: node.reference,
           platforms: [...(usedFor.get(node.reference) ?? [])].sort(byString),
-          ...(digest ? { digest } : {}),
         });
       }
     }
@@ -155,36 +264,37 @@ export class ImageGraph implements ImageGraphService {
 
     const keyOf = (entityRef: string) =>
       referenceKey(entities.get(entityRef)!.spec.reference);
-    const response: DependencyGraphResponse = {
+    return {
+      images,
+      fingerprint: graphFingerprint(images),
+      resolverVersion,
+      graph,
+      basesByImage,
+      known,
       nodes,
+      digestKeys: nodes.map(n => {
+        const tracked = trackingKey(n.reference);
+        return tracked && storedReferenceKey(tracked);
+      }),
       edges,
       cycles: graph.findCycles().map(c => c.map(keyOf)),
       problems,
-      sourceProblems: await this.sourceProblems(),
-    };
-    return {
-      graph,
-      response,
-      basesOf(entityRef: string, platform?: string) {
-        return (basesByImage.get(entityRef) ?? [])
-          .filter(b => !platform || b.platforms.includes(platform))
-          .map(b => b.reference);
-      },
-      basesKnown(entityRef: string) {
-        return known.has(entityRef);
-      },
-      fixedPlatformBasesOf(entityRef: string) {
-        return (basesByImage.get(entityRef) ?? [])
-          .filter(usedWithFixedPlatform)
-          .map(b => b.reference);
-      },
+      sourceProblems,
     };
   }
 
-  private async digestOf(reference: string): Promise<string | undefined> {
-    const key = trackingKey(reference);
-    if (!key || !this.options.digests) return undefined;
-    return (await this.options.digests.getCurrent(key))?.digest.digest;
+  /** Each node's current digest, from one query of the digest store. */
+  private async digestsOf(
+    structure: Structure,
+  ): Promise<Array<string | undefined>> {
+    if (!this.options.digests) return structure.nodes.map(() => undefined);
+    const current = new Map(
+      (await this.options.digests.listCurrent()).map(c => [
+        c.reference,
+        c.digest.digest,
+      ]),
+    );
+    return structure.digestKeys.map(k => (k ? current.get(k) : undefined));
   }
 }
 

@@ -20,8 +20,8 @@ export interface DueTrigger {
 
 /** Options of {@link BuildTriggers}. */
 export interface BuildTriggersOptions {
-  store: BuildTriggerStore;
-  builds: Pick<BuildStore, 'list'>;
+  store: Pick<BuildTriggerStore, 'listOf' | 'record'>;
+  builds: Pick<BuildStore, 'latestOf'>;
   /** `imageFactory.rebuilds.automaticBuilds`: first sights and config changes build. */
   automaticBuilds: boolean;
   /** `imageFactory.rebuilds.defaultSchedule`; null: no scheduled builds by default. */
@@ -46,21 +46,46 @@ const ACTIVE = new Set(['queued', 'running']);
  * so a restart, or another backend, does not ask again.
  */
 export class BuildTriggers {
+  /** When each image's schedule is due next, as of the last look at it. */
+  private readonly scheduleDue = new Map<string, number>();
+
   constructor(private readonly options: BuildTriggersOptions) {}
 
-  /** The due builds of the buildable images, by entity ref. */
+  /**
+   * The due builds of the buildable images, by entity ref. With `only`, of
+   * those images and of the images whose schedule is due by `now` (as of
+   * their last look): a pass that follows the change looks at nothing else,
+   * since only a change of images.yaml (a full pass), a run ending or the
+   * clock makes a build due.
+   */
   async collect(
     images: Map<string, ImageEntityV1alpha1>,
     now: Date,
+    only?: Set<string>,
   ): Promise<Map<string, DueTrigger>> {
     const { store, builds, logger } = this.options;
-    const recorded = await store.list();
+    let candidates = images;
+    if (only) {
+      candidates = new Map();
+      for (const [entityRef, image] of images) {
+        const dueAt = this.scheduleDue.get(entityRef);
+        if (only.has(entityRef) || (dueAt !== undefined && dueAt <= +now)) {
+          candidates.set(entityRef, image);
+        }
+      }
+    } else {
+      this.scheduleDue.clear();
+    }
+    const names = [...candidates.values()].map(i => i.metadata.name);
+    const recorded = await store.listOf(names);
+    const latestRuns = await builds.latestOf(names, 1);
     const due = new Map<string, DueTrigger>();
-    for (const [entityRef, image] of images) {
+    for (const [entityRef, image] of candidates) {
       const name = image.metadata.name;
       const config = imageBuildConfig(image);
       const row = recorded.get(name);
-      const [latest] = await builds.list({ imageName: name, limit: 1 });
+      const [latest] = latestRuns.get(name) ?? [];
+      this.scheduleDue.delete(entityRef);
       // A run in progress may use the old config: act once it has ended.
       if (latest && ACTIVE.has(latest.status)) continue;
 
@@ -119,7 +144,10 @@ export class BuildTriggers {
       const since = latest
         ? new Date(latest.createdAt).getTime()
         : row?.firstSeenAt.getTime();
-      if (since !== undefined && now.getTime() < since + intervalMs) continue;
+      if (since !== undefined && now.getTime() < since + intervalMs) {
+        this.scheduleDue.set(entityRef, since + intervalMs);
+        continue;
+      }
       due.set(entityRef, {
         cause: 'scheduled',
         detail: `schedule ${

@@ -6,10 +6,15 @@ import {
 import { randomUUID } from 'crypto';
 import { BuildRunRecord, RebuildPlan } from '../database';
 import { applyCircuitBreaker } from './circuitBreaker';
-import { changesSinceLastBuild } from './changesSinceLastBuild';
+import {
+  changesSinceLastBuild,
+  LAST_ATTEMPT_RUNS,
+} from './changesSinceLastBuild';
 import { closePlan } from './closePlan';
+import { PassContext, passContext, withDependents } from './passContext';
+import { createPassReads, PassReads } from './passReads';
+import { DEFAULT_FULL_PASS_INTERVAL_MS, PassScope } from './PassScope';
 import { PlanQueueing } from './PlanQueueing';
-import { planningOrder } from './planningOrder';
 import { planTiming } from './planTiming';
 import { upstreamState } from './upstreamState';
 import { DueTrigger } from './BuildTriggers';
@@ -21,10 +26,6 @@ import { RebuildPlannerOptions } from './rebuildPlannerOptions';
 
 export type { RebuildPlannerOptions } from './rebuildPlannerOptions';
 
-/** Images the factory builds: managed ones, and base images with a source. */
-const isBuildable = (image: ImageEntityV1alpha1) =>
-  image.spec.type !== 'external' && !!image.spec.source;
-
 /**
  * Plans rebuilds when bases change, and queues them when their policy allows:
  * after the image's delay (from the new digests' first-seen times), once the
@@ -34,19 +35,37 @@ const isBuildable = (image: ImageEntityV1alpha1) =>
  * the builds images.yaml asks for (first sight, config change, schedule),
  * which go at once, in the same dependency order. One pass per call; state
  * lives in the database, so any backend may run the next pass.
+ *
+ * A pass follows the change (see {@link PassScope}): it plans the images
+ * with an open plan, those whose bases have new digests, those with a run
+ * created or ended since the last pass, those whose schedule is due, and
+ * every image built FROM one of them; the others, whose plan a full pass
+ * would leave as it is, are not read. A new planner, a change of images.yaml
+ * or of the graph, and the hourly full pass plan every image.
  */
 export class RebuildPlanner {
   private readonly clock: () => Date;
   private readonly queueing: PlanQueueing;
+  private readonly scope: PassScope;
+  private context?: PassContext;
 
   constructor(private readonly options: RebuildPlannerOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.queueing = new PlanQueueing(options);
+    this.scope = new PassScope({
+      digests: options.digests,
+      builds: options.builds,
+      fullPassIntervalMs:
+        options.fullPassIntervalMs ?? DEFAULT_FULL_PASS_INTERVAL_MS,
+    });
   }
 
   /** Open plans, soonest first. */
   async upcoming(): Promise<UpcomingRebuild[]> {
-    const plans = await this.options.plans.listOpen();
+    return this.sorted(await this.options.plans.listOpen());
+  }
+
+  private sorted(plans: RebuildPlan[]): UpcomingRebuild[] {
     return plans
       .sort(
         (a, b) =>
@@ -56,18 +75,32 @@ export class RebuildPlanner {
       .map(toUpcomingRebuild);
   }
 
-  /** One planning pass: updates every plan, queues the due ones; returns the open plans. */
+  /** One planning pass: updates the plans of what changed, queues the due ones; returns the open plans. */
   async runOnce(): Promise<UpcomingRebuild[]> {
     const now = this.clock();
-    const managed = this.options.images().filter(isBuildable);
     const snapshot = await this.options.graph();
-    const { byRef, cycleOf, upstreamOf, order } = planningOrder(
-      managed,
+    const { context, changed } = passContext(
+      this.context,
+      this.options.images(),
       snapshot,
     );
+    this.context = context;
+    const { byRef, cycleOf, upstreamOf, order } = context;
+    const open = new Map(
+      (await this.options.plans.listOpen()).map(p => [p.imageName, p]),
+    );
+    const scope = await this.scope.scope({
+      context,
+      contextChanged: changed,
+      open: open.keys(),
+      now,
+    });
     const triggers =
-      (await this.options.triggers?.collect(byRef, now)) ??
-      new Map<string, DueTrigger>();
+      (await this.options.triggers?.collect(
+        byRef,
+        now,
+        scope.full ? undefined : scope.seeds,
+      )) ?? new Map<string, DueTrigger>();
     // An image whose Dockerfile has not been read yet may be built FROM an
     // image that has never been built: its first build waits for a pass
     // that knows its bases.
@@ -75,26 +108,47 @@ export class RebuildPlanner {
       if (snapshot.basesKnown?.(entityRef) === false)
         triggers.delete(entityRef);
     }
-    const open = new Map(
-      (await this.options.plans.listOpen()).map(p => [p.imageName, p]),
-    );
-    const lastBuilds = new Map<string, BuildRunRecord | undefined>();
-    for (const [entityRef, image] of byRef) {
-      lastBuilds.set(
-        entityRef,
-        await this.options.builds.lastSucceeded(image.metadata.name),
-      );
-    }
+    const planned = scope.full
+      ? order
+      : (() => {
+          const affected = withDependents(context, [
+            ...scope.seeds,
+            ...triggers.keys(),
+          ]);
+          return order.filter(e => affected.has(e));
+        })();
 
-    const managedNames = new Set(managed.map(i => i.metadata.name));
+    // The last builds of the planned images and of the images they are
+    // built FROM, and the latest runs of those never built: batched reads.
+    const read = new Set(planned);
+    for (const entityRef of planned)
+      upstreamOf(entityRef).forEach(u => read.add(u));
+    const nameOf = (entityRef: string) => byRef.get(entityRef)!.metadata.name;
+    const succeeded = await this.options.builds.lastSucceededOf(
+      [...read].map(nameOf),
+    );
+    const lastBuilds = new Map<string, BuildRunRecord | undefined>(
+      [...read].map(e => [e, succeeded.get(nameOf(e))]),
+    );
+    const recent = await this.options.builds.latestOf(
+      planned.filter(e => !lastBuilds.get(e)).map(nameOf),
+      LAST_ATTEMPT_RUNS,
+    );
+    const passReads = createPassReads({
+      digests: scope.digests,
+      recent,
+      plans: this.options.plans,
+      byRef,
+    });
+
     for (const [name, plan] of open) {
       // The image left images.yaml or stopped being built by the factory.
-      if (!managedNames.has(name)) {
+      if (!context.managedNames.has(name)) {
         await closePlan(this.options.plans, plan, 'superseded', now);
       }
     }
     const status = new Map<string, RebuildPlan>();
-    for (const entityRef of order) {
+    for (const entityRef of planned) {
       const image = byRef.get(entityRef)!;
       const plan = await this.planImageSafely({
         image,
@@ -107,10 +161,13 @@ export class RebuildPlanner {
         status,
         lastBuilds,
         trigger: triggers.get(entityRef),
+        passReads,
       });
       if (plan) status.set(entityRef, plan);
     }
-    return this.upcoming();
+    const after = await this.options.plans.listOpen();
+    this.scope.ended(after.map(p => p.imageName));
+    return this.sorted(after);
   }
 
   /** One image's failure (e.g. a plan created meanwhile) does not stop the pass. */
@@ -125,6 +182,7 @@ export class RebuildPlanner {
         image: input.image.metadata.name,
         error: `${e.name}: ${e.message}`,
       });
+      this.scope.failed(input.entityRef);
       return undefined;
     }
   }
@@ -145,6 +203,7 @@ export class RebuildPlanner {
     status: Map<string, RebuildPlan>;
     lastBuilds: Map<string, BuildRunRecord | undefined>;
     trigger?: DueTrigger;
+    passReads: PassReads;
   }): Promise<RebuildPlan | undefined> {
     const { image, entityRef, now, snapshot, status, lastBuilds, trigger } =
       input;
@@ -168,9 +227,18 @@ export class RebuildPlanner {
     const ifUpdatedAt = settled.ifUpdatedAt;
 
     // 2. What changed since the image's last successful build.
+    const { passReads } = input;
     const { lastBuild, external, fromUpstream } = await changesSinceLastBuild(
-      this.options,
-      { image, entityRef, snapshot, upstream: input.upstream, lastBuilds },
+      passReads,
+      {
+        image,
+        entityRef,
+        snapshot,
+        upstream: input.upstream,
+        byRef: passReads.byRef,
+        lastBuilds,
+        lastRuns: passReads.lastRuns,
+      },
     );
 
     // 3. The circuit breaker: a failed plan stays blocked until something new.
@@ -281,6 +349,7 @@ export class RebuildPlanner {
       logger.debug('Rebuild plan changed meanwhile; left as it is', {
         image: name,
       });
+      this.scope.failed(entityRef);
       return undefined;
     }
     // Acted on: a restart, or the next pass, does not ask for it again.

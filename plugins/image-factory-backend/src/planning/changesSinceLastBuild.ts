@@ -1,8 +1,6 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common';
 import {
   BuildRunRecord,
-  BuildStore,
   DigestStore,
   PlannedReason,
   RebuildPlanStore,
@@ -35,25 +33,26 @@ export interface ImageChanges {
  */
 export async function changesSinceLastBuild(
   context: {
-    images: () => ImageEntityV1alpha1[];
     digests: Pick<DigestStore, 'getCurrent'>;
-    builds: Pick<BuildStore, 'list'>;
-    plans: RebuildPlanStore;
+    plans: Pick<RebuildPlanStore, 'digestLastSeen'>;
   },
   input: {
     image: ImageEntityV1alpha1;
     entityRef: string;
     snapshot: PlannerGraph;
     upstream: string[];
+    /** The buildable images, by entity ref (the upstream ones among them). */
+    byRef: Map<string, ImageEntityV1alpha1>;
     lastBuilds: Map<string, BuildRunRecord | undefined>;
+    /** The image's latest ended runs, newest first, read when it was never built successfully. */
+    lastRuns: (imageName: string) => BuildRunRecord[];
   },
 ): Promise<ImageChanges> {
   const { image, entityRef, snapshot, lastBuilds } = input;
   const lastBuild = lastBuilds.get(entityRef);
   const upstreamBuilds = input.upstream.map(u => ({
     entityRef: u,
-    reference: context.images().find(i => stringifyEntityRef(i) === u)!.spec
-      .reference,
+    reference: input.byRef.get(u)!.spec.reference,
     lastBuild: lastBuilds.get(u),
   }));
   const external = (
@@ -67,8 +66,7 @@ export async function changesSinceLastBuild(
             ),
         ),
       // Never built successfully: what its last attempt was built from.
-      lastBuild:
-        lastBuild ?? (await lastAttempt(context.builds, image.metadata.name)),
+      lastBuild: lastBuild ?? lastAttempt(input.lastRuns(image.metadata.name)),
       digests: context.digests,
       plans: context.plans,
     })
@@ -77,12 +75,11 @@ export async function changesSinceLastBuild(
   return { lastBuild, upstreamBuilds, external, fromUpstream };
 }
 
+/** How many of an image's latest runs are searched for its last attempt. */
+export const LAST_ATTEMPT_RUNS = 10;
+
 /** The image's latest ended run that recorded its bases, for an image never built successfully. */
-async function lastAttempt(
-  builds: Pick<BuildStore, 'list'>,
-  imageName: string,
-): Promise<BuildRunRecord | undefined> {
-  const runs = await builds.list({ imageName, limit: 10 });
+function lastAttempt(runs: BuildRunRecord[]): BuildRunRecord | undefined {
   return runs.find(
     r =>
       r.status === 'failed' &&

@@ -7,10 +7,18 @@ import { PlannerGraph, RebuildQueue } from './types';
 
 /** Options of {@link RebuildPlanner}. */
 export interface RebuildPlannerOptions {
+  /**
+   * The images of images.yaml: a new array when it is read again (an image
+   * is not changed in place), so that a pass sees a change of images.yaml.
+   */
   images: () => ImageEntityV1alpha1[];
+  /** The graph: a new `graph` in it when its structure changed (the graph service's snapshot does so). */
   graph: () => Promise<PlannerGraph>;
-  digests: Pick<DigestStore, 'getCurrent'>;
-  builds: Pick<BuildStore, 'get' | 'lastSucceeded' | 'list'>;
+  digests: Pick<DigestStore, 'listCurrent'>;
+  builds: Pick<
+    BuildStore,
+    'get' | 'lastSucceededOf' | 'latestOf' | 'changedSince'
+  >;
   plans: RebuildPlanStore;
   queue: RebuildQueue;
   logger: LoggerService;
@@ -20,4 +28,6 @@ export interface RebuildPlannerOptions {
   /** Builds images.yaml asks for (enrollment, config change, schedule); none when absent. */
   triggers?: Pick<BuildTriggers, 'collect'>;
   clock?: () => Date;
+  /** A pass at least this often plans every image, whatever changed; default one hour. */
+  fullPassIntervalMs?: number;
 }

@@ -21,7 +21,7 @@ import {
 import { OciRegistryClient } from '../../registry';
 import { DependencyGraph, DigestWatcher } from '../../tracking';
 import { BuildTriggers } from '../BuildTriggers';
-import { RebuildPlanner } from '../RebuildPlanner';
+import { RebuildPlanner, RebuildPlannerOptions } from '../RebuildPlanner';
 import { RebuildQueue } from '../types';
 
 /** An image of a test, with the references it is built FROM. */
@@ -133,27 +133,42 @@ export async function createPlannerHarness(options: {
         entities.findIndex(e => stringifyEntityRef(e) === entityRef)
       ]?.fixedPlatformBases ?? [],
   });
-  const planner = new RebuildPlanner({
-    images: () => entities,
-    graph: plannerGraph,
-    digests,
-    builds,
-    plans,
-    queue,
-    logger: mockServices.logger.mock(),
-    maxWaitMs: options.maxWaitMs ?? 30 * 60_000,
-    maxDepth: options.maxDepth ?? 10,
-    clock: now,
-    triggers:
-      options.triggers &&
-      new BuildTriggers({
-        store: DatabaseBuildTriggerStore.create({ client: knex }),
-        builds,
-        automaticBuilds: options.triggers.automaticBuilds ?? true,
-        defaultScheduleMs: options.triggers.defaultScheduleMs ?? null,
-        logger: mockServices.logger.mock(),
-      }),
-  });
+  // The images whose last builds each pass reads: what a pass plans.
+  const lastBuildReads: string[][] = [];
+  const plannerBuilds: RebuildPlannerOptions['builds'] = {
+    get: id => builds.get(id),
+    latestOf: (names, limit) => builds.latestOf(names, limit),
+    changedSince: since => builds.changedSince(since),
+    lastSucceededOf: names => {
+      lastBuildReads.push([...names].sort());
+      return builds.lastSucceededOf(names);
+    },
+  };
+  const newPlanner = () =>
+    new RebuildPlanner({
+      // A new list per read, as images.yaml gives: a test may change an
+      // entity in place, as a new images.yaml would.
+      images: () => [...entities],
+      graph: plannerGraph,
+      digests,
+      builds: plannerBuilds,
+      plans,
+      queue,
+      logger: mockServices.logger.mock(),
+      maxWaitMs: options.maxWaitMs ?? 30 * 60_000,
+      maxDepth: options.maxDepth ?? 10,
+      clock: now,
+      triggers:
+        options.triggers &&
+        new BuildTriggers({
+          store: DatabaseBuildTriggerStore.create({ client: knex }),
+          builds,
+          automaticBuilds: options.triggers.automaticBuilds ?? true,
+          defaultScheduleMs: options.triggers.defaultScheduleMs ?? null,
+          logger: mockServices.logger.mock(),
+        }),
+    });
+  const planner = newPlanner();
 
   /** Moves the clock by `ms` and checks every watched reference. */
   const observe = async (ms: number) => {
@@ -224,6 +239,8 @@ export async function createPlannerHarness(options: {
     knex,
     clock,
     advance,
+    newPlanner,
+    lastBuildReads,
     observe,
     finish,
     buildNow,
