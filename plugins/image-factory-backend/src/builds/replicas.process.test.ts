@@ -1,35 +1,14 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { UrlReaders } from '@backstage/backend-defaults/urlReader';
-import { ConfigReader } from '@backstage/config';
-import {
-  BuildRun,
-  ImageEntityV1alpha1,
-} from '@image-factory/plugin-image-factory-common';
-import { readProvidersConfig } from '@image-factory/plugin-image-factory-node';
-import {
-  GitHubTestServer,
-  startGitHubTestServer,
-} from '@image-factory/github-test-server';
-import { randomBytes } from 'crypto';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { BuildRun } from '@image-factory/plugin-image-factory-common';
 import { Knex } from 'knex';
-import { ensureDockerd, TestDockerd } from '../__testUtils__/ensureDockerd';
-import { startReplica, TestReplica } from '../__testUtils__/replicas/startReplica';
-import {
-  startTestRegistry,
-  TestRegistry,
-} from '../__testUtils__/startTestRegistry';
+import { startFleet, TestFleet } from '../__testUtils__/replicas/startFleet';
+import { TestReplica } from '../__testUtils__/replicas/startReplica';
 import { migrateDatabase } from '../database';
-import { staticElf } from '../executor/__testUtils__/staticElf';
-import { imageEntity } from './__testUtils__/imageEntity';
-import { BuildEngine, createBuildEngine } from './createBuildEngine';
-import { readBuildsConfig } from './readBuildsConfig';
+import { BuildEngine } from './createBuildEngine';
 
 jest.setTimeout(300_000);
 
-const USERNAME = 'builder';
-const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
 const IMAGES = 20;
-const SLEEP_SECONDS = 3;
 const TERMINAL = ['succeeded', 'failed', 'cancelled', 'skipped'];
 
 /**
@@ -40,115 +19,33 @@ const TERMINAL = ['succeeded', 'failed', 'cancelled', 'skipped'];
  */
 describe('build queue on three replica processes (PostgreSQL, real dockerd)', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
-  let dockerd: TestDockerd;
-  let registry: TestRegistry;
-  let github: GitHubTestServer;
-  let images: ImageEntityV1alpha1[];
   let knex: Knex;
-  let config: object;
+  let fleet: TestFleet;
   let queue: BuildEngine;
   const replicas: TestReplica[] = [];
 
   beforeAll(async () => {
-    const files: Record<string, string | Buffer> = {};
-    const executables: string[] = [];
-    for (let i = 0; i < IMAGES; i++) {
-      files[`i${i}/Dockerfile`] = 'FROM scratch\nCOPY sleep nonce /\nRUN ["/sleep"]\n';
-      files[`i${i}/sleep`] = staticElf('amd64', `image ${i} built\n`, 0, {
-        sleepSeconds: SLEEP_SECONDS,
-      });
-      // A new step each time: no build comes from an earlier one's cache.
-      files[`i${i}/nonce`] = randomBytes(8).toString('hex');
-      executables.push(`i${i}/sleep`);
-    }
-    [dockerd, registry, github] = await Promise.all([
-      ensureDockerd(),
-      startTestRegistry({ auth: { username: USERNAME, password: PASSWORD } }),
-      startGitHubTestServer({
-        repos: [{ owner: 'acme', name: 'fleet', files, executables }],
-      }),
-    ]);
-    images = Array.from({ length: IMAGES }, (_, i) =>
-      imageEntity({
-        name: `fleet-${i}`,
-        registry: registry.host,
-        repository: `replicas/fleet-${i}`,
-        platforms: ['linux/amd64'],
-        source: { repo: 'acme/fleet', dockerfile: `i${i}/Dockerfile`, context: `i${i}` },
-      }),
-    );
     knex = await databases.init('POSTGRES_15');
     await migrateDatabase({ getClient: async () => knex });
-    config = {
-      integrations: {
-        github: [
-          {
-            host: new URL(github.webUrl).host,
-            apiBaseUrl: github.baseUrl,
-            token: github.token,
-          },
-        ],
-      },
-      imageFactory: {
-        builds: {
-          concurrentRuns: 1,
-          leaseDuration: { seconds: 4 },
-          pollInterval: { milliseconds: 300 },
-          maxAttempts: 3,
-        },
-        providers: {
-          executors: {
-            'local-docker': {
-              host: `unix://${dockerd.socketPath}`,
-              platforms: ['linux/amd64'],
-            },
-          },
-          registries: {
-            test: { host: registry.host, username: USERNAME, password: PASSWORD },
-          },
-          sources: { github: { host: new URL(github.webUrl).host } },
-        },
-      },
-    };
-    // The test's own engine queues runs and reads them; its worker never starts.
-    const reader = new ConfigReader(config as never);
-    const logger = mockServices.logger.mock();
-    queue = createBuildEngine({
-      config: readBuildsConfig(reader),
-      providers: readProvidersConfig(reader),
-      moduleExecutors: [],
-      credentialProviders: [],
-      client: knex,
-      urlReader: UrlReaders.default({ config: reader, logger }),
-      images: () => images,
-      logger,
-    });
+    fleet = await startFleet({ knex, count: IMAGES, sleepSeconds: 3 });
+    queue = fleet.queue;
   }, 120_000);
 
   afterEach(async () => {
     await Promise.all(replicas.splice(0).map(r => r.kill()));
   });
 
-  afterAll(async () => {
-    await github?.stop();
-    await registry?.stop();
-    await dockerd?.stop();
-  }, 60_000);
+  afterAll(async () => fleet?.stop(), 60_000);
 
   const replica = async (name: string) => {
-    const started = await startReplica({
-      name,
-      connection: knex.client.config.connection,
-      config,
-      images,
-    });
+    const started = await fleet.replica(name);
     replicas.push(started);
     return started;
   };
 
   const enqueue = async (from: number, count: number) => {
     const runs: BuildRun[] = [];
-    for (const image of images.slice(from, from + count)) {
+    for (const image of fleet.images.slice(from, from + count)) {
       const { run } = await queue.service.start({
         image,
         cause: 'manual',
@@ -186,6 +83,18 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
       page.items.map((_, i) => i + 1),
     );
     return page.items.map(l => l.text).join('\n');
+  };
+
+  /**
+   * Which replicas recorded each run as finished, once every run is told
+   * (a replica says so just after the database has it) and a second more.
+   */
+  const finishedBy = async (runs: BuildRun[]) => {
+    await until('every replica to tell what it finished', async () =>
+      runs.every(r => finishers().has(r.id)),
+    );
+    await new Promise(r => setTimeout(r, 1_000));
+    return finishers();
   };
 
   /** Which replicas recorded each run as finished. */
@@ -230,7 +139,7 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
     const back = await replica('a');
     const ended = await allEnded(runs);
     expect(ended.map(r => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-    const by = finishers();
+    const by = await finishedBy(runs);
     for (const run of runs) expect(by.get(run.id)).toHaveLength(1);
     expect(by.get(running.id)).not.toContain('a');
     expect(back.finished.map(r => r.id)).not.toContain(running.id);
@@ -258,7 +167,7 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
     }
     const ended = await allEnded(runs);
     expect(ended.filter(r => r.status !== 'succeeded')).toEqual([]);
-    const by = finishers();
+    const by = await finishedBy(runs);
     for (const run of runs) expect(by.get(run.id)).toHaveLength(1);
     for (const run of runs) {
       const log = await logOf(run.id);
