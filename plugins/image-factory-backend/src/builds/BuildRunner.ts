@@ -148,7 +148,7 @@ export class BuildRunner {
     );
     if (last) await recordReused(run, plan.reused, last.id);
     const candidates = await this.options.executors.candidates();
-    const placements = placeAndLog(run, plan.platforms, candidates);
+    const placements = await placeAndLog(run, plan.platforms, candidates);
 
     // 3 and 4. Build and push each platform.
     const labels = ociLabels({

@@ -81,6 +81,7 @@ export class ExecutorPool {
         id: executor.id,
         platforms: config.platforms,
         emulatedPlatforms: config.emulatedPlatforms ?? [],
+        concurrency: config.concurrency ?? 1,
         executor,
         slots: new Semaphore(config.concurrency ?? 1),
       };
@@ -91,6 +92,7 @@ export class ExecutorPool {
         id: executor.id,
         platforms: info.platforms,
         emulatedPlatforms: info.emulatedPlatforms,
+        concurrency: info.concurrency,
         executor,
         slots: new Semaphore(info.concurrency),
       };

@@ -46,6 +46,38 @@ describe('placePlatforms', () => {
     ).toEqual(['a', 'b']);
   });
 
+  it('places on the executor with the most free slots, counting what the cluster builds now', () => {
+    const small = {
+      id: 'small',
+      platforms: ['linux/amd64'],
+      emulatedPlatforms: [],
+      concurrency: 1,
+    };
+    const big = { ...small, id: 'big', concurrency: 4 };
+    // Two builds on big (half its slots) weigh less than one on small (all of it).
+    const busy = new Map([
+      ['small', 1],
+      ['big', 2],
+    ]);
+    expect(placePlatforms(['linux/amd64'], [small, big], busy)).toEqual([
+      { platform: 'linux/amd64', executor: 'big', emulated: false },
+    ]);
+    // Idle, the first configured wins; native still beats an idle emulator.
+    expect(placePlatforms(['linux/amd64'], [small, big])[0].executor).toBe(
+      'small',
+    );
+    const emulator = {
+      id: 'emulator',
+      platforms: ['linux/s390x'],
+      emulatedPlatforms: ['linux/s390x'],
+    };
+    const z = { ...emulator, id: 'z', emulatedPlatforms: [] };
+    expect(
+      placePlatforms(['linux/s390x'], [emulator, z], new Map([['z', 5]]))[0]
+        .executor,
+    ).toBe('z');
+  });
+
   it('names every platform no executor declares', () => {
     expect(() =>
       placePlatforms(

@@ -7,6 +7,8 @@ export interface PlacementCandidate {
   platforms: string[];
   /** The subset of `platforms` it emulates (QEMU). */
   emulatedPlatforms: string[];
+  /** Builds it takes at once; 1 when absent. */
+  concurrency?: number;
 }
 
 /** Where one platform of a run is built. */
@@ -19,13 +21,15 @@ export interface Placement {
 /**
  * Places each platform on an executor that declares it, preferring one that
  * builds it natively (QEMU emulation costs several times the build time),
- * then the one with the fewest platforms of this run so far, then the
- * configuration's order. Throws {@link NoExecutorError} naming every platform
- * that no executor declares.
+ * then the least loaded for its size: the platforms `busy` on it (building
+ * now, by any backend) and those of this run so far, per slot of its
+ * `concurrency`; then the configuration's order. Throws
+ * {@link NoExecutorError} naming every platform that no executor declares.
  */
 export function placePlatforms(
   platforms: string[],
   candidates: PlacementCandidate[],
+  busy: ReadonlyMap<string, number> = new Map(),
 ): Placement[] {
   const missing = platforms.filter(
     p => !candidates.some(c => c.platforms.includes(p)),
@@ -38,7 +42,9 @@ export function placePlatforms(
       })`,
     );
   }
-  const load = new Map<string, number>();
+  const load = new Map<string, number>(busy);
+  const loadOf = (c: PlacementCandidate) =>
+    (load.get(c.id) ?? 0) / Math.max(1, c.concurrency ?? 1);
   return platforms.map(platform => {
     const ranked = candidates
       .map((candidate, order) => ({
@@ -50,7 +56,7 @@ export function placePlatforms(
       .sort(
         (a, b) =>
           Number(a.emulated) - Number(b.emulated) ||
-          (load.get(a.candidate.id) ?? 0) - (load.get(b.candidate.id) ?? 0) ||
+          loadOf(a.candidate) - loadOf(b.candidate) ||
           a.order - b.order,
       );
     const best = ranked[0];

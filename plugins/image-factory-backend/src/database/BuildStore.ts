@@ -76,6 +76,8 @@ export interface BuildStore {
     reference: string;
   }): Promise<boolean>;
   setPlatform(runId: string, result: BuildPlatformResult): Promise<void>;
+  /** Platforms building now on each executor, cluster-wide. */
+  busyExecutors(): Promise<Map<string, number>>;
   /** Ends a running run; false when the lease is lost. */
   finish(options: {
     id: string;
@@ -159,6 +161,10 @@ export class DatabaseBuildStore implements BuildStore {
 
   markPruned(ids: string[], now: Date) {
     return this.retention.markPruned(ids, now);
+  }
+
+  busyExecutors() {
+    return this.platforms.busyExecutors();
   }
 
   claim(options: { owner: string; leaseMs: number; now: Date }) {

@@ -129,7 +129,7 @@ describe('deciding the platforms of a run (real registry)', () => {
 
   it('places each platform and says where', async () => {
     const { run, lines } = await started(PLATFORMS);
-    const placements = placeAndLog(run, PLATFORMS, [
+    const placements = await placeAndLog(run, PLATFORMS, [
       {
         id: 'local',
         platforms: PLATFORMS,
@@ -144,5 +144,31 @@ describe('deciding the platforms of a run (real registry)', () => {
       'placing linux/amd64 on local',
       'placing linux/s390x on local (emulated)',
     ]);
+  });
+
+  it('places on the executor the cluster keeps least busy', async () => {
+    const { run, store } = await started(['linux/amd64']);
+    // A platform builds on `first` now, as the database says (any backend's).
+    await store.setPlatform(run.record.id, {
+      platform: 'linux/arm64',
+      status: 'running',
+      executor: 'first',
+    });
+    const candidates = ['first', 'second'].map(id => ({
+      id,
+      platforms: ['linux/amd64'],
+      emulatedPlatforms: [],
+    }));
+    expect(
+      (await placeAndLog(run, ['linux/amd64'], candidates))[0].executor,
+    ).toBe('second');
+    await store.setPlatform(run.record.id, {
+      platform: 'linux/arm64',
+      status: 'succeeded',
+      executor: 'first',
+    });
+    expect(
+      (await placeAndLog(run, ['linux/amd64'], candidates))[0].executor,
+    ).toBe('first');
   });
 });

@@ -74,13 +74,17 @@ export async function recordReused(
   }
 }
 
-/** Places each platform on an executor and logs where. */
-export function placeAndLog(
+/**
+ * Places each platform on an executor, the least loaded of the cluster
+ * first (what every backend builds now is in the database), and logs where.
+ */
+export async function placeAndLog(
   run: ActiveRun,
   platforms: string[],
   candidates: PlacementCandidate[],
-): Placement[] {
-  const placements = placePlatforms(platforms, candidates);
+): Promise<Placement[]> {
+  const busy = await run.deps.store.busyExecutors();
+  const placements = placePlatforms(platforms, candidates, busy);
   for (const p of placements) {
     run.ctx.log.system(
       `placing ${p.platform} on ${p.executor}${

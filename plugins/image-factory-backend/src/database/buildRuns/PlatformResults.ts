@@ -22,4 +22,22 @@ export class PlatformResults {
       .onConflict(['run_id', 'platform'])
       .merge();
   }
+
+  /**
+   * Platforms building now on each executor, by every backend sharing the
+   * database: those of running runs whose platform is running.
+   */
+  async busyExecutors(): Promise<Map<string, number>> {
+    const rows: Array<{ executor: string; n: number | string }> = await this.db(
+      'build_platforms',
+    )
+      .join('build_runs', 'build_runs.id', 'build_platforms.run_id')
+      .where('build_runs.status', 'running')
+      .andWhere('build_platforms.status', 'running')
+      .whereNotNull('build_platforms.executor')
+      .groupBy('build_platforms.executor')
+      .select('build_platforms.executor as executor')
+      .count({ n: '*' });
+    return new Map(rows.map(r => [r.executor, Number(r.n)]));
+  }
 }
