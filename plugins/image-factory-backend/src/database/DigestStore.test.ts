@@ -100,6 +100,26 @@ describe('DatabaseDigestStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'lists the references due at one time least recently asked first, so a short budget never starves one, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const refs = ['a', 'b', 'c', 'd'].map(n => `docker.io/library/${n}:1`);
+      await store.syncWatched(refs.map(watched), t1);
+      // a and b were asked (b before a); c and d never were.
+      await store.recordCheck(refs[1], { checkedAt: t1, nextCheckAt: t2 });
+      await store.recordCheck(refs[0], { checkedAt: t2, nextCheckAt: t2 });
+      // The host was held: everything waits for t3.
+      await store.postponeRegistry('docker.io', t3);
+      expect((await store.listDue(t3)).map(r => r.reference)).toEqual([
+        refs[2],
+        refs[3],
+        refs[1],
+        refs[0],
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'postpones only earlier checks of one registry on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

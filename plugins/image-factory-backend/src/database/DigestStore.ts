@@ -255,10 +255,15 @@ export class DatabaseDigestStore implements DigestStore {
   async listDue(now: Date): Promise<WatchedReference[]> {
     const rows = await this.db<ReferenceRow>('tracked_references')
       .where('next_check_at', '<=', now)
-      .orderBy([
-        { column: 'next_check_at', order: 'asc' },
-        { column: 'reference', order: 'asc' },
-      ]);
+      // Ties (a held host's references all wait for one time) go to the
+      // reference asked least recently, never asked first: with a budget
+      // smaller than the references need, the same names never win every
+      // token.
+      // (knex's `nulls: 'first'` drops the column's own order on SQLite.)
+      .orderBy('next_check_at', 'asc')
+      .orderByRaw('CASE WHEN last_checked_at IS NULL THEN 0 ELSE 1 END')
+      .orderBy('last_checked_at', 'asc')
+      .orderBy('reference', 'asc');
     return rows.map(toWatched);
   }
 
