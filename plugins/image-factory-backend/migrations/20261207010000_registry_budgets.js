@@ -36,10 +36,7 @@ exports.up = async function up(knex) {
   await knex.schema.createTable('registry_requests', table => {
     table.comment('Requests sent to each registry host per minute, one day');
     table.string('host', 255).notNullable();
-    table
-      .bigInteger('minute')
-      .notNullable()
-      .comment('Minutes since the epoch');
+    table.bigInteger('minute').notNullable().comment('Minutes since the epoch');
     table.integer('count').notNullable();
     table.primary(['host', 'minute']);
   });

@@ -62,7 +62,8 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
     for (;;) {
       const value = await fn();
       if (value) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+      if (Date.now() > deadline)
+        throw new Error(`Timed out waiting for ${what}`);
       await new Promise(r => setTimeout(r, 200));
     }
   };
@@ -79,9 +80,7 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
   const logOf = async (runId: string) => {
     const page = await queue.service.logs(runId, 0, 10_000);
     expect(page.done).toBe(true);
-    expect(page.items.map(l => l.seq)).toEqual(
-      page.items.map((_, i) => i + 1),
-    );
+    expect(page.items.map(l => l.seq)).toEqual(page.items.map((_, i) => i + 1));
     return page.items.map(l => l.text).join('\n');
   };
 
@@ -138,7 +137,11 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
     // The replica comes back, under a new owner: it never resumes the lost run.
     const back = await replica('a');
     const ended = await allEnded(runs);
-    expect(ended.map(r => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(ended.map(r => r.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
     const by = await finishedBy(runs);
     for (const run of runs) expect(by.get(run.id)).toHaveLength(1);
     expect(by.get(running.id)).not.toContain('a');
@@ -171,7 +174,9 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
     for (const run of runs) expect(by.get(run.id)).toHaveLength(1);
     for (const run of runs) {
       const log = await logOf(run.id);
-      expect(log.match(/^Run succeeded: image index sha256:/gm)).toHaveLength(1);
+      expect(log.match(/^Run succeeded: image index sha256:/gm)).toHaveLength(
+        1,
+      );
       expect(log.trimEnd().split('\n').at(-1)).toMatch(/^Run succeeded/);
     }
     // Stopped replicas gave their runs back: no lease had to expire.

@@ -178,7 +178,11 @@ export class DigestWatcher {
         const failure = await recordCheckFailure(this.context, due, e, now);
         summary.errors.push(failure);
         this.options.metrics?.checked(due.registry, checkResultOf(e));
-        await this.budgets.recordError(due.registry, `${e.name}: ${e.message}`, now);
+        await this.budgets.recordError(
+          due.registry,
+          `${e.name}: ${e.message}`,
+          now,
+        );
         if (e instanceof RegistryRateLimitError) {
           if (e.rateLimit) {
             await this.budgets.recordReported(due.registry, e.rateLimit, now);

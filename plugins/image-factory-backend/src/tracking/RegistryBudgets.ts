@@ -110,7 +110,10 @@ export class RegistryBudgets {
    * half has a token again; `'disabled'` for a host the config says
    * never to ask.
    */
-  async takeSurplus(host: string, now: Date): Promise<true | Date | 'disabled'> {
+  async takeSurplus(
+    host: string,
+    now: Date,
+  ): Promise<true | Date | 'disabled'> {
     // A host tracking must not ask is not asked for versions either.
     if (!this.polls(host)) return 'disabled';
     const limits = this.limits(host);

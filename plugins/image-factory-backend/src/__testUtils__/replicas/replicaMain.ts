@@ -28,7 +28,8 @@ function emit(event: object) {
 }
 
 const quiet: LoggerService = {
-  error: (message, meta) => emit({ log: 'error', message, meta: String(meta ?? '') }),
+  error: (message, meta) =>
+    emit({ log: 'error', message, meta: String(meta ?? '') }),
   warn: message => emit({ log: 'warn', message }),
   info() {},
   debug() {},

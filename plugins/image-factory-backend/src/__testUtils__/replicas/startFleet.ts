@@ -7,10 +7,7 @@ import { startGitHubTestServer } from '@image-factory/github-test-server';
 import { randomBytes } from 'crypto';
 import { Knex } from 'knex';
 import { imageEntity } from '../../builds/__testUtils__/imageEntity';
-import {
-  BuildEngine,
-  createBuildEngine,
-} from '../../builds/createBuildEngine';
+import { BuildEngine, createBuildEngine } from '../../builds/createBuildEngine';
 import { readBuildsConfig } from '../../builds/readBuildsConfig';
 import { staticElf } from '../../executor/__testUtils__/staticElf';
 import { ensureDockerd } from '../ensureDockerd';
@@ -96,7 +93,10 @@ export async function startFleet(options: {
         executors: Object.fromEntries(
           (options.executors ?? ['local-docker']).map(name => [
             name,
-            { host: `unix://${dockerd.socketPath}`, platforms: ['linux/amd64'] },
+            {
+              host: `unix://${dockerd.socketPath}`,
+              platforms: ['linux/amd64'],
+            },
           ]),
         ),
         registries: {

@@ -38,7 +38,9 @@ export async function startReplica(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
   const replica: TestReplica = {
     name: options.name,
     pid: child.pid!,
@@ -59,9 +61,9 @@ export async function startReplica(
     child.once('exit', code =>
       reject(
         new Error(
-          `replica ${options.name} exited with ${code} before it was ready: ${stderr.join(
-            '',
-          )}`,
+          `replica ${
+            options.name
+          } exited with ${code} before it was ready: ${stderr.join('')}`,
         ),
       ),
     );

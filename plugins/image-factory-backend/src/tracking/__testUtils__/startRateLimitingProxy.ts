@@ -40,8 +40,7 @@ export async function startRateLimitingProxy(
     const manifest = req.url?.includes('/manifests/') ?? false;
     if (manifest) proxy.requests.push(`${req.method} ${req.url}`);
     const overAllowance =
-      proxy.allowance !== undefined &&
-      proxy.requests.length > proxy.allowance;
+      proxy.allowance !== undefined && proxy.requests.length > proxy.allowance;
     if (manifest && (proxy.tooManyRequests || overAllowance)) {
       proxy.refused.push(`${req.method} ${req.url}`);
       res.writeHead(429, {
