@@ -142,4 +142,108 @@ describe('EmergencyRebuilds', () => {
       justification: 'CVE-2026-1234',
     });
   });
+
+  it('joins a queued run as an emergency, and builds again after a run that started before it', async () => {
+    const host = registry.host;
+    const os = `${host}/base/os:1`;
+    await pushPlatformManifest(
+      OciRegistryClient.create(),
+      { registry: host, repository: 'base/os' },
+      { os: 'linux', architecture: 'amd64' },
+      '1',
+      '1',
+    );
+    const h = await createPlannerHarness({
+      databases,
+      registryHost: host,
+      start: t0,
+      images: [
+        { name: 'app', publishes: 'apps/app:1', bases: [os] },
+        { name: 'other', publishes: 'apps/other:1', bases: [os] },
+      ],
+    });
+    await h.observe(0);
+    for (const name of ['app', 'other']) await h.buildNow(name);
+    const emergency = new EmergencyRebuilds({
+      images: () => h.entities,
+      graph: h.plannerGraph,
+      plans: h.plans,
+      queue: h.queue,
+      logger: mockServices.logger.mock(),
+      maxDepth: 10,
+      clock: h.now,
+    });
+    const [app, other] = h.entities;
+
+    // A manual run of `other` waits in the queue: the emergency joins it and
+    // it is claimed first, as an emergency, before `app`'s earlier run.
+    const { run: appRun } = await h.queue.start({
+      image: app,
+      cause: 'manual',
+    });
+    h.advance(MINUTE);
+    const { run: queued } = await h.queue.start({
+      image: other,
+      cause: 'manual',
+    });
+    h.advance(MINUTE);
+    const joined = await emergency.trigger({
+      image: other,
+      justification: 'CVE-2026-2',
+      cascade: false,
+      actor: 'user:default/jane',
+    });
+    expect(joined.runs.map(r => r.id)).toEqual([queued.id]);
+    const first = await h.builds.claim({
+      owner: 'test',
+      leaseMs: 60_000,
+      now: h.now(),
+    });
+    expect(first).toMatchObject({
+      id: queued.id,
+      cause: 'emergency',
+      causeDetail: 'CVE-2026-2',
+      requestedBy: 'user:default/jane',
+      force: true,
+    });
+
+    // `app`'s run is building when the emergency comes: it built what was
+    // there before, so once it ends a new emergency run is queued.
+    h.advance(MINUTE);
+    const building = await h.builds.claim({
+      owner: 'test',
+      leaseMs: 60_000,
+      now: h.now(),
+    });
+    expect(building?.id).toBe(appRun.id);
+    h.advance(MINUTE);
+    const during = await emergency.trigger({
+      image: app,
+      justification: 'CVE-2026-3',
+      cascade: false,
+      actor: 'user:default/jane',
+    });
+    expect(during.runs.map(r => r.id)).toEqual([appRun.id]);
+    await h.builds.finish({
+      id: appRun.id,
+      owner: 'test',
+      now: h.now(),
+      end: { status: 'succeeded', indexDigest: `sha256:${'1'.repeat(64)}` },
+    });
+    h.advance(MINUTE);
+    const plans = await h.planner.runOnce();
+    const again = plans.find(p => p.imageName === 'app');
+    expect(again).toMatchObject({ cause: 'emergency', state: 'queued' });
+    expect(again?.runId).not.toBe(appRun.id);
+    expect((await h.builds.get(again!.runId!))?.cause).toBe('emergency');
+    expect((await h.plans.listAudit('image:default/app', 5))[0]).toMatchObject({
+      action: 'emergency-cascade-queued',
+    });
+    const requeued = (await h.plans.listAudit('image:default/app', 5)).find(
+      a => a.action === 'emergency-requeued',
+    );
+    expect(requeued?.summary).toBe(
+      `run ${appRun.id} started before the emergency was asked; a new run builds it`,
+    );
+  });
 });

@@ -16,8 +16,10 @@ export type SettledRun =
 
 /**
  * Settles the run of a queued plan: a run that succeeded (or is gone) closes
- * the plan; one that failed blocks it and its cascade, unless images.yaml
- * asks for the build again; one still going leaves the plan as it is.
+ * the plan, unless the plan is an emergency that joined a run started
+ * before it (queued again); one that failed blocks it and its cascade,
+ * unless images.yaml asks for the build again; one still going leaves the
+ * plan as it is.
  */
 export async function settlePlanRun(
   context: {
@@ -42,6 +44,38 @@ export async function settlePlanRun(
   }
   const { name } = input;
   const run = await builds.get(plan.runId);
+  if (
+    run &&
+    ENDED_OK.has(run.status) &&
+    plan.cause === 'emergency' &&
+    run.startedAt &&
+    Date.parse(run.startedAt) < plan.eligibleAt.getTime()
+  ) {
+    // The emergency joined a run already building: it built the source and
+    // bases from before the fix. The plan is queued again, as an emergency.
+    const joined = plan.runId;
+    delete plan.runId;
+    plan.state = 'waiting-delay';
+    plan.updatedAt = now;
+    if (!(await plans.save(plan, { ifUpdatedAt: input.ifUpdatedAt }))) {
+      return { done: true, plan: undefined };
+    }
+    logger.info(
+      'Emergency rebuild joined a run started before it; queued again',
+      {
+        image: name,
+        runId: joined,
+      },
+    );
+    await queueing.audit(
+      plan,
+      'emergency-requeued',
+      `run ${joined} started before the emergency was asked; a new run builds it`,
+      now,
+      [joined],
+    );
+    return { done: false, plan, ifUpdatedAt: plan.updatedAt };
+  }
   if (!run || ENDED_OK.has(run.status)) {
     await closePlan(plans, plan, 'done', now);
     logger.info('Rebuild finished', {

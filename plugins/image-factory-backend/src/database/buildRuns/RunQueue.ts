@@ -38,6 +38,7 @@ export class RunQueue {
         .first();
       if (!active) throw e;
       await this.widenQueued(active, run.inputs.platforms);
+      if (run.cause === 'emergency') await this.promoteQueued(active, run);
       return { run: (await this.reads.get(active.id))!, created: false };
     }
   }
@@ -57,6 +58,21 @@ export class RunQueue {
           ...inputs,
           platforms: [...inputs.platforms, ...missing],
         }),
+      });
+  }
+
+  /**
+   * A queued run joined by an emergency becomes one: claimed before every
+   * other cause, forced, with the emergency's justification and requester.
+   */
+  private async promoteQueued(active: RunRow, run: NewBuildRun) {
+    await this.db('build_runs')
+      .where({ id: active.id, status: 'queued' })
+      .update({
+        cause: 'emergency',
+        cause_detail: run.causeDetail ?? null,
+        requested_by: run.requestedBy ?? active.requested_by,
+        force: true,
       });
   }
 
