@@ -84,6 +84,17 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
     return page.items.map(l => l.text).join('\n');
   };
 
+  /** Which replicas recorded each run as finished. */
+  const finishers = () => {
+    const by = new Map<string, string[]>();
+    for (const r of replicas) {
+      for (const run of r.finished) {
+        by.set(run.id, [...(by.get(run.id) ?? []), r.name]);
+      }
+    }
+    return by;
+  };
+
   /**
    * Which replicas recorded each run as finished, once every run is told
    * (a replica says so just after the database has it) and a second more.
@@ -94,17 +105,6 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
     );
     await new Promise(r => setTimeout(r, 1_000));
     return finishers();
-  };
-
-  /** Which replicas recorded each run as finished. */
-  const finishers = () => {
-    const by = new Map<string, string[]>();
-    for (const r of replicas) {
-      for (const run of r.finished) {
-        by.set(run.id, [...(by.get(run.id) ?? []), r.name]);
-      }
-    }
-    return by;
   };
 
   it('a replica killed mid-build loses no run: another takes the expired lease and finishes it, once', async () => {
