@@ -205,6 +205,44 @@ describe('VerificationStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'leaves a verification to the live backend that holds it, and interrupts it once its lease expired, on %p',
+    async databaseId => {
+      const { verifications } = await stores(databaseId);
+      await verifications.create({
+        id: id(1),
+        imageName: 'web',
+        stage: 'prod',
+        digest: D1,
+        createdAt: at(1),
+        owner: 'replica-a',
+        leaseExpiresAt: at(3),
+      });
+      await verifications.start(id(1), at(2));
+      // Another replica starting up leaves it: replica-a holds it.
+      expect(await verifications.interrupted(at(2))).toEqual([]);
+      expect(await verifications.isLive(id(1), at(2))).toBe(true);
+      // Only its holder renews it.
+      expect(await verifications.renew(id(1), 'replica-b', at(10))).toBe(false);
+      expect(await verifications.renew(id(1), 'replica-a', at(5))).toBe(true);
+      expect(await verifications.interrupted(at(4))).toEqual([]);
+      // replica-a stopped: no renewal, the lease runs out.
+      expect(await verifications.isLive(id(1), at(6))).toBe(false);
+      expect(
+        (await verifications.interrupted(at(6))).map(v => [v.id, v.error]),
+      ).toEqual([[id(1), INTERRUPTED]]);
+      // A late renewal or finish of the stopped backend changes nothing.
+      expect(await verifications.renew(id(1), 'replica-a', at(20))).toBe(false);
+      expect(
+        await verifications.finish(id(1), {
+          status: 'passed',
+          results: [],
+          now: at(7),
+        }),
+      ).toBe(false);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps the log lines of each verification in order, removed with it, on %p',
     async databaseId => {
       const { knex, verifications, logs } = await stores(databaseId);

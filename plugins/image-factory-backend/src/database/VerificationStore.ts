@@ -35,6 +35,8 @@ type Row = {
   created_at: string | number | Date;
   started_at: string | number | Date | null;
   finished_at: string | number | Date | null;
+  owner?: string | null;
+  lease_expires_at?: string | number | Date | null;
 };
 
 const TABLE = 'stage_verifications';
@@ -77,6 +79,9 @@ export class VerificationStore {
     digest: string;
     requestedBy?: string;
     createdAt: Date;
+    /** The backend that runs it, holding it until `leaseExpiresAt`. */
+    owner?: string;
+    leaseExpiresAt?: Date;
   }): Promise<VerificationRecord> {
     const row: Row = {
       id: verification.id,
@@ -90,6 +95,8 @@ export class VerificationStore {
       created_at: verification.createdAt,
       started_at: null,
       finished_at: null,
+      owner: verification.owner ?? null,
+      lease_expires_at: verification.leaseExpiresAt ?? null,
     };
     await this.db(TABLE).insert(row);
     return toRecord(row);
@@ -101,6 +108,28 @@ export class VerificationStore {
       .where({ id, status: 'pending' })
       .update({ status: 'running', started_at: now });
     return updated > 0;
+  }
+
+  /**
+   * Keeps the owner's hold on a verification it still runs; false when it
+   * is no longer its own or has ended (another backend took it over).
+   */
+  async renew(id: string, owner: string, until: Date): Promise<boolean> {
+    const updated = await this.db(TABLE)
+      .where({ id, owner })
+      .whereIn('status', ['pending', 'running'])
+      .update({ lease_expires_at: until });
+    return updated > 0;
+  }
+
+  /** Whether a verification is pending or running on a backend that holds it now. */
+  async isLive(id: string, now: Date): Promise<boolean> {
+    const row = await this.db<Row>(TABLE)
+      .where({ id })
+      .whereIn('status', ['pending', 'running'])
+      .andWhere('lease_expires_at', '>', now)
+      .first('id');
+    return Boolean(row);
   }
 
   /** Records the outcome; false when it was finished already (e.g. marked interrupted). */
@@ -160,21 +189,31 @@ export class VerificationStore {
 
   /**
    * Marks failed, as {@link INTERRUPTED}, the verifications that a stopped
-   * backend left pending or running, and returns them (as now failed), so
-   * that what waited on them can be told. Call it at startup, before any
-   * verification starts: with one backend instance, none is running then.
+   * backend left pending or running (their lease expired; rows from before
+   * leases have none), and returns them (as now failed), so that what
+   * waited on them can be told. Those another live backend runs are left.
    */
   async interrupted(now: Date): Promise<VerificationRecord[]> {
     return this.db.transaction(async tx => {
-      const rows = await tx<Row>(TABLE).whereIn('status', [
-        'pending',
-        'running',
-      ]);
+      const rows = await tx<Row>(TABLE)
+        .whereIn('status', ['pending', 'running'])
+        .andWhere(q =>
+          q
+            .whereNull('lease_expires_at')
+            .orWhere('lease_expires_at', '<=', now),
+        );
       if (rows.length === 0) return [];
       await tx(TABLE)
         .whereIn(
           'id',
           rows.map(r => r.id),
+        )
+        .whereIn('status', ['pending', 'running'])
+        // Not one whose backend renewed its lease meanwhile.
+        .andWhere(q =>
+          q
+            .whereNull('lease_expires_at')
+            .orWhere('lease_expires_at', '<=', now),
         )
         .update({ status: 'failed', error: INTERRUPTED, finished_at: now });
       return rows.map(r =>

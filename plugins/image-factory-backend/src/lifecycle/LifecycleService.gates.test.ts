@@ -58,6 +58,13 @@ class ScriptedVerifier implements StageVerifier {
     });
     return { id: `v-${this.started.length}`, outcome };
   }
+
+  /** Verifications another backend holds (their lease is live). */
+  readonly live = new Set<string>();
+
+  async isLive(id: string) {
+    return this.live.has(id);
+  }
 }
 
 describe('LifecycleService gates against a real registry', () => {
@@ -377,6 +384,39 @@ describe('LifecycleService gates against a real registry', () => {
       verifier,
     });
     await second.recover([image]);
+    expect(verifier.started).toHaveLength(1);
+    verifier.started[0].settle({ passed: true, summary: 'ok' });
+    await until(
+      async () => (await second.list(image)).stages[0].digest === v1.digest,
+    );
+  });
+
+  it('leaves a move to the replica that still runs its checks, and takes it over once that replica stopped', async () => {
+    const image = imageWith([{ name: 'dev', verify: [{ name: 'smoke' }] }]);
+    const runs = [
+      run('r1', v1.digest, 'base-change', new Date().toISOString()),
+    ];
+    const first = await setUp('SQLITE_3', runs);
+    await first.lifecycle.reconcile(image);
+    expect(first.verifier.started).toHaveLength(1);
+    // Another replica starts while the first one runs the checks (v-1).
+    const verifier = new ScriptedVerifier();
+    verifier.live.add('v-1');
+    const second = new LifecycleService({
+      store: first.store,
+      registry: () => client,
+      runs: async () => runs,
+      logger: mockServices.logger.mock(),
+      verifier,
+    });
+    await second.recover([image]);
+    expect(verifier.started).toHaveLength(0);
+    // A sweep that found other verifications interrupted leaves this one too.
+    await second.recover([image], new Set(['v-9']));
+    expect(verifier.started).toHaveLength(0);
+    // The first replica stops: its lease expires, the sweep takes it over.
+    verifier.live.delete('v-1');
+    await second.recover([image], new Set(['v-1']));
     expect(verifier.started).toHaveLength(1);
     verifier.started[0].settle({ passed: true, summary: 'ok' });
     await until(

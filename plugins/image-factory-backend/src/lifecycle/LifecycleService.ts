@@ -357,15 +357,26 @@ export class LifecycleService {
 
   /**
    * After a restart: finishes (or fails) the moves left pending, and runs
-   * again the verifications that moves were waiting for.
+   * again the verifications that moves were waiting for, unless a live
+   * backend runs them. With `interrupted`, only the moves whose
+   * verification is one of these (a stopped replica's, taken over).
    */
-  async recover(images: ImageEntityV1alpha1[]): Promise<void> {
+  async recover(
+    images: ImageEntityV1alpha1[],
+    interrupted?: ReadonlySet<string>,
+  ): Promise<void> {
     const { store } = this.options;
     const find = (name: string) => images.find(i => i.metadata.name === name);
     for (const move of [
-      ...(await store.pending()),
+      ...(interrupted ? [] : await store.pending()),
       ...(await store.waiting()),
     ]) {
+      if (
+        interrupted &&
+        !(move.verificationId && interrupted.has(move.verificationId))
+      ) {
+        continue;
+      }
       const image = find(move.imageName);
       if (!image) {
         await store.fail(
@@ -378,6 +389,13 @@ export class LifecycleService {
       if (move.status === 'pending') {
         await this.apply(image, move);
       } else if (move.waitingFor === 'verification') {
+        // Another replica runs its verification: the move is left to it.
+        if (
+          move.verificationId &&
+          (await this.options.verifier?.isLive?.(move.verificationId))
+        ) {
+          continue;
+        }
         const policy = stagePolicies(image).find(s => s.name === move.stage);
         if (!policy) {
           await store.fail(

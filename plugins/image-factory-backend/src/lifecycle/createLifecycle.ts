@@ -118,6 +118,11 @@ export async function createLifecycle(options: {
   });
 
   const reconcileAll = async () => {
+    // Verifications of a replica that stopped (lease expired) run again here.
+    const interrupted = new Set((await verifier?.recover()) ?? []);
+    if (interrupted.size > 0) {
+      await service.recover(options.images(), interrupted);
+    }
     for (const image of options.images()) {
       try {
         await service.reconcile(image);

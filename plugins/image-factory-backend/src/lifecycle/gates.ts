@@ -29,6 +29,11 @@ export interface StageVerifier {
     digest: string;
     requestedBy?: string;
   }): Promise<{ id: string; outcome: Promise<StageVerificationOutcome> }>;
+  /**
+   * Whether a verification is still run by a live backend (this one or
+   * another replica): a move waiting on it is left to that backend.
+   */
+  isLive?(id: string): Promise<boolean>;
 }
 
 /** Told when a version entered a stage, e.g. to open update pull requests. */

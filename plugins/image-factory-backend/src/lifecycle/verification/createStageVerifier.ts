@@ -1,7 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { assertError } from '@backstage/errors';
-import { randomUUID } from 'crypto';
+import { randomBytes, randomUUID } from 'crypto';
 import { Knex } from 'knex';
+import os from 'os';
 import {
   BuildLog,
   engineAuth,
@@ -16,6 +17,9 @@ import {
 } from '../../database';
 import { StageVerifier } from '../gates';
 import { runStageChecks } from './runStageChecks';
+
+/** A verification is held a minute without renewal. */
+const DEFAULT_LEASE_MS = 60_000;
 
 /**
  * The stage verifier of the factory: each verification is a row (pending,
@@ -32,22 +36,36 @@ export function createStageVerifier(options: {
   /** Told when a verification ended. */
   onFinished?: (stage: string, passed: boolean, durationMs: number) => void;
   clock?: () => Date;
+  /** How long a verification is held without renewal; renewed every third of it. */
+  leaseMs?: number;
+  /** This backend, as the holder of its verifications. */
+  owner?: string;
 }): StageVerifier & {
   store: VerificationStore;
   logs: VerificationLogStore;
-  /** Marks what a stopped backend left running as failed ("interrupted"). */
-  recover(): Promise<void>;
+  /**
+   * Marks what a stopped backend left running (its lease expired) as failed
+   * ("interrupted") and returns their ids; those live backends run are
+   * left to them.
+   */
+  recover(): Promise<string[]>;
 } {
   const store = VerificationStore.create({ client: options.client });
   const logs = createVerificationLogStore({ client: options.client });
   const now = options.clock ?? (() => new Date());
   const changed = (id: string) => options.onChange?.(id);
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const owner =
+    options.owner ??
+    `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const leaseFrom = (at: Date) => new Date(at.getTime() + leaseMs);
   return {
     store,
     logs,
     async recover() {
-      await store.interrupted(now());
+      return (await store.interrupted(now())).map(v => v.id);
     },
+    isLive: id => store.isLive(id, now()),
     async passed(image, stage, digest) {
       const latest = await store.latestFor(
         image.metadata.name,
@@ -65,6 +83,8 @@ export function createStageVerifier(options: {
         digest,
         requestedBy,
         createdAt: now(),
+        owner,
+        leaseExpiresAt: leaseFrom(now()),
       });
       const secrets = new Set(options.credentials.secrets());
       const log = await BuildLog.open({
@@ -85,6 +105,17 @@ export function createStageVerifier(options: {
             .map(c => c.name)
             .join(', ')}`,
         );
+        // Held while it runs: another backend takes over only once renewals stop.
+        const heartbeat = setInterval(() => {
+          void store
+            .renew(id, owner, leaseFrom(now()))
+            .catch(e =>
+              options.logger.warn(
+                `Verification ${id}: lease renewal failed: ${e}`,
+              ),
+            );
+        }, Math.max(1_000, Math.floor(leaseMs / 3)));
+        heartbeat.unref();
         try {
           const result = await runStageChecks({
             checks: stage.verify,
@@ -124,6 +155,7 @@ export function createStageVerifier(options: {
           });
           return { passed: false, summary: e.message };
         } finally {
+          clearInterval(heartbeat);
           changed(id);
         }
       })();
