@@ -1,9 +1,17 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import express from 'express';
+import { AddressInfo } from 'net';
 import { BuildRun } from '@image-factory/plugin-image-factory-common';
 import { Knex } from 'knex';
 import { startFleet, TestFleet } from '../__testUtils__/replicas/startFleet';
 import { TestReplica } from '../__testUtils__/replicas/startReplica';
 import { migrateDatabase } from '../database';
+import { buildRoutes } from '../service/buildRoutes';
+import { createImageAccess } from '../service/imageAccess';
 import { BuildEngine } from './createBuildEngine';
 
 jest.setTimeout(300_000);
@@ -181,5 +189,63 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
     }
     // Stopped replicas gave their runs back: no lease had to expire.
     for (const r of replicas) expect(r.problems).toEqual([]);
+  });
+
+  it('streams the live log of a run building on another replica, every line in order, to its end', async () => {
+    await replica('a');
+    // The test's process serves the portal's log stream; it builds nothing.
+    const app = express().use(
+      buildRoutes({
+        httpAuth: mockServices.httpAuth({
+          defaultCredentials: mockCredentials.user('user:default/jane'),
+        }),
+        access: createImageAccess({ permissions: mockServices.permissions() }),
+        builds: queue.service,
+      }),
+    );
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise(r => server.once('listening', r));
+    try {
+      const [run] = await enqueue(0, 1);
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(
+        `http://127.0.0.1:${port}/builds/${run.id}/logs/stream`,
+      );
+      expect(response.headers.get('content-type')).toMatch(
+        /^text\/event-stream/,
+      );
+      const received: Array<{ event: string; data: any; at: number }> = [];
+      const decoder = new TextDecoder();
+      let buffered = '';
+      for await (const chunk of response.body!) {
+        buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+        const blocks = buffered.split('\n\n');
+        buffered = blocks.pop()!;
+        for (const block of blocks) {
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) {
+            received.push({ event, data: JSON.parse(data), at: Date.now() });
+          }
+        }
+      }
+      const lines = received.filter(e => e.event === 'log');
+      expect(lines.map(e => e.data.seq)).toEqual(lines.map((_, i) => i + 1));
+      expect(lines[0].data.text).toMatch(
+        new RegExp(`^Attempt 1 of run ${run.id} started on a-\\d+`),
+      );
+      expect(received.at(-1)).toMatchObject({
+        event: 'end',
+        data: { status: 'succeeded' },
+      });
+      // Live: the first lines came while the build slept, long before its end.
+      const finished = Date.parse(
+        (await queue.service.get(run.id))!.finishedAt!,
+      );
+      expect(lines[0].at).toBeLessThan(finished - 1_000);
+      expect(lines.at(-1)!.data.text).toMatch(/^Run succeeded/);
+    } finally {
+      server.close();
+    }
   });
 });
