@@ -1,36 +1,45 @@
 /*
- * yarn bench:tracking — base-image tracking and rebuild planning at scale, on
- * Debian's real `docker-registry` (loopback, throwaway storage) and knex on an
- * in-memory better-sqlite3 database:
- *   - 1,000 managed Image entities whose Dockerfile analyses (stored as the
- *     graph's resolver keeps them) name 150 unique base references: one base
- *     used by 500 images, one by 50, the other 148 by about 3 each. Every fifth
- *     base is an OCI index of three platforms, the rest single manifests, all
- *     pushed through the registry HTTP API (blob + config + manifest PUTs).
- *   1. tracking: BaseImageTracker.runOnce (DigestWatcher + DigestStore) with its
- *      `bases` from ImageGraph.baseUsage(). A counting HTTP proxy in front of
- *      the registry counts every request the watcher sends, HEADs and GETs of
- *      manifests apart. Per pass: requests / unique references (goal 1.00 when
- *      nothing changed; the first pass also GETs each new digest, a later pass
- *      GETs only the N bases that changed). Peer in the same run, through the
- *      same proxy and client: a naive checker that HEADs each image's base
- *      once per image (1,000 requests).
- *   2. planning: one RebuildPlanner.runOnce (the pass that creates the plans)
- *      with the graph from ImageGraph.getGraph(), as the plugin wires it, after
- *      the base used by 500 images changed digest (one platform of its index).
- *      A pass always reads every image's last build, so its cost has a floor
- *      that does not depend on the change. Peers in the same run, on the same
- *      1,000 images and database: the same pass with nothing changed (median
- *      of 3; the floor) and after a base used by 50 images changed. Printed:
- *      the ratios to both, and the marginal time per planned image (the 500
- *      pass minus the floor, per plan). The same figure for the 50 pass is not
- *      printed: 50 plans cost less than the pass-to-pass noise of the floor.
- *      The 500 and 50 passes run once each (a pass changes what the next one
- *      sees); the 50 plans are closed by recorded rebuilds before the 500
- *      pass. No plan is queued: the default 30-minute coalescing window is
- *      still open.
- *   3. memory: RSS after loading the modules, after the first tracking passes
- *      and the naive peer, peak and at the end; heap used at the end.
+ * yarn bench:tracking — base-image tracking, rebuild planning, the status
+ * page and `GET /graph` at two scales in one run, on Debian's real
+ * `docker-registry` (loopback, throwaway storage) and knex on an in-memory
+ * better-sqlite3 database (a fresh one per scale):
+ *   - 1,000 managed Image entities over 150 unique base references, then
+ *     10,000 over 1,500, each shaped alike: one base used by 500 images, one
+ *     by 50, the others shared by the rest (about 3 images each at 1k, 6 at
+ *     10k). Every fifth base is an OCI index of three platforms, the rest
+ *     single manifests, all pushed through the registry HTTP API. The
+ *     Dockerfile analyses are stored as the graph's resolver keeps them, and
+ *     every image has a last successful build, recorded through the build
+ *     store an hour before the planning passes (as in a real ledger).
+ *   1. tracking: BaseImageTracker.runOnce with its `bases` from
+ *      ImageGraph.baseUsage(). A counting HTTP proxy in front of the registry
+ *      counts every request, HEADs and GETs of manifests apart: requests per
+ *      unique reference (goal 1.00 when nothing changed; a pass after a
+ *      change also GETs the bases that changed). At 1k only (10k HEADs take
+ *      most of a minute), a naive peer that HEADs each image's base once per
+ *      image.
+ *   2. planning: RebuildPlanner.runOnce with the graph from
+ *      ImageGraph.getGraph(), as the plugin wires it. A pass follows the
+ *      change: the images with an open plan, those whose bases changed
+ *      digest, those with a run created or ended since the last pass, and
+ *      their dependents. Timed: the first pass of a new planner (a restart,
+ *      which plans every image); nothing changed (median of 5; goal under
+ *      50 ms at 10k, near zero whatever the number of images); after the
+ *      base used by 50 images changed, and after the one used by 500 (goal:
+ *      in proportion to those dependents, so about the same at 1k and 10k);
+ *      a restart with the 500 plans open. The 50 plans are closed by recorded
+ *      rebuilds before the 500 pass; no plan is queued (the default
+ *      30-minute coalescing window is still open).
+ *   3. the status page and `GET /graph` (goal under 200 ms at 10k): `/graph`
+ *      through graphRoutes on express with supertest (mock auth, every image
+ *      readable), the status as its route computes it (source issues, then
+ *      BaseImageTracker.status()); each the first answer after bases changed,
+ *      then the median of 3.
+ *   4. memory: the peak RSS of each scale's setup, and of its measured
+ *      passes after the setup's garbage was collected (goal under 400 MB
+ *      at 10k).
+ * Each figure is printed at 1k and 10k with the ratio 10k/1k. Speed is only
+ * printed here, never asserted in tests.
  * Needs docker-registry (Debian package `docker-registry`, which the test
  * setup installs when run as root).
  */
@@ -42,10 +51,18 @@ import {
 } from '@image-factory/plugin-image-factory-common';
 import { randomUUID } from 'crypto';
 import { accessSync, constants } from 'fs';
-import http from 'http';
 import knexFactory from 'knex';
-import { AddressInfo } from 'net';
 import path from 'path';
+import express from 'express';
+import request from 'supertest';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import v8 from 'v8';
+import vm from 'vm';
 import { startTestRegistry } from '../plugins/image-factory-backend/src/__testUtils__/startTestRegistry';
 import { BuildEvents } from '../plugins/image-factory-backend/src/builds/BuildEvents';
 import { BuildService } from '../plugins/image-factory-backend/src/builds';
@@ -75,10 +92,23 @@ import {
   pushPlatformManifest,
   PushedManifest,
 } from '../plugins/image-factory-backend/src/tracking/__testUtils__/pushImages';
-import { silentLogger, time } from './benchUtils';
+import { graphRoutes } from '../plugins/image-factory-backend/src/service/graphRoutes';
+import { createImageAccess } from '../plugins/image-factory-backend/src/service/imageAccess';
+import { withSourceIssues } from '../plugins/image-factory-backend/src/service/withSourceIssues';
+import {
+  median,
+  pool,
+  rssSampler,
+  silentLogger,
+  startCountingProxy,
+  time,
+} from './benchUtils';
 
-const IMAGES = 1_000;
-const BASES = 150;
+type Scale = { label: string; images: number; bases: number; naive: boolean };
+const SCALES: Scale[] = [
+  { label: '1k', images: 1_000, bases: 150, naive: true },
+  { label: '10k', images: 10_000, bases: 1_500, naive: false },
+];
 /** Base 0 is used by 500 images, base 1 by 50; the rest share the others. */
 const BIG = 500;
 const SMALL = 50;
@@ -93,12 +123,6 @@ const PLATFORMS = {
   arm64: { os: 'linux', architecture: 'arm64', variant: 'v8' },
   s390x: { os: 'linux', architecture: 's390x' },
 };
-
-const baselineRss = process.memoryUsage().rss;
-let peakRss = baselineRss;
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-}, 5);
 
 function requireRegistryBinary() {
   const found = (process.env.PATH ?? '')
@@ -121,91 +145,89 @@ function requireRegistryBinary() {
   }
 }
 
-/** A proxy in front of the registry that counts the requests it forwards. */
-async function startCountingProxy(target: string) {
-  const [targetHost, targetPort] = target.split(':');
-  const agent = new http.Agent({ keepAlive: true });
-  let counts = new Map<string, number>();
-  const server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
-    const kind = url.includes('/manifests/')
-      ? 'manifest'
-      : url.includes('/blobs/')
-      ? 'blob'
-      : 'other';
-    const key = `${req.method} ${kind}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-    const upstream = http.request(
-      {
-        host: targetHost,
-        port: Number(targetPort),
-        method: req.method,
-        path: url,
-        headers: req.headers,
-        agent,
-      },
-      answer => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', error => {
-      res.writeHead(502);
-      res.end(String(error));
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>(resolve =>
-    server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  const { port } = server.address() as AddressInfo;
-  return {
-    host: `127.0.0.1:${port}`,
-    /** The counts since the last take, by `METHOD kind`; resets them. */
-    take() {
-      const taken = counts;
-      counts = new Map();
-      return {
-        head: taken.get('HEAD manifest') ?? 0,
-        get: taken.get('GET manifest') ?? 0,
-        other: [...taken]
-          .filter(([k]) => k !== 'HEAD manifest' && k !== 'GET manifest')
-          .reduce((sum, [, n]) => sum + n, 0),
-      };
-    },
-    async stop() {
-      agent.destroy();
-      server.closeAllConnections();
-      await new Promise(resolve => server.close(resolve));
-    },
-  };
+type Proxy = Awaited<ReturnType<typeof startCountingProxy>>;
+type Sampler = ReturnType<typeof rssSampler>;
+
+// The setup leaves much garbage behind (tens of thousands of better-sqlite3
+// statements, whose native memory goes only when V8 collects them): it is
+// collected before the measured passes, so that their peak is their own.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
+
+/** A signed-in user who may read every image (the bench times the route, not the policy). */
+const httpAuth = {
+  credentials: async () =>
+    ({
+      $$type: '@backstage/BackstageCredentials',
+      principal: { type: 'user', userEntityRef: 'user:default/bench' },
+    } as BackstageCredentials),
+} as unknown as HttpAuthService;
+const permissions = {
+  authorize: async (requests: unknown[]) =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+} as unknown as PermissionsService;
+
+type TrackingPass = {
+  label: string;
+  head: number;
+  get: number;
+  other: number;
+  ms: number;
+  summary: DigestWatcherSummary;
+};
+
+/** What one scale measured. */
+interface Figures {
+  uniqueRefs: number;
+  indexes: number;
+  pushMs: number;
+  recordMs: number;
+  tracking: TrackingPass[];
+  naive?: { requests: number; ms: number };
+  restartMs: number;
+  quietMs: number;
+  smallMs: number;
+  smallPlans: number;
+  bigMs: number;
+  bigPlans: number;
+  bigPlatforms: string[];
+  fullWithPlansMs: number;
+  cascadeMs: number;
+  cascadeRebuilds: number;
+  graphFirstMs: number;
+  graphMs: number;
+  graphBytes: number;
+  statusFirstMs: number;
+  statusMs: number;
+  statusBytes: number;
+  setupPeakRss: number;
+  peakRss: number;
 }
 
-/** Runs `fn` on every item, `limit` at a time. */
-async function pool<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
-
-async function main() {
-  requireRegistryBinary();
-  const registry = await startTestRegistry();
-  const proxy = await startCountingProxy(registry.host);
+async function runScale(
+  scale: Scale,
+  registryHost: string,
+  proxy: Proxy,
+  sampler: Sampler,
+): Promise<Figures> {
   const knex = knexFactory({
     client: 'better-sqlite3',
     connection: { filename: ':memory:' },
     useNullAsDefault: true,
   });
+  /** With BENCH_TRACE set, the memory at each phase, on stderr. */
+  const phase = (label: string) => {
+    if (!process.env.BENCH_TRACE) return;
+    const m = process.memoryUsage();
+    process.stderr.write(
+      `${scale.label} ${label}: rss ${(m.rss / 1048576).toFixed(0)} MB, heap ${(
+        m.heapUsed / 1048576
+      ).toFixed(0)} MB, external ${(m.external / 1048576).toFixed(0)} MB\n`,
+    );
+  };
   try {
     await migrateDatabase({ getClient: async () => knex });
+    phase('start');
     const clock = { now: new Date('2026-11-02T00:00:00Z') };
     const now = () => clock.now;
     const advance = (ms: number) => {
@@ -216,10 +238,10 @@ async function main() {
     const pusher = OciRegistryClient.create();
     const isIndex = (b: number) => b % 5 === 0;
     const baseRepo = (b: number) => ({
-      registry: registry.host,
-      repository: `base/b${b}`,
+      registry: registryHost,
+      repository: `s${scale.label}/base/b${b}`,
     });
-    const baseRef = (b: number) => `${proxy.host}/base/b${b}:1`;
+    const baseRef = (b: number) => `${proxy.host}/s${scale.label}/base/b${b}:1`;
     const children = new Map<number, PushedManifest[]>();
     /** Pushes base `b` at `revision`; for an index, only the amd64 child changes. */
     const pushBase = async (b: number, revision: string) => {
@@ -254,15 +276,20 @@ async function main() {
       children.set(b, [amd64, ...others]);
       await pushIndex(pusher, repo, '1', children.get(b)!);
     };
-    const bases = Array.from({ length: BASES }, (_, b) => b);
+    const bases = Array.from({ length: scale.bases }, (_, b) => b);
     const [, pushMs] = await time(() => pool(bases, 8, b => pushBase(b, 'r1')));
 
+    phase('pushed');
     // The images and their Dockerfile bases, as the graph's resolver stores them.
     const baseOf = (i: number) =>
-      i < BIG ? 0 : i < BIG + SMALL ? 1 : 2 + ((i - BIG - SMALL) % (BASES - 2));
+      i < BIG
+        ? 0
+        : i < BIG + SMALL
+        ? 1
+        : 2 + ((i - BIG - SMALL) % (scale.bases - 2));
     const entities: ImageEntityV1alpha1[] = [];
     const imageBases = DatabaseImageBasesStore.create({ client: knex });
-    for (let i = 0; i < IMAGES; i++) {
+    for (let i = 0; i < scale.images; i++) {
       const b = baseOf(i);
       const platforms = isIndex(b)
         ? ['linux/amd64', 'linux/arm64']
@@ -293,6 +320,7 @@ async function main() {
       });
     }
 
+    phase('analyses stored');
     const digests = DatabaseDigestStore.create({ client: knex });
     const resolver = new ImageBasesResolver({
       urlReader: {} as UrlReaderService, // only what the store holds is read
@@ -318,20 +346,11 @@ async function main() {
     });
     const uniqueRefs = graph.baseUsage().size;
 
-    type Pass = {
-      label: string;
-      head: number;
-      get: number;
-      other: number;
-      ms: number;
-      summary: DigestWatcherSummary;
-    };
-    const passes: Pass[] = [];
+    const tracking: TrackingPass[] = [];
     const track = async (label: string) => {
       advance(PAST_INTERVAL);
       proxy.take();
       const [summary, ms] = await time(() => tracker.runOnce());
-      const pass = { label, ...proxy.take(), ms, summary };
       if (summary.errors.length > 0) {
         throw new Error(
           `tracking errors: ${summary.errors
@@ -339,28 +358,36 @@ async function main() {
             .join('; ')}`,
         );
       }
-      passes.push(pass);
-      return pass;
+      tracking.push({ label, ...proxy.take(), ms, summary });
     };
 
     // 1. Tracking: first pass, then one with nothing changed.
     await track('first pass (every digest new)');
     await track('nothing changed');
 
+    phase('tracked');
     // Peer: one HEAD per image, however many images share a base.
-    proxy.take();
-    const [, naiveMs] = await time(async () => {
-      for (let i = 0; i < IMAGES; i++) {
-        await client.headManifest(parseImageRef(baseRef(baseOf(i))));
-      }
-    });
-    const naive = proxy.take();
-    const trackingRss = process.memoryUsage().rss;
+    let naive: Figures['naive'];
+    if (scale.naive) {
+      proxy.take();
+      const [, naiveMs] = await time(async () => {
+        for (let i = 0; i < scale.images; i++) {
+          await client.headManifest(parseImageRef(baseRef(baseOf(i))));
+        }
+      });
+      const counted = proxy.take();
+      naive = {
+        requests: counted.head + counted.get + counted.other,
+        ms: naiveMs,
+      };
+    }
 
+    phase('naive');
     // Every image's last successful build, with the base digest it used.
     const builds = DatabaseBuildStore.create({ client: knex });
-    const recordBuild = async (image: ImageEntityV1alpha1) => {
-      const reference = baseRef(baseOf(entities.indexOf(image)));
+    const recordBuild = async (i: number) => {
+      const image = entities[i];
+      const reference = baseRef(baseOf(i));
       const digest = (await digests.getCurrent(reference))!.digest.digest;
       const id = randomUUID();
       const inputs = {
@@ -400,7 +427,14 @@ async function main() {
         },
       });
     };
-    for (const image of entities) await recordBuild(image);
+    const [, recordMs] = await time(async () => {
+      for (let i = 0; i < scale.images; i++) await recordBuild(i);
+    });
+    phase('builds recorded');
+    // The builds are in the ledger from before: the planner starts an hour later.
+    advance(HOUR);
+    collectGarbage();
+    const setupPeakRss = sampler.take();
 
     const plans = DatabaseRebuildPlanStore.create({ client: knex });
     const service = new BuildService({
@@ -410,36 +444,44 @@ async function main() {
       images: () => entities,
       clock: now,
     });
-    const planner = new RebuildPlanner({
-      images: () => entities,
-      graph: () => graph.getGraph(),
-      digests,
-      builds,
-      plans,
-      queue: { start: request => service.start(request) },
-      logger: silentLogger,
-      maxWaitMs: 24 * HOUR,
-      maxDepth: 10,
-      clock: now,
-    });
+    const newPlanner = () =>
+      new RebuildPlanner({
+        images: () => entities,
+        graph: () => graph.getGraph(),
+        digests,
+        builds,
+        plans,
+        queue: { start: r => service.start(r) },
+        logger: silentLogger,
+        maxWaitMs: 24 * HOUR,
+        maxDepth: 10,
+        clock: now,
+        // The bench's clock jumps a day for each tracking pass (to make
+        // every reference due): with the hourly default every pass after one
+        // would be the full pass, which the restarts measure apart.
+        fullPassIntervalMs: 30 * 24 * HOUR,
+      });
+    let planner = newPlanner();
     const plan = () => time(() => planner.runOnce());
 
-    // 2. Planning. The floor: nothing changed (one warm-up pass, then 3).
-    await plan();
+    // 2. Planning. A new planner's first pass plans every image.
+    const [, restartMs] = await plan();
+    phase('first planning pass');
     const quiet: number[] = [];
-    for (let n = 0; n < 3; n++) {
+    for (let n = 0; n < 5; n++) {
+      advance(60_000);
       const [open, ms] = await plan();
       if (open.length !== 0) throw new Error(`${open.length} plans, not 0`);
       quiet.push(ms);
     }
-    const quietMs = quiet.sort((a, b) => a - b)[1];
 
+    phase('quiet passes');
     await pushBase(1, 'r2');
     await track(`base used by ${SMALL} images changed`);
     const [smallPlans, smallMs] = await plan();
 
     // Those images are rebuilt; the next pass closes their plans.
-    for (let i = BIG; i < BIG + SMALL; i++) await recordBuild(entities[i]);
+    for (let i = BIG; i < BIG + SMALL; i++) await recordBuild(i);
     advance(HOUR);
     const [closed] = await plan();
     if (closed.length !== 0) throw new Error(`${closed.length} plans left`);
@@ -447,105 +489,229 @@ async function main() {
     await pushBase(0, 'r2');
     await track(`base used by ${BIG} images changed`);
     const [bigPlans, bigMs] = await plan();
-    const bigPlatforms = new Set(bigPlans.flatMap(p => p.platforms));
+    const bigPlatforms = [...new Set(bigPlans.flatMap(p => p.platforms))];
+
+    phase('500 pass');
+    // A restart with those plans open: a full pass again.
+    planner = newPlanner();
+    advance(60_000);
+    const [, fullWithPlansMs] = await plan();
 
     const snapshot = await graph.getGraph();
     const [cascade, cascadeMs] = await time(async () =>
       snapshot.graph.predictCascade(baseRef(0)),
     );
 
+    phase('restart pass');
     // The last tracking pass: N more bases changed.
     const changed = bases.slice(2, 2 + CHANGED);
     await pool(changed, 8, b => pushBase(b, 'r2'));
     await track(`${CHANGED} other bases changed`);
 
-    clearInterval(sampler);
+    phase('last tracking');
+    // 3. The status page and GET /graph, first after that change, then again.
+    const app = express();
+    app.use(
+      graphRoutes({
+        httpAuth,
+        access: createImageAccess({ permissions }),
+        graph,
+      }),
+    );
+    const getGraph = async () => {
+      const res = await request(app).get('/graph');
+      if (res.status !== 200) throw new Error(`GET /graph: ${res.status}`);
+      return res.text.length;
+    };
+    const imagesStatus = {
+      location: 'images.yaml',
+      ok: true,
+      imageCount: entities.length,
+      issues: [],
+    };
+    const status = async () =>
+      JSON.stringify({
+        imagesFile: withSourceIssues(
+          imagesStatus,
+          entities,
+          await graph.sourceProblems(),
+        ),
+        tracking: { references: await tracker.status() },
+      }).length;
+    const [graphBytes, graphFirstMs] = await time(getGraph);
+    const [statusBytes, statusFirstMs] = await time(status);
+    const graphTimes: number[] = [];
+    const statusTimes: number[] = [];
+    for (let n = 0; n < 3; n++) {
+      graphTimes.push((await time(getGraph))[1]);
+      statusTimes.push((await time(status))[1]);
+    }
+
+    phase('status and graph');
+    return {
+      uniqueRefs,
+      indexes: bases.filter(isIndex).length,
+      pushMs,
+      recordMs,
+      tracking,
+      naive,
+      restartMs,
+      quietMs: median(quiet),
+      smallMs,
+      smallPlans: smallPlans.length,
+      bigMs,
+      bigPlans: bigPlans.length,
+      bigPlatforms,
+      fullWithPlansMs,
+      cascadeMs,
+      cascadeRebuilds: cascade.rebuilds.length,
+      graphFirstMs,
+      graphMs: median(graphTimes),
+      graphBytes,
+      statusFirstMs,
+      statusMs: median(statusTimes),
+      statusBytes,
+      setupPeakRss,
+      peakRss: sampler.take(),
+    };
+  } finally {
+    await knex.destroy();
+  }
+}
+
+async function main() {
+  requireRegistryBinary();
+  const baselineRss = process.memoryUsage().rss;
+  const sampler = rssSampler();
+  const registry = await startTestRegistry();
+  const proxy = await startCountingProxy(registry.host);
+  try {
+    const figures: Figures[] = [];
+    sampler.take();
+    for (const scale of SCALES) {
+      figures.push(await runScale(scale, registry.host, proxy, sampler));
+      collectGarbage();
+    }
+    sampler.stop();
     const memory = process.memoryUsage();
-    peakRss = Math.max(peakRss, memory.rss);
+    const [small, large] = figures;
 
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-    const ms = (n: number, digits = 1) => `${n.toFixed(digits)} ms`;
+    const ms = (n: number) => `${n.toFixed(1)} ms`;
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
-    const rows: Array<[string, string]> = [
-      [
-        'setup',
-        `${IMAGES} images over ${uniqueRefs} unique base references (${
-          bases.filter(isIndex).length
-        } OCI indexes of 3 platforms), pushed in ${(pushMs / 1000).toFixed(
+    const rows: Array<[string, string, string, string]> = [];
+    const row = (
+      label: string,
+      a: string,
+      b: string,
+      r: number | string = '',
+    ) => rows.push([label, a, b, typeof r === 'number' ? ratio(r, 1) : r]);
+    const timed = (label: string, pick: (f: Figures) => number) =>
+      row(label, ms(pick(small)), ms(pick(large)), pick(large) / pick(small));
+    row('', SCALES[0].label, SCALES[1].label, '10k/1k');
+    for (const [i, f] of figures.entries()) {
+      process.stdout.write(
+        `setup ${SCALES[i].label}: ${SCALES[i].images} images over ${
+          f.uniqueRefs
+        } unique base references (${
+          f.indexes
+        } OCI indexes of 3 platforms), pushed in ${(f.pushMs / 1000).toFixed(
           1,
-        )} s`,
-      ],
-      ['tracking: requests to the registry per pass (HEAD / GET / other)', ''],
-    ];
-    for (const p of passes) {
-      rows.push([
-        `  ${p.label}`,
-        `${p.head} / ${p.get} / ${p.other}   per unique reference ${ratio(
-          p.head + p.get + p.other,
-          uniqueRefs,
-        )}   changed ${p.summary.changed.length}   ${ms(p.ms)}`,
-      ]);
+        )} s, builds recorded in ${(f.recordMs / 1000).toFixed(1)} s\n`,
+      );
     }
-    const steady = passes[1];
-    rows.push(
-      [
-        '  peer: naive check, one HEAD per image',
-        `${naive.head} / ${naive.get} / ${
-          naive.other
-        }   per unique reference ${ratio(
-          naive.head + naive.get + naive.other,
-          uniqueRefs,
-        )}   ${ms(naiveMs)}`,
-      ],
-      [
-        '  watcher / naive, nothing changed',
-        `requests ${ratio(
-          steady.head + steady.get + steady.other,
-          naive.head + naive.get + naive.other,
-        )}   time ${ratio(steady.ms, naiveMs)}`,
-      ],
-      ['planning: one RebuildPlanner pass over all images', ''],
-      [
-        `  base used by ${BIG} images changed`,
-        `${ms(bigMs)}, ${bigPlans.length} plans (platforms ${[
-          ...bigPlatforms,
-        ].join(', ')})`,
-      ],
-      [
-        `  peer: base used by ${SMALL} images changed`,
-        `${ms(smallMs)}, ${smallPlans.length} plans   ratio ${ratio(
-          bigMs,
-          smallMs,
+    row('tracking: requests per unique reference, time', '', '');
+    for (const [n, p] of small.tracking.entries()) {
+      const q = large.tracking[n];
+      const per = (t: TrackingPass, refs: number) =>
+        `${ratio(t.head + t.get + t.other, refs)} ${ms(t.ms)}`;
+      row(
+        `  ${p.label}`,
+        per(p, small.uniqueRefs),
+        per(q, large.uniqueRefs),
+        q.ms / p.ms,
+      );
+    }
+    if (small.naive) {
+      row(
+        '  peer (1k only): naive check, one HEAD per image',
+        `${ratio(small.naive.requests, small.uniqueRefs)} ${ms(
+          small.naive.ms,
         )}`,
-      ],
-      [
-        '  peer: nothing changed (median of 3)',
-        `${ms(quietMs)}   ratio ${ratio(bigMs, quietMs)}`,
-      ],
-      [
-        `  marginal time per planned image (${BIG} pass minus the floor)`,
-        ms((bigMs - quietMs) / bigPlans.length, 3),
-      ],
-      [
-        '  DependencyGraph.predictCascade of that base',
-        `${ms(cascadeMs)}, ${cascade.rebuilds.length} rebuilds`,
-      ],
-      ['RSS after loading the modules', mb(baselineRss)],
-      ['RSS after the tracking passes and the naive peer', mb(trackingRss)],
-      ['peak RSS (whole run, planning included)', mb(peakRss)],
-      ['RSS at the end', mb(memory.rss)],
-      ['heap used at the end', mb(memory.heapUsed)],
+        '',
+      );
+    }
+    row('planning: one RebuildPlanner.runOnce', '', '');
+    timed('  first pass of a new planner (every image)', f => f.restartMs);
+    timed('  nothing changed (median of 5)', f => f.quietMs);
+    timed(`  base used by ${SMALL} images changed`, f => f.smallMs);
+    timed(`  base used by ${BIG} images changed`, f => f.bigMs);
+    timed(
+      `  restart with the ${BIG} plans open (every image)`,
+      f => f.fullWithPlansMs,
     );
-    const width = Math.max(...rows.map(r => r[0].length));
+    row(
+      '  plans made (50 / 500 pass)',
+      `${small.smallPlans} / ${small.bigPlans}`,
+      `${large.smallPlans} / ${large.bigPlans}`,
+    );
+    row(
+      `  ${BIG} pass / ${SMALL} pass`,
+      ratio(small.bigMs, small.smallMs),
+      ratio(large.bigMs, large.smallMs),
+    );
+    row(
+      `  marginal time per planned image (${BIG} pass minus nothing changed)`,
+      ms((small.bigMs - small.quietMs) / small.bigPlans),
+      ms((large.bigMs - large.quietMs) / large.bigPlans),
+    );
+    timed('  DependencyGraph.predictCascade of that base', f => f.cascadeMs);
+    row('status page and GET /graph', '', '');
+    timed('  GET /graph, first after a base changed', f => f.graphFirstMs);
+    timed('  GET /graph, again (median of 3)', f => f.graphMs);
+    timed('  status, first after a base changed', f => f.statusFirstMs);
+    timed('  status, again (median of 3)', f => f.statusMs);
+    row(
+      '  answer sizes (/graph, status)',
+      `${mb(small.graphBytes)}, ${mb(small.statusBytes)}`,
+      `${mb(large.graphBytes)}, ${mb(large.statusBytes)}`,
+    );
+    row('memory', '', '');
+    row(
+      '  peak RSS of the setup (push, analyses, ledger of every build)',
+      mb(small.setupPeakRss),
+      mb(large.setupPeakRss),
+      large.setupPeakRss / small.setupPeakRss,
+    );
+    row(
+      '  peak RSS of the measured passes (planning, tracking, status, /graph)',
+      mb(small.peakRss),
+      mb(large.peakRss),
+      large.peakRss / small.peakRss,
+    );
+    row('  RSS after loading the modules', mb(baselineRss), '');
+    row('  RSS at the end, heap used', mb(memory.rss), mb(memory.heapUsed));
+
+    const widths = [0, 1, 2, 3].map(c =>
+      Math.max(...rows.map(r => r[c].length)),
+    );
     process.stdout.write(
-      `bench:tracking — docker-registry ${registry.host} behind a counting proxy ${proxy.host}\n`,
+      `bench:tracking — docker-registry ${
+        registry.host
+      } behind a counting proxy ${proxy.host}; ${
+        small.bigPlatforms.join(', ') || 'no'
+      } platforms rebuilt by the ${BIG} pass\n`,
     );
-    for (const [k, v] of rows) {
-      process.stdout.write(`${v ? `${k.padEnd(width)}  ${v}` : k}\n`);
+    for (const r of rows) {
+      const cells = r.slice(1).some(Boolean)
+        ? `${r[0].padEnd(widths[0])}  ${r[1].padStart(
+            widths[1],
+          )}  ${r[2].padStart(widths[2])}  ${r[3].padStart(widths[3])}`
+        : r[0];
+      process.stdout.write(`${cells}\n`);
     }
   } finally {
-    clearInterval(sampler);
-    await knex.destroy();
+    sampler.stop();
     await proxy.stop();
     await registry.stop();
   }
