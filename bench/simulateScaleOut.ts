@@ -4,19 +4,21 @@
  * 100 build hosts, 5 replicas) over a week of base updates, with the engine's
  * own placement (placePlatforms) and rebuild timing (computeTiming) and the
  * per-operation costs measured in this repository or counted in its code
- * (bench/scaleOut/params.ts and dbLoad.ts say which is which). Deterministic
- * (seeded), no I/O, a few seconds on 2 cores. docs/scale-out.md explains the
- * model and its figures.
+ * (bench/scaleOut/params.ts and dbLoad.ts say which is which). The engine is
+ * the current one; `--engine before-fixes` runs the engine at eff59c0, whose
+ * figures led to the fixes. Deterministic (seeded), no I/O, a few seconds on
+ * 2 cores. docs/scale-out.md explains the model and its figures.
  *
  *   yarn simulate:scale-out                 the tables of docs/scale-out.md
- *   yarn simulate:scale-out --scenario issue --hosts 50 --placement least-loaded
+ *   yarn simulate:scale-out --scenario issue --hosts 50 --concurrent-runs 20
  *                                           one scenario, any parameter changed
  *   yarn simulate:scale-out --check         the model's invariants; exit 1 on a failure
  *
- * Flags (for --scenario issue|machine): --images --bases --hosts --arm64-hosts
- * --replicas --concurrent-runs --host-concurrency --placement as-built|least-loaded
- * --hub-budget <requests/h> --interval-hours --delay-hours --days --seed
- * --qemu-factor --build-minutes --planner-reads per-image|batched --emergency.
+ * Flags (for --scenario issue|machine): --engine current|before-fixes
+ * --images --bases --hosts --arm64-hosts --replicas --concurrent-runs
+ * --host-concurrency --placement as-built|shared-slots --race-ms --source-jitter
+ * --hub-budget <requests/h> --budget-scope cluster|replica --interval-hours
+ * --delay-hours --days --seed --qemu-factor --build-minutes --emergency.
  */
 import {
   checkDeterministic,
@@ -33,6 +35,7 @@ import {
   dbTable,
   emergencyTable,
   hubTable,
+  placementTable,
   queueTable,
   rebuildTable,
   registryTable,
@@ -57,21 +60,30 @@ function withHubBudget(
   };
 }
 
-/** The issue's organisation as built, then one change at a time. */
+/**
+ * The issue's organisation: the engine before the fixes (the figures that led
+ * to them), then the current engine with its defaults and one change at a time.
+ */
 function sweep(): ScenarioParams[] {
+  const before = {
+    ...ISSUE_SCENARIO,
+    name: 'A0 before fixes',
+    engine: 'before-fixes' as const,
+  };
+  const beforeRuns = {
+    ...before,
+    name: 'B0 before fixes, concurrentRuns 40',
+    concurrentRuns: 40,
+  };
   const asBuilt = { ...ISSUE_SCENARIO, name: 'A as built' };
   const runs = { ...asBuilt, name: 'B concurrentRuns 40', concurrentRuns: 40 };
-  const placed = {
-    ...runs,
-    name: 'C + least-loaded placement',
-    placement: 'least-loaded' as const,
+  const budget = { ...withHubBudget(runs, 100), name: 'C + Hub budget 100/h' };
+  const slots = {
+    ...budget,
+    name: 'D + shared slots (proposed)',
+    placement: 'shared-slots' as const,
   };
-  const tuned = {
-    ...withHubBudget(placed, 100),
-    name: 'D + Hub budget 100/h, batched planner',
-    plannerReads: 'batched' as const,
-  };
-  return [asBuilt, runs, placed, tuned];
+  return [before, beforeRuns, asBuilt, runs, budget, slots];
 }
 
 function parseFlags(argv: string[]): Map<string, string> {
@@ -113,19 +125,27 @@ function scenarioFromFlags(flags: Map<string, string>): ScenarioParams {
   num('seed', 'seed');
   num('qemu-factor', 'qemuFactor');
   num('build-minutes', 'buildMedianMinutes');
+  num('race-ms', 'placementRaceMs');
+  num('source-jitter', 'sourceJitter');
   const placement = flags.get('placement');
   if (placement !== undefined) {
-    if (placement !== 'as-built' && placement !== 'least-loaded')
+    if (placement !== 'as-built' && placement !== 'shared-slots')
       throw new Error(
-        `--placement: as-built or least-loaded, got ${placement}`,
+        `--placement: as-built or shared-slots, got ${placement}`,
       );
     p = { ...p, placement };
   }
-  const reads = flags.get('planner-reads');
-  if (reads !== undefined) {
-    if (reads !== 'per-image' && reads !== 'batched')
-      throw new Error(`--planner-reads: per-image or batched, got ${reads}`);
-    p = { ...p, plannerReads: reads };
+  const engine = flags.get('engine');
+  if (engine !== undefined) {
+    if (engine !== 'current' && engine !== 'before-fixes')
+      throw new Error(`--engine: current or before-fixes, got ${engine}`);
+    p = { ...p, engine };
+  }
+  const scope = flags.get('budget-scope');
+  if (scope !== undefined) {
+    if (scope !== 'cluster' && scope !== 'replica')
+      throw new Error(`--budget-scope: cluster or replica, got ${scope}`);
+    p = { ...p, budgetScope: scope };
   }
   const interval = flags.get('interval-hours');
   if (interval !== undefined) {
@@ -170,6 +190,8 @@ function printAll(
 ) {
   console.log('\n### Queue, builds and hosts\n');
   console.log(queueTable(list));
+  console.log("\n### Placement: builds beyond a host's concurrency\n");
+  console.log(placementTable(list));
   console.log('\n### From a base change to every dependent rebuilt (hours)\n');
   console.log(rebuildTable(list));
   console.log('\n### Database statements per second\n');
@@ -185,14 +207,14 @@ function printAll(
 function runChecks(): number {
   const small: ScenarioParams = {
     ...withHubBudget(ISSUE_SCENARIO, 100),
-    name: 'check: 2,000 images, least-loaded',
+    name: 'check: 2,000 images, shared slots',
     images: 2_000,
     bases: 300,
     hosts: 20,
     arm64Hosts: 4,
     replicas: 3,
     concurrentRuns: 14,
-    placement: 'least-loaded',
+    placement: 'shared-slots',
     days: 3,
     drainDays: 3,
     emergencyDay: 2,
@@ -216,13 +238,25 @@ function runChecks(): number {
         name: 'check: 2,000 images, as built',
         placement: 'as-built',
       },
-      drained: false,
+      drained: true,
     },
-    // A budget far below what the references need: it must still never be exceeded.
+    // A budget far below what the references need: it must still never be
+    // exceeded, and (fair order) every reference is checked.
     {
       params: {
         ...withHubBudget(small, 4),
         name: 'check: 2,000 images, Hub budget 4/h',
+        placement: 'as-built',
+      },
+      drained: false,
+    },
+    // The engine before the fixes keeps the invariants it had.
+    {
+      params: {
+        ...small,
+        name: 'check: 2,000 images, before fixes',
+        placement: 'as-built',
+        engine: 'before-fixes',
       },
       drained: false,
     },
@@ -248,7 +282,7 @@ function runChecks(): number {
     return 1;
   }
   console.log(
-    '\nAll invariants hold: runs conserved and claimed once, emergencies first, no pool over its concurrency, no budget exceeded in any hour, every base change rebuilt in each dependent exactly once, no rebuild of unchanged inputs, same seed same figures.',
+    '\nAll invariants hold: runs conserved and claimed once, emergencies first, no emergency closed by a run started before it, no pool over its concurrency (no host over it with shared slots), no budget exceeded in any hour, every reference checked when the budget allows it, every base change rebuilt in each dependent exactly once, no rebuild of unchanged inputs, same seed same figures.',
   );
   return 0;
 }
@@ -278,42 +312,44 @@ function main(): number {
   }
   const scenarios = sweep();
   const results = scenarios.map(timed);
-  const tuned = scenarios[scenarios.length - 1];
-  const tunedEmergency = timed({
-    ...tuned,
-    name: `${tuned.name}, emergency`,
-    emergency: true,
-  });
-  const asBuiltEmergency = timed({
-    ...scenarios[0],
-    name: `${scenarios[0].name}, emergency`,
-    emergency: true,
-  });
+  const byName = (name: string) =>
+    results[scenarios.findIndex(s => s.name.startsWith(`${name} `))];
+  const emergencyOf = (name: string) => {
+    const params = scenarios.find(s => s.name.startsWith(`${name} `))!;
+    return timed({
+      ...params,
+      name: `${params.name}, emergency`,
+      emergency: true,
+    });
+  };
+  const emergencies = ['A0', 'A', 'C', 'D'].map(name => ({
+    name,
+    normal: byName(name),
+    emergency: emergencyOf(name),
+  }));
   const machine = timed(MACHINE_SCENARIO);
   const machineEmergency = timed({
     ...MACHINE_SCENARIO,
     name: 'machine, emergency',
     emergency: true,
   });
-  for (const i of [0, results.length - 1]) {
-    console.log(`\n### Registry requests per host (${scenarios[i].name})\n`);
-    console.log(registryTable(results[i].summary));
+  for (const name of ['A0', 'A', 'C']) {
+    const { summary } = byName(name);
+    console.log(`\n### Registry requests per host (${summary.name})\n`);
+    console.log(registryTable(summary));
   }
   console.log(`\n### Registry requests per host (machine)\n`);
   console.log(registryTable(machine.summary));
   printAll(
     [...results.map(r => r.summary), machine.summary],
     [
-      { label: `${scenarios[0].name}: normal path`, s: results[0].summary },
-      {
-        label: `${scenarios[0].name}: emergency rebuilds`,
-        s: asBuiltEmergency.summary,
-      },
-      {
-        label: `${tuned.name}: normal path`,
-        s: results[results.length - 1].summary,
-      },
-      { label: `${tuned.name}: emergency rebuilds`, s: tunedEmergency.summary },
+      ...emergencies.flatMap(e => [
+        { label: `${e.normal.summary.name}: normal path`, s: e.normal.summary },
+        {
+          label: `${e.normal.summary.name}: emergency rebuilds`,
+          s: e.emergency.summary,
+        },
+      ]),
       { label: 'machine: normal path', s: machine.summary },
       { label: 'machine: emergency rebuilds', s: machineEmergency.summary },
     ],

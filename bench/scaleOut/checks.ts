@@ -59,21 +59,67 @@ export function checkInvariants(
   if (result.priorityViolations > 0)
     fail(`${result.priorityViolations} claims passed a queued emergency`);
 
+  // Since 2dddaa2: an emergency is never satisfied by a run that started
+  // before it was asked (it built the bases from before the fix).
+  if (params.engine === 'current') {
+    const early = result.emergencySettled.filter(
+      e => e.run.claimedAt! < e.askedAt,
+    );
+    if (early.length > 0)
+      fail(
+        `${early.length} emergencies closed by a run started before them, e.g. image ${early[0].image} by run ${early[0].run.id}`,
+      );
+  }
+  // With slots shared by the cluster, no host builds more than its concurrency.
+  if (
+    params.placement === 'shared-slots' &&
+    Math.max(...result.executors.maxRunning) > org.concurrency
+  )
+    fail(
+      `a host ran ${Math.max(
+        ...result.executors.maxRunning,
+      )} builds at once with shared slots (concurrency ${org.concurrency})`,
+    );
+
   // Requests never exceed a host's budget: in any hour at most burst + rate
   // token takes, plus the one GET a HEAD may put on credit.
   for (const host of tracking.hosts.values()) {
     if (!host.bucket) continue;
-    const { requestsPerHour, burst } = host.bucket;
+    // Per-replica budgets (before cf59f9d) allow each replica its own.
+    const n = host.buckets.length;
+    const requestsPerHour = host.bucket.requestsPerHour * n;
+    const burst = host.bucket.burst * n;
     const heads = busiest(host.heads, HOUR);
     const all = busiest([...host.heads, ...host.gets], HOUR);
     if (heads > burst + requestsPerHour)
       fail(
         `${host.params.host}: ${heads} HEADs in one hour, budget ${burst} + ${requestsPerHour}`,
       );
-    if (all > burst + requestsPerHour + 1)
+    if (all > burst + requestsPerHour + n)
       fail(
-        `${host.params.host}: ${all} requests in one hour, budget ${burst} + ${requestsPerHour} + 1 on credit`,
+        `${host.params.host}: ${all} requests in one hour, budget ${burst} + ${requestsPerHour} + ${n} on credit`,
       );
+  }
+
+  // Since 4cacbf2 a short budget is slower, never starving: when the tokens
+  // of the whole simulation are at least twice the host's references (room
+  // for the GETs on credit), every reference was checked.
+  if (params.engine === 'current') {
+    for (const host of tracking.hosts.values()) {
+      if (!host.bucket) continue;
+      const refs = org.bases.filter(b => b.host === host.params.host).length;
+      const tokens =
+        host.bucket.burst +
+        (host.bucket.requestsPerHour * result.seconds) / HOUR;
+      if (tokens >= 2 * refs && host.checked.size < refs)
+        fail(
+          `${host.params.host}: ${
+            refs - host.checked.size
+          } of ${refs} references never checked with ${Math.floor(
+            tokens,
+          )} tokens`,
+        );
+    }
   }
 
   // Every base change leads to each of its dependents rebuilt once with it.

@@ -2,7 +2,8 @@ import { ScenarioParams } from './params';
 
 /**
  * Statements each operation sends to the database, counted in the code at
- * 89266ab (the budget store at cf59f9d) (a knex transaction adds BEGIN and COMMIT). Where a number is not
+ * 89266ab (the budget store at cf59f9d, the planner at 372fd76, placement at
+ * 1a218cf) (a knex transaction adds BEGIN and COMMIT). Where a number is not
  * in the code it says `assumed`.
  */
 export const STATEMENTS = {
@@ -18,6 +19,8 @@ export const STATEMENTS = {
   perPlatform: 2,
   /** RunLeases.finish; retention's listRetained and markPruned; onFinished reading the run (assumed 2). */
   runEnd: 5,
+  /** Current engine: BuildStore.busyExecutors when a run places its platforms (1a218cf). */
+  busyRead: 1,
   /** RunLeases.renewLease, every leaseDuration / 3 while a run builds. */
   leaseRenewal: 1,
   /** Log inserts of the factory's own lines per run (started, fetching, placing, summary), assumed. */
@@ -28,17 +31,24 @@ export const STATEMENTS = {
   budgetTake: 3,
   /** Per tracking pass: listDue. */
   trackingPass: 1,
-  /** RebuildPlanner.runOnce per image, as of 89266ab: BuildTriggers.collect's builds.list (run, platforms) and lastSucceeded (run, platforms). */
+  /** Before the fixes (89266ab), RebuildPlanner.runOnce per image: BuildTriggers.collect's builds.list (run, platforms) and lastSucceeded (run, platforms). */
   plannerPerImage: 4,
   /** … and DigestStore.getCurrent per external base of the image. */
   plannerPerBase: 1,
   /** … and per pass: BuildTriggerStore.list, listOpen twice. */
   plannerPass: 3,
-  /** Batched reads (the change in progress): per chunk of 500 images, latest runs and last successes (run, platforms each). */
-  plannerPerChunk: 4,
-  /** … and per pass: listCurrent, BuildTriggerStore.list, listOpen twice. */
-  plannerPassBatched: 4,
-  /** Per open plan and pass: plans.save; per plan with a run: builds.get (run, platforms). */
+  /**
+   * The current planner (372fd76), per pass whatever changed: listOpen
+   * before and after, and the two reads that follow the change (PassScope:
+   * DigestStore.listCurrent, RunReads.changedSince). A pass with nothing new
+   * sends only these.
+   */
+  plannerChangePass: 4,
+  /** … per 500 images it plans or reads the last build of: RunReads.lastSucceededOf (ranked runs, their platforms). */
+  plannerPerChunk: 2,
+  /** … per 500 seeds (every image in a full pass): BuildTriggers.collect's BuildTriggerStore.listOf and RunReads.latestOf (runs, platforms). */
+  plannerTriggersPerChunk: 3,
+  /** Per open plan without a run and pass: plans.save; per plan with a run: settlePlanRun's builds.get (run, platforms), the plan left as it is while the run goes on. */
   plannerPerPlan: 1,
   plannerPerPlanRun: 2,
   /** A viewer: the builds list every 5 s (run rows, platforms) and the log every 2 s while a run is open. */

@@ -135,11 +135,17 @@ export function createOrganisation(params: ScenarioParams): Organisation {
     const arm = h >= params.hosts - params.arm64Hosts;
     executors.push(
       arm
-        ? { id: `arm64-${h}`, platforms: [ARM64], emulatedPlatforms: [] }
+        ? {
+            id: `arm64-${h}`,
+            platforms: [ARM64],
+            emulatedPlatforms: [],
+            concurrency: params.hostConcurrency,
+          }
         : {
             id: `amd64-${h}`,
             platforms: [AMD64, ARM64, S390X],
             emulatedPlatforms: [ARM64, S390X],
+            concurrency: params.hostConcurrency,
           },
     );
   }

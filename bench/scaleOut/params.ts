@@ -18,16 +18,32 @@ export interface RegistryParams {
   notifications: boolean;
 }
 
+/**
+ * Which engine the scenario runs: `current` is the engine as built now;
+ * `before-fixes` is the engine at eff59c0, when the simulation found the
+ * problems that 1a218cf (placement), 4cacbf2 (listDue's order), 2dddaa2
+ * (emergencies) and 372fd76 (the planner follows the change) fixed.
+ */
+export type Engine = 'current' | 'before-fixes';
+
 /** Where a platform build goes when several executors can take it. */
 export type PlacementPolicy =
-  /** The engine as built: placePlatforms (native first, then fewest of this run, then config order), one semaphore per executor in each replica. */
+  /**
+   * The engine's placePlatforms with one semaphore of `concurrency` per
+   * executor in each replica (ExecutorPool). Current engine: native first,
+   * then the least loaded per slot counting what every replica builds now
+   * (BuildStore.busyExecutors, read when the run is placed), then this run's
+   * own, then config order. Before the fixes: native first, then the fewest
+   * of this run, then config order.
+   */
   | 'as-built'
-  /** Proposed: the least loaded executor across the cluster, slots shared by all replicas. */
-  | 'least-loaded';
+  /** Proposed, not built: a slot lease per build in the database, so the cluster shares each host's `concurrency`; the least loaded host when a platform is about to build. */
+  | 'shared-slots';
 
 export interface ScenarioParams {
   name: string;
   seed: number;
+  engine: Engine;
   /** Simulated days of base updates; the queue then drains (at most `drainDays`). */
   days: number;
   drainDays: number;
@@ -74,6 +90,18 @@ export interface ScenarioParams {
   /** Builds at once per executor host. code: local-docker concurrency 2 */
   hostConcurrency: number;
   placement: PlacementPolicy;
+  /**
+   * Time from a placement's read of the busy executors to the moment its
+   * platforms are counted in the database (the read, the placement log line,
+   * then the platform's upsert when it starts). Placements within it do not
+   * see each other. assumed: a few statement round trips and event-loop turns
+   */
+  placementRaceMs: number;
+  /**
+   * Registry budgets: one bucket per host for the cluster, in the database
+   * (code since cf59f9d), or one in each replica's memory (before cf59f9d).
+   */
+  budgetScope: 'cluster' | 'replica';
 
   // Build costs.
   /** Median native build of one platform, minutes (log-normal per image). assumed */
@@ -85,6 +113,12 @@ export interface ScenarioParams {
   pushSeconds: number;
   /** Source fetch of a run, seconds. assumed (measured 0.9 s for 24 MiB on loopback) */
   sourceSeconds: number;
+  /**
+   * Each fetch takes `sourceSeconds` × uniform(1 − j, 1 + j): repositories
+   * differ, so runs claimed in one poll are placed at different moments.
+   * assumed; 0 gives the fixed fetch of eff59c0's model (its figures exactly).
+   */
+  sourceJitter: number;
 
   // The emergency: a critical CVE fixed in the most used Docker Hub base.
   emergencyDay: number;
@@ -101,8 +135,15 @@ export interface ScenarioParams {
   linesPerFlush: number;
   /** Round trip of one statement to Postgres on the LAN, ms. assumed */
   queryMs: number;
-  /** The planner's reads: per image (HEAD at 89266ab) or batched (the change in progress). */
-  plannerReads: 'per-image' | 'batched';
+  /**
+   * What a planning pass costs on this machine beyond its statements' round
+   * trips, at 10,000 images. measured: `yarn bench:tracking` (SQLite) at
+   * 6a0bffa: a pass with nothing changed 12.9 ms, 0.3 ms per planned image,
+   * a full pass 844 ms. Scaled linearly with the number of images.
+   */
+  plannerLocalMs: { pass: number; perPlanned: number; full: number };
+  /** A pass plans every image at least this often. code: DEFAULT_FULL_PASS_INTERVAL_MS */
+  fullPassMinutes: number;
 }
 
 export const DOCKER_HUB = 'docker.io';
@@ -111,6 +152,7 @@ export const DOCKER_HUB = 'docker.io';
 export const ISSUE_SCENARIO: ScenarioParams = {
   name: 'issue',
   seed: 17,
+  engine: 'current',
   days: 7,
   drainDays: 3,
   images: 10_000,
@@ -154,11 +196,14 @@ export const ISSUE_SCENARIO: ScenarioParams = {
   arm64Hosts: 20,
   hostConcurrency: 2,
   placement: 'as-built',
+  placementRaceMs: 5,
+  budgetScope: 'cluster',
   buildMedianMinutes: 4,
   buildSigma: 0.7,
   qemuFactor: 5,
   pushSeconds: 15,
   sourceSeconds: 10,
+  sourceJitter: 0.5,
   emergencyDay: 5,
   emergency: false,
   emergencyReactionMinutes: 0,
@@ -166,7 +211,8 @@ export const ISSUE_SCENARIO: ScenarioParams = {
   logLinesPerPlatform: 400,
   linesPerFlush: 4,
   queryMs: 0.3,
-  plannerReads: 'per-image',
+  plannerLocalMs: { pass: 12.9, perPlanned: 0.3, full: 844 },
+  fullPassMinutes: 60,
 };
 
 /** This machine: one backend, one Docker engine (amd64, QEMU for the rest), 2 cores. */

@@ -1,7 +1,7 @@
 import { computeTiming } from '../../plugins/image-factory-backend/src/planning/timing';
 import { Organisation } from './organisation';
 import { ScenarioParams } from './params';
-import { ImageState, Plan } from './state';
+import { ImageState, Plan, Run } from './state';
 import { Tracking } from './tracking';
 
 /** What the planner needs from the simulation. */
@@ -12,6 +12,10 @@ export interface PlannerHost {
   state: ImageState[];
   /** Queues a run for the plan, or joins the image's active run. */
   queuePlan(image: number, plan: Plan, now: number): void;
+  /** An emergency plan is closed by its run. */
+  emergencyDone(image: number, plan: Plan, run: Run): void;
+  /** Whether an emergency plan whose run ended is queued again (its run started before it was asked). */
+  requeueEmergency(plan: Plan, run: Run): boolean;
 }
 
 /**
@@ -23,7 +27,9 @@ export interface PlannerHost {
  * image waits while its golden image has an open plan or an active run;
  * otherwise computeTiming (the engine's own function) says when it goes:
  * its delay after each new digest was first seen, a quiet coalescing window,
- * at the latest the maximum wait. Emergencies skip delay and quiet time.
+ * at the latest the maximum wait. Emergencies skip delay and quiet time; in
+ * the current engine (2dddaa2) an emergency whose run started before it was
+ * asked is queued again when that run ends, instead of being closed by it.
  * Returns the number of open plans it looked at (for the database meter).
  */
 export function plannerPass(
@@ -49,12 +55,18 @@ export function plannerPass(
     }
     if (plan?.run) {
       withRun++;
-      if (plan.run.status !== 'succeeded') continue;
-      // Settled: the plan is done; the next pass looks at the image afresh.
-      st.plan = undefined;
-      planned.delete(id);
-      dirty.add(id);
-      continue;
+      const run = plan.run;
+      if (run.status !== 'succeeded') continue;
+      if (plan.cause === 'emergency' && host.requeueEmergency(plan, run)) {
+        plan.run = undefined; // planned again below, as an emergency
+      } else {
+        // Settled: the plan is done; the next pass looks at the image afresh.
+        if (plan.cause === 'emergency') host.emergencyDone(id, plan, run);
+        st.plan = undefined;
+        planned.delete(id);
+        dirty.add(id);
+        continue;
+      }
     }
     const firstSeen: Date[] = [];
     for (const b of image.bases) {

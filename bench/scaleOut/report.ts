@@ -104,6 +104,35 @@ export function queueTable(summaries: Summary[]): string {
   );
 }
 
+/** Where builds went: hosts used, and builds beyond a host's concurrency. */
+export function placementTable(summaries: Summary[]): string {
+  return table(
+    [
+      'scenario',
+      'hosts used',
+      'most builds on one host',
+      "builds started over the host's concurrency",
+      'of those: every native host full / count not yet seen',
+      'build time over concurrency',
+    ],
+    summaries.map(s => [
+      s.name,
+      `${s.hosts.used} of ${s.hosts.total}`,
+      s.hosts.maxOnOne,
+      `${f0(s.hosts.overStarts)} of ${f0(s.hosts.builds)} (${(
+        (100 * s.hosts.overStarts) /
+        Math.max(1, s.hosts.builds)
+      ).toFixed(1)} %)`,
+      s.engine === 'current' && s.placement === 'as-built'
+        ? `${f0(s.hosts.overOnFull)} / ${f0(
+            s.hosts.overStarts - s.hosts.overOnFull,
+          )}`
+        : '– (no count read)',
+      `${(100 * s.hosts.overShare).toFixed(1)} %`,
+    ]),
+  );
+}
+
 export function rebuildTable(summaries: Summary[]): string {
   const stage = (s: Summary, name: string) => {
     const st = s.rebuilds.stages.find(x => x.stage === name)!;
@@ -162,6 +191,19 @@ export function dbTable(summaries: Summary[], replicas: number[]): string {
     'longest planner pass, s',
     ...summaries.map(s => f1(s.db.plannerPassSeconds)),
   ]);
+  rows.push([
+    'planner passes: all / full / planned nothing',
+    ...summaries.map(
+      s =>
+        `${f0(s.db.plannerPasses)} / ${f0(s.db.plannerFullPasses)} / ${f0(
+          s.db.plannerIdlePasses,
+        )}`,
+    ),
+  ]);
+  rows.push([
+    'most statements in one pass',
+    ...summaries.map(s => f0(s.db.plannerMaxStatements)),
+  ]);
   return table(['statements per second', ...summaries.map(s => s.name)], rows);
 }
 
@@ -177,6 +219,8 @@ export function emergencyTable(
       'all images h',
       'emergency runs',
       'joined a queued run / a running run',
+      'queued again after a run started before it',
+      'closed by a run started before it',
     ],
     rows.map(({ label, s }) => [
       label,
@@ -188,6 +232,8 @@ export function emergencyTable(
         : f1(s.emergency.max),
       s.queue.emergencyRuns,
       `${s.emergency.joinedQueued} / ${s.emergency.joinedRunning}`,
+      s.emergency.requeued,
+      s.emergency.satisfiedEarly,
     ]),
   );
 }

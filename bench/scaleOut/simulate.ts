@@ -1,14 +1,13 @@
-import { Placement } from '../../plugins/image-factory-backend/src/builds/placement';
 import { Coverage } from './coverage';
 import { DbMeter, meterAnalytic, STATEMENTS } from './dbLoad';
 import { EventQueue } from './EventQueue';
-import { Executors } from './executors';
+import { Executors, PlacedPlatform } from './executors';
 import { createOrganisation, Organisation } from './organisation';
 import { HubPulls } from './hubPulls';
 import { ScenarioParams } from './params';
 import { plannerPass, PlannerHost } from './planner';
 import { Random } from './random';
-import { Cause, ImageState, Plan, Run } from './state';
+import { Cause, EmergencySettled, ImageState, Plan, Run } from './state';
 import { Tracking } from './tracking';
 
 const DAY = 86_400;
@@ -30,6 +29,13 @@ export interface SimulationResult {
   hubPullsMirror: number[];
   plannerPasses: number;
   plannerPassSeconds: number;
+  /** Passes over every image, passes that planned no image, and the most statements of one pass. */
+  plannerFullPasses: number;
+  plannerIdlePasses: number;
+  plannerMaxStatements: number;
+  /** Emergency plans closed by a run, and those queued again because their run started before them. */
+  emergencySettled: EmergencySettled[];
+  emergencyRequeued: number;
   /** Claims of a run while an emergency was queued and not taken first. */
   priorityViolations: number;
   maxRunningPerReplica: number;
@@ -47,6 +53,8 @@ class Simulation implements PlannerHost {
   readonly tracking: Tracking;
   readonly state: ImageState[];
   private readonly random: Random;
+  /** Source fetch times: a stream of their own, so the others stay as they were. */
+  private readonly fetchRandom: Random;
   private readonly events = new EventQueue();
   private readonly coverage: Coverage;
   private readonly executors: Executors;
@@ -63,21 +71,33 @@ class Simulation implements PlannerHost {
   private readonly hub: HubPulls;
   private plannerPasses = 0;
   private plannerPassSeconds = 0;
+  private plannerFullPasses = 0;
+  private plannerIdlePasses = 0;
+  private plannerMaxStatements = 0;
+  private lastFullPassAt = -Infinity;
+  readonly emergencySettled: EmergencySettled[] = [];
+  emergencyRequeued = 0;
   private priorityViolations = 0;
   private maxRunningPerReplica = 0;
   private readonly end: number;
-  /** Statements of a pass's reads, whatever changed. */
+  /** Before the fixes: statements of a pass's reads, whatever changed. */
   private readonly plannerReads: number;
 
   constructor(readonly params: ScenarioParams) {
     this.org = createOrganisation(params);
     this.random = new Random(params.seed + 1);
+    this.fetchRandom = new Random(params.seed + 2);
     this.coverage = new Coverage(this.org);
     this.tracking = new Tracking(this.org, params, this.random, (b, v, at) => {
       this.coverage.seen(b, v, at);
       for (const id of this.org.bases[b].dependents) this.dirty.add(id);
     });
-    this.executors = new Executors(this.org, params.placement);
+    this.executors = new Executors(
+      this.org,
+      params.placement,
+      params.engine,
+      params.placementRaceMs / 1000,
+    );
     this.end = (params.days + params.drainDays) * DAY;
     this.db = new DbMeter(params.replicas, Math.ceil(this.end / 60));
     this.replicaRunning = new Array(params.replicas).fill(0);
@@ -95,13 +115,10 @@ class Simulation implements PlannerHost {
       this.state[id].content = this.contentOf(id);
     const { images } = this.org;
     this.plannerReads =
-      params.plannerReads === 'per-image'
-        ? STATEMENTS.plannerPass +
-          images.length * STATEMENTS.plannerPerImage +
-          images.reduce((n, i) => n + i.bases.length, 0) *
-            STATEMENTS.plannerPerBase
-        : STATEMENTS.plannerPassBatched +
-          Math.ceil(images.length / 500) * STATEMENTS.plannerPerChunk;
+      STATEMENTS.plannerPass +
+      images.length * STATEMENTS.plannerPerImage +
+      images.reduce((n, i) => n + i.bases.length, 0) *
+        STATEMENTS.plannerPerBase;
   }
 
   run(): SimulationResult {
@@ -129,6 +146,11 @@ class Simulation implements PlannerHost {
       hubPullsMirror: this.hub.mirror,
       plannerPasses: this.plannerPasses,
       plannerPassSeconds: this.plannerPassSeconds,
+      plannerFullPasses: this.plannerFullPasses,
+      plannerIdlePasses: this.plannerIdlePasses,
+      plannerMaxStatements: this.plannerMaxStatements,
+      emergencySettled: this.emergencySettled,
+      emergencyRequeued: this.emergencyRequeued,
       priorityViolations: this.priorityViolations,
       maxRunningPerReplica: this.maxRunningPerReplica,
       poolsWithinConcurrency:
@@ -168,18 +190,33 @@ class Simulation implements PlannerHost {
     });
   }
 
-  /** POST …/emergency-rebuilds with cascade, as EmergencyRebuilds.request does it. */
+  /**
+   * POST …/emergency-rebuilds with cascade, as EmergencyRebuilds.trigger does
+   * it: the image's run is queued (or its active run joined), and every image
+   * built FROM it gets an emergency plan, eligible now.
+   */
   private emergency(id: number) {
     const now = this.events.now;
+    const active = this.state[id].active;
+    if (active && active.cause !== 'emergency')
+      active.joinedByEmergency =
+        active.status === 'queued' ? 'queued' : 'running';
     const run = this.start(id, 'emergency', now);
-    if (run.cause !== 'emergency')
-      run.joinedByEmergency = run.status === 'queued' ? 'queued' : 'running';
-    this.state[id].plan = { cause: 'emergency', createdAt: now, run };
+    this.state[id].plan = {
+      cause: 'emergency',
+      createdAt: now,
+      askedAt: now,
+      run,
+    };
     this.planned.add(id);
     const visit = (up: number) => {
       for (const dep of this.org.images[up].dependents) {
         const st = this.state[dep];
-        st.plan = { ...(st.plan ?? { createdAt: now }), cause: 'emergency' };
+        st.plan = {
+          ...(st.plan ?? { createdAt: now }),
+          cause: 'emergency',
+          askedAt: now,
+        };
         this.planned.add(dep);
         visit(dep);
       }
@@ -190,7 +227,7 @@ class Simulation implements PlannerHost {
   private trackingPass(): number {
     const now = this.events.now;
     const before = this.tracking.checks;
-    this.tracking.pass(now);
+    this.tracking.pass(now, this.taskReplica());
     const checks = this.tracking.checks - before;
     const budgeted = this.params.registries.some(r => r.budget)
       ? STATEMENTS.budgetTake
@@ -225,14 +262,94 @@ class Simulation implements PlannerHost {
       this.planned,
     );
     const p = this.params;
-    const statements =
-      this.plannerReads +
-      plans * STATEMENTS.plannerPerPlan +
-      withRun * STATEMENTS.plannerPerPlanRun;
+    let statements: number;
+    let localSeconds = 0;
+    if (p.engine === 'before-fixes') {
+      statements =
+        this.plannerReads +
+        (plans - withRun) * STATEMENTS.plannerPerPlan +
+        withRun * STATEMENTS.plannerPerPlanRun;
+    } else {
+      const reads = this.changePassReads(candidates, now);
+      statements =
+        reads.statements +
+        (plans - withRun) * STATEMENTS.plannerPerPlan +
+        withRun * STATEMENTS.plannerPerPlanRun;
+      const scale = this.org.images.length / 10_000;
+      localSeconds =
+        (reads.full
+          ? p.plannerLocalMs.full * scale
+          : p.plannerLocalMs.pass * scale +
+            reads.planned * p.plannerLocalMs.perPlanned) / 1000;
+    }
+    this.plannerMaxStatements = Math.max(this.plannerMaxStatements, statements);
     this.db.add('planner task', this.taskReplica(), now, statements);
-    const seconds = (statements * p.queryMs) / 1000;
+    const seconds = (statements * p.queryMs) / 1000 + localSeconds;
     this.plannerPassSeconds = Math.max(this.plannerPassSeconds, seconds);
     return seconds;
+  }
+
+  /**
+   * The reads of a pass that follows the change (372fd76): the open plans,
+   * every current digest and the runs created or ended since the last pass
+   * (PassScope), then, for the images it plans (the seeds: open plans, users
+   * of a changed base, images with a new or ended run; and every image built
+   * FROM them), their triggers and last builds in chunks of 500. The first
+   * pass and one an hour plan every image.
+   */
+  private changePassReads(
+    seeds: number[],
+    now: number,
+  ): { statements: number; planned: number; full: boolean } {
+    const { images } = this.org;
+    const full = now - this.lastFullPassAt >= this.params.fullPassMinutes * 60;
+    let planned: number;
+    let read: number;
+    let triggers: number;
+    if (full) {
+      this.lastFullPassAt = now;
+      this.plannerFullPasses++;
+      planned = read = triggers = images.length;
+    } else {
+      const all = new Set<number>();
+      const visit = (id: number) => {
+        if (all.has(id)) return;
+        all.add(id);
+        for (const d of images[id].dependents) visit(d);
+      };
+      seeds.forEach(visit);
+      const withUpstream = new Set(all);
+      for (const id of all) {
+        const up = images[id].upstream;
+        if (up !== undefined) withUpstream.add(up);
+      }
+      planned = all.size;
+      read = withUpstream.size;
+      triggers = seeds.length;
+    }
+    if (planned === 0) this.plannerIdlePasses++;
+    const chunks = (n: number) => Math.ceil(n / 500);
+    return {
+      statements:
+        STATEMENTS.plannerChangePass +
+        chunks(triggers) * STATEMENTS.plannerTriggersPerChunk +
+        chunks(read) * STATEMENTS.plannerPerChunk,
+      planned,
+      full,
+    };
+  }
+
+  /** The planner settled an emergency plan with its run. */
+  emergencyDone(image: number, plan: Plan, run: Run): void {
+    this.emergencySettled.push({ image, askedAt: plan.askedAt!, run });
+  }
+
+  /** settlePlanRun since 2dddaa2: the emergency's run started before it was asked, so it is queued again. */
+  requeueEmergency(plan: Plan, run: Run): boolean {
+    if (this.params.engine !== 'current') return false;
+    if (!(run.claimedAt! < plan.askedAt!)) return false;
+    this.emergencyRequeued++;
+    return true;
   }
 
   /** Backstage's scheduler runs a global task on one replica at a time; which one varies. */
@@ -247,7 +364,26 @@ class Simulation implements PlannerHost {
   /** BuildService.start: a new queued run, or the image's active one (at most one per image). */
   private start(id: number, cause: Cause, now: number): Run {
     const st = this.state[id];
-    if (st.active) return st.active;
+    const active = st.active;
+    if (active) {
+      // RunQueue.promoteQueued since 2dddaa2: a queued run joined by an
+      // emergency becomes one, claimed before every other cause.
+      if (
+        this.params.engine === 'current' &&
+        cause === 'emergency' &&
+        active.status === 'queued' &&
+        active.cause !== 'emergency'
+      ) {
+        const from = this.queues[active.cause];
+        from.splice(from.indexOf(active), 1);
+        active.cause = 'emergency';
+        const queue = this.queues.emergency;
+        let at = queue.length;
+        while (at > 0 && queue[at - 1].createdAt > active.createdAt) at--;
+        queue.splice(at, 0, active);
+      }
+      return active;
+    }
     const run: Run = {
       id: this.runs.length,
       image: id,
@@ -312,7 +448,11 @@ class Simulation implements PlannerHost {
         now,
         STATEMENTS.claim + STATEMENTS.runStart,
       );
-      this.events.after(this.params.sourceSeconds, () => this.build(run));
+      const j = this.params.sourceJitter;
+      run.sourceSeconds =
+        this.params.sourceSeconds *
+        (j > 0 ? this.fetchRandom.between(1 - j, 1 + j) : 1);
+      this.events.after(run.sourceSeconds, () => this.build(run));
     }
   }
 
@@ -340,7 +480,15 @@ class Simulation implements PlannerHost {
       upstreamRun: upstream ? upstream.lastSuccessId : -1,
     };
     run.content = this.contentOf(run.image);
-    const placements = this.executors.placeRun(run.platforms);
+    const now = this.events.now;
+    const placements = this.executors.placeRun(run.platforms, now);
+    if (placements && this.params.engine === 'current')
+      this.db.add(
+        'claims and run records',
+        run.replica!,
+        now,
+        STATEMENTS.busyRead,
+      );
     const todo = [...run.platforms];
     let active = 0;
     const next = () => {
@@ -360,7 +508,7 @@ class Simulation implements PlannerHost {
   private buildPlatform(
     run: Run,
     platform: string,
-    placements: Placement[] | undefined,
+    placements: PlacedPlatform[] | undefined,
     done: () => void,
   ) {
     const placed = placements?.find(p => p.platform === platform);
@@ -371,6 +519,10 @@ class Simulation implements PlannerHost {
         }
       : this.executors.choose(platform);
     const replica = run.replica!;
+    // runPlatform records the platform as running before it waits for a slot.
+    const recorded = placed
+      ? this.executors.record(host, this.events.now)
+      : undefined;
     this.executors.acquire(host, replica, () => {
       const now = this.events.now;
       run.firstBuildAt ??= now;
@@ -381,7 +533,11 @@ class Simulation implements PlannerHost {
         host,
         now,
       });
-      const slowdown = this.executors.begin(host, now);
+      const slowdown = this.executors.begin(
+        host,
+        now,
+        placed?.placedOnFull ?? false,
+      );
       const image = this.org.images[run.image];
       const seconds =
         image.nativeSeconds *
@@ -402,6 +558,7 @@ class Simulation implements PlannerHost {
         this.executors.end(host, this.events.now);
         this.events.after(this.params.pushSeconds, () => {
           this.executors.release(host, replica);
+          if (recorded) this.executors.unrecord(recorded);
           done();
         });
       });

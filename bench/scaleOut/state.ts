@@ -9,6 +9,8 @@ export interface Run {
   createdAt: number;
   status: 'queued' | 'running' | 'succeeded';
   claimedAt?: number;
+  /** Its source fetch, seconds. */
+  sourceSeconds?: number;
   replica?: number;
   /** When its first platform started building (after source fetch and executor slot). */
   firstBuildAt?: number;
@@ -21,9 +23,18 @@ export interface Run {
   joinedByEmergency?: 'queued' | 'running';
 }
 
+/** An emergency plan closed by a run: for the check that no run started before it satisfies it. */
+export interface EmergencySettled {
+  image: number;
+  askedAt: number;
+  run: Run;
+}
+
 export interface Plan {
   cause: Cause;
   createdAt: number;
+  /** When an emergency was asked for it (EmergencyRebuilds sets eligibleAt to now). */
+  askedAt?: number;
   maxWaitUntil?: Date;
   /** When computeTiming last said it may go (simulation shortcut, seconds). */
   readyAt?: number;

@@ -36,6 +36,8 @@ export interface RegistrySummary {
 
 export interface Summary {
   name: string;
+  engine: string;
+  placement: string;
   registries: RegistrySummary[];
   hubPulls6h: {
     tracking: number;
@@ -62,12 +64,23 @@ export interface Summary {
     used: number;
     total: number;
     maxOnOne: number;
+    /** Builds that started on a host already at its concurrency, of all builds. */
+    overStarts: number;
+    builds: number;
+    /** … of those, placed on a host the placement read as full. */
+    overOnFull: number;
+    /** Build time beyond the hosts' concurrency, share of all build time. */
+    overShare: number;
   };
   db: {
     perCategory: Array<{ category: Category; perSecond: number }>;
     perReplicaMean: number;
     busiestMinute: number;
     plannerPassSeconds: number;
+    plannerPasses: number;
+    plannerFullPasses: number;
+    plannerIdlePasses: number;
+    plannerMaxStatements: number;
   };
   rebuilds: {
     updates: number;
@@ -85,6 +98,10 @@ export interface Summary {
     max: number;
     joinedQueued: number;
     joinedRunning: number;
+    /** Emergencies queued again because the run they joined started before them. */
+    requeued: number;
+    /** Emergency plans closed by a run that started before the request. */
+    satisfiedEarly: number;
   };
   openUpdates: number;
   events: number;
@@ -116,7 +133,9 @@ export function summarize(result: SimulationResult): Summary {
       neverChecked: bases.length - h.checked.size,
       intervalHours: h.params.intervalHours,
       budget: h.bucket
-        ? `${h.bucket.requestsPerHour}/h, burst ${h.bucket.burst}`
+        ? `${h.bucket.requestsPerHour}/h, burst ${h.bucket.burst}${
+            h.buckets.length > 1 ? `, × ${h.buckets.length} replicas` : ''
+          }`
         : 'none',
       neededPerHour: bases.length / h.params.intervalHours,
       headsPerHour: (h.heads.length / result.seconds) * HOUR,
@@ -140,7 +159,7 @@ export function summarize(result: SimulationResult): Summary {
   const minutes = (xs: number[], q: number) => quantile(xs, q) / 60;
   const waits = finished.map(r => r.claimedAt! - r.createdAt);
   const executorWaits = finished.map(
-    r => r.firstBuildAt! - r.claimedAt! - params.sourceSeconds,
+    r => r.firstBuildAt! - r.claimedAt! - r.sourceSeconds!,
   );
   const durations = finished.map(r => r.finishedAt! - r.claimedAt!);
   const util = executors.busySeconds.map(
@@ -157,6 +176,8 @@ export function summarize(result: SimulationResult): Summary {
   const replicaMeans = db.meanPerSecond(result.seconds);
   return {
     name: params.name,
+    engine: params.engine,
+    placement: params.placement,
     registries,
     hubPulls6h: {
       tracking: hub ? maxInWindow(hub.gets, six) : 0,
@@ -189,6 +210,13 @@ export function summarize(result: SimulationResult): Summary {
       used: executors.builds.filter(b => b > 0).length,
       total: util.length,
       maxOnOne: Math.max(...executors.maxRunning),
+      overStarts: executors.overStarts,
+      builds: executors.builds.reduce((a, b) => a + b, 0),
+      overOnFull: executors.overOnFull,
+      overShare:
+        executors.buildSeconds > 0
+          ? executors.overSeconds / executors.buildSeconds
+          : 0,
     },
     db: {
       perCategory: CATEGORIES.map(category => ({
@@ -198,6 +226,10 @@ export function summarize(result: SimulationResult): Summary {
       perReplicaMean: Math.max(...replicaMeans),
       busiestMinute: db.peakPerSecond(),
       plannerPassSeconds: result.plannerPassSeconds,
+      plannerPasses: result.plannerPasses,
+      plannerFullPasses: result.plannerFullPasses,
+      plannerIdlePasses: result.plannerIdlePasses,
+      plannerMaxStatements: result.plannerMaxStatements,
     },
     rebuilds: {
       updates: done.length,
@@ -237,6 +269,10 @@ export function summarize(result: SimulationResult): Summary {
       max: hours(cve, 1),
       joinedQueued: runs.filter(r => r.joinedByEmergency === 'queued').length,
       joinedRunning: runs.filter(r => r.joinedByEmergency === 'running').length,
+      requeued: result.emergencyRequeued,
+      satisfiedEarly: result.emergencySettled.filter(
+        e => e.run.claimedAt! < e.askedAt,
+      ).length,
     },
     openUpdates: coverage.open().length,
     events: result.events,

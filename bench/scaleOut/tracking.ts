@@ -42,10 +42,21 @@ export class SimulatedBucket {
   }
 }
 
+/** listDue's tie-breaker since 4cacbf2: never checked first, then the oldest check. */
+function oldestCheckFirst(a: WatchedRef, b: WatchedRef): number {
+  if (a.lastCheck === undefined || b.lastCheck === undefined)
+    return (
+      Number(a.lastCheck !== undefined) - Number(b.lastCheck !== undefined)
+    );
+  return a.lastCheck - b.lastCheck;
+}
+
 /** What one registry host saw: request times, for the per-hour tables and the checks. */
 export interface HostTraffic {
   params: RegistryParams;
+  /** The host's budget: the cluster's one (buckets[0]), or one per replica. */
   bucket?: SimulatedBucket;
+  buckets: SimulatedBucket[];
   heads: number[];
   gets: number[];
   /** Times between two checks of one reference on this host, seconds. */
@@ -70,7 +81,10 @@ interface WatchedRef {
  * replica: due references in order of their next check, one HEAD each
  * (taking a token), a GET only for a new digest, the next check one interval
  * later with ±jitter; a host out of tokens has all its due references
- * postponed to when the next token is there.
+ * postponed to when the next token is there. Ties of the next check (a held
+ * host's references all wait for one time) go, in the current engine
+ * (4cacbf2), to the reference checked least recently, never checked first,
+ * then the name; before it, to the name alone.
  */
 export class Tracking {
   readonly hosts = new Map<string, HostTraffic>();
@@ -92,14 +106,17 @@ export class Tracking {
     ) => void,
   ) {
     for (const registry of params.registries) {
+      const { budget } = registry;
+      const buckets = budget
+        ? Array.from(
+            { length: params.budgetScope === 'replica' ? params.replicas : 1 },
+            () => new SimulatedBucket(budget.requestsPerHour, budget.burst),
+          )
+        : [];
       this.hosts.set(registry.host, {
         params: registry,
-        bucket: registry.budget
-          ? new SimulatedBucket(
-              registry.budget.requestsPerHour,
-              registry.budget.burst,
-            )
-          : undefined,
+        bucket: buckets[0],
+        buckets,
         heads: [],
         gets: [],
         checkGaps: [],
@@ -142,16 +159,23 @@ export class Tracking {
     return this.latest(base);
   }
 
-  /** One pass of the tracking task. */
-  pass(now: number): void {
+  /** One pass of the tracking task, on `replica` (whose bucket it takes from when budgets are per replica). */
+  pass(now: number, replica: number): void {
+    const fair = this.params.engine === 'current';
     const due = this.refs
       .filter(r => r.nextCheck <= now)
-      .sort((a, b) => a.nextCheck - b.nextCheck || a.name - b.name);
+      .sort(
+        (a, b) =>
+          a.nextCheck - b.nextCheck ||
+          (fair ? oldestCheckFirst(a, b) : 0) ||
+          a.name - b.name,
+      );
     const held = new Set<HostTraffic>();
     for (const ref of due) {
       const host = ref.host;
       if (held.has(host)) continue;
-      const token = host.bucket ? host.bucket.take(now) : true;
+      const bucket = host.buckets[replica % Math.max(1, host.buckets.length)];
+      const token = bucket ? bucket.take(now) : true;
       if (token !== true) {
         held.add(host);
         // DigestStore.postponeRegistry: every reference of the host due before then waits.
@@ -167,7 +191,7 @@ export class Tracking {
       host.checked.add(ref.base);
       const latest = this.latest(ref.base);
       if (latest !== ref.seen) {
-        host.bucket?.takeOnCredit(now);
+        bucket?.takeOnCredit(now);
         host.gets.push(now);
         ref.seen = latest;
         this.firstSeen[ref.base].set(latest, now);
