@@ -2,35 +2,20 @@ import {
   ImageFactoryAnyExecutor,
   ProviderConfig,
 } from '@image-factory/plugin-image-factory-node';
+import { randomBytes } from 'crypto';
+import os from 'os';
+import { DatabaseExecutorSlotStore } from '../database';
+import { ClusterSlots } from './ClusterSlots';
 import { PlacementCandidate } from './placement';
+import { Semaphore, Slots } from './Semaphore';
 
-/** A counting semaphore: at most `limit` holders at once, the others wait in order. */
-export class Semaphore {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private readonly limit: number) {}
-
-  async use<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) {
-      await new Promise<void>(resolve => this.waiting.push(resolve));
-    } else {
-      this.active++;
-    }
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
-}
+export { Semaphore } from './Semaphore';
+export type { Slots, SlotWaitOptions } from './Semaphore';
 
 /** One executor with what placement needs and the bound on its builds. */
 export interface PooledExecutor extends PlacementCandidate {
   executor: ImageFactoryAnyExecutor;
-  slots: Semaphore;
+  slots: Slots;
 }
 
 /**
@@ -44,10 +29,28 @@ export class ExecutorPool {
     Promise<PooledExecutor | undefined>
   >();
 
+  private readonly owner = `${os.hostname()}-${process.pid}-${randomBytes(
+    3,
+  ).toString('hex')}`;
+
   constructor(
     private readonly executors: ImageFactoryAnyExecutor[],
     private readonly providers: ProviderConfig[],
+    /** Where the slots of every replica are kept; per process when absent. */
+    private readonly slotStore?: DatabaseExecutorSlotStore,
   ) {}
+
+  /** An executor's slots: shared by the cluster through the database when there is one. */
+  private slotsFor(executor: string, concurrency: number): Slots {
+    return this.slotStore
+      ? new ClusterSlots({
+          store: this.slotStore,
+          executor,
+          concurrency,
+          owner: this.owner,
+        })
+      : new Semaphore(concurrency);
+  }
 
   /** The executors placement may use; an executor that cannot describe itself is left out. */
   async candidates(): Promise<PooledExecutor[]> {
@@ -83,7 +86,7 @@ export class ExecutorPool {
         emulatedPlatforms: config.emulatedPlatforms ?? [],
         concurrency: config.concurrency ?? 1,
         executor,
-        slots: new Semaphore(config.concurrency ?? 1),
+        slots: this.slotsFor(executor.id, config.concurrency ?? 1),
       };
     }
     try {
@@ -94,7 +97,7 @@ export class ExecutorPool {
         emulatedPlatforms: info.emulatedPlatforms,
         concurrency: info.concurrency,
         executor,
-        slots: new Semaphore(info.concurrency),
+        slots: this.slotsFor(executor.id, info.concurrency),
       };
     } catch {
       return undefined;

@@ -16,6 +16,7 @@ import {
   DatabaseBuildLogStore,
   DatabaseBuildStore,
   DatabaseDigestStore,
+  DatabaseExecutorSlotStore,
   StageStore,
   toBuildRun,
 } from '../database';
@@ -163,7 +164,12 @@ export function createBuildEngine(options: {
     configured: config.registryCredentials,
     requestTimeoutMs: config.registryRequestTimeoutMs,
   });
-  const pool = new ExecutorPool(executors, providers);
+  // Slots in the database: replicas together keep each executor's concurrency.
+  const pool = new ExecutorPool(
+    executors,
+    providers,
+    DatabaseExecutorSlotStore.create({ client: options.client }),
+  );
   const stages = StageStore.create({ client: options.client });
   const runner = new BuildRunner({
     images: options.images,

@@ -70,3 +70,5 @@ export type {
   RegistryHostRecord,
   TakeNeed,
 } from './RegistryBudgetStore';
+export { DatabaseExecutorSlotStore } from './ExecutorSlotStore';
+export type { HeldSlot } from './ExecutorSlotStore';

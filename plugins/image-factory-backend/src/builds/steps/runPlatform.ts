@@ -75,10 +75,20 @@ export async function runPlatform(
   };
   const repository = { registry: spec.registry, repository: spec.repository };
   const { executor } = pooled;
+  // A full executor says so in the log once, and a cancel stops the wait.
+  const waitFor = {
+    signal,
+    onWait: (why: string) =>
+      run.ctx.log.system(
+        `${platform} waits for a slot on ${placement.executor}: ${why}`,
+        platform,
+      ),
+  };
   let pushed: Pushed;
   if (isSelfPushingExecutor(executor)) {
-    const result = await pooled.slots.use(() =>
-      buildAndPushPlatform(run, executor, request),
+    const result = await pooled.slots.use(
+      () => buildAndPushPlatform(run, executor, request),
+      waitFor,
     );
     run.ctx.log.system(
       `${placement.executor} built and pushed ${platform} in ${seconds(
@@ -100,8 +110,9 @@ export async function runPlatform(
     );
     pushed = result;
   } else {
-    const built = await pooled.slots.use(() =>
-      buildPlatform(run, executor, request),
+    const built = await pooled.slots.use(
+      () => buildPlatform(run, executor, request),
+      waitFor,
     );
     run.ctx.log.system(
       `Built ${platform} in ${seconds(built.durationMs)} s; pushing ${tag}`,
