@@ -1,3 +1,4 @@
+import { promises as fs } from 'fs';
 import {
   coreServices,
   createServiceFactory,
@@ -75,13 +76,27 @@ describe('catalogModuleImageFactory', () => {
       imagesYaml: `images:\n${entry('first')}`,
     });
     await started.readImagesFile();
+    // The catalog misses the backend's own announcement of the next read.
+    await fs.writeFile(
+      started.file,
+      `images:\n${entry('first')}${entry('second')}`,
+    );
+    started.backendDown(true);
+    await started.readImagesFile();
+    started.backendDown(false);
     const before = started.connection.mutations.length;
 
     await started.events.publish({
       topic: IMAGES_FILE_CHANGED_TOPIC,
       eventPayload: { reason: 'pull-request-merged' },
     });
+    // Only what changed is sent: the new image.
     expect(started.connection.mutations).toHaveLength(before + 1);
+    expect(
+      started.connection.catalog
+        .filter(e => e.entity.kind === 'Image')
+        .map(e => e.entity.metadata.name),
+    ).toEqual(['first', 'second']);
     await started.stop();
   });
 

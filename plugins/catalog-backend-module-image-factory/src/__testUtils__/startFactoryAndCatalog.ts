@@ -7,8 +7,10 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   CatalogProcessor,
+  DeferredEntity,
   catalogProcessingExtensionPoint,
   EntityProvider,
   EntityProviderConnection,
@@ -34,6 +36,28 @@ export class RecordingConnection implements EntityProviderConnection {
   }
 
   async refresh(): Promise<void> {}
+
+  /**
+   * The entities the catalog holds from the provider after all mutations: a
+   * full one replaces them, a delta adds (or replaces) and removes.
+   */
+  get catalog(): DeferredEntity[] {
+    const held = new Map<string, DeferredEntity>();
+    for (const mutation of this.mutations) {
+      if (mutation.type === 'full') held.clear();
+      const added =
+        mutation.type === 'full' ? mutation.entities : mutation.added;
+      for (const e of added) held.set(stringifyEntityRef(e.entity), e);
+      if (mutation.type === 'delta') {
+        for (const r of mutation.removed) {
+          held.delete(
+            'entityRef' in r ? r.entityRef : stringifyEntityRef(r.entity),
+          );
+        }
+      }
+    }
+    return [...held.values()];
+  }
 
   get last(): EntityProviderMutation {
     const mutation = this.mutations[this.mutations.length - 1];

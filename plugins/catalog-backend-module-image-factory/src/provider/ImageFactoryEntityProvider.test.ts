@@ -85,13 +85,98 @@ describe('ImageFactoryEntityProvider, with the image-factory backend in the same
     await started.readImagesFile();
 
     expect(started.connection.mutations).toHaveLength(before + 1);
-    expect(refsOf(full(started.connection.last), 'Image')).toEqual([
+    expect(refsOf(started.connection.catalog, 'Image')).toEqual([
       'image:default/alpine',
       'image:default/nginx',
     ]);
     // Reading the same content again announces nothing.
     await started.readImagesFile();
     expect(started.connection.mutations).toHaveLength(before + 1);
+  });
+
+  it('sends the catalog only what changed: one changed entry is a delta of that one entity', async () => {
+    started = await startFactoryAndCatalog({
+      imagesYaml: `images:\n${entry('alpine')}${entry('debian')}${entry(
+        'nginx',
+      )}`,
+    });
+    await started.readImagesFile();
+    expect(started.connection.last.type).toBe('full');
+    const before = started.connection.mutations.length;
+
+    await fs.writeFile(
+      started.file,
+      `images:\n${entry('alpine')}${entry('debian').replace(
+        'debian:1',
+        'debian:2',
+      )}${entry('nginx')}`,
+    );
+    await started.readImagesFile();
+
+    expect(started.connection.mutations).toHaveLength(before + 1);
+    const mutation = started.connection.last;
+    if (mutation.type !== 'delta') throw new Error('expected a delta mutation');
+    expect(refsOf(mutation.added)).toEqual(['image:default/debian']);
+    expect(mutation.added[0].entity.spec?.reference).toBe(
+      'docker.io/library/debian:2',
+    );
+    expect(mutation.added[0].locationKey).toBe(`image-factory:${started.file}`);
+    expect(mutation.removed).toEqual([]);
+
+    // A scheduled refresh with nothing new sends nothing.
+    await started.refreshCatalog();
+    expect(started.connection.mutations).toHaveLength(before + 1);
+  });
+
+  it('removes a deleted entry with a delta, under the key it was added with', async () => {
+    started = await startFactoryAndCatalog({
+      imagesYaml: `images:\n${entry('alpine')}${entry('nginx')}`,
+    });
+    await started.readImagesFile();
+
+    await fs.writeFile(started.file, `images:\n${entry('alpine')}`);
+    await started.readImagesFile();
+
+    const mutation = started.connection.last;
+    if (mutation.type !== 'delta') throw new Error('expected a delta mutation');
+    expect(mutation.added).toEqual([]);
+    expect(mutation.removed).toEqual([
+      {
+        entityRef: 'image:default/nginx',
+        locationKey: `image-factory:${started.file}`,
+      },
+    ]);
+    expect(refsOf(started.connection.catalog, 'Image')).toEqual([
+      'image:default/alpine',
+    ]);
+  });
+
+  it('sends a full mutation again after a failed one, and every 30 refreshes', async () => {
+    started = await startFactoryAndCatalog({
+      imagesYaml: `images:\n${entry('alpine')}`,
+    });
+    await started.readImagesFile();
+    started.connection.failWith = new Error('catalog database is gone');
+    await fs.writeFile(started.file, `images:\n${entry('nginx')}`);
+    await started.readImagesFile();
+    started.connection.failWith = undefined;
+
+    // The failed delta may or may not have reached the catalog: all again.
+    await started.refreshCatalog();
+    expect(refsOf(full(started.connection.last), 'Image')).toEqual([
+      'image:default/nginx',
+    ]);
+
+    const types = [];
+    for (let i = 0; i < 30; i++) {
+      const before = started.connection.mutations.length;
+      await started.refreshCatalog();
+      if (started.connection.mutations.length > before) {
+        types.push(started.connection.last.type);
+      }
+    }
+    // Nothing changed: only the 30th refresh since the last full one sends.
+    expect(types).toEqual(['full']);
   });
 
   it('keeps its entities and warns once while the backend is unreachable', async () => {

@@ -4,7 +4,7 @@ import {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { assertError } from '@backstage/errors';
 import {
   DeferredEntity,
@@ -24,6 +24,18 @@ import { taskRunnerFor } from './taskRunnerFor';
 
 const PROVIDER_NAME = 'image-factory';
 const TASK_ID = `${PROVIDER_NAME}:refresh`;
+/**
+ * Every this many refreshes, a full mutation puts back what the catalog may
+ * have lost in between (an entity deleted by hand); the others send only what
+ * changed.
+ */
+const FULL_MUTATION_EVERY = 30;
+
+/** What the catalog was last sent: each entity's JSON by ref, and their key. */
+interface AppliedEntities {
+  locationKey: string;
+  entities: Map<string, string>;
+}
 
 /**
  * Provides the Image entities of the Image Factory backend's last good read of
@@ -42,6 +54,12 @@ export class ImageFactoryEntityProvider implements EntityProvider {
   private backendFailing = false;
   /** Whether the last graph read failed, so that it is logged once. */
   private graphFailing = false;
+  /** What the last mutation left in the catalog; unknown before a full one. */
+  private applied?: AppliedEntities;
+  /** Refreshes since the last full mutation. */
+  private sinceFull = 0;
+  /** The refresh running now: refreshes run one at a time (see refresh). */
+  private running: Promise<void> = Promise.resolve();
 
   /**
    * Creates the provider. The refresh runs on `deps.schedule` if given, else
@@ -118,14 +136,23 @@ export class ImageFactoryEntityProvider implements EntityProvider {
   }
 
   /**
-   * Reads the backend's images file once and applies a mutation; when the
-   * backend cannot be read, logs a warning (once until it can again) and
-   * changes nothing.
+   * Reads the backend's images file once and applies what changed since the
+   * last refresh (a delta; now and then a full mutation); when the backend
+   * cannot be read, logs a warning (once until it can again) and changes
+   * nothing.
    */
   async refresh(logger: LoggerService = this.options.logger): Promise<void> {
     if (!this.connection) {
       throw new Error('ImageFactoryEntityProvider is not connected yet');
     }
+    // An event and the schedule may ask at once; each delta is computed
+    // against what the one before it applied, so they must not overlap.
+    const run = this.running.then(() => this.refreshOnce(logger));
+    this.running = run.catch(() => {});
+    return run;
+  }
+
+  private async refreshOnce(logger: LoggerService): Promise<void> {
     const snapshot = await this.readSnapshot(logger);
     if (!snapshot) return;
 
@@ -153,15 +180,17 @@ export class ImageFactoryEntityProvider implements EntityProvider {
           logger,
         )
       ).map(e => withSourceLinks(e, links, snapshot.location));
-      await this.connection.applyMutation({
-        type: 'full',
-        entities: deferred([...images, ...snapshot.providers]),
-      });
+      await this.applyChanges(
+        [...images, ...snapshot.providers],
+        locationKey,
+        logger,
+      );
     } else {
       // No good read by the backend yet: a full mutation would remove the
       // images the catalog still has from before, so only the Provider
       // entities are added.
-      await this.connection.applyMutation({
+      this.applied = undefined;
+      await this.connection!.applyMutation({
         type: 'delta',
         added: deferred(snapshot.providers),
         removed: [],
@@ -174,6 +203,60 @@ export class ImageFactoryEntityProvider implements EntityProvider {
       providers: snapshot.providers.length,
       issues: snapshot.issues.length,
     });
+  }
+
+  /**
+   * Sends the catalog only the entities that changed since the last mutation
+   * (a delta), nothing when none did, and a full mutation the first time, after
+   * a failed one, when the location key moved, and every
+   * {@link FULL_MUTATION_EVERY} refreshes. A full mutation of 10,000 images
+   * makes the catalog compare every one in a write transaction, on every read
+   * of the backend; the delta of a one-entry change holds one entity.
+   */
+  private async applyChanges(
+    entities: Entity[],
+    locationKey: string,
+    logger: LoggerService,
+  ): Promise<void> {
+    const connection = this.connection!;
+    const refs = entities.map(e => stringifyEntityRef(e));
+    const current = new Map(
+      refs.map((ref, i) => [ref, JSON.stringify(entities[i])]),
+    );
+    const previous = this.applied;
+    // Unknown until this mutation succeeds.
+    this.applied = undefined;
+    if (
+      !previous ||
+      previous.locationKey !== locationKey ||
+      this.sinceFull + 1 >= FULL_MUTATION_EVERY
+    ) {
+      await connection.applyMutation({
+        type: 'full',
+        entities: entities.map(entity => ({ entity, locationKey })),
+      });
+      this.sinceFull = 0;
+    } else {
+      const added = entities.filter(
+        (_, i) => previous.entities.get(refs[i]) !== current.get(refs[i]),
+      );
+      const removed = [...previous.entities.keys()].filter(
+        ref => !current.has(ref),
+      );
+      if (added.length > 0 || removed.length > 0) {
+        await connection.applyMutation({
+          type: 'delta',
+          added: added.map(entity => ({ entity, locationKey })),
+          removed: removed.map(entityRef => ({ entityRef, locationKey })),
+        });
+      }
+      this.sinceFull += 1;
+      logger.debug('Image Factory entities changed', {
+        added: added.length,
+        removed: removed.length,
+      });
+    }
+    this.applied = { locationKey, entities: current };
   }
 
   private async readSnapshot(
