@@ -50,8 +50,16 @@ async function waitFor(
   }
 }
 
-async function getJson(url: string): Promise<any> {
-  const response = await fetch(url, { headers });
+async function getJson(url: string, attempt = 1): Promise<any> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers });
+  } catch (error) {
+    // Under load the server may close a kept-alive socket as it is reused
+    // (ECONNRESET): a read that polls anyway is asked again.
+    if (attempt >= 3) throw error;
+    return getJson(url, attempt + 1);
+  }
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   return response.json();
