@@ -5,8 +5,10 @@
  * own placement (placePlatforms) and rebuild timing (computeTiming) and the
  * per-operation costs measured in this repository or counted in its code
  * (bench/scaleOut/params.ts and dbLoad.ts say which is which). The engine is
- * the current one; `--engine before-fixes` runs the engine at eff59c0, whose
- * figures led to the fixes. Deterministic (seeded), no I/O, a few seconds on
+ * the current one, with executor slots shared by the cluster (c672062);
+ * `--placement replica-slots` gives its slots as they were before c672062 (a
+ * semaphore per replica), and `--engine before-fixes` runs the engine at
+ * eff59c0, whose figures led to the fixes. Deterministic (seeded), no I/O, a few seconds on
  * 2 cores. docs/scale-out.md explains the model and its figures.
  *
  *   yarn simulate:scale-out                 the tables of docs/scale-out.md
@@ -16,7 +18,8 @@
  *
  * Flags (for --scenario issue|machine): --engine current|before-fixes
  * --images --bases --hosts --arm64-hosts --replicas --concurrent-runs
- * --host-concurrency --placement as-built|shared-slots --race-ms --source-jitter
+ * --host-concurrency --placement as-built|replica-slots|late-placement
+ * --race-ms --source-jitter
  * --hub-budget <requests/h> --budget-scope cluster|replica --interval-hours
  * --delay-hours --days --seed --qemu-factor --build-minutes --emergency.
  */
@@ -62,7 +65,9 @@ function withHubBudget(
 
 /**
  * The issue's organisation: the engine before the fixes (the figures that led
- * to them), then the current engine with its defaults and one change at a time.
+ * to them), then the current engine with its defaults and one change at a
+ * time, then B and C with the slots as they were before c672062 (one
+ * semaphore per replica): the race that shared slots fixed.
  */
 function sweep(): ScenarioParams[] {
   const before = {
@@ -78,12 +83,18 @@ function sweep(): ScenarioParams[] {
   const asBuilt = { ...ISSUE_SCENARIO, name: 'A as built' };
   const runs = { ...asBuilt, name: 'B concurrentRuns 40', concurrentRuns: 40 };
   const budget = { ...withHubBudget(runs, 100), name: 'C + Hub budget 100/h' };
-  const slots = {
-    ...budget,
-    name: 'D + shared slots (proposed)',
-    placement: 'shared-slots' as const,
+  const replicaSlots = 'replica-slots' as const;
+  const runsBefore = {
+    ...runs,
+    name: 'B1 B, slots per replica (before c672062)',
+    placement: replicaSlots,
   };
-  return [before, beforeRuns, asBuilt, runs, budget, slots];
+  const budgetBefore = {
+    ...budget,
+    name: 'C1 C, slots per replica (before c672062)',
+    placement: replicaSlots,
+  };
+  return [before, beforeRuns, asBuilt, runs, budget, runsBefore, budgetBefore];
 }
 
 function parseFlags(argv: string[]): Map<string, string> {
@@ -129,9 +140,13 @@ function scenarioFromFlags(flags: Map<string, string>): ScenarioParams {
   num('source-jitter', 'sourceJitter');
   const placement = flags.get('placement');
   if (placement !== undefined) {
-    if (placement !== 'as-built' && placement !== 'shared-slots')
+    if (
+      placement !== 'as-built' &&
+      placement !== 'replica-slots' &&
+      placement !== 'late-placement'
+    )
       throw new Error(
-        `--placement: as-built or shared-slots, got ${placement}`,
+        `--placement: as-built, replica-slots or late-placement, got ${placement}`,
       );
     p = { ...p, placement };
   }
@@ -207,14 +222,14 @@ function printAll(
 function runChecks(): number {
   const small: ScenarioParams = {
     ...withHubBudget(ISSUE_SCENARIO, 100),
-    name: 'check: 2,000 images, shared slots',
+    name: 'check: 2,000 images, as built (shared slots)',
     images: 2_000,
     bases: 300,
     hosts: 20,
     arm64Hosts: 4,
     replicas: 3,
     concurrentRuns: 14,
-    placement: 'shared-slots',
+    placement: 'as-built',
     days: 3,
     drainDays: 3,
     emergencyDay: 2,
@@ -235,8 +250,16 @@ function runChecks(): number {
     {
       params: {
         ...small,
-        name: 'check: 2,000 images, as built',
-        placement: 'as-built',
+        name: 'check: 2,000 images, slots per replica (before c672062)',
+        placement: 'replica-slots',
+      },
+      drained: true,
+    },
+    {
+      params: {
+        ...small,
+        name: 'check: 2,000 images, late placement (not built)',
+        placement: 'late-placement',
       },
       drained: true,
     },
@@ -246,7 +269,6 @@ function runChecks(): number {
       params: {
         ...withHubBudget(small, 4),
         name: 'check: 2,000 images, Hub budget 4/h',
-        placement: 'as-built',
       },
       drained: false,
     },
@@ -282,7 +304,7 @@ function runChecks(): number {
     return 1;
   }
   console.log(
-    '\nAll invariants hold: runs conserved and claimed once, emergencies first, no emergency closed by a run started before it, no pool over its concurrency (no host over it with shared slots), no budget exceeded in any hour, every reference checked when the budget allows it, every base change rebuilt in each dependent exactly once, no rebuild of unchanged inputs, same seed same figures.',
+    '\nAll invariants hold: runs conserved and claimed once, emergencies first, no emergency closed by a run started before it, no pool over its concurrency, no host over it with shared slots (as built since c672062) and no more slot rows held than a host has, no budget exceeded in any hour, every reference checked when the budget allows it, every base change rebuilt in each dependent exactly once, no rebuild of unchanged inputs, same seed same figures.',
   );
   return 0;
 }
@@ -322,7 +344,7 @@ function main(): number {
       emergency: true,
     });
   };
-  const emergencies = ['A0', 'A', 'C', 'D'].map(name => ({
+  const emergencies = ['A0', 'A', 'C', 'C1'].map(name => ({
     name,
     normal: byName(name),
     emergency: emergencyOf(name),

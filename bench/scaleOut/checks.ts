@@ -70,15 +70,20 @@ export function checkInvariants(
         `${early.length} emergencies closed by a run started before them, e.g. image ${early[0].image} by run ${early[0].run.id}`,
       );
   }
-  // With slots shared by the cluster, no host builds more than its concurrency.
-  if (
-    params.placement === 'shared-slots' &&
-    Math.max(...result.executors.maxRunning) > org.concurrency
-  )
+  // With slots shared by the cluster (as built since c672062, and the
+  // late placement), no host builds more than its concurrency, and no more
+  // slot rows of a host are held than it has.
+  const shared =
+    params.placement === 'late-placement' ||
+    (params.placement === 'as-built' && params.engine === 'current');
+  const most = Math.max(...result.executors.maxRunning);
+  if (shared && most > org.concurrency)
     fail(
-      `a host ran ${Math.max(
-        ...result.executors.maxRunning,
-      )} builds at once with shared slots (concurrency ${org.concurrency})`,
+      `a host ran ${most} builds at once with shared slots (concurrency ${org.concurrency})`,
+    );
+  if (result.executors.maxHeld > org.concurrency)
+    fail(
+      `${result.executors.maxHeld} slot rows of one host held at once (concurrency ${org.concurrency})`,
     );
 
   // Requests never exceed a host's budget: in any hour at most burst + rate

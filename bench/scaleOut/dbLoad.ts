@@ -3,7 +3,8 @@ import { ScenarioParams } from './params';
 /**
  * Statements each operation sends to the database, counted in the code at
  * 89266ab (the budget store at cf59f9d, the planner at 372fd76, placement at
- * 1a218cf) (a knex transaction adds BEGIN and COMMIT). Where a number is not
+ * 1a218cf, the executor slots at c672062) (a knex transaction adds BEGIN
+ * and COMMIT). Where a number is not
  * in the code it says `assumed`.
  */
 export const STATEMENTS = {
@@ -21,6 +22,21 @@ export const STATEMENTS = {
   runEnd: 5,
   /** Current engine: BuildStore.busyExecutors when a run places its platforms (1a218cf). */
   busyRead: 1,
+  /**
+   * Shared executor slots (c672062, DatabaseExecutorSlotStore): the slot rows
+   * of an executor, inserted once per executor and process (INSERT … ON
+   * CONFLICT DO NOTHING); a take (the conditional UPDATE, then the SELECT of
+   * the slot it got); a try that finds every slot held (the UPDATE alone,
+   * again every second while the build waits); a renewal every 20 s while
+   * the slot is held; the release.
+   */
+  slotRows: 1,
+  slotTake: 2,
+  slotTry: 1,
+  slotRenewal: 1,
+  slotRelease: 1,
+  /** The line a waiting build writes to its log (ClusterSlots' onWait), one insert. */
+  slotWaitLog: 1,
   /** RunLeases.renewLease, every leaseDuration / 3 while a run builds. */
   leaseRenewal: 1,
   /** Log inserts of the factory's own lines per run (started, fetching, placing, summary), assumed. */
@@ -60,6 +76,8 @@ export const CATEGORIES = [
   'queue polls',
   'claims and run records',
   'lease renewals',
+  'executor slots (take, renew, release)',
+  'executor slot polls (waiting)',
   'log appends',
   'status reads (portal)',
   'tracking task',
@@ -70,6 +88,8 @@ export type Category = (typeof CATEGORIES)[number];
 /** Statements per replica, per category and per simulated minute. */
 export class DbMeter {
   private readonly perMinute: Float64Array[];
+  /** The cluster's statements per minute of each category. */
+  private readonly byCategory = new Map<Category, Float64Array>();
   readonly totals = new Map<Category, number>();
 
   constructor(readonly replicas: number, readonly minutes: number) {
@@ -83,6 +103,18 @@ export class DbMeter {
     const minute = Math.min(this.minutes, Math.floor(at / 60));
     this.perMinute[replica][minute] += count;
     this.totals.set(category, (this.totals.get(category) ?? 0) + count);
+    let minutes = this.byCategory.get(category);
+    if (!minutes) {
+      minutes = new Float64Array(this.minutes + 1);
+      this.byCategory.set(category, minutes);
+    }
+    minutes[minute] += count;
+  }
+
+  /** The busiest minute of the cluster for one category, in statements per second. */
+  peakOf(category: Category): number {
+    const minutes = this.byCategory.get(category);
+    return minutes ? Math.max(...minutes) / 60 : 0;
   }
 
   /** `count` statements spread evenly over [from, to). */

@@ -26,19 +26,40 @@ export interface RegistryParams {
  */
 export type Engine = 'current' | 'before-fixes';
 
-/** Where a platform build goes when several executors can take it. */
+/**
+ * Where a platform build goes when several executors can take it, and what
+ * holds it to the host's `concurrency`. For the engine before the fixes,
+ * `as-built` is its own placement with a semaphore per replica.
+ */
 export type PlacementPolicy =
   /**
-   * The engine's placePlatforms with one semaphore of `concurrency` per
-   * executor in each replica (ExecutorPool). Current engine: native first,
-   * then the least loaded per slot counting what every replica builds now
-   * (BuildStore.busyExecutors, read when the run is placed), then this run's
-   * own, then config order. Before the fixes: native first, then the fewest
-   * of this run, then config order.
+   * The current engine (c672062): placePlatforms when the run is placed
+   * (native first, then the least loaded per slot counting what every
+   * replica builds now, BuildStore.busyExecutors, read at placement; then
+   * this run's own; then config order), and shared slots: the build waits
+   * its turn in its own backend (a semaphore of `concurrency` per executor,
+   * ClusterSlots' local one), then holds one of the executor's `concurrency`
+   * rows of `executor_slots` under a lease; when other replicas hold them all
+   * it asks again every second (DatabaseExecutorSlotStore).
    */
   | 'as-built'
-  /** Proposed, not built: a slot lease per build in the database, so the cluster shares each host's `concurrency`; the least loaded host when a platform is about to build. */
-  | 'shared-slots';
+  /**
+   * Before c672062: the same placement, and one semaphore of `concurrency`
+   * per executor in each replica (ExecutorPool) and nothing else, so replicas
+   * together may run more than `concurrency` builds on a host.
+   */
+  | 'replica-slots'
+  /**
+   * Proposed by the first version of docs/scale-out.md, not built: slots
+   * shared by the cluster, and the host chosen (the least loaded) when a
+   * platform is about to build rather than when the run is placed.
+   */
+  | 'late-placement';
+
+/** Shared executor slots (c672062, DatabaseExecutorSlotStore and ClusterSlots). code */
+export const SLOT_LEASE_SECONDS = 60;
+export const SLOT_RENEW_SECONDS = SLOT_LEASE_SECONDS / 3;
+export const SLOT_POLL_SECONDS = 1;
 
 export interface ScenarioParams {
   name: string;

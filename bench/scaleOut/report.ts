@@ -104,32 +104,56 @@ export function queueTable(summaries: Summary[]): string {
   );
 }
 
-/** Where builds went: hosts used, and builds beyond a host's concurrency. */
+/** Where builds went: hosts used, builds beyond a host's concurrency, and builds that waited for another replica's slot. */
 export function placementTable(summaries: Summary[]): string {
   return table(
     [
       'scenario',
+      'slots',
       'hosts used',
       'most builds on one host',
       "builds started over the host's concurrency",
       'of those: every native host full / count not yet seen',
       'build time over concurrency',
+      "waited for another replica's slot",
+      'that wait p50 / p95 / max min',
     ],
-    summaries.map(s => [
-      s.name,
-      `${s.hosts.used} of ${s.hosts.total}`,
-      s.hosts.maxOnOne,
-      `${f0(s.hosts.overStarts)} of ${f0(s.hosts.builds)} (${(
-        (100 * s.hosts.overStarts) /
-        Math.max(1, s.hosts.builds)
-      ).toFixed(1)} %)`,
-      s.engine === 'current' && s.placement === 'as-built'
-        ? `${f0(s.hosts.overOnFull)} / ${f0(
-            s.hosts.overStarts - s.hosts.overOnFull,
-          )}`
-        : '– (no count read)',
-      `${(100 * s.hosts.overShare).toFixed(1)} %`,
-    ]),
+    summaries.map(s => {
+      const shared =
+        s.placement === 'late-placement' ||
+        (s.placement === 'as-built' && s.engine === 'current');
+      return [
+        s.name,
+        s.placement === 'late-placement'
+          ? 'shared, host chosen at the slot (not built)'
+          : shared
+          ? 'shared (c672062)'
+          : 'per replica',
+        `${s.hosts.used} of ${s.hosts.total}`,
+        s.hosts.maxOnOne,
+        `${f0(s.hosts.overStarts)} of ${f0(s.hosts.builds)} (${(
+          (100 * s.hosts.overStarts) /
+          Math.max(1, s.hosts.builds)
+        ).toFixed(1)} %)`,
+        s.engine === 'current' && s.placement !== 'late-placement'
+          ? `${f0(s.hosts.overOnFull)} / ${f0(
+              s.hosts.overStarts - s.hosts.overOnFull,
+            )}`
+          : '– (no count read)',
+        `${(100 * s.hosts.overShare).toFixed(1)} %`,
+        s.placement === 'as-built' && s.engine === 'current'
+          ? `${f0(s.hosts.slotWaits)} (${(
+              (100 * s.hosts.slotWaits) /
+              Math.max(1, s.hosts.builds)
+            ).toFixed(1)} %)`
+          : '–',
+        s.hosts.slotWaits > 0
+          ? `${f1(s.hosts.slotWaitP50)} / ${f1(s.hosts.slotWaitP95)} / ${f1(
+              s.hosts.slotWaitMax,
+            )}`
+          : '–',
+      ];
+    }),
   );
 }
 
@@ -203,6 +227,14 @@ export function dbTable(summaries: Summary[], replicas: number[]): string {
   rows.push([
     'most statements in one pass',
     ...summaries.map(s => f0(s.db.plannerMaxStatements)),
+  ]);
+  rows.push([
+    'slot polls: tries on a full host / busiest minute per s',
+    ...summaries.map(s =>
+      s.db.slotPolls > 0
+        ? `${f0(s.db.slotPolls)} / ${f1(s.db.slotPollsPeak)}`
+        : '–',
+    ),
   ]);
   return table(['statements per second', ...summaries.map(s => s.name)], rows);
 }

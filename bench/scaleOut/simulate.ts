@@ -92,14 +92,19 @@ class Simulation implements PlannerHost {
       this.coverage.seen(b, v, at);
       for (const id of this.org.bases[b].dependents) this.dirty.add(id);
     });
+    this.end = (params.days + params.drainDays) * DAY;
+    this.db = new DbMeter(params.replicas, Math.ceil(this.end / 60));
     this.executors = new Executors(
       this.org,
       params.placement,
       params.engine,
       params.placementRaceMs / 1000,
+      {
+        now: () => this.events.now,
+        at: (time, run) => this.events.at(time, run),
+        db: this.db,
+      },
     );
-    this.end = (params.days + params.drainDays) * DAY;
-    this.db = new DbMeter(params.replicas, Math.ceil(this.end / 60));
     this.replicaRunning = new Array(params.replicas).fill(0);
     this.pollAt = new Array(params.replicas).fill(undefined);
     this.hub = new HubPulls(this.org);
@@ -523,46 +528,58 @@ class Simulation implements PlannerHost {
     const recorded = placed
       ? this.executors.record(host, this.events.now)
       : undefined;
-    this.executors.acquire(host, replica, () => {
-      const now = this.events.now;
-      run.firstBuildAt ??= now;
-      this.hub.build({
-        image: run.image,
-        content: run.content!,
-        platform,
-        host,
-        now,
-      });
-      const slowdown = this.executors.begin(
-        host,
-        now,
-        placed?.placedOnFull ?? false,
-      );
-      const image = this.org.images[run.image];
-      const seconds =
-        image.nativeSeconds *
-        this.random.between(0.8, 1.2) *
-        (emulated ? this.params.qemuFactor : 1) *
-        slowdown;
-      const inserts = Math.ceil(
-        this.params.logLinesPerPlatform / this.params.linesPerFlush,
-      );
-      this.db.spread('log appends', replica, now, now + seconds, inserts);
+    const told = () =>
       this.db.add(
-        'claims and run records',
+        'log appends',
         replica,
-        now,
-        STATEMENTS.perPlatform,
+        this.events.now,
+        STATEMENTS.slotWaitLog,
       );
-      this.events.after(seconds, () => {
-        this.executors.end(host, this.events.now);
-        this.events.after(this.params.pushSeconds, () => {
-          this.executors.release(host, replica);
-          if (recorded) this.executors.unrecord(recorded);
-          done();
+    this.executors.acquire(
+      host,
+      replica,
+      () => {
+        const now = this.events.now;
+        run.firstBuildAt ??= now;
+        this.hub.build({
+          image: run.image,
+          content: run.content!,
+          platform,
+          host,
+          now,
         });
-      });
-    });
+        const slowdown = this.executors.begin(
+          host,
+          now,
+          placed?.placedOnFull ?? false,
+        );
+        const image = this.org.images[run.image];
+        const seconds =
+          image.nativeSeconds *
+          this.random.between(0.8, 1.2) *
+          (emulated ? this.params.qemuFactor : 1) *
+          slowdown;
+        const inserts = Math.ceil(
+          this.params.logLinesPerPlatform / this.params.linesPerFlush,
+        );
+        this.db.spread('log appends', replica, now, now + seconds, inserts);
+        this.db.add(
+          'claims and run records',
+          replica,
+          now,
+          STATEMENTS.perPlatform,
+        );
+        this.events.after(seconds, () => {
+          this.executors.end(host, this.events.now);
+          this.events.after(this.params.pushSeconds, () => {
+            this.executors.release(host, replica, now);
+            if (recorded) this.executors.unrecord(recorded);
+            done();
+          });
+        });
+      },
+      told,
+    );
   }
 
   private finish(run: Run) {

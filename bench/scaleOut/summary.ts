@@ -71,6 +71,11 @@ export interface Summary {
     overOnFull: number;
     /** Build time beyond the hosts' concurrency, share of all build time. */
     overShare: number;
+    /** Shared slots: builds that found every slot row of their host held by other replicas, and their wait (min). */
+    slotWaits: number;
+    slotWaitP50: number;
+    slotWaitP95: number;
+    slotWaitMax: number;
   };
   db: {
     perCategory: Array<{ category: Category; perSecond: number }>;
@@ -81,6 +86,9 @@ export interface Summary {
     plannerFullPasses: number;
     plannerIdlePasses: number;
     plannerMaxStatements: number;
+    /** Shared slots: tries that found every row held, and the busiest minute of them (cluster, per second). */
+    slotPolls: number;
+    slotPollsPeak: number;
   };
   rebuilds: {
     updates: number;
@@ -217,6 +225,10 @@ export function summarize(result: SimulationResult): Summary {
         executors.buildSeconds > 0
           ? executors.overSeconds / executors.buildSeconds
           : 0,
+      slotWaits: executors.slotWaits.length,
+      slotWaitP50: minutes(executors.slotWaits, 0.5),
+      slotWaitP95: minutes(executors.slotWaits, 0.95),
+      slotWaitMax: minutes(executors.slotWaits, 1),
     },
     db: {
       perCategory: CATEGORIES.map(category => ({
@@ -230,6 +242,8 @@ export function summarize(result: SimulationResult): Summary {
       plannerFullPasses: result.plannerFullPasses,
       plannerIdlePasses: result.plannerIdlePasses,
       plannerMaxStatements: result.plannerMaxStatements,
+      slotPolls: executors.slotPolls,
+      slotPollsPeak: db.peakOf('executor slot polls (waiting)'),
     },
     rebuilds: {
       updates: done.length,
