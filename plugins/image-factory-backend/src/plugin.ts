@@ -494,6 +494,7 @@ export const imageFactoryPlugin = createBackendPlugin({
               requestTimeoutMs: registriesConfig.requestTimeoutMs,
             }),
           runs: name => builds.service.list(name, VERSION_RUNS_LIMIT),
+          runsOf: names => builds.service.listOf(names, VERSION_RUNS_LIMIT),
           images: () => imagesFile.getImages(),
           digests: digestStore ?? DatabaseDigestStore.create({ client }),
           scheduler,

@@ -88,6 +88,17 @@ export class BuildService {
     return records.map(toBuildRun);
   }
 
+  /** {@link BuildService.list} of many images in one batched read. */
+  async listOf(
+    imageNames: string[],
+    limit: number,
+  ): Promise<Map<string, BuildRun[]>> {
+    const records = await this.options.store.latestOf(imageNames, limit);
+    return new Map(
+      [...records].map(([name, runs]) => [name, runs.map(toBuildRun)]),
+    );
+  }
+
   async get(id: string): Promise<BuildRun | undefined> {
     const record = await this.options.store.get(id);
     return record && toBuildRun(record);

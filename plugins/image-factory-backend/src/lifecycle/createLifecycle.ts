@@ -36,6 +36,8 @@ export async function createLifecycle(options: {
   config: LifecycleConfig;
   registry: () => OciRegistryClient;
   runs: (imageName: string) => Promise<BuildRun[]>;
+  /** The runs of many images in one read (the overview of every image). */
+  runsOf?: (imageNames: string[]) => Promise<Map<string, BuildRun[]>>;
   images: () => ImageEntityV1alpha1[];
   digests: DigestStore;
   scheduler: SchedulerService;
@@ -157,6 +159,7 @@ export async function createLifecycle(options: {
         states: names => store.statesOf(names),
         waiting: () => store.waiting(),
         runs: options.runs,
+        runsOf: options.runsOf,
         currentBase: async reference => {
           const current = await options.digests.getCurrent(reference);
           return (

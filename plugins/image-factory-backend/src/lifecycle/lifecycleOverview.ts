@@ -16,6 +16,8 @@ export interface LifecycleOverviewSources {
   waiting: () => Promise<StageMoveRecord[]>;
   /** An image's runs, newest first. */
   runs: (imageName: string) => Promise<BuildRun[]>;
+  /** The runs of many images at once, newest first: one read, not one per image. */
+  runsOf?: (imageNames: string[]) => Promise<Map<string, BuildRun[]>>;
   /** The digest tracking sees now for a base reference, and since when. */
   currentBase: (
     reference: string,
@@ -38,6 +40,7 @@ export async function lifecycleOverview(
   const staged = images.filter(i => (i.spec.stages ?? []).length > 0);
   const states = await sources.states(staged.map(i => i.metadata.name));
   const waiting = await sources.waiting();
+  const allRuns = await sources.runsOf?.(staged.map(i => i.metadata.name));
   const bases = new Map<
     string,
     Promise<{ digest: string; since: Date } | undefined>
@@ -49,9 +52,9 @@ export async function lifecycleOverview(
   const rows: LifecycleOverviewRow[] = [];
   for (const image of staged) {
     const name = image.metadata.name;
-    const runs = (await sources.runs(name)).filter(
-      r => r.status === 'succeeded' && r.indexDigest,
-    );
+    const runs = (
+      allRuns ? allRuns.get(name) ?? [] : await sources.runs(name)
+    ).filter(r => r.status === 'succeeded' && r.indexDigest);
     const newest = runs[0];
     const stages: LifecycleOverviewStage[] = [];
     for (const policy of stagePolicies(image)) {
