@@ -60,7 +60,8 @@ export interface Config {
        * each HEAD the watcher takes a token from the host's bucket; when it
        * is empty, the host's due references wait until a token is back. The
        * GET that follows a new digest is charged on credit. Budgets live in
-       * the memory of each backend instance and start full with it.
+       * the database: one per host for every backend replica, kept across
+       * restarts.
        *
        * Default: `docker.io` gets 16 requests an hour with a burst of 16
        * (under Docker Hub's anonymous 100 pulls per 6 hours per IP address,

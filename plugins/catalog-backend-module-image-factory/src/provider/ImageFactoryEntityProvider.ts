@@ -209,7 +209,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
    * Sends the catalog only the entities that changed since the last mutation
    * (a delta), nothing when none did, and a full mutation the first time, after
    * a failed one, when the location key moved, and every
-   * {@link FULL_MUTATION_EVERY} refreshes. A full mutation of 10,000 images
+   * `FULL_MUTATION_EVERY` (30) refreshes. A full mutation of 10,000 images
    * makes the catalog compare every one in a write transaction, on every read
    * of the backend; the delta of a one-entry change holds one entity.
    */

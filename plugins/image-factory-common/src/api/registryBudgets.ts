@@ -48,9 +48,9 @@ export interface RegistryBudget {
   tokensLeft?: number;
   /** When the next token is there (ISO 8601), while none is left. */
   nextTokenAt?: string;
-  /** Registry requests (HEAD and GET) sent in the last hour, by this backend instance. */
+  /** Registry requests (HEAD and GET) sent in the last hour, by every backend on the database. */
   requestsLastHour: number;
-  /** Registry requests sent in the last 24 hours, by this backend instance. */
+  /** Registry requests sent in the last 24 hours, by every backend on the database. */
   requestsLastDay: number;
   /** What the registry last reported about its own limit, if it ever did. */
   reported?: ReportedRateLimit;
@@ -78,7 +78,8 @@ export interface RegistryBudgetList {
   enabled: boolean;
   /**
    * Since when requests are counted (ISO 8601): counters and tokens live in
-   * the memory of the backend instance and start again with it.
+   * the database, shared by every backend replica and kept across restarts
+   * (counts go back a day at most).
    */
   countingSince?: string;
   /** One entry per configured or watched registry host, sorted by host. */

@@ -235,7 +235,7 @@ export function RegistryBudgetCard(props: { refreshIntervalMs?: number }) {
   return (
     <Table<RegistryBudget>
       title="Registry request budgets"
-      subtitle={`Requests of base-image tracking, counted by this backend instance${
+      subtitle={`Requests of base-image tracking and the Versions view, one budget for every backend replica, counted${
         budgets.countingSince ? ` since ${when(budgets.countingSince)}` : ''
       }.`}
       columns={columns}
