@@ -154,11 +154,14 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
     for (const run of runs) expect(by.get(run.id)).toHaveLength(1);
     expect(by.get(running.id)).not.toContain('a');
     expect(back.finished.map(r => r.id)).not.toContain(running.id);
-    // The log is the second attempt's, on another replica, whole and in order.
+    // The log keeps what the first attempt wrote before the kill, then the
+    // second attempt's on another replica, whole and in order.
     const log = await logOf(running.id);
-    expect(log).toMatch(
-      new RegExp(`^Attempt 2 of run ${running.id} started on [bc]-\\d+`),
-    );
+    const attempts = [
+      ...log.matchAll(/^Attempt (\d) of run \S+ started on (\w)-/gm),
+    ];
+    expect(attempts.map(m => m[1]).join(',')).toMatch(/^(1,)?2$/);
+    expect(attempts.at(-1)![2]).toMatch(/^[bc]$/);
     expect(log.match(/^Run succeeded: image index sha256:/gm)).toHaveLength(1);
     expect(log.trimEnd().split('\n').at(-1)).toMatch(/^Run succeeded/);
     // One replica said it recovered the lease; nothing else went wrong.
