@@ -35,7 +35,9 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
   beforeAll(async () => {
     knex = await databases.init('POSTGRES_15');
     await migrateDatabase({ getClient: async () => knex });
-    fleet = await startFleet({ knex, count: IMAGES, sleepSeconds: 3 });
+    // One image more than the busy queue uses: the live-log test builds one
+    // no test built before, so its RUN step cannot come from the cache.
+    fleet = await startFleet({ knex, count: IMAGES + 1, sleepSeconds: 3 });
     queue = fleet.queue;
   }, 120_000);
 
@@ -209,7 +211,7 @@ describe('build queue on three replica processes (PostgreSQL, real dockerd)', ()
     const server = app.listen(0, '127.0.0.1');
     await new Promise(r => server.once('listening', r));
     try {
-      const [run] = await enqueue(0, 1);
+      const [run] = await enqueue(IMAGES, 1);
       const { port } = server.address() as AddressInfo;
       const response = await fetch(
         `http://127.0.0.1:${port}/builds/${run.id}/logs/stream`,
