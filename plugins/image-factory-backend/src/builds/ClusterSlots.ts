@@ -44,7 +44,9 @@ export class ClusterSlots implements Slots {
         return await fn();
       } finally {
         clearInterval(heartbeat);
-        await this.options.store.release(held);
+        // A release that fails must not fail a build that succeeded: the
+        // slot's lease runs out within a minute and frees it then.
+        await this.options.store.release(held).catch(() => undefined);
       }
     }, wait);
   }
