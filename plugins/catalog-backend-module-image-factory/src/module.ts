@@ -14,6 +14,7 @@ import {
 import {
   BUILD_FINISHED_TOPIC,
   IMAGES_FILE_CHANGED_TOPIC,
+  GRAPH_CHANGED_TOPIC,
   REFINERY_CHANGED_TOPIC,
   STAGE_CHANGED_TOPIC,
 } from '@image-factory/plugin-image-factory-node';
@@ -120,11 +121,15 @@ export const catalogModuleImageFactory = createBackendModule({
           },
         });
         // New content of images.yaml (a read of the backend, a merged
-        // enrollment) and a moved stage show in the catalog at once, not at
-        // the next run.
+        // enrollment), the bases read from its Dockerfiles and a moved stage
+        // show in the catalog at once, not at the next run.
         await events.subscribe({
           id: 'catalog-image-factory',
-          topics: [IMAGES_FILE_CHANGED_TOPIC, STAGE_CHANGED_TOPIC],
+          topics: [
+            IMAGES_FILE_CHANGED_TOPIC,
+            GRAPH_CHANGED_TOPIC,
+            STAGE_CHANGED_TOPIC,
+          ],
           onEvent: async () => {
             try {
               await provider.refresh();

@@ -25,6 +25,8 @@ import {
   BuildFinishedEvent,
   IMAGES_FILE_CHANGED_TOPIC,
   ImagesFileChangedEvent,
+  GRAPH_CHANGED_TOPIC,
+  GraphChangedEvent,
   ImageFactoryCredentialProvider,
   ImageFactoryRegistryAdapter,
   ImageFactoryAnyExecutor,
@@ -61,7 +63,12 @@ import {
   readEnrollmentConfig,
   SourceChecker,
 } from './enrollment';
-import { cyclesWith, ImageBasesResolver, ImageGraph } from './graph';
+import {
+  cyclesWith,
+  ImageBasesResolver,
+  ImageGraph,
+  resolveCurrentImages,
+} from './graph';
 import { createRebuildPlanning, readRebuildsConfig } from './planning';
 import Dockerode from 'dockerode';
 import { ProviderHealthChecker } from './providers';
@@ -97,6 +104,8 @@ import {
 
 /** Runs of an image the Versions view joins with its registry's versions. */
 const VERSION_RUNS_LIMIT = 500;
+/** Reads the Dockerfiles of images.yaml (on its schedule and at each new revision). */
+const RESOLVE_BASES_TASK = 'image-factory:image-bases';
 /** Runs looked at for a wheel set's builder image: its newest build per platform. */
 const BUILDER_RUNS_LIMIT = 50;
 
@@ -221,11 +230,38 @@ export const imageFactoryPlugin = createBackendPlugin({
           logger: logger.child({ component: 'graph' }),
         });
         await scheduler.scheduleTask({
-          id: 'image-factory:image-bases',
+          id: RESOLVE_BASES_TASK,
           ...source.schedule,
           fn: async () => {
             await imagesFile.whenRead();
-            await resolver.resolve(imagesFile.getImages());
+            const before = resolver.version();
+            const summary = await resolveCurrentImages(resolver, imagesFile);
+            // The catalog sends the images' dependsOn at once.
+            if (resolver.version() !== before) {
+              const eventPayload: GraphChangedEvent = {
+                analyzed: summary.analyzed.length,
+                failed: summary.failed.length,
+              };
+              await deps.events.publish({
+                topic: GRAPH_CHANGED_TOPIC,
+                eventPayload,
+              });
+            }
+          },
+        });
+        // A new images.yaml has its Dockerfiles read at once, not at the
+        // next scheduled pass: the catalog waits for their bases.
+        await deps.events.subscribe({
+          id: 'image-factory-image-bases',
+          topics: [IMAGES_FILE_CHANGED_TOPIC],
+          onEvent: async () => {
+            try {
+              await scheduler.triggerTask(RESOLVE_BASES_TASK);
+            } catch (e) {
+              assertError(e);
+              // Already running: it reads the new revision before it ends.
+              if (e.name !== 'ConflictError') throw e;
+            }
           },
         });
         const digestStore = trackingConfig.enabled
@@ -446,7 +482,11 @@ export const imageFactoryPlugin = createBackendPlugin({
           // build, or the build of a changed config).
           await deps.events.subscribe({
             id: 'image-factory-rebuild-planner',
-            topics: [BUILD_FINISHED_TOPIC, IMAGES_FILE_CHANGED_TOPIC],
+            topics: [
+              BUILD_FINISHED_TOPIC,
+              IMAGES_FILE_CHANGED_TOPIC,
+              GRAPH_CHANGED_TOPIC,
+            ],
             onEvent: async () => {
               try {
                 await scheduler.triggerTask('image-factory:rebuild-planner');

@@ -5,7 +5,10 @@ import { AddressInfo } from 'net';
 import {
   coreServices,
   createServiceFactory,
+  UrlReaderService,
 } from '@backstage/backend-plugin-api';
+import { NotFoundError, NotModifiedError } from '@backstage/errors';
+import { createHash } from 'crypto';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -66,6 +69,31 @@ export class RecordingConnection implements EntityProviderConnection {
   }
 }
 
+/**
+ * A source host serving `dockerfiles` at `<host>/<owner>/<repo>/blob/<branch>/<path>`,
+ * with ETags, as the factory reads them; it records what was read.
+ */
+function sourceHost(dockerfiles: Record<string, string>): UrlReaderService {
+  return {
+    async readUrl(url, readOptions) {
+      const file = /^https?:\/\/[^/]+\/[^/]+\/[^/]+\/blob\/[^/]+\/(.+)$/.exec(
+        url,
+      )?.[1];
+      const text = file === undefined ? undefined : dockerfiles[file];
+      if (text === undefined) throw new NotFoundError(`no such file: ${url}`);
+      const etag = createHash('sha1').update(text).digest('hex');
+      if (readOptions?.etag === etag) throw new NotModifiedError();
+      return { buffer: async () => Buffer.from(text), etag };
+    },
+    async readTree() {
+      throw new NotFoundError('readTree is not served here');
+    },
+    async search() {
+      throw new NotFoundError('search is not served here');
+    },
+  };
+}
+
 /** One Image entry of images.yaml, without a source (nothing to fetch). */
 export const entry = (name: string) =>
   `  - name: ${name}\n    type: external\n    owner: platform-team\n    reference: docker.io/library/${name}:1\n`;
@@ -81,6 +109,11 @@ export async function startFactoryAndCatalog(
   options: {
     imagesYaml?: string;
     imageFactory?: Record<string, unknown>;
+    /**
+     * Dockerfiles the source host serves, by path in the repository (any
+     * repository and branch); every other file is not found.
+     */
+    dockerfiles?: Record<string, string>;
   } = {},
 ) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'catalog-factory-'));
@@ -130,6 +163,11 @@ export async function startFactoryAndCatalog(
         service: coreServices.logger,
         deps: { plugin: coreServices.pluginMetadata },
         factory: ({ plugin }) => logger.child({ plugin: plugin.getId() }),
+      }),
+      createServiceFactory({
+        service: coreServices.urlReader,
+        deps: {},
+        factory: () => sourceHost(options.dockerfiles ?? {}),
       }),
       createServiceFactory({
         service: coreServices.discovery,

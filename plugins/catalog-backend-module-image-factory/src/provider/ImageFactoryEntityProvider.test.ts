@@ -11,6 +11,7 @@ import {
   startFactoryAndCatalog,
 } from '../__testUtils__/startFactoryAndCatalog';
 import { RecordingLogger } from '../__testUtils__/RecordingLogger';
+import { ImagesFileSnapshot } from '@image-factory/plugin-image-factory-common';
 import { ImageFactoryEntityProvider } from './ImageFactoryEntityProvider';
 
 type Started = Awaited<ReturnType<typeof startFactoryAndCatalog>>;
@@ -92,6 +93,51 @@ describe('ImageFactoryEntityProvider, with the image-factory backend in the same
     // Reading the same content again announces nothing.
     await started.readImagesFile();
     expect(started.connection.mutations).toHaveLength(before + 1);
+  });
+
+  it('waits for the bases of new images and sends each once, with its dependsOn (a Dockerfile it cannot read does not hold the others)', async () => {
+    const sourced = (name: string, type = 'managed') =>
+      `  - name: ${name}\n    type: ${type}\n    owner: platform-team\n    reference: localhost:5000/apps/${name}:1\n` +
+      `    source:\n      repo: acme/images\n      branch: main\n      dockerfile: ${name}/Dockerfile\n      context: ${name}\n`;
+    started = await startFactoryAndCatalog({
+      imagesYaml: `images:\n${entry('alpine')}`,
+      dockerfiles: {
+        'base/Dockerfile': 'FROM docker.io/library/alpine:1\n',
+        'web/Dockerfile': 'FROM localhost:5000/apps/base:1\nRUN true\n',
+      },
+    });
+    await started.readImagesFile();
+    const before = started.connection.mutations.length;
+
+    await fs.writeFile(
+      started.file,
+      `images:\n${entry('alpine')}${sourced('base', 'base')}${sourced(
+        'web',
+      )}${sourced('gone')}`,
+    );
+    // The read announces the new images; the backend reads their
+    // Dockerfiles at once and announces their bases; only then do they go.
+    await started.readImagesFile();
+
+    const sent = started.connection.mutations.slice(before);
+    expect(sent).toHaveLength(1);
+    const images = sent.flatMap(m =>
+      (m.type === 'full' ? m.entities : m.added).filter(
+        e => e.entity.kind === 'Image',
+      ),
+    );
+    const dependsOn = Object.fromEntries(
+      images.map(e => [e.entity.metadata.name, e.entity.spec?.dependsOn]),
+    );
+    expect(dependsOn).toEqual({
+      base: ['image:default/alpine'],
+      web: ['image:default/base'],
+      // Its Dockerfile is not found: known to have no bases, not waited for.
+      gone: undefined,
+    });
+    expect(
+      started.logger.at('warn', 'image-factory').map(r => r.message),
+    ).toEqual(['Reading a Dockerfile failed']);
   });
 
   it('sends the catalog only what changed: one changed entry is a delta of that one entity', async () => {
@@ -286,6 +332,91 @@ describe('ImageFactoryEntityProvider', () => {
     );
     await provider.connect(new RecordingConnection());
     await expect(provider.refresh()).resolves.toBeUndefined();
+  });
+
+  it('waits at most a minute for bases the backend does not read, then sends the images without them', async () => {
+    const image = {
+      apiVersion: 'imagefactory.dev/v1alpha1',
+      kind: 'Image',
+      metadata: { name: 'web' },
+      spec: {
+        type: 'managed',
+        owner: 'team-web',
+        reference: 'localhost:5000/apps/web:1',
+        platforms: ['linux/amd64'],
+      },
+    };
+    const snapshot = {
+      location: '/srv/images.yaml',
+      ok: true,
+      imageCount: 1,
+      issues: [],
+      revision: 'sha256:1',
+      images: [image],
+      providers: [],
+      providerOwner: 'group:default/platform-team',
+    } as unknown as ImagesFileSnapshot;
+    let basesUnknown = true;
+    const logger = new RecordingLogger();
+    const provider = ImageFactoryEntityProvider.fromConfig(
+      new ConfigReader({}),
+      {
+        logger,
+        schedule: { run: async () => {} },
+        imagesFile: async () => snapshot,
+        graph: async () => ({
+          nodes: [
+            {
+              id: 'localhost:5000/apps/web:1',
+              entityRef: 'image:default/web',
+              type: 'managed',
+              reference: 'localhost:5000/apps/web:1',
+              ...(basesUnknown ? { basesUnknown: true } : {}),
+            },
+          ],
+          edges: [],
+          cycles: [],
+          problems: [],
+          sourceProblems: [],
+        }),
+      },
+    );
+    const connection = new RecordingConnection();
+    await provider.connect(connection);
+    let now = Date.parse('2026-12-07T10:00:00Z');
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      await provider.refresh();
+      now += 59_000;
+      await provider.refresh();
+      expect(connection.mutations).toEqual([]);
+
+      now += 2_000;
+      await provider.refresh();
+      expect(refsOf(connection.catalog)).toEqual(['image:default/web']);
+      expect(logger.at('info').map(r => [r.message, r.meta])).toEqual([
+        [
+          'Image Factory images go to the catalog without dependsOn: their Dockerfiles are not read yet',
+          { images: 1 },
+        ],
+      ]);
+      // Once sent, later refreshes do not wait again, nor log again.
+      now += 1_000;
+      await provider.refresh();
+      expect(logger.at('info')).toHaveLength(1);
+
+      // Known at last: the next images that wait wait afresh.
+      basesUnknown = false;
+      await provider.refresh();
+      basesUnknown = true;
+      const sent = connection.mutations.length;
+      (snapshot.images![0].metadata as { description?: string }).description =
+        'changed';
+      await provider.refresh();
+      expect(connection.mutations).toHaveLength(sent);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('needs a scheduler or a schedule', () => {

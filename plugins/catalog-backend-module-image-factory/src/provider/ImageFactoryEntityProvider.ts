@@ -30,6 +30,12 @@ const TASK_ID = `${PROVIDER_NAME}:refresh`;
  * changed.
  */
 const FULL_MUTATION_EVERY = 30;
+/**
+ * How long the catalog may wait for the bases of new images (their
+ * Dockerfiles being read) before it gets them without `dependsOn`: sent at
+ * once, each would be processed twice, without and then with its relations.
+ */
+const GRAPH_WAIT_MS = 60_000;
 
 /** What the catalog was last sent: each entity's JSON by ref, and their key. */
 interface AppliedEntities {
@@ -60,6 +66,8 @@ export class ImageFactoryEntityProvider implements EntityProvider {
   private sinceFull = 0;
   /** The refresh running now: refreshes run one at a time (see refresh). */
   private running: Promise<void> = Promise.resolve();
+  /** Since when refreshes wait for the bases of new images (Date.now()), and whether they gave up. */
+  private waiting?: { since: number; gaveUp: boolean };
 
   /**
    * Creates the provider. The refresh runs on `deps.schedule` if given, else
@@ -170,15 +178,14 @@ export class ImageFactoryEntityProvider implements EntityProvider {
           endpoint: p.spec.endpoint,
         })),
       );
+      const withBases = await this.imagesWithGraph(
+        snapshot.images,
+        snapshot.providerOwner,
+        logger,
+      );
+      if (this.waitForBases(withBases.basesUnknown, logger)) return;
       const images = (
-        await this.imagesWithStages(
-          await this.imagesWithGraph(
-            snapshot.images,
-            snapshot.providerOwner,
-            logger,
-          ),
-          logger,
-        )
+        await this.imagesWithStages(withBases.images, logger)
       ).map(e => withSourceLinks(e, links, snapshot.location));
       await this.applyChanges(
         [...images, ...snapshot.providers],
@@ -282,10 +289,6 @@ export class ImageFactoryEntityProvider implements EntityProvider {
     }
   }
 
-  /**
-   * Adds dependsOn and the discovered bases from the backend's graph; without
-   * the graph, the images go out without them.
-   */
   /** Adds the stage state; without it (backend unreadable) images go as they are. */
   private async imagesWithStages(
     images: Entity[],
@@ -303,19 +306,27 @@ export class ImageFactoryEntityProvider implements EntityProvider {
     }
   }
 
+  /**
+   * Adds dependsOn and the discovered bases from the backend's graph; without
+   * the graph, the images go out without them. Also says how many images the
+   * graph does not know the bases of yet.
+   */
   private async imagesWithGraph(
     images: Entity[],
     owner: string,
     logger: LoggerService,
-  ): Promise<Entity[]> {
-    if (!this.options.graph) return images;
+  ): Promise<{ images: Entity[]; basesUnknown: number }> {
+    if (!this.options.graph) return { images, basesUnknown: 0 };
     try {
       const graph = await this.options.graph();
       if (this.graphFailing) {
         logger.info('Image Factory dependency graph is readable again');
       }
       this.graphFailing = false;
-      return withGraph(images, graph, owner);
+      return {
+        images: withGraph(images, graph, owner),
+        basesUnknown: graph.nodes.filter(n => n.basesUnknown).length,
+      };
     } catch (error) {
       assertError(error);
       if (!this.graphFailing) {
@@ -325,7 +336,37 @@ export class ImageFactoryEntityProvider implements EntityProvider {
         );
       }
       this.graphFailing = true;
-      return images;
+      return { images, basesUnknown: 0 };
     }
+  }
+
+  /**
+   * Whether this refresh should send nothing yet: while the backend is still
+   * reading the Dockerfiles of new images, for at most `GRAPH_WAIT_MS`
+   * (60 s). The catalog keeps what it has meanwhile; the backend's graph event
+   * refreshes again as soon as the bases are known.
+   */
+  private waitForBases(basesUnknown: number, logger: LoggerService): boolean {
+    if (basesUnknown === 0) {
+      this.waiting = undefined;
+      return false;
+    }
+    const now = Date.now();
+    if (!this.waiting) {
+      this.waiting = { since: now, gaveUp: false };
+      logger.debug(
+        'Image Factory images wait for their bases: their Dockerfiles are being read',
+        { images: basesUnknown },
+      );
+    }
+    if (now - this.waiting.since < GRAPH_WAIT_MS) return true;
+    if (!this.waiting.gaveUp) {
+      this.waiting.gaveUp = true;
+      logger.info(
+        'Image Factory images go to the catalog without dependsOn: their Dockerfiles are not read yet',
+        { images: basesUnknown },
+      );
+    }
+    return false;
   }
 }

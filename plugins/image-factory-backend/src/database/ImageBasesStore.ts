@@ -20,6 +20,11 @@ export interface ImageBasesStore {
   put(record: ImageBasesRecord): Promise<void>;
   /** Forgets every image not in `entityRefs`. */
   retain(entityRefs: string[]): Promise<void>;
+  /**
+   * A value that changes whenever a record is written or forgotten, so that a
+   * replica that did not resolve knows when to read the records again.
+   */
+  stamp(): Promise<string>;
 }
 
 type Row = {
@@ -67,6 +72,15 @@ export class DatabaseImageBasesStore implements ImageBasesStore {
       })
       .onConflict('entity_ref')
       .merge();
+  }
+
+  async stamp(): Promise<string> {
+    const row = await this.db('image_bases')
+      .count({ n: '*' })
+      .max({ at: 'analyzed_at' })
+      .first();
+    const at = row?.at;
+    return `${Number(row?.n ?? 0)}:${at ? toDate(at).getTime() : 0}`;
   }
 
   async retain(entityRefs: string[]): Promise<void> {

@@ -1,5 +1,9 @@
 import { UrlReaders } from '@backstage/backend-defaults/urlReader';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
   GitHubTestServer,
@@ -16,7 +20,7 @@ const MULTI_STAGE =
   'ARG BASE=node\nFROM ${BASE}:22 AS build\nFROM gcr.io/distroless/nodejs22\n';
 
 describe('ImageBasesResolver (GitHub test server)', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
   let github: GitHubTestServer;
 
   beforeAll(async () => {
@@ -53,8 +57,8 @@ describe('ImageBasesResolver (GitHub test server)', () => {
     }
   });
 
-  async function setup() {
-    const knex = await databases.init('SQLITE_3');
+  async function setup(databaseId: TestDatabaseId = 'SQLITE_3') {
+    const knex = await databases.init(databaseId);
     const client = await migrateDatabase(
       mockServices.database.mock({ getClient: async () => knex }),
     );
@@ -68,11 +72,18 @@ describe('ImageBasesResolver (GitHub test server)', () => {
     const logger = mockServices.logger.mock();
     const reader = UrlReaders.default({ config, logger });
     const reads: Array<{ url: string; etag?: string }> = [];
+    // How many reads run at once now, and at most.
+    const inFlight = { now: 0, most: 0 };
     const urlReader = {
       ...reader,
-      readUrl: (url: string, options?: { etag?: string }) => {
+      readUrl: async (url: string, options?: { etag?: string }) => {
         reads.push({ url, etag: options?.etag });
-        return reader.readUrl(url, options);
+        inFlight.most = Math.max(inFlight.most, ++inFlight.now);
+        try {
+          return await reader.readUrl(url, options);
+        } finally {
+          inFlight.now--;
+        }
       },
     } as typeof reader;
     const store = DatabaseImageBasesStore.create({ client });
@@ -83,7 +94,7 @@ describe('ImageBasesResolver (GitHub test server)', () => {
         store,
         logger,
       });
-    return { make, reads, host };
+    return { make, reads, host, inFlight };
   }
 
   const web = (buildArgs?: Record<string, string>) =>
@@ -205,4 +216,65 @@ describe('ImageBasesResolver (GitHub test server)', () => {
       ['example.com/base-s390x:1', ['linux/s390x']],
     ]);
   });
+
+  it('reads a few Dockerfiles at a time, and reports them in the order of images.yaml', async () => {
+    const { make, reads, inFlight } = await setup();
+    const resolver = make();
+    const images = Array.from({ length: 12 }, (_, i) =>
+      imageEntity({
+        name: `web-${i}`,
+        registry: 'registry.example.com',
+        repository: `apps/web-${i}`,
+        platforms: ['linux/amd64'],
+        source: { repo: 'acme/web', dockerfile: 'Dockerfile', context: '.' },
+      }),
+    );
+    const summary = await resolver.resolve(images);
+    expect(summary.analyzed).toEqual(
+      images.map((_, i) => `image:default/web-${i}`),
+    );
+    expect(reads).toHaveLength(12);
+    expect(inFlight.most).toBe(4);
+  });
+
+  it.each(databases.eachSupportedId())(
+    'learns what another replica resolved on the same database, and what it forgot (%p)',
+    async databaseId => {
+      const { make } = await setup(databaseId);
+      const resolving = make();
+      const other = make();
+      await other.load();
+      expect(other.get('image:default/web')).toBeUndefined();
+
+      await resolving.resolve([web()]);
+      let now = Date.now();
+      const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+      try {
+        // Checked at most every 2 s.
+        await other.load();
+        expect(other.get('image:default/web')).toBeUndefined();
+        now += 2_000;
+        const before = other.version();
+        await other.load();
+        expect(
+          other.get('image:default/web')!.bases.map(b => b.reference),
+        ).toEqual(['docker.io/library/node:22', 'gcr.io/distroless/nodejs22']);
+        expect(other.version()).toBeGreaterThan(before);
+        // Nothing new: the graph is not built again.
+        now += 2_000;
+        const unchanged = other.version();
+        await other.load();
+        expect(other.version()).toBe(unchanged);
+
+        // The image left images.yaml: the other replica forgets it too.
+        await resolving.resolve([]);
+        now += 2_000;
+        await other.load();
+        expect(other.get('image:default/web')).toBeUndefined();
+        expect(other.list()).toEqual([]);
+      } finally {
+        clock.mockRestore();
+      }
+    },
+  );
 });

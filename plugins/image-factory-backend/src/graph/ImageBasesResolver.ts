@@ -8,11 +8,18 @@ import {
 import { ProviderConfig } from '@image-factory/plugin-image-factory-node';
 import { createHash } from 'crypto';
 import { analyzeDockerfile } from '../analysis';
+import { mapLimit } from '../builds/mapLimit';
 import { ImageBasesStore } from '../database';
 import { ImageBases, ResolvedBase } from './types';
 
 /** Automatic platform ARGs: when a Dockerfile uses one, its bases may differ per platform. */
 const PLATFORM_ARG = /\$\{?(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)\b/;
+
+/** How often a replica checks whether another one resolved bases. */
+const SYNC_INTERVAL_MS = 2_000;
+
+/** How many Dockerfiles a resolution reads at once. */
+const READ_CONCURRENCY = 4;
 
 /** What a resolution pass did, for logs and tests. */
 export interface ResolveSummary {
@@ -94,7 +101,16 @@ export function analyzeForPlatforms(
  */
 export class ImageBasesResolver {
   private cache = new Map<string, ImageBases>();
-  private loaded?: Promise<void>;
+  /** The load running or done; see {@link ImageBasesResolver.load}. */
+  private loading?: Promise<void>;
+  private loaded = false;
+  private syncing = false;
+  /** When the store was last checked for others' changes (Date.now()). */
+  private checkedAt = 0;
+  /** The store's stamp when last read (or written by this resolver). */
+  private stamp?: string;
+  /** Resolutions running in this process. */
+  private resolving = 0;
   private changes = 0;
 
   constructor(
@@ -107,19 +123,73 @@ export class ImageBasesResolver {
     },
   ) {}
 
-  /** Loads what the database knows; resolves once. */
+  /**
+   * Loads what the database knows. Called again, it reads the records again
+   * when they changed (checked at most every {@link SYNC_INTERVAL_MS}): with
+   * several replicas one of them resolves, and the others learn its results
+   * here. Once loaded, a failed check keeps what is known.
+   */
   load(): Promise<void> {
-    this.loaded ??= this.options.store.list().then(records => {
-      for (const r of records) {
-        this.keep({
-          entityRef: r.entityRef,
-          bases: r.bases as ResolvedBase[],
-          problems: r.problems,
-          analyzedAt: r.analyzedAt,
-        });
+    const now = Date.now();
+    if (
+      !this.loading ||
+      (this.loaded && !this.syncing && now - this.checkedAt >= SYNC_INTERVAL_MS)
+    ) {
+      this.checkedAt = now;
+      this.syncing = true;
+      this.loading = this.sync().then(
+        () => {
+          this.syncing = false;
+          this.loaded = true;
+        },
+        error => {
+          this.syncing = false;
+          // Never loaded: the next call tries again; else keep what is known.
+          if (!this.loaded) {
+            this.loading = undefined;
+            throw error;
+          }
+          this.options.logger.warn(
+            'Reading the resolved bases of other replicas failed',
+            { error: String(error) },
+          );
+        },
+      );
+    }
+    return this.loading;
+  }
+
+  /**
+   * Reads every record when the store's stamp (count and latest analysis
+   * time) moved since the last read; replicas' clocks are taken to agree
+   * better than the time between two resolutions.
+   */
+  private async sync(): Promise<void> {
+    const { store } = this.options;
+    // The stamp first: a write after it makes the next check read again.
+    const stamp = await store.stamp();
+    if (stamp === this.stamp) return;
+    const records = await store.list();
+    const present = new Set<string>();
+    for (const r of records) {
+      present.add(r.entityRef);
+      this.keep({
+        entityRef: r.entityRef,
+        bases: r.bases as ResolvedBase[],
+        problems: r.problems,
+        analyzedAt: r.analyzedAt,
+      });
+    }
+    // A resolution running here writes its records as it goes.
+    if (this.resolving === 0) {
+      for (const entityRef of [...this.cache.keys()]) {
+        if (!present.has(entityRef)) {
+          this.cache.delete(entityRef);
+          this.changes++;
+        }
       }
-    });
-    return this.loaded;
+    }
+    this.stamp = stamp;
   }
 
   /**
@@ -187,23 +257,37 @@ export class ImageBasesResolver {
   /** Reads and analyzes the Dockerfile of each image that has one. */
   async resolve(images: ImageEntityV1alpha1[]): Promise<ResolveSummary> {
     await this.load();
+    this.resolving++;
+    try {
+      return await this.resolveAll(images);
+    } finally {
+      this.resolving--;
+    }
+  }
+
+  private async resolveAll(
+    images: ImageEntityV1alpha1[],
+  ): Promise<ResolveSummary> {
     const summary: ResolveSummary = { analyzed: [], unchanged: [], failed: [] };
     const stored = new Map(
       (await this.options.store.list()).map(r => [r.entityRef, r]),
     );
-    const present: string[] = [];
-    for (const image of images) {
-      if (image.spec.type === 'external' || !image.spec.source) continue;
-      const entityRef = stringifyEntityRef(image);
-      present.push(entityRef);
-      const outcome = await this.resolveOne(
-        image,
-        entityRef,
-        stored.get(entityRef),
-      );
-      summary[outcome].push(entityRef);
-    }
+    const sourced = images.filter(
+      image => image.spec.type !== 'external' && image.spec.source,
+    );
+    const present = sourced.map(image => stringifyEntityRef(image));
+    // A few reads at a time: thousands of new images are read in minutes,
+    // not hours, without a burst the source host would refuse.
+    const outcomes = await mapLimit(
+      sourced.map((image, i) => ({ image, entityRef: present[i] })),
+      READ_CONCURRENCY,
+      ({ image, entityRef }) =>
+        this.resolveOne(image, entityRef, stored.get(entityRef)),
+    );
+    outcomes.forEach((outcome, i) => summary[outcome].push(present[i]));
     await this.options.store.retain(present);
+    // What this resolver wrote is known here already: not read back.
+    this.stamp = await this.options.store.stamp();
     const keep = new Set(present);
     for (const entityRef of [...this.cache.keys()]) {
       if (!keep.has(entityRef)) {

@@ -246,6 +246,11 @@ export class ImageGraph implements ImageGraphService {
           type: image.spec.type,
           reference: image.spec.reference,
           platforms: image.spec.platforms,
+          ...(image.spec.type !== 'external' &&
+          image.spec.source &&
+          !known.has(node.entityRef!)
+            ? { basesUnknown: true }
+            : {}),
         });
       } else {
         nodes.push({

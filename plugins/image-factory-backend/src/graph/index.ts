@@ -9,3 +9,4 @@ export type { ResolveSummary } from './ImageBasesResolver';
 export { ImageGraph } from './ImageGraph';
 export { discoveredBaseName } from './discoveredBaseName';
 export { cyclesWith } from './cyclesWith';
+export { resolveCurrentImages } from './resolveCurrentImages';

@@ -123,6 +123,8 @@ describe('graph routes', () => {
       { from: 'docker.io/library/debian:12', to: `${R}/base/node:22` },
       { from: 'gcr.io/distroless/static:latest', to: `${R}/apps/web:latest` },
     ]);
+    // Every Dockerfile is read: no image's bases are unknown any more.
+    expect(body.nodes.filter(n => n.basesUnknown)).toEqual([]);
     const ids = body.nodes.map(n => n.id);
     expect(ids.indexOf('docker.io/library/debian:12')).toBeLessThan(
       ids.indexOf(`${R}/base/node:22`),

@@ -91,6 +91,11 @@ export class ImagesFileWatcher {
     return this.images;
   }
 
+  /** The revision (`sha256:<hex>`) of the last good read; none before one. */
+  getRevision(): string | undefined {
+    return this.revision;
+  }
+
   getStatus(): ImagesFileStatus {
     return this.status;
   }
@@ -152,6 +157,8 @@ export class ImagesFileWatcher {
       ...(result.error ? { error: result.error } : {}),
     };
     if (this.revision && this.revision !== previousRevision) {
+      // Those told may wait for the first read: it is done.
+      this.markRead();
       await this.announce(this.revision);
     }
     return this.status;

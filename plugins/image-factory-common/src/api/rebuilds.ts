@@ -21,6 +21,11 @@ export interface DependencyGraphNode {
   digest?: string;
   /** The platforms it is published for (images.yaml), or used for by its dependents (`discovered`). */
   platforms?: string[];
+  /**
+   * True while the image's Dockerfile has not been read yet (a new entry):
+   * its bases, and so its edges, are unknown, not none.
+   */
+  basesUnknown?: boolean;
 }
 
 /**

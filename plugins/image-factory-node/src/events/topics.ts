@@ -78,3 +78,25 @@ export interface StageChangedEvent {
  * @public
  */
 export const REFINERY_CHANGED_TOPIC = 'image-factory.refinery.changed';
+
+/**
+ * Events topic on which the Image Factory backend announces that the
+ * dependency graph changed (Dockerfiles were read and the bases of some
+ * images became known or changed), so that the catalog module sends the
+ * Images' `dependsOn` at once.
+ *
+ * @public
+ */
+export const GRAPH_CHANGED_TOPIC = 'image-factory.graph.changed';
+
+/**
+ * Payload of {@link GRAPH_CHANGED_TOPIC} events.
+ *
+ * @public
+ */
+export interface GraphChangedEvent {
+  /** How many images' Dockerfiles were read with new results. */
+  analyzed: number;
+  /** How many images' Dockerfiles could not be read or analyzed. */
+  failed: number;
+}
