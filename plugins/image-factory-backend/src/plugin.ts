@@ -217,8 +217,14 @@ export const imageFactoryPlugin = createBackendPlugin({
               ),
             ),
         });
+        // Every replica serves and plans from its own copy of the file, so
+        // each reads it (unless the schedule names a scope); a replica that
+        // waited for a global task's turn would serve stale images.
         await imagesFile.start(
-          scheduler.createScheduledTaskRunner(source.schedule),
+          scheduler.createScheduledTaskRunner({
+            ...source.schedule,
+            scope: source.schedule.scope ?? 'local',
+          }),
         );
 
         // Dockerfiles are read again on the images.yaml schedule; an unchanged

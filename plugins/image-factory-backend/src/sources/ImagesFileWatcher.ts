@@ -32,6 +32,8 @@ export class ImagesFileWatcher {
   private images: ImageEntityV1alpha1[] = [];
   /** The revision of `images`; undefined until a read succeeded. */
   private revision?: string;
+  /** The revision whose images were last written to the store. */
+  private syncedRevision?: string;
   private status: ImagesFileStatus;
   private readonly problems: ImagesFileProblemLogger;
   private markRead: () => void = () => {};
@@ -137,6 +139,10 @@ export class ImagesFileWatcher {
     if (!result.error) {
       this.images = result.entities;
       this.revision = result.revision;
+    }
+    // Only a new revision is written: every replica reads the file, most
+    // often finding what it read before.
+    if (!result.error && result.revision !== this.syncedRevision) {
       await this.options.store.syncPresent(
         result.entities.map(entity => ({
           entityRef: stringifyEntityRef(entity),
@@ -147,6 +153,7 @@ export class ImagesFileWatcher {
         })),
         now,
       );
+      this.syncedRevision = result.revision;
     }
     this.status = {
       location: result.location,

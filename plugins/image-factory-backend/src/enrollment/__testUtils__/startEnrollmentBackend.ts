@@ -15,6 +15,7 @@ import {
   GitHubTestServerOptions,
   startGitHubTestServer,
 } from '@image-factory/github-test-server';
+import { Knex } from 'knex';
 import { imageFactoryPlugin } from '../../plugin';
 
 /** The example file users start from: comments, blank lines, four images. */
@@ -60,6 +61,8 @@ const userInfoFactory = createServiceFactory({
 export interface EnrollmentBackend {
   github: GitHubTestServer;
   server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  /** Points the GitHub test server's webhook at this backend. */
+  takeWebhook(): void;
   stop(): Promise<void>;
 }
 
@@ -86,25 +89,37 @@ export async function startEnrollmentBackend(
     executorHost?: string;
     /** More features, e.g. the real scheduler instead of the mock. */
     features?: Parameters<typeof startTestBackend>[0]['features'];
+    /**
+     * Another replica of the factory: this backend uses that one's GitHub test
+     * server (left running when this one stops) and does not take its webhook.
+     */
+    replicaOf?: EnrollmentBackend;
+    /** `imageFactory.images.schedule`; default: the plugin's. */
+    imagesSchedule?: JsonObject;
+    /** The database of every plugin (and the scheduler); default: the test backend's. */
+    knex?: Knex;
   } = {},
 ): Promise<EnrollmentBackend> {
-  const github = await startGitHubTestServer({
-    repos: [
-      {
-        owner: OWNER,
-        name: REPO,
-        files: { 'images.yaml': EXAMPLE_IMAGES_YAML, ...options.configFiles },
-      },
-      // The source of the image most tests enroll.
-      {
-        owner: OWNER,
-        name: 'web-api',
-        files: { Dockerfile: WEB_API_DOCKERFILE },
-      },
-      ...(options.sourceRepos ?? []),
-    ],
-    ...options.github,
-  });
+  const shared = options.replicaOf?.github;
+  const github =
+    shared ??
+    (await startGitHubTestServer({
+      repos: [
+        {
+          owner: OWNER,
+          name: REPO,
+          files: { 'images.yaml': EXAMPLE_IMAGES_YAML, ...options.configFiles },
+        },
+        // The source of the image most tests enroll.
+        {
+          owner: OWNER,
+          name: 'web-api',
+          files: { Dockerfile: WEB_API_DOCKERFILE },
+        },
+        ...(options.sourceRepos ?? []),
+      ],
+      ...options.github,
+    }));
   const host = new URL(github.webUrl).host;
   const location = `${github.webUrl}/${OWNER}/${
     options.repo ?? REPO
@@ -112,6 +127,9 @@ export async function startEnrollmentBackend(
   const backend = await startTestBackend({
     features: [
       ...(options.features ?? []),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
       imageFactoryPlugin,
       userInfoFactory,
       mockServices.httpAuth.factory({
@@ -129,7 +147,12 @@ export async function startEnrollmentBackend(
             ],
           },
           imageFactory: {
-            images: { location },
+            images: {
+              location,
+              ...(options.imagesSchedule
+                ? { schedule: options.imagesSchedule }
+                : {}),
+            },
             tracking: { enabled: false },
             ...(options.refinery
               ? { refinery: options.refinery(github.webUrl) }
@@ -159,17 +182,17 @@ export async function startEnrollmentBackend(
     ],
   });
   const port = (backend.server.address() as { port: number }).port;
-  github.setWebhook({
-    url: `http://127.0.0.1:${port}/api/image-factory/webhooks/github`,
-    secret: WEBHOOK_SECRET,
-  });
+  const webhookUrl = `http://127.0.0.1:${port}/api/image-factory/webhooks/github`;
+  if (!shared) github.setWebhook({ url: webhookUrl, secret: WEBHOOK_SECRET });
   return {
     github,
     server: backend.server,
+    takeWebhook: () =>
+      github.setWebhook({ url: webhookUrl, secret: WEBHOOK_SECRET }),
     async stop() {
       await github.flushWebhooks();
       await backend.stop();
-      await github.stop();
+      if (!shared) await github.stop();
     },
   };
 }
