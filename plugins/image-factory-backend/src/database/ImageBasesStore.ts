@@ -11,6 +11,8 @@ export interface ImageBasesRecord {
   /** Fingerprint of what the analysis depended on besides the file. */
   inputs?: string;
   analyzedAt: Date;
+  /** When the Dockerfile was last read, changed or not; none before this was kept. */
+  checkedAt?: Date;
   problems: string[];
 }
 
@@ -18,6 +20,8 @@ export interface ImageBasesRecord {
 export interface ImageBasesStore {
   list(): Promise<ImageBasesRecord[]>;
   put(record: ImageBasesRecord): Promise<void>;
+  /** Notes that the Dockerfiles of `entityRefs` were read at `at` and had not changed. */
+  markChecked(entityRefs: string[], at: Date): Promise<void>;
   /** Forgets every image not in `entityRefs`. */
   retain(entityRefs: string[]): Promise<void>;
   /**
@@ -33,6 +37,7 @@ type Row = {
   etag: string | null;
   inputs: string | null;
   analyzed_at: string | number | Date;
+  checked_at: string | number | Date | null;
   problems: string;
 };
 
@@ -43,6 +48,7 @@ function toRecord(row: Row): ImageBasesRecord {
     ...(row.etag ? { etag: row.etag } : {}),
     ...(row.inputs ? { inputs: row.inputs } : {}),
     analyzedAt: toDate(row.analyzed_at),
+    ...(row.checked_at ? { checkedAt: toDate(row.checked_at) } : {}),
     problems: JSON.parse(row.problems),
   };
 }
@@ -68,10 +74,19 @@ export class DatabaseImageBasesStore implements ImageBasesStore {
         etag: record.etag ?? null,
         inputs: record.inputs ?? null,
         analyzed_at: record.analyzedAt,
+        checked_at: record.checkedAt ?? record.analyzedAt,
         problems: JSON.stringify(record.problems),
       })
       .onConflict('entity_ref')
       .merge();
+  }
+
+  async markChecked(entityRefs: string[], at: Date): Promise<void> {
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      await this.db('image_bases')
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .update({ checked_at: at });
+    }
   }
 
   async stamp(): Promise<string> {

@@ -87,12 +87,15 @@ describe('ImageBasesResolver (GitHub test server)', () => {
       },
     } as typeof reader;
     const store = DatabaseImageBasesStore.create({ client });
-    const make = () =>
+    const make = (
+      more: { rechecksPerPass?: number; clock?: () => Date } = {},
+    ) =>
       new ImageBasesResolver({
         urlReader,
         providers: readProvidersConfig(config),
         store,
         logger,
+        ...more,
       });
     return { make, reads, host, inFlight };
   }
@@ -235,6 +238,64 @@ describe('ImageBasesResolver (GitHub test server)', () => {
     );
     expect(reads).toHaveLength(12);
     expect(inFlight.most).toBe(4);
+  });
+
+  it('reads new entries at once and the others again in turn, those read longest ago first, whichever replica read them', async () => {
+    const { make, reads } = await setup();
+    let now = new Date('2026-12-07T10:00:00Z');
+    const clock = () => now;
+    const images = Array.from({ length: 6 }, (_, i) =>
+      imageEntity({
+        name: `web-${i}`,
+        registry: 'registry.example.com',
+        repository: `apps/web-${i}`,
+        platforms: ['linux/amd64'],
+        source: { repo: 'acme/web', dockerfile: 'Dockerfile', context: '.' },
+      }),
+    );
+    const withEtag = (from: number) =>
+      reads.slice(from).map(r => r.etag !== undefined);
+    const resolver = make({ rechecksPerPass: 2, clock });
+    // New: every one is read, whatever the number.
+    expect((await resolver.resolve(images)).analyzed).toHaveLength(6);
+    expect(reads).toHaveLength(6);
+
+    const pass = async (r: ImageBasesResolver, list = images) => {
+      now = new Date(now.getTime() + 60_000);
+      return r.resolve(list);
+    };
+    // Then two a pass, read longest ago first, each with its ETag (a 304).
+    expect((await pass(resolver)).unchanged).toEqual([
+      'image:default/web-0',
+      'image:default/web-1',
+    ]);
+    expect(withEtag(6)).toEqual([true, true]);
+    expect((await pass(resolver)).unchanged).toEqual([
+      'image:default/web-2',
+      'image:default/web-3',
+    ]);
+    // Another replica (a new resolver on the same database) goes on in turn.
+    const other = make({ rechecksPerPass: 2, clock });
+    expect((await pass(other)).unchanged).toEqual([
+      'image:default/web-4',
+      'image:default/web-5',
+    ]);
+    // A changed entry is read at once, beside the two in turn.
+    const changed = [...images];
+    changed[3] = imageEntity({
+      name: 'web-3',
+      registry: 'registry.example.com',
+      repository: 'apps/web-3',
+      platforms: ['linux/amd64'],
+      source: { repo: 'acme/web', dockerfile: 'Dockerfile', context: '.' },
+      buildArgs: { BASE: 'example.com/node' },
+    });
+    const summary = await pass(other, changed);
+    expect(summary.analyzed).toEqual(['image:default/web-3']);
+    expect(summary.unchanged).toEqual([
+      'image:default/web-0',
+      'image:default/web-1',
+    ]);
   });
 
   it.each(databases.eachSupportedId())(

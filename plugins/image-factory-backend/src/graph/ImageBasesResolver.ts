@@ -9,7 +9,7 @@ import { ProviderConfig } from '@image-factory/plugin-image-factory-node';
 import { createHash } from 'crypto';
 import { analyzeDockerfile } from '../analysis';
 import { mapLimit } from '../builds/mapLimit';
-import { ImageBasesStore } from '../database';
+import { ImageBasesRecord, ImageBasesStore } from '../database';
 import { ImageBases, ResolvedBase } from './types';
 
 /** Automatic platform ARGs: when a Dockerfile uses one, its bases may differ per platform. */
@@ -17,6 +17,9 @@ const PLATFORM_ARG = /\$\{?(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)\b/;
 
 /** How often a replica checks whether another one resolved bases. */
 const SYNC_INTERVAL_MS = 2_000;
+
+/** Default of how many Dockerfiles already read a pass reads again. */
+const RECHECKS_PER_PASS = 300;
 
 /** How many Dockerfiles a resolution reads at once. */
 const READ_CONCURRENCY = 4;
@@ -120,6 +123,12 @@ export class ImageBasesResolver {
       store: ImageBasesStore;
       logger: LoggerService;
       clock?: () => Date;
+      /**
+       * How many Dockerfiles already read a pass reads again, those read
+       * longest ago first (default 300); new and changed entries are read
+       * whatever their number.
+       */
+      rechecksPerPass?: number;
     },
   ) {}
 
@@ -276,15 +285,23 @@ export class ImageBasesResolver {
       image => image.spec.type !== 'external' && image.spec.source,
     );
     const present = sourced.map(image => stringifyEntityRef(image));
+    const due = this.dueForReading(
+      sourced.map((image, i) => ({ image, entityRef: present[i] })),
+      stored,
+    );
     // A few reads at a time: thousands of new images are read in minutes,
     // not hours, without a burst the source host would refuse.
     const outcomes = await mapLimit(
-      sourced.map((image, i) => ({ image, entityRef: present[i] })),
+      due,
       READ_CONCURRENCY,
       ({ image, entityRef }) =>
         this.resolveOne(image, entityRef, stored.get(entityRef)),
     );
-    outcomes.forEach((outcome, i) => summary[outcome].push(present[i]));
+    outcomes.forEach((outcome, i) => summary[outcome].push(due[i].entityRef));
+    await this.options.store.markChecked(
+      summary.unchanged,
+      this.options.clock?.() ?? new Date(),
+    );
     await this.options.store.retain(present);
     // What this resolver wrote is known here already: not read back.
     this.stamp = await this.options.store.stamp();
@@ -299,8 +316,65 @@ export class ImageBasesResolver {
       analyzed: summary.analyzed.length,
       unchanged: summary.unchanged.length,
       failed: summary.failed.length,
+      notReadThisPass: sourced.length - due.length,
     });
     return summary;
+  }
+
+  /**
+   * The images whose Dockerfile this pass reads: every new or changed entry
+   * (never read with its current URL, build args and platforms), then up to
+   * `rechecksPerPass` of the others, those with problems and then those read
+   * longest ago first. So at 10,000 images a pass costs a few hundred
+   * conditional requests, and each Dockerfile is still read again in turn.
+   */
+  private dueForReading(
+    images: Array<{ image: ImageEntityV1alpha1; entityRef: string }>,
+    stored: Map<string, ImageBasesRecord>,
+  ): Array<{ image: ImageEntityV1alpha1; entityRef: string }> {
+    const fresh: typeof images = [];
+    const read: Array<{
+      item: (typeof images)[number];
+      problems: boolean;
+      at: number;
+    }> = [];
+    for (const item of images) {
+      const record = stored.get(item.entityRef);
+      if (
+        !record ||
+        !this.cache.has(item.entityRef) ||
+        record.inputs !== this.readingOf(item.image)?.inputs
+      ) {
+        fresh.push(item);
+      } else {
+        read.push({
+          item,
+          problems: record.problems.length > 0,
+          at: (record.checkedAt ?? record.analyzedAt).getTime(),
+        });
+      }
+    }
+    read.sort((a, b) => Number(b.problems) - Number(a.problems) || a.at - b.at);
+    const rechecks = this.options.rechecksPerPass ?? RECHECKS_PER_PASS;
+    return [...fresh, ...read.slice(0, rechecks).map(r => r.item)];
+  }
+
+  /** Where an image's Dockerfile is read, and what its analysis depends on. */
+  private readingOf(
+    image: ImageEntityV1alpha1,
+  ): { url: string; inputs: string } | undefined {
+    const source = image.spec.source!;
+    const host = this.options.providers.find(
+      p => p.kind === 'source' && p.implementation === source.provider,
+    );
+    if (!host) return undefined;
+    const url = dockerfileUrl(host.endpoint, source);
+    const inputs = createHash('sha256')
+      .update(
+        JSON.stringify([url, image.spec.buildArgs ?? {}, image.spec.platforms]),
+      )
+      .digest('hex');
+    return { url, inputs };
   }
 
   private async resolveOne(
@@ -311,9 +385,7 @@ export class ImageBasesResolver {
     const source = image.spec.source!;
     const name = image.metadata.name;
     const now = this.options.clock?.() ?? new Date();
-    const host = this.options.providers.find(
-      p => p.kind === 'source' && p.implementation === source.provider,
-    );
+    const reading = this.readingOf(image);
     const keep = (problems: string[], clearBases = false) => {
       const before = this.cache.get(entityRef);
       const record: ImageBases = {
@@ -327,20 +399,17 @@ export class ImageBasesResolver {
         ...record,
         analyzedAt: now,
         bases: record.bases,
+        // What it was read with: read again in turn, not as a new entry.
+        ...(reading ? { inputs: reading.inputs } : {}),
       });
     };
-    if (!host) {
+    if (!reading) {
       await keep([
         `${name}: no source host of type ${source.provider} is configured (imageFactory.providers.sources)`,
       ]);
       return 'failed';
     }
-    const url = dockerfileUrl(host.endpoint, source);
-    const inputs = createHash('sha256')
-      .update(
-        JSON.stringify([url, image.spec.buildArgs ?? {}, image.spec.platforms]),
-      )
-      .digest('hex');
+    const { url, inputs } = reading;
     // The ETag only says the file is unchanged; changed build args or
     // platforms need a new analysis all the same.
     const etag =
