@@ -22,7 +22,7 @@ import { ImageFactoryEntitiesProcessor } from './processor/ImageFactoryEntitiesP
 import { ImageFactoryBuildsEntityProvider } from './provider/ImageFactoryBuildsEntityProvider';
 import { ImageFactoryWheelsEntityProvider } from './provider/ImageFactoryWheelsEntityProvider';
 import { ImageFactoryEntityProvider } from './provider/ImageFactoryEntityProvider';
-import { readBackend } from './provider/readBackend';
+import { backendReader } from './provider/readBackend';
 import { warnUnusedConfig } from './warnUnusedConfig';
 
 /**
@@ -60,32 +60,31 @@ export const catalogModuleImageFactory = createBackendModule({
       }) {
         catalog.addProcessor(new ImageFactoryEntitiesProcessor());
         await warnUnusedConfig({ config, logger, instanceMetadata });
-        const backend = { auth, discovery };
+        const readBackend = backendReader({ auth, discovery });
         // Data flows one way: the backend reads images.yaml and analyzes, the
         // catalog shows what it read.
         const provider = ImageFactoryEntityProvider.fromConfig(config, {
           logger,
           scheduler,
           imagesFile: () =>
-            readBackend('images-file', backend) as Promise<ImagesFileSnapshot>,
-          graph: () =>
-            readBackend('graph', backend) as Promise<DependencyGraphResponse>,
+            readBackend('images-file') as Promise<ImagesFileSnapshot>,
+          graph: () => readBackend('graph') as Promise<DependencyGraphResponse>,
           lifecycle: () =>
-            readBackend('lifecycle', backend) as Promise<LifecycleOverview>,
+            readBackend('lifecycle') as Promise<LifecycleOverview>,
         });
         catalog.addEntityProvider(provider);
         const builds = ImageFactoryBuildsEntityProvider.fromConfig(config, {
           logger,
           scheduler,
           artifacts: () =>
-            readBackend('artifacts', backend) as Promise<BuildArtifactList>,
+            readBackend('artifacts') as Promise<BuildArtifactList>,
         });
         catalog.addEntityProvider(builds);
         const wheels = ImageFactoryWheelsEntityProvider.fromConfig(config, {
           logger,
           scheduler,
           wheels: () =>
-            readBackend('refinery/wheels', backend) as Promise<{
+            readBackend('refinery/wheels') as Promise<{
               items: RefineryWheelSummary[];
             }>,
         });

@@ -220,6 +220,12 @@ export async function startFactoryAndCatalog(
     readImagesFile: () => scheduler.triggerTask('image-factory:images-file'),
     /** One scheduled refresh of the catalog provider. */
     refreshCatalog: () => scheduler.triggerTask('image-factory:refresh'),
+    /** A GET of the backend's API (`/api/image-factory/<path>`), as it answers. */
+    getBackend(apiPath: string, headers: Record<string, string> = {}) {
+      return fetch(`http://127.0.0.1:${port}/api/image-factory/${apiPath}`, {
+        headers,
+      });
+    },
     /** What the backend serves, read as any service would. */
     async snapshot(): Promise<ImagesFileSnapshot> {
       const response = await fetch(

@@ -140,6 +140,51 @@ describe('ImageFactoryEntityProvider, with the image-factory backend in the same
     ).toEqual(['Reading a Dockerfile failed']);
   });
 
+  it('answers a reader that has the current images, graph and stages with 304s, and the catalog then does nothing', async () => {
+    started = await startFactoryAndCatalog({
+      imagesYaml: `images:\n${entry('alpine')}`,
+    });
+    await started.readImagesFile();
+    const etags: Record<string, string> = {};
+    for (const path of ['images-file', 'graph', 'lifecycle']) {
+      const first = await started.getBackend(path);
+      expect(first.status).toBe(200);
+      etags[path] = first.headers.get('etag')!;
+      expect(etags[path]).toMatch(/^W\/"/);
+    }
+    // Read again: only the time of the read differs.
+    await fs.writeFile(started.file, `images:\n${entry('alpine')}`);
+    await started.readImagesFile();
+    for (const path of ['images-file', 'graph', 'lifecycle']) {
+      const again = await started.getBackend(path, {
+        'If-None-Match': etags[path],
+        // Else fetch asks for a full answer (no-cache), as the module does not.
+        'Cache-Control': 'max-age=0',
+      });
+      expect([path, again.status]).toEqual([path, 304]);
+    }
+    const before = started.connection.mutations.length;
+    await started.refreshCatalog();
+    expect(started.connection.mutations).toHaveLength(before);
+
+    // New content: a new answer, and the catalog gets it.
+    await fs.writeFile(
+      started.file,
+      `images:\n${entry('alpine')}${entry('nginx')}`,
+    );
+    await started.readImagesFile();
+    const changed = await started.getBackend('images-file', {
+      'If-None-Match': etags['images-file'],
+      'Cache-Control': 'max-age=0',
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etags['images-file']);
+    expect(refsOf(started.connection.catalog, 'Image')).toEqual([
+      'image:default/alpine',
+      'image:default/nginx',
+    ]);
+  });
+
   it('sends the catalog only what changed: one changed entry is a delta of that one entity', async () => {
     started = await startFactoryAndCatalog({
       imagesYaml: `images:\n${entry('alpine')}${entry('debian')}${entry(
@@ -417,6 +462,56 @@ describe('ImageFactoryEntityProvider', () => {
     } finally {
       clock.mockRestore();
     }
+  });
+
+  it('does nothing at all when the backend answers with what it answered last (its 304s)', async () => {
+    const snapshot = {
+      location: '/srv/images.yaml',
+      ok: true,
+      imageCount: 0,
+      issues: [],
+      revision: 'sha256:1',
+      images: [],
+      providers: [],
+      providerOwner: 'group:default/platform-team',
+    } as unknown as ImagesFileSnapshot;
+    const graph = {
+      nodes: [],
+      edges: [],
+      cycles: [],
+      problems: [],
+      sourceProblems: [],
+    };
+    let answer = () => snapshot;
+    const logger = new RecordingLogger();
+    const provider = ImageFactoryEntityProvider.fromConfig(
+      new ConfigReader({}),
+      {
+        logger,
+        schedule: { run: async () => {} },
+        imagesFile: async () => answer(),
+        graph: async () => graph,
+      },
+    );
+    const connection = new RecordingConnection();
+    await provider.connect(connection);
+    const compared = () =>
+      logger
+        .at('debug')
+        .filter(r => r.message === 'Image Factory entities changed').length;
+
+    await provider.refresh();
+    await provider.refresh();
+    await provider.refresh();
+    // One full mutation; the same answers again are not even compared.
+    expect(connection.mutations.map(m => m.type)).toEqual(['full']);
+    expect(compared()).toBe(0);
+
+    // An equal answer that is not the same (a 200 with the same content) is.
+    answer = () => ({ ...snapshot });
+    await provider.refresh();
+    expect(compared()).toBe(1);
+    expect(connection.mutations).toHaveLength(1);
   });
 
   it('needs a scheduler or a schedule', () => {

@@ -66,6 +66,8 @@ export class ImageFactoryEntityProvider implements EntityProvider {
   private sinceFull = 0;
   /** The refresh running now: refreshes run one at a time (see refresh). */
   private running: Promise<void> = Promise.resolve();
+  /** The backend's answers the last mutation was made of. */
+  private lastInputs?: unknown[];
   /** Since when refreshes wait for the bases of new images (Date.now()), and whether they gave up. */
   private waiting?: { since: number; gaveUp: boolean };
 
@@ -178,20 +180,29 @@ export class ImageFactoryEntityProvider implements EntityProvider {
           endpoint: p.spec.endpoint,
         })),
       );
-      const withBases = await this.imagesWithGraph(
-        snapshot.images,
-        snapshot.providerOwner,
-        logger,
-      );
-      if (this.waitForBases(withBases.basesUnknown, logger)) return;
+      // Read first: answers the backend did not change (304) are the same
+      // objects as last time, and then there is nothing to do.
+      const graph = await this.readGraph(logger);
+      const lifecycle = await this.readLifecycle(logger);
+      const inputs = [snapshot, graph, lifecycle];
+      if (this.unchanged(inputs)) {
+        this.sinceFull += 1;
+        return;
+      }
+      const basesUnknown = graph?.nodes.filter(n => n.basesUnknown).length;
+      if (this.waitForBases(basesUnknown ?? 0, logger)) return;
+      const withBases = graph
+        ? withGraph(snapshot.images, graph, snapshot.providerOwner)
+        : snapshot.images;
       const images = (
-        await this.imagesWithStages(withBases.images, logger)
+        lifecycle ? withStageAnnotations(withBases, lifecycle) : withBases
       ).map(e => withSourceLinks(e, links, snapshot.location));
       await this.applyChanges(
         [...images, ...snapshot.providers],
         locationKey,
         logger,
       );
+      this.lastInputs = inputs;
     } else {
       // No good read by the backend yet: a full mutation would remove the
       // images the catalog still has from before, so only the Provider
@@ -289,44 +300,53 @@ export class ImageFactoryEntityProvider implements EntityProvider {
     }
   }
 
-  /** Adds the stage state; without it (backend unreadable) images go as they are. */
-  private async imagesWithStages(
-    images: Entity[],
+  /**
+   * Whether the backend's answers are those the last mutation was made of
+   * (the same objects: the reader got 304s), with nothing else due: no wait
+   * for bases under way and no full mutation due.
+   */
+  private unchanged(inputs: unknown[]): boolean {
+    const last = this.lastInputs;
+    return (
+      this.applied !== undefined &&
+      this.waiting === undefined &&
+      last !== undefined &&
+      this.sinceFull + 1 < FULL_MUTATION_EVERY &&
+      inputs.every((input, i) => input === last[i])
+    );
+  }
+
+  /** The stage states; without them (backend unreadable) images go as they are. */
+  private async readLifecycle(
     logger: LoggerService,
-  ): Promise<Entity[]> {
-    if (!this.options.lifecycle) return images;
+  ): Promise<LifecycleOverview | undefined> {
+    if (!this.options.lifecycle) return undefined;
     try {
-      return withStageAnnotations(images, await this.options.lifecycle());
+      return await this.options.lifecycle();
     } catch (error) {
       assertError(error);
       logger.warn('Image Factory stage states unavailable', {
         error: error.message,
       });
-      return images;
+      return undefined;
     }
   }
 
   /**
-   * Adds dependsOn and the discovered bases from the backend's graph; without
-   * the graph, the images go out without them. Also says how many images the
-   * graph does not know the bases of yet.
+   * The backend's graph, for dependsOn, the discovered bases and the images
+   * whose bases are not known yet; without it, images go without them.
    */
-  private async imagesWithGraph(
-    images: Entity[],
-    owner: string,
+  private async readGraph(
     logger: LoggerService,
-  ): Promise<{ images: Entity[]; basesUnknown: number }> {
-    if (!this.options.graph) return { images, basesUnknown: 0 };
+  ): Promise<DependencyGraphResponse | undefined> {
+    if (!this.options.graph) return undefined;
     try {
       const graph = await this.options.graph();
       if (this.graphFailing) {
         logger.info('Image Factory dependency graph is readable again');
       }
       this.graphFailing = false;
-      return {
-        images: withGraph(images, graph, owner),
-        basesUnknown: graph.nodes.filter(n => n.basesUnknown).length,
-      };
+      return graph;
     } catch (error) {
       assertError(error);
       if (!this.graphFailing) {
@@ -336,7 +356,7 @@ export class ImageFactoryEntityProvider implements EntityProvider {
         );
       }
       this.graphFailing = true;
-      return { images, basesUnknown: 0 };
+      return undefined;
     }
   }
 

@@ -15,6 +15,7 @@ import {
   ImagesFileProblemLogger,
   ProviderConfig,
   providerToEntity,
+  ImageEntitiesReadResult,
   readImageEntities,
   resolveImagesLocation,
 } from '@image-factory/plugin-image-factory-node';
@@ -32,6 +33,8 @@ export class ImagesFileWatcher {
   private images: ImageEntityV1alpha1[] = [];
   /** The revision of `images`; undefined until a read succeeded. */
   private revision?: string;
+  /** The last read's result, handed to the next read. */
+  private lastRead?: ImageEntitiesReadResult;
   /** The revision whose images were last written to the store. */
   private syncedRevision?: string;
   private status: ImagesFileStatus;
@@ -133,7 +136,10 @@ export class ImagesFileWatcher {
       location: this.options.location,
       urlReader: this.options.urlReader,
       providers: this.options.providers,
+      // The same content is not parsed again: its entities stay the same objects.
+      previous: this.lastRead,
     });
+    this.lastRead = result;
     this.problems.report(result);
     const previousRevision = this.revision;
     if (!result.error) {

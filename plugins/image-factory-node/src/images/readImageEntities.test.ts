@@ -227,6 +227,27 @@ describe('readImageEntities', () => {
     expect((await read()).revision).not.toBe(first.revision);
   });
 
+  it('does not parse the same content again: given the last result, it gives it back as it is', async () => {
+    const url = 'https://github.com/acme/factory-config/blob/main/images.yaml';
+    const text = await fs.readFile(EXAMPLES, 'utf8');
+    const reader = new InMemoryUrlReader().set(url, text);
+    const read = (previous?: Awaited<ReturnType<typeof readImageEntities>>) =>
+      readImageEntities({
+        location: url,
+        urlReader: reader,
+        providers,
+        previous,
+      });
+
+    const first = await read();
+    expect(await read(first)).toBe(first);
+    reader.set(url, `${text}\n# changed\n`);
+    const changed = await read(first);
+    expect(changed).not.toBe(first);
+    expect(changed.entities).toHaveLength(first.entities.length);
+    expect(changed.revision).not.toBe(first.revision);
+  });
+
   it('reports an unreadable URL in error, naming it', async () => {
     const url = 'https://github.com/acme/factory-config/blob/main/gone.yaml';
 
