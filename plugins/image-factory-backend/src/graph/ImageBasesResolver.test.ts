@@ -110,6 +110,19 @@ describe('ImageBasesResolver (GitHub test server)', () => {
       buildArgs,
     });
 
+  /** `count` images web-0, web-1, … built from acme/web's Dockerfile. */
+  const webImages = (count: number, buildArgs?: Record<string, string>) =>
+    Array.from({ length: count }, (_, i) =>
+      imageEntity({
+        name: `web-${i}`,
+        registry: 'registry.example.com',
+        repository: `apps/web-${i}`,
+        platforms: ['linux/amd64'],
+        source: { repo: 'acme/web', dockerfile: 'Dockerfile', context: '.' },
+        buildArgs,
+      }),
+    );
+
   it('finds every base of a multi-stage Dockerfile, ARGs substituted, and keeps them across restarts', async () => {
     const { make, reads, host } = await setup();
     const resolver = make();
@@ -223,15 +236,7 @@ describe('ImageBasesResolver (GitHub test server)', () => {
   it('reads a few Dockerfiles at a time, and reports them in the order of images.yaml', async () => {
     const { make, reads, inFlight } = await setup();
     const resolver = make();
-    const images = Array.from({ length: 12 }, (_, i) =>
-      imageEntity({
-        name: `web-${i}`,
-        registry: 'registry.example.com',
-        repository: `apps/web-${i}`,
-        platforms: ['linux/amd64'],
-        source: { repo: 'acme/web', dockerfile: 'Dockerfile', context: '.' },
-      }),
-    );
+    const images = webImages(12);
     const summary = await resolver.resolve(images);
     expect(summary.analyzed).toEqual(
       images.map((_, i) => `image:default/web-${i}`),
@@ -244,15 +249,7 @@ describe('ImageBasesResolver (GitHub test server)', () => {
     const { make, reads } = await setup();
     let now = new Date('2026-12-07T10:00:00Z');
     const clock = () => now;
-    const images = Array.from({ length: 6 }, (_, i) =>
-      imageEntity({
-        name: `web-${i}`,
-        registry: 'registry.example.com',
-        repository: `apps/web-${i}`,
-        platforms: ['linux/amd64'],
-        source: { repo: 'acme/web', dockerfile: 'Dockerfile', context: '.' },
-      }),
-    );
+    const images = webImages(6);
     const withEtag = (from: number) =>
       reads.slice(from).map(r => r.etag !== undefined);
     const resolver = make({ rechecksPerPass: 2, clock });
@@ -282,14 +279,7 @@ describe('ImageBasesResolver (GitHub test server)', () => {
     ]);
     // A changed entry is read at once, beside the two in turn.
     const changed = [...images];
-    changed[3] = imageEntity({
-      name: 'web-3',
-      registry: 'registry.example.com',
-      repository: 'apps/web-3',
-      platforms: ['linux/amd64'],
-      source: { repo: 'acme/web', dockerfile: 'Dockerfile', context: '.' },
-      buildArgs: { BASE: 'example.com/node' },
-    });
+    changed[3] = webImages(4, { BASE: 'example.com/node' })[3];
     const summary = await pass(other, changed);
     expect(summary.analyzed).toEqual(['image:default/web-3']);
     expect(summary.unchanged).toEqual([
