@@ -175,6 +175,8 @@ export class ImageBasesResolver {
    */
   private async sync(): Promise<void> {
     const { store } = this.options;
+    // A resolution running here is the one writing: nothing to learn.
+    if (this.loaded && this.resolving > 0) return;
     // The stamp first: a write after it makes the next check read again.
     const stamp = await store.stamp();
     if (stamp === this.stamp) return;
@@ -189,13 +191,10 @@ export class ImageBasesResolver {
         analyzedAt: r.analyzedAt,
       });
     }
-    // A resolution running here writes its records as it goes.
-    if (this.resolving === 0) {
-      for (const entityRef of [...this.cache.keys()]) {
-        if (!present.has(entityRef)) {
-          this.cache.delete(entityRef);
-          this.changes++;
-        }
+    for (const entityRef of [...this.cache.keys()]) {
+      if (!present.has(entityRef)) {
+        this.cache.delete(entityRef);
+        this.changes++;
       }
     }
     this.stamp = stamp;
