@@ -3,7 +3,6 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
-import { assertError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -87,6 +86,7 @@ import {
   WheelPublisher,
 } from './refinery';
 import { ImagesFileWatcher } from './sources';
+import { triggerUnlessRunning } from './triggerUnlessRunning';
 import {
   BaseImageTracker,
   DigestWatcher,
@@ -260,15 +260,8 @@ export const imageFactoryPlugin = createBackendPlugin({
         await deps.events.subscribe({
           id: 'image-factory-image-bases',
           topics: [IMAGES_FILE_CHANGED_TOPIC],
-          onEvent: async () => {
-            try {
-              await scheduler.triggerTask(RESOLVE_BASES_TASK);
-            } catch (e) {
-              assertError(e);
-              // Already running: it reads the new revision before it ends.
-              if (e.name !== 'ConflictError') throw e;
-            }
-          },
+          // Already running: it reads the new revision before it ends.
+          onEvent: () => triggerUnlessRunning(scheduler, RESOLVE_BASES_TASK),
         });
         const digestStore = trackingConfig.enabled
           ? DatabaseDigestStore.create({ client })
@@ -493,15 +486,9 @@ export const imageFactoryPlugin = createBackendPlugin({
               IMAGES_FILE_CHANGED_TOPIC,
               GRAPH_CHANGED_TOPIC,
             ],
-            onEvent: async () => {
-              try {
-                await scheduler.triggerTask('image-factory:rebuild-planner');
-              } catch (e) {
-                assertError(e);
-                // Already running: the next pass sees the build anyway.
-                if (e.name !== 'ConflictError') throw e;
-              }
-            },
+            // Already running: the next pass sees the build anyway.
+            onEvent: () =>
+              triggerUnlessRunning(scheduler, 'image-factory:rebuild-planner'),
           });
         }
 
