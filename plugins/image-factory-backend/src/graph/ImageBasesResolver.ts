@@ -15,6 +15,16 @@ import { ImageBases, ResolvedBase } from './types';
 /** Automatic platform ARGs: when a Dockerfile uses one, its bases may differ per platform. */
 const PLATFORM_ARG = /\$\{?(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)\b/;
 
+/** Where an image's Dockerfile is read, and a hash of what its analysis depends on. */
+type Reading = { url: string; inputs: string };
+
+/** An image a pass may read, with its reading (none without a source host). */
+type ReadItem = {
+  image: ImageEntityV1alpha1;
+  entityRef: string;
+  reading: Reading | undefined;
+};
+
 /** How often a replica checks whether another one resolved bases. */
 const SYNC_INTERVAL_MS = 2_000;
 
@@ -284,8 +294,13 @@ export class ImageBasesResolver {
       image => image.spec.type !== 'external' && image.spec.source,
     );
     const present = sourced.map(image => stringifyEntityRef(image));
+    // Where each Dockerfile is read and what its analysis depends on, once.
     const due = this.dueForReading(
-      sourced.map((image, i) => ({ image, entityRef: present[i] })),
+      sourced.map((image, i) => ({
+        image,
+        entityRef: present[i],
+        reading: this.readingOf(image),
+      })),
       stored,
     );
     // A few reads at a time: thousands of new images are read in minutes,
@@ -293,8 +308,8 @@ export class ImageBasesResolver {
     const outcomes = await mapLimit(
       due,
       READ_CONCURRENCY,
-      ({ image, entityRef }) =>
-        this.resolveOne(image, entityRef, stored.get(entityRef)),
+      ({ image, entityRef, reading }) =>
+        this.resolveOne(image, entityRef, stored.get(entityRef), reading),
     );
     outcomes.forEach((outcome, i) => summary[outcome].push(due[i].entityRef));
     await this.options.store.markChecked(
@@ -328,9 +343,9 @@ export class ImageBasesResolver {
    * conditional requests, and each Dockerfile is still read again in turn.
    */
   private dueForReading(
-    images: Array<{ image: ImageEntityV1alpha1; entityRef: string }>,
+    images: ReadItem[],
     stored: Map<string, ImageBasesRecord>,
-  ): Array<{ image: ImageEntityV1alpha1; entityRef: string }> {
+  ): ReadItem[] {
     const fresh: typeof images = [];
     const read: Array<{
       item: (typeof images)[number];
@@ -342,7 +357,7 @@ export class ImageBasesResolver {
       if (
         !record ||
         !this.cache.has(item.entityRef) ||
-        record.inputs !== this.readingOf(item.image)?.inputs
+        record.inputs !== item.reading?.inputs
       ) {
         fresh.push(item);
       } else {
@@ -359,9 +374,7 @@ export class ImageBasesResolver {
   }
 
   /** Where an image's Dockerfile is read, and what its analysis depends on. */
-  private readingOf(
-    image: ImageEntityV1alpha1,
-  ): { url: string; inputs: string } | undefined {
+  private readingOf(image: ImageEntityV1alpha1): Reading | undefined {
     const source = image.spec.source!;
     const host = this.options.providers.find(
       p => p.kind === 'source' && p.implementation === source.provider,
@@ -380,11 +393,11 @@ export class ImageBasesResolver {
     image: ImageEntityV1alpha1,
     entityRef: string,
     previous: { etag?: string; inputs?: string } | undefined,
+    reading: Reading | undefined,
   ): Promise<keyof ResolveSummary> {
     const source = image.spec.source!;
     const name = image.metadata.name;
     const now = this.options.clock?.() ?? new Date();
-    const reading = this.readingOf(image);
     const keep = (problems: string[], clearBases = false) => {
       const before = this.cache.get(entityRef);
       const record: ImageBases = {
