@@ -142,6 +142,59 @@ describe('DatabaseDigestStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'confirms a digest seen again only while it is the current one, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const index = {
+        digest: digest('a'),
+        platforms: [
+          { platform: 'linux/amd64', digest: digest('1') },
+          { platform: 'linux/s390x', digest: digest('2') },
+        ],
+      };
+      // Nothing observed yet: nothing to confirm, nothing written.
+      expect(await store.confirmCurrent(NODE, digest('a'), t1)).toBe(false);
+      expect(await store.getCurrent(NODE)).toBeUndefined();
+
+      await store.recordObservation(NODE, index, t1);
+      await store.recordObservation(
+        ALPINE,
+        { digest: digest('c'), platforms: [] },
+        t1,
+      );
+      expect(await store.confirmCurrent(NODE, digest('a'), t2)).toBe(true);
+      const seen = { firstSeenAt: t1, lastSeenAt: t2 };
+      expect(await store.getCurrent(NODE)).toEqual({
+        reference: NODE,
+        digest: { platform: '', digest: digest('a'), ...seen },
+        platforms: [
+          { platform: 'linux/amd64', digest: digest('1'), ...seen },
+          { platform: 'linux/s390x', digest: digest('2'), ...seen },
+        ],
+      });
+      // Another reference's rows are not touched.
+      expect((await store.getCurrent(ALPINE))?.digest.lastSeenAt).toEqual(t1);
+
+      // Another digest (a change the caller must record in full), or one
+      // that was current before: false, and the current rows keep their time.
+      expect(await store.confirmCurrent(NODE, digest('b'), t3)).toBe(false);
+      await store.recordObservation(
+        NODE,
+        { ...index, digest: digest('b') },
+        t3,
+      );
+      expect(await store.confirmCurrent(NODE, digest('a'), t4)).toBe(false);
+      expect(await store.getCurrent(NODE)).toMatchObject({
+        digest: { digest: digest('b'), lastSeenAt: t3 },
+      });
+      expect((await store.getHistory(NODE, 5)).digests).toMatchObject([
+        { digest: digest('b'), lastSeenAt: t3 },
+        { digest: digest('a'), lastSeenAt: t2 },
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps the first-seen time per digest and reports changed platforms on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

@@ -54,21 +54,8 @@ export async function checkReference(
   let rateLimit = head.rateLimit;
   if (rateLimit) await budgets.recordReported(due.registry, rateLimit, now);
   let result: TrackingCheckResult = 'unchanged';
-  const current = await store.getCurrent(due.reference);
-  if (current?.digest.digest === head.digest) {
-    // Unchanged: no GET; the known platforms are confirmed as seen now.
-    await store.recordObservation(
-      due.reference,
-      {
-        digest: head.digest,
-        platforms: current.platforms.map(p => ({
-          platform: p.platform,
-          digest: p.digest,
-        })),
-      },
-      now,
-    );
-  } else {
+  // Unchanged: no GET; the known digests are confirmed as seen now.
+  if (!(await store.confirmCurrent(due.reference, head.digest, now))) {
     if (rateLimit?.remaining === 0) {
       // A GET now would be refused (Docker Hub counts GETs, not HEADs);
       // the reference is checked again, HEAD and GET, after the reset.
