@@ -47,20 +47,31 @@
  *      10k: a factory serving 10,000 images), the passes process's RSS once
  *      the database is open, its V8 heap live after the passes (a full GC
  *      once the peak is read) with the heap's limit, and the database's
- *      size. Why two processes: better-sqlite3 frees a prepared statement
- *      (knex prepares one per query) only once V8 has collected its wrapper
- *      *and* the event loop has turned (Node-API runs those finalizers from
- *      the loop; a forced GC alone frees nothing), and glibc keeps what was
- *      freed (reused, not returned). A loop of awaited queries that never
- *      yields keeps every statement: recording 10,000 builds so (about 40,000
- *      queries) took the old single-process run to 1.6 GB, none of it the
- *      passes'. The setup yields every 100 images, as a backend does between
- *      requests. What remains of the passes' peak is mostly V8 heap that
- *      Node's default limit (from the machine's memory) lets garbage fill
- *      before it collects: the live heap is a fraction of it.
+ *      size. The passes run twice per scale: with Node's default heap (from
+ *      this machine's 24 GiB: a 4 GB limit and 64 MB semi-spaces, which
+ *      garbage may fill before V8 collects it) and in a heap sized as in a
+ *      container (--max-old-space-size=256 --max-semi-space-size=8): its
+ *      peak and its timings beside the default's say what the passes need.
+ *      Why two processes for setup and passes: better-sqlite3 frees a
+ *      prepared statement (knex prepares one per query) only once V8 has
+ *      collected its wrapper *and* the event loop has turned (Node-API runs
+ *      those finalizers from the loop; a forced GC alone frees nothing), and
+ *      glibc keeps what was freed (reused, not returned). A loop of awaited
+ *      queries that never yields keeps every statement: recording 10,000
+ *      builds so (about 40,000 queries) took the old single-process run to
+ *      1.6 GB, none of it the passes'. The setup yields every 100 images, as
+ *      a backend does between requests. Measured while reading the peak
+ *      (BENCH_TRACE=1 --trace-gc): each registry request through Node's
+ *      fetch (undici) leaves about 37 KB that survives the young
+ *      generation's collections and waits in the old space for a full one
+ *      (node:http leaves none), so a tracking pass of 1,500 HEADs adds about
+ *      55 MB of garbage to the old space.
+ * BENCH_TRACE=1 prints each process's memory at each phase on stderr
+ * (BENCH_TRACE=gc: after a full collection, i.e. the live heap, which moves
+ * the peak); BENCH_HEAP_PROFILE=<dir> writes a sampling heap profile of
+ * each phase's allocations, collected ones included (open in DevTools).
  * Each figure is printed at 1k and 10k with the ratio 10k/1k. Speed is only
- * printed here, never asserted in tests. BENCH_TRACE=1 prints each
- * process's memory at each phase on stderr.
+ * printed here, never asserted in tests.
  * Needs docker-registry (Debian package `docker-registry`, which the test
  * setup installs when run as root).
  */
@@ -105,17 +116,35 @@ type Proxy = Awaited<ReturnType<typeof startCountingProxy>>;
 
 /** What one scale measured: its setup's figures and its passes'. */
 type Figures = Omit<SetupFigures, 'peakRss'> &
-  Omit<PassFigures, 'peakRss'> & { setupPeakRss: number; peakRss: number };
+  Omit<PassFigures, 'peakRss'> & {
+    setupPeakRss: number;
+    peakRss: number;
+    /** The same passes in a process whose heap is sized as in a container. */
+    contained: PassFigures;
+  };
+
+/**
+ * V8 sizes its heap from the machine's memory (here 24 GiB: a 4 GB limit,
+ * 64 MB semi-spaces) and lets garbage grow it to several times what is
+ * live before a full collection. A backend in a container gets a heap
+ * sized to it; the passes run once more so, to show what they need.
+ */
+const CONTAINED_HEAP = ['--max-old-space-size=256', '--max-semi-space-size=8'];
 
 /**
  * Runs `request` in a child process (bench/tracking/child.ts) and returns
  * what it sent back; the child takes the proxy's counts through IPC.
  */
-function runChild<T>(request: ChildRequest, proxy: Proxy): Promise<T> {
+function runChild<T>(
+  request: ChildRequest,
+  proxy: Proxy,
+  extraExecArgv: string[] = [],
+): Promise<T> {
   return new Promise((resolve, reject) => {
     // The parent's execArgv carries the TypeScript transform.
     const child = fork(path.join(__dirname, 'tracking', 'child.ts'), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...extraExecArgv],
     });
     let result: { value: T } | undefined;
     let failure: string | undefined;
@@ -162,12 +191,19 @@ async function runScale(
     { ...base, role: 'passes', setup },
     proxy,
   );
+  // The passes leave the registry as the setup did: the same again.
+  const contained = await runChild<PassFigures>(
+    { ...base, role: 'passes', setup },
+    proxy,
+    CONTAINED_HEAP,
+  );
   return {
     ...setup,
     ...passes,
     tracking: [...setup.tracking, ...passes.tracking],
     setupPeakRss: setup.peakRss,
     peakRss: passes.peakRss,
+    contained,
   };
 }
 
@@ -288,6 +324,25 @@ async function main() {
       `${mb(small.liveHeap)}, ${mb(small.heapLimit)}`,
       `${mb(large.liveHeap)}, ${mb(large.heapLimit)}`,
     );
+    row(
+      `  the same passes, heap sized as in a container (${CONTAINED_HEAP.join(
+        ' ',
+      )}): peak`,
+      mb(small.contained.peakRss),
+      mb(large.contained.peakRss),
+      large.contained.peakRss / small.contained.peakRss,
+    );
+    const contained = (label: string, pick: (f: PassFigures) => number) =>
+      row(
+        `    ${label}: default heap, contained`,
+        `${ms(pick(small))}, ${ms(pick(small.contained))}`,
+        `${ms(pick(large))}, ${ms(pick(large.contained))}`,
+      );
+    contained('nothing changed', f => f.quietMs);
+    contained(`base used by ${BIG} images changed`, f => f.bigMs);
+    contained('first pass of a new planner', f => f.restartMs);
+    contained('GET /graph, again', f => f.graphMs);
+    contained('status, again', f => f.statusMs);
     row(
       '  the database (SQLite, in memory in both processes)',
       mb(small.databaseBytes),

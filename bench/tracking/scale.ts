@@ -21,6 +21,8 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { randomUUID } from 'crypto';
 import express from 'express';
+import { Session } from 'inspector';
+import path from 'path';
 import { readFileSync, writeFileSync } from 'fs';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
@@ -113,13 +115,66 @@ export const peakRss = () => process.resourceUsage().maxRSS * 1024;
  */
 const turn = () => new Promise(resolve => setImmediate(resolve));
 
+/** A full collection, without starting Node with --expose-gc. */
+const collectGarbage = () => {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+};
+
+/**
+ * With BENCH_HEAP_PROFILE=<dir>: V8's sampling heap profiler, counting what
+ * was collected too, written per phase as `<dir>/<scale>-<n>-<phase>.heapprofile`.
+ */
+async function startPhaseProfiles(label: string) {
+  const dir = process.env.BENCH_HEAP_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
+  const start = () =>
+    post('HeapProfiler.startSampling', {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  await start();
+  let n = 0;
+  return {
+    async write(phase: string) {
+      const { profile } = await post('HeapProfiler.stopSampling');
+      n += 1;
+      writeFileSync(
+        path.join(
+          dir,
+          `${label}-${n}-${phase.replace(/\W+/g, '-')}.heapprofile`,
+        ),
+        JSON.stringify(profile),
+      );
+      await start();
+    },
+  };
+}
+
 /** The objects of a factory serving `scale` on `knex`, as the plugin wires them. */
 async function world(options: ScaleOptions, knex: Knex, start: Date) {
   const { scale, registryHost, proxyHost } = options;
-  /** With BENCH_TRACE set, the memory at each phase, on stderr. */
+  /**
+   * With BENCH_TRACE set, the memory at each phase, on stderr
+   * (BENCH_TRACE=gc: after a full collection, so the live heap, which moves
+   * the peak); with BENCH_HEAP_PROFILE=<dir>, a sampling heap profile of
+   * what each phase allocated, collected or not (open it in DevTools).
+   */
   const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
-  const phase = (label: string) => {
+  const profiler = await startPhaseProfiles(scale.label);
+  const phase = async (label: string) => {
+    await profiler?.write(label);
     if (!process.env.BENCH_TRACE) return;
+    if (process.env.BENCH_TRACE === 'gc') collectGarbage();
     const m = process.memoryUsage();
     process.stderr.write(
       `${scale.label} ${label}: rss ${mb(m.rss)}, heap ${mb(
@@ -345,20 +400,20 @@ export async function runSetup(options: ScaleOptions): Promise<SetupFigures> {
   });
   try {
     const w = await world(options, knex, new Date('2026-11-02T00:00:00Z'));
-    w.phase('start');
+    await w.phase('start');
     const [, pushMs] = await time(() =>
       pool(w.bases, 8, b => w.pushBase(b, 'r1')),
     );
-    w.phase('pushed');
+    await w.phase('pushed');
     await w.storeAnalyses();
-    w.phase('analyses stored');
+    await w.phase('analyses stored');
     await w.resolver.load();
     const uniqueRefs = w.graph.baseUsage().size;
 
     // 1. Tracking: first pass, then one with nothing changed.
     await w.track('first pass (every digest new)');
     await w.track('nothing changed');
-    w.phase('tracked');
+    await w.phase('tracked');
 
     // Peer: one HEAD per image, however many images share a base.
     let naive: SetupFigures['naive'];
@@ -382,7 +437,7 @@ export async function runSetup(options: ScaleOptions): Promise<SetupFigures> {
         if (i % 100 === 99) await turn();
       }
     });
-    w.phase('builds recorded');
+    await w.phase('builds recorded');
     // The builds are in the ledger from before: the planner starts an hour later.
     w.advance(HOUR);
 
@@ -439,7 +494,7 @@ export async function runPasses(
     for (const [b, pushed] of setup.children) w.children.set(b, pushed);
     await w.resolver.load();
     w.graph.baseUsage(); // as the setup's tracking passes left it
-    w.phase('loaded');
+    await w.phase('loaded');
     const loadedRss = process.memoryUsage().rss;
 
     const plans = DatabaseRebuildPlanStore.create({ client: knex });
@@ -472,7 +527,7 @@ export async function runPasses(
 
     // 2. Planning. A new planner's first pass plans every image.
     const [, restartMs] = await plan();
-    w.phase('first planning pass');
+    await w.phase('first planning pass');
     const quiet: number[] = [];
     for (let n = 0; n < 5; n++) {
       w.advance(60_000);
@@ -481,7 +536,7 @@ export async function runPasses(
       quiet.push(ms);
     }
 
-    w.phase('quiet passes');
+    await w.phase('quiet passes');
     await w.pushBase(1, 'r2');
     await w.track(`base used by ${SMALL} images changed`);
     const [smallPlans, smallMs] = await plan();
@@ -497,7 +552,7 @@ export async function runPasses(
     const [bigPlans, bigMs] = await plan();
     const bigPlatforms = [...new Set(bigPlans.flatMap(p => p.platforms))];
 
-    w.phase('500 pass');
+    await w.phase('500 pass');
     // A restart with those plans open: a full pass again.
     planner = newPlanner();
     w.advance(60_000);
@@ -508,13 +563,13 @@ export async function runPasses(
       snapshot.graph.predictCascade(w.baseRef(0)),
     );
 
-    w.phase('restart pass');
+    await w.phase('restart pass');
     // The last tracking pass: N more bases changed.
     const changed = w.bases.slice(2, 2 + CHANGED);
     await pool(changed, 8, b => w.pushBase(b, 'r2'));
     await w.track(`${CHANGED} other bases changed`);
 
-    w.phase('last tracking');
+    await w.phase('last tracking');
     // 3. The status page and GET /graph, first after that change, then again.
     const app = express();
     app.use(
@@ -553,13 +608,16 @@ export async function runPasses(
       statusTimes.push((await time(status))[1]);
     }
 
-    w.phase('status and graph');
+    await w.phase('status and graph');
     const passesPeakRss = peakRss();
     // What the passes keep: the heap after a full collection (after the peak
     // was read, so that it does not lower it).
-    v8.setFlagsFromString('--expose-gc');
-    (vm.runInNewContext('gc') as () => void)();
+    collectGarbage();
     await turn();
+    const liveHeap = process.memoryUsage().heapUsed;
+    // The registry back as the setup left it, for another passes process
+    // on the same setup (bench/tracking.ts runs one with a smaller heap).
+    for (const b of [0, 1, ...changed]) await w.pushBase(b, 'r1');
     return {
       tracking: w.tracking,
       restartMs,
@@ -579,7 +637,7 @@ export async function runPasses(
       statusMs: median(statusTimes),
       statusBytes,
       loadedRss,
-      liveHeap: process.memoryUsage().heapUsed,
+      liveHeap,
       heapLimit: v8.getHeapStatistics().heap_size_limit,
       peakRss: passesPeakRss,
     };
