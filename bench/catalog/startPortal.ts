@@ -34,6 +34,16 @@ export const PROCESSING_INTERVAL_SECONDS = Number(
   process.env.BENCH_PROCESSING_INTERVAL ?? 100,
 );
 
+/**
+ * BENCH_NO_REGISTRY_PROVIDER=1 leaves out the registry Provider, and with it
+ * the one `providedBy` target (and its 10,000 inverse `providerOf`
+ * relations, which the catalog stitches again as Images arrive) that every
+ * Image shares: the hub's cost, measured apart.
+ */
+const registries = process.env.BENCH_NO_REGISTRY_PROVIDER
+  ? {}
+  : { registries: { local: { type: 'oci', host: 'localhost:5000' } } };
+
 const DOCKERFILE = /\/images\/image-(\d+)\/Dockerfile$/;
 
 /** A source host that answers with the generated Dockerfiles (and ETags). */
@@ -115,7 +125,7 @@ export async function startPortal(options: {
                   host: 'unix:///tmp/bench-catalog-no-docker.sock',
                 },
               },
-              registries: { local: { type: 'oci', host: 'localhost:5000' } },
+              ...registries,
             },
           },
         },
