@@ -48,6 +48,7 @@ import {
   DatabaseImageBasesStore,
   DatabaseImagesStore,
   DatabaseRegistryBudgetStore,
+  isPostgres,
   migrateDatabase,
   SqliteReplicaGuard,
 } from './database';
@@ -85,7 +86,7 @@ import {
   WheelFileStore,
   WheelPublisher,
 } from './refinery';
-import { ImagesFileWatcher } from './sources';
+import { followImagesFileWrites, ImagesFileWatcher } from './sources';
 import { triggerUnlessRunning } from './triggerUnlessRunning';
 import {
   BaseImageTracker,
@@ -226,6 +227,15 @@ export const imageFactoryPlugin = createBackendPlugin({
             scope: source.schedule.scope ?? 'local',
           }),
         );
+        // And reads it again within seconds of another replica's new read
+        // (SQLite serves one backend: nothing to follow).
+        if (isPostgres(client)) {
+          await followImagesFileWrites({
+            scheduler,
+            store: imagesStore,
+            logger: logger.child({ component: 'images-file' }),
+          });
+        }
 
         // Dockerfiles are read again on the images.yaml schedule; an unchanged
         // one costs a 304 (ETag), and the database answers after a restart.

@@ -24,6 +24,23 @@ describe('DatabaseImagesStore', () => {
   }
 
   it.each(databases.eachSupportedId())(
+    'has a stamp that moves with every recorded read and only then, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const empty = await store.stamp();
+      expect(await store.stamp()).toBe(empty);
+
+      await store.syncPresent([image('a')], new Date('2026-11-01T10:00:00Z'));
+      const first = await store.stamp();
+      expect(first).not.toBe(empty);
+      expect(await store.stamp()).toBe(first);
+      // Another backend records the same images at a later read.
+      await store.syncPresent([image('a')], new Date('2026-11-01T10:00:05Z'));
+      expect(await store.stamp()).not.toBe(first);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps history across removal, return and type change on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

@@ -47,6 +47,12 @@ export interface ImagesStore {
    */
   syncPresent(images: PresentImage[], now: Date): Promise<void>;
   list(): Promise<ImageRecord[]>;
+  /**
+   * What changes whenever any backend records a read (the count of images
+   * and the latest `lastSeenAt`): replicas compare it to learn of a new
+   * images.yaml that another one read.
+   */
+  stamp(): Promise<string>;
   /** The archived images, most recently archived first. */
   listArchived(): Promise<ArchivedImageRecord[]>;
 }
@@ -90,6 +96,14 @@ export class DatabaseImagesStore implements ImagesStore {
   }
 
   private constructor(private readonly db: Knex) {}
+
+  async stamp(): Promise<string> {
+    const [row] = await this.db('images')
+      .count({ count: '*' })
+      .max({ latest: 'last_seen_at' });
+    const latest = row?.latest ? toDate(row.latest).toISOString() : 'none';
+    return `${Number(row?.count ?? 0)}:${latest}`;
+  }
 
   async syncPresent(images: PresentImage[], now: Date): Promise<void> {
     await this.db.transaction(async tx => {

@@ -72,3 +72,4 @@ export type {
 } from './RegistryBudgetStore';
 export { DatabaseExecutorSlotStore } from './ExecutorSlotStore';
 export type { HeldSlot } from './ExecutorSlotStore';
+export { isPostgres } from './buildRuns/rows';

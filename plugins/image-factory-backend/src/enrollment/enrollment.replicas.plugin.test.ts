@@ -73,6 +73,42 @@ describe('enrollment and graph on two replicas (PostgreSQL)', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'a replica reads the images.yaml another one read after a merge within seconds, not at its next scheduled read (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      // Hourly: only the replica the webhook reached reads at once.
+      const common = {
+        knex,
+        features: [schedulerServiceFactory],
+        imagesSchedule: { frequency: { hours: 1 }, timeout: { seconds: 30 } },
+      };
+      a = await startEnrollmentBackend(common);
+      b = await startEnrollmentBackend({ ...common, replicaOf: a });
+      b.takeWebhook();
+      await onBoth(
+        async r => (await get(r, '/status')).body.imagesFile?.imageCount,
+        count => count === 6,
+      );
+
+      const opened = await enroll(a, jane, { image: WEB_API });
+      expect(opened.status).toBe(201);
+      await a.github.mergePullRequest(
+        OWNER,
+        REPO,
+        opened.body.enrollment.pullRequest.number,
+      );
+      await a.github.flushWebhooks();
+      expect(a.github.webhookDeliveries()[0].status).toBe(200);
+
+      const counts = await onBoth(
+        async r => (await get(r, '/status')).body.imagesFile?.imageCount,
+        count => count === 7,
+      );
+      expect(counts).toEqual([7, 7]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'a merge whose webhook reaches the other replica shows on both, with the bases read by either (%p)',
     async databaseId => {
       const knex = await databases.init(databaseId);

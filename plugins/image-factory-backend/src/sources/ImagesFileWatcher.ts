@@ -21,6 +21,7 @@ import {
 } from '@image-factory/plugin-image-factory-node';
 import { ImagesStore } from '../database';
 import { capIssues } from './capIssues';
+import { IMAGES_FILE_TASK } from './followImagesFileWrites';
 
 /**
  * Reads `images.yaml` on a schedule: keeps the last good set of images for the
@@ -74,7 +75,7 @@ export class ImagesFileWatcher {
   /** Schedules {@link ImagesFileWatcher.refresh} on the given runner. */
   async start(taskRunner: SchedulerServiceTaskRunner): Promise<void> {
     await taskRunner.run({
-      id: 'image-factory:images-file',
+      id: IMAGES_FILE_TASK,
       fn: async () => {
         try {
           await this.refresh();

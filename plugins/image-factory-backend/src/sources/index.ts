@@ -1,1 +1,2 @@
 export { ImagesFileWatcher } from './ImagesFileWatcher';
+export { followImagesFileWrites } from './followImagesFileWrites';
