@@ -1,5 +1,6 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { HumanDuration } from '@backstage/types';
 import { DependencyGraphResponse } from '@image-factory/plugin-image-factory-common';
 import request from 'supertest';
 import {
@@ -51,89 +52,75 @@ describe('enrollment and graph on two replicas (PostgreSQL)', () => {
     }
   }
 
+  /** Two replicas on one database, each reading images.yaml on `frequency`. */
+  async function startReplicas(
+    databaseId: Parameters<typeof databases.init>[0],
+    frequency: HumanDuration,
+  ) {
+    const common = {
+      knex: await databases.init(databaseId),
+      features: [schedulerServiceFactory],
+      imagesSchedule: { frequency, timeout: { seconds: 30 } },
+    };
+    a = await startEnrollmentBackend(common);
+    b = await startEnrollmentBackend({ ...common, replicaOf: a });
+  }
+
+  /** Both replicas' image counts, once both serve `count` (or after 20 s). */
+  const imageCounts = (count: number) =>
+    onBoth(
+      async r => (await get(r, '/status')).body.imagesFile?.imageCount,
+      served => served === count,
+    );
+
   it.each(databases.eachSupportedId())(
     'each replica reads images.yaml itself, not once for the cluster (%p)',
     async databaseId => {
-      const knex = await databases.init(databaseId);
       // Hourly: a read the cluster shared would leave one replica without
       // the file for an hour.
-      const common = {
-        knex,
-        features: [schedulerServiceFactory],
-        imagesSchedule: { frequency: { hours: 1 }, timeout: { seconds: 30 } },
-      };
-      a = await startEnrollmentBackend(common);
-      b = await startEnrollmentBackend({ ...common, replicaOf: a });
-      const counts = await onBoth(
-        async r => (await get(r, '/status')).body.imagesFile?.imageCount,
-        count => count === 6,
-      );
-      expect(counts).toEqual([6, 6]);
+      await startReplicas(databaseId, { hours: 1 });
+      expect(await imageCounts(6)).toEqual([6, 6]);
     },
   );
 
   it.each(databases.eachSupportedId())(
     'a replica reads the images.yaml another one read after a merge within seconds, not at its next scheduled read (%p)',
     async databaseId => {
-      const knex = await databases.init(databaseId);
       // Hourly: only the replica the webhook reached reads at once.
-      const common = {
-        knex,
-        features: [schedulerServiceFactory],
-        imagesSchedule: { frequency: { hours: 1 }, timeout: { seconds: 30 } },
-      };
-      a = await startEnrollmentBackend(common);
-      b = await startEnrollmentBackend({ ...common, replicaOf: a });
-      b.takeWebhook();
-      await onBoth(
-        async r => (await get(r, '/status')).body.imagesFile?.imageCount,
-        count => count === 6,
-      );
+      await startReplicas(databaseId, { hours: 1 });
+      b!.takeWebhook();
+      expect(await imageCounts(6)).toEqual([6, 6]);
 
-      const opened = await enroll(a, jane, { image: WEB_API });
+      const opened = await enroll(a!, jane, { image: WEB_API });
       expect(opened.status).toBe(201);
-      await a.github.mergePullRequest(
+      await a!.github.mergePullRequest(
         OWNER,
         REPO,
         opened.body.enrollment.pullRequest.number,
       );
-      await a.github.flushWebhooks();
-      expect(a.github.webhookDeliveries()[0].status).toBe(200);
+      await a!.github.flushWebhooks();
+      expect(a!.github.webhookDeliveries()[0].status).toBe(200);
 
-      const counts = await onBoth(
-        async r => (await get(r, '/status')).body.imagesFile?.imageCount,
-        count => count === 7,
-      );
-      expect(counts).toEqual([7, 7]);
+      expect(await imageCounts(7)).toEqual([7, 7]);
     },
   );
 
   it.each(databases.eachSupportedId())(
     'a merge whose webhook reaches the other replica shows on both, with the bases read by either (%p)',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const common = {
-        knex,
-        features: [schedulerServiceFactory],
-        imagesSchedule: {
-          frequency: { seconds: 1 },
-          timeout: { seconds: 30 },
-        },
-      };
-      a = await startEnrollmentBackend(common);
-      b = await startEnrollmentBackend({ ...common, replicaOf: a });
+      await startReplicas(databaseId, { seconds: 1 });
       // GitHub delivers the webhook to the replica that did not open the PR.
-      b.takeWebhook();
+      b!.takeWebhook();
 
-      const opened = await enroll(a, jane, { image: WEB_API });
+      const opened = await enroll(a!, jane, { image: WEB_API });
       expect(opened.status).toBe(201);
       const { id, pullRequest } = opened.body.enrollment;
       // The change request is in the database: the other replica knows it.
-      expect((await get(b, `/enrollments/${id}`)).body.state).toBe('open');
+      expect((await get(b!, `/enrollments/${id}`)).body.state).toBe('open');
 
-      await a.github.mergePullRequest(OWNER, REPO, pullRequest.number);
-      await a.github.flushWebhooks();
-      const [delivery] = a.github.webhookDeliveries();
+      await a!.github.mergePullRequest(OWNER, REPO, pullRequest.number);
+      await a!.github.flushWebhooks();
+      const [delivery] = a!.github.webhookDeliveries();
       expect(delivery.status).toBe(200);
 
       const [stateA, stateB] = await onBoth(
@@ -143,11 +130,7 @@ describe('enrollment and graph on two replicas (PostgreSQL)', () => {
       expect([stateA, stateB]).toEqual(['merged', 'merged']);
 
       // Both serve the new images.yaml: the example's six images and web-api.
-      const counts = await onBoth(
-        async r => (await get(r, '/status')).body.imagesFile?.imageCount,
-        count => count === 7,
-      );
-      expect(counts).toEqual([7, 7]);
+      expect(await imageCounts(7)).toEqual([7, 7]);
 
       // Whichever replica read web-api's Dockerfile, both know its base.
       const webApi = (graph: DependencyGraphResponse) => ({
