@@ -60,12 +60,13 @@
  *      queries that never yields keeps every statement: recording 10,000
  *      builds so (about 40,000 queries) took the old single-process run to
  *      1.6 GB, none of it the passes'. The setup yields every 100 images, as
- *      a backend does between requests. Measured while reading the peak
- *      (BENCH_TRACE=1 --trace-gc): each registry request through Node's
- *      fetch (undici) leaves about 37 KB that survives the young
- *      generation's collections and waits in the old space for a full one
- *      (node:http leaves none), so a tracking pass of 1,500 HEADs adds about
- *      55 MB of garbage to the old space.
+ *      a backend does between requests. What fills the old space between
+ *      full collections (bench/tracking/oldSpaceGarbage.ts): each registry
+ *      request through the factory's client on Node's fetch (undici) leaves
+ *      16-26 KB that survives the young generation's collections (node:http
+ *      0.5 KB), and each knex transaction about 15 KB (two plain statements
+ *      1 KB), so a tracking pass over 1,500 references adds 25-40 MB from
+ *      its HEADs alone.
  * BENCH_TRACE=1 prints each process's memory at each phase on stderr
  * (BENCH_TRACE=gc: after a full collection, i.e. the live heap, which moves
  * the peak); BENCH_HEAP_PROFILE=<dir> writes a sampling heap profile of

@@ -395,8 +395,8 @@ export class DatabaseDigestStore implements DigestStore {
   ): Promise<boolean> {
     const reference = key(spelled);
     // Most checks see nothing new: one UPDATE, not recordObservation's
-    // transaction of five statements (a knex transaction also leaves some
-    // 20 KB that outlives the young generation, measured on SQLite).
+    // transaction of five statements (a knex transaction leaves some 15 KB
+    // that outlives the young generation: bench/tracking/oldSpaceGarbage.ts).
     const updated = await this.db('tracked_digests')
       .where({ reference, current: true })
       .whereExists(q =>
