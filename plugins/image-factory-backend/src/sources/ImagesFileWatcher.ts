@@ -21,7 +21,9 @@ import {
 } from '@image-factory/plugin-image-factory-node';
 import { ImagesStore } from '../database';
 import { capIssues } from './capIssues';
-import { IMAGES_FILE_TASK } from './followImagesFileWrites';
+
+/** The watcher's scheduled task: local, each replica reads the file. */
+export const IMAGES_FILE_TASK = 'image-factory:images-file';
 
 /**
  * Reads `images.yaml` on a schedule: keeps the last good set of images for the

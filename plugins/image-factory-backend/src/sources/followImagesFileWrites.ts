@@ -1,9 +1,7 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { ImagesStore } from '../database';
 import { triggerUnlessRunning } from '../triggerUnlessRunning';
-
-/** The local task of {@link ImagesFileWatcher}: each replica reads the file. */
-export const IMAGES_FILE_TASK = 'image-factory:images-file';
+import { IMAGES_FILE_TASK } from './ImagesFileWatcher';
 
 /** How often a replica looks for another one's read of a new images.yaml. */
 export const FOLLOW_INTERVAL_SECONDS = 5;

@@ -54,7 +54,8 @@ export async function checkReference(
   let rateLimit = head.rateLimit;
   if (rateLimit) await budgets.recordReported(due.registry, rateLimit, now);
   let result: TrackingCheckResult = 'unchanged';
-  // Unchanged: no GET; the known digests are confirmed as seen now.
+  // A digest seen before is confirmed in one statement, without a GET;
+  // only a new one is fetched and recorded.
   if (!(await store.confirmCurrent(due.reference, head.digest, now))) {
     if (rateLimit?.remaining === 0) {
       // A GET now would be refused (Docker Hub counts GETs, not HEADs);
