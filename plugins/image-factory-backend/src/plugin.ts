@@ -237,8 +237,9 @@ export const imageFactoryPlugin = createBackendPlugin({
           });
         }
 
-        // Dockerfiles are read again on the images.yaml schedule; an unchanged
-        // one costs a 304 (ETag), and the database answers after a restart.
+        // Dockerfiles are read again on the images.yaml schedule (each at most
+        // once a minute); an unchanged one costs a 304 (ETag), and the
+        // database answers after a restart.
         const resolver = new ImageBasesResolver({
           urlReader: deps.urlReader,
           providers,

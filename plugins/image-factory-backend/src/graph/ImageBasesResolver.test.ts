@@ -97,7 +97,7 @@ describe('ImageBasesResolver (GitHub test server)', () => {
         logger,
         ...more,
       });
-    return { make, reads, host, inFlight };
+    return { make, reads, host, inFlight, store };
   }
 
   const web = (buildArgs?: Record<string, string>) =>
@@ -152,9 +152,11 @@ describe('ImageBasesResolver (GitHub test server)', () => {
 
   it('reads an unchanged Dockerfile with its ETag: a 304, no new analysis', async () => {
     const { make, reads } = await setup();
-    const resolver = make();
+    let now = new Date('2026-12-07T10:00:00Z');
+    const resolver = make({ clock: () => now });
     await resolver.resolve([web()]);
     const first = resolver.get('image:default/web')!.analyzedAt;
+    now = new Date(now.getTime() + 60_000);
     const again = await resolver.resolve([web()]);
     expect(again).toEqual({
       analyzed: [],
@@ -286,6 +288,39 @@ describe('ImageBasesResolver (GitHub test server)', () => {
       'image:default/web-0',
       'image:default/web-1',
     ]);
+  });
+
+  it('reads a Dockerfile again no sooner than a minute after its last read, and a pass with nothing due reads nothing, not even the store', async () => {
+    const { make, reads, store } = await setup();
+    let now = new Date('2026-12-07T10:00:00Z');
+    const images = webImages(3);
+    const resolver = make({ clock: () => now });
+    expect((await resolver.resolve(images)).analyzed).toHaveLength(3);
+    const list = jest.spyOn(store, 'list');
+    const none = { analyzed: [], unchanged: [], failed: [] };
+
+    // A schedule of seconds: the same images.yaml, nothing due yet.
+    for (let second = 1; second < 60; second += 20) {
+      now = new Date(Date.parse('2026-12-07T10:00:00Z') + second * 1000);
+      expect(await resolver.resolve(images)).toEqual(none);
+    }
+    expect(reads).toHaveLength(3);
+    expect(list).not.toHaveBeenCalled();
+
+    // A new entry is read at once, and only it.
+    const more = [...images, ...webImages(4).slice(3)];
+    expect(await resolver.resolve(more)).toEqual({
+      ...none,
+      analyzed: ['image:default/web-3'],
+    });
+    // A minute after their read, the first three are read again (304s).
+    now = new Date(Date.parse('2026-12-07T10:01:00Z'));
+    expect((await resolver.resolve(more)).unchanged).toEqual([
+      'image:default/web-0',
+      'image:default/web-1',
+      'image:default/web-2',
+    ]);
+    expect(reads).toHaveLength(7);
   });
 
   it.each(databases.eachSupportedId())(

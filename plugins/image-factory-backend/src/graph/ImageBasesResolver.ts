@@ -31,6 +31,13 @@ const SYNC_INTERVAL_MS = 2_000;
 /** Default of how many Dockerfiles already read a pass reads again. */
 const RECHECKS_PER_PASS = 300;
 
+/**
+ * A Dockerfile already read is read again no sooner than this after its last
+ * read, however often the task runs (a schedule of seconds must not become
+ * hundreds of requests a second to the source host).
+ */
+const RECHECK_AFTER_MS = 60_000;
+
 /** How many Dockerfiles a resolution reads at once. */
 const READ_CONCURRENCY = 4;
 
@@ -125,6 +132,17 @@ export class ImageBasesResolver {
   /** Resolutions running in this process. */
   private resolving = 0;
   private changes = 0;
+  /**
+   * What the last pass saw (the images array, which stays the same object
+   * while images.yaml does, and the store's stamp) and when a Dockerfile it
+   * did not read falls due: until then, with the same two, a pass has
+   * nothing to do and reads nothing, not even the store.
+   */
+  private lastPass?: {
+    images: ImageEntityV1alpha1[];
+    stamp?: string;
+    nextDueAt: number;
+  };
 
   constructor(
     private readonly options: {
@@ -139,6 +157,8 @@ export class ImageBasesResolver {
        * whatever their number.
        */
       rechecksPerPass?: number;
+      /** Least time between two reads of one Dockerfile (default a minute). */
+      recheckAfterMs?: number;
     },
   ) {}
 
@@ -287,6 +307,15 @@ export class ImageBasesResolver {
     images: ImageEntityV1alpha1[],
   ): Promise<ResolveSummary> {
     const summary: ResolveSummary = { analyzed: [], unchanged: [], failed: [] };
+    const now = (this.options.clock?.() ?? new Date()).getTime();
+    const last = this.lastPass;
+    if (
+      last?.images === images &&
+      last.stamp === this.stamp &&
+      now < last.nextDueAt
+    ) {
+      return summary;
+    }
     const stored = new Map(
       (await this.options.store.list()).map(r => [r.entityRef, r]),
     );
@@ -295,13 +324,14 @@ export class ImageBasesResolver {
     );
     const present = sourced.map(image => stringifyEntityRef(image));
     // Where each Dockerfile is read and what its analysis depends on, once.
-    const due = this.dueForReading(
+    const { due, nextDueAt } = this.dueForReading(
       sourced.map((image, i) => ({
         image,
         entityRef: present[i],
         reading: this.readingOf(image),
       })),
       stored,
+      now,
     );
     // A few reads at a time: thousands of new images are read in minutes,
     // not hours, without a burst the source host would refuse.
@@ -326,6 +356,7 @@ export class ImageBasesResolver {
         this.changes++;
       }
     }
+    this.lastPass = { images, stamp: this.stamp, nextDueAt };
     this.options.logger.debug('Image bases resolved', {
       analyzed: summary.analyzed.length,
       unchanged: summary.unchanged.length,
@@ -338,14 +369,17 @@ export class ImageBasesResolver {
   /**
    * The images whose Dockerfile this pass reads: every new or changed entry
    * (never read with its current URL, build args and platforms), then up to
-   * `rechecksPerPass` of the others, those with problems and then those read
-   * longest ago first. So at 10,000 images a pass costs a few hundred
-   * conditional requests, and each Dockerfile is still read again in turn.
+   * `rechecksPerPass` of the others read at least `recheckAfterMs` ago,
+   * those with problems and then those read longest ago first. So at 10,000
+   * images a pass costs a few hundred conditional requests, each Dockerfile
+   * is still read again in turn, and a frequent schedule reads no more.
+   * Also returns when the first of those not read falls due.
    */
   private dueForReading(
     images: ReadItem[],
     stored: Map<string, ImageBasesRecord>,
-  ): ReadItem[] {
+    now: number,
+  ): { due: ReadItem[]; nextDueAt: number } {
     const fresh: typeof images = [];
     const read: Array<{
       item: (typeof images)[number];
@@ -368,9 +402,20 @@ export class ImageBasesResolver {
         });
       }
     }
-    read.sort((a, b) => Number(b.problems) - Number(a.problems) || a.at - b.at);
-    const rechecks = this.options.rechecksPerPass ?? RECHECKS_PER_PASS;
-    return [...fresh, ...read.slice(0, rechecks).map(r => r.item)];
+    const after = this.options.recheckAfterMs ?? RECHECK_AFTER_MS;
+    const ready = read.filter(r => r.at <= now - after);
+    ready.sort(
+      (a, b) => Number(b.problems) - Number(a.problems) || a.at - b.at,
+    );
+    const limit = this.options.rechecksPerPass ?? RECHECKS_PER_PASS;
+    const due = [...fresh, ...ready.slice(0, limit).map(r => r.item)];
+    // Those read now fall due again after `after`; those left over at once.
+    let nextDueAt = due.length > 0 ? now + after : Infinity;
+    if (ready.length > limit) nextDueAt = now;
+    for (const r of read) {
+      if (r.at > now - after) nextDueAt = Math.min(nextDueAt, r.at + after);
+    }
+    return { due, nextDueAt };
   }
 
   /** Where an image's Dockerfile is read, and what its analysis depends on. */
