@@ -539,6 +539,10 @@ export const imageFactoryPlugin = createBackendPlugin({
             }),
           runs: name => builds.service.list(name, VERSION_RUNS_LIMIT),
           runsOf: names => builds.service.listOf(names, VERSION_RUNS_LIMIT),
+          ledger: {
+            runsChangedSince: since => builds.service.imagesChangedSince(since),
+            withSucceededRun: names => builds.service.withSucceededRun(names),
+          },
           images: () => imagesFile.getImages(),
           digests: digestStore ?? DatabaseDigestStore.create({ client }),
           scheduler,

@@ -99,6 +99,19 @@ export class BuildService {
     );
   }
 
+  /** Names of the images with a run created or ended at or after `since`. */
+  async imagesChangedSince(since: Date): Promise<string[]> {
+    const runs = await this.options.store.changedSince(since);
+    return [...new Set(runs.map(r => r.imageName))];
+  }
+
+  /** Which of these images have a succeeded run, in batched queries. */
+  async withSucceededRun(imageNames: string[]): Promise<Set<string>> {
+    return new Set(
+      (await this.options.store.lastSucceededOf(imageNames)).keys(),
+    );
+  }
+
   async get(id: string): Promise<BuildRun | undefined> {
     const record = await this.options.store.get(id);
     return record && toBuildRun(record);

@@ -54,6 +54,8 @@ type MoveRow = {
 
 /** A move not ended yet. */
 const ACTIVE = ['waiting', 'pending'];
+/** Image names per query: far below SQLite's and PostgreSQL's bound variables. */
+const CHUNK = 500;
 
 function toMove(row: MoveRow): StageMoveRecord {
   return {
@@ -123,6 +125,30 @@ export class StageStore {
       updatedAt: toDate(r.updated_at),
       ...(r.updated_by && { updatedBy: r.updated_by }),
     }));
+  }
+
+  /** Which of these images have a stage state, in chunked queries. */
+  async withStates(imageNames: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < imageNames.length; i += CHUNK) {
+      const rows = await this.db<StateRow>('stage_states')
+        .distinct('image_name')
+        .whereIn('image_name', imageNames.slice(i, i + CHUNK));
+      for (const r of rows) found.add(r.image_name);
+    }
+    return found;
+  }
+
+  /** Names of the images with a stage state changed, or a move begun or ended, at or after `since`. */
+  async changedSince(since: Date): Promise<string[]> {
+    const states = await this.db<StateRow>('stage_states')
+      .distinct('image_name')
+      .where('updated_at', '>=', since);
+    const moves = await this.db<MoveRow>('stage_moves')
+      .distinct('image_name')
+      .where('created_at', '>=', since)
+      .orWhere('finished_at', '>=', since);
+    return [...new Set([...states, ...moves].map(r => r.image_name))];
   }
 
   /**

@@ -23,6 +23,7 @@ import { createStageUpdater, OctokitSource } from './updates';
 import { randomUUID } from 'crypto';
 import { createStageVerifier, toApiVerification } from './verification';
 import { LifecycleService } from './LifecycleService';
+import { AutoPromotionScope } from './AutoPromotionScope';
 import { lifecycleOverview } from './lifecycleOverview';
 import { LifecycleConfig } from './readLifecycleConfig';
 
@@ -38,6 +39,13 @@ export async function createLifecycle(options: {
   runs: (imageName: string) => Promise<BuildRun[]>;
   /** The runs of many images in one read (the overview of every image). */
   runsOf?: (imageNames: string[]) => Promise<Map<string, BuildRun[]>>;
+  /** What the auto-promotion pass asks the ledger, so that it follows the change. */
+  ledger: {
+    /** Names of the images with a run created or ended at or after `since`. */
+    runsChangedSince(since: Date): Promise<string[]>;
+    /** Which of these images have a succeeded run. */
+    withSucceededRun(imageNames: string[]): Promise<Set<string>>;
+  };
   images: () => ImageEntityV1alpha1[];
   digests: DigestStore;
   scheduler: SchedulerService;
@@ -119,17 +127,32 @@ export async function createLifecycle(options: {
     onChange: signal,
   });
 
+  const promotionScope = new AutoPromotionScope({
+    runsChangedSince: options.ledger.runsChangedSince,
+    stagesChangedSince: since => store.changedSince(since),
+    withHistory: async names => {
+      const [runs, states] = await Promise.all([
+        options.ledger.withSucceededRun(names),
+        store.withStates(names),
+      ]);
+      return new Set([...runs, ...states]);
+    },
+  });
   const reconcileAll = async () => {
     // Verifications of a replica that stopped (lease expired) run again here.
     const interrupted = new Set((await verifier?.recover()) ?? []);
     if (interrupted.size > 0) {
       await service.recover(options.images(), interrupted);
     }
-    for (const image of options.images()) {
+    for (const image of await promotionScope.select(
+      options.images(),
+      new Date(),
+    )) {
       try {
         await service.reconcile(image);
       } catch (e) {
         assertError(e);
+        promotionScope.failed(image.metadata.name);
         logger.warn(`Auto-promotion of ${image.metadata.name}: ${e.message}`);
       }
     }
