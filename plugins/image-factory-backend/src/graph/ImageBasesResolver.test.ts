@@ -88,7 +88,7 @@ describe('ImageBasesResolver (GitHub test server)', () => {
     } as typeof reader;
     const store = DatabaseImageBasesStore.create({ client });
     const make = (
-      more: { rechecksPerPass?: number; clock?: () => Date } = {},
+      more: { rechecksPerMinute?: number; clock?: () => Date } = {},
     ) =>
       new ImageBasesResolver({
         urlReader,
@@ -254,7 +254,7 @@ describe('ImageBasesResolver (GitHub test server)', () => {
     const images = webImages(6);
     const withEtag = (from: number) =>
       reads.slice(from).map(r => r.etag !== undefined);
-    const resolver = make({ rechecksPerPass: 2, clock });
+    const resolver = make({ rechecksPerMinute: 2, clock });
     // New: every one is read, whatever the number.
     expect((await resolver.resolve(images)).analyzed).toHaveLength(6);
     expect(reads).toHaveLength(6);
@@ -274,7 +274,7 @@ describe('ImageBasesResolver (GitHub test server)', () => {
       'image:default/web-3',
     ]);
     // Another replica (a new resolver on the same database) goes on in turn.
-    const other = make({ rechecksPerPass: 2, clock });
+    const other = make({ rechecksPerMinute: 2, clock });
     expect((await pass(other)).unchanged).toEqual([
       'image:default/web-4',
       'image:default/web-5',
@@ -321,6 +321,28 @@ describe('ImageBasesResolver (GitHub test server)', () => {
       'image:default/web-2',
     ]);
     expect(reads).toHaveLength(7);
+  });
+
+  it('reads no more Dockerfiles again a minute than rechecksPerMinute, however often it runs', async () => {
+    const { make, reads } = await setup();
+    const start = Date.parse('2026-12-07T10:00:00Z');
+    let now = new Date(start);
+    const images = webImages(5);
+    const resolver = make({ rechecksPerMinute: 2, clock: () => now });
+    await resolver.resolve(images);
+    expect(reads).toHaveLength(5);
+    // Every second for a minute once all five are due: two of them.
+    for (let second = 60; second < 120; second++) {
+      now = new Date(start + second * 1000);
+      await resolver.resolve(images);
+    }
+    expect(reads).toHaveLength(7);
+    // The next minute, two more.
+    now = new Date(start + 120_000);
+    expect((await resolver.resolve(images)).unchanged).toEqual([
+      'image:default/web-2',
+      'image:default/web-3',
+    ]);
   });
 
   it.each(databases.eachSupportedId())(

@@ -28,8 +28,8 @@ type ReadItem = {
 /** How often a replica checks whether another one resolved bases. */
 const SYNC_INTERVAL_MS = 2_000;
 
-/** Default of how many Dockerfiles already read a pass reads again. */
-const RECHECKS_PER_PASS = 300;
+/** Default of how many Dockerfiles already read are read again a minute. */
+const RECHECKS_PER_MINUTE = 300;
 
 /**
  * A Dockerfile already read is read again no sooner than this after its last
@@ -143,6 +143,8 @@ export class ImageBasesResolver {
     stamp?: string;
     nextDueAt: number;
   };
+  /** The rechecks of the current minute: when it began and how many so far. */
+  private rechecks = { since: -Infinity, count: 0 };
 
   constructor(
     private readonly options: {
@@ -152,11 +154,11 @@ export class ImageBasesResolver {
       logger: LoggerService;
       clock?: () => Date;
       /**
-       * How many Dockerfiles already read a pass reads again, those read
-       * longest ago first (default 300); new and changed entries are read
-       * whatever their number.
+       * How many Dockerfiles already read are read again a minute, those
+       * read longest ago first (default 300); new and changed entries are
+       * read whatever their number.
        */
-      rechecksPerPass?: number;
+      rechecksPerMinute?: number;
       /** Least time between two reads of one Dockerfile (default a minute). */
       recheckAfterMs?: number;
     },
@@ -369,10 +371,10 @@ export class ImageBasesResolver {
   /**
    * The images whose Dockerfile this pass reads: every new or changed entry
    * (never read with its current URL, build args and platforms), then up to
-   * `rechecksPerPass` of the others read at least `recheckAfterMs` ago,
+   * `rechecksPerMinute` of the others read at least `recheckAfterMs` ago,
    * those with problems and then those read longest ago first. So at 10,000
-   * images a pass costs a few hundred conditional requests, each Dockerfile
-   * is still read again in turn, and a frequent schedule reads no more.
+   * images a minute costs a few hundred conditional requests whatever the
+   * schedule, and each Dockerfile is still read again in turn.
    * Also returns when the first of those not read falls due.
    */
   private dueForReading(
@@ -407,11 +409,23 @@ export class ImageBasesResolver {
     ready.sort(
       (a, b) => Number(b.problems) - Number(a.problems) || a.at - b.at,
     );
-    const limit = this.options.rechecksPerPass ?? RECHECKS_PER_PASS;
-    const due = [...fresh, ...ready.slice(0, limit).map(r => r.item)];
-    // Those read now fall due again after `after`; those left over at once.
+    if (now - this.rechecks.since >= 60_000) {
+      this.rechecks = { since: now, count: 0 };
+    }
+    const limit = Math.max(
+      0,
+      (this.options.rechecksPerMinute ?? RECHECKS_PER_MINUTE) -
+        this.rechecks.count,
+    );
+    const rechecks = ready.slice(0, limit);
+    this.rechecks.count += rechecks.length;
+    const due = [...fresh, ...rechecks.map(r => r.item)];
+    // Those read now fall due again after `after`; those left over when
+    // this minute's rechecks are spent.
     let nextDueAt = due.length > 0 ? now + after : Infinity;
-    if (ready.length > limit) nextDueAt = now;
+    if (ready.length > limit) {
+      nextDueAt = Math.min(nextDueAt, this.rechecks.since + 60_000);
+    }
     for (const r of read) {
       if (r.at > now - after) nextDueAt = Math.min(nextDueAt, r.at + after);
     }
