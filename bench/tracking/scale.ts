@@ -261,20 +261,23 @@ async function world(options: ScaleOptions, knex: Knex, start: Date) {
   const imageBases = DatabaseImageBasesStore.create({ client: knex });
   /** Stores the Dockerfile analyses, as the graph's resolver keeps them. */
   const storeAnalyses = async () => {
-    for (let i = 0; i < scale.images; i++) {
-      const b = baseOf(i);
-      const resolved: ResolvedBase = {
-        reference: baseRef(b),
-        platforms: platformsOf(b),
-        usages: [],
-      };
-      await imageBases.put({
-        entityRef: stringifyEntityRef(entities[i]),
-        bases: [resolved],
-        analyzedAt: clock.now,
-        problems: [],
+    for (let from = 0; from < scale.images; from += 100) {
+      const batch = entities.slice(from, from + 100).map((entity, j) => {
+        const b = baseOf(from + j);
+        const resolved: ResolvedBase = {
+          reference: baseRef(b),
+          platforms: platformsOf(b),
+          usages: [],
+        };
+        return {
+          entityRef: stringifyEntityRef(entity),
+          bases: [resolved],
+          analyzedAt: clock.now,
+          problems: [],
+        };
       });
-      if (i % 100 === 99) await turn();
+      await imageBases.putAll(batch);
+      await turn();
     }
   };
 

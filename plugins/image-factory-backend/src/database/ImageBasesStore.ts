@@ -19,7 +19,8 @@ export interface ImageBasesRecord {
 /** The base images of each image, kept across restarts. */
 export interface ImageBasesStore {
   list(): Promise<ImageBasesRecord[]>;
-  put(record: ImageBasesRecord): Promise<void>;
+  /** Writes (inserts or replaces) these records, a few hundred to a statement. */
+  putAll(records: ImageBasesRecord[]): Promise<void>;
   /** Notes that the Dockerfiles of `entityRefs` were read at `at` and had not changed. */
   markChecked(entityRefs: string[], at: Date): Promise<void>;
   /** Forgets every image not in `entityRefs`. */
@@ -66,19 +67,23 @@ export class DatabaseImageBasesStore implements ImageBasesStore {
     return rows.map(toRecord);
   }
 
-  async put(record: ImageBasesRecord): Promise<void> {
-    await this.db('image_bases')
-      .insert({
-        entity_ref: record.entityRef,
-        bases: JSON.stringify(record.bases),
-        etag: record.etag ?? null,
-        inputs: record.inputs ?? null,
-        analyzed_at: record.analyzedAt,
-        checked_at: record.checkedAt ?? record.analyzedAt,
-        problems: JSON.stringify(record.problems),
-      })
-      .onConflict('entity_ref')
-      .merge();
+  async putAll(records: ImageBasesRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += 100) {
+      await this.db('image_bases')
+        .insert(
+          records.slice(i, i + 100).map(record => ({
+            entity_ref: record.entityRef,
+            bases: JSON.stringify(record.bases),
+            etag: record.etag ?? null,
+            inputs: record.inputs ?? null,
+            analyzed_at: record.analyzedAt,
+            checked_at: record.checkedAt ?? record.analyzedAt,
+            problems: JSON.stringify(record.problems),
+          })),
+        )
+        .onConflict('entity_ref')
+        .merge();
+    }
   }
 
   async markChecked(entityRefs: string[], at: Date): Promise<void> {

@@ -323,6 +323,17 @@ describe('ImageBasesResolver (GitHub test server)', () => {
     expect(reads).toHaveLength(7);
   });
 
+  it('writes the analyses of many images a batch at a time, every one of them kept', async () => {
+    const { make } = await setup();
+    const images = webImages(450);
+    expect((await make().resolve(images)).analyzed).toHaveLength(450);
+    // A restart: everything is known from the database, nothing is new.
+    const restarted = make();
+    await restarted.load();
+    expect(restarted.list()).toHaveLength(450);
+    expect(restarted.get('image:default/web-449')!.bases).toHaveLength(2);
+  });
+
   it('reads no more Dockerfiles again a minute than rechecksPerMinute, however often it runs', async () => {
     const { make, reads } = await setup();
     const start = Date.parse('2026-12-07T10:00:00Z');
