@@ -31,6 +31,51 @@ describe('loadImagesFile', () => {
     });
   });
 
+  it('reads a file again when it changed while it was read (written in place), and never returns half of it', async () => {
+    const file = path.join(dir, 'images.yaml');
+    const full = `images:\n${'  - name: a\n'.repeat(2000)}`;
+    // A writer that is halfway through: the first read sees half the file,
+    // and the rest arrives while it is read.
+    await fs.writeFile(file, full.slice(0, full.length / 2));
+    const readFile = fs.readFile;
+    const spy = jest.spyOn(fs, 'readFile');
+    spy.mockImplementationOnce(async (...args) => {
+      const half = await readFile(...(args as Parameters<typeof readFile>));
+      await fs.appendFile(file, full.slice(full.length / 2));
+      return half;
+    });
+    try {
+      const loaded = await loadImagesFile(file, urlReader);
+      expect(loaded.text).toBe(full);
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('gives up on a file that keeps changing while it is read, naming imageFactory.images.location', async () => {
+    const file = path.join(dir, 'images.yaml');
+    await fs.writeFile(file, TEXT);
+    const readFile = fs.readFile;
+    const spy = jest
+      .spyOn(fs, 'readFile')
+      .mockImplementation(async (...args) => {
+        const text = await readFile(...(args as Parameters<typeof readFile>));
+        await fs.appendFile(file, '# more\n');
+        return text;
+      });
+    try {
+      await expect(loadImagesFile(file, urlReader)).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(
+          /^imageFactory\.images\.location: '.*' changed while it was read, 5 times/,
+        ),
+      });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('resolves a relative path against the working directory', async () => {
     const file = path.join(dir, 'images.yaml');
     await fs.writeFile(file, TEXT);

@@ -19,6 +19,11 @@ export interface LoadedImagesFile {
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
+/** Reads of a file that changed while it was read, before giving up this time. */
+const READ_ATTEMPTS = 5;
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
 /**
  * True when `imageFactory.images.location` is an `http://` or `https://` URL,
  * read through the UrlReader; false for a file path.
@@ -60,19 +65,42 @@ export async function loadImagesFile(
     return { text: buffer.toString('utf8'), location, etag: response.etag };
   }
   const path = resolveImagesLocation(location);
-  const stat = await fs.stat(path).catch(error => {
-    if (isError(error) && error.code === 'ENOENT') {
-      throw new NotFoundError(`${configKey}: '${path}' does not exist`);
+  const statFile = async () => {
+    const stat = await fs.stat(path).catch(error => {
+      if (isError(error) && error.code === 'ENOENT') {
+        throw new NotFoundError(`${configKey}: '${path}' does not exist`);
+      }
+      throw error;
+    });
+    if (!stat.isFile()) {
+      throw new InputError(`${configKey}: '${path}' is not a file`);
     }
-    throw error;
-  });
-  if (!stat.isFile()) {
-    throw new InputError(`${configKey}: '${path}' is not a file`);
+    if (stat.size > MAX_FILE_BYTES) {
+      throw new InputError(
+        `${configKey}: '${path}' is larger than ${MAX_FILE_BYTES} bytes`,
+      );
+    }
+    return stat;
+  };
+  // A file written in place (not renamed into place) may be read half
+  // written, and a cut entry would drop every image after it: a read counts
+  // only when the file's size and time were the same before and after it.
+  for (let attempt = 1; ; attempt++) {
+    const before = await statFile();
+    const buffer = await fs.readFile(path);
+    const after = await statFile();
+    if (
+      buffer.length === after.size &&
+      before.size === after.size &&
+      before.mtimeMs === after.mtimeMs
+    ) {
+      return { text: buffer.toString('utf8'), location: path };
+    }
+    if (attempt >= READ_ATTEMPTS) {
+      throw new InputError(
+        `${configKey}: '${path}' changed while it was read, ${READ_ATTEMPTS} times (is it being written?); it is read again at the next pass`,
+      );
+    }
+    await sleep(100 * attempt);
   }
-  if (stat.size > MAX_FILE_BYTES) {
-    throw new InputError(
-      `${configKey}: '${path}' is larger than ${MAX_FILE_BYTES} bytes`,
-    );
-  }
-  return { text: await fs.readFile(path, 'utf8'), location: path };
 }
