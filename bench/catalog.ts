@@ -7,7 +7,9 @@
  *      Component entities from a location file, on SQLite and on PostgreSQL
  *      (bench/catalog/wholePath.ts). PostgreSQL needs
  *      BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING.
- * BENCH_CATALOG_PARTS=1 or =2 runs only one part.
+ * BENCH_CATALOG_PARTS=1 or =2 runs only one part; BENCH_CATALOG_DATABASES=postgres
+ * (or sqlite) one database; BENCH_CATALOG_REPEAT=N each pair of scenarios N
+ * times, in turns (medians and the ratio of each pair).
  */
 import { runProviderAlone } from './catalog/providerAlone';
 import { runWholePath, WHOLE_PATH_HEADER } from './catalog/wholePath';

@@ -6,12 +6,14 @@
  * has seen them, the full file is written and the time until all N entities
  * are readable through the catalog API with their relations is measured;
  * then one entry at a time is changed and the time until the catalog API
- * shows the change.
+ * shows the change. BENCH_DB_STATS=1 prints what the catalog then holds
+ * per entity (catalogStats.ts).
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
+import { printCatalogStats } from './catalogStats';
 import { createDatabase, DatabaseId } from './databases';
 import {
   description,
@@ -109,8 +111,11 @@ export async function runScenario(
     // webhook does) starts it at once, as the backend's event does for
     // images.yaml.
     let refreshLocation = async () => {};
+    // Renamed into place, as a deployment updates a file: a reader never
+    // sees half of it.
     const written = async (text: string) => {
-      await fs.writeFile(file, text);
+      await fs.writeFile(`${file}.new`, text);
+      await fs.rename(`${file}.new`, file);
       await refreshLocation();
     };
     const byName = (name: string) =>
@@ -200,6 +205,12 @@ export async function runScenario(
   } finally {
     clearInterval(sampler);
     await portal.stop();
+    if (process.env.BENCH_DB_STATS && database === 'postgres') {
+      await printCatalogStats(
+        db.config,
+        kind === 'images' ? 'image' : 'component',
+      );
+    }
     await db.drop();
     await fs.rm(dir, { recursive: true, force: true });
   }
