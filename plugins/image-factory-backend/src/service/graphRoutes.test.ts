@@ -152,6 +152,24 @@ describe('graph routes', () => {
     expect(body.problems).toEqual([]);
   });
 
+  it('answers a reader that has the current graph with a 304, and a stale or foreign ETag in full', async () => {
+    await graph();
+    const first = await get('/graph');
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^W\/"graph-/);
+    const again = await get('/graph').set('If-None-Match', etag);
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    // Another backend's, or an older graph's, ETag: the whole graph.
+    const other = await get('/graph').set(
+      'If-None-Match',
+      'W/"graph-00000000-1-da39a3ee5e6b"',
+    );
+    expect(other.status).toBe(200);
+    expect(other.body.nodes).toEqual(first.body.nodes);
+    expect(other.headers.etag).toBe(etag);
+  });
+
   it('predicts the cascade of a change through a 3-level chain', async () => {
     await graph();
     const res = await get(

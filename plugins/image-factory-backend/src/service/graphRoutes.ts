@@ -12,6 +12,7 @@ import {
   CascadeStepInfo,
   DependencyGraphResponse,
 } from '@image-factory/plugin-image-factory-common';
+import { createHash, randomUUID } from 'crypto';
 import express from 'express';
 import Router from 'express-promise-router';
 import { ImageGraphService } from '../graph';
@@ -52,6 +53,30 @@ async function visibleGraph(
   };
 }
 
+/** Different in every process: an ETag of one backend never matches another's. */
+const PROCESS = randomUUID().slice(0, 8);
+const snapshotIds = new WeakMap<object, number>();
+let lastSnapshotId = 0;
+
+/**
+ * The graph's ETag without serializing it: the graph answers with the same
+ * snapshot object while nothing changed, and the caller sees it without the
+ * same hidden nodes. A reader that polls (the catalog module, every read of
+ * images.yaml) gets a 304 for the price of the permission check.
+ */
+function graphEtag(snapshot: object, hidden: Set<string>): string {
+  let id = snapshotIds.get(snapshot);
+  if (id === undefined) {
+    id = ++lastSnapshotId;
+    snapshotIds.set(snapshot, id);
+  }
+  const seen = createHash('sha1')
+    .update([...hidden].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 12);
+  return `W/"graph-${PROCESS}-${id}-${seen}"`;
+}
+
 /**
  * `GET /graph` and `GET /graph/cascade?node=<id>`, both without the images
  * the caller may not read in the catalog (a hidden node is an unknown node).
@@ -80,10 +105,17 @@ export function graphRoutes(options: {
       allow: ['user', 'service'],
     });
     const { response } = await graphService().getGraph();
-    const body: DependencyGraphResponse = (
-      await visibleGraph(access, credentials, response)
-    ).graph;
-    res.json(body);
+    const { graph: body, hidden } = await visibleGraph(
+      access,
+      credentials,
+      response,
+    );
+    res.set('ETag', graphEtag(response, hidden));
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.json(body satisfies DependencyGraphResponse);
   });
 
   router.get('/graph/cascade', async (req, res) => {
