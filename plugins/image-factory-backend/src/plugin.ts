@@ -542,6 +542,7 @@ export const imageFactoryPlugin = createBackendPlugin({
           ledger: {
             runsChangedSince: since => builds.service.imagesChangedSince(since),
             withSucceededRun: names => builds.service.withSucceededRun(names),
+            runsStamp: () => builds.service.runsStamp(),
           },
           images: () => imagesFile.getImages(),
           digests: digestStore ?? DatabaseDigestStore.create({ client }),

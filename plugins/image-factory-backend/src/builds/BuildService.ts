@@ -99,6 +99,11 @@ export class BuildService {
     );
   }
 
+  /** Changes whenever a run is created or ends. */
+  runsStamp(): Promise<string> {
+    return this.options.store.stamp();
+  }
+
   /** Names of the images with a run created or ended at or after `since`. */
   async imagesChangedSince(since: Date): Promise<string[]> {
     const runs = await this.options.store.changedSince(since);

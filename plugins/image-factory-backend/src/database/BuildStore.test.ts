@@ -385,7 +385,7 @@ describe('DatabaseBuildStore', () => {
     },
   );
   it.each(databases.eachSupportedId())(
-    'reads the last success, the latest runs and the changes of many images at once, on %p',
+    'reads the last success, the latest runs, the changes of many images at once and a stamp that moves with them, on %p',
     async databaseId => {
       const { store } = await stores(databaseId);
       const succeed = async (n: number, id: string, seconds: number) => {
@@ -403,10 +403,18 @@ describe('DatabaseBuildStore', () => {
           end: { status: 'succeeded', indexDigest: `sha256:${id}` },
         });
       };
+      const empty = await store.stamp();
       await succeed(1, 'one-old', 10);
       await succeed(1, 'one-new', 20);
+      const two = await store.stamp();
+      expect(two).not.toBe(empty);
+      expect(await store.stamp()).toBe(two);
       await succeed(2, 'two', 30);
+      const three = await store.stamp();
+      expect(three).not.toBe(two);
+      // A new queued run moves the stamp too; claiming it does not.
       await store.enqueue(newRun(2, { id: 'two-queued', createdAt: at(40) }));
+      expect(await store.stamp()).not.toBe(three);
 
       const last = await store.lastSucceededOf(['app-1', 'app-2', 'app-3']);
       expect([...last.keys()].sort()).toEqual(['app-1', 'app-2']);

@@ -50,6 +50,8 @@ export interface BuildStore {
   ): Promise<Map<string, BuildRunRecord[]>>;
   /** The runs created or ended at or after `since`: what changed in the ledger. */
   changedSince(since: Date): Promise<RunChange[]>;
+  /** Changes whenever a run is created or ends (two indexed reads). */
+  stamp(): Promise<string>;
   /** Successful runs whose images are still in the registry, newest first. */
   listRetained(imageName: string): Promise<BuildRunRecord[]>;
   /** Records that the retention policy removed these runs' images. */
@@ -153,6 +155,10 @@ export class DatabaseBuildStore implements BuildStore {
 
   changedSince(since: Date) {
     return this.reads.changedSince(since);
+  }
+
+  stamp() {
+    return this.reads.stamp();
   }
 
   listRetained(imageName: string) {

@@ -1,7 +1,7 @@
 import { ConflictError } from '@backstage/errors';
 import { ImageStageMove } from '@image-factory/plugin-image-factory-common';
 import { Knex } from 'knex';
-import { toDate } from './timestamps';
+import { timestampStamp, toDate } from './timestamps';
 
 /** What one stage of an image holds. */
 export interface StageStateRecord {
@@ -137,6 +137,27 @@ export class StageStore {
       for (const r of rows) found.add(r.image_name);
     }
     return found;
+  }
+
+  /**
+   * Changes whenever a stage state is written or a move waits for something
+   * else: the stage states' count and newest write, and the waiting moves
+   * (few, read by their status index).
+   */
+  async overviewStamp(): Promise<string> {
+    const states = await this.db<StateRow>('stage_states')
+      .count({ n: '*' })
+      .max({ at: 'updated_at' })
+      .first();
+    const waiting = await this.db<MoveRow>('stage_moves')
+      .where({ status: 'waiting' })
+      .select('id', 'waiting_for')
+      .orderBy('id');
+    return [
+      String(states?.n ?? 0),
+      timestampStamp(states?.at),
+      ...waiting.map(m => `${m.id}:${m.waiting_for ?? ''}`),
+    ].join('/');
   }
 
   /** Names of the images with a stage state changed, or a move begun or ended, at or after `since`. */

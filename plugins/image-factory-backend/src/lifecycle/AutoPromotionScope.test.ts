@@ -109,7 +109,7 @@ describe('AutoPromotionScope', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
   it.each(databases.eachSupportedId())(
-    'reads which images have stage states and which changed since, from the database (%p)',
+    'reads which images have stage states, which changed since, and a stamp of what the overview shows, from the database (%p)',
     async databaseId => {
       const knex = await databases.init(databaseId);
       await migrateDatabase({ getClient: async () => knex });
@@ -125,9 +125,16 @@ describe('AutoPromotionScope', () => {
           trigger: 'auto',
           createdAt,
         });
+      const empty = await store.overviewStamp();
       await move('m1', 'held', at(0));
+      const pending = await store.overviewStamp();
+      expect(pending).toBe(empty);
       await store.complete('m1', at(1));
+      const held = await store.overviewStamp();
+      expect(held).not.toBe(empty);
       await move('m2', 'moving', at(10));
+      const stamp = await store.overviewStamp();
+      expect(stamp).toBe(held);
 
       expect(await store.withStates(['held', 'moving', 'none'])).toEqual(
         new Set(['held']),
@@ -139,6 +146,24 @@ describe('AutoPromotionScope', () => {
       // After the state changed: only the move begun later.
       expect(await store.changedSince(at(2))).toEqual(['moving']);
       expect(await store.changedSince(at(11))).toEqual([]);
+
+      // A move that waits for a gate is on the overview: the stamp moves.
+      await store.begin({
+        id: 'm3',
+        imageName: 'gated',
+        stage: 'prod',
+        action: 'promote',
+        toDigest: `sha256:${'b'.repeat(64)}`,
+        status: 'waiting',
+        waitingFor: 'verification',
+        trigger: 'user',
+        createdAt: at(10),
+      });
+      const verifying = await store.overviewStamp();
+      expect(verifying).not.toBe(stamp);
+      // ... and when it passes one gate to wait for the next.
+      expect(await store.advance('m3', { waitingFor: 'approval' })).toBe(true);
+      expect(await store.overviewStamp()).not.toBe(verifying);
     },
   );
 });

@@ -16,7 +16,7 @@ import {
 import { Knex } from 'knex';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { LifecycleMetrics } from './LifecycleMetrics';
-import { DigestStore, StageStore } from '../database';
+import { DigestStore, StageStore, storedReferenceKey } from '../database';
 import { OciRegistryClient } from '../registry';
 import { ExecutorPool, RegistryCredentialSource } from '../builds';
 import { createStageUpdater, OctokitSource } from './updates';
@@ -24,7 +24,7 @@ import { randomUUID } from 'crypto';
 import { createStageVerifier, toApiVerification } from './verification';
 import { LifecycleService } from './LifecycleService';
 import { AutoPromotionScope } from './AutoPromotionScope';
-import { lifecycleOverview } from './lifecycleOverview';
+import { LifecycleOverviewCache } from './LifecycleOverviewCache';
 import { LifecycleConfig } from './readLifecycleConfig';
 
 /**
@@ -45,6 +45,8 @@ export async function createLifecycle(options: {
     runsChangedSince(since: Date): Promise<string[]>;
     /** Which of these images have a succeeded run. */
     withSucceededRun(imageNames: string[]): Promise<Set<string>>;
+    /** Changes whenever a run is created or ends (the overview's cache). */
+    runsStamp(): Promise<string>;
   };
   images: () => ImageEntityV1alpha1[];
   digests: DigestStore;
@@ -175,26 +177,44 @@ export async function createLifecycle(options: {
     });
   }
 
-  const overview = async (images: ImageEntityV1alpha1[]) => ({
-    items: await lifecycleOverview(
-      images,
-      {
-        states: names => store.statesOf(names),
-        waiting: () => store.waiting(),
-        runs: options.runs,
-        runsOf: options.runsOf,
-        currentBase: async reference => {
-          const current = await options.digests.getCurrent(reference);
-          return (
-            current && {
-              digest: current.digest.digest,
-              since: current.digest.firstSeenAt,
-            }
-          );
-        },
+  const overviews = new LifecycleOverviewCache({
+    images: options.images,
+    sources: {
+      states: names => store.statesOf(names),
+      waiting: () => store.waiting(),
+      runs: options.runs,
+      runsOf: options.runsOf,
+      currentBase: async reference => {
+        const current = await options.digests.getCurrent(reference);
+        return (
+          current && {
+            digest: current.digest.digest,
+            since: current.digest.firstSeenAt,
+          }
+        );
       },
-      { staleAfterMs: options.config.staleAfterMs, now: new Date() },
-    ),
+      currentBases: async references => {
+        // Found under each reference's stored key, asked as spelled.
+        const found = await options.digests.getCurrentOf(references);
+        const current = new Map<string, { digest: string; since: Date }>();
+        for (const reference of references) {
+          const digests = found.get(storedReferenceKey(reference));
+          if (digests) {
+            current.set(reference, {
+              digest: digests.digest.digest,
+              since: digests.digest.firstSeenAt,
+            });
+          }
+        }
+        return current;
+      },
+    },
+    stamp: async () =>
+      `${await store.overviewStamp()}|${await options.ledger.runsStamp()}`,
+    staleAfterMs: options.config.staleAfterMs,
+  });
+  const overview = async (images: ImageEntityV1alpha1[]) => ({
+    ...(await overviews.overview(images)),
     staleAfter: options.config.staleAfter,
   });
 

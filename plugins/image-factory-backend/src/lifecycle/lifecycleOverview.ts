@@ -19,37 +19,63 @@ export interface LifecycleOverviewSources {
   /** The runs of many images at once, newest first: one read, not one per image. */
   runsOf?: (imageNames: string[]) => Promise<Map<string, BuildRun[]>>;
   /** The digest tracking sees now for a base reference, and since when. */
-  currentBase: (
-    reference: string,
-  ) => Promise<{ digest: string; since: Date } | undefined>;
+  currentBase: (reference: string) => Promise<CurrentBase | undefined>;
+  /** The same for many references in one read. */
+  currentBases?: (references: string[]) => Promise<Map<string, CurrentBase>>;
 }
 
 const finishedAt = (run: BuildRun) =>
   new Date(run.finishedAt ?? run.createdAt).getTime();
 
+/** What a base reference's tracking sees now, and since when. */
+export interface CurrentBase {
+  digest: string;
+  since: Date;
+}
+
+/**
+ * A stage that holds a build: the base digests it was built on, which decide
+ * whether it is stale at the time of asking.
+ */
+export interface HeldStage {
+  imageName: string;
+  stage: string;
+  baseDigests: Record<string, string>;
+}
+
+/** The overview without what depends on the time of asking. */
+export interface LifecycleOverviewDraft {
+  rows: LifecycleOverviewRow[];
+  held: HeldStage[];
+}
+
+const stageKey = (imageName: string, stage: string) => `${imageName}\0${stage}`;
+
 /**
  * Every image with stages in one table: what each stage holds, how far it
- * lags the newest build, whether it is stale (built on a base digest that
- * was replaced longer than `staleAfterMs` ago), and what waits to enter it.
+ * lags the newest build, and what waits to enter it. Staleness is left to
+ * `markStale`, as it changes with the time and the bases' digests.
  */
-export async function lifecycleOverview(
+export async function lifecycleOverviewDraft(
   images: ImageEntityV1alpha1[],
-  sources: LifecycleOverviewSources,
-  options: { staleAfterMs: number; now: Date },
-): Promise<LifecycleOverviewRow[]> {
+  sources: Pick<
+    LifecycleOverviewSources,
+    'states' | 'waiting' | 'runs' | 'runsOf'
+  >,
+): Promise<LifecycleOverviewDraft> {
   const staged = images.filter(i => (i.spec.stages ?? []).length > 0);
-  const states = await sources.states(staged.map(i => i.metadata.name));
-  const waiting = await sources.waiting();
-  const allRuns = await sources.runsOf?.(staged.map(i => i.metadata.name));
-  const bases = new Map<
-    string,
-    Promise<{ digest: string; since: Date } | undefined>
-  >();
-  const currentBase = (ref: string) => {
-    if (!bases.has(ref)) bases.set(ref, sources.currentBase(ref));
-    return bases.get(ref)!;
-  };
+  const names = staged.map(i => i.metadata.name);
+  // Looked up by image and stage: 10,000 images with three stages each must
+  // not scan every state for every stage.
+  const states = new Map(
+    (await sources.states(names)).map(s => [stageKey(s.imageName, s.stage), s]),
+  );
+  const waiting = new Map(
+    (await sources.waiting()).map(m => [stageKey(m.imageName, m.stage), m]),
+  );
+  const allRuns = await sources.runsOf?.(names);
   const rows: LifecycleOverviewRow[] = [];
+  const held: HeldStage[] = [];
   for (const image of staged) {
     const name = image.metadata.name;
     const runs = (
@@ -58,12 +84,8 @@ export async function lifecycleOverview(
     const newest = runs[0];
     const stages: LifecycleOverviewStage[] = [];
     for (const policy of stagePolicies(image)) {
-      const state = states.find(
-        s => s.imageName === name && s.stage === policy.name,
-      );
-      const move = waiting.find(
-        m => m.imageName === name && m.stage === policy.name,
-      );
+      const state = states.get(stageKey(name, policy.name));
+      const move = waiting.get(stageKey(name, policy.name));
       const stage: LifecycleOverviewStage = {
         name: policy.name,
         tag: policy.tag,
@@ -87,19 +109,9 @@ export async function lifecycleOverview(
             0,
             finishedAt(newest) - finishedAt(runs[at]),
           );
-          for (const [base, used] of Object.entries(
-            runs[at].inputs.baseDigests ?? {},
-          )) {
-            const current = await currentBase(base);
-            if (
-              current &&
-              current.digest !== used &&
-              options.now.getTime() - current.since.getTime() >
-                options.staleAfterMs
-            ) {
-              stage.stale = { base, replacedAt: current.since.toISOString() };
-              break;
-            }
+          const baseDigests = runs[at].inputs.baseDigests ?? {};
+          if (Object.keys(baseDigests).length > 0) {
+            held.push({ imageName: name, stage: policy.name, baseDigests });
           }
         }
       }
@@ -116,5 +128,89 @@ export async function lifecycleOverview(
       stages,
     });
   }
-  return rows;
+  return { rows, held };
+}
+
+/** The base references whose current digest decides whether a held stage is stale. */
+export function heldBases(held: HeldStage[]): string[] {
+  return [...new Set(held.flatMap(h => Object.keys(h.baseDigests)))];
+}
+
+/**
+ * Which held stages are stale now: built on a base digest that was replaced
+ * longer than `staleAfterMs` ago. Keyed by image and stage.
+ */
+export function staleStages(
+  held: HeldStage[],
+  current: Map<string, CurrentBase>,
+  options: { staleAfterMs: number; now: Date },
+): Map<string, { base: string; replacedAt: string }> {
+  const stale = new Map<string, { base: string; replacedAt: string }>();
+  for (const h of held) {
+    for (const [base, used] of Object.entries(h.baseDigests)) {
+      const now = current.get(base);
+      if (
+        now &&
+        now.digest !== used &&
+        options.now.getTime() - now.since.getTime() > options.staleAfterMs
+      ) {
+        stale.set(stageKey(h.imageName, h.stage), {
+          base,
+          replacedAt: now.since.toISOString(),
+        });
+        break;
+      }
+    }
+  }
+  return stale;
+}
+
+/** The rows with their stale stages marked (rows with none are kept as they are). */
+export function markStale(
+  rows: LifecycleOverviewRow[],
+  stale: Map<string, { base: string; replacedAt: string }>,
+): LifecycleOverviewRow[] {
+  if (stale.size === 0) return rows;
+  return rows.map(row =>
+    row.stages.some(s => stale.has(stageKey(row.imageName, s.name)))
+      ? {
+          ...row,
+          stages: row.stages.map(s => {
+            const mark = stale.get(stageKey(row.imageName, s.name));
+            return mark ? { ...s, stale: mark } : s;
+          }),
+        }
+      : row,
+  );
+}
+
+/** What the bases used by held stages are now, in one batch when the sources can. */
+export async function currentBasesOf(
+  held: HeldStage[],
+  sources: Pick<LifecycleOverviewSources, 'currentBase' | 'currentBases'>,
+): Promise<Map<string, CurrentBase>> {
+  const bases = heldBases(held);
+  if (bases.length === 0) return new Map();
+  if (sources.currentBases) return sources.currentBases(bases);
+  const current = new Map<string, CurrentBase>();
+  for (const base of bases) {
+    const found = await sources.currentBase(base);
+    if (found) current.set(base, found);
+  }
+  return current;
+}
+
+/**
+ * Every image with stages in one table: what each stage holds, how far it
+ * lags the newest build, whether it is stale (built on a base digest that
+ * was replaced longer than `staleAfterMs` ago), and what waits to enter it.
+ */
+export async function lifecycleOverview(
+  images: ImageEntityV1alpha1[],
+  sources: LifecycleOverviewSources,
+  options: { staleAfterMs: number; now: Date },
+): Promise<LifecycleOverviewRow[]> {
+  const { rows, held } = await lifecycleOverviewDraft(images, sources);
+  const current = await currentBasesOf(held, sources);
+  return markStale(rows, staleStages(held, current, options));
 }

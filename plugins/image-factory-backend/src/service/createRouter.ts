@@ -114,9 +114,12 @@ export async function createRouter(options: {
   /** Lifecycle stages: promotions and rollbacks of stage tags. */
   lifecycle?: {
     service: LifecycleService;
-    overview: (
-      images: ImageEntityV1alpha1[],
-    ) => Promise<{ items: LifecycleOverviewRow[]; staleAfter: string }>;
+    /** `version`, when given, changes whenever the items may (an ETag). */
+    overview: (images: ImageEntityV1alpha1[]) => Promise<{
+      items: LifecycleOverviewRow[];
+      staleAfter: string;
+      version?: string;
+    }>;
     verifier?: { store: VerificationStore; logs: VerificationLogStore };
     /** Reads the open update pull requests' states again. */
     updater?: { follow: () => Promise<void> };

@@ -174,7 +174,7 @@ describe('stage routes', () => {
     );
   });
 
-  it('lists every image with stages on the factory-wide overview, by owner, hiding what the caller may not read', async () => {
+  it('lists every image with stages on the factory-wide overview, by owner, hiding what the caller may not read, with a 304 for a reader that has it', async () => {
     const get = (query: string, user = 'user:default/alice') =>
       request(backend.server)
         .get(`/api/image-factory/lifecycle${query}`)
@@ -205,6 +205,19 @@ describe('stage routes', () => {
     const bad = await get('?owner=group:default/');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^owner: /);
+    // A reader with the current overview gets a 304; each view has its own.
+    expect(all.headers.etag).toMatch(/^W\/"lifecycle-/);
+    const again = await request(backend.server)
+      .get('/api/image-factory/lifecycle')
+      .set('Authorization', as('user:default/alice'))
+      .set('If-None-Match', all.headers.etag);
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    const views = await Promise.all([
+      get('?owner=group:default/other'),
+      get('', 'user:default/carol'),
+    ]);
+    expect(views.map(v => v.headers.etag)).not.toContain(all.headers.etag);
     const unknown = await get('?sort=lag');
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toMatch(/^sort: unknown parameter/);

@@ -51,9 +51,12 @@ export function stageRoutes(options: {
   lifecycle: LifecycleService;
   findImage: (name: string) => ImageEntityV1alpha1 | undefined;
   images: () => ImageEntityV1alpha1[];
-  overview: (
-    images: ImageEntityV1alpha1[],
-  ) => Promise<{ items: LifecycleOverviewRow[]; staleAfter: string }>;
+  /** `version`, when given, changes whenever the items may (an ETag). */
+  overview: (images: ImageEntityV1alpha1[]) => Promise<{
+    items: LifecycleOverviewRow[];
+    staleAfter: string;
+    version?: string;
+  }>;
   verifications?: { store: VerificationStore; logs: VerificationLogStore };
 }): express.Router {
   const { httpAuth, userInfo, access, lifecycle, findImage } = options;
@@ -142,8 +145,17 @@ export function stageRoutes(options: {
         .filter(i => !ownerRef || ownerOf(i) === ownerRef),
       i => stringifyEntityRef(i),
     );
-    const body: LifecycleOverview = await options.overview(images);
-    res.json(body);
+    const { version, ...body } = await options.overview(images);
+    // A reader that has this overview (the catalog module, every refresh)
+    // is answered before it is serialized.
+    if (version) {
+      res.set('ETag', `W/"lifecycle-${version}"`);
+      if (req.fresh) {
+        res.status(304).end();
+        return;
+      }
+    }
+    res.json(body satisfies LifecycleOverview);
   });
 
   router.get('/images/:name/verifications/:id/logs', async (req, res) => {

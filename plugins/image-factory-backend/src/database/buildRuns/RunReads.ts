@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { PlatformRow, RunRow, toRecord } from './rows';
 import { BuildRunRecord } from './types';
+import { timestampStamp } from '../timestamps';
 
 // Stays under SQLite's bound-variable limit for any number of images.
 const CHUNK = 500;
@@ -65,6 +66,18 @@ export class RunReads {
     limit: number,
   ): Promise<Map<string, BuildRunRecord[]>> {
     return this.newestOf(imageNames, limit, q => q, ['created_at', 'id']);
+  }
+
+  /**
+   * What moves when a run is created or ends (the newest of each, both
+   * indexed): a reader that keeps what it computed from the ledger asks this
+   * instead of reading the runs again.
+   */
+  async stamp(): Promise<string> {
+    const row = await this.db('build_runs')
+      .max({ created: 'created_at', finished: 'finished_at' })
+      .first();
+    return `${timestampStamp(row?.created)}/${timestampStamp(row?.finished)}`;
   }
 
   /** The runs created or ended at or after `since`, oldest first. */
