@@ -1,7 +1,4 @@
-import {
-  BuildRun,
-  ImageEntityV1alpha1,
-} from '@image-factory/plugin-image-factory-common';
+import { BuildRun } from '@image-factory/plugin-image-factory-common';
 import { imageEntity } from '../builds/__testUtils__/imageEntity';
 import { StageStateRecord } from '../database';
 import { lifecycleOverview } from './lifecycleOverview';
@@ -11,16 +8,14 @@ const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const DAY = 86_400_000;
 const at = (days: number) => new Date(Date.UTC(2026, 11, 1) + days * DAY);
 
-const staged = (name: string): ImageEntityV1alpha1 => {
-  const image = imageEntity({
+const staged = (name: string, stages = ['dev', 'prod']) =>
+  imageEntity({
     name,
     registry: 'registry.example',
     repository: `apps/${name}`,
     platforms: ['linux/amd64'],
+    stages,
   });
-  image.spec.stages = ['dev', 'prod'] as never;
-  return image;
-};
 
 const run = (imageName: string, index: string, base: string): BuildRun =>
   ({
@@ -36,7 +31,7 @@ const run = (imageName: string, index: string, base: string): BuildRun =>
 /** A factory of images, stage states, runs and one base, with what was read. */
 function world(maxAgeMs?: number) {
   const state = {
-    images: ['web', 'api'].map(staged),
+    images: ['web', 'api'].map(name => staged(name)),
     states: [] as StageStateRecord[],
     runs: new Map<string, BuildRun[]>(),
     base: { digest: digest('1'), since: at(0) },
@@ -163,8 +158,7 @@ describe('LifecycleOverviewCache', () => {
 
     // An image object that is not the factory's current one is worked out
     // from it, not from the cache.
-    const changed = staged('web');
-    changed.spec.stages = ['dev', 'qa', 'prod'] as never;
+    const changed = staged('web', ['dev', 'qa', 'prod']);
     const mine = await cache.overview([changed]);
     expect(mine.items[0].stages.map(s => s.name)).toEqual([
       'dev',

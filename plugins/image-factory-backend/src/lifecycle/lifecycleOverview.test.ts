@@ -20,16 +20,15 @@ const run = (
   } as unknown as BuildRun);
 
 describe('lifecycleOverview', () => {
-  const images = ['web', 'api', 'new'].map(name => {
-    const image = imageEntity({
+  const images = ['web', 'api', 'new'].map(name =>
+    imageEntity({
       name,
       registry: 'registry.example',
       repository: `apps/${name}`,
       platforms: ['linux/amd64'],
-    });
-    image.spec.stages = ['dev', 'prod'] as never;
-    return image;
-  });
+      stages: ['dev', 'prod'],
+    }),
+  );
   const runs = new Map<string, BuildRun[]>([
     [
       'web',

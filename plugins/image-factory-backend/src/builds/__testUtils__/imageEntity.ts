@@ -18,6 +18,8 @@ export function imageEntity(options: {
   };
   buildArgs?: Record<string, string>;
   type?: 'managed' | 'base' | 'external';
+  /** Lifecycle stages by name. */
+  stages?: string[];
 }): ImageEntityV1alpha1 {
   const tag = options.tag ?? 'latest';
   return {
@@ -42,6 +44,7 @@ export function imageEntity(options: {
           }
         : {}),
       ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}),
+      ...(options.stages ? { stages: options.stages } : {}),
     },
   };
 }
