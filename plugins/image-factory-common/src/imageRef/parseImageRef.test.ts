@@ -210,6 +210,20 @@ describe('tryParseImageRef rejects with a message naming the problem', () => {
     expect(() => parseImageRef(input)).toThrow(why);
   });
 
+  it('gives the same frozen result for the same input, so that callers may share it', () => {
+    const first = tryParseImageRef('ghcr.io/acme/app:1');
+    expect(tryParseImageRef('ghcr.io/acme/app:1')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const ref = parseImageRef('ghcr.io/acme/app:1');
+    expect(() => {
+      (ref as { tag?: string }).tag = '2';
+    }).toThrow(TypeError);
+    expect(parseImageRef('ghcr.io/acme/app:1').tag).toBe('1');
+    const bad = tryParseImageRef('Bad/Name');
+    expect(tryParseImageRef('Bad/Name')).toBe(bad);
+    expect(bad.ok).toBe(false);
+  });
+
   it('quotes the input in every message', () => {
     expect(error('Nginx')).toMatch(/^invalid image reference 'Nginx': /);
   });
