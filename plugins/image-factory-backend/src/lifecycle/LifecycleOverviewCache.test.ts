@@ -50,7 +50,6 @@ function world(maxAgeMs?: number) {
       reads.runs += 1;
       return new Map(names.map(n => [n, state.runs.get(n) ?? []]));
     },
-    currentBase: async () => state.base,
     currentBases: async (refs: string[]) => {
       reads.bases += 1;
       return new Map(refs.map(r => [r, state.base]));

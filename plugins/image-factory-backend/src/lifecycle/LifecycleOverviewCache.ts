@@ -71,32 +71,17 @@ export class LifecycleOverviewCache {
 
   async overview(images: ImageEntityV1alpha1[]): Promise<VersionedOverview> {
     const now = this.deps.now?.() ?? new Date();
-    const { entries, version: allVersion } = await this.current(now);
-    const chosen: Entry[] = [];
-    const missing: ImageEntityV1alpha1[] = [];
-    for (const image of images) {
-      if ((image.spec.stages ?? []).length === 0) continue;
-      const entry = entries.get(image.metadata.name);
-      // An image object that is not the factory's current one (a caller's
-      // own list) is worked out afresh.
-      if (entry && entry.image === image) chosen.push(entry);
-      else missing.push(image);
+    const staged = images.filter(i => (i.spec.stages ?? []).length > 0);
+    let kept = await this.current(now);
+    // A caller's own image objects (not the factory's current ones) are
+    // worked out afresh, all of them.
+    if (staged.some(i => kept.entries.get(i.metadata.name)?.image !== i)) {
+      kept = fromDraft(
+        staged,
+        await lifecycleOverviewDraft(staged, this.deps.sources),
+      );
     }
-    let extra = '';
-    if (missing.length > 0) {
-      const draft = await lifecycleOverviewDraft(missing, this.deps.sources);
-      const fresh = toEntries(missing, draft);
-      extra = JSON.stringify(draft.rows);
-      const byName = new Map(chosen.map(e => [e.image.metadata.name, e]));
-      for (const entry of fresh.values()) {
-        byName.set(entry.image.metadata.name, entry);
-      }
-      chosen.length = 0;
-      for (const image of images) {
-        const entry = byName.get(image.metadata.name);
-        if (entry) chosen.push(entry);
-      }
-    }
+    const chosen = staged.map(i => kept.entries.get(i.metadata.name)!);
     const held = chosen.flatMap(e => e.held);
     const current = await currentBasesOf(held, this.deps.sources);
     const stale = staleStages(held, current, {
@@ -109,8 +94,7 @@ export class LifecycleOverviewCache {
     );
     const version = sha1(
       [
-        allVersion,
-        extra,
+        kept.version,
         chosen.map(e => e.image.metadata.name).join('\n'),
         JSON.stringify([...stale]),
       ].join('\0'),
@@ -134,23 +118,19 @@ export class LifecycleOverviewCache {
       return last;
     }
     const draft = await lifecycleOverviewDraft(all, this.deps.sources);
-    this.last = {
-      all,
-      stamp,
-      at: now.getTime(),
-      entries: toEntries(all, draft),
-      // The same overview keeps its version across recomputations and
-      // across backends.
-      version: sha1(JSON.stringify(draft.rows)),
-    };
+    this.last = { all, stamp, at: now.getTime(), ...fromDraft(all, draft) };
     return this.last;
   }
 }
 
-function toEntries(
+/**
+ * Each image's row and held stages, and a version of the content (not of the
+ * time it was computed: the same rows keep it, on any backend).
+ */
+function fromDraft(
   images: ImageEntityV1alpha1[],
   draft: LifecycleOverviewDraft,
-): Map<string, Entry> {
+): { entries: Map<string, Entry>; version: string } {
   const byName = new Map(images.map(i => [i.metadata.name, i]));
   const held = new Map<string, HeldStage[]>();
   for (const h of draft.held) {
@@ -164,5 +144,5 @@ function toEntries(
       held: held.get(row.imageName) ?? [],
     });
   }
-  return entries;
+  return { entries, version: sha1(JSON.stringify(draft.rows)) };
 }

@@ -184,15 +184,6 @@ export async function createLifecycle(options: {
       waiting: () => store.waiting(),
       runs: options.runs,
       runsOf: options.runsOf,
-      currentBase: async reference => {
-        const current = await options.digests.getCurrent(reference);
-        return (
-          current && {
-            digest: current.digest.digest,
-            since: current.digest.firstSeenAt,
-          }
-        );
-      },
       currentBases: async references => {
         // Found under each reference's stored key, asked as spelled.
         const found = await options.digests.getCurrentOf(references);
@@ -210,7 +201,9 @@ export async function createLifecycle(options: {
       },
     },
     stamp: async () =>
-      `${await store.overviewStamp()}|${await options.ledger.runsStamp()}`,
+      (
+        await Promise.all([store.overviewStamp(), options.ledger.runsStamp()])
+      ).join('|'),
     staleAfterMs: options.config.staleAfterMs,
   });
   const overview = async (images: ImageEntityV1alpha1[]) => ({

@@ -49,10 +49,13 @@ describe('lifecycleOverview', () => {
       },
     ],
     waiting: async () => [],
-    currentBase: async () => ({
-      digest: digest('2'),
-      since: new Date('2026-11-01T00:00:00Z'),
-    }),
+    currentBases: async (refs: string[]) =>
+      new Map(
+        refs.map(ref => [
+          ref,
+          { digest: digest('2'), since: new Date('2026-11-01T00:00:00Z') },
+        ]),
+      ),
   };
   const options = {
     staleAfterMs: 7 * 86_400_000,

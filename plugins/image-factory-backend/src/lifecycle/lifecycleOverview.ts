@@ -18,10 +18,8 @@ export interface LifecycleOverviewSources {
   runs: (imageName: string) => Promise<BuildRun[]>;
   /** The runs of many images at once, newest first: one read, not one per image. */
   runsOf?: (imageNames: string[]) => Promise<Map<string, BuildRun[]>>;
-  /** The digest tracking sees now for a base reference, and since when. */
-  currentBase: (reference: string) => Promise<CurrentBase | undefined>;
-  /** The same for many references in one read. */
-  currentBases?: (references: string[]) => Promise<Map<string, CurrentBase>>;
+  /** The digest tracking sees now for each base reference, and since when, in one read. */
+  currentBases: (references: string[]) => Promise<Map<string, CurrentBase>>;
 }
 
 const finishedAt = (run: BuildRun) =>
@@ -184,20 +182,13 @@ export function markStale(
   );
 }
 
-/** What the bases used by held stages are now, in one batch when the sources can. */
+/** What the bases used by held stages are now (nothing is read when none is held). */
 export async function currentBasesOf(
   held: HeldStage[],
-  sources: Pick<LifecycleOverviewSources, 'currentBase' | 'currentBases'>,
+  sources: Pick<LifecycleOverviewSources, 'currentBases'>,
 ): Promise<Map<string, CurrentBase>> {
   const bases = heldBases(held);
-  if (bases.length === 0) return new Map();
-  if (sources.currentBases) return sources.currentBases(bases);
-  const current = new Map<string, CurrentBase>();
-  for (const base of bases) {
-    const found = await sources.currentBase(base);
-    if (found) current.set(base, found);
-  }
-  return current;
+  return bases.length === 0 ? new Map() : sources.currentBases(bases);
 }
 
 /**
