@@ -2,7 +2,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { normalizeProjectName } from '@image-factory/plugin-image-factory-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -34,8 +34,18 @@ export function refineryRunRoutes(options: {
 
   router.get('/refinery/runs', async (req, res) => {
     await signedIn(req);
+    const unknown = Object.keys(req.query).find(
+      k => k !== 'limit' && k !== 'set',
+    );
+    if (unknown) {
+      throw new InputError(`${unknown}: unknown parameter (only set, limit)`);
+    }
     const limit = wholeNumber('limit', req.query.limit, 20, 1, 100);
-    const set = typeof req.query.set === 'string' ? req.query.set : undefined;
+    const set = req.query.set;
+    // An empty or repeated set is a mistake, not "every set".
+    if (set !== undefined && (typeof set !== 'string' || !set.trim())) {
+      throw new InputError('set: must be the name of one wheel set');
+    }
     res.json({ items: await queue.listRuns({ set, limit }) });
   });
 

@@ -202,9 +202,11 @@ describe('stage routes', () => {
     expect((await get('?owner=team-web')).body.items).toHaveLength(1);
     expect((await get('?owner=group:default/other')).body.items).toEqual([]);
     expect((await get('', 'user:default/carol')).body.items).toEqual([]);
-    const bad = await get('?owner=group:default/');
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/^owner: /);
+    for (const owner of ['group:default/', '', '%20', 'team%20web', 'a:b:c']) {
+      const bad = await get(`?owner=${owner}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/^owner: /);
+    }
     // A reader with the current overview gets a 304; each view has its own.
     expect(all.headers.etag).toMatch(/^W\/"lifecycle-/);
     const again = await request(backend.server)

@@ -19,6 +19,7 @@ import {
   stageResourceRef,
 } from '@image-factory/plugin-image-factory-common';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
+import { parseOwnerRef } from '@image-factory/plugin-image-factory-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { LifecycleService, StageActor } from '../lifecycle';
@@ -115,20 +116,12 @@ export function stageRoutes(options: {
     if (owner !== undefined && typeof owner !== 'string') {
       throw new InputError('owner: must be one entity ref');
     }
-    let ownerRef: string | undefined;
-    if (owner) {
-      try {
-        ownerRef = stringifyEntityRef(
-          parseEntityRef(owner, {
-            defaultKind: 'group',
-            defaultNamespace: 'default',
-          }),
-        );
-      } catch {
-        throw new InputError(
-          `owner: '${owner}' is not an entity ref such as group:default/team`,
-        );
-      }
+    // An empty or blank owner is a mistake, not "every owner".
+    const ownerRef = owner === undefined ? undefined : parseOwnerRef(owner);
+    if (owner !== undefined && !ownerRef) {
+      throw new InputError(
+        `owner: '${owner}' is not an entity ref such as group:default/team`,
+      );
     }
     const ownerOf = (image: ImageEntityV1alpha1) =>
       stringifyEntityRef(

@@ -1,2 +1,3 @@
 export * from './readProvidersConfig';
 export * from './readImagesSourceConfig';
+export * from './parseOwnerRef';

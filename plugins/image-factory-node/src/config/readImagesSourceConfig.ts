@@ -2,13 +2,9 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import {
-  makeValidator,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { assertError, InputError } from '@backstage/errors';
+import { parseOwnerRef } from './parseOwnerRef';
 
 /**
  * Where `images.yaml` is read from, and how often.
@@ -66,36 +62,18 @@ function readSchedule(
   }
 }
 
-const entityRefParts = makeValidator();
-
 function readProviderOwner(config: Config): string {
   const owner = config.getOptionalString('imageFactory.providerOwner');
   if (owner === undefined) {
     return DEFAULT_PROVIDER_OWNER;
   }
-  const invalid = (cause?: unknown) =>
-    new InputError(
+  const ref = parseOwnerRef(owner);
+  if (!ref) {
+    throw new InputError(
       `imageFactory.providerOwner: must be an entity reference such as 'group:default/platform-team', got '${owner}'`,
-      cause,
     );
-  let ref;
-  try {
-    ref = parseEntityRef(owner, {
-      defaultKind: 'group',
-      defaultNamespace: 'default',
-    });
-  } catch (e) {
-    throw invalid(e);
   }
-  // parseEntityRef accepts any text between the separators; the catalog does not.
-  if (
-    !entityRefParts.isValidKind(ref.kind) ||
-    !entityRefParts.isValidNamespace(ref.namespace) ||
-    !entityRefParts.isValidEntityName(ref.name)
-  ) {
-    throw invalid();
-  }
-  return stringifyEntityRef(ref);
+  return ref;
 }
 
 /**
