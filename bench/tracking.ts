@@ -49,9 +49,12 @@
  *      once the peak is read) with the heap's limit, and the database's
  *      size. The passes run twice per scale: with Node's default heap (from
  *      this machine's 24 GiB: a 4 GB limit and 64 MB semi-spaces, which
- *      garbage may fill before V8 collects it) and in a heap sized as in a
- *      container (--max-old-space-size=256 --max-semi-space-size=8): its
- *      peak and its timings beside the default's say what the passes need.
+ *      garbage may fill before V8 collects it) and as in a container: in a
+ *      memory cgroup of 512 MB, from which Node sizes its heap (259 MB), as
+ *      it does under a container's limit (where the bench may not make a
+ *      cgroup, not root, with --max-old-space-size=256
+ *      --max-semi-space-size=8 instead): its peak and its timings beside the
+ *      default's say what the passes need.
  *      Why two processes for setup and passes: better-sqlite3 frees a
  *      prepared statement (knex prepares one per query) only once V8 has
  *      collected its wrapper *and* the event loop has turned (Node-API runs
@@ -82,6 +85,7 @@ import os from 'os';
 import path from 'path';
 import { startTestRegistry } from '../plugins/image-factory-backend/src/__testUtils__/startTestRegistry';
 import { startCountingProxy } from './benchUtils';
+import { MemoryCgroup, memoryCgroup } from './tracking/memoryCgroup';
 import type { ChildMessage, ChildRequest } from './tracking/child';
 import {
   BIG,
@@ -127,10 +131,26 @@ type Figures = Omit<SetupFigures, 'peakRss'> &
 /**
  * V8 sizes its heap from the machine's memory (here 24 GiB: a 4 GB limit,
  * 64 MB semi-spaces) and lets garbage grow it to several times what is
- * live before a full collection. A backend in a container gets a heap
- * sized to it; the passes run once more so, to show what they need.
+ * live before a full collection. In a container Node sizes its heap from
+ * the container's memory limit (half of it: 259 MB for 512 MB), so the
+ * passes run once more in a memory cgroup of CONTAINER_MEMORY, the kernel's
+ * own limit; where the bench may not make one (not root), in a heap sized
+ * with the flags below instead.
  */
+const CONTAINER_MEMORY = 512 * 1048576;
 const CONTAINED_HEAP = ['--max-old-space-size=256', '--max-semi-space-size=8'];
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** How the contained passes are held: a cgroup, or heap flags. */
+type Containment = { cgroup: MemoryCgroup } | { execArgv: string[] };
+
+const describeContainment = (containment: Containment) =>
+  'cgroup' in containment
+    ? `in a ${mb(
+        containment.cgroup.limitBytes,
+      )} memory cgroup as in a container (Node sizes its heap to it)`
+    : `heap sized as in a container (${containment.execArgv.join(' ')})`;
 
 /**
  * Runs `request` in a child process (bench/tracking/child.ts) and returns
@@ -139,13 +159,31 @@ const CONTAINED_HEAP = ['--max-old-space-size=256', '--max-semi-space-size=8'];
 function runChild<T>(
   request: ChildRequest,
   proxy: Proxy,
-  extraExecArgv: string[] = [],
+  containment?: Containment,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    // The parent's execArgv carries the TypeScript transform.
+    const cgroup =
+      containment && 'cgroup' in containment ? containment.cgroup : undefined;
+    // The parent's execArgv carries the TypeScript transform. A child held
+    // in a cgroup joins it before Node starts, so Node sizes its heap to it.
+    const execArgv = [
+      ...process.execArgv,
+      ...(containment && 'execArgv' in containment ? containment.execArgv : []),
+    ];
     const child = fork(path.join(__dirname, 'tracking', 'child.ts'), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv: [...process.execArgv, ...extraExecArgv],
+      ...(cgroup
+        ? {
+            execPath: '/bin/sh',
+            execArgv: [
+              '-c',
+              'echo $$ > "$BENCH_CGROUP_PROCS" && exec "$0" "$@"',
+              process.execPath,
+              ...execArgv,
+            ],
+            env: { ...process.env, BENCH_CGROUP_PROCS: cgroup.procs },
+          }
+        : { execArgv }),
     });
     let result: { value: T } | undefined;
     let failure: string | undefined;
@@ -159,14 +197,18 @@ function runChild<T>(
       }
     });
     child.on('error', reject);
-    child.on('exit', code => {
+    child.on('exit', (code, signal) => {
       if (result) resolve(result.value);
       else
         reject(
           new Error(
-            `${request.role} of ${request.scale.label} exited with ${code}${
-              failure ? `: ${failure}` : ''
-            }`,
+            `${request.role} of ${request.scale.label} ${
+              signal ? `was killed (${signal})` : `exited with ${code}`
+            }${
+              cgroup && signal === 'SIGKILL'
+                ? `, out of memory in its ${mb(cgroup.limitBytes)} cgroup`
+                : ''
+            }${failure ? `: ${failure}` : ''}`,
           ),
         );
     });
@@ -180,6 +222,7 @@ async function runScale(
   registryHost: string,
   proxy: Proxy,
   dir: string,
+  containment: Containment,
 ): Promise<Figures> {
   const base = {
     scale,
@@ -196,7 +239,7 @@ async function runScale(
   const contained = await runChild<PassFigures>(
     { ...base, role: 'passes', setup },
     proxy,
-    CONTAINED_HEAP,
+    containment,
   );
   return {
     ...setup,
@@ -213,15 +256,20 @@ async function main() {
   const registry = await startTestRegistry();
   const proxy = await startCountingProxy(registry.host);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-tracking-'));
+  const cgroup = memoryCgroup('bench-tracking', CONTAINER_MEMORY);
+  const containment: Containment = cgroup
+    ? { cgroup }
+    : { execArgv: CONTAINED_HEAP };
   try {
     const figures: Figures[] = [];
     for (const scale of SCALES) {
-      figures.push(await runScale(scale, registry.host, proxy, dir));
+      figures.push(
+        await runScale(scale, registry.host, proxy, dir, containment),
+      );
     }
     const parentRss = process.resourceUsage().maxRSS * 1024;
     const [small, large] = figures;
 
-    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
     const ms = (n: number) => `${n.toFixed(1)} ms`;
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
     const rows: Array<[string, string, string, string]> = [];
@@ -326,12 +374,15 @@ async function main() {
       `${mb(large.liveHeap)}, ${mb(large.heapLimit)}`,
     );
     row(
-      `  the same passes, heap sized as in a container (${CONTAINED_HEAP.join(
-        ' ',
-      )}): peak`,
+      `  the same passes ${describeContainment(containment)}: peak`,
       mb(small.contained.peakRss),
       mb(large.contained.peakRss),
       large.contained.peakRss / small.contained.peakRss,
+    );
+    row(
+      '    their V8 heap limit',
+      mb(small.contained.heapLimit),
+      mb(large.contained.heapLimit),
     );
     const contained = (label: string, pick: (f: PassFigures) => number) =>
       row(
@@ -372,6 +423,7 @@ async function main() {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    cgroup?.remove();
     await proxy.stop();
     await registry.stop();
   }
