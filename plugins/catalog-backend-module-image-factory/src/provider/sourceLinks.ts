@@ -9,7 +9,10 @@ import {
   ImageEntityV1alpha1,
   isImageEntity,
 } from '@image-factory/plugin-image-factory-common';
-import { ProviderConfig } from '@image-factory/plugin-image-factory-node';
+import {
+  ProviderConfig,
+  sourceWebUrl,
+} from '@image-factory/plugin-image-factory-node';
 
 type Source = NonNullable<ImageEntityV1alpha1['spec']['source']>;
 
@@ -19,18 +22,6 @@ export interface SourceLinks {
   dockerfileUrl(source: Source): string | undefined;
   /** The edit page of images.yaml at a URL location on a GitHub host. */
   editUrl(location: string): string | undefined;
-}
-
-/** `host` or `scheme://host` → `scheme://host`, the scheme from integrations. */
-function webBase(endpoint: string, config: Config): string {
-  if (/^[a-z]+:\/\//i.test(endpoint)) return endpoint.replace(/\/+$/, '');
-  const integration = (
-    config.getOptionalConfigArray('integrations.github') ?? []
-  ).find(c => c.getOptionalString('host') === endpoint);
-  const api = integration?.getOptionalString('apiBaseUrl');
-  // A GitHub Enterprise or test server over plain http says so in its API URL.
-  const scheme = api?.startsWith('http://') ? 'http' : 'https';
-  return `${scheme}://${endpoint}`;
 }
 
 function encodePath(path: string): string {
@@ -55,10 +46,10 @@ export function readSourceLinks(
   const github = providers.find(
     p => p.kind === 'source' && p.implementation === 'github',
   );
-  const sourceBase = github ? webBase(github.endpoint, config) : undefined;
+  const sourceBase = github ? sourceWebUrl(github, config) : undefined;
   const githubHosts = new Set(
     [
-      github && new URL(webBase(github.endpoint, config)).host,
+      sourceBase && new URL(sourceBase).host,
       ...(config.getOptionalConfigArray('integrations.github') ?? []).map(c =>
         c.getOptionalString('host'),
       ),

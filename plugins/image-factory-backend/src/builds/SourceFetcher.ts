@@ -1,7 +1,10 @@
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { assertError } from '@backstage/errors';
 import { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common';
-import { ProviderConfig } from '@image-factory/plugin-image-factory-node';
+import {
+  ProviderConfig,
+  sourceWebUrl,
+} from '@image-factory/plugin-image-factory-node';
 import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import os from 'os';
@@ -26,12 +29,6 @@ export interface FetchedSource {
 
 /** Where a Dockerfile outside the build context is put inside it. */
 const OUTSIDE_DOCKERFILE = '.image-factory.Dockerfile';
-
-function webBase(endpoint: string): string {
-  return /^https?:\/\//.test(endpoint)
-    ? endpoint.replace(/\/+$/, '')
-    : `https://${endpoint}`;
-}
 
 function posixRelative(from: string, to: string): string | undefined {
   const rel = path.posix.relative(from === '.' ? '' : from, to);
@@ -140,7 +137,7 @@ export class SourceFetcher {
         `No source host of type ${source.provider} is configured (imageFactory.providers.sources)`,
       );
     }
-    const repositoryUrl = `${webBase(host.endpoint)}/${source.repo}`;
+    const repositoryUrl = `${sourceWebUrl(host)}/${source.repo}`;
     const context = path.posix.normalize(source.context || '.');
     const what = `Fetching ${source.repo}@${source.branch}`;
     const treeUrl = `${repositoryUrl}/tree/${source.branch}`;

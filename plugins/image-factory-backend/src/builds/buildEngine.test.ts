@@ -308,7 +308,8 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
     ).toBe(run.indexDigest);
     expect(index.json.annotations).toMatchObject({
       'org.opencontainers.image.revision': revision,
-      'org.opencontainers.image.source': `https://${
+      // The repository's web address, plain http as the test server's.
+      'org.opencontainers.image.source': `http://${
         new URL(github.webUrl).host
       }/acme/hello`,
     });
@@ -527,7 +528,7 @@ describe('build engine (real dockerd, registry and GitHub test server)', () => {
       expect((await builds.service.get(run.id))?.status).toBe('succeeded');
     }
     expect(downloads).toEqual([
-      `https://${new URL(github.webUrl).host}/acme/hello/tree/main`,
+      `http://${new URL(github.webUrl).host}/acme/hello/tree/main`,
     ]);
   });
 

@@ -8,7 +8,10 @@ import {
   FieldIssue,
   ImageEntry,
 } from '@image-factory/plugin-image-factory-common';
-import { ProviderConfig } from '@image-factory/plugin-image-factory-node';
+import {
+  ProviderConfig,
+  sourceWebUrl,
+} from '@image-factory/plugin-image-factory-node';
 import { Octokit } from '@octokit/rest';
 import { analyzeDockerfile } from '../analysis';
 import { describeUnsupported, unsupportedBuildFeatures } from '../executor';
@@ -32,12 +35,6 @@ export interface SourceCheck {
 type Source = NonNullable<ImageEntry['source']>;
 
 const quiet = () => {};
-
-function webBase(endpoint: string): string {
-  return /^https?:\/\//.test(endpoint)
-    ? endpoint.replace(/\/+$/, '')
-    : `https://${endpoint}`;
-}
 
 /** Messages are joined with `; ` into one answer, so none may contain it. */
 function oneClause(message: string) {
@@ -97,7 +94,7 @@ export class SourceChecker {
         ],
       };
     }
-    const repoUrl = `${webBase(host.endpoint)}/${source.repo}`;
+    const repoUrl = `${sourceWebUrl(host)}/${source.repo}`;
     const octokit = await this.octokit(host.endpoint, repoUrl);
     const [owner, repo] = source.repo.split('/');
 

@@ -132,7 +132,8 @@ describe('ImageBasesResolver (GitHub test server)', () => {
       unchanged: [],
       failed: [],
     });
-    expect(reads[0].url).toBe(`https://${host}/acme/web/blob/main/Dockerfile`);
+    // The test server speaks plain http, as its integration says.
+    expect(reads[0].url).toBe(`http://${host}/acme/web/blob/main/Dockerfile`);
     expect(
       resolver
         .get('image:default/web')!

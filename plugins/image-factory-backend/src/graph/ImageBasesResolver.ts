@@ -5,7 +5,10 @@ import {
   DockerfileAnalysis,
   ImageEntityV1alpha1,
 } from '@image-factory/plugin-image-factory-common';
-import { ProviderConfig } from '@image-factory/plugin-image-factory-node';
+import {
+  ProviderConfig,
+  sourceWebUrl,
+} from '@image-factory/plugin-image-factory-node';
 import { createHash } from 'crypto';
 import { analyzeDockerfile } from '../analysis';
 import { mapLimit } from '../builds/mapLimit';
@@ -54,17 +57,11 @@ export interface ResolveSummary {
   failed: string[];
 }
 
-function webBase(endpoint: string): string {
-  return /^https?:\/\//.test(endpoint)
-    ? endpoint.replace(/\/+$/, '')
-    : `https://${endpoint}`;
-}
-
 function dockerfileUrl(
-  endpoint: string,
+  host: Pick<ProviderConfig, 'endpoint' | 'webUrl'>,
   source: NonNullable<ImageEntityV1alpha1['spec']['source']>,
 ): string {
-  return `${webBase(endpoint)}/${source.repo}/blob/${source.branch}/${
+  return `${sourceWebUrl(host)}/${source.repo}/blob/${source.branch}/${
     source.dockerfile
   }`;
 }
@@ -284,7 +281,7 @@ export class ImageBasesResolver {
     if (!source || !host) return undefined;
     try {
       const response = await this.options.urlReader.readUrl(
-        dockerfileUrl(host.endpoint, source),
+        dockerfileUrl(host, source),
       );
       const text = (await response.buffer()).toString('utf8');
       return analyzeForPlatforms(text, {
@@ -460,7 +457,7 @@ export class ImageBasesResolver {
       p => p.kind === 'source' && p.implementation === source.provider,
     );
     if (!host) return undefined;
-    const url = dockerfileUrl(host.endpoint, source);
+    const url = dockerfileUrl(host, source);
     const inputs = createHash('sha256')
       .update(
         JSON.stringify([url, image.spec.buildArgs ?? {}, image.spec.platforms]),

@@ -1,3 +1,4 @@
 export * from './readProvidersConfig';
 export * from './readImagesSourceConfig';
 export * from './parseOwnerRef';
+export * from './sourceWebUrl';

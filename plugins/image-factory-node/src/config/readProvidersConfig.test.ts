@@ -43,6 +43,7 @@ describe('readProvidersConfig', () => {
         kind: 'source',
         implementation: 'github',
         endpoint: 'github.com',
+        webUrl: 'https://github.com',
       },
     ]);
   });
@@ -69,6 +70,7 @@ describe('readProvidersConfig', () => {
         kind: 'source',
         implementation: 'github',
         endpoint: 'github.com',
+        webUrl: 'https://github.com',
       },
     ]);
   });

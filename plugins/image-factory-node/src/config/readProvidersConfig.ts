@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { sourceWebUrl } from './sourceWebUrl';
 import {
   SUPPORTED_PLATFORMS,
   tryParseImageRef,
@@ -27,6 +28,11 @@ export interface ProviderConfig {
   implementation: string;
   /** Docker host URL, registry host, or source host. */
   endpoint: string;
+  /**
+   * A source host's web address with its scheme (see {@link sourceWebUrl}),
+   * set by {@link readProvidersConfig}.
+   */
+  webUrl?: string;
   /** Platforms an executor builds natively or through emulation. */
   platforms?: string[];
   /** The subset of `platforms` an executor runs through QEMU emulation. */
@@ -103,6 +109,7 @@ export function normalizeRegistryHost(host: string): string | undefined {
 }
 
 function readKind(
+  config: Config,
   root: Config | undefined,
   kind: ProviderKind,
   path: string,
@@ -139,6 +146,9 @@ function readKind(
       );
     }
     const provider: ProviderConfig = { id, kind, implementation, endpoint };
+    if (kind === 'source') {
+      provider.webUrl = sourceWebUrl({ endpoint }, config);
+    }
     if (kind === 'executor') {
       provider.platforms = readPlatforms(c, 'platforms', key) ?? [
         'linux/amd64',
@@ -213,9 +223,9 @@ function readChoice<T extends string>(
 export function readProvidersConfig(config: Config): ProviderConfig[] {
   const path = 'imageFactory.providers';
   const root = config.getOptionalConfig(path);
-  const executors = readKind(root, 'executor', path, 'host');
-  const registries = readKind(root, 'registry', path, 'host');
-  const sources = readKind(root, 'source', path, 'host');
+  const executors = readKind(config, root, 'executor', path, 'host');
+  const registries = readKind(config, root, 'registry', path, 'host');
+  const sources = readKind(config, root, 'source', path, 'host');
   return [
     ...(executors.length > 0
       ? executors
@@ -239,6 +249,7 @@ export function readProvidersConfig(config: Config): ProviderConfig[] {
             kind: 'source' as const,
             implementation: 'github',
             endpoint: 'github.com',
+            webUrl: 'https://github.com',
           },
         ]),
   ];

@@ -3,7 +3,10 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
-import { ProviderConfig } from '@image-factory/plugin-image-factory-node';
+import {
+  ProviderConfig,
+  sourceWebUrl,
+} from '@image-factory/plugin-image-factory-node';
 import { Octokit } from '@octokit/rest';
 import { OctokitSource } from './githubCall';
 
@@ -22,14 +25,11 @@ export function updatesOctokit(options: {
   const credentials = DefaultGithubCredentialsProvider.fromIntegrations(
     options.integrations,
   );
-  const endpoint =
-    options.providers.find(
-      p => p.kind === 'source' && p.implementation === 'github',
-    )?.endpoint ?? 'github.com';
-  const host = endpoint.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-  const web = /^https?:\/\//.test(endpoint)
-    ? endpoint.replace(/\/+$/, '')
-    : `https://${endpoint}`;
+  const source = options.providers.find(
+    p => p.kind === 'source' && p.implementation === 'github',
+  ) ?? { endpoint: 'github.com' };
+  const web = sourceWebUrl(source);
+  const host = source.endpoint.replace(/^https?:\/\//, '').replace(/\/+$/, '');
   return async repository => {
     const integration = options.integrations.github.byHost(host);
     if (!integration) {
