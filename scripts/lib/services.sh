@@ -72,12 +72,44 @@ ensure_dockerd() {
 }
 
 # Starts the local OCI registry on 127.0.0.1:$1 (default 5000) when none answers.
+# With $2, a URL, and $3, a token, it sends Distribution's push notifications
+# there (Authorization: Bearer $3); a registry of ours running without them is
+# restarted with them (its data stays).
 ensure_registry() {
-  local port="${1:-5000}" dir="$RUN_DIR/registry"
-  if curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1; then return 0; fi
+  local port="${1:-5000}" notify_url="${2:-}" notify_token="${3:-}" dir="$RUN_DIR/registry"
+  local config
+  config="$(registry_config "$port" "$dir" "$notify_url" "$notify_token")"
+  if curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1; then
+    # Another registry, or ours as wanted: keep it.
+    if [ -z "$notify_url" ] || [ "$(cat "$dir/config.yml" 2>/dev/null)" = "$config" ] \
+      || ! pgrep -f "docker-registry serve $dir/config.yml" >/dev/null; then
+      return 0
+    fi
+    log "Restarting the local OCI registry to send push notifications to $notify_url"
+    pkill -f "docker-registry serve $dir/config.yml" || true
+    local i
+    for i in $(seq 1 40); do
+      curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 || break
+      sleep 0.25
+    done
+  fi
   command -v docker-registry >/dev/null || { log "docker-registry is not installed; skipping the local registry"; return 0; }
   mkdir -p "$dir/data"
-  cat >"$dir/config.yml" <<YAML
+  printf '%s\n' "$config" >"$dir/config.yml"
+  log "Starting the local OCI registry on 127.0.0.1:$port (log: .run/registry.log)"
+  setsid docker-registry serve "$dir/config.yml" >"$RUN_DIR/registry.log" 2>&1 < /dev/null &
+  local i
+  for i in $(seq 1 40); do
+    curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  die "the registry did not become ready (see .run/registry.log)"
+}
+
+# registry_config PORT DIR [NOTIFY_URL TOKEN]: the local registry's config.yml.
+registry_config() {
+  local port="$1" dir="$2" notify_url="${3:-}" notify_token="${4:-}"
+  cat <<YAML
 version: 0.1
 log:
   level: warn
@@ -90,14 +122,18 @@ http:
   addr: 127.0.0.1:$port
   secret: image-factory-dev-only
 YAML
-  log "Starting the local OCI registry on 127.0.0.1:$port (log: .run/registry.log)"
-  setsid docker-registry serve "$dir/config.yml" >"$RUN_DIR/registry.log" 2>&1 < /dev/null &
-  local i
-  for i in $(seq 1 40); do
-    curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && return 0
-    sleep 0.25
-  done
-  die "the registry did not become ready (see .run/registry.log)"
+  [ -n "$notify_url" ] || return 0
+  cat <<YAML
+notifications:
+  endpoints:
+    - name: image-factory
+      url: $notify_url
+      headers:
+        Authorization: [Bearer $notify_token]
+      timeout: 5s
+      threshold: 3
+      backoff: 5s
+YAML
 }
 
 PG_BIN=/usr/lib/postgresql/15/bin

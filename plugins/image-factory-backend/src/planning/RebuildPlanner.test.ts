@@ -519,4 +519,84 @@ describe('RebuildPlanner', () => {
     });
     expect(h.queued.map(q => q.cause)).toEqual(['manual', 'base-change']);
   });
+
+  it('builds an image whose first build failed as soon as its missing base appears, on every platform, without its delays', async () => {
+    repoCounter++;
+    const repo = {
+      registry: registry.host,
+      repository: `base/late-${repoCounter}`,
+    };
+    const reference = `${registry.host}/${repo.repository}:1`;
+    const h = await harness([
+      {
+        name: 'app',
+        publishes: 'apps/app:1',
+        bases: [reference],
+        platforms: ['linux/amd64', 'linux/arm64'],
+        rebuild: { delay: '1h', coalesceWindow: '30m' },
+      },
+    ]);
+    // The base is not pushed yet: the enrollment build fails on it.
+    await h.observe(0);
+    const { run } = await h.queue.start({
+      image: h.entities[0],
+      cause: 'enrollment',
+    });
+    await h.finish(run.id, 'failed');
+    expect(await h.planner.runOnce()).toEqual([]);
+
+    const amd = await pushPlatformManifest(pusher, repo, amd64, 'a1');
+    const arm = await pushPlatformManifest(pusher, repo, arm64, 'r1');
+    await pushIndex(pusher, repo, '1', [amd, arm]);
+    // A reference not found is checked again within the hour.
+    const seen = await h.observe(HOUR);
+    expect(seen.discovered).toHaveLength(1);
+    const [planned] = await h.planner.runOnce();
+    expect(planned).toMatchObject({
+      imageName: 'app',
+      cause: 'base-change',
+      state: 'queued',
+      platforms: ['linux/amd64', 'linux/arm64'],
+      reasons: [expect.objectContaining({ baseReference: reference })],
+    });
+    expect(await h.builds.get(planned.runId!)).toMatchObject({
+      inputs: { platforms: ['linux/amd64', 'linux/arm64'] },
+    });
+
+    // Once built, a change of that base waits for the image's delays again.
+    await h.finish(planned.runId!);
+    expect(await h.planner.runOnce()).toEqual([]);
+    const amd2 = await pushPlatformManifest(pusher, repo, amd64, 'a2');
+    await pushIndex(pusher, repo, '1', [amd2, arm]);
+    await h.observe(MINUTE);
+    const [rebuild] = await h.planner.runOnce();
+    expect(rebuild).toMatchObject({
+      state: 'waiting-delay',
+      platforms: ['linux/amd64'],
+    });
+  });
+
+  it('does not retry a failed first build for a base that was there before it began', async () => {
+    const os = newBase('os');
+    await os.push('1');
+    const h = await harness([
+      {
+        name: 'app',
+        publishes: 'apps/app:1',
+        bases: [os.reference],
+        rebuild: { delay: '0s', coalesceWindow: '0s' },
+      },
+    ]);
+    await h.observe(0);
+    // It failed before recording any base digest (its source, say).
+    h.advance(MINUTE);
+    const { run } = await h.queue.start({
+      image: h.entities[0],
+      cause: 'enrollment',
+    });
+    await h.finish(run.id, 'failed', { recordBases: false });
+    await h.observe(HOUR);
+    expect(await h.planner.runOnce()).toEqual([]);
+    expect(h.queued.map(q => q.cause)).toEqual(['enrollment']);
+  });
 });

@@ -304,8 +304,11 @@ export class RebuildPlanner {
       plan.cause = trigger.cause;
       plan.causeDetail = trigger.detail;
     }
-    // Asked for as such (an emergency, or by images.yaml), not by a base change.
-    const own = plan.cause !== 'base-change';
+    // Asked for as such (an emergency, or by images.yaml), not by a base
+    // change; or the image's first successful build, which a base that has
+    // just appeared makes possible: no build of it runs anywhere yet, so
+    // there is nothing to wait or coalesce for.
+    const own = plan.cause !== 'base-change' || !lastBuild;
     const isNew = fresh || (plan.reasons.length === 0 && !own);
     plan.reasons = reasons;
     plan.platforms = own

@@ -78,11 +78,11 @@ export async function changesSinceLastBuild(
 /** How many of an image's latest runs are searched for its last attempt. */
 export const LAST_ATTEMPT_RUNS = 10;
 
-/** The image's latest ended run that recorded its bases, for an image never built successfully. */
+/**
+ * The image's latest failed run, for an image never built successfully:
+ * the digests it recorded, and for a base it recorded none of (not found
+ * then), when it began.
+ */
 function lastAttempt(runs: BuildRunRecord[]): BuildRunRecord | undefined {
-  return runs.find(
-    r =>
-      r.status === 'failed' &&
-      Object.keys(r.inputs.baseDigests ?? {}).length > 0,
-  );
+  return runs.find(r => r.status === 'failed');
 }

@@ -45,8 +45,11 @@ export function samePlatform(a: string, b: string): boolean {
 
 /**
  * The new digests of the watched bases of an image, compared with the
- * digests its last successful build used. A base its last build did not
- * record is left out: the factory cannot tell whether it changed.
+ * digests its last successful build used (or, never built, its last failed
+ * attempt). A base its last build did not record is left out: the factory
+ * cannot tell whether it changed; but one a failed attempt did not record
+ * (it was not found then) counts once a digest of it was first seen after
+ * the attempt began.
  */
 export async function externalReasons(options: {
   bases: string[];
@@ -59,9 +62,17 @@ export async function externalReasons(options: {
   for (const base of bases) {
     const old = recordedDigest(lastBuild, base);
     const tracked = trackingKey(base);
-    if (!old || !tracked) continue;
+    if (!tracked) continue;
+    // A failed attempt records no digest for a base it could not find: that
+    // base appearing after the attempt began is what lets the image build.
+    const attemptBegan =
+      !old && lastBuild && lastBuild.status !== 'succeeded'
+        ? new Date(lastBuild.createdAt)
+        : undefined;
+    if (!old && !attemptBegan) continue;
     const current = await options.digests.getCurrent(tracked);
     if (!current || current.digest.digest === old) continue;
+    if (attemptBegan && current.digest.firstSeenAt <= attemptBegan) continue;
     const reason: PlannedReason = {
       kind: 'external',
       baseReference: base,
@@ -71,7 +82,8 @@ export async function externalReasons(options: {
     };
     // A child digest first seen before tracking last saw the old index was
     // already part of it: that platform did not change.
-    const oldLastSeen = await options.plans.digestLastSeen(tracked, old);
+    const oldLastSeen =
+      old && (await options.plans.digestLastSeen(tracked, old));
     if (oldLastSeen && current.platforms.length > 0) {
       const changed = current.platforms
         .filter(p => p.firstSeenAt > oldLastSeen)

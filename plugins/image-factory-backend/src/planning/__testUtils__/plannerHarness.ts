@@ -180,15 +180,19 @@ export async function createPlannerHarness(options: {
     return watcher.runDue();
   };
 
-  /** Ends a run as an executor would: `succeeded` with the base digests it used, or failed. */
+  /**
+   * Ends a run as an executor would: `succeeded` with the base digests it
+   * used, or failed (without them when it failed before resolving its bases).
+   */
   const finish = async (
     runId: string,
     outcome: 'succeeded' | 'failed' = 'succeeded',
+    { recordBases = true }: { recordBases?: boolean } = {},
   ) => {
     const run = (await builds.get(runId))!;
     const image = options.images.find(i => i.name === run.imageName)!;
     const baseDigests: Record<string, string> = {};
-    for (const base of image.bases) {
+    for (const base of recordBases ? image.bases : []) {
       const current = await digests.getCurrent(base);
       if (current) baseDigests[base] = current.digest.digest;
     }
