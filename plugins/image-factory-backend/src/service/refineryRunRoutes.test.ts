@@ -1,41 +1,21 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import {
-  GitHubTestServer,
-  startGitHubTestServer,
-} from '@image-factory/github-test-server';
-import { promises as fs } from 'fs';
-import os from 'os';
-import path from 'path';
 import request from 'supertest';
-import { startRouteTestBackend } from './__testUtils__/startRouteTestBackend';
+import { startRouteTestFixture } from './__testUtils__/startRouteTestBackend';
 
 jest.setTimeout(60_000);
 
 describe('refinery run routes', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  let github: GitHubTestServer;
-  let dir: string;
-  let backend: Awaited<ReturnType<typeof startRouteTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startRouteTestFixture>>;
 
   beforeAll(async () => {
-    github = await startGitHubTestServer();
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'refinery-run-routes-'));
-    await fs.writeFile(
-      path.join(dir, 'images.yaml'),
-      'apiVersion: imagefactory.dev/v1alpha1\nimages: []\n',
-    );
-    backend = await startRouteTestBackend({
+    backend = await startRouteTestFixture({
       knex: await databases.init('SQLITE_3'),
-      github,
-      imagesLocation: path.join(dir, 'images.yaml'),
+      images: [],
     });
   });
 
-  afterAll(async () => {
-    await backend?.stop();
-    await github?.stop();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => backend?.stop());
 
   const runs = (query: string) =>
     request(backend.server)

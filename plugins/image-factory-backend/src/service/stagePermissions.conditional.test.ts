@@ -24,19 +24,12 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import permissionBackendPlugin from '@backstage/plugin-permission-backend';
 import { imageFactoryPromotePermission } from '@image-factory/plugin-image-factory-common';
-import {
-  GitHubTestServer,
-  startGitHubTestServer,
-} from '@image-factory/github-test-server';
-import { promises as fs } from 'fs';
-import os from 'os';
-import path from 'path';
 import request from 'supertest';
 import {
   createImageFactoryStageConditionalDecision,
   imageFactoryStageConditions,
 } from '../permissions/stageConditions';
-import { startRouteTestBackend } from './__testUtils__/startRouteTestBackend';
+import { startRouteTestFixture } from './__testUtils__/startRouteTestBackend';
 
 jest.setTimeout(90_000);
 
@@ -112,31 +105,19 @@ const authWithActors = createServiceFactory({
 
 describe('stage permissions through the real permission backend', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  let github: GitHubTestServer;
-  let dir: string;
-  let backend: Awaited<ReturnType<typeof startRouteTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startRouteTestFixture>>;
 
   beforeAll(async () => {
-    github = await startGitHubTestServer();
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stage-conditions-'));
-    await fs.writeFile(
-      path.join(dir, 'images.yaml'),
-      [
-        'apiVersion: imagefactory.dev/v1alpha1',
-        'images:',
+    backend = await startRouteTestFixture({
+      knex: await databases.init('SQLITE_3'),
+      images: [
         '  - name: web',
         '    type: external',
         '    owner: team-web',
         '    reference: 127.0.0.1:9/apps/web:1',
         '    platforms: [linux/amd64]',
         '    stages: [dev, staging, prod]',
-        '',
-      ].join('\n'),
-    );
-    backend = await startRouteTestBackend({
-      knex: await databases.init('SQLITE_3'),
-      github,
-      imagesLocation: path.join(dir, 'images.yaml'),
+      ],
       config: { permission: { enabled: true } },
       httpAuth: httpAuthServiceFactory,
       features: [
@@ -148,11 +129,7 @@ describe('stage permissions through the real permission backend', () => {
     });
   });
 
-  afterAll(async () => {
-    await backend?.stop();
-    await github?.stop();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => backend?.stop());
 
   const move = (stage: string, user: string, action = 'promotions') =>
     request(backend.server)

@@ -1,14 +1,7 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import {
-  GitHubTestServer,
-  startGitHubTestServer,
-} from '@image-factory/github-test-server';
-import { promises as fs } from 'fs';
-import os from 'os';
-import path from 'path';
 import request from 'supertest';
 import { policyPermissions } from '../__testUtils__/policyPermissions';
-import { startRouteTestBackend } from './__testUtils__/startRouteTestBackend';
+import { startRouteTestFixture } from './__testUtils__/startRouteTestBackend';
 
 jest.setTimeout(60_000);
 
@@ -16,32 +9,20 @@ const digest = `sha256:${'a'.repeat(64)}`;
 
 describe('stage routes', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  let github: GitHubTestServer;
-  let dir: string;
-  let backend: Awaited<ReturnType<typeof startRouteTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startRouteTestFixture>>;
   const as = (user: string) => mockCredentials.user.header(user);
 
   beforeAll(async () => {
-    github = await startGitHubTestServer();
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stage-routes-'));
-    await fs.writeFile(
-      path.join(dir, 'images.yaml'),
-      [
-        'apiVersion: imagefactory.dev/v1alpha1',
-        'images:',
+    backend = await startRouteTestFixture({
+      knex: await databases.init('SQLITE_3'),
+      images: [
         '  - name: web',
         '    type: external',
         '    owner: team-web',
         '    reference: 127.0.0.1:9/apps/web:1',
         '    platforms: [linux/amd64]',
         '    stages: [dev, staging, prod]',
-        '',
-      ].join('\n'),
-    );
-    backend = await startRouteTestBackend({
-      knex: await databases.init('SQLITE_3'),
-      github,
-      imagesLocation: path.join(dir, 'images.yaml'),
+      ],
       // Bob may read the image but not move its stages, Dave not approve;
       // Carol may not read it.
       features: [
@@ -59,11 +40,7 @@ describe('stage routes', () => {
     });
   });
 
-  afterAll(async () => {
-    await backend?.stop();
-    await github?.stop();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => backend?.stop());
 
   const post = (url: string, body: unknown, user = 'user:default/alice') =>
     request(backend.server)

@@ -4,7 +4,13 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { GitHubTestServer } from '@image-factory/github-test-server';
+import {
+  GitHubTestServer,
+  startGitHubTestServer,
+} from '@image-factory/github-test-server';
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
 import { Knex } from 'knex';
 import { Server } from 'http';
 import { imageFactoryPlugin } from '../../plugin';
@@ -70,4 +76,51 @@ export async function startRouteTestBackend(options: {
     ],
   });
   return { server: backend.server, stop: () => backend.stop() };
+}
+
+/**
+ * {@link startRouteTestBackend} with its own GitHub test server and an
+ * images.yaml of `images` (the entries' YAML lines) in a fresh directory;
+ * `stop` stops and removes all of it.
+ */
+export async function startRouteTestFixture(
+  options: Omit<
+    Parameters<typeof startRouteTestBackend>[0],
+    'github' | 'imagesLocation'
+  > & { images: string[] },
+): Promise<{
+  server: Server;
+  github: GitHubTestServer;
+  stop: () => Promise<void>;
+}> {
+  const { images, ...rest } = options;
+  const github = await startGitHubTestServer();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'route-test-'));
+  const imagesLocation = path.join(dir, 'images.yaml');
+  await fs.writeFile(
+    imagesLocation,
+    [
+      'apiVersion: imagefactory.dev/v1alpha1',
+      images.length ? 'images:' : 'images: []',
+      ...images,
+      '',
+    ].join('\n'),
+  );
+  const backend = await startRouteTestBackend({
+    ...rest,
+    github,
+    imagesLocation,
+  }).catch(async error => {
+    await github.stop();
+    throw error;
+  });
+  return {
+    server: backend.server,
+    github,
+    stop: async () => {
+      await backend.stop();
+      await github.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
 }
