@@ -1,3 +1,4 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import {
   coreServices,
   createBackendPlugin,
@@ -403,6 +404,16 @@ export const imageFactoryPlugin = createBackendPlugin({
                 executorPlatforms(builds.executors, providers),
               findCycles: (candidate, bases) =>
                 cyclesWith(candidate, imagesFile.getImages(), resolver, bases),
+            },
+            dependentsOf: async name => {
+              const image = imagesFile
+                .getImages()
+                .find(i => i.metadata.name === name);
+              if (!image) return [];
+              const { graph: dependencies } = await graph.getGraph();
+              return dependencies
+                .dependentsOf(image.spec.reference)
+                .map(ref => parseEntityRef(ref).name);
             },
             // Wheel sets are read from wheels.yaml on each request; the
             // catalog's Wheel entities follow the event.

@@ -50,6 +50,8 @@ export class EnrollmentService {
       checkWheelSet?: (set: WheelSet) => Promise<void> | void;
       /** Called after a pull request of the factory was merged. */
       onMerged: (enrollment: Enrollment) => Promise<void>;
+      /** The names of the images built FROM an image, for an un-enroll's reviewers. */
+      dependentsOf?: (name: string) => Promise<string[]>;
       now?: () => Date;
     },
   ) {
@@ -253,9 +255,14 @@ export class EnrollmentService {
       await repository.deleteBranch(branch);
     }
 
+    const dependents =
+      list.subject === 'image' && action === 'unenroll'
+        ? await this.dependentsOf(name)
+        : undefined;
     const enrollment = await openChangeRequest(this.options, {
       action,
       name,
+      dependents,
       branch,
       baseSha,
       file,
@@ -266,5 +273,17 @@ export class EnrollmentService {
       path: file.path,
     });
     return { enrollment, reused: false };
+  }
+
+  /** What the graph knows; a graph that cannot answer leaves them out. */
+  private async dependentsOf(name: string): Promise<string[] | undefined> {
+    try {
+      return await this.options.dependentsOf?.(name);
+    } catch (e) {
+      this.options.logger.warn(
+        `Could not list the images built FROM ${name} for its un-enroll pull request: ${e}`,
+      );
+      return undefined;
+    }
   }
 }

@@ -16,6 +16,8 @@ export interface ChangeDescription {
   file: string;
   /** What is edited; images when absent. */
   list?: ConfigList;
+  /** For an image's un-enroll: the images built FROM it. */
+  dependents?: string[];
 }
 
 const VERBS: Record<EnrollmentAction, string> = {
@@ -139,6 +141,16 @@ export function changeBody(d: ChangeDescription): string {
   lines.push(`Requested by \`${d.requestedBy}\` from Backstage.`, '');
   if (d.reason) {
     lines.push(...d.reason.split(/\r?\n/).map(l => `> ${l}`), '');
+  }
+  if (d.dependents?.length) {
+    lines.push(
+      `**Built FROM it:** ${d.dependents
+        .map(n => `\`${n}\``)
+        .join(', ')}. They keep building FROM its last push of \`${show(
+        d.previous?.reference,
+      )}\`, which the factory then only watches and no longer rebuilds.`,
+      '',
+    );
   }
   const before = d.previous ?? {};
   const after = d.entry ?? {};

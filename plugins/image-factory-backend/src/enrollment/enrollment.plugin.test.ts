@@ -181,6 +181,56 @@ describe('enrollment through GitHub pull requests', () => {
     expect(changed).toContain('name: hello-web');
   });
 
+  it('names the images built FROM a base in its un-enroll pull request', async () => {
+    b = await startEnrollmentBackend({
+      configFiles: {
+        'images.yaml': `${EXAMPLE_IMAGES_YAML.trimEnd()}
+  - name: web-api
+    type: managed
+    owner: team-web
+    reference: localhost:5000/apps/web-api:1
+    platforms: [linux/amd64]
+    source:
+      repo: ${OWNER}/web-api
+`,
+      },
+    });
+    const server = b.server;
+    // web-api's Dockerfile is read: FROM busybox-base's reference.
+    const graph = await waitFor(
+      async () =>
+        (
+          await request(server)
+            .get('/api/image-factory/graph')
+            .set('Authorization', header(pat))
+        ).body as { edges?: Array<{ from: string; to: string }> },
+      body => (body.edges ?? []).length > 0,
+    );
+    expect(graph.edges).toContainEqual(
+      expect.objectContaining({ from: 'localhost:5000/base/busybox:stable' }),
+    );
+    const res = await unenroll(b, pat, 'busybox-base', {});
+    expect(res.status).toBe(201);
+    const pr = await octokit(b).rest.pulls.get({
+      owner: OWNER,
+      repo: REPO,
+      pull_number: res.body.enrollment.pullRequest.number,
+    });
+    expect(pr.data.body).toContain(
+      '**Built FROM it:** `web-api`. They keep building FROM its last push of `localhost:5000/base/busybox:stable`, which the factory then only watches and no longer rebuilds.',
+    );
+
+    // An image nothing is built FROM says nothing of dependents.
+    const leaf = await unenroll(b, jane, 'web-api', {});
+    expect(leaf.status).toBe(201);
+    const leafPr = await octokit(b).rest.pulls.get({
+      owner: OWNER,
+      repo: REPO,
+      pull_number: leaf.body.enrollment.pullRequest.number,
+    });
+    expect(leafPr.data.body).not.toContain('Built FROM it');
+  });
+
   it('refuses bad requests, foreign owners and unknown images before writing anything', async () => {
     b = await startEnrollmentBackend();
     const bad = await enroll(b, jane, {

@@ -34,6 +34,8 @@ export interface Proposal {
   /** What is edited, and the file's path in the config repository. */
   list: ConfigList;
   path: string;
+  /** For an image's un-enroll: the images built FROM it. */
+  dependents?: string[];
 }
 
 /**
@@ -58,6 +60,7 @@ export async function openChangeRequest(
     previous: edit.previous,
     file: `${repository.repoName}/${path}`,
     list,
+    dependents: proposal.dependents,
   };
   const title = changeTitle(description);
   await repository.createBranch(branch, baseSha);

@@ -2,7 +2,10 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { imageFactoryApiRef } from '../../api';
 import {
   findEnabledButton,
@@ -30,6 +33,7 @@ async function renderCard(
         <ImageEnrollmentCard />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
   return api;
 }
@@ -178,6 +182,31 @@ describe('ImageEnrollmentCard', () => {
         body: { reason: 'Replaced by hello-api' },
       },
     ]);
+  });
+
+  it('names the images built FROM it before un-enrolling a base', async () => {
+    const base = exampleImage('busybox-base');
+    await renderCard({
+      ...base,
+      relations: [
+        { type: 'ownedBy', targetRef: 'group:default/platform-team' },
+        { type: 'dependencyOf', targetRef: 'image:default/hello-web' },
+        { type: 'dependencyOf', targetRef: 'image:default/hello-api' },
+      ],
+    });
+    await userEvent.click(await findEnabledButton('Un-enroll'));
+    const dependents = within(dialog().getByTestId('unenroll-dependents'));
+    expect(dependents.getAllByRole('link').map(a => a.textContent)).toEqual([
+      'hello-web',
+      'hello-api',
+    ]);
+    expect(dependents.getByText(/no longer rebuilds/)).toBeInTheDocument();
+  });
+
+  it('says nothing of dependents for an image nothing is built FROM', async () => {
+    await renderCard(exampleImage('hello-web'));
+    await userEvent.click(await findEnabledButton('Un-enroll'));
+    expect(dialog().queryByTestId('unenroll-dependents')).toBeNull();
   });
 
   it('shows why an un-enroll failed, and nothing is sent when cancelled', async () => {

@@ -5,6 +5,8 @@ import {
   DialogContentText,
   DialogTitle,
 } from '@material-ui/core';
+import { RELATION_DEPENDENCY_OF } from '@backstage/catalog-model';
+import { EntityRefLinks } from '@backstage/plugin-catalog-react';
 import type { ImageEntityV1alpha1 } from '@image-factory/plugin-image-factory-common';
 import { useChangeRequest } from '../../hooks/useChangeRequest';
 import {
@@ -23,6 +25,10 @@ export function UnenrollDialog(props: {
   const name = image.metadata.name;
   const [reason, setReason] = useState('');
   const request = useChangeRequest();
+  // The images built FROM it, as the catalog relates them.
+  const dependents = (image.relations ?? [])
+    .filter(r => r.type === RELATION_DEPENDENCY_OF)
+    .map(r => r.targetRef);
 
   const submit = async () => {
     const trimmed = reason.trim();
@@ -42,6 +48,13 @@ export function UnenrollDialog(props: {
           is archived with its builds (Archived images, on the Image Factory
           page) and comes back if it is enrolled again.
         </DialogContentText>
+        {dependents.length > 0 && (
+          <DialogContentText data-testid="unenroll-dependents">
+            Built FROM it: <EntityRefLinks entityRefs={dependents} />. They keep
+            building FROM its last push of <code>{image.spec.reference}</code>,
+            which the factory then only watches and no longer rebuilds.
+          </DialogContentText>
+        )}
         <ChangeRequestDialogTail
           id="unenroll-reason"
           request={request}
