@@ -43,13 +43,22 @@ describe('ClusterSlots', () => {
         'all 2 slots of builder are held by builds of other replicas',
       );
 
-      // A cancelled build stops waiting.
-      const holding = replicas[0].use(
-        () => new Promise<void>(r => setTimeout(r, 1_500)),
-      );
-      const other = replicas[0].use(
-        () => new Promise<void>(r => setTimeout(r, 1_500)),
-      );
+      // A cancelled build stops waiting. Both slots are held before it asks
+      // (three builds asking at once may take them in any order).
+      let held = 0;
+      let bothHeld = () => {};
+      const full = new Promise<void>(resolve => {
+        bothHeld = resolve;
+      });
+      const hold = () =>
+        new Promise<void>(resolve => {
+          held++;
+          if (held === 2) bothHeld();
+          setTimeout(resolve, 1_500);
+        });
+      const holding = replicas[0].use(hold);
+      const other = replicas[0].use(hold);
+      await full;
       const controller = new AbortController();
       const waiting = replicas[1].use(async () => 'built', {
         signal: controller.signal,
