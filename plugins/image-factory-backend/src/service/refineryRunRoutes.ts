@@ -12,6 +12,7 @@ import { toApiJob } from '../refinery/queue/toApiRun';
 import { callerRef } from './callerRef';
 import { refineryRunCaller } from './refineryRunCaller';
 import { streamLogEvents } from './streamLogEvents';
+import { onlyQueryParameters } from './onlyQueryParameters';
 import { wholeNumber } from './wholeNumber';
 
 /**
@@ -34,12 +35,7 @@ export function refineryRunRoutes(options: {
 
   router.get('/refinery/runs', async (req, res) => {
     await signedIn(req);
-    const unknown = Object.keys(req.query).find(
-      k => k !== 'limit' && k !== 'set',
-    );
-    if (unknown) {
-      throw new InputError(`${unknown}: unknown parameter (only set, limit)`);
-    }
+    onlyQueryParameters(req.query, ['set', 'limit']);
     const limit = wholeNumber('limit', req.query.limit, 20, 1, 100);
     const set = req.query.set;
     // An empty or repeated set is a mistake, not "every set".

@@ -26,6 +26,7 @@ import { LifecycleService, StageActor } from '../lifecycle';
 import { ImageAccess } from './imageAccess';
 import { parseRequestBody } from './parseRequestBody';
 import { callerRef } from './callerRef';
+import { onlyQueryParameters } from './onlyQueryParameters';
 import { wholeNumber } from './wholeNumber';
 import { VerificationLogStore, VerificationStore } from '../database';
 
@@ -109,9 +110,7 @@ export function stageRoutes(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const unknown = Object.keys(req.query).find(k => k !== 'owner');
-    if (unknown)
-      throw new InputError(`${unknown}: unknown parameter (only owner)`);
+    onlyQueryParameters(req.query, ['owner']);
     const owner = req.query.owner;
     if (owner !== undefined && typeof owner !== 'string') {
       throw new InputError('owner: must be one entity ref');
