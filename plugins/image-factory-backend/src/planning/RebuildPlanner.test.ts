@@ -557,11 +557,22 @@ describe('RebuildPlanner', () => {
       cause: 'base-change',
       state: 'queued',
       platforms: ['linux/amd64', 'linux/arm64'],
-      reasons: [expect.objectContaining({ baseReference: reference })],
+      reasons: [
+        expect.objectContaining({
+          baseReference: reference,
+          notFoundBefore: true,
+        }),
+      ],
     });
-    expect(await h.builds.get(planned.runId!)).toMatchObject({
+    const firstBuild = await h.builds.get(planned.runId!);
+    expect(firstBuild).toMatchObject({
       inputs: { platforms: ['linux/amd64', 'linux/arm64'] },
     });
+    // Its cause says the base was not there, not that its digest is unknown.
+    const pushed = planned.reasons[0].newDigest.replace('sha256:', '');
+    expect(firstBuild?.causeDetail).toBe(
+      `${reference} not found → ${pushed.slice(0, 12)}`,
+    );
 
     // Once built, a change of that base waits for the image's delays again.
     await h.finish(planned.runId!);

@@ -77,6 +77,7 @@ export async function externalReasons(options: {
       kind: 'external',
       baseReference: base,
       oldDigest: old,
+      ...(attemptBegan ? { notFoundBefore: true } : {}),
       newDigest: current.digest.digest,
       firstSeenAt: current.digest.firstSeenAt.toISOString(),
     };

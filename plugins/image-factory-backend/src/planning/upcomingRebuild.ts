@@ -4,12 +4,13 @@ import { PlannedReason, RebuildPlan } from '../database';
 const short = (digest?: string) =>
   digest ? digest.replace(/^sha256:/, '').slice(0, 12) : 'unknown';
 
+const before = (reason: PlannedReason) =>
+  reason.notFoundBefore ? 'not found' : short(reason.oldDigest);
+
 /** `<base> <old> → <new>` per reason, as the run's cause detail. */
 export function describeReasons(reasons: PlannedReason[]): string {
   return reasons
-    .map(
-      r => `${r.baseReference} ${short(r.oldDigest)} → ${short(r.newDigest)}`,
-    )
+    .map(r => `${r.baseReference} ${before(r)} → ${short(r.newDigest)}`)
     .join('; ');
 }
 

@@ -118,6 +118,11 @@ export interface RebuildReason {
   baseReference: string;
   /** The digest the image was last built from, when known. */
   oldDigest?: string;
+  /**
+   * True when the base was not found at the image's last attempt, which
+   * failed before the image was ever built: its appearance lets it build.
+   */
+  notFoundBefore?: boolean;
   /** The base's new digest. */
   newDigest: string;
   /** When the factory first saw the new digest (ISO 8601); the delay counts from here. */

@@ -163,6 +163,28 @@ describe('UpcomingRebuildsCard', () => {
     expect(python.getByText('buildArgs.GREETING changed')).toBeInTheDocument();
   });
 
+  it('says a base was not found when an image that never built waits for it', async () => {
+    const api = new InMemoryImageFactoryApi(emptyStatus);
+    api.upcoming = [
+      upcomingFixture({
+        reasons: [
+          {
+            baseReference: NODES.busyboxBase,
+            notFoundBefore: true,
+            newDigest: REBUILD_DIGESTS.busyboxNew,
+            firstSeenAt: at(-60_000),
+          },
+        ],
+      }),
+    ];
+    await renderCard(api);
+
+    const [reason] = await screen.findAllByTestId('rebuild-reason');
+    expect(reason).toHaveTextContent(
+      `${NODES.busyboxBase}not found → ${short(REBUILD_DIGESTS.busyboxNew)}`,
+    );
+  });
+
   it('reads the list again on its interval, and says when there is none', async () => {
     const api = new InMemoryImageFactoryApi(emptyStatus);
     await renderCard(api, 50);

@@ -37,15 +37,19 @@ function Time(props: { label: string; iso?: string }) {
   );
 }
 
+/** The digest the image was built from, or why there is none. */
+function previousDigest(reason: RebuildReason): string {
+  if (reason.oldDigest) return shortDigest(reason.oldDigest);
+  return reason.notFoundBefore ? 'not found' : 'unknown';
+}
+
 function Reason(props: { reason: RebuildReason }) {
   const { reason } = props;
   return (
     <Box mb={0.5} data-testid="rebuild-reason">
       <code>{reason.baseReference}</code>
       <div>
-        <code title={reason.oldDigest}>
-          {reason.oldDigest ? shortDigest(reason.oldDigest) : 'unknown'}
-        </code>
+        <code title={reason.oldDigest}>{previousDigest(reason)}</code>
         {' → '}
         <code title={reason.newDigest}>{shortDigest(reason.newDigest)}</code>
         {reason.platforms && ` (${reason.platforms.join(', ')})`}
