@@ -8,8 +8,11 @@
  *      (bench/catalog/wholePath.ts). PostgreSQL needs
  *      BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING.
  * BENCH_CATALOG_PARTS=1 or =2 runs only one part; BENCH_CATALOG_DATABASES=postgres
- * (or sqlite) one database; BENCH_CATALOG_REPEAT=N each pair of scenarios N
- * times, in turns (medians and the ratio of each pair).
+ * (or sqlite) one database; BENCH_CATALOG_REPEAT=N each set of scenarios N
+ * times, in turns (medians and the ratio of each pair); BENCH_CATALOG_RICH=1
+ * adds Components as rich as the Images (as many search rows) to each set;
+ * BENCH_DB_STATS=1 prints what the catalog holds per entity and, with
+ * pg_stat_statements on the server, the statements that took its time.
  */
 import { runProviderAlone } from './catalog/providerAlone';
 import { runWholePath, WHOLE_PATH_HEADER } from './catalog/wholePath';

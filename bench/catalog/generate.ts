@@ -65,23 +65,80 @@ export function generateImagesYaml(
   return `${lines.join('\n')}\n`;
 }
 
-/** A multi-document location file of `count` Component entities. */
+/**
+ * The fields a Component carries on top of the plain ones to be as rich as
+ * the Image of the same entry: as many annotations, the same spec fields
+ * (reference and its parts, platforms, source, rebuild policy, stages) and a
+ * providedBy, so the catalog indexes as many search rows for it. Components
+ * accept fields of any name in their spec.
+ */
+function richComponentLines(i: number): {
+  annotations: string[];
+  spec: string[];
+} {
+  const reference = imageReference(i);
+  const [registry, ...rest] = reference.split('/');
+  const [repository, tag] = rest.join('/').split(':');
+  const annotations = [
+    `    example.com/entry: components[${i}]`,
+    `    example.com/reference: ${reference}`,
+    `    example.com/file: components.yaml`,
+    `    backstage.io/view-url: https://example.com/repo-${
+      i % 200
+    }/images/image-${i}/Dockerfile`,
+  ];
+  const spec = [
+    `  reference: ${reference}`,
+    `  registry: ${registry}`,
+    `  repository: ${repository}`,
+    `  tag: "${tag}"`,
+    `  platforms: [${PLATFORMS.slice(0, 1 + (i % 3)).join(', ')}]`,
+    `  providedBy: provider:default/registry-local`,
+  ];
+  if (imageType(i) !== 'external') {
+    spec.push(
+      '  source:',
+      '    provider: github',
+      `    repo: acme/repo-${i % 200}`,
+      '    branch: main',
+      `    dockerfile: images/image-${i}/Dockerfile`,
+      `    context: images/image-${i}`,
+      '  rebuild:',
+      '    auto: true',
+      '    delay: 1h',
+      '    coalesceWindow: 30m',
+      '  stages: [dev, staging, prod]',
+    );
+  }
+  return { annotations, spec };
+}
+
+/**
+ * A multi-document location file of `count` Component entities; `rich`:
+ * each as rich as the Image of the same entry (richComponentLines).
+ */
 export function generateComponentsYaml(
   count: number,
   describe: (i: number) => string = description,
+  rich = false,
 ): string {
   const docs: string[] = [];
   for (let i = 0; i < count; i++) {
+    const { annotations, spec } = rich
+      ? richComponentLines(i)
+      : { annotations: [], spec: [] };
     const lines = [
       'apiVersion: backstage.io/v1alpha1',
       'kind: Component',
       'metadata:',
       `  name: component-${i}`,
       `  description: ${describe(i)}`,
+      ...(annotations.length ? ['  annotations:', ...annotations] : []),
       'spec:',
       '  type: service',
       '  lifecycle: production',
       `  owner: team-${i % 50}`,
+      ...spec,
     ];
     // As the images: bases (i % 10 = 0) and externals (1) depend on nothing.
     if (i % 10 >= 2) {
