@@ -2,12 +2,12 @@
  * One scenario of the whole-path part, run in a child process of its own so
  * that each gets a clean heap and its own peak RSS: one database (sqlite or
  * postgres) and one kind (images from images.yaml, or components from a
- * location file: plain, or as rich as the images). The backend starts with both files empty; once the catalog
- * has seen them, the full file is written and the time until all N entities
- * are readable through the catalog API with their relations is measured;
- * then one entry at a time is changed and the time until the catalog API
- * shows the change. BENCH_DB_STATS=1 prints what the catalog then holds
- * per entity (catalogStats.ts).
+ * location file: plain, or as rich as the images). The backend starts with
+ * both files empty; once the catalog has seen them, the full file is written
+ * and the time until all N entities are readable through the catalog API
+ * with their relations is measured; then one entry at a time is changed and
+ * the time until the catalog API shows the change. BENCH_DB_STATS=1 prints
+ * what the catalog then holds per entity (catalogStats.ts).
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { promises as fs } from 'fs';
