@@ -54,15 +54,29 @@ async function waitFor(
   }
 }
 
-async function getJson(url: string, attempt = 1): Promise<any> {
+async function readJson(
+  url: string,
+  /** A JSON body to POST (a read, such as by-refs). */
+  body?: unknown,
+  attempt = 1,
+): Promise<any> {
   let response: Response;
   try {
-    response = await fetch(url, { headers });
+    response = await fetch(
+      url,
+      body === undefined
+        ? { headers }
+        : {
+            method: 'POST',
+            headers: { ...headers, 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+    );
   } catch (error) {
     // Under load the server may close a kept-alive socket as it is reused
     // (ECONNRESET): a read that polls anyway is asked again.
     if (attempt >= 3) throw error;
-    return getJson(url, attempt + 1);
+    return readJson(url, body, attempt + 1);
   }
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
@@ -105,7 +119,7 @@ export async function runScenario(
             generateComponentsYaml(n, describe, kind === 'rich-components');
     const total = async (filter: string) =>
       (
-        await getJson(
+        await readJson(
           `${catalogUrl}/entities/by-query?limit=1&filter=${encodeURIComponent(
             filter,
           )}`,
@@ -123,17 +137,10 @@ export async function runScenario(
       await fs.rename(`${file}.new`, file);
       await refreshLocation();
     };
-    const byRefs = async (entityRefs: string[]) => {
-      const response = await fetch(`${catalogUrl}/entities/by-refs`, {
-        method: 'POST',
-        headers: { ...headers, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ entityRefs }),
-      });
-      if (!response.ok) throw new Error(`by-refs: ${response.status}`);
-      return (await response.json()).items;
-    };
+    const byRefs = async (entityRefs: string[]) =>
+      (await readJson(`${catalogUrl}/entities/by-refs`, { entityRefs })).items;
     const byName = (name: string) =>
-      getJson(`${catalogUrl}/entities/by-name/${entityKind}/default/${name}`);
+      readJson(`${catalogUrl}/entities/by-name/${entityKind}/default/${name}`);
 
     // Ready: the provider has applied its first mutation (the Provider
     // entities), or the catalog has read the location file once.
@@ -147,7 +154,7 @@ export async function runScenario(
     );
     const startupMs = Date.now() - startedAt;
     if (kind !== 'images') {
-      const { items } = await getJson(
+      const { items } = await readJson(
         `${catalogUrl}/entities/by-query?filter=kind=location`,
       );
       const entityRef = `location:default/${items[0].metadata.name}`;
